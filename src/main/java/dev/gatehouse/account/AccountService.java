@@ -1,0 +1,91 @@
+package dev.gatehouse.account;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.gatehouse.system.Db;
+
+/** Customer accounts and who belongs to them. */
+@Service
+public class AccountService {
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    AccountService(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Creates an account with {@code ownerId} as its owner; returns its id. */
+    @Transactional
+    public UUID createWithOwner(String name, UUID ownerId) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("insert into accounts (id, name, created_at) values (?, ?, ?)")
+                .params(id, name.strip(), Db.ts(clock.instant())).update();
+        addMember(id, ownerId, Role.OWNER);
+        return id;
+    }
+
+    /** Adds a member unless they are one already (then their role stays). */
+    @Transactional
+    void addMember(UUID accountId, UUID userId, Role role) {
+        jdbc.sql("""
+                insert into memberships (account_id, user_id, role, created_at)
+                select ?, ?, ?, ? where not exists (select 1 from memberships where account_id = ? and user_id = ?)""")
+                .params(accountId, userId, role.name(), Db.ts(clock.instant()), accountId, userId).update();
+    }
+
+    /** The accounts a user belongs to, by account name. */
+    public List<Membership> membershipsOf(UUID userId) {
+        return jdbc.sql("""
+                select a.id, a.name, m.user_id, m.role from memberships m join accounts a on a.id = m.account_id
+                where m.user_id = ? order by a.name, a.id""")
+                .param(userId)
+                .query((rs, n) -> new Membership(rs.getObject(1, UUID.class), rs.getString(2),
+                        rs.getObject(3, UUID.class), Role.valueOf(rs.getString(4))))
+                .list();
+    }
+
+    /** The user's membership of that account, if any: the only way to learn an account's name or role by id. */
+    public Optional<Membership> membership(UUID accountId, UUID userId) {
+        return membershipsOf(userId).stream().filter(m -> m.accountId().equals(accountId)).findFirst();
+    }
+
+    /** Whether any account the user belongs to requires two-factor authentication. */
+    public boolean twoFactorRequiredFor(UUID userId) {
+        return jdbc.sql("""
+                select count(*) from memberships m join accounts a on a.id = m.account_id
+                where m.user_id = ? and a.require_two_factor""")
+                .param(userId).query(Long.class).single() > 0;
+    }
+
+    /**
+     * How long a device of this user may be trusted now: the shortest period of the accounts they belong to, so the
+     * strictest account wins; {@link DeviceTrustPeriod#DEFAULT} for a user in no account.
+     */
+    public DeviceTrustPeriod deviceTrustPeriodFor(UUID userId) {
+        return jdbc.sql("""
+                select a.device_trust_period from memberships m join accounts a on a.id = m.account_id
+                where m.user_id = ?""")
+                .param(userId).query(String.class).list().stream().map(DeviceTrustPeriod::valueOf)
+                .min(java.util.Comparator.naturalOrder()).orElse(DeviceTrustPeriod.DEFAULT);
+    }
+
+    public List<Member> members(UUID accountId) {
+        return jdbc.sql("""
+                select u.id, u.email, u.display_name, m.role, m.created_at from memberships m
+                join users u on u.id = m.user_id where m.account_id = ?
+                order by case m.role when 'OWNER' then 0 when 'ADMIN' then 1 else 2 end, u.display_name, u.id""")
+                .param(accountId)
+                .query((rs, n) -> new Member(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        Role.valueOf(rs.getString(4)), Db.instant(rs, "created_at")))
+                .list();
+    }
+}

@@ -1,0 +1,160 @@
+package dev.gatehouse.account;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.crypto.RandomCodes;
+import dev.gatehouse.crypto.Tokens;
+import dev.gatehouse.notify.EmailMessage;
+import dev.gatehouse.notify.Notifier;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Db;
+import dev.gatehouse.system.GatehouseProperties;
+import dev.gatehouse.system.Inputs;
+import dev.gatehouse.user.PasswordHasher;
+import dev.gatehouse.user.PasswordPolicy;
+import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
+
+/**
+ * Sign-up in two steps, so that it answers the same way for a new and a known address (no account enumeration): the
+ * form always says "check your email"; a new address gets a link that creates the user and their account, a known
+ * one gets a note that it already has a user. The password is hashed at once in both cases, which also keeps the
+ * two answers equally slow.
+ */
+@Service
+public class SignUpService {
+
+    static final Duration LINK_VALIDITY = Duration.ofHours(24);
+
+    private final JdbcClient jdbc;
+    private final UserService users;
+    private final AccountService accounts;
+    private final PasswordPolicy policy;
+    private final PasswordHasher hasher;
+    private final Notifier notifier;
+    private final AuditLog audit;
+    private final GatehouseProperties gatehouse;
+    private final Clock clock;
+
+    SignUpService(JdbcClient jdbc, UserService users, AccountService accounts, PasswordPolicy policy,
+                  PasswordHasher hasher, Notifier notifier, AuditLog audit, GatehouseProperties gatehouse, Clock clock) {
+        this.jdbc = jdbc;
+        this.users = users;
+        this.accounts = accounts;
+        this.policy = policy;
+        this.hasher = hasher;
+        this.notifier = notifier;
+        this.audit = audit;
+        this.gatehouse = gatehouse;
+        this.clock = clock;
+    }
+
+    public record SignUpForm(String displayName, String email, String password, String accountName) {
+    }
+
+    /** What the sign-up form may show: the same for new and known addresses once the input is valid. */
+    public sealed interface Request {
+        record CheckEmail() implements Request { }
+        record Invalid(FieldProblems problems) implements Request { }
+    }
+
+    @Transactional
+    public Request request(SignUpForm form, ClientInfo client) {
+        FieldProblems problems = FieldProblems.builder()
+                .check("displayName", Inputs.nameProblem(form.displayName()))
+                .check("email", Inputs.emailProblem(form.email()))
+                .check("password", policy.problem(form.password()))
+                .check("accountName", Inputs.nameProblem(form.accountName()))
+                .build();
+        if (!problems.isEmpty()) {
+            return new Request.Invalid(problems);
+        }
+        String email = Inputs.trim(form.email());
+        String passwordHash = hasher.hash(form.password());
+        Optional<User> existing = users.findByEmail(email);
+        if (existing.isPresent()) {
+            User user = existing.get();
+            audit.record(AuditEventType.SIGN_UP_REQUESTED, user.id(), null, client, "address already registered");
+            notifier.send(EmailMessage.of(user.email(), "signup-existing", Map.of(
+                    "displayName", user.displayName(), "signinLink", gatehouse.link("/signin"))));
+            return new Request.CheckEmail();
+        }
+        Instant now = clock.instant();
+        String token = RandomCodes.token();
+        jdbc.sql("""
+                insert into signup_requests (id, token_hash, email, display_name, account_name, password_hash,
+                                             created_at, expires_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(UUID.randomUUID(), Tokens.sha256(token), email, Inputs.trim(form.displayName()),
+                        Inputs.trim(form.accountName()), passwordHash, Db.ts(now), Db.ts(now.plus(LINK_VALIDITY)))
+                .update();
+        audit.record(AuditEventType.SIGN_UP_REQUESTED, null, null, client, null);
+        notifier.send(new EmailMessage(email, "signup-confirm", Map.of(
+                "displayName", Inputs.trim(form.displayName()),
+                "link", gatehouse.link("/signup/confirm/" + token),
+                "validHours", LINK_VALIDITY.toHours()), now.plus(LINK_VALIDITY)));
+        return new Request.CheckEmail();
+    }
+
+    /** A sign-up waiting for its link to be used. */
+    public record Pending(String email, String displayName, String accountName) {
+    }
+
+    public Optional<Pending> pending(String token) {
+        return jdbc.sql("""
+                select email, display_name, account_name from signup_requests
+                where token_hash = ? and completed_at is null and expires_at > ?""")
+                .params(Tokens.sha256(token), Db.ts(clock.instant()))
+                .query((rs, n) -> new Pending(rs.getString(1), rs.getString(2), rs.getString(3)))
+                .optional();
+    }
+
+    public sealed interface Completion {
+        record Completed(User user, UUID accountId) implements Completion { }
+        /** Unknown, expired or already used link. */
+        record InvalidLink() implements Completion { }
+        /** The address got a user another way since the link was sent (e.g. an invitation). */
+        record AlreadyRegistered() implements Completion { }
+    }
+
+    /** Uses a sign-up link: creates the user and their account as owner, once. */
+    @Transactional
+    public Completion complete(String token, ClientInfo client) {
+        Instant now = clock.instant();
+        record Row(UUID id, String email, String displayName, String accountName, String passwordHash) { }
+        Optional<Row> row = jdbc.sql("""
+                select id, email, display_name, account_name, password_hash from signup_requests
+                where token_hash = ? and completed_at is null and expires_at > ?""")
+                .params(Tokens.sha256(token), Db.ts(now))
+                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5)))
+                .optional();
+        if (row.isEmpty()) {
+            return new Completion.InvalidLink();
+        }
+        // Single use, decided by the database: of two racing clicks exactly one updates the row.
+        int claimed = jdbc.sql("update signup_requests set completed_at = ? where id = ? and completed_at is null")
+                .params(Db.ts(now), row.get().id()).update();
+        if (claimed != 1) {
+            return new Completion.InvalidLink();
+        }
+        Optional<User> user = users.create(row.get().email(), row.get().displayName(), row.get().passwordHash());
+        if (user.isEmpty()) {
+            return new Completion.AlreadyRegistered();
+        }
+        UUID accountId = accounts.createWithOwner(row.get().accountName(), user.get().id());
+        audit.record(AuditEventType.SIGN_UP_COMPLETED, user.get().id(), accountId, client, null);
+        return new Completion.Completed(user.get(), accountId);
+    }
+}

@@ -1,0 +1,208 @@
+package dev.gatehouse.factor;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.crypto.SecretSealer;
+import dev.gatehouse.factor.backupcode.BackupCodes;
+import dev.gatehouse.notify.EmailMessage;
+import dev.gatehouse.notify.Notifier;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Db;
+import dev.gatehouse.user.User;
+
+/**
+ * Backup codes (DESIGN.md invariant 5): a set of {@link BackupCodes#COUNT} single-use codes per user, the way back in
+ * when no method is at hand. Only hashes are stored; a set is replaced whole, and the old one stops working in the
+ * same transaction. A code is used by one conditional UPDATE ({@code used_at is null}), so of parallel uses of one
+ * code exactly one succeeds, on any number of nodes. Typing a backup code counts towards the same wrong-code lockout
+ * as every other code.
+ */
+@Service
+public class BackupCodeService {
+
+    /** The name wrong backup codes are audited under, beside the {@link FactorType} names. */
+    static final String AUDIT_NAME = "BACKUP_CODE";
+
+    private final JdbcClient jdbc;
+    private final CodeAttempts attempts;
+    private final CodeFailures failures;
+    private final SecretSealer sealer;
+    private final AuditLog audit;
+    private final Notifier notifier;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    BackupCodeService(JdbcClient jdbc, CodeAttempts attempts, CodeFailures failures, SecretSealer sealer,
+                      AuditLog audit, Notifier notifier, TransactionTemplate tx, Clock clock) {
+        this.jdbc = jdbc;
+        this.attempts = attempts;
+        this.failures = failures;
+        this.sealer = sealer;
+        this.audit = audit;
+        this.notifier = notifier;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** How many of the user's codes are still unused; 0 when they have none. */
+    public int remaining(UUID userId) {
+        return jdbc.sql("select count(*) from backup_codes where user_id = ? and used_at is null").param(userId)
+                .query(Integer.class).single();
+    }
+
+    /** Whether the user has a set at all (perhaps all used). */
+    public boolean hasSet(UUID userId) {
+        return jdbc.sql("select count(*) from backup_codes where user_id = ?").param(userId)
+                .query(Integer.class).single() > 0;
+    }
+
+    /**
+     * Creates the user's first set, when their first method has just been turned on; empty when they have a set
+     * already (also when two requests race: the user row is locked). Joins the caller's transaction if there is one.
+     */
+    public Optional<IssuedBackupCodes> issueFirstSet(User user, ClientInfo client) {
+        return tx.execute(status -> {
+            lockUser(user.id());
+            if (hasSet(user.id())) {
+                return Optional.empty();
+            }
+            IssuedBackupCodes issued = store(user.id(), clock.instant());
+            audit.record(AuditEventType.BACKUP_CODES_GENERATED, user.id(), null, client, "first set");
+            return Optional.of(issued);
+        });
+    }
+
+    /**
+     * Replaces the user's set with a new one; the old codes stop working at once. Audited and announced by email.
+     * Empty when the user has no method (backup codes only stand in for a method).
+     */
+    public Optional<IssuedBackupCodes> regenerate(User user, ClientInfo client) {
+        Instant now = clock.instant();
+        return tx.execute(status -> {
+            lockUser(user.id());
+            if (!hasMethod(user.id())) {
+                return Optional.empty();
+            }
+            jdbc.sql("delete from backup_codes where user_id = ?").param(user.id()).update();
+            IssuedBackupCodes issued = store(user.id(), now);
+            audit.record(AuditEventType.BACKUP_CODES_GENERATED, user.id(), null, client, "new set");
+            notifier.send(EmailMessage.of(user.email(), "backup-codes-regenerated", Map.of(
+                    "displayName", user.displayName(), "count", BackupCodes.COUNT, "when", now,
+                    "ip", client.ip(), "browser", client.browser())));
+            return Optional.of(issued);
+        });
+    }
+
+    /** The codes of a set just issued, in display form. Only for the user it was issued to; anything else is a bug. */
+    public List<String> reveal(IssuedBackupCodes issued, UUID userId) {
+        if (!issued.userId().equals(userId)) {
+            throw new IllegalArgumentException("issued backup codes belong to another user");
+        }
+        byte[] plain = sealer.open(issued.sealedCodes(), context(userId));
+        try {
+            return List.of(new String(plain, StandardCharsets.US_ASCII).split("\n"));
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /**
+     * Signs in (or re-confirms) with a typed backup code of this user. The attempt is counted before the code is
+     * looked at; a right, unused code is used with a conditional UPDATE, audited and announced by email (with how many
+     * are left) in one transaction.
+     */
+    public BackupCodeUse use(User user, String typed, ClientInfo client) {
+        UUID userId = user.id();
+        if (remaining(userId) == 0) {
+            return new BackupCodeUse.Refused(new CodeCheck.NoSuchMethod());
+        }
+        CodeAttempts.Reservation reservation = attempts.reserve(userId, clock.instant());
+        if (reservation instanceof CodeAttempts.Reservation.Locked locked) {
+            return new BackupCodeUse.Refused(new CodeCheck.Locked(locked.until()));
+        }
+        if (reservation instanceof CodeAttempts.Reservation.Suspended) {
+            return new BackupCodeUse.Refused(new CodeCheck.Suspended());
+        }
+        Optional<Integer> left = BackupCodes.normalize(typed)
+                .flatMap(canonical -> consume(user, canonical, client));
+        if (left.isPresent()) {
+            attempts.succeeded(userId);
+            return new BackupCodeUse.Accepted(left.get());
+        }
+        return new BackupCodeUse.Refused(failures.wrongCode(userId, AUDIT_NAME, client));
+    }
+
+    /** Uses the code if it is one of the user's unused ones; returns how many are left then. */
+    Optional<Integer> consume(User user, String canonical, ClientInfo client) {
+        record Row(UUID id, String hash) { }
+        List<Row> unused = jdbc.sql("select id, code_hash from backup_codes where user_id = ? and used_at is null")
+                .param(user.id()).query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2))).list();
+        int index = BackupCodes.indexOf(unused.stream().map(Row::hash).toList(),
+                BackupCodes.hash(user.id(), canonical));
+        if (index < 0) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return tx.execute(status -> {
+            int used = jdbc.sql("update backup_codes set used_at = ? where id = ? and user_id = ? and used_at is null")
+                    .params(Db.ts(now), unused.get(index).id(), user.id()).update();
+            if (used != 1) {
+                return Optional.empty();
+            }
+            int remaining = remaining(user.id());
+            audit.record(AuditEventType.BACKUP_CODE_USED, user.id(), null, client, remaining + " left");
+            notifier.send(EmailMessage.of(user.email(), "backup-code-used", Map.of(
+                    "displayName", user.displayName(), "remaining", remaining, "when", now,
+                    "ip", client.ip(), "browser", client.browser())));
+            return Optional.of(remaining);
+        });
+    }
+
+    /** Deletes the user's set, when their last method goes: backup codes stand in for a method, never alone. */
+    void deleteAll(UUID userId) {
+        jdbc.sql("delete from backup_codes where user_id = ?").param(userId).update();
+    }
+
+    private IssuedBackupCodes store(UUID userId, Instant now) {
+        List<String> codes = BackupCodes.newSet();
+        for (String code : codes) {
+            jdbc.sql("insert into backup_codes (id, user_id, code_hash, created_at) values (?, ?, ?, ?)")
+                    .params(UUID.randomUUID(), userId,
+                            BackupCodes.hash(userId, BackupCodes.normalize(code).orElseThrow()), Db.ts(now))
+                    .update();
+        }
+        byte[] plain = String.join("\n", codes).getBytes(StandardCharsets.US_ASCII);
+        try {
+            return new IssuedBackupCodes(userId, sealer.seal(plain, context(userId)), now);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    private boolean hasMethod(UUID userId) {
+        return jdbc.sql("select count(*) from second_factors where user_id = ?").param(userId)
+                .query(Integer.class).single() > 0;
+    }
+
+    /** Serialises changes to one user's set (see FactorService: checks over several rows). */
+    private void lockUser(UUID userId) {
+        jdbc.sql("select id from users where id = ? for update").param(userId).query(UUID.class).optional();
+    }
+
+    private static String context(UUID userId) {
+        return "backup-codes:" + userId;
+    }
+}

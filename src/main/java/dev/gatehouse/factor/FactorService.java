@@ -1,0 +1,268 @@
+package dev.gatehouse.factor;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.gatehouse.account.AccountService;
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.notify.EmailMessage;
+import dev.gatehouse.notify.Notifier;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Db;
+import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
+
+/**
+ * The core of second factors: stores what methods compute, and applies the rules every method shares — lockout,
+ * single use of a TOTP step, "required by the account", audit and emails — each change in one transaction.
+ */
+@Service
+public class FactorService {
+
+    private static final String COLUMNS =
+            "id, user_id, type, label, secret_sealed, public_data, last_used_step, created_at, last_used_at";
+
+    private final Map<FactorType, SecondFactorMethod> methods = new EnumMap<>(FactorType.class);
+    private final JdbcClient jdbc;
+    private final CodeAttempts attempts;
+    private final AccountService accounts;
+    private final UserService users;
+    private final AuditLog audit;
+    private final Notifier notifier;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    FactorService(List<SecondFactorMethod> methods, JdbcClient jdbc, CodeAttempts attempts, AccountService accounts,
+                  UserService users, AuditLog audit, Notifier notifier, TransactionTemplate tx, Clock clock) {
+        methods.forEach(m -> {
+            if (this.methods.put(m.type(), m) != null) {
+                throw new IllegalStateException("two methods of type " + m.type());
+            }
+        });
+        this.jdbc = jdbc;
+        this.attempts = attempts;
+        this.accounts = accounts;
+        this.users = users;
+        this.audit = audit;
+        this.notifier = notifier;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** The user's active factors, oldest first. */
+    public List<EnrolledFactor> factors(UUID userId) {
+        return jdbc.sql("select " + COLUMNS + " from second_factors where user_id = ? order by created_at, id")
+                .param(userId).query(FactorService::factor).list();
+    }
+
+    public boolean hasFactor(UUID userId) {
+        return jdbc.sql("select count(*) from second_factors where user_id = ?").param(userId)
+                .query(Long.class).single() > 0;
+    }
+
+    public Optional<EnrolledFactor> factor(UUID userId, FactorType type) {
+        return factors(userId).stream().filter(f -> f.type() == type).findFirst();
+    }
+
+    /** Whether an account of this user requires two-factor authentication. */
+    public boolean required(UUID userId) {
+        return accounts.twoFactorRequiredFor(userId);
+    }
+
+    /** Begins a setup; empty when the user already has this method (one of each code method). */
+    public Optional<PendingEnrollment> startEnrollment(User user, FactorType type) {
+        if (factor(user.id(), type).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(method(type).startEnrollment(user, clock.instant()));
+    }
+
+    public sealed interface Enrollment {
+        record Enabled(EnrolledFactor factor) implements Enrollment { }
+        record Rejected(String problemKey) implements Enrollment { }
+        /** The setup is older than {@link PendingEnrollment#VALIDITY}, or not this user's: start again. */
+        record Expired() implements Enrollment { }
+    }
+
+    /** Finishes a setup: on a right response the factor is stored, audited and announced by email, together. */
+    public Enrollment finishEnrollment(User user, PendingEnrollment pending, String response, ClientInfo client) {
+        Instant now = clock.instant();
+        if (pending == null || !pending.userId().equals(user.id()) || pending.expired(now)) {
+            return new Enrollment.Expired();
+        }
+        EnrollmentOutcome outcome = method(pending.type()).finishEnrollment(user, pending, response, now);
+        if (outcome instanceof EnrollmentOutcome.Rejected rejected) {
+            return new Enrollment.Rejected(rejected.problemKey());
+        }
+        EnrollmentOutcome.Enrolled enrolled = (EnrollmentOutcome.Enrolled) outcome;
+        return tx.execute(status -> {
+            lockUser(user.id());
+            if (factor(user.id(), pending.type()).isPresent()) {
+                return new Enrollment.Expired();
+            }
+            UUID id = UUID.randomUUID();
+            jdbc.sql("""
+                    insert into second_factors (id, user_id, type, label, secret_sealed, public_data, last_used_step,
+                                                created_at)
+                    values (?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(id, user.id(), pending.type().name(), enrolled.label(), enrolled.sealedSecret(),
+                            enrolled.publicData(), enrolled.lastUsedStep(), Db.ts(now))
+                    .update();
+            attempts.ensure(user.id());
+            audit.record(AuditEventType.FACTOR_ENABLED, user.id(), null, client, pending.type().name());
+            notifyChange(user, "factor-enabled", pending.type(), now, client);
+            return new Enrollment.Enabled(factor(user.id(), pending.type()).orElseThrow());
+        });
+    }
+
+    public sealed interface Removal {
+        record Removed(FactorType type) implements Removal { }
+        /** An account requires 2FA and this is the user's last method. */
+        record RequiredByAccount() implements Removal { }
+        record NotFound() implements Removal { }
+    }
+
+    /** Removes one of the user's factors; the id is only looked up among this user's own. */
+    public Removal remove(User user, UUID factorId, ClientInfo client) {
+        Instant now = clock.instant();
+        return tx.execute(status -> {
+            lockUser(user.id());
+            List<EnrolledFactor> own = factors(user.id());
+            Optional<EnrolledFactor> target = own.stream().filter(f -> f.id().equals(factorId)).findFirst();
+            if (target.isEmpty()) {
+                return new Removal.NotFound();
+            }
+            if (own.size() == 1 && required(user.id())) {
+                return new Removal.RequiredByAccount();
+            }
+            jdbc.sql("delete from second_factors where id = ? and user_id = ?").params(factorId, user.id()).update();
+            audit.record(AuditEventType.FACTOR_DISABLED, user.id(), null, client, target.get().type().name());
+            notifyChange(user, "factor-disabled", target.get().type(), now, client);
+            return new Removal.Removed(target.get().type());
+        });
+    }
+
+    /**
+     * {@link CodeCheck.Locked} or {@link CodeCheck.Suspended} when code entry is refused for the user right now, so a
+     * page can say so before a code is typed; empty otherwise. Counts nothing.
+     */
+    public Optional<CodeCheck> codeEntryBlocked(UUID userId) {
+        return attempts.blocked(userId, clock.instant());
+    }
+
+    /**
+     * Checks a typed code for the user's method of that type. The attempt is counted before the code is looked at;
+     * a right TOTP code is accepted only if its time step is newer than the last accepted one (compare-and-set in the
+     * database, so the same code sent twice at once to two nodes passes once).
+     */
+    public CodeCheck checkCode(UUID userId, FactorType type, String code, ClientInfo client) {
+        Optional<EnrolledFactor> found = factor(userId, type);
+        if (found.isEmpty() || !type.usesCodes()) {
+            return new CodeCheck.NoSuchMethod();
+        }
+        Instant now = clock.instant();
+        CodeAttempts.Reservation reservation = attempts.reserve(userId, now);
+        if (reservation instanceof CodeAttempts.Reservation.Locked locked) {
+            return new CodeCheck.Locked(locked.until());
+        }
+        if (reservation instanceof CodeAttempts.Reservation.Suspended) {
+            return new CodeCheck.Suspended();
+        }
+        EnrolledFactor factor = found.get();
+        boolean accepted;
+        try {
+            // A right code whose step another request already used (replay) is a wrong code, and counted as one.
+            accepted = method(type).verify(factor, code, now) instanceof VerificationOutcome.Accepted ok
+                    && markUsed(factor, ok.usedStep(), now);
+        } catch (RuntimeException e) {
+            // The reserved attempt stays counted. Finish it as a failure, so that when it was the last one the lock is
+            // placed and expires; otherwise the count would stay used up with no lock, refusing codes for ever.
+            try {
+                wrongCode(userId, type, now, client);
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+        if (accepted) {
+            attempts.succeeded(userId);
+            return new CodeCheck.Accepted(factor);
+        }
+        return wrongCode(userId, type, now, client);
+    }
+
+    /**
+     * Serialises changes to one user's set of methods until the transaction ends: "not enrolled yet" and "not the last
+     * method" are checks over several rows, which Read Committed alone would let two requests pass at once.
+     */
+    private void lockUser(UUID userId) {
+        jdbc.sql("select id from users where id = ? for update").param(userId).query(UUID.class).optional();
+    }
+
+    private boolean markUsed(EnrolledFactor factor, Long step, Instant now) {
+        if (step == null) {
+            return jdbc.sql("update second_factors set last_used_at = ? where id = ?")
+                    .params(Db.ts(now), factor.id()).update() == 1;
+        }
+        return jdbc.sql("""
+                update second_factors set last_used_step = ?, last_used_at = ?
+                where id = ? and user_id = ? and (last_used_step is null or last_used_step < ?)""")
+                .params(step, Db.ts(now), factor.id(), factor.userId(), step).update() == 1;
+    }
+
+    private CodeCheck wrongCode(UUID userId, FactorType type, Instant now, ClientInfo client) {
+        Optional<Instant> lockedUntil = attempts.failed(userId, now);
+        boolean suspended = attempts.suspended(userId);
+        tx.executeWithoutResult(status -> {
+            audit.record(AuditEventType.SECOND_FACTOR_FAILED, userId, null, client, type.name());
+            if (lockedUntil.isPresent()) {
+                audit.record(AuditEventType.CODE_ENTRY_LOCKED, userId, null, client, null);
+                users.findById(userId).ifPresent(user -> notifier.send(EmailMessage.of(user.email(),
+                        "code-entry-locked", Map.of("displayName", user.displayName(), "until", lockedUntil.get(),
+                                "minutes", java.time.Duration.between(now, lockedUntil.get()).toMinutes()))));
+            }
+            if (suspended) {
+                audit.record(AuditEventType.CODE_METHODS_SUSPENDED, userId, null, client, null);
+            }
+        });
+        if (suspended) {
+            return new CodeCheck.Suspended();
+        }
+        return lockedUntil.<CodeCheck>map(CodeCheck.Locked::new)
+                .orElseGet(() -> new CodeCheck.Wrong(attempts.remaining(userId)));
+    }
+
+    private void notifyChange(User user, String template, FactorType type, Instant now, ClientInfo client) {
+        notifier.send(EmailMessage.of(user.email(), template, Map.of("displayName", user.displayName(),
+                "method", type.displayName(), "when", now, "ip", client.ip(), "browser", client.browser())));
+    }
+
+    private SecondFactorMethod method(FactorType type) {
+        SecondFactorMethod method = methods.get(type);
+        if (method == null) {
+            throw new IllegalStateException("no method bean for " + type);
+        }
+        return method;
+    }
+
+    static EnrolledFactor factor(ResultSet rs, int row) throws SQLException {
+        long step = rs.getLong("last_used_step");
+        Long lastUsedStep = rs.wasNull() ? null : step;
+        return new EnrolledFactor(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
+                FactorType.valueOf(rs.getString("type")), rs.getString("label"), rs.getString("secret_sealed"),
+                rs.getString("public_data"), lastUsedStep, Db.instant(rs, "created_at"),
+                Db.instant(rs, "last_used_at"));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.gatehouse.notify;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.context.MessageSource;
+import org.springframework.stereotype.Component;
+import org.springframework.web.util.HtmlUtils;
+import org.thymeleaf.context.Context;
+import org.thymeleaf.spring6.SpringTemplateEngine;
+import org.thymeleaf.templatemode.TemplateMode;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+
+import dev.gatehouse.system.GatehouseProperties;
+
+/**
+ * Renders an {@link EmailMessage} from {@code templates/mail/<template>.html} (HTML mode: every {@code th:text} is
+ * escaped, so a display name cannot inject markup) and {@code .txt} (TEXT mode: nothing is escaped, because a plain
+ * text part is never interpreted). The subject is the HTML template's {@code <title>}.
+ *
+ * <p>Its own engine rather than Boot's page engine: mail needs a TEXT resolver, and adding resolvers to the page
+ * engine would let a page name resolve to a mail template.
+ */
+@Component
+class MailRenderer {
+
+    static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
+    private static final Pattern TITLE = Pattern.compile("<title>(.*?)</title>", Pattern.DOTALL);
+    private static final int SUBJECT_MAX = 300;
+
+    private final SpringTemplateEngine engine = new SpringTemplateEngine();
+    private final GatehouseProperties gatehouse;
+
+    MailRenderer(GatehouseProperties gatehouse, MessageSource messages) {
+        this.gatehouse = gatehouse;
+        engine.addTemplateResolver(resolver(TemplateMode.HTML, "*.html", 1));
+        engine.addTemplateResolver(resolver(TemplateMode.TEXT, "*.txt", 2));
+        engine.setTemplateEngineMessageSource(messages);
+    }
+
+    /** A rendered email. */
+    record RenderedEmail(String subject, String text, String html) {
+    }
+
+    /** Renders the message; a missing template or title is a bug and throws. */
+    RenderedEmail render(EmailMessage message) {
+        Context context = new Context(Locale.ENGLISH, variables(message));
+        String html = engine.process(message.template() + ".html", context);
+        String text = engine.process(message.template() + ".txt", context);
+        return new RenderedEmail(subject(html, message.template()), text.strip() + "\n", html);
+    }
+
+    private Map<String, Object> variables(EmailMessage message) {
+        Map<String, Object> variables = new HashMap<>();
+        message.variables().forEach((name, value) ->
+                variables.put(name, value instanceof Instant instant ? WHEN.format(instant) : value));
+        variables.put("productName", gatehouse.productName());
+        variables.put("baseUrl", gatehouse.baseUrl());
+        return variables;
+    }
+
+    private static String subject(String html, String template) {
+        Matcher title = TITLE.matcher(html);
+        if (!title.find()) {
+            throw new IllegalStateException("mail template " + template + ".html has no <title> for the subject");
+        }
+        // Unescaped because a subject is a header, not HTML; line breaks folded because a header is one line.
+        String subject = HtmlUtils.htmlUnescape(title.group(1)).replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
+        return subject.length() <= SUBJECT_MAX ? subject : subject.substring(0, SUBJECT_MAX - 1) + "…";
+    }
+
+    private static ClassLoaderTemplateResolver resolver(TemplateMode mode, String pattern, int order) {
+        ClassLoaderTemplateResolver resolver = new ClassLoaderTemplateResolver();
+        resolver.setPrefix("templates/mail/");
+        resolver.setTemplateMode(mode);
+        resolver.setResolvablePatterns(java.util.Set.of(pattern));
+        resolver.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        resolver.setCacheable(true);
+        resolver.setOrder(order);
+        return resolver;
+    }
+}

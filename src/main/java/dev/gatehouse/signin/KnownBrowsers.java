@@ -1,0 +1,78 @@
+package dev.gatehouse.signin;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.gatehouse.crypto.Tokens;
+import dev.gatehouse.notify.EmailMessage;
+import dev.gatehouse.notify.Notifier;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Db;
+import dev.gatehouse.user.User;
+
+/**
+ * The browsers each user has signed in from, so a sign-in from one never seen before is announced by email. A browser
+ * is a long-lived random id in a cookie; the database keeps a hash of it with the user id, so rows of two users cannot
+ * be matched to one browser. The browser that completed a sign-up or an invitation is known from the start. A user
+ * with no known browser at all (one from before this existed) gets their first one recorded silently.
+ */
+@Component
+class KnownBrowsers {
+
+    private final JdbcClient jdbc;
+    private final DeviceCookies cookies;
+    private final Notifier notifier;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    KnownBrowsers(JdbcClient jdbc, DeviceCookies cookies, Notifier notifier, TransactionTemplate tx, Clock clock) {
+        this.jdbc = jdbc;
+        this.cookies = cookies;
+        this.notifier = notifier;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /**
+     * Records that {@code user} signed in on this browser (giving the browser its id if it has none). When the browser
+     * is new to the user, {@code announce} is true and the user knew other browsers, emails them. Returns whether the
+     * browser was new to the user.
+     */
+    boolean signedIn(User user, boolean announce, HttpServletRequest request, HttpServletResponse response) {
+        String hash = hash(user.id(), cookies.ensureBrowserId(request, response));
+        Instant now = clock.instant();
+        ClientInfo client = ClientInfo.of(request);
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            int added = jdbc.sql("""
+                    insert into known_browsers (user_id, browser_hash, first_seen_at, last_seen_at) values (?, ?, ?, ?)
+                    on conflict do nothing""")
+                    .params(user.id(), hash, Db.ts(now), Db.ts(now)).update();
+            if (added == 0) {
+                jdbc.sql("update known_browsers set last_seen_at = ? where user_id = ? and browser_hash = ?")
+                        .params(Db.ts(now), user.id(), hash).update();
+                return false;
+            }
+            long known = jdbc.sql("select count(*) from known_browsers where user_id = ?").param(user.id())
+                    .query(Long.class).single();
+            if (announce && known > 1) {
+                notifier.send(EmailMessage.of(user.email(), "new-browser-sign-in", Map.of(
+                        "displayName", user.displayName(), "when", now, "ip", client.ip(),
+                        "browser", client.browser())));
+            }
+            return true;
+        }));
+    }
+
+    private static String hash(UUID userId, String browserId) {
+        return Tokens.sha256("known-browser:" + userId + ":" + browserId);
+    }
+}

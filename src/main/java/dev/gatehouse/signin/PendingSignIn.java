@@ -1,0 +1,25 @@
+package dev.gatehouse.signin;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A sign-in that passed the password and waits for a second factor. Kept only in the server-side session: the user
+ * it is for comes from here and never from the request, so no field a client sends can switch user or skip the step.
+ *
+ * @param userId     the user who passed the password
+ * @param attemptId  this sign-in attempt; challenges (e.g. an emailed code) are bound to it
+ * @param passwordAt when the password was checked; the step expires some minutes later
+ */
+public record PendingSignIn(UUID userId, UUID attemptId, Instant passwordAt) implements Serializable {
+
+    static final String ATTRIBUTE = "gatehouse.pendingSignIn";
+
+    public PendingSignIn {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(attemptId, "attemptId");
+        Objects.requireNonNull(passwordAt, "passwordAt");
+    }
+}

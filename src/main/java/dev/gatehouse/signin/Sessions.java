@@ -1,0 +1,90 @@
+package dev.gatehouse.signin;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.Session;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a finished sign-in into a signed-in session, and ends sessions. Sessions live in the database (Spring Session
+ * JDBC), so ending them here ends them on every node.
+ */
+@Component
+public class Sessions {
+
+    /**
+     * What survives the password step: the CSRF token (so forms open in other tabs still post) and the page that sent
+     * the user to sign in. Everything else, e.g. a previous user's sign-in or re-confirmation, ends.
+     */
+    private static final Set<String> KEPT_ATTRIBUTES = Set.of(
+            HttpSessionCsrfTokenRepository.class.getName() + ".CSRF_TOKEN", "SPRING_SECURITY_SAVED_REQUEST");
+
+    private final SecurityContextRepository repository = new HttpSessionSecurityContextRepository();
+    private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
+    private final FindByIndexNameSessionRepository<? extends Session> sessions;
+
+    Sessions(FindByIndexNameSessionRepository<? extends Session> sessions) {
+        this.sessions = sessions;
+    }
+
+    /**
+     * Signs the session in as {@code user}: a new session id (so an id planted before sign-in is worthless), the
+     * pending sign-in removed, the security context saved.
+     */
+    void establish(HttpServletRequest request, HttpServletResponse response, SignedInUser user) {
+        HttpSession session = request.getSession(true);
+        request.changeSessionId();
+        session.removeAttribute(PendingSignIn.ATTRIBUTE);
+        SecurityContext context = holder.createEmptyContext();
+        context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null,
+                AuthorityUtils.createAuthorityList("ROLE_USER")));
+        holder.setContext(context);
+        repository.saveContext(context, request, response);
+    }
+
+    /**
+     * Leaves the session waiting for a second factor for {@code pending}'s user, under a new id. Whatever the session
+     * held before ends here: a sign-in of someone else on this browser, their re-confirmation, their setups. Until the
+     * second factor passes, the session is exactly like a signed-out one.
+     */
+    void awaitSecondFactor(HttpServletRequest request, PendingSignIn pending) {
+        HttpSession session = request.getSession(true);
+        request.changeSessionId();
+        for (String name : Collections.list(session.getAttributeNames())) {
+            if (!KEPT_ATTRIBUTES.contains(name)) {
+                session.removeAttribute(name);
+            }
+        }
+        holder.clearContext();
+        session.setAttribute(PendingSignIn.ATTRIBUTE, pending);
+    }
+
+    /** Replaces the principal of the current session (e.g. after a fresh second factor) and rotates its id. */
+    public void update(HttpServletRequest request, HttpServletResponse response, SignedInUser user) {
+        establish(request, response, user);
+    }
+
+    /** Ends every session of the user except {@code keepSessionId} (may be null to end all); returns how many. */
+    public int endAll(UUID userId, String keepSessionId) {
+        List<String> ids = sessions.findByPrincipalName(userId.toString()).keySet().stream()
+                .filter(id -> !id.equals(keepSessionId)).toList();
+        ids.forEach(sessions::deleteById);
+        return ids.size();
+    }
+}

@@ -1,0 +1,186 @@
+package dev.gatehouse.signin;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.gatehouse.account.AccountService;
+import dev.gatehouse.account.DeviceTrustPeriod;
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.crypto.RandomCodes;
+import dev.gatehouse.crypto.Tokens;
+import dev.gatehouse.factor.FactorRemoved;
+import dev.gatehouse.notify.EmailMessage;
+import dev.gatehouse.notify.Notifier;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Db;
+import dev.gatehouse.user.User;
+
+/**
+ * "Remember this device" (DESIGN.md invariant 9). The browser holds a 256-bit random token; the database holds only a
+ * hash of it together with the user id, so a token is bound to one user: another user's sign-in on the same browser
+ * finds nothing. Whether a token is still trusted is decided each time it is used, from the trust period in force
+ * then (the shortest of the user's accounts), counted from when it was trusted: shortening the period shortens every
+ * existing token at once. Signing out everywhere, changing the password and removing a method revoke them all.
+ */
+@Service
+public class TrustedDevices {
+
+    private static final String COLUMNS = "id, browser, first_ip, last_ip, created_at, last_used_at";
+
+    private final JdbcClient jdbc;
+    private final AccountService accounts;
+    private final AuditLog audit;
+    private final Notifier notifier;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    TrustedDevices(JdbcClient jdbc, AccountService accounts, AuditLog audit, Notifier notifier, TransactionTemplate tx,
+                   Clock clock) {
+        this.jdbc = jdbc;
+        this.accounts = accounts;
+        this.audit = audit;
+        this.notifier = notifier;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** The period a device of this user may be trusted for now. */
+    public DeviceTrustPeriod period(UUID userId) {
+        return accounts.deviceTrustPeriodFor(userId);
+    }
+
+    /**
+     * Trusts this browser for the user: stores the hash of a new token, audits and emails, together. Returns the token
+     * for the cookie; empty when the user's period is {@link DeviceTrustPeriod#THIS_SIGN_IN}.
+     */
+    Optional<String> trust(User user, ClientInfo client) {
+        DeviceTrustPeriod period = period(user.id());
+        if (!period.allowsTrust()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        String token = RandomCodes.token();
+        tx.executeWithoutResult(status -> {
+            jdbc.sql("""
+                    insert into trusted_devices (id, user_id, token_hash, browser, user_agent, first_ip, last_ip,
+                                                 created_at, last_used_at)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(UUID.randomUUID(), user.id(), hash(user.id(), token), cut(client.browser(), 100),
+                            client.userAgent(), client.ip(), client.ip(), Db.ts(now), Db.ts(now))
+                    .update();
+            audit.record(AuditEventType.TRUSTED_DEVICE_ADDED, user.id(), null, client, client.browser());
+            notifier.send(EmailMessage.of(user.email(), "trusted-device-added", Map.of(
+                    "displayName", user.displayName(), "period", period.displayName(), "when", now,
+                    "ip", client.ip(), "browser", client.browser())));
+        });
+        return Optional.of(token);
+    }
+
+    /**
+     * The device among {@code tokens} (what the browser sent) that is trusted for this user now, its last use
+     * recorded; empty when none is. One conditional UPDATE per token decides, so a revocation or a shorter period
+     * takes effect on the very next use, on every node.
+     */
+    Optional<UUID> recognise(UUID userId, List<String> tokens, ClientInfo client) {
+        DeviceTrustPeriod period = period(userId);
+        if (!period.allowsTrust() || tokens.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Instant trustedSince = now.minus(period.duration());
+        for (String token : tokens) {
+            String hash = hash(userId, token);
+            int used = jdbc.sql("""
+                    update trusted_devices set last_used_at = ?, last_ip = ?
+                    where token_hash = ? and user_id = ? and revoked_at is null and created_at > ?""")
+                    .params(Db.ts(now), client.ip(), hash, userId, Db.ts(trustedSince)).update();
+            if (used == 1) {
+                return jdbc.sql("select id from trusted_devices where token_hash = ?").param(hash)
+                        .query(UUID.class).optional();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The user's devices trusted now, most recently used first. */
+    public List<TrustedDevice> list(UUID userId) {
+        DeviceTrustPeriod period = period(userId);
+        Instant now = clock.instant();
+        if (!period.allowsTrust()) {
+            return List.of();
+        }
+        return jdbc.sql("select " + COLUMNS + """
+                 from trusted_devices where user_id = ? and revoked_at is null and created_at > ?
+                order by last_used_at desc, id""")
+                .params(userId, Db.ts(now.minus(period.duration())))
+                .query((rs, n) -> {
+                    Instant createdAt = Db.instant(rs, "created_at");
+                    return new TrustedDevice(rs.getObject("id", UUID.class), rs.getString("browser"),
+                            rs.getString("first_ip"), rs.getString("last_ip"), createdAt,
+                            Db.instant(rs, "last_used_at"), createdAt.plus(period.duration()));
+                })
+                .list();
+    }
+
+    /** Stops trusting one of the user's devices; the id is only looked up among this user's own. */
+    public boolean remove(User user, UUID deviceId, ClientInfo client) {
+        Instant now = clock.instant();
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            Optional<String> browser = jdbc.sql("""
+                    select browser from trusted_devices where id = ? and user_id = ? and revoked_at is null""")
+                    .params(deviceId, user.id()).query(String.class).optional();
+            int revoked = jdbc.sql("""
+                    update trusted_devices set revoked_at = ? where id = ? and user_id = ? and revoked_at is null""")
+                    .params(Db.ts(now), deviceId, user.id()).update();
+            if (revoked == 1) {
+                audit.record(AuditEventType.TRUSTED_DEVICE_REMOVED, user.id(), null, client, browser.orElse(""));
+            }
+            return revoked == 1;
+        }));
+    }
+
+    /**
+     * Stops trusting every device of the user ({@code reason} goes into the audit detail, e.g. "password changed").
+     * Joins the caller's transaction if there is one. Returns how many were trusted.
+     */
+    public int removeAll(UUID userId, ClientInfo client, String reason) {
+        Instant now = clock.instant();
+        Integer revoked = tx.execute(status -> {
+            // Older rows can never be trusted again, whatever the period: no need to touch them.
+            int n = jdbc.sql("""
+                    update trusted_devices set revoked_at = ?
+                    where user_id = ? and revoked_at is null and created_at > ?""")
+                    .params(Db.ts(now), userId, Db.ts(now.minus(DeviceTrustPeriod.longest()))).update();
+            if (n > 0) {
+                audit.record(AuditEventType.TRUSTED_DEVICE_REMOVED, userId, null, client,
+                        "all (" + n + "): " + reason);
+            }
+            return n;
+        });
+        return revoked == null ? 0 : revoked;
+    }
+
+    /** Removing a method forgets every trusted device, in the removal's transaction. */
+    @EventListener
+    void methodRemoved(FactorRemoved removed) {
+        removeAll(removed.userId(), removed.client(), "method removed");
+    }
+
+    private static String hash(UUID userId, String token) {
+        return Tokens.sha256("trusted-device:" + userId + ":" + token);
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}

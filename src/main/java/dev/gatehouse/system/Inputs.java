@@ -1,0 +1,69 @@
+package dev.gatehouse.system;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Checks for text that people type into forms. Each check returns the message key of the problem, or empty.
+ * One place, so every form answers bad input the same way.
+ */
+public final class Inputs {
+
+    public static final int EMAIL_MAX = 254;
+    public static final int NAME_MAX = 100;
+
+    // Deliberately simple: one @, something before it, a dot in the domain, no spaces or controls. Whether the
+    // address really works is proved by the email sent to it, not by a regex.
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+$");
+
+    private Inputs() {
+    }
+
+    /** Trims, and maps null to the empty string. */
+    public static String trim(String raw) {
+        return raw == null ? "" : raw.strip();
+    }
+
+    /** The form of an email address that uniqueness is checked on. */
+    public static String normalizeEmail(String email) {
+        return trim(email).toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<String> emailProblem(String raw) {
+        String email = trim(raw);
+        if (email.isEmpty()) {
+            return Optional.of("input.email.required");
+        }
+        if (email.length() > EMAIL_MAX) {
+            return Optional.of("input.email.tooLong");
+        }
+        if (unreadable(email) || !EMAIL.matcher(email).matches()) {
+            return Optional.of("input.email.invalid");
+        }
+        return Optional.empty();
+    }
+
+    /** A display or account name: required, at most {@link #NAME_MAX} characters, no control characters. */
+    public static Optional<String> nameProblem(String raw) {
+        String name = trim(raw);
+        if (name.isEmpty()) {
+            return Optional.of("input.name.required");
+        }
+        if (name.codePointCount(0, name.length()) > NAME_MAX) {
+            return Optional.of("input.name.tooLong");
+        }
+        if (unreadable(name) || name.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of("input.name.invalid");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * True when the text holds U+FFFD, which is what the servlet container makes of bytes that are not UTF-8: the
+     * person's input was damaged on the way, so we ask again rather than store a mangled name.
+     */
+    public static boolean unreadable(String text) {
+        return text != null && text.indexOf('\uFFFD') >= 0;
+    }
+}

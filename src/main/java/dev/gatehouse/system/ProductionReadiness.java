@@ -1,0 +1,52 @@
+package dev.gatehouse.system;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.context.annotation.Profile;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * In the {@code prod} profile, refuses to start with a trial default in place, naming every missing setting at once
+ * so an operator fixes them in one round.
+ */
+@Component
+@Profile("prod")
+class ProductionReadiness {
+
+    ProductionReadiness(Environment env) {
+        List<String> missing = problems(env);
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("Gatehouse will not start in the prod profile: "
+                    + String.join("; ", missing));
+        }
+    }
+
+    static List<String> problems(Environment env) {
+        List<String> missing = new ArrayList<>();
+        String url = env.getProperty("spring.datasource.url", "");
+        if (!url.startsWith("jdbc:postgresql:")) {
+            missing.add("spring.datasource.url (GATEHOUSE_DATABASE_URL) must be a jdbc:postgresql: URL");
+        }
+        boolean keyFile = !env.getProperty("gatehouse.crypto.key-file", "").isBlank();
+        boolean keys = env.getProperty("gatehouse.crypto.active-key-id") != null;
+        if (!keyFile && !keys) {
+            missing.add("gatehouse.crypto.active-key-id with gatehouse.crypto.keys.<id> (or gatehouse.crypto.key-file) "
+                    + "must name the encryption key");
+        }
+        if (env.getProperty("gatehouse.crypto.generate-key-file", Boolean.class, false)) {
+            missing.add("gatehouse.crypto.generate-key-file must be false");
+        }
+        if (!"smtp".equals(env.getProperty("gatehouse.mail.gateway"))) {
+            missing.add("gatehouse.mail.gateway must be smtp");
+        }
+        if (env.getProperty("spring.mail.host", "").isBlank()) {
+            missing.add("spring.mail.host must name the SMTP server");
+        }
+        if (env.getProperty("gatehouse.base-url", "").startsWith("http://localhost")) {
+            missing.add("gatehouse.base-url must be the public https URL");
+        }
+        return missing;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.gatehouse.web;
+
+import java.io.IOException;
+import java.time.Clock;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.gatehouse.signin.SessionProperties;
+import dev.gatehouse.signin.SignedInUser;
+
+/**
+ * Ends a signed-in session once its absolute lifetime (12 h by default) has passed, however active it was. Not a bean:
+ * Boot would also register a bean filter in the servlet chain, where it would run before the security context exists.
+ */
+class AbsoluteSessionLifetimeFilter extends OncePerRequestFilter {
+
+    private final SessionProperties properties;
+    private final Clock clock;
+
+    AbsoluteSessionLifetimeFilter(SessionProperties properties, Clock clock) {
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication != null && authentication.getPrincipal() instanceof SignedInUser user
+                && user.expired(clock.instant(), properties.absoluteLifetime())) {
+            SecurityContextHolder.clearContext();
+            HttpSession session = request.getSession(false);
+            if (session != null) {
+                session.invalidate();
+            }
+            response.sendRedirect(request.getContextPath() + "/signin?expired");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+}

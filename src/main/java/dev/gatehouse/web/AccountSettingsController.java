@@ -1,0 +1,85 @@
+package dev.gatehouse.web;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.gatehouse.account.AccountService;
+import dev.gatehouse.account.InvitationService;
+import dev.gatehouse.account.Membership;
+import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.user.UserService;
+
+/**
+ * Account settings, for the account's owners and admins. Anyone else (another account's admin guessing ids
+ * included) gets the same 404 as for an account that does not exist.
+ */
+@Controller
+class AccountSettingsController {
+
+    private final AccountService accounts;
+    private final InvitationService invitations;
+    private final UserService users;
+    private final Messages messages;
+
+    AccountSettingsController(AccountService accounts, InvitationService invitations, UserService users,
+                              Messages messages) {
+        this.accounts = accounts;
+        this.invitations = invitations;
+        this.users = users;
+        this.messages = messages;
+    }
+
+    @GetMapping("/accounts/{accountId}/settings")
+    String page(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me, Model model) {
+        Membership membership = managed(accountId, me);
+        model.addAttribute("membership", membership);
+        model.addAttribute("members", accounts.members(accountId));
+        model.addAttribute("invitations", invitations.pending(accountId));
+        if (!model.containsAttribute("inviteErrors")) {
+            model.addAttribute("inviteErrors", Map.of());
+            model.addAttribute("inviteEmail", "");
+        }
+        return "account/settings";
+    }
+
+    @PostMapping("/accounts/{accountId}/invitations")
+    String invite(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me,
+                  @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "MEMBER") String role,
+                  HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect, Model model) {
+        managed(accountId, me);
+        InvitationService.Invite result = invitations.invite(accountId, users.findById(me.userId()).orElseThrow(),
+                email, role, ClientInfo.of(request));
+        if (result instanceof InvitationService.Invite.Sent sent) {
+            redirect.addFlashAttribute("flashSuccess", messages.get("invite.sent", sent.email()));
+            return "redirect:/accounts/" + accountId + "/settings";
+        }
+        if (result instanceof InvitationService.Invite.Invalid invalid) {
+            model.addAttribute("inviteErrors", messages.resolve(invalid.problems()));
+            model.addAttribute("inviteEmail", SignUpController.cut(email));
+            response.setStatus(422);
+            return page(accountId, me, model);
+        }
+        throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+    }
+
+    private Membership managed(UUID accountId, SignedInUser me) {
+        Optional<Membership> membership = accounts.membership(accountId, me.userId()).filter(m -> m.role().canManage());
+        return membership.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    }
+}

@@ -1,0 +1,176 @@
+package dev.gatehouse.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.gatehouse.factor.BackupCodeService;
+import dev.gatehouse.factor.IssuedBackupCodes;
+import dev.gatehouse.factor.backupcode.BackupCodes;
+import dev.gatehouse.factor.backupcode.BackupCodesPdf;
+import dev.gatehouse.factor.backupcode.BackupCodesText;
+import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.GatehouseProperties;
+import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
+
+/**
+ * Security tab > Backup codes: a new set is shown once (page, PDF, text, print, copy) until the user confirms they
+ * saved it; "Generate new codes" replaces the set after re-confirmation. The set being shown lives sealed in the
+ * session ({@link #ISSUED}), never in a URL.
+ */
+@Controller
+class BackupCodesController {
+
+    /** Session attribute: the set just issued, until the user confirms they saved it. */
+    static final String ISSUED = "gatehouse.issuedBackupCodes";
+    /** Session attribute: whether the set being shown came with the user's first method. */
+    static final String FIRST = "gatehouse.issuedBackupCodes.first";
+    static final String SHOW = "/settings/backup-codes";
+    private static final String REGENERATE = "/settings/backup-codes/new";
+
+    private final BackupCodeService backupCodes;
+    private final UserService users;
+    private final ReconfirmController reconfirm;
+    private final GatehouseProperties gatehouse;
+    private final Messages messages;
+
+    BackupCodesController(BackupCodeService backupCodes, UserService users, ReconfirmController reconfirm,
+                          GatehouseProperties gatehouse, Messages messages) {
+        this.backupCodes = backupCodes;
+        this.users = users;
+        this.reconfirm = reconfirm;
+        this.gatehouse = gatehouse;
+        this.messages = messages;
+    }
+
+    /** Keeps a set just issued in the session and returns where to show it. */
+    static String show(HttpServletRequest request, IssuedBackupCodes issued, boolean first) {
+        request.getSession().setAttribute(ISSUED, issued);
+        request.getSession().setAttribute(FIRST, first);
+        return "redirect:" + SHOW;
+    }
+
+    @GetMapping(SHOW)
+    String page(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request, Model model) {
+        Optional<IssuedBackupCodes> issued = issued(request, me);
+        if (issued.isEmpty()) {
+            return "redirect:/settings/security#backup-codes";
+        }
+        List<String> codes = backupCodes.reveal(issued.get(), me.userId());
+        model.addAttribute("codes", codes);
+        model.addAttribute("createdAt", issued.get().createdAt());
+        model.addAttribute("email", me.email());
+        model.addAttribute("first", Boolean.TRUE.equals(request.getSession().getAttribute(FIRST)));
+        return "settings/backup-codes";
+    }
+
+    @GetMapping(SHOW + "/backup-codes.pdf")
+    ResponseEntity<byte[]> pdf(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request) {
+        return issued(request, me).map(issued -> download(BackupCodesPdf.render(gatehouse.productName(),
+                        me.email(), issued.createdAt(), backupCodes.reveal(issued, me.userId())),
+                        MediaType.APPLICATION_PDF, "pdf"))
+                .orElseGet(BackupCodesController::gone);
+    }
+
+    @GetMapping(SHOW + "/backup-codes.txt")
+    ResponseEntity<byte[]> text(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request) {
+        return issued(request, me).map(issued -> download(BackupCodesText.render(gatehouse.productName(),
+                        me.email(), issued.createdAt(), backupCodes.reveal(issued, me.userId()))
+                        .getBytes(StandardCharsets.UTF_8), new MediaType("text", "plain", StandardCharsets.UTF_8), "txt"))
+                .orElseGet(BackupCodesController::gone);
+    }
+
+    @PostMapping(SHOW + "/saved")
+    String saved(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "false") boolean saved,
+                 HttpServletRequest request, Model model, RedirectAttributes redirect) {
+        if (issued(request, me).isEmpty()) {
+            return "redirect:/settings/security#backup-codes";
+        }
+        if (!saved) {
+            model.addAttribute("error", messages.get("backupcodes.confirmSaved.required"));
+            return page(me, request, model);
+        }
+        HttpSession session = request.getSession();
+        session.removeAttribute(ISSUED);
+        session.removeAttribute(FIRST);
+        redirect.addFlashAttribute("flashSuccess", messages.get("backupcodes.saved"));
+        return "redirect:/settings/security";
+    }
+
+    @GetMapping(REGENERATE)
+    String confirmRegenerate(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request, Model model) {
+        Optional<String> first = reconfirm.required(me, request, REGENERATE);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        if (!backupCodes.hasSet(me.userId())) {
+            return "redirect:/settings/security";
+        }
+        model.addAttribute("remaining", backupCodes.remaining(me.userId()));
+        model.addAttribute("count", BackupCodes.COUNT);
+        return "settings/backup-codes-regenerate";
+    }
+
+    @PostMapping(REGENERATE)
+    String regenerate(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request,
+                      RedirectAttributes redirect) {
+        Optional<String> first = reconfirm.required(me, request, REGENERATE);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        User user = users.findById(me.userId()).orElseThrow();
+        Optional<IssuedBackupCodes> issued = backupCodes.regenerate(user, ClientInfo.of(request));
+        if (issued.isEmpty()) {
+            redirect.addFlashAttribute("flashError", messages.get("backupcodes.needMethod"));
+            return "redirect:/settings/security";
+        }
+        return show(request, issued.get(), false);
+    }
+
+    /** The set in this session, if it is this user's. */
+    private static Optional<IssuedBackupCodes> issued(HttpServletRequest request, SignedInUser me) {
+        HttpSession session = request.getSession(false);
+        if (session != null && session.getAttribute(ISSUED) instanceof IssuedBackupCodes issued
+                && issued.userId().equals(me.userId())) {
+            return Optional.of(issued);
+        }
+        return Optional.empty();
+    }
+
+    private ResponseEntity<byte[]> download(byte[] body, MediaType type, String extension) {
+        String name = gatehouse.productName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-|-$", "");
+        return ResponseEntity.ok()
+                .contentType(type)
+                .cacheControl(CacheControl.noStore())
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename((name.isEmpty() ? "" : name + "-") + "backup-codes." + extension).build().toString())
+                .body(body);
+    }
+
+    /** A download asked for after the set was confirmed (or in another session): nothing to give. */
+    private static ResponseEntity<byte[]> gone() {
+        return ResponseEntity.status(HttpStatus.SEE_OTHER).location(java.net.URI.create("/settings/security"))
+                .build();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.gatehouse.web;
+
+import java.util.Arrays;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.SignInMethods;
+import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.user.UserService;
+
+/**
+ * Security tab > Preferences: which method sign-in asks for first. No re-confirmation: every active method works
+ * either way ("Try another way"), so the choice changes convenience, not security.
+ */
+@Controller
+class PrimaryMethodController {
+
+    private final SignInMethods methods;
+    private final UserService users;
+    private final Messages messages;
+
+    PrimaryMethodController(SignInMethods methods, UserService users, Messages messages) {
+        this.methods = methods;
+        this.users = users;
+        this.messages = messages;
+    }
+
+    @PostMapping("/settings/primary-method")
+    String save(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "") String method,
+                HttpServletRequest request, RedirectAttributes redirect) {
+        FactorType type = Arrays.stream(FactorType.values()).filter(t -> t.name().equals(method)).findFirst()
+                .orElse(null);
+        SignInMethods.Choice choice = methods.choosePrimary(users.findById(me.userId()).orElseThrow(), type,
+                ClientInfo.of(request));
+        if (choice instanceof SignInMethods.Choice.Saved saved) {
+            redirect.addFlashAttribute("flashSuccess", messages.get("primary.saved",
+                    messages.get("factor." + saved.primary().name())));
+        } else {
+            redirect.addFlashAttribute("flashError", messages.get("primary.invalid"));
+        }
+        return "redirect:/settings/security#preferences";
+    }
+}

@@ -1,0 +1,91 @@
+package dev.gatehouse.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.user.UserService;
+import dev.gatehouse.user.UserService.PasswordChange;
+
+/** Settings > Security: the password, sessions and recent security activity. */
+@Controller
+class SecuritySettingsController {
+
+    static final int ACTIVITY_ROWS = 20;
+
+    private final UserService users;
+    private final SignInService signIn;
+    private final AuditLog audit;
+    private final Messages messages;
+    private final FactorService factors;
+
+    SecuritySettingsController(UserService users, SignInService signIn, AuditLog audit, Messages messages,
+                               FactorService factors) {
+        this.factors = factors;
+        this.users = users;
+        this.signIn = signIn;
+        this.audit = audit;
+        this.messages = messages;
+    }
+
+    @GetMapping("/settings/security")
+    String page(@AuthenticationPrincipal SignedInUser me, Model model) {
+        model.addAttribute("user", users.findById(me.userId()).orElseThrow());
+        model.addAttribute("activity", audit.recentForUser(me.userId(), ACTIVITY_ROWS));
+        java.util.List<dev.gatehouse.factor.EnrolledFactor> own = factors.factors(me.userId());
+        model.addAttribute("factors", own);
+        model.addAttribute("app", own.stream().filter(f -> f.type() == FactorType.TOTP).findFirst().orElse(null));
+        model.addAttribute("required", factors.required(me.userId()));
+        if (!model.containsAttribute("passwordErrors")) {
+            model.addAttribute("passwordErrors", java.util.Map.of());
+        }
+        return "settings/security";
+    }
+
+    @PostMapping("/settings/password")
+    String changePassword(@AuthenticationPrincipal SignedInUser me,
+                          @RequestParam(defaultValue = "") String currentPassword,
+                          @RequestParam(defaultValue = "") String newPassword,
+                          @RequestParam(defaultValue = "") String confirmPassword, HttpServletRequest request,
+                          HttpServletResponse response, RedirectAttributes redirect, Model model) {
+        if (!newPassword.equals(confirmPassword)) {
+            return passwordProblem(me, model, response, "confirmPassword", "password.mismatch");
+        }
+        PasswordChange result = users.changePassword(me.userId(), currentPassword, newPassword, ClientInfo.of(request));
+        if (result instanceof PasswordChange.WrongCurrentPassword) {
+            return passwordProblem(me, model, response, "currentPassword", "password.wrongCurrent");
+        }
+        if (result instanceof PasswordChange.Rejected rejected) {
+            return passwordProblem(me, model, response, "newPassword", rejected.problemKey());
+        }
+        signIn.afterPasswordChange(me, request, response);
+        redirect.addFlashAttribute("flashSuccess", messages.get("password.changed"));
+        return "redirect:/settings/security";
+    }
+
+    @PostMapping("/settings/signout-everywhere")
+    String signOutEverywhere(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request) {
+        signIn.signOutEverywhere(me, request);
+        return "redirect:/signin?signedOutEverywhere";
+    }
+
+    private String passwordProblem(SignedInUser me, Model model, HttpServletResponse response, String field,
+                                   String key) {
+        model.addAttribute("passwordErrors", java.util.Map.of(field, messages.get(key)));
+        response.setStatus(422);
+        return page(me, model);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.gatehouse.web;
+
+import java.net.URI;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+import dev.gatehouse.signin.SignInService;
+
+@Controller
+class SignInController {
+
+    private final SignInService signIn;
+    private final HttpSessionRequestCache requestCache;
+    private final Messages messages;
+
+    SignInController(SignInService signIn, HttpSessionRequestCache requestCache, Messages messages) {
+        this.signIn = signIn;
+        this.requestCache = requestCache;
+        this.messages = messages;
+    }
+
+    @GetMapping("/")
+    String home(Model model) {
+        return model.getAttribute("currentUser") != null ? "redirect:/settings/security" : "redirect:/signin";
+    }
+
+    @GetMapping("/signin")
+    String form(Model model) {
+        if (model.getAttribute("currentUser") != null) {
+            return "redirect:/settings/security";
+        }
+        model.addAttribute("email", "");
+        return "signin/password";
+    }
+
+    @PostMapping("/signin")
+    String submit(@RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String password,
+                  HttpServletRequest request, HttpServletResponse response, Model model) {
+        SignInService.PasswordStep step = signIn.password(email, password, request, response);
+        if (step instanceof SignInService.PasswordStep.SignedIn) {
+            return "redirect:" + continueTo(request, response);
+        }
+        if (step instanceof SignInService.PasswordStep.SecondFactorRequired) {
+            return "redirect:/signin/verify";
+        }
+        model.addAttribute("email", email.length() > 320 ? "" : email.strip());
+        model.addAttribute("error", messages.get("signin.rejected"));
+        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        return "signin/password";
+    }
+
+    /** The page that sent the user to sign in (always on this server), or the Security page. */
+    private String continueTo(HttpServletRequest request, HttpServletResponse response) {
+        SavedRequest saved = requestCache.getRequest(request, response);
+        requestCache.removeRequest(request, response);
+        if (saved != null && "GET".equals(saved.getMethod())) {
+            URI uri = URI.create(saved.getRedirectUrl());
+            if (request.getServerName().equalsIgnoreCase(uri.getHost()) && uri.getRawPath() != null
+                    && uri.getRawPath().startsWith("/") && !uri.getRawPath().startsWith("//")) {
+                return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            }
+        }
+        return "/settings/security";
+    }
+}

@@ -1,0 +1,92 @@
+package dev.gatehouse.web;
+
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+import dev.gatehouse.account.SignUpService;
+import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.system.ClientInfo;
+
+@Controller
+class SignUpController {
+
+    private final SignUpService signUp;
+    private final SignInService signIn;
+    private final Messages messages;
+
+    SignUpController(SignUpService signUp, SignInService signIn, Messages messages) {
+        this.signUp = signUp;
+        this.signIn = signIn;
+        this.messages = messages;
+    }
+
+    @GetMapping("/signup")
+    String form(Model model) {
+        model.addAttribute("form", new SignUpService.SignUpForm("", "", "", ""));
+        model.addAttribute("errors", Map.of());
+        return "signup/form";
+    }
+
+    @PostMapping("/signup")
+    String submit(@RequestParam(defaultValue = "") String displayName, @RequestParam(defaultValue = "") String email,
+                  @RequestParam(defaultValue = "") String password,
+                  @RequestParam(defaultValue = "") String accountName, HttpServletRequest request,
+                  HttpServletResponse response, Model model) {
+        SignUpService.SignUpForm form = new SignUpService.SignUpForm(displayName, email, password, accountName);
+        SignUpService.Request result = signUp.request(form, ClientInfo.of(request));
+        if (result instanceof SignUpService.Request.Invalid invalid) {
+            // The password is never sent back into the page.
+            model.addAttribute("form", new SignUpService.SignUpForm(cut(displayName), cut(email), "", cut(accountName)));
+            model.addAttribute("errors", messages.resolve(invalid.problems()));
+            response.setStatus(422);
+            return "signup/form";
+        }
+        return "redirect:/signup/sent";
+    }
+
+    @GetMapping("/signup/sent")
+    String sent() {
+        return "signup/sent";
+    }
+
+    @GetMapping("/signup/confirm/{token}")
+    String confirmPage(@PathVariable String token, Model model, HttpServletResponse response) {
+        Optional<SignUpService.Pending> pending = signUp.pending(token);
+        if (pending.isEmpty()) {
+            response.setStatus(404);
+            return "signup/invalid";
+        }
+        model.addAttribute("pending", pending.get());
+        model.addAttribute("token", token);
+        return "signup/confirm";
+    }
+
+    @PostMapping("/signup/confirm/{token}")
+    String confirm(@PathVariable String token, HttpServletRequest request, HttpServletResponse response,
+                   Model model) {
+        SignUpService.Completion completion = signUp.complete(token, ClientInfo.of(request));
+        if (completion instanceof SignUpService.Completion.Completed completed) {
+            signIn.signInNewUser(completed.user(), request, response);
+            return "redirect:/settings/security?welcome";
+        }
+        response.setStatus(completion instanceof SignUpService.Completion.AlreadyRegistered ? 409 : 404);
+        model.addAttribute("alreadyRegistered", completion instanceof SignUpService.Completion.AlreadyRegistered);
+        return "signup/invalid";
+    }
+
+    /** What is echoed back into a form after a problem: bounded, so a 10 KB name is not reflected whole. */
+    static String cut(String value) {
+        String v = value == null ? "" : value.strip();
+        return v.length() > 400 ? v.substring(0, 400) : v;
+    }
+}

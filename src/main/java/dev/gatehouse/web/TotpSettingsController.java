@@ -1,0 +1,150 @@
+package dev.gatehouse.web;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.gatehouse.factor.EnrolledFactor;
+import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.PendingEnrollment;
+import dev.gatehouse.factor.totp.TotpMethod;
+import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
+
+/** Security tab > Authenticator app: set up (QR code, key, first code) and turn off. Both need re-confirmation. */
+@Controller
+class TotpSettingsController {
+
+    static final String PENDING = "gatehouse.pendingEnrollment.TOTP";
+    private static final String SETUP = "/settings/two-factor/app";
+
+    private final FactorService factors;
+    private final TotpMethod totp;
+    private final UserService users;
+    private final SignInService signIn;
+    private final ReconfirmController reconfirm;
+    private final Messages messages;
+    private final java.time.Clock clock;
+
+    TotpSettingsController(FactorService factors, TotpMethod totp, UserService users, SignInService signIn,
+                           ReconfirmController reconfirm, Messages messages, java.time.Clock clock) {
+        this.factors = factors;
+        this.totp = totp;
+        this.users = users;
+        this.signIn = signIn;
+        this.reconfirm = reconfirm;
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    @GetMapping(SETUP)
+    String setup(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request, Model model,
+                 RedirectAttributes redirect) {
+        Optional<String> first = reconfirm.required(me, request, SETUP);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        User user = users.findById(me.userId()).orElseThrow();
+        Optional<PendingEnrollment> pending = pending(request.getSession(), user);
+        if (pending.isEmpty()) {
+            pending = factors.startEnrollment(user, FactorType.TOTP);
+            if (pending.isEmpty()) {
+                redirect.addFlashAttribute("flashSuccess", messages.get("totp.alreadyOn"));
+                return "redirect:/settings/security";
+            }
+            request.getSession().setAttribute(PENDING, pending.get());
+        }
+        model.addAttribute("setup", totp.setup(user, pending.get()));
+        return "settings/totp-setup";
+    }
+
+    @PostMapping(SETUP)
+    String finish(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "") String code,
+                  HttpServletRequest request, HttpServletResponse response, Model model,
+                  RedirectAttributes redirect) {
+        Optional<String> first = reconfirm.required(me, request, SETUP);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        User user = users.findById(me.userId()).orElseThrow();
+        HttpSession session = request.getSession();
+        PendingEnrollment pending = pending(session, user).orElse(null);
+        FactorService.Enrollment result = factors.finishEnrollment(user, pending, code, ClientInfo.of(request));
+        if (result instanceof FactorService.Enrollment.Enabled) {
+            session.removeAttribute(PENDING);
+            signIn.secondFactorProved(me, request, response);
+            redirect.addFlashAttribute("flashSuccess", messages.get("totp.enabled"));
+            return "redirect:/settings/security";
+        }
+        if (result instanceof FactorService.Enrollment.Rejected rejected) {
+            model.addAttribute("setup", totp.setup(user, pending));
+            model.addAttribute("error", messages.get(rejected.problemKey()));
+            response.setStatus(422);
+            return "settings/totp-setup";
+        }
+        session.removeAttribute(PENDING);
+        redirect.addFlashAttribute("flashError", messages.get("totp.setup.expired"));
+        return "redirect:" + SETUP;
+    }
+
+    @GetMapping("/settings/two-factor/{factorId}/remove")
+    String confirmRemoval(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId,
+                          HttpServletRequest request, Model model) {
+        Optional<String> first = reconfirm.required(me, request, "/settings/two-factor/" + factorId + "/remove");
+        if (first.isPresent()) {
+            return first.get();
+        }
+        Optional<EnrolledFactor> factor = factors.factors(me.userId()).stream()
+                .filter(f -> f.id().equals(factorId)).findFirst();
+        if (factor.isEmpty()) {
+            return "redirect:/settings/security";
+        }
+        model.addAttribute("factor", factor.get());
+        model.addAttribute("last", factors.factors(me.userId()).size() == 1);
+        model.addAttribute("required", factors.required(me.userId()));
+        return "settings/remove-factor";
+    }
+
+    @PostMapping("/settings/two-factor/{factorId}/remove")
+    String remove(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId, HttpServletRequest request,
+                  RedirectAttributes redirect) {
+        Optional<String> first = reconfirm.required(me, request, "/settings/two-factor/" + factorId + "/remove");
+        if (first.isPresent()) {
+            return first.get();
+        }
+        User user = users.findById(me.userId()).orElseThrow();
+        FactorService.Removal result = factors.remove(user, factorId, ClientInfo.of(request));
+        if (result instanceof FactorService.Removal.Removed removed) {
+            redirect.addFlashAttribute("flashSuccess", messages.get("factor.removed",
+                    messages.get("factor." + removed.type().name())));
+        } else if (result instanceof FactorService.Removal.RequiredByAccount) {
+            redirect.addFlashAttribute("flashError", messages.get("factor.requiredByAccount"));
+        }
+        return "redirect:/settings/security";
+    }
+
+    /** The setup kept in this session, if it is this user's and still fresh. */
+    private Optional<PendingEnrollment> pending(HttpSession session, User user) {
+        if (session.getAttribute(PENDING) instanceof PendingEnrollment pending && pending.userId().equals(user.id())
+                && !pending.expired(clock.instant())) {
+            return Optional.of(pending);
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.gatehouse.web;
+
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.ModelAndView;
+
+/**
+ * The last word on an exception no other resolver handled (a bug or an outage): the person sees the calm error page,
+ * and the log gets one line with an incident id and the exception classes — never the messages, which for database
+ * errors hold SQL and the values bound to it (DESIGN.md invariant 12). The full stack trace goes to DEBUG only.
+ */
+@Component
+class UnexpectedErrorResolver implements HandlerExceptionResolver, Ordered {
+
+    private static final Logger log = LoggerFactory.getLogger(UnexpectedErrorResolver.class);
+
+    @Override
+    public ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response, Object handler,
+                                         Exception ex) {
+        String incident = UUID.randomUUID().toString().substring(0, 8);
+        log.error("Unexpected error {} on {} {}: {}", incident, request.getMethod(), request.getRequestURI(),
+                classes(ex));
+        log.debug("Unexpected error " + incident, ex);
+        response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+        return new ModelAndView("error", Map.of("status", 500, "incident", incident));
+    }
+
+    /** The chain of exception classes, e.g. "DataIntegrityViolationException < PSQLException". */
+    static String classes(Throwable ex) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = ex; t != null && out.length() < 500; t = t.getCause() == t ? null : t.getCause()) {
+            out.append(out.isEmpty() ? "" : " < ").append(t.getClass().getSimpleName());
+        }
+        return out.toString();
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.gatehouse.architecture;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The allowed dependencies between the top-level modules of DESIGN.md section 3. Lower modules never see higher
+ * ones; web and api sit on top; nothing depends on web.
+ */
+@AnalyzeClasses(packages = "dev.gatehouse", importOptions = ModuleBoundariesTest.MainClassesOnly.class)
+class ModuleBoundariesTest {
+
+    /** Main classes only, whatever the build folder is called (parallel builds use target-*). */
+    static final class MainClassesOnly implements ImportOption {
+        @Override
+        public boolean includes(com.tngtech.archunit.core.importer.Location location) {
+            return !location.contains("/test-classes/");
+        }
+    }
+
+    @ArchTest
+    static final ArchRule modulesHaveNoCycles = slices().matching("dev.gatehouse.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule modulesDependOnlyDownwards = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("system").definedBy("dev.gatehouse.system..")
+            .layer("crypto").definedBy("dev.gatehouse.crypto..")
+            .layer("audit").definedBy("dev.gatehouse.audit..")
+            .layer("notify").definedBy("dev.gatehouse.notify..")
+            .layer("user").definedBy("dev.gatehouse.user..")
+            .layer("account").definedBy("dev.gatehouse.account..")
+            .layer("factor").definedBy("dev.gatehouse.factor..")
+            .layer("signin").definedBy("dev.gatehouse.signin..")
+            .layer("web").definedBy("dev.gatehouse.web..")
+            .layer("api").definedBy("dev.gatehouse.api..")
+            .whereLayer("web").mayNotBeAccessedByAnyLayer()
+            .whereLayer("api").mayNotBeAccessedByAnyLayer()
+            .whereLayer("signin").mayOnlyBeAccessedByLayers("web", "api")
+            .whereLayer("factor").mayOnlyBeAccessedByLayers("signin", "web", "api")
+            .whereLayer("account").mayOnlyBeAccessedByLayers("factor", "signin", "web", "api")
+            .whereLayer("user").mayOnlyBeAccessedByLayers("account", "factor", "signin", "web", "api")
+            .whereLayer("notify").mayOnlyBeAccessedByLayers("user", "account", "factor", "signin", "web", "api")
+            .whereLayer("audit").mayOnlyBeAccessedByLayers("notify", "user", "account", "factor", "signin", "web", "api")
+            .whereLayer("crypto").mayOnlyBeAccessedByLayers("notify", "user", "account", "factor", "signin", "web", "api")
+            .withOptionalLayers(true);
+
+    /** Method plug-ins compute; they never reach the sign-in flow or each other. */
+    @ArchTest
+    static final ArchRule factorPluginsAreIndependent = slices().matching("dev.gatehouse.factor.(*)..")
+            .should().notDependOnEachOther();
+
+    @ArchTest
+    static final ArchRule timeComesFromTheInjectedClock = noClasses().should()
+            .callMethod(java.time.Instant.class, "now")
+            .orShould().callMethod(System.class, "currentTimeMillis")
+            .orShould().callMethod(java.time.LocalDateTime.class, "now")
+            .because("logic takes time from the injected Clock so tests can fix it");
+}

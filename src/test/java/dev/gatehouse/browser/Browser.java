@@ -1,0 +1,304 @@
+package dev.gatehouse.browser;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import dev.gatehouse.testsupport.Tools;
+
+/**
+ * One headless Chromium (Debian's, nothing downloaded) with a fresh profile, and the few things a test does with it:
+ * open a page, type, click, wait, and take a full-page screenshot into {@code <build dir>/screenshots}. Each instance
+ * is a separate browser: no cookies are shared, so a second one is "another browser" (or another person).
+ */
+public final class Browser implements AutoCloseable {
+
+    static final String CHROMIUM = "/usr/bin/chromium";
+    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final String base;
+    private final ChromeDriverService service;
+    private final ChromeDriver driver;
+    private final Path profile;
+
+    private Browser(String base, ChromeDriverService service, ChromeDriver driver, Path profile) {
+        this.base = base;
+        this.service = service;
+        this.driver = driver;
+        this.profile = profile;
+    }
+
+    /** Starts a browser for the server at {@code base} (http://localhost:PORT); skips or fails when none is installed. */
+    public static Browser start(String base) {
+        Tools.require(CHROMIUM);
+        Tools.require(CHROMEDRIVER);
+        Path profile;
+        try {
+            profile = Files.createTempDirectory("gatehouse-chromium-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--window-size=1280,1000", "--lang=en-GB",
+                "--user-data-dir=" + profile);
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        return new Browser(base, service, driver, profile);
+    }
+
+    /** Another, independent browser for the same server (sign in from another computer, another person). */
+    public Browser another() {
+        return start(base);
+    }
+
+    public ChromeDriver driver() {
+        return driver;
+    }
+
+    public String base() {
+        return base;
+    }
+
+    // --- navigation ---------------------------------------------------------------------------------------------
+
+    public Browser open(String pathOrUrl) {
+        driver.get(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl);
+        return this;
+    }
+
+    /** The path (and query) of the page shown, without scheme and host. */
+    public String path() {
+        try {
+            URI uri = new URI(driver.getCurrentUrl());
+            return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the page shown is {@code path} (query ignored unless given). */
+    public Browser waitForPath(String path) {
+        try {
+            new WebDriverWait(driver, WAIT).until(d -> path.contains("?") ? path().equals(path)
+                    : path().split("\\?")[0].equals(path));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("expected to be on " + path + " but was on " + path() + ": " + h1(), e);
+        }
+        return this;
+    }
+
+    /** Waits until the path of the page shown starts with {@code prefix}. */
+    public Browser waitForPathStartingWith(String prefix) {
+        try {
+            new WebDriverWait(driver, WAIT).until(d -> path().startsWith(prefix));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("expected to be on " + prefix + "... but was on " + path() + ": " + h1(), e);
+        }
+        return this;
+    }
+
+    // --- reading ------------------------------------------------------------------------------------------------
+
+    public WebElement find(By by) {
+        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    public WebElement byId(String id) {
+        return find(By.id(id));
+    }
+
+    public List<WebElement> all(By by) {
+        return driver.findElements(by);
+    }
+
+    public boolean present(By by) {
+        return !driver.findElements(by).isEmpty();
+    }
+
+    public String h1() {
+        List<WebElement> h1 = driver.findElements(By.tagName("h1"));
+        return h1.isEmpty() ? "(no h1)" : h1.get(0).getText();
+    }
+
+    /** The visible text of the main part of the page. */
+    public String mainText() {
+        return find(By.tagName("main")).getText();
+    }
+
+    /** The visible text of the main part of the page, without waiting; "" when there is none. */
+    public String mainTextOrEmpty() {
+        List<WebElement> main = driver.findElements(By.tagName("main"));
+        return main.isEmpty() ? "" : main.get(0).getText();
+    }
+
+    /** The text of the first notice (success, warning or error box) on the page, or "" if none. */
+    public String notice() {
+        List<WebElement> notices = driver.findElements(By.cssSelector(".notice"));
+        return notices.isEmpty() ? "" : notices.get(0).getText();
+    }
+
+    // --- acting -------------------------------------------------------------------------------------------------
+
+    /** Clears the field with this id (or name) and types into it as a person would. */
+    public Browser type(String idOrName, String text) {
+        List<WebElement> byId = driver.findElements(By.id(idOrName));
+        WebElement field = byId.isEmpty() ? find(By.name(idOrName)) : byId.get(0);
+        field.clear();
+        field.sendKeys(text);
+        return this;
+    }
+
+    public Browser click(String id) {
+        return click(By.id(id));
+    }
+
+    public Browser click(By by) {
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(by)).click();
+        return this;
+    }
+
+    /** Clicks the link or button whose visible text is exactly {@code text}. */
+    public Browser clickText(String text) {
+        return click(By.xpath("//a[normalize-space()='" + text + "'] | //button[normalize-space()='" + text + "']"));
+    }
+
+    /** Runs {@code action} with the window at the given size (a phone, say), then restores 1280 × 1000. */
+    public Browser atWindowSize(int width, int height, Runnable action) {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
+        try {
+            action.run();
+        } finally {
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        }
+        return this;
+    }
+
+    public Object script(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    // --- screenshots --------------------------------------------------------------------------------------------
+
+    /** Saves the whole page, beyond the window, as {@code <build dir>/screenshots/<name>.png}; returns the file. */
+    public Path screenshot(String name) {
+        byte[] png = fullPagePng();
+        Path file = screenshotDir().resolve(name + ".png");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, png);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /**
+     * Cuts one element out of a screenshot of the window (its CSS rectangle times the device pixel ratio, measured in
+     * the same layout the picture is taken in) and saves it with a white margin, as a scanner would see it on the
+     * screen. Returns the file.
+     */
+    public Path screenshotOf(WebElement element, String name) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rect = (Map<String, Object>) script("""
+                arguments[0].scrollIntoView({block: 'center'});
+                const r = arguments[0].getBoundingClientRect();
+                return {x: r.left, y: r.top, w: r.width, h: r.height, dpr: window.devicePixelRatio};""", element);
+        double dpr = num(rect.get("dpr"));
+        try {
+            BufferedImage window = ImageIO.read(new ByteArrayInputStream(
+                    driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES)));
+            int x = Math.max(0, (int) Math.floor(num(rect.get("x")) * dpr));
+            int y = Math.max(0, (int) Math.floor(num(rect.get("y")) * dpr));
+            int w = Math.min((int) Math.ceil(num(rect.get("w")) * dpr), window.getWidth() - x);
+            int h = Math.min((int) Math.ceil(num(rect.get("h")) * dpr), window.getHeight() - y);
+            int margin = 24;
+            BufferedImage out = new BufferedImage(w + 2 * margin, h + 2 * margin, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = out.createGraphics();
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, out.getWidth(), out.getHeight());
+            g.drawImage(window.getSubimage(x, y, w, h), margin, margin, null);
+            g.dispose();
+            Path file = screenshotDir().resolve(name + ".png");
+            Files.createDirectories(file.getParent());
+            ImageIO.write(out, "png", file.toFile());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private byte[] fullPagePng() {
+        Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
+        // Capturing beyond the viewport lays the page out without a scroll bar, so at the window's full width.
+        double width = Math.max(num(size.get("width")), num(script("return window.innerWidth")));
+        Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", Math.ceil(width),
+                "height", Math.ceil(num(size.get("height"))), "scale", 1);
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
+                Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
+        return Base64.getDecoder().decode((String) shot.get("data"));
+    }
+
+    /** {@code <build dir>/screenshots}, the build dir being the parent of the folder these test classes are in. */
+    static Path screenshotDir() {
+        try {
+            Path classes = Path.of(Browser.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(classes) && classes.getParent() != null) {
+                return classes.getParent().resolve("screenshots");
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall through to the default
+        }
+        return Path.of("target", "screenshots");
+    }
+
+    private static double num(Object value) {
+        return ((Number) value).doubleValue();
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            service.stop();
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            } catch (IOException | UncheckedIOException e) {
+                // a leftover temporary profile is harmless
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.gatehouse.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.context.support.StaticMessageSource;
+
+import dev.gatehouse.system.GatehouseProperties;
+
+/** The security notices of backup codes and devices render to a clear subject, text and HTML. */
+class SecurityNoticeTemplatesTest {
+
+    private final MailRenderer renderer = new MailRenderer(
+            new GatehouseProperties("Gatehouse", "https://sign-in.example.com", Path.of("data")),
+            new StaticMessageSource());
+
+    private static final Instant WHEN = Instant.parse("2026-11-23T14:05:00Z");
+
+    private static Map<String, Object> vars(Object... more) {
+        java.util.Map<String, Object> v = new java.util.HashMap<>(Map.of("displayName", "Ada <b>", "when", WHEN,
+                "ip", "203.0.113.7", "browser", "Chrome on Linux"));
+        for (int i = 0; i < more.length; i += 2) {
+            v.put((String) more[i], more[i + 1]);
+        }
+        return v;
+    }
+
+    @Test
+    void backupCodeUsedWhenSeveralLeftThenSaysHowMany() {
+        MailRenderer.RenderedEmail mail = render("backup-code-used", vars("remaining", 7));
+        assertThat(mail.subject()).isEqualTo("Gatehouse: a backup code was used to sign in");
+        assertThat(mail.text()).contains("Hello Ada <b>,", "You have 7 unused backup codes left.",
+                "When: 23 Nov 2026, 14:05 UTC", "Browser: Chrome on Linux", "IP address: 203.0.113.7",
+                "https://sign-in.example.com/settings/security").doesNotContain("Only", "last backup code");
+        assertThat(mail.html()).contains("Ada &lt;b&gt;").contains("<strong>7</strong>");
+    }
+
+    @Test
+    void backupCodeUsedWhenFewOrNoneLeftThenWarns() {
+        assertThat(render("backup-code-used", vars("remaining", 1)).text())
+                .contains("You have only 1 unused backup code left. Generate new ones");
+        assertThat(render("backup-code-used", vars("remaining", 3)).text())
+                .contains("You have only 3 unused backup codes left.");
+        MailRenderer.RenderedEmail none = render("backup-code-used", vars("remaining", 0));
+        assertThat(none.text()).contains("That was your last backup code.").doesNotContain("unused backup");
+        assertThat(none.html()).contains("That was your last backup code.");
+    }
+
+    @Test
+    void backupCodesRegeneratedThenSaysTheOldOnesStopped() {
+        MailRenderer.RenderedEmail mail = render("backup-codes-regenerated", vars("count", 10));
+        assertThat(mail.subject()).isEqualTo("Gatehouse: new backup codes were created");
+        assertThat(mail.text()).contains("Your previous backup codes no longer work.", "If this wasn't you");
+    }
+
+    @Test
+    void trustedDeviceAddedThenNamesTheBrowserAndPeriod() {
+        MailRenderer.RenderedEmail mail = render("trusted-device-added", vars("period", "1 week"));
+        assertThat(mail.subject()).isEqualTo("Gatehouse: a device will skip the code step");
+        assertThat(mail.text()).contains("For 1 week, signing in there asks only for your password",
+                "Browser: Chrome on Linux", "remove the device");
+    }
+
+    @Test
+    void newBrowserSignInThenNamesTheBrowserInTheSubject() {
+        MailRenderer.RenderedEmail mail = render("new-browser-sign-in", vars());
+        assertThat(mail.subject()).isEqualTo("Gatehouse: new sign-in from Chrome on Linux");
+        assertThat(mail.text()).contains("a browser it has not seen before", "IP address: 203.0.113.7",
+                "sign out everywhere");
+    }
+
+    private MailRenderer.RenderedEmail render(String template, Map<String, Object> variables) {
+        MailRenderer.RenderedEmail mail = renderer.render(EmailMessage.of("ada@example.com", template, variables));
+        assertThat(mail.text()).doesNotContain("[(", "[#", "${", "<p", "\n\n\n");
+        assertThat(mail.html()).doesNotContain(" th:", "${");
+        return mail;
+    }
+}

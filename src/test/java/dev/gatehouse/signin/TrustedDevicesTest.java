@@ -1,0 +1,206 @@
+package dev.gatehouse.signin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.gatehouse.account.DeviceTrustPeriod;
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.crypto.Tokens;
+import dev.gatehouse.factor.FactorRemoved;
+import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.testsupport.MutableClock;
+import dev.gatehouse.testsupport.TestUsers;
+import dev.gatehouse.user.User;
+
+/**
+ * Trusted devices against the real database (DESIGN.md invariant 9): the token, its binding to one user, its expiry by
+ * the period in force, revocation. Run on H2 and on PostgreSQL. The HTTP side (cookie, sign-in) is in the flow tests.
+ */
+abstract class TrustedDevicesTest {
+
+    static final ClientInfo LAPTOP = new ClientInfo("203.0.113.5",
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0 Safari/537.36");
+    static final ClientInfo CAFE = new ClientInfo("198.51.100.20", LAPTOP.userAgent());
+
+    @Autowired
+    ApplicationContext context;
+
+    @Autowired
+    TrustedDevices devices;
+
+    @Autowired
+    MutableClock clock;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    AuditLog audit;
+
+    TestUsers users;
+
+    @BeforeEach
+    void setUp() {
+        users = new TestUsers(context);
+    }
+
+    @Test
+    void invariant9_tokenIsRandom256BitsAndStoredHashed() {
+        User ada = users.create("token").user();
+        String token = devices.trust(ada, LAPTOP).orElseThrow();
+        String again = devices.trust(ada, LAPTOP).orElseThrow();
+
+        assertThat(Base64.getUrlDecoder().decode(token)).hasSize(32);
+        assertThat(token).isNotEqualTo(again);
+        String rows = jdbc.sql("select * from trusted_devices where user_id = ?").param(ada.id()).query()
+                .listOfRows().toString() + jdbc.sql("select * from audit_events where user_id = ?").param(ada.id())
+                .query().listOfRows() + jdbc.sql("select * from outbox where recipient = ?").param(ada.email())
+                .query().listOfRows();
+        assertThat(rows).doesNotContain(token).doesNotContain(again).doesNotContain(Tokens.sha256(token));
+        assertThat(jdbc.sql("select token_hash from trusted_devices where user_id = ?").param(ada.id())
+                .query(String.class).list()).hasSize(2).allMatch(h -> h.matches("[0-9a-f]{64}"));
+
+        assertThat(devices.recognise(ada.id(), List.of(token), CAFE)).isPresent();
+        TrustedDevice listed = devices.list(ada.id()).stream().filter(d -> d.lastIp().equals(CAFE.ip()))
+                .findFirst().orElseThrow();
+        assertThat(listed.browser()).isEqualTo("Chrome on Linux");
+        assertThat(listed.firstIp()).isEqualTo(LAPTOP.ip());
+        assertThat(listed.expiresAt()).isEqualTo(listed.createdAt().plus(Duration.ofDays(30)));
+        assertThat(audit.typesForUser(ada.id())).containsExactly(AuditEventType.TRUSTED_DEVICE_ADDED,
+                AuditEventType.TRUSTED_DEVICE_ADDED);
+    }
+
+    @Test
+    void invariant9_tokenIsBoundToOneUser() {
+        User ada = users.create("ada").user();
+        User bob = users.create("bob").user();
+        String adaToken = devices.trust(ada, LAPTOP).orElseThrow();
+
+        assertThat(devices.recognise(bob.id(), List.of(adaToken), LAPTOP)).isEmpty();
+        // Even Ada's row handed to Bob: the hash includes the user id, so Bob's sign-in still finds nothing.
+        jdbc.sql("update trusted_devices set user_id = ? where user_id = ?").params(bob.id(), ada.id()).update();
+        assertThat(devices.recognise(bob.id(), List.of(adaToken), LAPTOP)).isEmpty();
+        assertThat(devices.recognise(ada.id(), List.of(adaToken), LAPTOP)).isEmpty();
+
+        // A browser holding tokens of several users is trusted for each of them, and only them.
+        User carol = users.create("carol").user();
+        String bobToken = devices.trust(bob, LAPTOP).orElseThrow();
+        String carolToken = devices.trust(carol, LAPTOP).orElseThrow();
+        assertThat(devices.recognise(bob.id(), List.of(carolToken, bobToken), LAPTOP)).isPresent();
+        assertThat(devices.recognise(carol.id(), List.of(carolToken, bobToken), LAPTOP)).isPresent();
+        assertThat(devices.recognise(ada.id(), List.of(carolToken, bobToken, adaToken), LAPTOP)).isEmpty();
+    }
+
+    @Test
+    void invariant9_expiresByTheTrustPeriodInForceWhenUsed() {
+        TestUsers.Created created = users.create("period");
+        User ada = created.user();
+        String token = devices.trust(ada, LAPTOP).orElseThrow();
+
+        clock.advance(Duration.ofDays(2));
+        assertThat(devices.recognise(ada.id(), List.of(token), LAPTOP)).as("30 days, 2 days old").isPresent();
+
+        // Shortening the period shortens the existing token at once.
+        setPeriod(created.accountId(), DeviceTrustPeriod.ONE_DAY);
+        assertThat(devices.recognise(ada.id(), List.of(token), LAPTOP)).as("1 day, 2 days old").isEmpty();
+        assertThat(devices.list(ada.id())).isEmpty();
+        setPeriod(created.accountId(), DeviceTrustPeriod.ONE_WEEK);
+        assertThat(devices.recognise(ada.id(), List.of(token), LAPTOP)).as("1 week, 2 days old").isPresent();
+        clock.advance(Duration.ofDays(5));
+        assertThat(devices.recognise(ada.id(), List.of(token), LAPTOP)).as("1 week, 7 days old").isEmpty();
+
+        // "This sign-in only" trusts nothing, and new devices are not even stored.
+        setPeriod(created.accountId(), DeviceTrustPeriod.THIS_SIGN_IN);
+        assertThat(devices.trust(ada, LAPTOP)).isEmpty();
+        assertThat(jdbc.sql("select count(*) from trusted_devices where user_id = ?").param(ada.id())
+                .query(Long.class).single()).isEqualTo(1);
+
+        // With 30 days again, a token lives 30 days from when it was trusted, however often it is used.
+        setPeriod(created.accountId(), DeviceTrustPeriod.THIRTY_DAYS);
+        String fresh = devices.trust(ada, LAPTOP).orElseThrow();
+        for (int day = 0; day < 29; day++) {
+            clock.advance(Duration.ofDays(1));
+            assertThat(devices.recognise(ada.id(), List.of(fresh), LAPTOP)).as("day %d", day + 1).isPresent();
+        }
+        clock.advance(Duration.ofDays(1));
+        assertThat(devices.recognise(ada.id(), List.of(fresh), LAPTOP)).as("day 30").isEmpty();
+    }
+
+    @Test
+    void invariant9_shortestPeriodOfTheUsersAccountsApplies() {
+        TestUsers.Created created = users.create("several");
+        User ada = created.user();
+        UUID second = UUID.randomUUID();
+        jdbc.sql("insert into accounts (id, name, created_at, device_trust_period) values (?, 'Strict', current_timestamp, 'ONE_DAY')")
+                .param(second).update();
+        assertThat(devices.period(ada.id())).isEqualTo(DeviceTrustPeriod.THIRTY_DAYS);
+        jdbc.sql("insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', current_timestamp)")
+                .params(second, ada.id()).update();
+        assertThat(devices.period(ada.id())).isEqualTo(DeviceTrustPeriod.ONE_DAY);
+
+        String token = devices.trust(ada, LAPTOP).orElseThrow();
+        clock.advance(Duration.ofHours(25));
+        assertThat(devices.recognise(ada.id(), List.of(token), LAPTOP)).isEmpty();
+
+        User loner = users.create("loner").user();
+        jdbc.sql("delete from memberships where user_id = ?").param(loner.id()).update();
+        assertThat(devices.period(loner.id())).isEqualTo(DeviceTrustPeriod.DEFAULT);
+    }
+
+    @Test
+    void invariant9_revokedByRemoveRemoveAllAndRemovingAMethod() {
+        User ada = users.create("revoke").user();
+        User bob = users.create("other").user();
+        String first = devices.trust(ada, LAPTOP).orElseThrow();
+        String second = devices.trust(ada, CAFE).orElseThrow();
+        String bobs = devices.trust(bob, LAPTOP).orElseThrow();
+
+        UUID firstId = devices.recognise(ada.id(), List.of(first), LAPTOP).orElseThrow();
+        assertThat(devices.remove(bob, firstId, LAPTOP)).as("only the owner can remove").isFalse();
+        assertThat(devices.remove(ada, firstId, LAPTOP)).isTrue();
+        assertThat(devices.remove(ada, firstId, LAPTOP)).isFalse();
+        assertThat(devices.recognise(ada.id(), List.of(first), LAPTOP)).isEmpty();
+        assertThat(devices.recognise(ada.id(), List.of(second), LAPTOP)).isPresent();
+
+        assertThat(devices.removeAll(ada.id(), LAPTOP, "password changed")).isEqualTo(1);
+        assertThat(devices.recognise(ada.id(), List.of(first, second), LAPTOP)).isEmpty();
+        assertThat(devices.list(ada.id())).isEmpty();
+        assertThat(devices.recognise(bob.id(), List.of(bobs), LAPTOP)).as("other users keep theirs").isPresent();
+
+        // Removing a method: the event is published inside the removal's transaction, and revokes with it.
+        String third = devices.trust(ada, LAPTOP).orElseThrow();
+        TransactionTemplate tx = context.getBean(TransactionTemplate.class);
+        ApplicationEventPublisher events = context;
+        tx.executeWithoutResult(status -> {
+            events.publishEvent(new FactorRemoved(ada.id(), FactorType.TOTP, true, LAPTOP));
+            status.setRollbackOnly();
+        });
+        assertThat(devices.recognise(ada.id(), List.of(third), LAPTOP)).as("rolled back: still trusted").isPresent();
+        tx.executeWithoutResult(status -> events.publishEvent(new FactorRemoved(ada.id(), FactorType.TOTP, true,
+                LAPTOP)));
+        assertThat(devices.recognise(ada.id(), List.of(third), LAPTOP)).isEmpty();
+
+        assertThat(jdbc.sql("select detail from audit_events where user_id = ? and type = 'TRUSTED_DEVICE_REMOVED' order by id")
+                .param(ada.id()).query(String.class).list())
+                .containsExactly("Chrome on Linux", "all (1): password changed", "all (1): method removed");
+        assertThat(devices.removeAll(ada.id(), LAPTOP, "nothing left")).isZero();
+    }
+
+    private void setPeriod(UUID accountId, DeviceTrustPeriod period) {
+        jdbc.sql("update accounts set device_trust_period = ? where id = ?").params(period.name(), accountId).update();
+    }
+}

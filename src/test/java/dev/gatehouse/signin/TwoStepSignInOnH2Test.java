@@ -1,0 +1,7 @@
+package dev.gatehouse.signin;
+
+import dev.gatehouse.testsupport.H2Test;
+
+@H2Test
+class TwoStepSignInOnH2Test extends TwoStepSignInTest {
+}

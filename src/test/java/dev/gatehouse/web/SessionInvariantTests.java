@@ -1,0 +1,177 @@
+package dev.gatehouse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.testsupport.MutableClock;
+import dev.gatehouse.testsupport.TestUsers;
+import dev.gatehouse.testsupport.WebSession;
+import dev.gatehouse.testsupport.WebSession.Page;
+
+/** DESIGN.md invariant 7 through HTTP: cookies, headers, CSRF, idle and absolute session lifetime. */
+abstract class SessionInvariantTests extends WebFlowSupport {
+
+    @Test
+    void sessionCookieWhenIssuedThenHttpOnlyAndSameSiteLax() {
+        Page page = browser().get("/signin");
+        List<String> cookies = headers(page, "Set-Cookie").stream().filter(c -> c.startsWith("GATEHOUSE_SESSION=")).toList();
+        assertThat(cookies).singleElement().satisfies(cookie -> {
+            assertThat(cookie).containsIgnoringCase("; HttpOnly").containsIgnoringCase("; SameSite=Lax")
+                    .contains("; Path=/");
+        });
+    }
+
+    @Test
+    void signInWhenPasswordRightThenSessionIdChanges() {
+        TestUsers.Created user = users().create("rotate");
+        WebSession web = browser();
+        web.get("/signin");
+        String before = web.cookie("GATEHOUSE_SESSION");
+        assertThat(before).isNotNull();
+        Page answer = web.post("/signin", Map.of("email", user.email(), "password", PASSWORD));
+        assertThat(answer.status()).isEqualTo(302);
+        assertThat(web.cookie("GATEHOUSE_SESSION")).isNotNull().isNotEqualTo(before);
+    }
+
+    @Test
+    void pageWhenServedThenCspFrameOptionsAndNoSniffHeaders() {
+        TestUsers.Created user = users().create("headers");
+        WebSession web = signedIn(user.email(), PASSWORD);
+        for (Page page : List.of(browser().get("/signin"), browser().get("/signup"), web.get("/settings/security"),
+                browser().get("/nothing-here"), web.get("/nothing-here"), browser().postRaw("/signup", Map.of()),
+                browser().get("/invite/not-a-real-token"))) {
+            assertThat(page.header("Content-Security-Policy")).hasValue(SecurityConfiguration.CSP);
+            assertThat(page.header("X-Frame-Options")).hasValue("DENY");
+            assertThat(page.header("X-Content-Type-Options")).hasValue("nosniff");
+            // Links carry tokens (/signup/confirm/..., /invite/...): no other site may see them as a referrer.
+            assertThat(page.header("Referrer-Policy")).hasValue("same-origin");
+        }
+        assertThat(SecurityConfiguration.CSP).doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
+    }
+
+    @Test
+    void authenticatedPageWhenServedThenNotStoredByCaches() {
+        TestUsers.Created user = users().create("nostore");
+        WebSession web = signedIn(user.email(), PASSWORD);
+        for (String path : List.of("/settings/security", "/accounts/" + user.accountId() + "/settings")) {
+            Page page = web.get(path);
+            assertThat(page.status()).as(path).isEqualTo(200);
+            assertThat(page.header("Cache-Control")).as(path).hasValueSatisfying(v -> assertThat(v)
+                    .contains("no-store").contains("no-cache"));
+            assertThat(page.header("Pragma")).hasValue("no-cache");
+        }
+    }
+
+    @Test
+    void postWhenCsrfTokenMissingThenFriendlyRefusalAndNothingChanged() {
+        TestUsers.Created user = users().create("nocsrf");
+        WebSession web = signedIn(user.email(), PASSWORD);
+        web.get("/settings/security");
+        String hash = passwordHash(user);
+
+        Page refused = web.postRaw("/settings/password", passwordForm());
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body()).contains("This form has expired");
+        assertThat(passwordHash(user)).isEqualTo(hash);
+
+        Page signOut = web.postRaw("/signout", Map.of());
+        assertThat(signOut.status()).isEqualTo(403);
+        assertThat(web.get("/settings/security").status()).as("still signed in").isEqualTo(200);
+
+        String email = unique("nocsrf-signup");
+        WebSession stranger = browser();
+        Page signUp = stranger.postRaw("/signup", Map.of("displayName", "X", "email", email,
+                "password", PASSWORD, "accountName", "X"));
+        assertThat(signUp.status()).isEqualTo(403);
+        assertThat(signUp.body()).contains("This form has expired");
+        assertThat(count("select count(*) from signup_requests where lower(email) = lower(?)", email)).isZero();
+    }
+
+    @Test
+    void postWhenCsrfTokenForgedThenFriendlyRefusalAndNothingChanged() {
+        TestUsers.Created user = users().create("forged");
+        WebSession web = signedIn(user.email(), PASSWORD);
+        web.get("/settings/security");
+        String hash = passwordHash(user);
+
+        Map<String, String> form = new LinkedHashMap<>(passwordForm());
+        form.put("_csrf", "forged-" + "A".repeat(40));
+        Page refused = web.postRaw("/settings/password", form);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body()).contains("This form has expired");
+
+        // A real token of another session is no good either.
+        WebSession attacker = browser();
+        attacker.get("/signin");
+        form.put("_csrf", attacker.csrf());
+        assertThat(web.postRaw("/settings/password", form).status()).isEqualTo(403);
+        assertThat(passwordHash(user)).isEqualTo(hash);
+    }
+
+    @Test
+    void sessionWhenIdleThirtyMinutesThenSignedOut() {
+        TestUsers.Created user = users().create("idle");
+        WebSession web = signedIn(user.email(), PASSWORD);
+        assertThat(web.get("/settings/security").status()).isEqualTo(200);
+        String hash = passwordHash(user);
+        String principal = user.user().id().toString();
+        assertThat(jdbc().sql("select max_inactive_interval from spring_session where principal_name = ?")
+                .param(principal).query(Integer.class).single()).isEqualTo(30 * 60);
+
+        // Spring Session measures idleness in real time: age the session's last access by 31 minutes.
+        long aged = Duration.ofMinutes(31).toMillis();
+        jdbc().sql("""
+                update spring_session set last_access_time = last_access_time - ?, expiry_time = expiry_time - ?
+                where principal_name = ?""").params(aged, aged, principal).update();
+
+        Page form = web.post("/settings/password", passwordForm());
+        assertThat(form.status()).as("a form of the ended session").isEqualTo(403);
+        assertThat(form.body()).contains("This form has expired");
+        Page page = web.get("/settings/security");
+        assertThat(page.status()).isEqualTo(302);
+        assertThat(page.location()).isEqualTo("/signin");
+        assertThat(passwordHash(user)).isEqualTo(hash);
+        assertThat(auditTypes(user.user().id())).containsExactly(AuditEventType.SIGN_IN);
+    }
+
+    @Test
+    void sessionWhenTwelveHoursOldThenSignedOutHoweverActive() throws InterruptedException {
+        TestUsers.Created user = users().create("absolute");
+        WebSession web = signedIn(user.email(), PASSWORD);
+        MutableClock clock = clock();
+        awaitOutboxIdle();
+        Instant start = clock.instant();
+        try {
+            clock.advance(Duration.ofHours(11).plusMinutes(59));
+            assertThat(web.get("/settings/security").status()).as("11 h 59 min after sign-in").isEqualTo(200);
+
+            clock.advance(Duration.ofMinutes(1));
+            Page ended = web.get("/settings/security");
+            assertThat(ended.status()).isEqualTo(302);
+            assertThat(ended.location()).isEqualTo("/signin?expired");
+            assertThat(web.get("/signin?expired").body()).contains("Your session ended");
+            assertThat(web.get("/settings/security").location()).as("the session is gone").isEqualTo("/signin");
+            assertThat(auditTypes(user.user().id())).containsExactly(AuditEventType.SIGN_IN);
+        } finally {
+            clock.set(start);
+        }
+    }
+
+    private static Map<String, String> passwordForm() {
+        return Map.of("currentPassword", PASSWORD, "newPassword", "a brand new passphrase",
+                "confirmPassword", "a brand new passphrase");
+    }
+
+    private String passwordHash(TestUsers.Created user) {
+        return jdbc().sql("select password_hash from users where id = ?").param(user.user().id())
+                .query(String.class).single();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.gatehouse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.testsupport.TestUsers;
+import dev.gatehouse.testsupport.WebSession;
+import dev.gatehouse.testsupport.WebSession.Page;
+
+/** Password sign-in, sign-out, password change and sign-out everywhere, through HTTP. */
+abstract class SignInFlowTests extends WebFlowSupport {
+
+    private static final String NEW_PASSWORD = "purple elephants dance quietly";
+
+    @Test
+    void signInWhenRightPasswordThenSecurityPageAndSignOutEndsSession() {
+        TestUsers.Created user = users().create("signin");
+        WebSession web = browser();
+        Page form = web.get("/signin");
+        assertThat(form.status()).isEqualTo(200);
+
+        Page answer = web.post("/signin", Map.of("email", user.email(), "password", PASSWORD));
+        assertThat(answer.status()).isEqualTo(302);
+        assertThat(answer.location()).isEqualTo("/settings/security");
+        Page security = web.get("/settings/security");
+        assertThat(security.status()).isEqualTo(200);
+        assertThat(security.body()).contains(user.email());
+        assertThat(web.get("/signin").location()).as("signed in: /signin leads on").isEqualTo("/settings/security");
+
+        Page signedOut = web.post("/signout", Map.of());
+        assertThat(signedOut.status()).isEqualTo(302);
+        assertThat(signedOut.location()).isEqualTo("/signin?signedOut");
+        assertThat(web.get("/signin?signedOut").body()).contains("You have signed out.");
+        Page after = web.get("/settings/security");
+        assertThat(after.status()).isEqualTo(302);
+        assertThat(after.location()).isEqualTo("/signin");
+
+        assertThat(auditTypes(user.user().id())).containsExactly(AuditEventType.SIGN_IN, AuditEventType.SIGN_OUT);
+    }
+
+    @Test
+    void signInWhenUnknownEmailThenSameAnswerAsWrongPassword() {
+        TestUsers.Created user = users().create("enum");
+        String unknown = unique("nobody");
+
+        WebSession first = browser();
+        Page wrongPassword = signIn(first, user.email(), "not the password at all");
+        WebSession second = browser();
+        Page unknownEmail = signIn(second, unknown, "not the password at all");
+
+        assertThat(wrongPassword.status()).isEqualTo(unknownEmail.status()).isEqualTo(401);
+        // The page keeps what was typed into the email field; apart from that (and the CSRF token) it is the same.
+        assertThat(withoutCsrf(wrongPassword.body()).replace(user.email(), "EMAIL"))
+                .isEqualTo(withoutCsrf(unknownEmail.body()).replace(unknown, "EMAIL"));
+        assertThat(text(wrongPassword)).contains("That email and password don't match");
+        assertThat(first.get("/settings/security").status()).isEqualTo(302);
+        assertThat(second.get("/settings/security").status()).isEqualTo(302);
+        assertThat(auditTypes(user.user().id())).containsExactly(AuditEventType.SIGN_IN_FAILED);
+    }
+
+    @Test
+    void changePasswordWhenCurrentPasswordWrongThenRejectedAndNothingChanged() {
+        assertPasswordChangeRejected("not my password", NEW_PASSWORD, NEW_PASSWORD, "That is not your current password.");
+    }
+
+    @Test
+    void changePasswordWhenNewPasswordTooShortThenRejectedAndNothingChanged() {
+        assertPasswordChangeRejected(PASSWORD, "short", "short", "Use at least 8 characters.");
+    }
+
+    @Test
+    void changePasswordWhenNewPasswordCommonThenRejectedAndNothingChanged() {
+        assertPasswordChangeRejected(PASSWORD, "qwertyuiop", "qwertyuiop", "one of the most common ones");
+    }
+
+    @Test
+    void changePasswordWhenConfirmationDiffersThenRejectedAndNothingChanged() {
+        assertPasswordChangeRejected(PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "!", "The two new passwords are not the same.");
+    }
+
+    private void assertPasswordChangeRejected(String current, String proposed, String confirmation, String message) {
+        TestUsers.Created user = users().create("pwreject");
+        String hash = passwordHash(user);
+        WebSession web = signedIn(user.email(), PASSWORD);
+        web.get("/settings/security");
+        String sessionId = web.cookie("GATEHOUSE_SESSION");
+
+        Page page = web.post("/settings/password", passwordForm(current, proposed, confirmation));
+        assertThat(page.status()).isEqualTo(422);
+        assertThat(text(page)).contains(message);
+        assertThat(page.body()).as("passwords are never sent back into the page")
+                .doesNotContain("value=\"" + proposed + "\"").doesNotContain("value=\"" + current + "\"");
+
+        assertThat(passwordHash(user)).isEqualTo(hash);
+        assertThat(web.cookie("GATEHOUSE_SESSION")).isEqualTo(sessionId);
+        assertThat(web.get("/settings/security").status()).isEqualTo(200);
+        signedIn(user.email(), PASSWORD);
+        assertThat(auditTypes(user.user().id())).doesNotContain(AuditEventType.PASSWORD_CHANGED);
+    }
+
+    @Test
+    void changePasswordWhenValidThenOtherSessionsEndAndThisOneContinuesWithNewId() {
+        TestUsers.Created user = users().create("pwchange");
+        WebSession other = signedIn(user.email(), PASSWORD);
+        WebSession web = signedIn(user.email(), PASSWORD);
+        web.get("/settings/security");
+        String before = web.cookie("GATEHOUSE_SESSION");
+
+        Page changed = web.post("/settings/password", passwordForm(PASSWORD, NEW_PASSWORD, NEW_PASSWORD));
+        assertThat(changed.status()).isEqualTo(302);
+        assertThat(changed.location()).isEqualTo("/settings/security");
+        assertThat(web.cookie("GATEHOUSE_SESSION")).as("this session continues under a new id").isNotEqualTo(before);
+        Page security = web.get("/settings/security");
+        assertThat(security.status()).isEqualTo(200);
+        assertThat(security.body()).contains("Your password has been changed.");
+
+        Page otherPage = other.get("/settings/security");
+        assertThat(otherPage.status()).as("the other session is signed out").isEqualTo(302);
+        assertThat(otherPage.location()).startsWith("/signin");
+
+        assertThat(signIn(browser(), user.email(), PASSWORD).status()).as("old password").isEqualTo(401);
+        signedIn(user.email(), NEW_PASSWORD);
+        assertThat(mail().await(user.email(), "").text()).isNotBlank();
+        assertThat(auditTypes(user.user().id())).containsExactly(AuditEventType.SIGN_IN, AuditEventType.SIGN_IN,
+                AuditEventType.PASSWORD_CHANGED, AuditEventType.SIGN_IN_FAILED, AuditEventType.SIGN_IN);
+    }
+
+    @Test
+    void signOutEverywhereWhenTwoSessionsThenBothEnd() {
+        TestUsers.Created user = users().create("everywhere");
+        WebSession other = signedIn(user.email(), PASSWORD);
+        WebSession web = signedIn(user.email(), PASSWORD);
+        web.get("/settings/security");
+
+        Page answer = web.post("/settings/signout-everywhere", Map.of());
+        assertThat(answer.status()).isEqualTo(302);
+        assertThat(answer.location()).isEqualTo("/signin?signedOutEverywhere");
+        assertThat(web.follow(answer).body()).contains("You have been signed out on every device.");
+
+        assertThat(web.get("/settings/security").location()).isEqualTo("/signin");
+        assertThat(other.get("/settings/security").location()).isEqualTo("/signin");
+        assertThat(count("select count(*) from spring_session where principal_name = ?", user.user().id().toString()))
+                .isZero();
+        assertThat(auditTypes(user.user().id())).containsExactly(AuditEventType.SIGN_IN, AuditEventType.SIGN_IN,
+                AuditEventType.SIGN_OUT_EVERYWHERE);
+    }
+
+    private static Map<String, String> passwordForm(String current, String proposed, String confirmation) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("currentPassword", current);
+        form.put("newPassword", proposed);
+        form.put("confirmPassword", confirmation);
+        return form;
+    }
+
+    private String passwordHash(TestUsers.Created user) {
+        return jdbc().sql("select password_hash from users where id = ?").param(user.user().id())
+                .query(String.class).single();
+    }
+}

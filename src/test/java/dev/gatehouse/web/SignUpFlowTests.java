@@ -1,0 +1,154 @@
+package dev.gatehouse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.gatehouse.account.AccountService;
+import dev.gatehouse.account.Membership;
+import dev.gatehouse.account.Role;
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.testsupport.DevMail;
+import dev.gatehouse.testsupport.TestUsers;
+import dev.gatehouse.testsupport.WebSession;
+import dev.gatehouse.testsupport.WebSession.Page;
+
+/** Sign-up through HTTP: the emailed link, the confirmation page, and invariant 11 (no account enumeration). */
+abstract class SignUpFlowTests extends WebFlowSupport {
+
+    private static final String NAME = "Ada Łovelace-Zoë 李 \uD83D\uDD11";
+
+    @Test
+    void signUpWhenNewAddressThenEmailedLinkCreatesUserAndOwnedAccountAndSignsIn() {
+        String email = unique("ada");
+        WebSession web = browser();
+        assertThat(web.get("/signup").status()).isEqualTo(200);
+
+        Page answer = web.post("/signup", Map.of("displayName", NAME, "email", email,
+                "password", PASSWORD, "accountName", "Analytical Engines"));
+        assertThat(answer.status()).isEqualTo(302);
+        assertThat(answer.location()).isEqualTo("/signup/sent");
+        Page sent = web.get("/signup/sent");
+        assertThat(sent.status()).isEqualTo(200);
+        assertThat(sent.body()).contains("Check your email");
+        assertThat(count("select count(*) from users where email_normalized = lower(?)", email))
+                .as("nothing is created before the link is used").isZero();
+
+        DevMail.Message message = mail().awaitNth(email, 1);
+        String link = path(message.link("/signup/confirm/"));
+        Page confirm = web.get(link);
+        assertThat(confirm.status()).isEqualTo(200);
+        assertThat(confirm.body()).contains(NAME, email, "Analytical Engines");
+        assertThat(count("select count(*) from users where email_normalized = lower(?)", email))
+                .as("opening the link (as a mail scanner would) creates nothing").isZero();
+
+        String before = web.cookie("GATEHOUSE_SESSION");
+        Page created = web.post(link, Map.of());
+        assertThat(created.status()).isEqualTo(302);
+        assertThat(created.location()).isEqualTo("/settings/security?welcome");
+        assertThat(web.cookie("GATEHOUSE_SESSION")).as("new session id at sign-in").isNotEqualTo(before);
+        Page security = web.get("/settings/security?welcome");
+        assertThat(security.status()).isEqualTo(200);
+        assertThat(security.body()).contains(email, "Your account is ready");
+
+        UUID userId = userId(email);
+        assertThat(jdbc().sql("select display_name from users where id = ?").param(userId).query(String.class).single())
+                .as("non-ASCII text survives the round trip").isEqualTo(NAME);
+        assertThat(ctx.getBean(AccountService.class).membershipsOf(userId)).singleElement()
+                .satisfies(m -> {
+                    assertThat(m.accountName()).isEqualTo("Analytical Engines");
+                    assertThat(m.role()).isEqualTo(Role.OWNER);
+                });
+        assertThat(auditTypes(userId)).containsExactly(AuditEventType.SIGN_UP_COMPLETED, AuditEventType.SIGN_IN);
+
+        // The account owner reaches Account settings from the top bar.
+        Membership membership = ctx.getBean(AccountService.class).membershipsOf(userId).get(0);
+        assertThat(security.body()).contains("/accounts/" + membership.accountId() + "/settings");
+    }
+
+    @Test
+    void signUpWhenLinkUsedTwiceThenSecondUseCannotBeUsedAndNothingMoreCreated() {
+        String email = unique("twice");
+        WebSession web = browser();
+        web.get("/signup");
+        web.post("/signup", Map.of("displayName", "Twice", "email", email, "password", PASSWORD,
+                "accountName", "Twice Ltd"));
+        String link = path(mail().awaitNth(email, 1).link("/signup/confirm/"));
+        web.get(link);
+        assertThat(web.post(link, Map.of()).status()).isEqualTo(302);
+
+        WebSession other = browser();
+        Page reopened = other.get(link);
+        assertThat(reopened.status()).isEqualTo(404);
+        assertThat(text(reopened)).contains("This link can't be used");
+        other.get("/signup");
+        Page reposted = other.post(link, Map.of());
+        assertThat(reposted.status()).isEqualTo(404);
+        assertThat(text(reposted)).contains("This link can't be used");
+        assertThat(count("select count(*) from memberships where user_id = ?", userId(email))).isEqualTo(1);
+    }
+
+    @Test
+    void signUpWhenLinkTamperedThenClearPageAndNothingCreated() {
+        String email = unique("tamper");
+        WebSession web = browser();
+        web.get("/signup");
+        web.post("/signup", Map.of("displayName", "Tamper", "email", email, "password", PASSWORD,
+                "accountName", "Tamper Ltd"));
+        String link = path(mail().awaitNth(email, 1).link("/signup/confirm/"));
+        String tampered = link.substring(0, link.length() - 1) + (link.endsWith("A") ? "B" : "A");
+
+        Page page = web.get(tampered);
+        assertThat(page.status()).isEqualTo(404);
+        assertThat(text(page)).contains("This link can't be used");
+        web.get("/signup");
+        assertThat(web.post(tampered, Map.of()).status()).isEqualTo(404);
+        assertThat(web.get("/signup/confirm/" + "x".repeat(5000)).status()).isEqualTo(404);
+        assertThat(count("select count(*) from users where email_normalized = lower(?)", email)).isZero();
+    }
+
+    @Test
+    void signUpWhenAddressKnownThenSameAnswerAndAlreadyHaveAnAccountMail() {
+        TestUsers.Created known = users().create("known");
+        String fresh = unique("fresh");
+
+        Answer forKnown = signUpAnswer(known.email());
+        Answer forFresh = signUpAnswer(fresh);
+
+        assertThat(forKnown.post().status()).isEqualTo(forFresh.post().status()).isEqualTo(302);
+        assertThat(forKnown.post().location()).isEqualTo(forFresh.post().location());
+        assertThat(forKnown.post().body()).isEqualTo(forFresh.post().body());
+        assertThat(forKnown.page().status()).isEqualTo(forFresh.page().status()).isEqualTo(200);
+        assertThat(withoutCsrf(forKnown.page().body())).isEqualTo(withoutCsrf(forFresh.page().body()));
+
+        DevMail.Message toKnown = mail().awaitNth(known.email(), 1);
+        assertThat(toKnown.text()).doesNotContain("/signup/confirm/").contains("/signin");
+        assertThat(mail().awaitNth(fresh, 1).text()).contains("/signup/confirm/");
+        assertThat(count("select count(*) from signup_requests where lower(email) = lower(?)", known.email())).isZero();
+        assertThat(count("select count(*) from users where email_normalized = lower(?)", known.email())).isEqualTo(1);
+        assertThat(auditTypes(known.user().id())).containsExactly(AuditEventType.SIGN_UP_REQUESTED);
+    }
+
+    @Test
+    void signUpWhenAddressKnownInOtherCaseThenTreatedAsKnown() {
+        TestUsers.Created known = users().create("casing");
+        Answer answer = signUpAnswer("  " + known.email().toUpperCase() + " ");
+        assertThat(answer.post().location()).isEqualTo("/signup/sent");
+        assertThat(mail().awaitNth(known.email(), 1).text()).doesNotContain("/signup/confirm/");
+        assertThat(count("select count(*) from users where email_normalized = lower(?)", known.email())).isEqualTo(1);
+    }
+
+    record Answer(Page post, Page page) {
+    }
+
+    private Answer signUpAnswer(String email) {
+        WebSession web = browser();
+        web.get("/signup");
+        Page post = web.post("/signup", Map.of("displayName", "Someone", "email", email, "password", PASSWORD,
+                "accountName", "Some Ltd"));
+        return new Answer(post, web.follow(post));
+    }
+}
