@@ -1,0 +1,90 @@
+package dev.gatehouse.bench;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Start-up time and idle memory of the trial setup, measured on a separate JVM started the way a person starts it
+ * (main class, fresh ./data folder, embedded H2, default JVM settings): time from process start until
+ * /actuator/health answers UP, then resident memory and heap in use after 10 s idle. Three runs.
+ * Run with {@code ./mvnw -B -Pbench test -Dtest=StartupBenchmark}.
+ */
+class StartupBenchmark {
+
+    @Test
+    void startupAndIdleMemory() throws Exception {
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.contains("test-classes")).collect(Collectors.joining(File.pathSeparator));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        StringBuilder rows = new StringBuilder("| run | start-up until health UP | resident memory (RSS) idle | heap in use idle |\n|---|---|---|---|\n");
+        HttpClient http = HttpClient.newHttpClient();
+        for (int run = 1; run <= 3; run++) {
+            Path data = Files.createTempDirectory("gatehouse-bench-data");
+            int port = freePort();
+            int management = freePort();
+            List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, "dev.gatehouse.GatehouseApplication",
+                    "--server.port=" + port, "--management.server.port=" + management,
+                    "--gatehouse.data-dir=" + data, "--logging.level.root=WARN"));
+            long start = System.nanoTime();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(data.resolve("console.log").toFile()).start();
+            try {
+                double startup = Double.NaN;
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (System.nanoTime() < deadline) {
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(
+                                "http://localhost:" + management + "/actuator/health")).timeout(Duration.ofSeconds(2)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() == 200 && r.body().contains("UP")) {
+                            startup = (System.nanoTime() - start) / 1e9;
+                            break;
+                        }
+                    } catch (java.io.IOException notYet) {
+                        // Not listening yet.
+                    }
+                    Thread.sleep(50);
+                }
+                if (Double.isNaN(startup)) {
+                    throw new AssertionError("server did not become healthy; see " + data.resolve("console.log"));
+                }
+                // One page, as a first visitor would, then idle.
+                http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/signin")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                Thread.sleep(10_000);
+                long rssKib = Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+                        .filter(l -> l.startsWith("VmRSS:")).map(l -> l.replaceAll("\\D", "")).mapToLong(Long::parseLong)
+                        .findFirst().orElse(-1);
+                String prometheus = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + management
+                        + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                double heap = prometheus.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                rows.append(String.format("| %d | %.1f s | %.0f MiB | %.0f MiB |%n", run, startup, rssKib / 1024.0, heap / 1048576));
+            } finally {
+                process.destroy();
+                process.waitFor();
+            }
+        }
+        BenchReport.section("Start-up and idle memory (trial setup, H2, " + Runtime.version() + ", default heap settings)",
+                rows.toString());
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
