@@ -31,7 +31,7 @@ import dev.gatehouse.factor.VerificationOutcome;
  * JMH: the CPU cost of checking one authenticator code, as the method does it at sign-in: open the AES-GCM sealed
  * key, compute the three codes of the ±1 window, compare in constant time. The database part (lockout reservation
  * and the step compare-and-set) is measured end to end by {@code dev.gatehouse.bench.SignInBenchmark}.
- * Run with {@code ./mvnw -B -Pbench test -Dtest=CodeVerificationBenchmark}.
+ * Run with {@code ./mvnw -B -Pbench clean test -Dtest=CodeVerificationBenchmark} (clean: JMH generates its harness at compile time).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
