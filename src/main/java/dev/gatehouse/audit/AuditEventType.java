@@ -24,5 +24,16 @@ public enum AuditEventType {
     TRUSTED_DEVICE_ADDED,
     TRUSTED_DEVICE_REMOVED,
     /** A user at the second step was shown that no way of theirs is left (no usable method, no backup code). */
-    NO_WAY_LEFT_SHOWN
+    NO_WAY_LEFT_SHOWN,
+    /** A verification code was sent by email or text message (detail: channel and purpose, never the code). */
+    CODE_SENT,
+    /** The address or number that email or text-message codes go to was changed (after proving the new one). */
+    CODE_DESTINATION_CHANGED,
+    /** A security key or device (Web Authentication) was given a new name. */
+    WEBAUTHN_RENAMED,
+    /**
+     * A security key's signature counter went backwards: the key may have been copied. It was marked, refused from
+     * then on, and the user was emailed (detail: the two counter values).
+     */
+    WEBAUTHN_POSSIBLY_CLONED
 }

@@ -111,6 +111,50 @@ public class SecretSealer {
         }
     }
 
+    /**
+     * A keyed hash (HMAC-SHA256) of a short secret, such as a 6-digit code, for storage. A plain hash of a code would be
+     * reversed by trying all million codes; this one cannot be without the key, which is not in the database. The
+     * MAC key is derived from the active sealing key, and bound to {@code context} (e.g. the challenge a code
+     * belongs to), so a hash copied elsewhere matches nothing. The result names its key: {@code h1.<keyId>.<base64url>}.
+     */
+    public String keyedHash(String value, String context) {
+        return "h1." + activeKeyId + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mac(activeKeyId, value, context));
+    }
+
+    /**
+     * Whether {@code value} hashes to {@code stored} (made by {@link #keyedHash}) under the same context, compared in
+     * constant time. False for null, malformed values and keys no longer configured; never throws for them.
+     */
+    public boolean keyedHashMatches(String stored, String value, String context) {
+        String[] parts = stored == null || value == null ? new String[0] : stored.split("\\.", 3);
+        if (parts.length != 3 || !"h1".equals(parts[0]) || !keys.containsKey(parts[1])) {
+            return false;
+        }
+        byte[] expected;
+        try {
+            expected = Base64.getUrlDecoder().decode(parts[2]);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return java.security.MessageDigest.isEqual(expected, mac(parts[1], value, context));
+    }
+
+    private byte[] mac(String keyId, String value, String context) {
+        try {
+            javax.crypto.Mac derive = javax.crypto.Mac.getInstance("HmacSHA256");
+            derive.init(new SecretKeySpec(keys.get(keyId).getEncoded(), "HmacSHA256"));
+            byte[] macKey = derive.doFinal("gatehouse-keyed-hash-v1".getBytes(StandardCharsets.UTF_8));
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
+            mac.update(context.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+    }
+
     /** The key id new values are sealed under. */
     public String activeKeyId() {
         return activeKeyId;

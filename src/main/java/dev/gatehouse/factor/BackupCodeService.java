@@ -129,20 +129,31 @@ public class BackupCodeService {
         if (remaining(userId) == 0) {
             return new BackupCodeUse.Refused(new CodeCheck.NoSuchMethod());
         }
-        CodeAttempts.Reservation reservation = attempts.reserve(userId, clock.instant());
+        Instant now = clock.instant();
+        CodeAttempts.Reservation reservation = attempts.reserve(userId, now);
         if (reservation instanceof CodeAttempts.Reservation.Locked locked) {
             return new BackupCodeUse.Refused(new CodeCheck.Locked(locked.until()));
         }
         if (reservation instanceof CodeAttempts.Reservation.Suspended) {
             return new BackupCodeUse.Refused(new CodeCheck.Suspended());
         }
-        Optional<Integer> left = BackupCodes.normalize(typed)
-                .flatMap(canonical -> consume(user, canonical, client));
+        Optional<Integer> left;
+        try {
+            left = BackupCodes.normalize(typed).flatMap(canonical -> consume(user, canonical, client));
+        } catch (RuntimeException e) {
+            // As in FactorService: the reserved attempt is finished as a failure, so a lock it completes expires.
+            try {
+                failures.wrongCode(userId, AUDIT_NAME, now, client);
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
         if (left.isPresent()) {
             attempts.succeeded(userId);
             return new BackupCodeUse.Accepted(left.get());
         }
-        return new BackupCodeUse.Refused(failures.wrongCode(userId, AUDIT_NAME, client));
+        return new BackupCodeUse.Refused(failures.wrongCode(userId, AUDIT_NAME, now, client));
     }
 
     /** Uses the code if it is one of the user's unused ones; returns how many are left then. */

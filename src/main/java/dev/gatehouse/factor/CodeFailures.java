@@ -1,6 +1,5 @@
 package dev.gatehouse.factor;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -30,24 +29,21 @@ class CodeFailures {
     private final AuditLog audit;
     private final Notifier notifier;
     private final TransactionTemplate tx;
-    private final Clock clock;
 
-    CodeFailures(CodeAttempts attempts, UserService users, AuditLog audit, Notifier notifier, TransactionTemplate tx,
-                 Clock clock) {
+    CodeFailures(CodeAttempts attempts, UserService users, AuditLog audit, Notifier notifier, TransactionTemplate tx) {
         this.attempts = attempts;
         this.users = users;
         this.audit = audit;
         this.notifier = notifier;
         this.tx = tx;
-        this.clock = clock;
     }
 
     /**
-     * Records a wrong code of {@code method} (a {@link FactorType} name, or {@code BACKUP_CODE}) and returns what the
-     * user is told: {@link CodeCheck.Wrong}, {@link CodeCheck.Locked} or {@link CodeCheck.Suspended}.
+     * Records a wrong code of {@code method} (a {@link FactorType} name, or {@code BACKUP_CODE}), checked at
+     * {@code now}, and returns what the user is told: {@link CodeCheck.Wrong}, {@link CodeCheck.Locked} or
+     * {@link CodeCheck.Suspended}.
      */
-    CodeCheck wrongCode(UUID userId, String method, ClientInfo client) {
-        Instant now = clock.instant();
+    CodeCheck wrongCode(UUID userId, String method, Instant now, ClientInfo client) {
         Optional<Instant> lockedUntil = attempts.failed(userId, now);
         boolean suspended = attempts.suspended(userId);
         tx.executeWithoutResult(status -> {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -22,7 +23,6 @@ import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
 import dev.gatehouse.user.User;
-import dev.gatehouse.user.UserService;
 
 /**
  * The core of second factors: stores what methods compute, and applies the rules every method shares — lockout,
@@ -38,14 +38,17 @@ public class FactorService {
     private final JdbcClient jdbc;
     private final CodeAttempts attempts;
     private final AccountService accounts;
-    private final UserService users;
+    private final CodeFailures failures;
+    private final BackupCodeService backupCodes;
+    private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final Notifier notifier;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     FactorService(List<SecondFactorMethod> methods, JdbcClient jdbc, CodeAttempts attempts, AccountService accounts,
-                  UserService users, AuditLog audit, Notifier notifier, TransactionTemplate tx, Clock clock) {
+                  CodeFailures failures, BackupCodeService backupCodes, ApplicationEventPublisher events,
+                  AuditLog audit, Notifier notifier, TransactionTemplate tx, Clock clock) {
         methods.forEach(m -> {
             if (this.methods.put(m.type(), m) != null) {
                 throw new IllegalStateException("two methods of type " + m.type());
@@ -54,7 +57,9 @@ public class FactorService {
         this.jdbc = jdbc;
         this.attempts = attempts;
         this.accounts = accounts;
-        this.users = users;
+        this.failures = failures;
+        this.backupCodes = backupCodes;
+        this.events = events;
         this.audit = audit;
         this.notifier = notifier;
         this.tx = tx;
@@ -90,13 +95,20 @@ public class FactorService {
     }
 
     public sealed interface Enrollment {
-        record Enabled(EnrolledFactor factor) implements Enrollment { }
+        /**
+         * The method is on. {@code firstBackupCodes} is the user's first set of backup codes when this was their first
+         * method (to be shown to them once), null otherwise.
+         */
+        record Enabled(EnrolledFactor factor, IssuedBackupCodes firstBackupCodes) implements Enrollment { }
         record Rejected(String problemKey) implements Enrollment { }
         /** The setup is older than {@link PendingEnrollment#VALIDITY}, or not this user's: start again. */
         record Expired() implements Enrollment { }
     }
 
-    /** Finishes a setup: on a right response the factor is stored, audited and announced by email, together. */
+    /**
+     * Finishes a setup: on a right response the factor is stored, audited and announced by email, together; the first
+     * method also brings the user's first set of backup codes, in the same transaction.
+     */
     public Enrollment finishEnrollment(User user, PendingEnrollment pending, String response, ClientInfo client) {
         Instant now = clock.instant();
         if (pending == null || !pending.userId().equals(user.id()) || pending.expired(now)) {
@@ -123,7 +135,8 @@ public class FactorService {
             attempts.ensure(user.id());
             audit.record(AuditEventType.FACTOR_ENABLED, user.id(), null, client, pending.type().name());
             notifyChange(user, "factor-enabled", pending.type(), now, client);
-            return new Enrollment.Enabled(factor(user.id(), pending.type()).orElseThrow());
+            IssuedBackupCodes firstBackupCodes = backupCodes.issueFirstSet(user, client).orElse(null);
+            return new Enrollment.Enabled(factor(user.id(), pending.type()).orElseThrow(), firstBackupCodes);
         });
     }
 
@@ -134,7 +147,11 @@ public class FactorService {
         record NotFound() implements Removal { }
     }
 
-    /** Removes one of the user's factors; the id is only looked up among this user's own. */
+    /**
+     * Removes one of the user's factors; the id is only looked up among this user's own. The last method takes the
+     * backup codes with it, and {@link FactorRemoved} is published inside the transaction (trusted devices are
+     * forgotten with it).
+     */
     public Removal remove(User user, UUID factorId, ClientInfo client) {
         Instant now = clock.instant();
         return tx.execute(status -> {
@@ -148,7 +165,12 @@ public class FactorService {
                 return new Removal.RequiredByAccount();
             }
             jdbc.sql("delete from second_factors where id = ? and user_id = ?").params(factorId, user.id()).update();
+            boolean last = own.size() == 1;
+            if (last) {
+                backupCodes.deleteAll(user.id());
+            }
             audit.record(AuditEventType.FACTOR_DISABLED, user.id(), null, client, target.get().type().name());
+            events.publishEvent(new FactorRemoved(user.id(), target.get().type(), last, client));
             notifyChange(user, "factor-disabled", target.get().type(), now, client);
             return new Removal.Removed(target.get().type());
         });
@@ -223,25 +245,7 @@ public class FactorService {
     }
 
     private CodeCheck wrongCode(UUID userId, FactorType type, Instant now, ClientInfo client) {
-        Optional<Instant> lockedUntil = attempts.failed(userId, now);
-        boolean suspended = attempts.suspended(userId);
-        tx.executeWithoutResult(status -> {
-            audit.record(AuditEventType.SECOND_FACTOR_FAILED, userId, null, client, type.name());
-            if (lockedUntil.isPresent()) {
-                audit.record(AuditEventType.CODE_ENTRY_LOCKED, userId, null, client, null);
-                users.findById(userId).ifPresent(user -> notifier.send(EmailMessage.of(user.email(),
-                        "code-entry-locked", Map.of("displayName", user.displayName(), "until", lockedUntil.get(),
-                                "minutes", java.time.Duration.between(now, lockedUntil.get()).toMinutes()))));
-            }
-            if (suspended) {
-                audit.record(AuditEventType.CODE_METHODS_SUSPENDED, userId, null, client, null);
-            }
-        });
-        if (suspended) {
-            return new CodeCheck.Suspended();
-        }
-        return lockedUntil.<CodeCheck>map(CodeCheck.Locked::new)
-                .orElseGet(() -> new CodeCheck.Wrong(attempts.remaining(userId)));
+        return failures.wrongCode(userId, type.name(), now, client);
     }
 
     private void notifyChange(User user, String template, FactorType type, Instant now, ClientInfo client) {

@@ -34,6 +34,11 @@ class DevMailboxGateway implements MailGateway {
 
     @Override
     public Delivery deliver(OutboundMessage message) {
+        return store(jdbc, clock, gatehouse, message);
+    }
+
+    /** Puts a message of any channel into the dev mailbox; shared with {@link DevMailboxSmsGateway}. */
+    static Delivery store(JdbcClient jdbc, Clock clock, GatehouseProperties gatehouse, OutboundMessage message) {
         try {
             // The outbox id is the mailbox id: a retry after a crash finds the message already there.
             jdbc.sql("""

@@ -36,7 +36,11 @@ class MailRenderer {
     private static final Pattern TITLE = Pattern.compile("<title>(.*?)</title>", Pattern.DOTALL);
     private static final int SUBJECT_MAX = 300;
 
+    /** Text messages longer than this are a template bug: a code should arrive in one or two SMS segments. */
+    static final int SMS_MAX = 480;
+
     private final SpringTemplateEngine engine = new SpringTemplateEngine();
+    private final SpringTemplateEngine smsEngine = new SpringTemplateEngine();
     private final GatehouseProperties gatehouse;
 
     MailRenderer(GatehouseProperties gatehouse, MessageSource messages) {
@@ -44,6 +48,10 @@ class MailRenderer {
         engine.addTemplateResolver(resolver(TemplateMode.HTML, "*.html", 1));
         engine.addTemplateResolver(resolver(TemplateMode.TEXT, "*.txt", 2));
         engine.setTemplateEngineMessageSource(messages);
+        ClassLoaderTemplateResolver sms = resolver(TemplateMode.TEXT, "*.txt", 1);
+        sms.setPrefix("templates/sms/");
+        smsEngine.addTemplateResolver(sms);
+        smsEngine.setTemplateEngineMessageSource(messages);
     }
 
     /** A rendered email. */
@@ -58,9 +66,28 @@ class MailRenderer {
         return new RenderedEmail(subject(html, message.template()), text.strip() + "\n", html);
     }
 
+    /**
+     * Renders a text message from {@code templates/sms/<template>.txt}: one paragraph per line, the whole at most
+     * {@link #SMS_MAX} characters (a missing template or a longer text is a bug and throws).
+     */
+    String render(SmsMessage message) {
+        Context context = new Context(Locale.ENGLISH, variables(message.variables()));
+        String text = smsEngine.process(message.template() + ".txt", context).strip()
+                .replaceAll("[ \\t]*\\R[ \\t]*", "\n");
+        if (text.isEmpty() || text.length() > SMS_MAX) {
+            throw new IllegalStateException("sms template " + message.template() + " renders " + text.length()
+                    + " characters; 1-" + SMS_MAX + " expected");
+        }
+        return text;
+    }
+
     private Map<String, Object> variables(EmailMessage message) {
+        return variables(message.variables());
+    }
+
+    private Map<String, Object> variables(Map<String, Object> given) {
         Map<String, Object> variables = new HashMap<>();
-        message.variables().forEach((name, value) ->
+        given.forEach((name, value) ->
                 variables.put(name, value instanceof Instant instant ? WHEN.format(instant) : value));
         variables.put("productName", gatehouse.productName());
         variables.put("baseUrl", gatehouse.baseUrl());

@@ -36,9 +36,26 @@ record OutboundMessage(UUID id, Channel channel, String recipient, String subjec
         return at < 0 ? "" : recipient.substring(at + 1);
     }
 
+    /**
+     * What logs and audit details may say about the recipient: {@code domain=example.com} for an email,
+     * {@code country=GB} for a text message (never the address or the number).
+     */
+    String recipientHint() {
+        if (channel == Channel.EMAIL) {
+            return "domain=" + recipientDomain();
+        }
+        try {
+            var util = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+            String region = util.getRegionCodeForNumber(util.parse(recipient, null));
+            return "country=" + (region == null ? "unknown" : region);
+        } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+            return "country=unknown";
+        }
+    }
+
     @Override
     public String toString() {
         // Bodies carry links and codes: a stray log of this record must not print them.
-        return "OutboundMessage[id=" + id + ", channel=" + channel + ", domain=" + recipientDomain() + "]";
+        return "OutboundMessage[id=" + id + ", channel=" + channel + ", " + recipientHint() + "]";
     }
 }

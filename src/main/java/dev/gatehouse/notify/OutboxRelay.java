@@ -5,9 +5,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.annotation.PreDestroy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -17,13 +25,20 @@ import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
 
 /**
- * Delivers due outbox rows through the active {@link MailGateway}; runs on every node (scheduled by
+ * Delivers due outbox rows through the active {@link MailGateway} (email) or {@link SmsGateway} (text messages); runs
+ * on every node (scheduled by
  * {@link NotifyConfiguration}). Each row is claimed with one conditional UPDATE before it is sent, so two nodes never
  * send one row at the same time; a node that dies mid-send loses its claim after {@code claim-timeout} and another
  * node sends the row again (delivery is at least once, and exactly once without crashes).
  *
  * <p>Runs without a surrounding transaction: each statement commits by itself, so a claim is visible to other nodes
  * at once and a slow SMTP server never holds a database transaction open. Logs never contain subjects or bodies.
+ *
+ * <p>Besides the scheduled poll, {@link #wake()} (called when a transaction that queued a message commits) polls at
+ * once on a thread of its own, so a code leaves within milliseconds instead of up to a poll interval later.
+ *
+ * <p>A failed delivery is audited ({@code MESSAGE_DELIVERY_FAILED}) on its first failure and when it is given up,
+ * not on every retry in between, so an outage shows promptly without flooding the log.
  */
 @Component
 class OutboxRelay {
@@ -34,16 +49,64 @@ class OutboxRelay {
 
     private final JdbcClient jdbc;
     private final MailGateway gateway;
+    private final SmsGateway smsGateway;
     private final AuditLog audit;
     private final OutboxProperties properties;
     private final Clock clock;
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "outbox-wake");
+        t.setDaemon(true);
+        return t;
+    });
 
-    OutboxRelay(JdbcClient jdbc, MailGateway gateway, AuditLog audit, OutboxProperties properties, Clock clock) {
+    @Autowired
+    OutboxRelay(JdbcClient jdbc, MailGateway gateway, ObjectProvider<SmsGateway> smsGateway, AuditLog audit,
+                OutboxProperties properties, Clock clock) {
+        this(jdbc, gateway, smsGateway.getIfAvailable(), audit, properties, clock);
+    }
+
+    /** {@code smsGateway} may be null: text messages then fail at once (gateway {@code none}). */
+    OutboxRelay(JdbcClient jdbc, MailGateway gateway, SmsGateway smsGateway, AuditLog audit,
+                OutboxProperties properties, Clock clock) {
         this.jdbc = jdbc;
         this.gateway = gateway;
+        this.smsGateway = smsGateway;
         this.audit = audit;
         this.properties = properties;
         this.clock = clock;
+    }
+
+    /** A node with email only (tests of a second node). */
+    OutboxRelay(JdbcClient jdbc, MailGateway gateway, AuditLog audit, OutboxProperties properties, Clock clock) {
+        this(jdbc, gateway, (SmsGateway) null, audit, properties, clock);
+    }
+
+    /**
+     * Polls soon on the wake-up thread; calls while one is queued are folded into it. Never blocks, never throws.
+     */
+    void wake() {
+        if (!wakeQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            waker.execute(() -> {
+                wakeQueued.set(false);
+                try {
+                    poll();
+                } catch (RuntimeException e) {
+                    // The scheduled poll will try again; the row is still there.
+                    log.warn("Outbox poll after a commit failed: {}", e.getClass().getName());
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            wakeQueued.set(false);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        waker.shutdownNow();
     }
 
     /** One poll: expires stale rows, then claims and handles due ones. Returns how many rows this call handled. */
@@ -80,10 +143,9 @@ class OutboxRelay {
 
     private List<UUID> due() {
         Instant now = clock.instant();
-        // Only email for now: the SMS channel brings its own gateway and joins here.
         return jdbc.sql("""
                 select id from outbox
-                where status = 'PENDING' and channel = 'EMAIL' and next_attempt_at <= ?
+                where status = 'PENDING' and next_attempt_at <= ?
                   and (claimed_until is null or claimed_until < ?)
                 order by next_attempt_at, seq limit ?""")
                 .params(Db.ts(now), Db.ts(now), BATCH)
@@ -125,7 +187,13 @@ class OutboxRelay {
         }
         Delivery delivery;
         try {
-            delivery = gateway.deliver(message);
+            if (message.channel() == Channel.EMAIL) {
+                delivery = gateway.deliver(message);
+            } else if (smsGateway != null) {
+                delivery = smsGateway.deliver(message);
+            } else {
+                delivery = new Delivery.Failed("NoSmsGateway", true);
+            }
         } catch (RuntimeException e) {
             // A gateway should return failures; a throw is a bug there, but the row must still be retried, not lost.
             log.error("Gateway threw {} for message {}", e.getClass().getName(), message.id());
@@ -135,7 +203,7 @@ class OutboxRelay {
             failed(row, failed);
         } else {
             finish(message.id(), "SENT");
-            log.debug("Delivered message {} ({} to {})", message.id(), message.channel(), message.recipientDomain());
+            log.debug("Delivered message {} ({} to {})", message.id(), message.channel(), message.recipientHint());
         }
     }
 
@@ -153,6 +221,8 @@ class OutboxRelay {
         int attempts = row.attempts() + 1;
         boolean giveUp = failed.permanent() || attempts >= properties.maxAttempts();
         String reason = cut(failed.reason(), 200);
+        String detail = "channel=" + message.channel() + " " + message.recipientHint() + " error=" + reason
+                + " attempts=" + attempts;
         if (giveUp) {
             jdbc.sql("""
                     update outbox set status = 'FAILED', attempts = ?, last_error = ?, text_body = '', html_body = '',
@@ -160,11 +230,9 @@ class OutboxRelay {
                     where id = ? and status = 'PENDING'""")
                     .params(attempts, reason, message.id())
                     .update();
-            audit.record(AuditEventType.MESSAGE_DELIVERY_FAILED, null, null, ClientInfo.SYSTEM,
-                    "channel=" + message.channel() + " domain=" + message.recipientDomain() + " error=" + reason
-                            + " attempts=" + attempts);
+            audit.record(AuditEventType.MESSAGE_DELIVERY_FAILED, null, null, ClientInfo.SYSTEM, detail + " gave up");
             log.error("Gave up message {} ({} to {}) after {} attempt(s): {}", message.id(), message.channel(),
-                    message.recipientDomain(), attempts, reason);
+                    message.recipientHint(), attempts, reason);
             return;
         }
         Instant next = clock.instant().plus(properties.backoff(attempts));
@@ -173,8 +241,11 @@ class OutboxRelay {
                 where id = ? and status = 'PENDING'""")
                 .params(attempts, Db.ts(next), reason, message.id())
                 .update();
+        if (attempts == 1) {
+            audit.record(AuditEventType.MESSAGE_DELIVERY_FAILED, null, null, ClientInfo.SYSTEM, detail + " retrying");
+        }
         log.warn("Delivery of message {} ({} to {}) failed: {}; attempt {} of {}, next at {}", message.id(),
-                message.channel(), message.recipientDomain(), reason, attempts, properties.maxAttempts(), next);
+                message.channel(), message.recipientHint(), reason, attempts, properties.maxAttempts(), next);
     }
 
     private static String cut(String s, int max) {

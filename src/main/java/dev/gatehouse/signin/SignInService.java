@@ -2,6 +2,7 @@ package dev.gatehouse.signin;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -13,32 +14,55 @@ import org.springframework.stereotype.Service;
 
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.account.DeviceTrustPeriod;
+import dev.gatehouse.factor.BackupCodeService;
+import dev.gatehouse.factor.BackupCodeUse;
 import dev.gatehouse.factor.CodeCheck;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.SignInMethods;
+import dev.gatehouse.factor.backupcode.BackupCodes;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserService;
 
 /**
- * The sign-in state machine: password, then (when the user has a method) a second factor, then a signed-in session
- * with a new id. Between the two steps the session holds only a {@link PendingSignIn}; which user it is for is
- * decided here, from the session, never from the request.
+ * The sign-in state machine: password, then (when the user has a method and this browser is not trusted for them) a
+ * second factor (the primary method, another one, or a backup code), then a signed-in session with a new id. Between
+ * the two steps the session holds only a {@link PendingSignIn}; which user it is for is decided here, from the
+ * session, never from the request.
  */
 @Service
 public class SignInService {
+
+    /** Session attribute: the sign-in attempt for which {@link #noWayLeftShown} was recorded. */
+    private static final String NO_WAY_LEFT_SHOWN = "gatehouse.noWayLeftShown";
 
     private final UserService users;
     private final FactorService factors;
     private final Sessions sessions;
     private final AuditLog audit;
     private final SignInProperties properties;
+    private final BackupCodeService backupCodes;
+    private final SignInMethods methods;
+    private final TrustedDevices trustedDevices;
+    private final KnownBrowsers browsers;
+    private final DeviceCookies cookies;
+    private final SentCodeSignIn sentCodes;
     private final Clock clock;
 
     SignInService(UserService users, FactorService factors, Sessions sessions, AuditLog audit,
-                  SignInProperties properties, Clock clock) {
+                  SignInProperties properties, BackupCodeService backupCodes, SignInMethods methods,
+                  TrustedDevices trustedDevices, KnownBrowsers browsers, DeviceCookies cookies,
+                  SentCodeSignIn sentCodes, Clock clock) {
         this.users = users;
         this.factors = factors;
+        this.backupCodes = backupCodes;
+        this.methods = methods;
+        this.trustedDevices = trustedDevices;
+        this.browsers = browsers;
+        this.cookies = cookies;
+        this.sentCodes = sentCodes;
         this.sessions = sessions;
         this.audit = audit;
         this.properties = properties;
@@ -64,11 +88,16 @@ public class SignInService {
             return new PasswordStep.Rejected();
         }
         if (factors.hasFactor(user.get().id())) {
+            // A browser this user asked to remember skips the second step; its token is bound to this user only.
+            if (trustedDevices.recognise(user.get().id(), cookies.trustTokens(request), client).isPresent()) {
+                return new PasswordStep.SignedIn(signIn(user.get(), null, request, response,
+                        "password + trusted device", true));
+            }
             PendingSignIn pending = new PendingSignIn(user.get().id(), UUID.randomUUID(), clock.instant());
             sessions.awaitSecondFactor(request, pending);
             return new PasswordStep.SecondFactorRequired(pending);
         }
-        return new PasswordStep.SignedIn(signIn(user.get(), null, request, response, "password"));
+        return new PasswordStep.SignedIn(signIn(user.get(), null, request, response, "password", true));
     }
 
     /** The sign-in of this session that waits for a second factor, if it is still within its window. */
@@ -87,18 +116,68 @@ public class SignInService {
     /** The second step with a typed code. The user is the one of this session's pending sign-in, and no other. */
     public SecondFactorStep secondFactor(FactorType type, String code, HttpServletRequest request,
                                          HttpServletResponse response) {
+        return secondFactor(type, code, false, request, response);
+    }
+
+    /**
+     * The second step with a typed code of the user's method {@code type}; with {@code remember}, this browser is
+     * trusted for the user afterwards (when their accounts allow it).
+     */
+    public SecondFactorStep secondFactor(FactorType type, String code, boolean remember, HttpServletRequest request,
+                                         HttpServletResponse response) {
         Optional<PendingSignIn> pending = pending(request);
         if (pending.isEmpty()) {
             return new SecondFactorStep.NoPendingSignIn();
         }
         UUID userId = pending.get().userId();
-        CodeCheck check = factors.checkCode(userId, type, code, ClientInfo.of(request));
+        // A sent code (email, SMS) is checked against this sign-in attempt's challenge; an app code by the core.
+        CodeCheck check = sentCodes.sendsCodes(type)
+                ? sentCodes.verify(pending.get(), type, code, ClientInfo.of(request))
+                : factors.checkCode(userId, type, code, ClientInfo.of(request));
         if (check instanceof CodeCheck.Accepted) {
             User user = users.findById(userId).orElseThrow();
-            return new SecondFactorStep.SignedIn(signIn(user, clock.instant(), request, response,
-                    "password + " + type.name()));
+            return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, "password + " + type.name(), remember,
+                    request, response));
         }
         return failure(check);
+    }
+
+    /** The second step with a backup code, which is used up by it. Counts towards the same lockout as other codes. */
+    public SecondFactorStep backupCode(String code, boolean remember, HttpServletRequest request,
+                                       HttpServletResponse response) {
+        Optional<PendingSignIn> pending = pending(request);
+        if (pending.isEmpty()) {
+            return new SecondFactorStep.NoPendingSignIn();
+        }
+        User user = users.findById(pending.get().userId()).orElseThrow();
+        BackupCodeUse use = backupCodes.use(user, code, ClientInfo.of(request));
+        if (use instanceof BackupCodeUse.Refused refused) {
+            return failure(refused.why());
+        }
+        return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, "password + backup code", remember,
+                request, response));
+    }
+
+    /** What the second step can offer the user of this pending sign-in. */
+    public SecondStepChoices choices(PendingSignIn pending) {
+        UUID userId = pending.userId();
+        // Every method, WebAuthn too (its page is /signin/webauthn): a user with a security key is never "stuck".
+        List<FactorType> all = methods.ordered(userId);
+        DeviceTrustPeriod period = trustedDevices.period(userId);
+        return new SecondStepChoices(all, backupCodes.remaining(userId), period.allowsTrust() ? period : null);
+    }
+
+    /**
+     * Records that the user of this pending sign-in was shown that no way of theirs is left (once per sign-in
+     * attempt), so that an admin asked to reset their two-step verification can see they really were stuck.
+     */
+    public void noWayLeftShown(PendingSignIn pending, HttpServletRequest request) {
+        HttpSession session = request.getSession();
+        if (!pending.attemptId().equals(session.getAttribute(NO_WAY_LEFT_SHOWN))) {
+            session.setAttribute(NO_WAY_LEFT_SHOWN, pending.attemptId());
+            audit.record(AuditEventType.NO_WAY_LEFT_SHOWN, pending.userId(), null, ClientInfo.of(request),
+                    "no backup code left, no other method");
+        }
     }
 
     /** What to tell the user when code entry is locked or suspended for them right now; empty when codes may be typed. */
@@ -108,20 +187,26 @@ public class SignInService {
 
     /** Signs in a user who just proved their address and chose a password (sign-up link, invitation). */
     public SignedInUser signInNewUser(User user, HttpServletRequest request, HttpServletResponse response) {
-        return signIn(user, null, request, response, "new user");
+        // The browser that proved the address is the user's first known browser: no "new sign-in" email for it.
+        return signIn(user, null, request, response, "new user", false);
     }
 
-    /** Ends every session of the user, this one included, on every node. */
+    /** Ends every session of the user, this one included, on every node, and forgets every trusted device. */
     public void signOutEverywhere(SignedInUser user, HttpServletRequest request) {
+        ClientInfo client = ClientInfo.of(request);
         int ended = sessions.endAll(user.userId(), null);
-        audit.record(AuditEventType.SIGN_OUT_EVERYWHERE, user.userId(), null, ClientInfo.of(request),
-                ended + " sessions");
+        audit.record(AuditEventType.SIGN_OUT_EVERYWHERE, user.userId(), null, client, ended + " sessions");
+        trustedDevices.removeAll(user.userId(), client, "signed out everywhere");
     }
 
-    /** After a password change: other sessions end, this one continues under a new id. */
+    /**
+     * After a password change: other sessions end, this one continues under a new id, and every trusted device is
+     * forgotten (whoever knew the old password must not keep a way around the second step).
+     */
     public void afterPasswordChange(SignedInUser user, HttpServletRequest request, HttpServletResponse response) {
         sessions.endAll(user.userId(), request.getSession().getId());
         sessions.update(request, response, user);
+        trustedDevices.removeAll(user.userId(), ClientInfo.of(request), "password changed");
     }
 
     // --- Re-confirmation ("sudo") before security changes -------------------------------------------------------
@@ -147,7 +232,8 @@ public class SignInService {
 
     /**
      * Re-confirms with the password and, when {@link #reconfirmationNeeded} says so, a code from the user's code
-     * method. A right code also renews the session's proof of a second factor (and so rotates its id).
+     * method or one of their backup codes (which is then used up). A right code also renews the session's proof of a
+     * second factor (and so rotates its id).
      */
     public ReconfirmStep reconfirm(SignedInUser user, String password, String code, HttpServletRequest request,
                                    HttpServletResponse response) {
@@ -158,17 +244,33 @@ public class SignInService {
         }
         SignedInUser confirmed = user;
         if (codeNeeded(user, now)) {
-            Optional<FactorType> codeMethod = factors.factors(user.userId()).stream().map(f -> f.type())
-                    .filter(FactorType::usesCodes).findFirst();
-            if (codeMethod.isPresent()) {
-                CodeCheck check = factors.checkCode(user.userId(), codeMethod.get(), code, ClientInfo.of(request));
+            // The method the confirm page asked for (the primary code method unless the user chose another).
+            Optional<FactorType> codeMethod = sentCodes.reconfirmType(user, request);
+            // A backup code has 14 letters and digits, an app code 6 digits: what was typed says which it is.
+            if (BackupCodes.normalize(code).isPresent() && backupCodes.remaining(user.userId()) > 0) {
+                BackupCodeUse use = backupCodes.use(users.findById(user.userId()).orElseThrow(), code,
+                        ClientInfo.of(request));
+                if (use instanceof BackupCodeUse.Refused refused) {
+                    return new ReconfirmStep.CodeProblem(failure(refused.why()));
+                }
+                confirmed = user.withSecondFactorAt(now);
+                sessions.update(request, response, confirmed);
+            } else if (codeMethod.isPresent()) {
+                CodeCheck check = sentCodes.sendsCodes(codeMethod.get())
+                        ? sentCodes.verifyReconfirm(user, codeMethod.get(), code, request)
+                        : factors.checkCode(user.userId(), codeMethod.get(), code, ClientInfo.of(request));
                 if (!(check instanceof CodeCheck.Accepted)) {
                     return new ReconfirmStep.CodeProblem(failure(check));
                 }
                 confirmed = user.withSecondFactorAt(now);
                 sessions.update(request, response, confirmed);
+            } else {
+                // No code method (only security keys) and no backup code typed: the key must be used instead
+                // (WebAuthnSignIn.reconfirm); the password alone is not enough.
+                return new ReconfirmStep.CodeProblem(new SecondFactorStep.WrongCode(0));
             }
         }
+        sentCodes.reconfirmed(request);
         request.getSession().setAttribute(Reconfirmation.ATTRIBUTE, new Reconfirmation(user.userId(), now));
         audit.record(AuditEventType.REAUTHENTICATED, user.userId(), null, ClientInfo.of(request), null);
         return new ReconfirmStep.Confirmed();
@@ -198,12 +300,28 @@ public class SignInService {
         return new SecondFactorStep.WrongCode(0);
     }
 
+    /** Signs in after a second factor was proved (a code here; a security key in {@link WebAuthnSignIn}). */
+    SignedInUser signInWithSecondFactor(User user, String via, boolean remember, HttpServletRequest request,
+                                        HttpServletResponse response) {
+        SignedInUser signedIn = signIn(user, clock.instant(), request, response, via, true);
+        if (remember) {
+            trustedDevices.trust(user, ClientInfo.of(request))
+                    .ifPresent(token -> cookies.addTrustToken(request, response, token));
+        }
+        return signedIn;
+    }
+
+    /**
+     * Signs the session in and records how; {@code announceNewBrowser} emails the user when this browser is new to
+     * them (every sign-in but the one that completes a sign-up or an invitation).
+     */
     private SignedInUser signIn(User user, Instant secondFactorAt, HttpServletRequest request,
-                                HttpServletResponse response, String via) {
+                                HttpServletResponse response, String via, boolean announceNewBrowser) {
         SignedInUser principal = new SignedInUser(user.id(), user.email(), user.displayName(), clock.instant(),
                 secondFactorAt);
         sessions.establish(request, response, principal);
         audit.record(AuditEventType.SIGN_IN, user.id(), null, ClientInfo.of(request), via);
+        browsers.signedIn(user, announceNewBrowser, request, response);
         return principal;
     }
 }

@@ -41,6 +41,10 @@ class ProductionReadiness {
         if (!"smtp".equals(env.getProperty("gatehouse.mail.gateway"))) {
             missing.add("gatehouse.mail.gateway must be smtp");
         }
+        String sms = env.getProperty("gatehouse.sms.gateway", "dev-mailbox");
+        if (!sms.equals("twilio") && !sms.equals("webhook") && !sms.equals("none")) {
+            missing.add("gatehouse.sms.gateway must be twilio, webhook or none");
+        }
         if (env.getProperty("spring.mail.host", "").isBlank()) {
             missing.add("spring.mail.host must name the SMTP server");
         }

@@ -47,6 +47,7 @@ class BackupCodesController {
     static final String FIRST = "gatehouse.issuedBackupCodes.first";
     static final String SHOW = "/settings/backup-codes";
     private static final String REGENERATE = "/settings/backup-codes/new";
+    private static final MediaType TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
 
     private final BackupCodeService backupCodes;
     private final UserService users;
@@ -96,7 +97,7 @@ class BackupCodesController {
     ResponseEntity<byte[]> text(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request) {
         return issued(request, me).map(issued -> download(BackupCodesText.render(gatehouse.productName(),
                         me.email(), issued.createdAt(), backupCodes.reveal(issued, me.userId()))
-                        .getBytes(StandardCharsets.UTF_8), new MediaType("text", "plain", StandardCharsets.UTF_8), "txt"))
+                        .getBytes(StandardCharsets.UTF_8), TEXT, "txt"))
                 .orElseGet(BackupCodesController::gone);
     }
 

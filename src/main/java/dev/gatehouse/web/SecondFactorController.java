@@ -17,55 +17,124 @@ import org.springframework.web.bind.annotation.RequestParam;
 import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.signin.PendingSignIn;
 import dev.gatehouse.signin.SecondFactorStep;
+import dev.gatehouse.signin.SecondStepChoices;
+import dev.gatehouse.signin.SentCodeSignIn;
 import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.system.ClientInfo;
 
 /**
- * The second sign-in step. Public in the security rules (the session is not signed in yet), but it only does
- * anything for a session holding a pending sign-in, and the user comes from that, never from the form.
+ * The second sign-in step with a code: the primary method, or the one chosen under "Try another way". Public in the
+ * security rules (the session is not signed in yet), but it only does anything for a session holding a pending
+ * sign-in, and the user comes from that, never from the form.
  */
 @Controller
 class SecondFactorController {
 
     private final SignInService signIn;
+    private final SentCodeSignIn sentCodes;
+    private final SentCodeWords sentCodeWords;
     private final Messages messages;
     private final Clock clock;
 
-    SecondFactorController(SignInService signIn, Messages messages, Clock clock) {
+    SecondFactorController(SignInService signIn, SentCodeSignIn sentCodes, SentCodeWords sentCodeWords,
+                           Messages messages, Clock clock) {
         this.signIn = signIn;
+        this.sentCodes = sentCodes;
+        this.sentCodeWords = sentCodeWords;
         this.messages = messages;
         this.clock = clock;
     }
 
     @GetMapping("/signin/verify")
-    String form(HttpServletRequest request, HttpServletResponse response, Model model) {
+    String form(@RequestParam(defaultValue = "") String method, HttpServletRequest request,
+                HttpServletResponse response, Model model) {
         Optional<PendingSignIn> pending = signIn.pending(request);
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
+        SecondStepChoices choices = signIn.choices(pending.get());
+        Optional<FactorType> type = chosen(choices, method);
+        if (type.isEmpty()) {
+            return "redirect:/signin/choose";
+        }
+        if (type.get() == FactorType.WEBAUTHN) {
+            return "redirect:" + WebAuthnSignInController.SIGN_IN;
+        }
+        show(choices, type.get(), model);
         // A locked user learns the wait on opening the page, not only after typing a code that cannot pass.
-        signIn.codeEntryBlocked(pending.get().userId()).ifPresent(step -> describe(step, model, response));
+        Optional<SecondFactorStep> blocked = signIn.codeEntryBlocked(pending.get().userId());
+        blocked.ifPresent(step -> describe(step, model, response));
+        // Email and SMS: showing the method sends its code, once per sign-in attempt ("Send a new code" for more).
+        sentCode(pending.get(), type.get(), blocked.isEmpty(), request, model);
         return "signin/verify";
     }
 
     @PostMapping("/signin/verify")
-    String submit(@RequestParam(defaultValue = "") String code, HttpServletRequest request,
+    String submit(@RequestParam(defaultValue = "") String method, @RequestParam(defaultValue = "") String code,
+                  @RequestParam(defaultValue = "false") boolean remember, HttpServletRequest request,
                   HttpServletResponse response, Model model) {
-        SecondFactorStep step = signIn.secondFactor(FactorType.TOTP, code, request, response);
+        Optional<PendingSignIn> pending = signIn.pending(request);
+        if (pending.isEmpty()) {
+            return "redirect:/signin?expired";
+        }
+        SecondStepChoices choices = signIn.choices(pending.get());
+        Optional<FactorType> type = chosen(choices, method);
+        if (type.isEmpty() || !type.get().usesCodes()) {
+            return "redirect:/signin/choose";
+        }
+        SecondFactorStep step = signIn.secondFactor(type.get(), code, remember, request, response);
         if (step instanceof SecondFactorStep.SignedIn) {
             return "redirect:/settings/security";
         }
         if (step instanceof SecondFactorStep.NoPendingSignIn) {
             return "redirect:/signin?expired";
         }
-        describe(step, model, response);
+        show(choices, type.get(), model);
+        sentCode(pending.get(), type.get(), false, request, model);
+        describe(step, model, response, sentCodes.sendsCodes(type.get()) ? "codes.wrong" : "code.wrong");
+        if (step instanceof SecondFactorStep.WrongCode && Boolean.TRUE.equals(model.getAttribute("expired"))) {
+            model.addAttribute("error", messages.get("codes.expired"));
+        }
         return "signin/verify";
+    }
+
+    /** The method asked for, if it is one of the user's methods; without one, the primary. */
+    private static Optional<FactorType> chosen(SecondStepChoices choices, String method) {
+        if (method.isEmpty()) {
+            return Optional.ofNullable(choices.primary());
+        }
+        return choices.methods().stream().filter(t -> t.name().equals(method)).findFirst();
+    }
+
+    /** For a method whose codes Gatehouse sends: sends the first one if asked, and says where it went and until when. */
+    private void sentCode(PendingSignIn pending, FactorType type, boolean sendFirst, HttpServletRequest request,
+                          Model model) {
+        if (!sentCodes.sendsCodes(type)) {
+            return;
+        }
+        if (sendFirst) {
+            sentCodes.sendIfNone(pending, type, ClientInfo.of(request)).flatMap(sentCodeWords::problem)
+                    .ifPresent(problem -> model.addAttribute("sendProblem", problem));
+        }
+        sentCodeWords.describe(sentCodes.challenge(pending, type), sentCodes.maskedDestination(pending.userId(), type),
+                model);
+    }
+
+    private static void show(SecondStepChoices choices, FactorType type, Model model) {
+        model.addAttribute("method", type.name());
+        model.addAttribute("rememberPeriod", choices.rememberPeriod());
     }
 
     /** Puts the words for a failed code step into the model; shared with re-confirmation. */
     void describe(SecondFactorStep step, Model model, HttpServletResponse response) {
+        describe(step, model, response, "code.wrong");
+    }
+
+    /** As {@link #describe(SecondFactorStep, Model, HttpServletResponse)}; a wrong code is told with {@code wrongKey}. */
+    void describe(SecondFactorStep step, Model model, HttpServletResponse response, String wrongKey) {
         if (step instanceof SecondFactorStep.WrongCode wrong) {
             model.addAttribute("error", wrong.remaining() > 0 && wrong.remaining() <= 3
-                    ? messages.get("code.wrong.remaining", wrong.remaining()) : messages.get("code.wrong"));
+                    ? messages.get(wrongKey + ".remaining", wrong.remaining()) : messages.get(wrongKey));
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         } else if (step instanceof SecondFactorStep.Locked locked) {
             model.addAttribute("locked", true);

@@ -12,15 +12,23 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.factor.BackupCodeService;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.SignInMethods;
+import dev.gatehouse.factor.backupcode.BackupCodes;
+import dev.gatehouse.factor.webauthn.WebAuthnService;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.signin.TrustedDevices;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.UserService;
 import dev.gatehouse.user.UserService.PasswordChange;
 
-/** Settings > Security: the password, sessions and recent security activity. */
+/**
+ * Settings > Security: the password, methods, backup codes, the primary method, trusted devices, sessions and recent
+ * security activity.
+ */
 @Controller
 class SecuritySettingsController {
 
@@ -31,10 +39,22 @@ class SecuritySettingsController {
     private final AuditLog audit;
     private final Messages messages;
     private final FactorService factors;
+    private final BackupCodeService backupCodes;
+    private final SignInMethods methods;
+    private final TrustedDevices trustedDevices;
+    private final WebAuthnService webAuthn;
+    private final CodeMethodSettingsController codeMethods;
 
     SecuritySettingsController(UserService users, SignInService signIn, AuditLog audit, Messages messages,
-                               FactorService factors) {
+                               FactorService factors, BackupCodeService backupCodes, SignInMethods methods,
+                               TrustedDevices trustedDevices, WebAuthnService webAuthn,
+                               CodeMethodSettingsController codeMethods) {
+        this.codeMethods = codeMethods;
+        this.webAuthn = webAuthn;
         this.factors = factors;
+        this.backupCodes = backupCodes;
+        this.methods = methods;
+        this.trustedDevices = trustedDevices;
         this.users = users;
         this.signIn = signIn;
         this.audit = audit;
@@ -48,7 +68,16 @@ class SecuritySettingsController {
         java.util.List<dev.gatehouse.factor.EnrolledFactor> own = factors.factors(me.userId());
         model.addAttribute("factors", own);
         model.addAttribute("app", own.stream().filter(f -> f.type() == FactorType.TOTP).findFirst().orElse(null));
+        model.addAttribute("webauthnCredentials", webAuthn.credentials(me.userId()));
+        codeMethods.addToSecurityTab(me.userId(), model);
         model.addAttribute("required", factors.required(me.userId()));
+        model.addAttribute("backupCodesLeft", backupCodes.remaining(me.userId()));
+        model.addAttribute("backupCodesCount", BackupCodes.COUNT);
+        java.util.List<FactorType> methodTypes = methods.ordered(me.userId());
+        model.addAttribute("methodTypes", methodTypes);
+        model.addAttribute("primary", methodTypes.isEmpty() ? null : methodTypes.get(0));
+        model.addAttribute("trustedDevices", trustedDevices.list(me.userId()));
+        model.addAttribute("trustPeriod", trustedDevices.period(me.userId()));
         if (!model.containsAttribute("passwordErrors")) {
             model.addAttribute("passwordErrors", java.util.Map.of());
         }

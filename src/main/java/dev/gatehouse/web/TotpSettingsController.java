@@ -86,10 +86,14 @@ class TotpSettingsController {
         HttpSession session = request.getSession();
         PendingEnrollment pending = pending(session, user).orElse(null);
         FactorService.Enrollment result = factors.finishEnrollment(user, pending, code, ClientInfo.of(request));
-        if (result instanceof FactorService.Enrollment.Enabled) {
+        if (result instanceof FactorService.Enrollment.Enabled enabled) {
             session.removeAttribute(PENDING);
             signIn.secondFactorProved(me, request, response);
             redirect.addFlashAttribute("flashSuccess", messages.get("totp.enabled"));
+            if (enabled.firstBackupCodes() != null) {
+                // The first method brings the backup codes: they are shown now, once.
+                return BackupCodesController.show(request, enabled.firstBackupCodes(), true);
+            }
             return "redirect:/settings/security";
         }
         if (result instanceof FactorService.Enrollment.Rejected rejected) {

@@ -164,6 +164,13 @@ public final class Browser implements AutoCloseable {
 
     /** The text of the first notice (success, warning or error box) on the page, or "" if none. */
     public String notice() {
+        // A click returns before the next page has loaded: give the notice a moment to appear.
+        try {
+            new WebDriverWait(driver, java.time.Duration.ofSeconds(5))
+                    .until(d -> !d.findElements(By.cssSelector(".notice")).isEmpty());
+        } catch (org.openqa.selenium.TimeoutException none) {
+            return "";
+        }
         List<WebElement> notices = driver.findElements(By.cssSelector(".notice"));
         return notices.isEmpty() ? "" : notices.get(0).getText();
     }
@@ -172,11 +179,31 @@ public final class Browser implements AutoCloseable {
 
     /** Clears the field with this id (or name) and types into it as a person would. */
     public Browser type(String idOrName, String text) {
-        List<WebElement> byId = driver.findElements(By.id(idOrName));
-        WebElement field = byId.isEmpty() ? find(By.name(idOrName)) : byId.get(0);
-        field.clear();
-        field.sendKeys(text);
-        return this;
+        // The field may belong to a page that is just being replaced by the next one (a click returns before the
+        // next page loads): then find it again on the new page.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<WebElement> byId = driver.findElements(By.id(idOrName));
+                WebElement field = byId.isEmpty() ? find(By.name(idOrName)) : byId.get(0);
+                field.clear();
+                field.sendKeys(text);
+                return this;
+            } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
+                if (attempt == 5) {
+                    throw replaced;
+                }
+                sleep(200);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public Browser click(String id) {
@@ -184,7 +211,21 @@ public final class Browser implements AutoCloseable {
     }
 
     public Browser click(By by) {
-        new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(by)).click();
+        WebElement element = new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(by));
+        String tag = element.getTagName();
+        String type = element.getAttribute("type");
+        boolean navigates = "a".equals(tag) && element.getAttribute("href") != null
+                || ("button".equals(tag) && (type == null || "submit".equals(type)))
+                || ("input".equals(tag) && "submit".equals(type));
+        element.click();
+        if (navigates) {
+            // Wait until the next page has replaced this one, so what follows reads the new page.
+            try {
+                new WebDriverWait(driver, WAIT).until(ExpectedConditions.stalenessOf(element));
+            } catch (org.openqa.selenium.TimeoutException stayed) {
+                // A link to the same page fragment, or a download: the page stays.
+            }
+        }
         return this;
     }
 

@@ -57,8 +57,11 @@ class TotpBrowserTest extends BrowserTestSupport {
         browser.screenshot("totp-setup-error");
 
         browser.type("code", freshTotp(key)).click("activate");
-        browser.waitForPath("/settings/security");
+        // The first method brings backup codes, shown once (BackupCodesBrowserTest looks at them closely).
+        browser.waitForPath("/settings/backup-codes");
         assertThat(browser.notice()).contains("authenticator app is on");
+        browser.click("saved").click("done");
+        browser.waitForPath("/settings/security");
         assertThat(browser.find(By.id("method-app")).getText()).contains("On");
         browser.screenshot("totp-on");
 

@@ -64,7 +64,7 @@ abstract class BackupCodeServiceTest {
     @Test
     void invariant5_tenCodesOfAtLeast64BitsStoredOnlyAsHashes() {
         User ada = withApp("stored");
-        List<String> codes = backupCodes.reveal(backupCodes.issueFirstSet(ada, CLIENT).orElseThrow(), ada.id());
+        List<String> codes = firstSets.get(ada.id());
 
         assertThat(codes).hasSize(10).doesNotHaveDuplicates().allMatch(c -> BackupCodes.normalize(c).isPresent());
         List<String> stored = jdbc.sql("select code_hash from backup_codes where user_id = ?").param(ada.id())
@@ -87,7 +87,7 @@ abstract class BackupCodeServiceTest {
     @Test
     void invariant5_thirtyParallelUsesOfOneCodeExactlyOneSucceeds() {
         User ada = withApp("race");
-        List<String> codes = backupCodes.reveal(backupCodes.issueFirstSet(ada, CLIENT).orElseThrow(), ada.id());
+        List<String> codes = firstSets.get(ada.id());
         String code = codes.get(0);
 
         List<BackupCodeUse> results = Race.run(30, i -> backupCodes.use(ada, code, CLIENT));
@@ -112,7 +112,7 @@ abstract class BackupCodeServiceTest {
     @Test
     void invariant5_regeneratingVoidsTheOldSet() {
         User ada = withApp("regen");
-        List<String> old = backupCodes.reveal(backupCodes.issueFirstSet(ada, CLIENT).orElseThrow(), ada.id());
+        List<String> old = firstSets.get(ada.id());
         assertThat(backupCodes.use(ada, old.get(0), CLIENT)).isEqualTo(new BackupCodeUse.Accepted(9));
 
         List<String> fresh = backupCodes.reveal(backupCodes.regenerate(ada, CLIENT).orElseThrow(), ada.id());
@@ -140,8 +140,7 @@ abstract class BackupCodeServiceTest {
     void useWhenCodeOfAnotherUserThenWrongAndNothingUsed() {
         User ada = withApp("ada");
         User bob = withApp("bob");
-        List<String> adaCodes = backupCodes.reveal(backupCodes.issueFirstSet(ada, CLIENT).orElseThrow(), ada.id());
-        backupCodes.issueFirstSet(bob, CLIENT).orElseThrow();
+        List<String> adaCodes = firstSets.get(ada.id());
 
         assertThat(backupCodes.use(bob, adaCodes.get(0), CLIENT))
                 .isEqualTo(new BackupCodeUse.Refused(new CodeCheck.Wrong(5)));
@@ -161,7 +160,7 @@ abstract class BackupCodeServiceTest {
     void useWhenSixWrongBackupCodesThenCodeEntryLockedForEveryCodeMethod() {
         User ada = withApp("lock");
         AuthenticatorApp app = apps.get(ada.id());
-        List<String> codes = backupCodes.reveal(backupCodes.issueFirstSet(ada, CLIENT).orElseThrow(), ada.id());
+        List<String> codes = firstSets.get(ada.id());
         for (int i = 5; i >= 1; i--) {
             assertThat(backupCodes.use(ada, "AAAAAAA-AAAAAAA", CLIENT))
                     .isEqualTo(new BackupCodeUse.Refused(new CodeCheck.Wrong(i)));
@@ -190,7 +189,7 @@ abstract class BackupCodeServiceTest {
     @Test
     void useWhenRightCodeThenAuditedAndEmailedWithHowManyAreLeft() {
         User ada = withApp("told");
-        List<String> codes = backupCodes.reveal(backupCodes.issueFirstSet(ada, CLIENT).orElseThrow(), ada.id());
+        List<String> codes = firstSets.get(ada.id());
         for (int i = 0; i < 7; i++) {
             assertThat(backupCodes.use(ada, codes.get(i), CLIENT)).isEqualTo(new BackupCodeUse.Accepted(9 - i));
         }
@@ -209,11 +208,42 @@ abstract class BackupCodeServiceTest {
                 .isEqualTo(new BackupCodeUse.Refused(new CodeCheck.NoSuchMethod()));
     }
 
-    private final java.util.Map<UUID, AuthenticatorApp> apps = new java.util.concurrent.ConcurrentHashMap<>();
+    @Test
+    void removeWhenLastMethodThenBackupCodesGoTooAndTheNextFirstMethodBringsANewSet() {
+        User ada = withApp("last");
+        List<String> old = firstSets.get(ada.id());
+        UUID factorId = factors.factors(ada.id()).get(0).id();
 
+        assertThat(factors.remove(ada, factorId, CLIENT)).isInstanceOf(FactorService.Removal.Removed.class);
+
+        assertThat(backupCodes.hasSet(ada.id())).isFalse();
+        assertThat(backupCodes.use(ada, old.get(0), CLIENT))
+                .isEqualTo(new BackupCodeUse.Refused(new CodeCheck.NoSuchMethod()));
+        firstSets.remove(ada.id());
+        PendingEnrollment pending = factors.startEnrollment(ada, FactorType.TOTP).orElseThrow();
+        AuthenticatorApp app = new AuthenticatorApp(totp.setup(ada, pending).base32Key());
+        FactorService.Enrollment again = factors.finishEnrollment(ada, pending, app.code(clock.instant()), CLIENT);
+        List<String> fresh = backupCodes.reveal(((FactorService.Enrollment.Enabled) again).firstBackupCodes(),
+                ada.id());
+        assertThat(fresh).hasSize(10).doesNotContainAnyElementsOf(old);
+        clock.advance(Duration.ofSeconds(30));
+    }
+
+    private final java.util.Map<UUID, AuthenticatorApp> apps = new java.util.HashMap<>();
+    private final java.util.Map<UUID, List<String>> firstSets = new java.util.HashMap<>();
+
+    /** A user with the app on; the first method brought the first set of backup codes, kept in {@link #firstSets}. */
     private User withApp(String name) {
         User user = users.create(name).user();
-        apps.put(user.id(), CodeRaceTest.enroll(factors, totp, clock, user));
+        PendingEnrollment pending = factors.startEnrollment(user, FactorType.TOTP).orElseThrow();
+        AuthenticatorApp app = new AuthenticatorApp(totp.setup(user, pending).base32Key());
+        FactorService.Enrollment enabled = factors.finishEnrollment(user, pending, app.code(clock.instant()), CLIENT);
+        assertThat(enabled).isInstanceOf(FactorService.Enrollment.Enabled.class);
+        IssuedBackupCodes first = ((FactorService.Enrollment.Enabled) enabled).firstBackupCodes();
+        assertThat(first).as("the first method brings the first set").isNotNull();
+        clock.advance(Duration.ofSeconds(30));
+        apps.put(user.id(), app);
+        firstSets.put(user.id(), backupCodes.reveal(first, user.id()));
         return user;
     }
 

@@ -110,8 +110,9 @@ abstract class TwoStepSignInTest {
         assertThat(app.key()).matches("[A-Z2-7]{32}");
 
         Page enabled = s.post(SETUP, Map.of("code", app.oathtool(clock.instant())));
-        assertThat(enabled.location()).isEqualTo("/settings/security");
-        assertThat(s.get("/settings/security").body()).contains("Your authenticator app is on");
+        // The first method brings backup codes, shown once right after it is on.
+        assertThat(enabled.location()).isEqualTo("/settings/backup-codes");
+        assertThat(s.get("/settings/backup-codes").body()).contains("Your authenticator app is on");
 
         clock.advance(STEP);
         WebSession again = passwordStep(ada);
@@ -576,7 +577,9 @@ abstract class TwoStepSignInTest {
 
         assertThat(audit.typesForUser(ada.user().id())).containsSubsequence(AuditEventType.FACTOR_ENABLED,
                 AuditEventType.CODE_ENTRY_LOCKED, AuditEventType.SIGN_IN, AuditEventType.FACTOR_DISABLED);
-        assertThat(mail.to(ada.email())).hasSize(3);
+        // The fourth: the sign-in after the wait came from a browser (a new WebSession) Ada had not used before.
+        assertThat(mail.to(ada.email())).extracting(DevMail.Message::subject).hasSize(4)
+                .filteredOn(subject -> subject.contains("new sign-in from")).hasSize(1);
         assertThat(mail.to(ada.email())).allSatisfy(m -> assertThat(m.text() + m.html())
                 .doesNotContain(enabled.app().key()));
     }
@@ -600,8 +603,12 @@ abstract class TwoStepSignInTest {
         assertThat(wrong.status()).isEqualTo(422);
         Page done = s.post(SETUP, Map.of("code", app.code(clock.instant())));
         assertThat(done.status()).isEqualTo(302);
-        assertThat(done.location()).isEqualTo("/settings/security");
-        assertThat(s.get("/settings/security").body()).contains("Your authenticator app is on");
+        // The first method brings backup codes, shown once right after it is on, until the user says they saved them.
+        assertThat(done.location()).isEqualTo("/settings/backup-codes");
+        assertThat(s.get("/settings/backup-codes").body()).contains("Your authenticator app is on");
+        assertThat(s.post("/settings/backup-codes/saved", Map.of("saved", "true")).location())
+                .isEqualTo("/settings/security");
+        assertThat(s.get("/settings/security").body()).contains("Your backup codes are saved");
         return new Enabled(s, app, Math.floorDiv(clock.instant().getEpochSecond(), 30));
     }
 

@@ -21,6 +21,7 @@ class ProductionReadinessTest {
                 .hasMessageContaining("gatehouse.crypto.generate-key-file")
                 .hasMessageContaining("gatehouse.mail.gateway")
                 .hasMessageContaining("spring.mail.host")
+                .hasMessageContaining("gatehouse.sms.gateway")
                 .hasMessageContaining("gatehouse.base-url");
     }
 
@@ -32,6 +33,7 @@ class ProductionReadinessTest {
                 .withProperty("gatehouse.crypto.keys.k2026", "c2VjcmV0")
                 .withProperty("gatehouse.mail.gateway", "smtp")
                 .withProperty("spring.mail.host", "smtp.example.com")
+                .withProperty("gatehouse.sms.gateway", "twilio")
                 .withProperty("gatehouse.base-url", "https://login.example.com");
         assertThat(ProductionReadiness.problems(env)).isEmpty();
     }

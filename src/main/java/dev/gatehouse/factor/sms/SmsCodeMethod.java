@@ -1,0 +1,129 @@
+package dev.gatehouse.factor.sms;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.springframework.stereotype.Component;
+
+import dev.gatehouse.crypto.SecretSealer;
+import dev.gatehouse.factor.CodeMessage;
+import dev.gatehouse.factor.CodePurpose;
+import dev.gatehouse.factor.DestinationCheck;
+import dev.gatehouse.factor.EnrolledFactor;
+import dev.gatehouse.factor.EnrollmentOutcome;
+import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.PendingEnrollment;
+import dev.gatehouse.factor.SentCodeMethod;
+import dev.gatehouse.factor.VerificationOutcome;
+import dev.gatehouse.factor.VerifiedDestination;
+import dev.gatehouse.notify.Notifier;
+import dev.gatehouse.notify.SmsMessage;
+import dev.gatehouse.user.User;
+
+/**
+ * Codes by text message to a mobile number, stored in E.164. The weakest method (a number can be taken over at the
+ * carrier, messages can be intercepted), offered because it is the one everyone can use; the pages say so and
+ * recommend an app or a security key as well. Only numbers of {@code gatehouse.sms.allowed-countries} (default all)
+ * are accepted, at setup and before every send.
+ */
+@Component
+public class SmsCodeMethod implements SentCodeMethod {
+
+    private final SecretSealer sealer;
+    private final Notifier notifier;
+    private final SmsProperties properties;
+
+    SmsCodeMethod(SecretSealer sealer, Notifier notifier, SmsProperties properties) {
+        this.sealer = sealer;
+        this.notifier = notifier;
+        this.properties = properties;
+    }
+
+    /** A country a number may be in, for the setup page's list. */
+    public record Country(String code, String name, int callingCode) {
+        public Country {
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    @Override
+    public FactorType type() {
+        return FactorType.SMS;
+    }
+
+    /** Whether an SMS gateway is configured at all. */
+    @Override
+    public boolean available() {
+        return notifier.smsAvailable();
+    }
+
+    /** The countries whose numbers may receive codes, by English name. */
+    public List<Country> countries() {
+        return PhoneNumbers.regions().stream().filter(properties::allows)
+                .map(r -> new Country(r, PhoneNumbers.countryName(r), PhoneNumbers.callingCode(r)))
+                .sorted(Comparator.comparing(Country::name)).toList();
+    }
+
+    /** The English name of a country code, e.g. {@code United Kingdom}. */
+    public String countryName(String region) {
+        return PhoneNumbers.countryName(region);
+    }
+
+    @Override
+    public PendingEnrollment startEnrollment(User user, Instant now) {
+        return new PendingEnrollment(user.id(), FactorType.SMS, null, null, now);
+    }
+
+    @Override
+    public EnrollmentOutcome finishEnrollment(User user, PendingEnrollment pending, String response, Instant now) {
+        if (!VerifiedDestination.proves(sealer, pending)) {
+            return new EnrollmentOutcome.Rejected("codes.setup.notProved");
+        }
+        return new EnrollmentOutcome.Enrolled(FactorType.SMS.displayName(), null, pending.publicData(), null);
+    }
+
+    /** Texted codes are checked against their challenge by the core; there is nothing in the factor to check. */
+    @Override
+    public VerificationOutcome verify(EnrolledFactor factor, String response, Instant now) {
+        return new VerificationOutcome.Rejected();
+    }
+
+    @Override
+    public DestinationCheck checkDestination(String typed, String region) {
+        PhoneNumbers.Result result = PhoneNumbers.parse(typed, region);
+        if (result instanceof PhoneNumbers.Result.Problem problem) {
+            return new DestinationCheck.Invalid(problem.problemKey());
+        }
+        PhoneNumbers.Result.Parsed parsed = (PhoneNumbers.Result.Parsed) result;
+        if (!properties.allows(parsed.region())) {
+            return new DestinationCheck.Invalid("sms.phone.countryNotAllowed");
+        }
+        return new DestinationCheck.Valid(parsed.e164(), parsed.international(), parsed.region());
+    }
+
+    /** {@code +447400123456} → {@code +44 ••••••• 456} (no-break spaces): the country and the last digits. */
+    @Override
+    public String masked(String destination) {
+        PhoneNumbers.Result result = PhoneNumbers.parse(destination, null);
+        if (!(result instanceof PhoneNumbers.Result.Parsed parsed) || destination.length() < 6) {
+            return "•••";
+        }
+        String prefix = "+" + PhoneNumbers.callingCode(parsed.region());
+        int hidden = destination.length() - prefix.length() - 3;
+        // No-break spaces: the number stays on one line wherever a page wraps it.
+        return prefix + "\u00a0" + "•".repeat(Math.max(1, hidden)) + "\u00a0"
+                + destination.substring(destination.length() - 3);
+    }
+
+    @Override
+    public CodeMessage message(User user, String destination, String code, CodePurpose purpose, Instant expiresAt,
+                               Duration validity) {
+        return new CodeMessage.BySms(new SmsMessage(destination, "verification-code", Map.of(
+                "code", code, "purpose", purpose.name(), "minutes", Math.max(1, validity.toMinutes())), expiresAt));
+    }
+}

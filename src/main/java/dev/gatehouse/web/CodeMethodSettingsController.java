@@ -1,0 +1,319 @@
+package dev.gatehouse.web;
+
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.gatehouse.factor.CodeChallenge;
+import dev.gatehouse.factor.CodeChallenges;
+import dev.gatehouse.factor.CodeChallenges.SetupResult;
+import dev.gatehouse.factor.CodeChallenges.SetupStart;
+import dev.gatehouse.factor.CodeCheck;
+import dev.gatehouse.factor.CodePurpose;
+import dev.gatehouse.factor.CodeSend;
+import dev.gatehouse.factor.CodeSetup;
+import dev.gatehouse.factor.EnrolledFactor;
+import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.sms.SmsCodeMethod;
+import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.signin.SecondFactorStep;
+import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
+
+/**
+ * Security tab > Email codes and Text message codes: turning them on, and changing the address or number codes go
+ * to. Both are security changes (re-confirmation first), and both prove the destination with a code sent to it before
+ * anything is stored: first the destination (checked; a bad one stores and sends nothing), then the code page with
+ * "Send a new code". The setup in progress lives in the session, as a {@link CodeSetup} (no code in it).
+ */
+@Controller
+class CodeMethodSettingsController {
+
+    private static final String BASE = "/settings/two-factor/";
+
+    private final CodeChallenges codes;
+    private final FactorService factors;
+    private final SmsCodeMethod sms;
+    private final UserService users;
+    private final SignInService signIn;
+    private final ReconfirmController reconfirm;
+    private final SecondFactorController codeWords;
+    private final SentCodeWords sentCodeWords;
+    private final Messages messages;
+    private final Clock clock;
+
+    CodeMethodSettingsController(CodeChallenges codes, FactorService factors, SmsCodeMethod sms, UserService users,
+                                 SignInService signIn, ReconfirmController reconfirm, SecondFactorController codeWords,
+                                 SentCodeWords sentCodeWords, Messages messages, Clock clock) {
+        this.sentCodeWords = sentCodeWords;
+        this.codes = codes;
+        this.factors = factors;
+        this.sms = sms;
+        this.users = users;
+        this.signIn = signIn;
+        this.reconfirm = reconfirm;
+        this.codeWords = codeWords;
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    // --- step 1: where codes should go --------------------------------------------------------------------------
+
+    @GetMapping(BASE + "{method:email|sms}")
+    String destination(@AuthenticationPrincipal SignedInUser me, @PathVariable String method,
+                       HttpServletRequest request, Model model) {
+        FactorType type = type(method);
+        Optional<String> first = reconfirm.required(me, request, BASE + method);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        User user = users.findById(me.userId()).orElseThrow();
+        Optional<EnrolledFactor> current = factors.factor(user.id(), type);
+        String value = type == FactorType.EMAIL ? current.map(EnrolledFactor::publicData).orElse(user.email()) : "";
+        String region = current.map(f -> codes.method(type).orElseThrow().checkDestination(f.publicData(), null))
+                .filter(c -> c instanceof dev.gatehouse.factor.DestinationCheck.Valid)
+                .map(c -> ((dev.gatehouse.factor.DestinationCheck.Valid) c).region())
+                .orElseGet(() -> browserCountry(request));
+        return destinationPage(type, user, value, region, null, model);
+    }
+
+    @PostMapping(BASE + "{method:email|sms}")
+    String startSetup(@AuthenticationPrincipal SignedInUser me, @PathVariable String method,
+                      @RequestParam(defaultValue = "") String destination,
+                      @RequestParam(defaultValue = "") String country, HttpServletRequest request,
+                      HttpServletResponse response, Model model, RedirectAttributes redirect) {
+        FactorType type = type(method);
+        Optional<String> first = reconfirm.required(me, request, BASE + method);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        User user = users.findById(me.userId()).orElseThrow();
+        SetupStart start = codes.startSetup(user, type, destination, country, setup(request, me, type).orElse(null),
+                ClientInfo.of(request));
+        // What was typed goes back into the form only when it is printable: a value with line breaks is not echoed.
+        String echo = destination.length() <= 320 && destination.chars().noneMatch(Character::isISOControl)
+                ? destination : "";
+        if (start instanceof SetupStart.Problem problem) {
+            response.setStatus(422);
+            return destinationPage(type, user, echo, country, messages.get(problem.problemKey()), model);
+        }
+        SetupStart.Started started = (SetupStart.Started) start;
+        CodeSend send = started.send();
+        if (send instanceof CodeSend.Sent || send instanceof CodeSend.CoolingDown) {
+            request.getSession().setAttribute(attribute(type), started.setup());
+            if (send instanceof CodeSend.CoolingDown cooling) {
+                redirect.addFlashAttribute("flashError", sendProblem(cooling));
+            }
+            return "redirect:" + BASE + method + "/verify";
+        }
+        response.setStatus(send instanceof CodeSend.LimitReached ? 429 : 422);
+        return destinationPage(type, user, echo, country, sendProblem(send), model);
+    }
+
+    // --- step 2: the code sent there ----------------------------------------------------------------------------
+
+    @GetMapping(BASE + "{method:email|sms}/verify")
+    String codePage(@AuthenticationPrincipal SignedInUser me, @PathVariable String method,
+                    HttpServletRequest request, HttpServletResponse response, Model model) {
+        FactorType type = type(method);
+        Optional<String> first = reconfirm.required(me, request, BASE + method);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        Optional<CodeSetup> setup = setup(request, me, type);
+        if (setup.isEmpty()) {
+            return "redirect:" + BASE + method;
+        }
+        signIn.codeEntryBlocked(me.userId()).ifPresent(step -> codeWords.describe(step, model, response));
+        return codePage(type, setup.get(), model);
+    }
+
+    @PostMapping(BASE + "{method:email|sms}/verify")
+    String finishSetup(@AuthenticationPrincipal SignedInUser me, @PathVariable String method,
+                       @RequestParam(defaultValue = "") String code, HttpServletRequest request,
+                       HttpServletResponse response, Model model, RedirectAttributes redirect) {
+        FactorType type = type(method);
+        Optional<String> first = reconfirm.required(me, request, BASE + method);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        Optional<CodeSetup> setup = setup(request, me, type);
+        if (setup.isEmpty()) {
+            redirect.addFlashAttribute("flashError", messages.get("codes.setup.expired"));
+            return "redirect:" + BASE + method;
+        }
+        User user = users.findById(me.userId()).orElseThrow();
+        SetupResult result = codes.finishSetup(user, setup.get(), code, ClientInfo.of(request));
+        HttpSession session = request.getSession();
+        if (result instanceof SetupResult.Enabled enabled) {
+            session.removeAttribute(attribute(type));
+            signIn.secondFactorProved(me, request, response);
+            redirect.addFlashAttribute("flashSuccess", messages.get("codes.enabled." + type.name()));
+            if (enabled.firstBackupCodes() != null) {
+                // The first method brings the backup codes: they are shown now, once.
+                return BackupCodesController.show(request, enabled.firstBackupCodes(), true);
+            }
+            return "redirect:/settings/security";
+        }
+        if (result instanceof SetupResult.Changed) {
+            session.removeAttribute(attribute(type));
+            signIn.secondFactorProved(me, request, response);
+            redirect.addFlashAttribute("flashSuccess", messages.get("codes.changed." + type.name(),
+                    setup.get().shown()));
+            return "redirect:/settings/security";
+        }
+        if (result instanceof SetupResult.Refused refused) {
+            Optional<CodeChallenge> challenge = codes.current(me.userId(), type, CodePurpose.SETUP, setup.get().id());
+            if (refused.why() instanceof CodeCheck.Wrong && challenge.isPresent()
+                    && challenge.get().expired(clock.instant())) {
+                model.addAttribute("error", messages.get("codes.expired"));
+                response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+            } else {
+                codeWords.describe(step(refused.why()), model, response, "codes.wrong");
+            }
+            return codePage(type, setup.get(), model);
+        }
+        session.removeAttribute(attribute(type));
+        redirect.addFlashAttribute("flashError", messages.get("codes.setup.expired"));
+        return "redirect:" + BASE + method;
+    }
+
+    @PostMapping(BASE + "{method:email|sms}/resend")
+    String resend(@AuthenticationPrincipal SignedInUser me, @PathVariable String method, HttpServletRequest request,
+                  RedirectAttributes redirect) {
+        FactorType type = type(method);
+        Optional<String> first = reconfirm.required(me, request, BASE + method);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        Optional<CodeSetup> setup = setup(request, me, type);
+        if (setup.isEmpty()) {
+            return "redirect:" + BASE + method;
+        }
+        User user = users.findById(me.userId()).orElseThrow();
+        CodeSend send = codes.resendSetup(user, setup.get(), ClientInfo.of(request));
+        if (send instanceof CodeSend.Sent) {
+            redirect.addFlashAttribute("flashSuccess", messages.get("codes.resent." + type.name()));
+        } else if (send instanceof CodeSend.CoolingDown cooling) {
+            redirect.addFlashAttribute("flashError", sendProblem(cooling));
+        } else if (send instanceof CodeSend.Finished) {
+            request.getSession().removeAttribute(attribute(type));
+            redirect.addFlashAttribute("flashError", messages.get("codes.setup.expired"));
+            return "redirect:" + BASE + method;
+        } else {
+            redirect.addFlashAttribute("flashError", sendProblem(send));
+        }
+        return "redirect:" + BASE + method + "/verify";
+    }
+
+    /**
+     * What the Security tab shows of the two methods: {@code emailCodes} / {@code smsCodes} (the factor or null),
+     * {@code emailCodesTo} / {@code smsCodesTo} (where codes go, as the owner reads it) and {@code smsAvailable}.
+     */
+    void addToSecurityTab(java.util.UUID userId, Model model) {
+        Optional<EnrolledFactor> email = factors.factor(userId, FactorType.EMAIL);
+        Optional<EnrolledFactor> text = factors.factor(userId, FactorType.SMS);
+        model.addAttribute("emailCodes", email.orElse(null));
+        model.addAttribute("emailCodesTo", email.map(f -> shown(FactorType.EMAIL, f.publicData())).orElse(null));
+        model.addAttribute("smsCodes", text.orElse(null));
+        model.addAttribute("smsCodesTo", text.map(f -> shown(FactorType.SMS, f.publicData())).orElse(null));
+        model.addAttribute("smsAvailable", sms.available());
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------------------
+
+    private String destinationPage(FactorType type, User user, String value, String region, String error,
+                                   Model model) {
+        Optional<EnrolledFactor> current = factors.factor(user.id(), type);
+        model.addAttribute("type", type.name());
+        model.addAttribute("method", path(type));
+        model.addAttribute("value", value);
+        model.addAttribute("error", error);
+        model.addAttribute("changing", current.isPresent());
+        model.addAttribute("current", current.map(f -> shown(type, f.publicData())).orElse(null));
+        model.addAttribute("accountEmail", user.email());
+        if (type == FactorType.SMS) {
+            model.addAttribute("countries", sms.countries());
+            model.addAttribute("region", region == null ? "" : region.toUpperCase(Locale.ROOT));
+            model.addAttribute("available", sms.available());
+            return "settings/sms-setup";
+        }
+        return "settings/email-setup";
+    }
+
+    private String codePage(FactorType type, CodeSetup setup, Model model) {
+        model.addAttribute("type", type.name());
+        model.addAttribute("method", path(type));
+        model.addAttribute("setup", setup);
+        model.addAttribute("country", setup.region() == null ? null : sms.countryName(setup.region()));
+        model.addAttribute("changing", factors.factor(setup.userId(), type).isPresent());
+        sentCodeWords.describe(codes.current(setup.userId(), type, CodePurpose.SETUP, setup.id()), setup.shown(), model);
+        return "settings/code-setup-verify";
+    }
+
+    private String shown(FactorType type, String destination) {
+        if (type == FactorType.SMS && sms.checkDestination(destination, null)
+                instanceof dev.gatehouse.factor.DestinationCheck.Valid valid) {
+            return valid.shown();
+        }
+        return destination;
+    }
+
+    private String sendProblem(CodeSend send) {
+        return sentCodeWords.problem(send).orElse("");
+    }
+
+    private static SecondFactorStep step(CodeCheck check) {
+        if (check instanceof CodeCheck.Locked locked) {
+            return new SecondFactorStep.Locked(locked.until());
+        }
+        if (check instanceof CodeCheck.Suspended) {
+            return new SecondFactorStep.Suspended();
+        }
+        return new SecondFactorStep.WrongCode(check instanceof CodeCheck.Wrong wrong ? wrong.remaining() : 0);
+    }
+
+    /** The setup of this method kept in this session, if it is this user's and still fresh. */
+    private Optional<CodeSetup> setup(HttpServletRequest request, SignedInUser me, FactorType type) {
+        HttpSession session = request.getSession(false);
+        if (session != null && session.getAttribute(attribute(type)) instanceof CodeSetup setup
+                && setup.userId().equals(me.userId()) && !setup.expired(clock.instant())) {
+            return Optional.of(setup);
+        }
+        return Optional.empty();
+    }
+
+    /** The country of the browser's language (en-GB → GB), to preselect for a number typed without +44. */
+    private static String browserCountry(HttpServletRequest request) {
+        Locale locale = request.getLocale();
+        return locale == null ? "" : locale.getCountry();
+    }
+
+    private static String attribute(FactorType type) {
+        return "gatehouse.codeSetup." + type.name();
+    }
+
+    private static FactorType type(String method) {
+        return "sms".equals(method) ? FactorType.SMS : FactorType.EMAIL;
+    }
+
+    private static String path(FactorType type) {
+        return type == FactorType.SMS ? "sms" : "email";
+    }
+}

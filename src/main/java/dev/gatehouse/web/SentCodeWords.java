@@ -1,0 +1,74 @@
+package dev.gatehouse.web;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+
+import dev.gatehouse.factor.CodeChallenge;
+import dev.gatehouse.factor.CodeChallenges;
+import dev.gatehouse.factor.CodeSend;
+
+/**
+ * The words every page with a sent code shares (sign-in, re-confirmation, setup): where the code went, how long it
+ * works, when a new one may be asked for, and why none was sent. Times are shown in UTC, like the other pages.
+ */
+@Component
+class SentCodeWords {
+
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter TIME_SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
+
+    private final CodeChallenges codes;
+    private final Messages messages;
+    private final Clock clock;
+
+    SentCodeWords(CodeChallenges codes, Messages messages, Clock clock) {
+        this.codes = codes;
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    /**
+     * Puts the state of a challenge into the model for the {@code signin/sent-code} fragments: {@code sentTo},
+     * {@code validUntil}, {@code minutes}, {@code resendAt} (null once a new code may be sent) and {@code expired}.
+     */
+    void describe(Optional<CodeChallenge> challenge, String sentTo, Model model) {
+        Instant now = clock.instant();
+        model.addAttribute("sentCode", true);
+        model.addAttribute("sentTo", sentTo);
+        model.addAttribute("minutes", codes.validity().toMinutes());
+        challenge.ifPresent(c -> {
+            model.addAttribute("codeSent", true);
+            model.addAttribute("expired", c.expired(now));
+            model.addAttribute("validUntil", TIME.format(c.expiresAt()));
+            model.addAttribute("resendAt", c.canResend(now) ? null : TIME_SECONDS.format(c.resendAt()));
+        });
+    }
+
+    /** What to tell about a send: the message for a flash or a notice, empty when a code went. */
+    Optional<String> problem(CodeSend send) {
+        if (send instanceof CodeSend.Sent) {
+            return Optional.empty();
+        }
+        if (send instanceof CodeSend.CoolingDown cooling) {
+            long seconds = Math.max(1, Duration.between(clock.instant(), cooling.until()).toSeconds());
+            return Optional.of(messages.get("codes.coolingDown", seconds));
+        }
+        if (send instanceof CodeSend.LimitReached limited) {
+            return Optional.of(messages.get("codes.limitReached", TIME.format(limited.until()),
+                    Math.max(1, (Duration.between(clock.instant(), limited.until()).toSeconds() + 59) / 60)));
+        }
+        if (send instanceof CodeSend.Refused refused) {
+            return Optional.of(messages.get(refused.problemKey()));
+        }
+        return Optional.of(messages.get("codes.setup.expired"));
+    }
+}

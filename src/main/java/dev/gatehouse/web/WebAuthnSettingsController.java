@@ -1,0 +1,223 @@
+package dev.gatehouse.web;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.factor.webauthn.CredentialName;
+import dev.gatehouse.factor.webauthn.PendingCeremony;
+import dev.gatehouse.factor.webauthn.WebAuthnCredential;
+import dev.gatehouse.factor.webauthn.WebAuthnProblem;
+import dev.gatehouse.factor.webauthn.WebAuthnService;
+import dev.gatehouse.factor.webauthn.WebAuthnService.Registration;
+import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
+
+/**
+ * Security tab > Security keys and devices: add (name, re-confirmation, the browser's ceremony), rename, remove
+ * (re-confirmation). The ceremony in progress lives in the session and is taken out by the first answer, right or
+ * wrong, so a challenge is used once; every failure comes back as this page with a new one.
+ */
+@Controller
+class WebAuthnSettingsController {
+
+    static final String NEW = "/settings/webauthn/new";
+
+    private final WebAuthnService webAuthn;
+    private final FactorService factors;
+    private final UserService users;
+    private final SignInService signIn;
+    private final ReconfirmController reconfirm;
+    private final Messages messages;
+
+    WebAuthnSettingsController(WebAuthnService webAuthn, FactorService factors, UserService users,
+                               SignInService signIn, ReconfirmController reconfirm, Messages messages) {
+        this.webAuthn = webAuthn;
+        this.factors = factors;
+        this.users = users;
+        this.signIn = signIn;
+        this.reconfirm = reconfirm;
+        this.messages = messages;
+    }
+
+    // --- add ----------------------------------------------------------------------------------------------------
+
+    @GetMapping(NEW)
+    String addForm(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request, Model model,
+                   RedirectAttributes redirect) {
+        Optional<String> first = reconfirm.required(me, request, NEW);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        return showAddForm(user(me), "", request, model, redirect);
+    }
+
+    @PostMapping(NEW)
+    String add(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "") String name,
+               @RequestParam(defaultValue = "") String credential, @RequestParam(defaultValue = "") String error,
+               HttpServletRequest request, HttpServletResponse response, Model model, RedirectAttributes redirect) {
+        PendingCeremony pending = take(request.getSession(), PendingCeremony.Purpose.REGISTER);
+        Optional<String> first = reconfirm.required(me, request, NEW);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        User user = user(me);
+        Optional<String> nameProblem = CredentialName.problem(name);
+        if (nameProblem.isPresent()) {
+            model.addAttribute("nameError", messages.get(nameProblem.get()));
+            response.setStatus(422);
+            return showAddForm(user, name, request, model, redirect);
+        }
+        if (credential.isEmpty()) {
+            // The script posts the browser's refusal instead of a credential; with no script at all, neither comes.
+            String problem = error.isEmpty() ? "webauthn.noScript"
+                    : WebAuthnProblem.fromBrowserError(error).messageKey();
+            return problem(problem, 422, user, name, request, response, model, redirect);
+        }
+        Registration result = webAuthn.finishRegistration(user, pending, new CredentialName(name), credential,
+                ClientInfo.of(request));
+        if (result instanceof Registration.Registered registered) {
+            // Touching the new key proved a second factor, as the first code of a new app does.
+            signIn.secondFactorProved(me, request, response);
+            redirect.addFlashAttribute("flashSuccess", messages.get("webauthn.added.flash",
+                    registered.credential().name()));
+            if (registered.firstBackupCodes() != null) {
+                return BackupCodesController.show(request, registered.firstBackupCodes(), true);
+            }
+            return "redirect:/settings/security#webauthn";
+        }
+        WebAuthnProblem problem = ((Registration.Refused) result).problem();
+        return problem(problem.messageKey(), problem == WebAuthnProblem.MALFORMED ? 400 : 422, user, name, request,
+                response, model, redirect);
+    }
+
+    private String problem(String key, int status, User user, String name, HttpServletRequest request,
+                           HttpServletResponse response, Model model, RedirectAttributes redirect) {
+        model.addAttribute("error", messages.get(key));
+        response.setStatus(status);
+        return showAddForm(user, name, request, model, redirect);
+    }
+
+    /** The add page with a new ceremony (the one before, if any, is gone from the session). */
+    private String showAddForm(User user, String name, HttpServletRequest request, Model model,
+                               RedirectAttributes redirect) {
+        Optional<PendingCeremony> pending = webAuthn.startRegistration(user);
+        if (pending.isEmpty()) {
+            redirect.addFlashAttribute("flashError", messages.get("webauthn.new.full", WebAuthnService.MAX_CREDENTIALS));
+            return "redirect:/settings/security#webauthn";
+        }
+        request.getSession().setAttribute(PendingCeremony.attribute(PendingCeremony.Purpose.REGISTER), pending.get());
+        model.addAttribute("options", pending.get().browserJson());
+        model.addAttribute("name", name);
+        model.addAttribute("maxNameLength", CredentialName.MAX_LENGTH);
+        return "settings/webauthn-new";
+    }
+
+    // --- rename -------------------------------------------------------------------------------------------------
+
+    @GetMapping("/settings/webauthn/{factorId}/rename")
+    String renameForm(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId, Model model) {
+        Optional<WebAuthnCredential> credential = webAuthn.credential(me.userId(), factorId);
+        if (credential.isEmpty()) {
+            return "redirect:/settings/security#webauthn";
+        }
+        model.addAttribute("credential", credential.get());
+        model.addAttribute("name", credential.get().name());
+        model.addAttribute("maxNameLength", CredentialName.MAX_LENGTH);
+        return "settings/webauthn-rename";
+    }
+
+    /** Renaming changes no security: no re-confirmation, audited, no email. */
+    @PostMapping("/settings/webauthn/{factorId}/rename")
+    String rename(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId,
+                  @RequestParam(defaultValue = "") String name, HttpServletRequest request,
+                  HttpServletResponse response, Model model, RedirectAttributes redirect) {
+        Optional<WebAuthnCredential> credential = webAuthn.credential(me.userId(), factorId);
+        if (credential.isEmpty()) {
+            return "redirect:/settings/security#webauthn";
+        }
+        Optional<String> problem = CredentialName.problem(name);
+        if (problem.isPresent()) {
+            model.addAttribute("credential", credential.get());
+            model.addAttribute("name", name);
+            model.addAttribute("maxNameLength", CredentialName.MAX_LENGTH);
+            model.addAttribute("nameError", messages.get(problem.get()));
+            response.setStatus(422);
+            return "settings/webauthn-rename";
+        }
+        if (webAuthn.rename(user(me), factorId, new CredentialName(name), ClientInfo.of(request))
+                instanceof WebAuthnService.Rename.Renamed renamed) {
+            redirect.addFlashAttribute("flashSuccess", messages.get("webauthn.renamed", renamed.name().value()));
+        }
+        return "redirect:/settings/security#webauthn";
+    }
+
+    // --- remove -------------------------------------------------------------------------------------------------
+
+    @GetMapping("/settings/webauthn/{factorId}/remove")
+    String removeForm(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId,
+                      HttpServletRequest request, Model model) {
+        Optional<String> first = reconfirm.required(me, request, "/settings/webauthn/" + factorId + "/remove");
+        if (first.isPresent()) {
+            return first.get();
+        }
+        Optional<WebAuthnCredential> credential = webAuthn.credential(me.userId(), factorId);
+        if (credential.isEmpty()) {
+            return "redirect:/settings/security#webauthn";
+        }
+        int methods = factors.factors(me.userId()).size();
+        model.addAttribute("credential", credential.get());
+        model.addAttribute("last", methods == 1);
+        model.addAttribute("required", factors.required(me.userId()));
+        return "settings/webauthn-remove";
+    }
+
+    /** Removal goes through the core: last-method and account rules, backup codes, trusted devices, audit, email. */
+    @PostMapping("/settings/webauthn/{factorId}/remove")
+    String remove(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId, HttpServletRequest request,
+                  RedirectAttributes redirect) {
+        Optional<String> first = reconfirm.required(me, request, "/settings/webauthn/" + factorId + "/remove");
+        if (first.isPresent()) {
+            return first.get();
+        }
+        Optional<WebAuthnCredential> credential = webAuthn.credential(me.userId(), factorId);
+        if (credential.isEmpty()) {
+            return "redirect:/settings/security#webauthn";
+        }
+        FactorService.Removal result = factors.remove(user(me), factorId, ClientInfo.of(request));
+        if (result instanceof FactorService.Removal.Removed) {
+            redirect.addFlashAttribute("flashSuccess", messages.get("webauthn.removed", credential.get().name()));
+        } else if (result instanceof FactorService.Removal.RequiredByAccount) {
+            redirect.addFlashAttribute("flashError", messages.get("factor.requiredByAccount"));
+        }
+        return "redirect:/settings/security#webauthn";
+    }
+
+    private User user(SignedInUser me) {
+        return users.findById(me.userId()).orElseThrow();
+    }
+
+    /** The ceremony of this purpose kept in the session, taken out of it: whatever happens next, it is used. */
+    static PendingCeremony take(HttpSession session, PendingCeremony.Purpose purpose) {
+        String attribute = PendingCeremony.attribute(purpose);
+        Object pending = session.getAttribute(attribute);
+        session.removeAttribute(attribute);
+        return pending instanceof PendingCeremony p ? p : null;
+    }
+}

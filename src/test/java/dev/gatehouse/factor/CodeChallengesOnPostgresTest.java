@@ -1,0 +1,7 @@
+package dev.gatehouse.factor;
+
+import dev.gatehouse.testsupport.PostgresTest;
+
+@PostgresTest
+class CodeChallengesOnPostgresTest extends CodeChallengesTest {
+}

@@ -1,0 +1,256 @@
+package dev.gatehouse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.Test;
+
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.testsupport.SentCodes;
+import dev.gatehouse.testsupport.TestUsers;
+import dev.gatehouse.testsupport.WebSession;
+import dev.gatehouse.testsupport.WebSession.Page;
+
+/**
+ * Security tab > Email codes and Text message codes through HTTP: re-confirmation first, the destination checked
+ * (a bad one stores and sends nothing), a code sent there and typed back, "Send a new code" with its cooldown, and
+ * changing where codes go. The code a test types is read from the message the dev mailbox received.
+ */
+abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
+
+    SentCodes codes() {
+        return new SentCodes(ctx);
+    }
+
+    /** A user without a method, signed in and re-confirmed for the setup page of {@code method}. */
+    record Ready(TestUsers.Created user, WebSession web) {
+    }
+
+    Ready confirmedFor(String name, String method) {
+        TestUsers.Created user = users().create(name);
+        WebSession web = signedIn(user.email(), PASSWORD);
+        Page first = web.get("/settings/two-factor/" + method);
+        assertThat(first.location()).as("a security change asks to confirm it's you")
+                .isEqualTo("/settings/confirm?next=/settings/two-factor/" + method);
+        web.get(first.location());
+        assertThat(web.post("/settings/confirm", Map.of("password", PASSWORD, "next", "/settings/two-factor/" + method))
+                .location()).isEqualTo("/settings/two-factor/" + method);
+        return new Ready(user, web);
+    }
+
+    @Test
+    void emailSetupWhenCodeFromTheMessageTypedBackThenOnAuditedAndFirstBackupCodesShown() {
+        Ready ada = confirmedFor("email-setup", "email");
+        Page form = ada.web().get("/settings/two-factor/email");
+        assertThat(form.status()).isEqualTo(200);
+        assertThat(text(form)).contains("Get sign-in codes by email", "value=\"" + ada.user().email() + "\"");
+
+        Page started = ada.web().post("/settings/two-factor/email", Map.of("destination", ada.user().email()));
+        assertThat(started.location()).isEqualTo("/settings/two-factor/email/verify");
+        Page verify = ada.web().get("/settings/two-factor/email/verify");
+        assertThat(text(verify)).contains("Check your email", "We sent a 6-digit code to", ada.user().email(),
+                "for 10 minutes (until", "Send a new code", "Use a different address");
+        String code = codes().awaitCode(ada.user().email(), 1);
+
+        Page done = ada.web().post("/settings/two-factor/email/verify", Map.of("code", code));
+
+        assertThat(done.location()).isEqualTo("/settings/backup-codes");
+        assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), FactorType.EMAIL))
+                .hasValueSatisfying(f -> assertThat(f.publicData()).isEqualTo(ada.user().email()));
+        assertThat(auditTypes(ada.user().user().id())).containsSubsequence(AuditEventType.REAUTHENTICATED,
+                AuditEventType.CODE_SENT, AuditEventType.FACTOR_ENABLED, AuditEventType.BACKUP_CODES_GENERATED);
+        assertThat(mail().await(ada.user().email(), "was turned on").text()).contains("Email codes");
+    }
+
+    @Test
+    void smsSetupWhenNumberInACommonFormatThenStoredAsE164WithTheCountryShownBack() {
+        Ready ada = confirmedFor("sms-setup", "sms");
+        Page form = ada.web().get("/settings/two-factor/sms");
+        assertThat(text(form)).contains("Text messages are the weakest way to verify",
+                "We recommend an authenticator app or a security key as well", "United Kingdom (+44)");
+        String national = "07400 " + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
+        String e164 = "+447400" + national.substring(6);
+
+        Page started = ada.web().post("/settings/two-factor/sms", Map.of("country", "GB", "destination", national));
+
+        assertThat(started.location()).isEqualTo("/settings/two-factor/sms/verify");
+        Page verify = ada.web().get("/settings/two-factor/sms/verify");
+        assertThat(text(verify)).contains("Check your phone", "+44 7400 " + national.substring(6), "(United Kingdom)");
+        String code = codes().awaitCode(e164, 1);
+        assertThat(ada.web().post("/settings/two-factor/sms/verify", Map.of("code", code)).location())
+                .isEqualTo("/settings/backup-codes");
+        assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), FactorType.SMS).orElseThrow()
+                .publicData()).isEqualTo(e164);
+    }
+
+    @Test
+    void setupWhenWrongOrExpiredCodeThenSaysSoAndTheRightNewCodeWorks() {
+        Ready ada = confirmedFor("setup-wrong", "email");
+        ada.web().get("/settings/two-factor/email");
+        ada.web().post("/settings/two-factor/email", Map.of("destination", ada.user().email()));
+        ada.web().get("/settings/two-factor/email/verify");
+        String code = codes().awaitCode(ada.user().email(), 1);
+
+        Page wrong = ada.web().post("/settings/two-factor/email/verify", Map.of("code", flip(code)));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(text(wrong)).contains("That code didn't work");
+
+        clock().advance(Duration.ofMinutes(10));
+        Page expired = ada.web().post("/settings/two-factor/email/verify", Map.of("code", code));
+        assertThat(expired.status()).isEqualTo(401);
+        assertThat(text(expired)).contains("This code has expired. Send a new code");
+
+        assertThat(ada.web().post("/settings/two-factor/email/resend", Map.of()).location())
+                .isEqualTo("/settings/two-factor/email/verify");
+        assertThat(text(ada.web().get("/settings/two-factor/email/verify"))).contains("We sent a new code");
+        String fresh = codes().awaitCode(ada.user().email(), 2);
+        assertThat(ada.web().post("/settings/two-factor/email/verify", Map.of("code", fresh)).location())
+                .isEqualTo("/settings/backup-codes");
+    }
+
+    @Test
+    void resendWhenWithinTheCooldownThenNothingSentAndSaysHowLongToWait() {
+        Ready ada = confirmedFor("setup-resend", "email");
+        ada.web().get("/settings/two-factor/email");
+        ada.web().post("/settings/two-factor/email", Map.of("destination", ada.user().email()));
+        Page verify = ada.web().get("/settings/two-factor/email/verify");
+        assertThat(text(verify)).contains("You can ask for a new code after");
+        String first = codes().awaitCode(ada.user().email(), 1);
+        clock().advance(Duration.ofSeconds(20));
+
+        assertThat(ada.web().post("/settings/two-factor/email/resend", Map.of()).location())
+                .isEqualTo("/settings/two-factor/email/verify");
+        assertThat(text(ada.web().get("/settings/two-factor/email/verify")))
+                .contains("wait 40 seconds before asking for a new one");
+        // Typing the address again is no way around the cooldown either.
+        ada.web().get("/settings/two-factor/email");
+        ada.web().post("/settings/two-factor/email", Map.of("destination", ada.user().email()));
+        assertThat(count("select count(*) from outbox where recipient = ?", ada.user().email())).isEqualTo(1);
+
+        clock().advance(Duration.ofSeconds(40));
+        ada.web().get("/settings/two-factor/email/verify");
+        ada.web().post("/settings/two-factor/email/resend", Map.of());
+        String second = codes().awaitCode(ada.user().email(), 2);
+        if (!second.equals(first)) {
+            assertThat(ada.web().post("/settings/two-factor/email/verify", Map.of("code", first)).status())
+                    .as("the new code replaced the old").isEqualTo(401);
+        }
+        assertThat(ada.web().post("/settings/two-factor/email/verify", Map.of("code", second)).location())
+                .isEqualTo("/settings/backup-codes");
+    }
+
+    @Test
+    void setupWhenBadAddressOrNumberThenClearMessageNothingStoredNothingSent() {
+        Ready ada = confirmedFor("setup-bad", "email");
+        UUID id = ada.user().user().id();
+        long messages = count("select count(*) from outbox");
+        Map<String, String> emails = Map.of(
+                "ada@example.com\r\nBcc: eve@example.org", "Enter an email address like name@example.com.",
+                "ada@example.com\r\n", "Enter an email address like name@example.com.",
+                "a".repeat(300) + "@example.com", "This email address is too long.",
+                "no-at-sign.example.com", "Enter an email address like name@example.com.");
+        emails.forEach((typed, message) -> {
+            ada.web().get("/settings/two-factor/email");
+            Page page = ada.web().post("/settings/two-factor/email", Map.of("destination", typed));
+            assertThat(page.status()).as(typed).isEqualTo(422);
+            assertThat(text(page)).as(typed).contains(message).doesNotContain("Bcc: eve");
+        });
+        ada.web().get("/settings/two-factor/sms");
+        Map<String, String> numbers = Map.of(
+                "+44 7700 900123", "This number does not exist in that country's numbering plan.",
+                "07400 12x456", "Enter a phone number with digits only",
+                "+44 20 7946 0958", "This number can't receive text messages",
+                "+44 909 090 1234", "This number can't receive text messages",
+                "07400 123456", "Choose the country of the number",
+                "+447400123456\r\nX: y", "Enter a phone number with digits only",
+                "7".repeat(60), "That is too long for a phone number.");
+        numbers.forEach((typed, message) -> {
+            Page page = ada.web().post("/settings/two-factor/sms", Map.of("country", "", "destination", typed));
+            assertThat(page.status()).as(typed).isEqualTo(422);
+            assertThat(text(page)).as(typed).contains(message);
+        });
+
+        assertThat(count("select count(*) from code_challenges where user_id = ?", id)).isZero();
+        assertThat(count("select count(*) from second_factors where user_id = ?", id)).isZero();
+        assertThat(count("select count(*) from audit_events where user_id = ? and type = 'CODE_SENT'", id)).isZero();
+        assertThat(count("select count(*) from outbox")).as("nothing sent").isEqualTo(messages);
+    }
+
+    @Test
+    void setupWhenTooManyWrongCodesThenCodeEntryPausedAndPageSaysUntilWhen() {
+        Ready ada = confirmedFor("setup-locked", "sms");
+        String number = "+447400" + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
+        ada.web().get("/settings/two-factor/sms");
+        ada.web().post("/settings/two-factor/sms", Map.of("country", "GB", "destination", number));
+        ada.web().get("/settings/two-factor/sms/verify");
+        String code = codes().awaitCode(number, 1);
+        for (int i = 0; i < 5; i++) {
+            assertThat(ada.web().post("/settings/two-factor/sms/verify", Map.of("code", flip(code))).status())
+                    .isEqualTo(401);
+        }
+
+        Page locked = ada.web().post("/settings/two-factor/sms/verify", Map.of("code", flip(code)));
+
+        assertThat(locked.status()).isEqualTo(429);
+        assertThat(text(locked)).contains("Too many wrong codes").doesNotContain("id=\"code\"");
+        assertThat(ada.web().post("/settings/two-factor/sms/verify", Map.of("code", code)).status())
+                .as("even the right code waits").isEqualTo(429);
+        assertThat(count("select count(*) from second_factors where user_id = ?", ada.user().user().id())).isZero();
+    }
+
+    @Test
+    void changeWhenMethodOnThenNewAddressProvedAndCodesMoveThereAnnounced() {
+        Ready ada = confirmedFor("change", "email");
+        ada.web().get("/settings/two-factor/email");
+        ada.web().post("/settings/two-factor/email", Map.of("destination", ada.user().email()));
+        ada.web().get("/settings/two-factor/email/verify");
+        ada.web().post("/settings/two-factor/email/verify", Map.of("code", codes().awaitCode(ada.user().email(), 1)));
+        String other = "codes-" + ada.user().email();
+
+        Page form = ada.web().get("/settings/two-factor/email");
+        assertThat(text(form)).contains("Change where email codes go", "Codes go to " + ada.user().email() + " now.");
+        ada.web().post("/settings/two-factor/email", Map.of("destination", other));
+        Page verify = ada.web().get("/settings/two-factor/email/verify");
+        assertThat(text(verify)).contains(other, ">Confirm<");
+        Page done = ada.web().post("/settings/two-factor/email/verify", Map.of("code", codes().awaitCode(other, 1)));
+
+        assertThat(done.location()).isEqualTo("/settings/security");
+        assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), FactorType.EMAIL).orElseThrow()
+                .publicData()).isEqualTo(other);
+        assertThat(auditTypes(ada.user().user().id())).contains(AuditEventType.CODE_DESTINATION_CHANGED);
+        assertThat(mail().await(ada.user().email(), "now go somewhere else").text()).contains("c•••@example.com");
+
+        clock().advance(Duration.ofMinutes(16));
+        assertThat(ada.web().get("/settings/two-factor/email").location()).as("later, it asks again")
+                .isEqualTo("/settings/confirm?next=/settings/two-factor/email");
+    }
+
+    @Test
+    void setupPagesWhenAnotherUsersSessionOrSignedOutThenNothingOfTheirs() {
+        Ready ada = confirmedFor("setup-own", "email");
+        ada.web().get("/settings/two-factor/email");
+        ada.web().post("/settings/two-factor/email", Map.of("destination", ada.user().email()));
+        String code = codes().awaitCode(ada.user().email(), 1);
+
+        WebSession stranger = browser();
+        assertThat(stranger.post("/settings/two-factor/email/verify", Map.of("code", code)).status())
+                .as("signed out: no form without a CSRF token").isIn(302, 403);
+        Ready bob = confirmedFor("setup-other", "email");
+        assertThat(bob.web().get("/settings/two-factor/email/verify").location())
+                .as("bob has no setup of his own").isEqualTo("/settings/two-factor/email");
+        assertThat(bob.web().post("/settings/two-factor/email/verify", Map.of("code", code)).location())
+                .isEqualTo("/settings/two-factor/email");
+        assertThat(count("select count(*) from second_factors where user_id in (?, ?)", ada.user().user().id(),
+                bob.user().user().id())).isZero();
+    }
+
+    static String flip(String code) {
+        return String.format("%06d", (Integer.parseInt(code) + 1) % 1_000_000);
+    }
+}
