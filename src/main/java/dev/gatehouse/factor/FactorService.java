@@ -18,6 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.gatehouse.account.AccountService;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.crypto.SecretSealer;
 import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
@@ -43,12 +44,13 @@ public class FactorService {
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final Notifier notifier;
+    private final SecretSealer sealer;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     FactorService(List<SecondFactorMethod> methods, JdbcClient jdbc, CodeAttempts attempts, AccountService accounts,
                   CodeFailures failures, BackupCodeService backupCodes, ApplicationEventPublisher events,
-                  AuditLog audit, Notifier notifier, TransactionTemplate tx, Clock clock) {
+                  AuditLog audit, Notifier notifier, SecretSealer sealer, TransactionTemplate tx, Clock clock) {
         methods.forEach(m -> {
             if (this.methods.put(m.type(), m) != null) {
                 throw new IllegalStateException("two methods of type " + m.type());
@@ -62,6 +64,7 @@ public class FactorService {
         this.events = events;
         this.audit = audit;
         this.notifier = notifier;
+        this.sealer = sealer;
         this.tx = tx;
         this.clock = clock;
     }
@@ -114,7 +117,12 @@ public class FactorService {
         if (pending == null || !pending.userId().equals(user.id()) || pending.expired(now)) {
             return new Enrollment.Expired();
         }
-        EnrollmentOutcome outcome = method(pending.type()).finishEnrollment(user, pending, response, now);
+        SecondFactorMethod method = method(pending.type());
+        // A sent-code method turns on only for a destination the core proved with a code (CodeChallenges seals it).
+        if (method instanceof SentCodeMethod && !VerifiedDestination.proves(sealer, pending)) {
+            return new Enrollment.Rejected("codes.setup.notProved");
+        }
+        EnrollmentOutcome outcome = method.finishEnrollment(user, pending, response, now);
         if (outcome instanceof EnrollmentOutcome.Rejected rejected) {
             return new Enrollment.Rejected(rejected.problemKey());
         }

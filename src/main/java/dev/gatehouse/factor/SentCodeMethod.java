@@ -10,7 +10,8 @@ import dev.gatehouse.user.User;
  * writes the message around a code. The core ({@link CodeChallenges}) makes the codes, stores them hashed, binds them to
  * a challenge, applies the limits, sends them through the outbox and checks typed codes. So {@link #verify} of such a
  * method accepts nothing (there is no code in the factor to check against), and its {@link #finishEnrollment} only
- * accepts a setup whose destination the core proved with a code ({@link VerifiedDestination}).
+ * accepts a setup whose destination the core proved with a code ({@link VerifiedDestination}): the core checks that
+ * proof before it calls {@link #finishEnrollment}, which is why these defaults suffice for every such method.
  */
 public interface SentCodeMethod extends SecondFactorMethod {
 
@@ -31,6 +32,24 @@ public interface SentCodeMethod extends SecondFactorMethod {
      */
     CodeMessage message(User user, String destination, String code, CodePurpose purpose, Instant expiresAt,
                         Duration validity);
+
+    /** Nothing to prepare: the destination and its code come next, through the core. */
+    @Override
+    default PendingEnrollment startEnrollment(User user, Instant now) {
+        return new PendingEnrollment(user.id(), type(), null, null, now);
+    }
+
+    /** Called only once the core has checked its {@link VerifiedDestination} proof: the proved destination is stored. */
+    @Override
+    default EnrollmentOutcome finishEnrollment(User user, PendingEnrollment pending, String response, Instant now) {
+        return new EnrollmentOutcome.Enrolled(type().displayName(), null, pending.publicData(), null);
+    }
+
+    /** Sent codes are checked against their challenge by the core; there is nothing in the factor to check. */
+    @Override
+    default VerificationOutcome verify(EnrolledFactor factor, String response, Instant now) {
+        return new VerificationOutcome.Rejected();
+    }
 
     /** Whether codes can be sent this way at all (e.g. no SMS gateway is configured); default true. */
     default boolean available() {

@@ -7,7 +7,7 @@ import java.util.UUID;
 import dev.gatehouse.crypto.SecretSealer;
 
 /**
- * The proof a {@link SentCodeMethod}'s {@code finishEnrollment} asks for: only {@link CodeChallenges}, after a code sent
+ * The proof {@link FactorService#finishEnrollment} asks of a {@link SentCodeMethod} setup: only {@link CodeChallenges}, after a code sent
  * to the destination was typed back, seals the destination for the user and the method under the server key. A
  * pending setup without that seal, or with the seal of another user, method or destination, is refused, so no path
  * can turn a method on for an address nobody proved.
@@ -24,7 +24,7 @@ public final class VerifiedDestination {
     }
 
     /** Whether {@code pending} carries the core's proof for its own user, method and destination. */
-    public static boolean proves(SecretSealer sealer, PendingEnrollment pending) {
+    static boolean proves(SecretSealer sealer, PendingEnrollment pending) {
         if (pending.sealedSecret() == null || pending.publicData() == null) {
             return false;
         }

@@ -94,6 +94,20 @@ abstract class CodeChallengesTest {
     // --- each rule ------------------------------------------------------------------------------------------------
 
     @Test
+    void finishEnrollmentWhenSentCodeSetupCarriesNoProofThenRejectedAndNothingStored() {
+        for (FactorType type : List.of(FactorType.EMAIL, FactorType.SMS)) {
+            User eve = users.create("noproof-" + type).user();
+            // A setup made up by any caller, naming a destination nobody typed a code back from.
+            PendingEnrollment forged = new PendingEnrollment(eve.id(), type, null,
+                    type == FactorType.EMAIL ? "eve@example.com" : "+447400123456", clock.instant());
+
+            assertThat(factors.finishEnrollment(eve, forged, "", CLIENT))
+                    .isEqualTo(new FactorService.Enrollment.Rejected("codes.setup.notProved"));
+            assertThat(factors.factors(eve.id())).isEmpty();
+        }
+    }
+
+    @Test
     void codesAreSixDigitsFromTheCsprng() {
         // The generator the core uses, seen through many codes: always 6 digits, leading zeros kept, every digit in
         // every position (a counter, a clock or a weak generator would not spread like this).

@@ -6,17 +6,14 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
-import dev.gatehouse.crypto.SecretSealer;
 import dev.gatehouse.factor.CodeMessage;
 import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.DestinationCheck;
-import dev.gatehouse.factor.EnrolledFactor;
-import dev.gatehouse.factor.EnrollmentOutcome;
+
 import dev.gatehouse.factor.FactorType;
-import dev.gatehouse.factor.PendingEnrollment;
+
 import dev.gatehouse.factor.SentCodeMethod;
-import dev.gatehouse.factor.VerificationOutcome;
-import dev.gatehouse.factor.VerifiedDestination;
+
 import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.system.Inputs;
 import dev.gatehouse.user.User;
@@ -31,35 +28,12 @@ public class EmailCodeMethod implements SentCodeMethod {
     /** Anything longer is refused unread (the address limit is {@link Inputs#EMAIL_MAX}). */
     private static final int TYPED_MAX = 1000;
 
-    private final SecretSealer sealer;
-
-    EmailCodeMethod(SecretSealer sealer) {
-        this.sealer = sealer;
+    EmailCodeMethod() {
     }
 
     @Override
     public FactorType type() {
         return FactorType.EMAIL;
-    }
-
-    /** Nothing to prepare: the address and its code come next, through the core. */
-    @Override
-    public PendingEnrollment startEnrollment(User user, Instant now) {
-        return new PendingEnrollment(user.id(), FactorType.EMAIL, null, null, now);
-    }
-
-    @Override
-    public EnrollmentOutcome finishEnrollment(User user, PendingEnrollment pending, String response, Instant now) {
-        if (!VerifiedDestination.proves(sealer, pending)) {
-            return new EnrollmentOutcome.Rejected("codes.setup.notProved");
-        }
-        return new EnrollmentOutcome.Enrolled(FactorType.EMAIL.displayName(), null, pending.publicData(), null);
-    }
-
-    /** Emailed codes are checked against their challenge by the core; there is nothing in the factor to check. */
-    @Override
-    public VerificationOutcome verify(EnrolledFactor factor, String response, Instant now) {
-        return new VerificationOutcome.Rejected();
     }
 
     @Override

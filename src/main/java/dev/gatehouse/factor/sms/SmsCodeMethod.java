@@ -9,17 +9,14 @@ import java.util.Objects;
 
 import org.springframework.stereotype.Component;
 
-import dev.gatehouse.crypto.SecretSealer;
 import dev.gatehouse.factor.CodeMessage;
 import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.DestinationCheck;
-import dev.gatehouse.factor.EnrolledFactor;
-import dev.gatehouse.factor.EnrollmentOutcome;
+
 import dev.gatehouse.factor.FactorType;
-import dev.gatehouse.factor.PendingEnrollment;
+
 import dev.gatehouse.factor.SentCodeMethod;
-import dev.gatehouse.factor.VerificationOutcome;
-import dev.gatehouse.factor.VerifiedDestination;
+
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.notify.SmsMessage;
 import dev.gatehouse.user.User;
@@ -33,12 +30,10 @@ import dev.gatehouse.user.User;
 @Component
 public class SmsCodeMethod implements SentCodeMethod {
 
-    private final SecretSealer sealer;
     private final Notifier notifier;
     private final SmsProperties properties;
 
-    SmsCodeMethod(SecretSealer sealer, Notifier notifier, SmsProperties properties) {
-        this.sealer = sealer;
+    SmsCodeMethod(Notifier notifier, SmsProperties properties) {
         this.notifier = notifier;
         this.properties = properties;
     }
@@ -72,25 +67,6 @@ public class SmsCodeMethod implements SentCodeMethod {
     /** The English name of a country code, e.g. {@code United Kingdom}. */
     public String countryName(String region) {
         return PhoneNumbers.countryName(region);
-    }
-
-    @Override
-    public PendingEnrollment startEnrollment(User user, Instant now) {
-        return new PendingEnrollment(user.id(), FactorType.SMS, null, null, now);
-    }
-
-    @Override
-    public EnrollmentOutcome finishEnrollment(User user, PendingEnrollment pending, String response, Instant now) {
-        if (!VerifiedDestination.proves(sealer, pending)) {
-            return new EnrollmentOutcome.Rejected("codes.setup.notProved");
-        }
-        return new EnrollmentOutcome.Enrolled(FactorType.SMS.displayName(), null, pending.publicData(), null);
-    }
-
-    /** Texted codes are checked against their challenge by the core; there is nothing in the factor to check. */
-    @Override
-    public VerificationOutcome verify(EnrolledFactor factor, String response, Instant now) {
-        return new VerificationOutcome.Rejected();
     }
 
     @Override

@@ -17,7 +17,7 @@ import dev.gatehouse.user.User;
 /** The email method's checks of an address, and the message it writes around a code. */
 class EmailCodeMethodTest {
 
-    private final EmailCodeMethod method = new EmailCodeMethod(null);
+    private final EmailCodeMethod method = new EmailCodeMethod();
 
     @Test
     void checkDestinationWhenPlainAddressThenTrimmedAndValid() {

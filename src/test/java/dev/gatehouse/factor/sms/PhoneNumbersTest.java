@@ -65,7 +65,7 @@ class PhoneNumbersTest {
 
     @Test
     void checkDestinationWhenCountryNotAllowedThenRefusedAtSetupAndBeforeEachSend() {
-        SmsCodeMethod onlyIreland = new SmsCodeMethod(null, null, new SmsProperties(Set.of("ie")));
+        SmsCodeMethod onlyIreland = new SmsCodeMethod(null, new SmsProperties(Set.of("ie")));
 
         assertThat(onlyIreland.checkDestination("07400 123456", "GB"))
                 .isEqualTo(new DestinationCheck.Invalid("sms.phone.countryNotAllowed"));
@@ -78,7 +78,7 @@ class PhoneNumbersTest {
 
     @Test
     void countriesWhenAllAllowedThenEveryCountryByName() {
-        SmsCodeMethod everywhere = new SmsCodeMethod(null, null, new SmsProperties(null));
+        SmsCodeMethod everywhere = new SmsCodeMethod(null, new SmsProperties(null));
 
         assertThat(everywhere.countries()).hasSizeGreaterThan(200)
                 .contains(new SmsCodeMethod.Country("GB", "United Kingdom", 44));
@@ -87,7 +87,7 @@ class PhoneNumbersTest {
 
     @Test
     void maskedWhenStoredNumberThenCountryAndLastDigitsOnly() {
-        SmsCodeMethod method = new SmsCodeMethod(null, null, new SmsProperties(null));
+        SmsCodeMethod method = new SmsCodeMethod(null, new SmsProperties(null));
 
         assertThat(method.masked("+447400123456")).isEqualTo("+44\u00a0•••••••\u00a0456").doesNotContain("7400123");
     }
