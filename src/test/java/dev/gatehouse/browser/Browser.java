@@ -131,7 +131,8 @@ public final class Browser implements AutoCloseable {
     // --- reading ------------------------------------------------------------------------------------------------
 
     public WebElement find(By by) {
-        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+        return whilePageSettles(
+                () -> new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by)));
     }
 
     public WebElement byId(String id) {
@@ -153,7 +154,7 @@ public final class Browser implements AutoCloseable {
 
     /** The visible text of the main part of the page. */
     public String mainText() {
-        return find(By.tagName("main")).getText();
+        return whilePageSettles(() -> find(By.tagName("main")).getText());
     }
 
     /** The visible text of the main part of the page, without waiting; "" when there is none. */
@@ -171,8 +172,10 @@ public final class Browser implements AutoCloseable {
         } catch (org.openqa.selenium.TimeoutException none) {
             return "";
         }
-        List<WebElement> notices = driver.findElements(By.cssSelector(".notice"));
-        return notices.isEmpty() ? "" : notices.get(0).getText();
+        return whilePageSettles(() -> {
+            List<WebElement> notices = driver.findElements(By.cssSelector(".notice"));
+            return notices.isEmpty() ? "" : notices.get(0).getText();
+        });
     }
 
     // --- acting -------------------------------------------------------------------------------------------------
@@ -181,19 +184,49 @@ public final class Browser implements AutoCloseable {
     public Browser type(String idOrName, String text) {
         // The field may belong to a page that is just being replaced by the next one (a click returns before the
         // next page loads): then find it again on the new page.
+        return whilePageSettles(() -> {
+            List<WebElement> byId = driver.findElements(By.id(idOrName));
+            WebElement field = byId.isEmpty() ? find(By.name(idOrName)) : byId.get(0);
+            field.clear();
+            field.sendKeys(text);
+            return this;
+        });
+    }
+
+    /**
+     * Runs {@code action} again (up to five times) when the element it used belonged to a page that was being
+     * replaced. Chromium reports that either as a stale element or, while the new document is being attached, as an
+     * "unknown error: Node with given id does not belong to the document"; both mean "look again", never a bug.
+     */
+    private <T> T whilePageSettles(java.util.function.Supplier<T> action) {
         for (int attempt = 1; ; attempt++) {
             try {
-                List<WebElement> byId = driver.findElements(By.id(idOrName));
-                WebElement field = byId.isEmpty() ? find(By.name(idOrName)) : byId.get(0);
-                field.clear();
-                field.sendKeys(text);
-                return this;
-            } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
-                if (attempt == 5) {
-                    throw replaced;
+                return action.get();
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (!pageWasBeingReplaced(e) || attempt == 5) {
+                    throw e;
                 }
                 sleep(200);
             }
+        }
+    }
+
+    static boolean pageWasBeingReplaced(org.openqa.selenium.WebDriverException e) {
+        if (e instanceof org.openqa.selenium.StaleElementReferenceException) {
+            return true;
+        }
+        String message = String.valueOf(e.getMessage());
+        return message.contains("does not belong to the document")
+                || message.contains("Cannot find context with specified id")
+                || message.contains("Execution context was destroyed");
+    }
+
+    private void waitUntilLoaded() {
+        try {
+            new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.WebDriverException.class)
+                    .until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        } catch (org.openqa.selenium.TimeoutException slow) {
+            // what follows waits for its own element and reports what it did not find
         }
     }
 
@@ -211,22 +244,47 @@ public final class Browser implements AutoCloseable {
     }
 
     public Browser click(By by) {
-        WebElement element = new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(by));
-        String tag = element.getTagName();
-        String type = element.getAttribute("type");
-        boolean navigates = "a".equals(tag) && element.getAttribute("href") != null
-                || ("button".equals(tag) && (type == null || "submit".equals(type)))
-                || ("input".equals(tag) && "submit".equals(type));
-        element.click();
-        if (navigates) {
+        // Finding, inspecting and clicking are retried while a page is being replaced: Chromium then refuses the
+        // click before it reaches the page, so it never happens twice.
+        Clicked clicked = whilePageSettles(() -> {
+            WebElement element = new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(by));
+            String tag = element.getTagName();
+            String type = element.getAttribute("type");
+            boolean navigates = "a".equals(tag) && element.getAttribute("href") != null
+                    || ("button".equals(tag) && (type == null || "submit".equals(type)))
+                    || ("input".equals(tag) && "submit".equals(type));
+            element.click();
+            return new Clicked(element, navigates);
+        });
+        if (clicked.navigates()) {
             // Wait until the next page has replaced this one, so what follows reads the new page.
             try {
-                new WebDriverWait(driver, WAIT).until(ExpectedConditions.stalenessOf(element));
+                new WebDriverWait(driver, WAIT).until(d -> isGone(clicked.element()));
             } catch (org.openqa.selenium.TimeoutException stayed) {
                 // A link to the same page fragment, or a download: the page stays.
             }
+            waitUntilLoaded();
         }
         return this;
+    }
+
+    /**
+     * Whether the element's page has been replaced. Selenium's {@code stalenessOf} expects a stale-element error, but
+     * Chromium answers "Node with given id does not belong to the document" while the new document is attached.
+     */
+    private static boolean isGone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (pageWasBeingReplaced(e)) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    private record Clicked(WebElement element, boolean navigates) {
     }
 
     /** Clicks the link or button whose visible text is exactly {@code text}. */
