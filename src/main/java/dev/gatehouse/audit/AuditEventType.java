@@ -6,6 +6,11 @@ public enum AuditEventType {
     SIGN_UP_COMPLETED,
     SIGN_IN,
     SIGN_IN_FAILED,
+    /**
+     * Wrong passwords in a row for the user's address paused password checks (sign-in, re-confirmation, password
+     * change) for a while (DESIGN.md: online guessing).
+     */
+    PASSWORD_CHECKS_PAUSED,
     SIGN_OUT,
     SIGN_OUT_EVERYWHERE,
     PASSWORD_CHANGED,

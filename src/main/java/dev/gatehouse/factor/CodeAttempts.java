@@ -65,7 +65,9 @@ class CodeAttempts {
 
     /** A right code: the counts and the growing wait start over. */
     void succeeded(UUID userId) {
-        jdbc.sql("update code_attempts set failures = 0, consecutive_failures = 0, lock_count = 0 where user_id = ?")
+        jdbc.sql("""
+                update code_attempts set failures = 0, consecutive_failures = 0, lock_count = 0,
+                  suspension_noted = false where user_id = ?""")
                 .param(userId).update();
     }
 
@@ -113,6 +115,17 @@ class CodeAttempts {
     int remaining(UUID userId) {
         return state(userId).map(s -> Math.max(0, properties.maxFailures() - s.failures()))
                 .orElse(properties.maxFailures());
+    }
+
+    /**
+     * True for exactly one caller once the consecutive failures reached the ceiling (a compare-and-set), so the
+     * suspension is recorded once however many wrong codes race past it.
+     */
+    boolean noteSuspension(UUID userId) {
+        return jdbc.sql("""
+                update code_attempts set suspension_noted = true
+                where user_id = ? and consecutive_failures >= ? and suspension_noted = false""")
+                .params(userId, properties.suspendAfter()).update() == 1;
     }
 
     boolean suspended(UUID userId) {

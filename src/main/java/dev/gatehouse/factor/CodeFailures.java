@@ -46,6 +46,7 @@ class CodeFailures {
     CodeCheck wrongCode(UUID userId, String method, Instant now, ClientInfo client) {
         Optional<Instant> lockedUntil = attempts.failed(userId, now);
         boolean suspended = attempts.suspended(userId);
+        boolean suspendedNow = suspended && attempts.noteSuspension(userId);
         tx.executeWithoutResult(status -> {
             audit.record(AuditEventType.SECOND_FACTOR_FAILED, userId, null, client, method);
             if (lockedUntil.isPresent()) {
@@ -54,7 +55,7 @@ class CodeFailures {
                         "code-entry-locked", Map.of("displayName", user.displayName(), "until", lockedUntil.get(),
                                 "minutes", Duration.between(now, lockedUntil.get()).toMinutes()))));
             }
-            if (suspended) {
+            if (suspendedNow) {
                 audit.record(AuditEventType.CODE_METHODS_SUSPENDED, userId, null, client, null);
             }
         });

@@ -74,13 +74,20 @@ public class SignInService {
         record SecondFactorRequired(PendingSignIn pending) implements PasswordStep { }
         /** Wrong email or password; the two are not told apart. */
         record Rejected() implements PasswordStep { }
+        /** Too many wrong passwords for this address (known or not): nothing was checked. */
+        record Paused(Instant until) implements PasswordStep { }
     }
 
     /** Checks the password; on success either signs the session in or leaves it waiting for a second factor. */
     public PasswordStep password(String email, String password, HttpServletRequest request,
                                  HttpServletResponse response) {
         ClientInfo client = ClientInfo.of(request);
-        Optional<User> user = users.authenticate(email, password);
+        UserService.PasswordCheck check = users.authenticate(email, password, client);
+        if (check instanceof UserService.PasswordCheck.Paused paused) {
+            return new PasswordStep.Paused(paused.until());
+        }
+        Optional<User> user = check instanceof UserService.PasswordCheck.Accepted accepted
+                ? Optional.of(accepted.user()) : Optional.empty();
         if (user.isEmpty()) {
             // Recorded on the user's own log when the address is known, so they can see attempts on their account.
             audit.record(AuditEventType.SIGN_IN_FAILED, users.findByEmail(email).map(User::id).orElse(null), null,
@@ -200,13 +207,12 @@ public class SignInService {
     }
 
     /**
-     * After a password change: other sessions end, this one continues under a new id, and every trusted device is
-     * forgotten (whoever knew the old password must not keep a way around the second step).
+     * After a password change: other sessions end and this one continues under a new id. (Trusted devices were
+     * already forgotten inside the change's transaction: {@link TrustedDevices#passwordChanged}.)
      */
     public void afterPasswordChange(SignedInUser user, HttpServletRequest request, HttpServletResponse response) {
         sessions.endAll(user.userId(), request.getSession().getId());
         sessions.update(request, response, user);
-        trustedDevices.removeAll(user.userId(), ClientInfo.of(request), "password changed");
     }
 
     // --- Re-confirmation ("sudo") before security changes -------------------------------------------------------
@@ -227,6 +233,7 @@ public class SignInService {
     public sealed interface ReconfirmStep {
         record Confirmed() implements ReconfirmStep { }
         record WrongPassword() implements ReconfirmStep { }
+        record PasswordPaused(Instant until) implements ReconfirmStep { }
         record CodeProblem(SecondFactorStep step) implements ReconfirmStep { }
     }
 
@@ -238,7 +245,11 @@ public class SignInService {
     public ReconfirmStep reconfirm(SignedInUser user, String password, String code, HttpServletRequest request,
                                    HttpServletResponse response) {
         Instant now = clock.instant();
-        if (!users.checkPassword(user.userId(), password)) {
+        UserService.PasswordCheck passwordCheck = users.verifyPassword(user.userId(), password, ClientInfo.of(request));
+        if (passwordCheck instanceof UserService.PasswordCheck.Paused paused) {
+            return new ReconfirmStep.PasswordPaused(paused.until());
+        }
+        if (!(passwordCheck instanceof UserService.PasswordCheck.Accepted)) {
             audit.record(AuditEventType.SIGN_IN_FAILED, user.userId(), null, ClientInfo.of(request), "re-confirmation");
             return new ReconfirmStep.WrongPassword();
         }

@@ -23,6 +23,7 @@ import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
+import dev.gatehouse.user.PasswordChanged;
 import dev.gatehouse.user.User;
 
 /**
@@ -174,6 +175,12 @@ public class TrustedDevices {
     @EventListener
     void methodRemoved(FactorRemoved removed) {
         removeAll(removed.userId(), removed.client(), "method removed");
+    }
+
+    /** A password change forgets every trusted device, in the change's transaction. */
+    @EventListener
+    void passwordChanged(PasswordChanged changed) {
+        removeAll(changed.userId(), changed.client(), "password changed");
     }
 
     private static String hash(UUID userId, String token) {

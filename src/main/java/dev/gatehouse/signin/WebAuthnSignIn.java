@@ -103,6 +103,7 @@ public class WebAuthnSignIn {
     public sealed interface Reconfirm {
         record Confirmed() implements Reconfirm { }
         record WrongPassword() implements Reconfirm { }
+        record PasswordPaused(Instant until) implements Reconfirm { }
         record Refused(WebAuthnProblem problem) implements Reconfirm { }
     }
 
@@ -113,7 +114,11 @@ public class WebAuthnSignIn {
     public Reconfirm reconfirm(SignedInUser user, String password, PendingCeremony ceremony, String credentialJson,
                                HttpServletRequest request, HttpServletResponse response) {
         ClientInfo client = ClientInfo.of(request);
-        if (!users.checkPassword(user.userId(), password)) {
+        UserService.PasswordCheck check = users.verifyPassword(user.userId(), password, client);
+        if (check instanceof UserService.PasswordCheck.Paused paused) {
+            return new Reconfirm.PasswordPaused(paused.until());
+        }
+        if (!(check instanceof UserService.PasswordCheck.Accepted)) {
             audit.record(AuditEventType.SIGN_IN_FAILED, user.userId(), null, client, "re-confirmation");
             return new Reconfirm.WrongPassword();
         }

@@ -1,5 +1,7 @@
 package dev.gatehouse.user;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -8,11 +10,46 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param minLength shortest accepted password in characters; default 8 (NIST SP 800-63B)
  * @param maxLength longest accepted password in characters; default 128
- * @param argon2    Argon2id cost; defaults are OWASP's (19 MiB, 2 passes, 1 lane), about 30 ms a hash on one core here
+ * @param argon2    Argon2id cost; defaults are OWASP's (19 MiB, 2 passes, 1 lane), about 60 ms a hash on one core here
+ * @param throttle  the pause on password checks after wrong passwords for one email address
  */
 @ConfigurationProperties("gatehouse.password")
 public record PasswordProperties(@DefaultValue("8") int minLength, @DefaultValue("128") int maxLength,
-                                 @DefaultValue Argon2 argon2) {
+                                 @DefaultValue Argon2 argon2, @DefaultValue Throttle throttle) {
+
+    /**
+     * Online guessing of one address's password: after {@code maxFailures} wrong passwords in a row (at sign-in,
+     * re-confirmation or password change, from any browser or node) no password for that address is checked until a
+     * pause ends; the pause doubles with each further run of failures, up to {@code maxLock}. Unknown addresses are
+     * paused the same way, so a pause tells nothing about who has an account here.
+     *
+     * @param maxFailures wrong passwords in a row before a pause; default 10
+     * @param firstLock   the first pause; default 1 minute
+     * @param maxLock     the longest pause; default 15 minutes (so at most about a thousand guesses a day)
+     */
+    public record Throttle(@DefaultValue("10") int maxFailures, @DefaultValue("1m") Duration firstLock,
+                           @DefaultValue("15m") Duration maxLock) {
+
+        public Throttle {
+            if (maxFailures < 1) {
+                throw new IllegalArgumentException("gatehouse.password.throttle.max-failures must be at least 1");
+            }
+            if (firstLock == null || firstLock.isNegative() || firstLock.isZero()
+                    || maxLock == null || maxLock.compareTo(firstLock) < 0) {
+                throw new IllegalArgumentException("gatehouse.password.throttle: first-lock must be a positive"
+                        + " duration and max-lock at least first-lock");
+            }
+        }
+
+        /** The pause number {@code lockCount} (0 for the first): doubling, capped. */
+        Duration lockDuration(int lockCount) {
+            Duration d = firstLock;
+            for (int i = 0; i < lockCount && d.compareTo(maxLock) < 0; i++) {
+                d = d.multipliedBy(2);
+            }
+            return d.compareTo(maxLock) > 0 ? maxLock : d;
+        }
+    }
 
     /**
      * @param memoryKib   memory per hash in KiB; default 19456

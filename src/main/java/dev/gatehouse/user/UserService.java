@@ -3,17 +3,22 @@ package dev.gatehouse.user;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.crypto.SecretSealer;
 import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
@@ -31,15 +36,26 @@ public class UserService {
     private final PasswordPolicy policy;
     private final AuditLog audit;
     private final Notifier notifier;
+    private final PasswordAttempts attempts;
+    private final PasswordProperties.Throttle throttle;
+    private final SecretSealer sealer;
+    private final TransactionTemplate tx;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
     UserService(JdbcClient jdbc, PasswordHasher hasher, PasswordPolicy policy, AuditLog audit, Notifier notifier,
-                Clock clock) {
+                PasswordAttempts attempts, PasswordProperties properties, SecretSealer sealer, TransactionTemplate tx,
+                ApplicationEventPublisher events, Clock clock) {
         this.jdbc = jdbc;
         this.hasher = hasher;
         this.policy = policy;
         this.audit = audit;
         this.notifier = notifier;
+        this.attempts = attempts;
+        this.throttle = properties.throttle();
+        this.sealer = sealer;
+        this.tx = tx;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -56,34 +72,84 @@ public class UserService {
                 .param(Inputs.normalizeEmail(email)).query(UserService::user).optional();
     }
 
-    /**
-     * Checks an email and password. Costs one Argon2 check whether or not the email is known, so neither the answer
-     * nor its timing tells which addresses have users.
-     */
-    public Optional<User> authenticate(String email, String password) {
-        if (password == null || password.length() > 4 * 128 || Inputs.emailProblem(email).isPresent()) {
-            hasher.matchesNothing("");
-            return Optional.empty();
-        }
-        Optional<Credentials> found = jdbc.sql("select " + COLUMNS + ", password_hash from users where email_normalized = ?")
-                .param(Inputs.normalizeEmail(email))
-                .query((rs, n) -> new Credentials(user(rs, n), rs.getString("password_hash")))
-                .optional();
-        if (found.isEmpty()) {
-            hasher.matchesNothing(password);
-            return Optional.empty();
-        }
-        return hasher.matches(password, found.get().hash()) ? Optional.of(found.get().user()) : Optional.empty();
+    /** The answer to a password check. */
+    public sealed interface PasswordCheck {
+        record Accepted(User user) implements PasswordCheck { }
+        /** Wrong email or password; the two are not told apart. */
+        record Rejected() implements PasswordCheck { }
+        /** Too many wrong passwords for this address: nothing was checked, and nothing is until {@code until}. */
+        record Paused(Instant until) implements PasswordCheck { }
     }
 
-    /** True when {@code password} is this user's password (for re-confirmation). */
-    public boolean checkPassword(UUID userId, String password) {
-        if (password == null || password.length() > 4 * 128) {
-            return false;
+    /**
+     * Checks an email and password. Costs one Argon2 check whether or not the email is known, so neither the answer
+     * nor its timing tells which addresses have users; wrong passwords pause further checks for that address the
+     * same way whether it is known or not.
+     */
+    public PasswordCheck authenticate(String email, String password, ClientInfo client) {
+        if (password == null || password.length() > 4 * 128 || Inputs.emailProblem(email).isPresent()) {
+            hasher.matchesNothing("");
+            return new PasswordCheck.Rejected();
         }
-        return jdbc.sql("select password_hash from users where id = ?").param(userId).query(String.class).optional()
-                .map(hash -> hasher.matches(password, hash))
-                .orElseGet(() -> hasher.matchesNothing(password));
+        String normalized = Inputs.normalizeEmail(email);
+        Optional<Credentials> found = jdbc.sql("select " + COLUMNS + ", password_hash from users where email_normalized = ?")
+                .param(normalized)
+                .query((rs, n) -> new Credentials(user(rs, n), rs.getString("password_hash")))
+                .optional();
+        return checked(normalized, found, password, client);
+    }
+
+    /** Checks the password of a signed-in user (re-confirmation, password change); counts toward the same pause. */
+    public PasswordCheck verifyPassword(UUID userId, String password, ClientInfo client) {
+        Optional<Credentials> found = jdbc.sql("select " + COLUMNS + ", email_normalized, password_hash from users where id = ?")
+                .param(userId)
+                .query((rs, n) -> new Credentials(user(rs, n), rs.getString("password_hash"),
+                        rs.getString("email_normalized")))
+                .optional();
+        if (found.isEmpty() || password == null || password.length() > 4 * 128) {
+            hasher.matchesNothing("");
+            return new PasswordCheck.Rejected();
+        }
+        return checked(found.get().normalizedEmail(), found, password, client);
+    }
+
+    private PasswordCheck checked(String normalizedEmail, Optional<Credentials> found, String password,
+                                  ClientInfo client) {
+        Instant now = clock.instant();
+        String subject = sealer.keyedHash(normalizedEmail, "password-attempts");
+        Optional<Instant> paused = attempts.reserve(subject, now);
+        if (paused.isPresent()) {
+            return new PasswordCheck.Paused(paused.get());
+        }
+        boolean right = found.isPresent() ? hasher.matches(password, found.get().hash()) : hasher.matchesNothing(password);
+        if (right) {
+            attempts.succeeded(subject, now);
+            return new PasswordCheck.Accepted(found.get().user());
+        }
+        Optional<PasswordAttempts.Pause> pause = attempts.failed(subject, now);
+        if (pause.isPresent() && found.isPresent()) {
+            User user = found.get().user();
+            tx.executeWithoutResult(status -> {
+                audit.record(AuditEventType.PASSWORD_CHECKS_PAUSED, user.id(), null, client, null);
+                if (pause.get().first()) {
+                    // One email per run of pauses: an attacker going on does not flood the inbox.
+                    notifier.send(EmailMessage.of(user.email(), "password-checks-paused", Map.of(
+                            "displayName", user.displayName(), "until", pause.get().until(),
+                            "minutes", Duration.between(now, pause.get().until()).toMinutes(),
+                            "maxMinutes", throttle.maxLock().toMinutes(),
+                            "ip", client.ip(), "browser", client.browser(), "when", now)));
+                }
+            });
+        }
+        return pause.<PasswordCheck>map(p -> new PasswordCheck.Paused(p.until()))
+                .orElseGet(PasswordCheck.Rejected::new);
+    }
+
+    /** Deletes wrong-password counters left alone for a day (and not pausing anything). */
+    @Scheduled(initialDelayString = "PT1M", fixedDelayString = "PT1H")
+    void deleteQuietPasswordCounters() {
+        Instant now = clock.instant();
+        attempts.deleteQuietSince(now.minus(Duration.ofDays(1)), now);
     }
 
     /**
@@ -108,16 +174,22 @@ public class UserService {
     public sealed interface PasswordChange {
         record Changed(User user) implements PasswordChange { }
         record WrongCurrentPassword() implements PasswordChange { }
+        record Paused(Instant until) implements PasswordChange { }
         record Rejected(String problemKey) implements PasswordChange { }
     }
 
     /**
-     * Changes the password after checking the current one. Audits it and emails the user in the same transaction.
-     * The caller signs out the user's other sessions.
+     * Changes the password after checking the current one. Audits it, emails the user and publishes
+     * {@link PasswordChanged} (trusted devices are forgotten) in the same transaction. The caller signs out the
+     * user's other sessions.
      */
     @Transactional
     public PasswordChange changePassword(UUID userId, String current, String proposed, ClientInfo client) {
-        if (!checkPassword(userId, current)) {
+        PasswordCheck check = verifyPassword(userId, current, client);
+        if (check instanceof PasswordCheck.Paused paused) {
+            return new PasswordChange.Paused(paused.until());
+        }
+        if (!(check instanceof PasswordCheck.Accepted)) {
             return new PasswordChange.WrongCurrentPassword();
         }
         Optional<String> problem = policy.problem(proposed);
@@ -132,12 +204,16 @@ public class UserService {
                 .params(hasher.hash(proposed), Db.ts(now), userId).update();
         User user = findById(userId).orElseThrow();
         audit.record(AuditEventType.PASSWORD_CHANGED, userId, client);
+        events.publishEvent(new PasswordChanged(userId, client));
         notifier.send(EmailMessage.of(user.email(), "password-changed", Map.of("displayName", user.displayName(),
                 "when", now, "ip", client.ip(), "browser", client.browser())));
         return new PasswordChange.Changed(user);
     }
 
-    private record Credentials(User user, String hash) {
+    private record Credentials(User user, String hash, String normalizedEmail) {
+        Credentials(User user, String hash) {
+            this(user, hash, null);
+        }
     }
 
     static User user(ResultSet rs, int row) throws SQLException {

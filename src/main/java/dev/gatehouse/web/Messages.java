@@ -1,5 +1,8 @@
 package dev.gatehouse.web;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,10 +16,21 @@ import dev.gatehouse.account.FieldProblems;
 @Component
 class Messages {
 
-    private final MessageSource source;
+    private static final java.time.format.DateTimeFormatter HH_MM =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneOffset.UTC);
 
-    Messages(MessageSource source) {
+    private final MessageSource source;
+    private final Clock clock;
+
+    Messages(MessageSource source, Clock clock) {
         this.source = source;
+        this.clock = clock;
+    }
+
+    /** A message whose arguments are the whole minutes left until {@code until} (at least 1) and its UTC time. */
+    String until(String key, Instant until) {
+        long seconds = Duration.between(clock.instant(), until).getSeconds();
+        return get(key, Math.max(1, (seconds + 59) / 60), HH_MM.format(until));
     }
 
     String get(String key, Object... args) {

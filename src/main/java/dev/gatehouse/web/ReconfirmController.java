@@ -114,6 +114,9 @@ class ReconfirmController {
         if (step instanceof ReconfirmStep.WrongPassword) {
             model.addAttribute("error", messages.get("password.wrongCurrent"));
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        } else if (step instanceof ReconfirmStep.PasswordPaused paused) {
+            model.addAttribute("error", messages.until("password.paused", paused.until()));
+            response.setStatus(429);
         } else if (step instanceof ReconfirmStep.CodeProblem problem) {
             boolean sent = sentCodes.reconfirmMethod(me, "", request).filter(sentCodes::sendsCodes).isPresent();
             codeWords.describe(problem.step(), model, response, sent ? "codes.wrong" : "code.wrong");

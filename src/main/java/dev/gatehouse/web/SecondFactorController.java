@@ -1,8 +1,5 @@
 package dev.gatehouse.web;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,15 +31,13 @@ class SecondFactorController {
     private final SentCodeSignIn sentCodes;
     private final SentCodeWords sentCodeWords;
     private final Messages messages;
-    private final Clock clock;
 
     SecondFactorController(SignInService signIn, SentCodeSignIn sentCodes, SentCodeWords sentCodeWords,
-                           Messages messages, Clock clock) {
+                           Messages messages) {
         this.signIn = signIn;
         this.sentCodes = sentCodes;
         this.sentCodeWords = sentCodeWords;
         this.messages = messages;
-        this.clock = clock;
     }
 
     @GetMapping("/signin/verify")
@@ -138,19 +133,12 @@ class SecondFactorController {
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         } else if (step instanceof SecondFactorStep.Locked locked) {
             model.addAttribute("locked", true);
-            model.addAttribute("error", messages.get("code.locked", minutesUntil(locked.until()),
-                    java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneOffset.UTC)
-                            .format(locked.until())));
+            model.addAttribute("error", messages.until("code.locked", locked.until()));
             response.setStatus(429);
         } else if (step instanceof SecondFactorStep.Suspended) {
             model.addAttribute("locked", true);
             model.addAttribute("error", messages.get("code.suspended"));
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
         }
-    }
-
-    private long minutesUntil(Instant until) {
-        long seconds = Duration.between(clock.instant(), until).getSeconds();
-        return Math.max(1, (seconds + 59) / 60);
     }
 }

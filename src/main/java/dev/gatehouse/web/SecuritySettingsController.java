@@ -97,6 +97,12 @@ class SecuritySettingsController {
         if (result instanceof PasswordChange.WrongCurrentPassword) {
             return passwordProblem(me, model, response, "currentPassword", "password.wrongCurrent");
         }
+        if (result instanceof PasswordChange.Paused paused) {
+            model.addAttribute("passwordErrors",
+                    java.util.Map.of("currentPassword", messages.until("password.paused", paused.until())));
+            response.setStatus(429);
+            return page(me, model);
+        }
         if (result instanceof PasswordChange.Rejected rejected) {
             return passwordProblem(me, model, response, "newPassword", rejected.problemKey());
         }

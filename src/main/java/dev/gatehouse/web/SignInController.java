@@ -53,8 +53,13 @@ class SignInController {
             return "redirect:/signin/verify";
         }
         model.addAttribute("email", email.length() > 320 ? "" : email.strip());
-        model.addAttribute("error", messages.get("signin.rejected"));
-        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        if (step instanceof SignInService.PasswordStep.Paused paused) {
+            model.addAttribute("error", messages.until("password.paused", paused.until()));
+            response.setStatus(429);
+        } else {
+            model.addAttribute("error", messages.get("signin.rejected"));
+            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        }
         return "signin/password";
     }
 

@@ -127,6 +127,10 @@ class WebAuthnSignInController {
             if (step instanceof WebAuthnSignIn.Reconfirm.WrongPassword) {
                 problemKey = "password.wrongCurrent";
                 response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+            } else if (step instanceof WebAuthnSignIn.Reconfirm.PasswordPaused paused) {
+                problemKey = null;
+                model.addAttribute("error", messages.until("password.paused", paused.until()));
+                response.setStatus(429);
             } else {
                 WebAuthnProblem problem = ((WebAuthnSignIn.Reconfirm.Refused) step).problem();
                 problemKey = problem.messageKey();
@@ -135,7 +139,9 @@ class WebAuthnSignInController {
         }
         model.addAttribute("next", ReconfirmController.safeNext(next));
         model.addAttribute("codeNeeded", true);
-        model.addAttribute("error", messages.get(problemKey));
+        if (problemKey != null) {
+            model.addAttribute("error", messages.get(problemKey));
+        }
         if (!offerReconfirm(me, request, model)) {
             return "redirect:/settings/confirm?next=" + ReconfirmController.safeNext(next);
         }

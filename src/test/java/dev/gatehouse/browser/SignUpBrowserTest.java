@@ -87,4 +87,19 @@ class SignUpBrowserTest extends BrowserTestSupport {
         browser.waitForPath("/settings/security");
         assertThat(browser.mainText()).contains(email);
     }
+
+    @Test
+    void signInWhenTenWrongPasswordsThenThePageSaysPasswordsArePausedAndForHowLong() {
+        String email = "nobody-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        signOut(browser);
+        for (int i = 0; i < 10; i++) {
+            browser.type("email", email).type("password", "guess number " + i).click("signin");
+            browser.waitForPath("/signin");
+        }
+        assertThat(browser.notice()).contains("Too many wrong passwords were typed for this email address")
+                .contains("for 1 minute");
+        assertThat(browser.byId("email").getAttribute("value")).isEqualTo(email);
+        browser.screenshot("signin-paused");
+        clock().advance(java.time.Duration.ofMinutes(2));
+    }
 }

@@ -82,6 +82,24 @@ abstract class CodeRaceTest {
     }
 
     @Test
+    void invariant2_parallelGuessesPastTheSuspensionCeilingRecordItOnce() {
+        User ada = users.create("ceiling").user();
+        AuthenticatorApp app = enroll(factors, totp, clock, ada);
+        String wrong = app.wrongCode(clock.instant());
+        // Three failures short of the ceiling (100), with a fresh run of six.
+        attempts.ensure(ada.id());
+        jdbc.sql("update code_attempts set consecutive_failures = 97 where user_id = ?").param(ada.id()).update();
+
+        List<CodeCheck> results = Race.run(20, i -> factors.checkCode(ada.id(), FactorType.TOTP, wrong, CLIENT));
+
+        assertThat(results).anyMatch(CodeCheck.Suspended.class::isInstance);
+        assertThat(events(ada.id(), "SECOND_FACTOR_FAILED")).as("evaluated").isEqualTo(3);
+        assertThat(events(ada.id(), "CODE_METHODS_SUSPENDED")).as("recorded once").isEqualTo(1);
+        assertThat(factors.checkCode(ada.id(), FactorType.TOTP, app.code(clock.instant()), CLIENT))
+                .isInstanceOf(CodeCheck.Suspended.class);
+    }
+
+    @Test
     void invariant3_parallelUsesOfOneRightCodeAcceptExactlyOne() {
         User ada = users.create("replays").user();
         AuthenticatorApp app = enroll(factors, totp, clock, ada);

@@ -25,6 +25,7 @@ import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.testsupport.MutableClock;
 import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
 
 /**
  * Trusted devices against the real database (DESIGN.md invariant 9): the token, its binding to one user, its expiry by
@@ -198,6 +199,22 @@ abstract class TrustedDevicesTest {
                 .param(ada.id()).query(String.class).list())
                 .containsExactly("Chrome on Linux", "all (1): password changed", "all (1): method removed");
         assertThat(devices.removeAll(ada.id(), LAPTOP, "nothing left")).isZero();
+    }
+
+    @Test
+    void invariant9_revokedByAPasswordChangeInItsOwnTransaction() {
+        TestUsers.Created ada = users.create("revoke-password");
+        String token = devices.trust(ada.user(), LAPTOP).orElseThrow();
+        UserService userService = context.getBean(UserService.class);
+
+        assertThat(userService.changePassword(ada.user().id(), "not the current one", "a brand new passphrase", LAPTOP))
+                .isInstanceOf(UserService.PasswordChange.WrongCurrentPassword.class);
+        assertThat(devices.recognise(ada.user().id(), List.of(token), LAPTOP)).as("no change: still trusted")
+                .isPresent();
+        assertThat(userService.changePassword(ada.user().id(), ada.password(), "a brand new passphrase", LAPTOP))
+                .isInstanceOf(UserService.PasswordChange.Changed.class);
+        assertThat(devices.recognise(ada.user().id(), List.of(token), LAPTOP)).as("the service call alone revokes")
+                .isEmpty();
     }
 
     private void setPeriod(UUID accountId, DeviceTrustPeriod period) {

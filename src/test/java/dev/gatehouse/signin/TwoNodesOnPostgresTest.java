@@ -35,6 +35,7 @@ import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.testsupport.WebSession;
 import dev.gatehouse.testsupport.WebSession.Page;
 import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
 
 /**
  * Two servers on one PostgreSQL database, as in production behind a load balancer: the lockout count and the single use
@@ -106,6 +107,24 @@ class TwoNodesOnPostgresTest {
         assertThat(events(ada, "CODE_ENTRY_LOCKED")).isEqualTo(1);
         assertThat(nodes.get(1).checkCode(ada.id(), FactorType.TOTP, app.code(clockA.instant()), CLIENT))
                 .as("the lock placed through node A holds on node B").isInstanceOf(CodeCheck.Locked.class);
+    }
+
+    @Test
+    void passwordGuessesWhenFiftyParallelOnTwoNodesThenAtMostTenAreChecked() {
+        TestUsers.Created ada = new TestUsers(nodeA).create("nodes-password");
+        List<UserService> nodes = List.of(nodeA.getBean(UserService.class), nodeB.getBean(UserService.class));
+
+        List<UserService.PasswordCheck> results = Race.run(50,
+                i -> nodes.get(i % 2).authenticate(ada.email(), "wrong guess number " + i, CLIENT));
+
+        long rejected = results.stream().filter(UserService.PasswordCheck.Rejected.class::isInstance).count();
+        assertThat(results).noneMatch(UserService.PasswordCheck.Accepted.class::isInstance);
+        assertThat(events(ada.user(), "PASSWORD_CHECKS_PAUSED")).isEqualTo(1);
+        // Ten were checked: the ones told "wrong", and the one whose failure placed the pause.
+        assertThat(rejected).as("checked and rejected").isEqualTo(9);
+        assertThat(nodes.get(1).authenticate(ada.email(), ada.password(), CLIENT))
+                .as("the pause placed through either node holds on node B")
+                .isInstanceOf(UserService.PasswordCheck.Paused.class);
     }
 
     @Test

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class PasswordPolicyTest {
 
     private final PasswordPolicy policy = new PasswordPolicy(new PasswordProperties(8, 128,
-            new PasswordProperties.Argon2(64, 1, 1)));
+            new PasswordProperties.Argon2(64, 1, 1),
+            new PasswordProperties.Throttle(10, java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(15))));
 
     @Test
     void problemWhenShorterThanEightCharactersThenTooShort() {
