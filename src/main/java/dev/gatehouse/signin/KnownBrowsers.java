@@ -3,6 +3,7 @@ package dev.gatehouse.signin;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,6 +28,9 @@ import dev.gatehouse.user.User;
  */
 @Component
 class KnownBrowsers {
+
+    /** No user has this id: an unknown address is looked up as this user, so the query is the same. */
+    private static final UUID NOBODY = new UUID(0, 0);
 
     private final JdbcClient jdbc;
     private final DeviceCookies cookies;
@@ -70,6 +74,23 @@ class KnownBrowsers {
             }
             return true;
         }));
+    }
+
+    /**
+     * This browser's own wrong-password counter key for the user, when the user has signed in on it before (OWASP's
+     * "device cookie"): its failures are then counted apart from the address's, so someone pausing the address from
+     * elsewhere does not keep the owner out of their usual browser. Costs the same one query whether or not the
+     * address has a user, so its time tells nothing.
+     */
+    Optional<String> passwordCounter(Optional<UUID> userId, HttpServletRequest request) {
+        Optional<String> browserId = cookies.browserId(request);
+        if (browserId.isEmpty()) {
+            return Optional.empty();
+        }
+        String hash = hash(userId.orElse(NOBODY), browserId.get());
+        boolean known = jdbc.sql("select count(*) from known_browsers where user_id = ? and browser_hash = ?")
+                .params(userId.orElse(NOBODY), hash).query(Long.class).single() > 0;
+        return known ? Optional.of("browser." + hash) : Optional.empty();
     }
 
     private static String hash(UUID userId, String browserId) {

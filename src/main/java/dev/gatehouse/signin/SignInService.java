@@ -82,7 +82,9 @@ public class SignInService {
     public PasswordStep password(String email, String password, HttpServletRequest request,
                                  HttpServletResponse response) {
         ClientInfo client = ClientInfo.of(request);
-        UserService.PasswordCheck check = users.authenticate(email, password, client);
+        Optional<User> known = users.findByEmail(email);
+        Optional<String> browserCounter = browsers.passwordCounter(known.map(User::id), request);
+        UserService.PasswordCheck check = users.authenticate(email, password, client, browserCounter);
         if (check instanceof UserService.PasswordCheck.Paused paused) {
             return new PasswordStep.Paused(paused.until());
         }
@@ -90,8 +92,7 @@ public class SignInService {
                 ? Optional.of(accepted.user()) : Optional.empty();
         if (user.isEmpty()) {
             // Recorded on the user's own log when the address is known, so they can see attempts on their account.
-            audit.record(AuditEventType.SIGN_IN_FAILED, users.findByEmail(email).map(User::id).orElse(null), null,
-                    client, "password");
+            audit.record(AuditEventType.SIGN_IN_FAILED, known.map(User::id).orElse(null), null, client, "password");
             return new PasswordStep.Rejected();
         }
         if (factors.hasFactor(user.get().id())) {

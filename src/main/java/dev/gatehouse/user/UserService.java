@@ -85,8 +85,12 @@ public class UserService {
      * Checks an email and password. Costs one Argon2 check whether or not the email is known, so neither the answer
      * nor its timing tells which addresses have users; wrong passwords pause further checks for that address the
      * same way whether it is known or not.
+     *
+     * @param browserCounter given when the request comes from a browser the address's user signed in on before: the
+     *                       key of that browser's own wrong-password counter, used instead of the address's
      */
-    public PasswordCheck authenticate(String email, String password, ClientInfo client) {
+    public PasswordCheck authenticate(String email, String password, ClientInfo client,
+                                      Optional<String> browserCounter) {
         if (password == null || password.length() > 4 * 128 || Inputs.emailProblem(email).isPresent()) {
             hasher.matchesNothing("");
             return new PasswordCheck.Rejected();
@@ -96,7 +100,7 @@ public class UserService {
                 .param(normalized)
                 .query((rs, n) -> new Credentials(user(rs, n), rs.getString("password_hash")))
                 .optional();
-        return checked(normalized, found, password, client);
+        return checked(browserCounter.orElseGet(() -> addressCounter(normalized)), found, password, client);
     }
 
     /** Checks the password of a signed-in user (re-confirmation, password change); counts toward the same pause. */
@@ -110,13 +114,15 @@ public class UserService {
             hasher.matchesNothing("");
             return new PasswordCheck.Rejected();
         }
-        return checked(found.get().normalizedEmail(), found, password, client);
+        return checked(addressCounter(found.get().normalizedEmail()), found, password, client);
     }
 
-    private PasswordCheck checked(String normalizedEmail, Optional<Credentials> found, String password,
-                                  ClientInfo client) {
+    private String addressCounter(String normalizedEmail) {
+        return sealer.keyedHash(normalizedEmail, "password-attempts");
+    }
+
+    private PasswordCheck checked(String subject, Optional<Credentials> found, String password, ClientInfo client) {
         Instant now = clock.instant();
-        String subject = sealer.keyedHash(normalizedEmail, "password-attempts");
         Optional<Instant> paused = attempts.reserve(subject, now);
         if (paused.isPresent()) {
             return new PasswordCheck.Paused(paused.get());

@@ -135,4 +135,28 @@ abstract class PasswordThrottleTests extends WebFlowSupport {
         assertThat(borrowed.post("/settings/confirm", Map.of("password", PASSWORD,
                 "next", "/settings/backup-codes/new")).location()).isEqualTo("/settings/backup-codes/new");
     }
+
+    @Test
+    void signInWhenAddressPausedFromElsewhereThenABrowserTheOwnerUsedBeforeStillSignsInAndCountsItsOwnFailures() {
+        TestUsers.Created ada = users().create("guess-device");
+        WebSession usual = signedIn(ada.email(), PASSWORD);
+        usual.post("/signout", Map.of());
+
+        WebSession attacker = browser();
+        for (int i = 0; i < 10; i++) {
+            signIn(attacker, ada.email(), WRONG);
+        }
+        assertThat(signIn(browser(), ada.email(), PASSWORD).status()).as("a new browser waits").isEqualTo(429);
+        assertThat(signIn(usual, ada.email(), PASSWORD).location()).as("the owner's usual browser does not")
+                .isEqualTo("/settings/security");
+        usual.post("/signout", Map.of());
+
+        for (int i = 1; i <= 9; i++) {
+            assertThat(signIn(usual, ada.email(), WRONG).status()).as("its own wrong password " + i).isEqualTo(401);
+        }
+        assertThat(signIn(usual, ada.email(), WRONG).status()).isEqualTo(429);
+        assertThat(signIn(usual, ada.email(), PASSWORD).status()).as("its own count is paused now").isEqualTo(429);
+        clock().advance(Duration.ofSeconds(61));
+        assertThat(signIn(usual, ada.email(), PASSWORD).location()).isEqualTo("/settings/security");
+    }
 }
