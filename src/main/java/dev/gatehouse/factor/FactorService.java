@@ -179,7 +179,13 @@ public class FactorService {
             }
             audit.record(AuditEventType.FACTOR_DISABLED, user.id(), null, client, target.get().type().name());
             events.publishEvent(new FactorRemoved(user.id(), target.get().type(), last, client));
-            notifyChange(user, "factor-disabled", target.get().type(), now, client);
+            // A security key is one of possibly several: the email names the one removed (plain text, escaped by
+            // the mail templates like every other value).
+            String method = target.get().type() == FactorType.WEBAUTHN && target.get().label() != null
+                    ? target.get().type().displayName() + " “" + target.get().label() + "”"
+                    : target.get().type().displayName();
+            notifier.send(EmailMessage.of(user.email(), "factor-disabled", Map.of("displayName", user.displayName(),
+                    "method", method, "when", now, "ip", client.ip(), "browser", client.browser())));
             return new Removal.Removed(target.get().type());
         });
     }

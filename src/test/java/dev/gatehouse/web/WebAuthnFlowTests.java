@@ -91,6 +91,21 @@ abstract class WebAuthnFlowTests extends WebFlowSupport {
     }
 
     @Test
+    void addWhenASecondKeyThenTwoKeysCountAsTwoMethodsForTheRecommendation() {
+        TestUsers.Created ada = users().create("ada");
+        WebSession web = confirmed(ada);
+        add(web, "Blue YubiKey", key().register(options(web.get(NEW))));
+        web.get("/settings/backup-codes");
+        web.post("/settings/backup-codes/saved", Map.of("saved", "true"));
+        assertThat(text(web.get("/settings/security"))).contains("We recommend setting up at least two methods");
+
+        add(web, "Spare YubiKey", key().register(options(web.get(NEW))));
+        assertThat(credentials(ada.user().id())).isEqualTo(2);
+        assertThat(text(web.get("/settings/security"))).contains("Blue YubiKey", "Spare YubiKey")
+                .doesNotContain("We recommend setting up at least two methods");
+    }
+
+    @Test
     void addWhenNameIsMarkupThenStoredAsPlainTextAndEscapedOnPages() {
         TestUsers.Created ada = users().create("ada");
         WebSession web = confirmed(ada);
@@ -102,6 +117,10 @@ abstract class WebAuthnFlowTests extends WebFlowSupport {
         assertThat(rename.body()).contains("&lt;img src=x onerror=alert(1)&gt;").doesNotContain("<img src=x");
         Page remove = web.get("/settings/webauthn/" + factorId + "/remove");
         assertThat(remove.body()).contains("&lt;img").doesNotContain("<img src=x");
+        web.post("/settings/webauthn/" + factorId + "/remove", Map.of());
+        DevMail.Message removed = mail().await(ada.email(), "was turned off");
+        assertThat(removed.html()).as("the name in the email is text too").contains("&lt;img src=x")
+                .doesNotContain("<img src=x");
     }
 
     @Test
@@ -219,7 +238,8 @@ abstract class WebAuthnFlowTests extends WebFlowSupport {
         assertThat(credentials(ada.user().id())).isZero();
         assertThat(auditTypes(ada.user().id())).containsSubsequence(AuditEventType.WEBAUTHN_RENAMED,
                 AuditEventType.FACTOR_DISABLED);
-        mail().await(ada.email(), "was turned off");
+        DevMail.Message removed = mail().await(ada.email(), "was turned off");
+        assertThat(removed.text()).as("names the key removed").contains("Security key or this device \u201cNew name\u201d");
     }
 
     @Test
