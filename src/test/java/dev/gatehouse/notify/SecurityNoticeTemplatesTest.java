@@ -73,6 +73,30 @@ class SecurityNoticeTemplatesTest {
                 "sign out everywhere");
     }
 
+    @Test
+    void everyHtmlEmailWhenRenderedThenHasTheFrameOnceItsSubjectAndEscapedWords() throws java.io.IOException {
+        java.util.List<String> templates;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(Path.of("src/main/resources/templates/mail"))) {
+            templates = files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".html") && !n.startsWith("_") && !n.equals("verification-code.html"))
+                    .map(n -> n.substring(0, n.length() - ".html".length())).sorted().toList();
+        }
+        assertThat(templates).hasSizeGreaterThanOrEqualTo(15);
+        for (String template : templates) {
+            MailRenderer.RenderedEmail mail = renderer.render(EmailMessage.of("ada@example.com", template, vars("remaining", 3, "count", 10, "method", "App",
+                    "until", WHEN, "minutes", 1, "maxMinutes", 15, "link", "https://sign-in.example.com/x",
+                    "accountName", "Acme", "inviterName", "Bob", "name", "Key", "kind", "SECURITY_KEY",
+                    "expiresAt", WHEN, "role", "MEMBER", "channel", "EMAIL", "destination", "a@example.com",
+                    "counter", 5, "storedCounter", 9)));
+            String html = mail.html();
+            assertThat(mail.subject()).as(template).isNotBlank().doesNotContain("<");
+            assertThat(html).as(template).startsWith("<!DOCTYPE html>")
+                    .containsOnlyOnce("<title>").containsOnlyOnce("<body").containsOnlyOnce("max-width:560px")
+                    .containsOnlyOnce("This is an automatic message from")
+                    .doesNotContain(" th:", "<th:block", "Ada <b>");
+        }
+    }
+
     private MailRenderer.RenderedEmail render(String template, Map<String, Object> variables) {
         MailRenderer.RenderedEmail mail = renderer.render(EmailMessage.of("ada@example.com", template, variables));
         assertThat(mail.text()).doesNotContain("[(", "[#", "${", "<p", "\n\n\n");
