@@ -51,6 +51,7 @@ public class Sessions {
         HttpSession session = request.getSession(true);
         request.changeSessionId();
         session.removeAttribute(PendingSignIn.ATTRIBUTE);
+        session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, user.userId().toString());
         SecurityContext context = holder.createEmptyContext();
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null,
                 AuthorityUtils.createAuthorityList("ROLE_USER")));
@@ -73,6 +74,9 @@ public class Sessions {
         }
         holder.clearContext();
         session.setAttribute(PendingSignIn.ATTRIBUTE, pending);
+        // Indexed under the user like a signed-in session, so that "sign out everywhere" and a password change end
+        // a sign-in that is only waiting for its second step too.
+        session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, pending.userId().toString());
     }
 
     /** Replaces the principal of the current session (e.g. after a fresh second factor) and rotates its id. */

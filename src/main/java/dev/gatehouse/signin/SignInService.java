@@ -114,7 +114,12 @@ public class SignInService {
         if (session == null || !(session.getAttribute(PendingSignIn.ATTRIBUTE) instanceof PendingSignIn pending)) {
             return Optional.empty();
         }
-        if (!clock.instant().isBefore(pending.passwordAt().plus(properties.secondFactorWindow()))) {
+        boolean expired = !clock.instant().isBefore(pending.passwordAt().plus(properties.secondFactorWindow()));
+        // A password changed since this sign-in's password step voids it: whoever knew the old one stops here.
+        boolean passwordChanged = users.findById(pending.userId())
+                .map(u -> u.passwordChangedAt() != null && u.passwordChangedAt().isAfter(pending.passwordAt()))
+                .orElse(true);
+        if (expired || passwordChanged) {
             session.removeAttribute(PendingSignIn.ATTRIBUTE);
             return Optional.empty();
         }

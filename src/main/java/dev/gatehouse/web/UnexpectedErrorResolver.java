@@ -27,11 +27,24 @@ class UnexpectedErrorResolver implements HandlerExceptionResolver, Ordered {
     public ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response, Object handler,
                                          Exception ex) {
         String incident = UUID.randomUUID().toString().substring(0, 8);
-        log.error("Unexpected error {} on {} {}: {}", incident, request.getMethod(), request.getRequestURI(),
-                classes(ex));
+        log.error("Unexpected error {} on {} {}: {}", incident, request.getMethod(), route(request), classes(ex));
         log.debug("Unexpected error " + incident, ex);
         response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
         return new ModelAndView("error", Map.of("status", 500, "incident", incident));
+    }
+
+    /**
+     * The route's pattern (e.g. {@code /invite/{token}}), not the path: paths of sign-up and invitation links hold
+     * live tokens, which must not reach a log (DESIGN.md invariant 6). Without a matched route, the path only when
+     * it is short and plain.
+     */
+    static String route(HttpServletRequest request) {
+        if (request.getAttribute(org.springframework.web.servlet.HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)
+                instanceof String pattern) {
+            return pattern;
+        }
+        String path = request.getRequestURI();
+        return path != null && path.length() <= 40 && path.matches("[a-z/-]*") ? path : "(unmatched path)";
     }
 
     /** The chain of exception classes, e.g. "DataIntegrityViolationException < PSQLException". */

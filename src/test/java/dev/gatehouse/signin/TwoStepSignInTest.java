@@ -237,6 +237,45 @@ abstract class TwoStepSignInTest {
     }
 
     @Test
+    void secondFactorWhenTheOwnerSignsOutEverywhereMeanwhileThenTheWaitingSignInIsGone() {
+        TestUsers.Created ada = users.create("phished-out");
+        Enabled enabled = enableApp(ada);
+        clock.advance(STEP);
+        // Someone with a phished password stops at the code step; the owner notices and signs out everywhere.
+        WebSession attacker = passwordStep(ada);
+        assertThat(enabled.session().get("/settings/security").status()).isEqualTo(200);
+        assertThat(enabled.session().post("/settings/signout-everywhere", Map.of()).location())
+                .isEqualTo("/signin?signedOutEverywhere");
+        clock.advance(STEP);
+
+        // The session is gone from the database, so even its form token is: the post is refused as a stale form.
+        Page code = attacker.post("/signin/verify", Map.of("code", enabled.app().code(clock.instant())));
+        assertThat(code.status()).isEqualTo(403);
+        assertThat(attacker.get("/settings/security").location()).isEqualTo("/signin");
+        assertThat(attacker.get("/signin/verify").location()).startsWith("/signin");
+        assertThat(lastUsedStep(ada)).as("the code was never even checked").isEqualTo(enabled.step());
+    }
+
+    @Test
+    void secondFactorWhenThePasswordChangedMeanwhileThenTheWaitingSignInIsVoid() {
+        TestUsers.Created ada = users.create("phished-pw");
+        Enabled enabled = enableApp(ada);
+        clock.advance(STEP);
+        WebSession attacker = passwordStep(ada);
+        clock.advance(STEP);
+        // The owner changes the password (the change itself needs no code: the service is called as the page does).
+        assertThat(context.getBean(dev.gatehouse.user.UserService.class).changePassword(ada.user().id(),
+                ada.password(), "an entirely new passphrase", new dev.gatehouse.system.ClientInfo("203.0.113.9", "x")))
+                .isInstanceOf(dev.gatehouse.user.UserService.PasswordChange.Changed.class);
+        clock.advance(STEP);
+
+        Page code = attacker.post("/signin/verify", Map.of("code", enabled.app().code(clock.instant())));
+        assertThat(code.location()).startsWith("/signin");
+        assertThat(attacker.get("/settings/security").location()).isEqualTo("/signin");
+        assertThat(lastUsedStep(ada)).as("the code was never even checked").isEqualTo(enabled.step());
+    }
+
+    @Test
     void secondFactorWhenOldFormReplayedAfterSuccessThenRefused() throws java.io.IOException {
         TestUsers.Created ada = users.create("replay");
         Enabled enabled = enableApp(ada);

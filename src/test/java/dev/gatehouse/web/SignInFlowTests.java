@@ -44,6 +44,35 @@ abstract class SignInFlowTests extends WebFlowSupport {
     }
 
     @Test
+    void signInWhenSentFromAPageThenBackThereAndAMalformedLinkIsNeverSaved() {
+        TestUsers.Created user = users().create("return");
+        WebSession web = browser();
+        assertThat(web.get("/settings/confirm?next=/settings/two-factor/app").location()).isEqualTo("/signin");
+        assertThat(signIn(web, user.email(), PASSWORD).location())
+                .isEqualTo("/settings/confirm?next=/settings/two-factor/app");
+
+        // A link with a broken escape (no Java client sends one, so a raw request) is refused before anything is
+        // saved, so it can never become the page to return to after sign-in.
+        assertThat(rawGet("/settings/security?x=%zz")).startsWith("HTTP/1.1 400").doesNotContainIgnoringCase("Set-Cookie");
+        WebSession other = browser();
+        Page answer = signIn(other, user.email(), PASSWORD);
+        assertThat(answer.status()).isEqualTo(302);
+        assertThat(answer.location()).isEqualTo("/settings/security");
+    }
+
+    /** The response head of a GET sent byte for byte as given. */
+    private String rawGet(String target) {
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost:" + port
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String all = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            return all.substring(0, all.indexOf("\r\n\r\n"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void signInWhenUnknownEmailThenSameAnswerAsWrongPassword() {
         TestUsers.Created user = users().create("enum");
         String unknown = unique("nobody");

@@ -1,0 +1,40 @@
+package dev.gatehouse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.ModelAndView;
+
+/** Invariants 6 and 12 for the last-resort error handler: the log line holds no token, SQL or message. */
+@ExtendWith(OutputCaptureExtension.class)
+class UnexpectedErrorResolverTest {
+
+    private static final String TOKEN = "Zq4Ls0Ve7kP2xT9mWn3bYc8dHf1gJr6a";
+
+    @Test
+    void invariant6_tokensInTheLinkPathNeverReachTheLog(CapturedOutput output) {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/invite/" + TOKEN + "/join");
+        request.setAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE, "/invite/{token}/join");
+
+        ModelAndView page = new UnexpectedErrorResolver().resolveException(request, new MockHttpServletResponse(),
+                null, new IllegalStateException("SQL [select * from invitations where token = '" + TOKEN + "']"));
+
+        assertThat(page.getViewName()).isEqualTo("error");
+        assertThat(output).contains("Unexpected error", "POST /invite/{token}/join: IllegalStateException")
+                .doesNotContain(TOKEN).doesNotContain("select");
+    }
+
+    @Test
+    void routeWhenNoPatternMatchedThenOnlyAShortPlainPath() {
+        MockHttpServletRequest plain = new MockHttpServletRequest("GET", "/settings/security");
+        MockHttpServletRequest tokenLike = new MockHttpServletRequest("GET", "/signup/confirm/" + TOKEN);
+        assertThat(UnexpectedErrorResolver.route(plain)).isEqualTo("/settings/security");
+        assertThat(UnexpectedErrorResolver.route(tokenLike)).isEqualTo("(unmatched path)");
+    }
+}
