@@ -29,11 +29,12 @@ import org.springframework.stereotype.Component;
 public class Sessions {
 
     /**
-     * What survives the password step: the CSRF token (so forms open in other tabs still post) and the page that sent
-     * the user to sign in. Everything else, e.g. a previous user's sign-in or re-confirmation, ends.
+     * What survives the password step: the page that sent the user to sign in. Everything else ends, e.g. a previous
+     * user's sign-in or re-confirmation, and the form token too: like Spring Security's own sign-in, a new one is made
+     * at each step, so a token learnt from a session planted before sign-in is worthless after it.
      */
-    private static final Set<String> KEPT_ATTRIBUTES = Set.of(
-            HttpSessionCsrfTokenRepository.class.getName() + ".CSRF_TOKEN", "SPRING_SECURITY_SAVED_REQUEST");
+    private static final Set<String> KEPT_ATTRIBUTES = Set.of("SPRING_SECURITY_SAVED_REQUEST");
+    private static final String CSRF_TOKEN = HttpSessionCsrfTokenRepository.class.getName() + ".CSRF_TOKEN";
 
     private final SecurityContextRepository repository = new HttpSessionSecurityContextRepository();
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
@@ -77,6 +78,12 @@ public class Sessions {
         // Indexed under the user like a signed-in session, so that "sign out everywhere" and a password change end
         // a sign-in that is only waiting for its second step too.
         session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, pending.userId().toString());
+    }
+
+    /** Signs the session in at the end of a sign-in: {@link #establish}, and a new form token. */
+    void signIn(HttpServletRequest request, HttpServletResponse response, SignedInUser user) {
+        establish(request, response, user);
+        request.getSession().removeAttribute(CSRF_TOKEN);
     }
 
     /** Replaces the principal of the current session (e.g. after a fresh second factor) and rotates its id. */

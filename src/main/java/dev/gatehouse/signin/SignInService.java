@@ -336,7 +336,7 @@ public class SignInService {
                                 HttpServletResponse response, String via, boolean announceNewBrowser) {
         SignedInUser principal = new SignedInUser(user.id(), user.email(), user.displayName(), clock.instant(),
                 secondFactorAt);
-        sessions.establish(request, response, principal);
+        sessions.signIn(request, response, principal);
         audit.record(AuditEventType.SIGN_IN, user.id(), null, ClientInfo.of(request), via);
         browsers.signedIn(user, announceNewBrowser, request, response);
         return principal;

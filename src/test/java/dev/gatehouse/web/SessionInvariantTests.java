@@ -42,6 +42,24 @@ abstract class SessionInvariantTests extends WebFlowSupport {
     }
 
     @Test
+    void invariant7_formTokenRenewedAtSignIn() {
+        TestUsers.Created user = users().create("token");
+        WebSession web = browser();
+        web.get("/signin");
+        String before = web.csrf();
+        assertThat(before).isNotNull();
+        assertThat(web.post("/signin", Map.of("email", user.email(), "password", PASSWORD)).location())
+                .isEqualTo("/settings/security");
+
+        // The token of the signed-out page (which someone who planted that session could know) no longer posts.
+        Page withOld = web.postRaw("/signout", Map.of("_csrf", before));
+        assertThat(withOld.status()).isEqualTo(403);
+        assertThat(web.get("/settings/security").status()).as("still signed in").isEqualTo(200);
+        assertThat(web.csrf()).isNotNull().isNotEqualTo(before);
+        assertThat(web.post("/signout", Map.of()).location()).startsWith("/signin");
+    }
+
+    @Test
     void pageWhenServedThenCspFrameOptionsAndNoSniffHeaders() {
         TestUsers.Created user = users().create("headers");
         WebSession web = signedIn(user.email(), PASSWORD);

@@ -65,6 +65,7 @@ abstract class TwoFactorFlowSupport extends WebFlowSupport {
 
     Page code(WebSession web, TwoFactorUser user, boolean remember) {
         nextStep();
+        web.get("/signin/verify"); // the form a browser would show, with this step's form token
         return web.post("/signin/verify", remember
                 ? Map.of("code", user.app().code(clock().instant()), "remember", "true")
                 : Map.of("code", user.app().code(clock().instant())));

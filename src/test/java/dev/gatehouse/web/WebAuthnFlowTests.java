@@ -316,6 +316,7 @@ abstract class WebAuthnFlowTests extends WebFlowSupport {
         assertThat(text(choose)).doesNotContain("No way to verify is left");
         assertThat(web.get("/signin/verify?method=WEBAUTHN").location()).isEqualTo("/signin/webauthn");
         // The code page is no way around the key.
+        web.get("/signin/webauthn");
         assertThat(web.post("/signin/verify", Map.of("method", "WEBAUTHN", "code", "123456")).location())
                 .isEqualTo("/signin/choose");
         assertThat(web.get("/settings/security").location()).isEqualTo("/signin");
