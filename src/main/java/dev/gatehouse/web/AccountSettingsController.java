@@ -36,13 +36,15 @@ class AccountSettingsController {
     private final InvitationService invitations;
     private final UserService users;
     private final Messages messages;
+    private final ReconfirmController reconfirm;
 
     AccountSettingsController(AccountService accounts, InvitationService invitations, UserService users,
-                              Messages messages) {
+                              Messages messages, ReconfirmController reconfirm) {
         this.accounts = accounts;
         this.invitations = invitations;
         this.users = users;
         this.messages = messages;
+        this.reconfirm = reconfirm;
     }
 
     @GetMapping("/accounts/{accountId}/settings")
@@ -54,6 +56,7 @@ class AccountSettingsController {
         if (!model.containsAttribute("inviteErrors")) {
             model.addAttribute("inviteErrors", Map.of());
             model.addAttribute("inviteEmail", "");
+            model.addAttribute("inviteRole", "MEMBER");
         }
         return "account/settings";
     }
@@ -63,15 +66,29 @@ class AccountSettingsController {
                   @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "MEMBER") String role,
                   HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect, Model model) {
         managed(accountId, me);
+        String settings = "/accounts/" + accountId + "/settings";
+        if ("ADMIN".equals(role)) {
+            // An admin can manage the account: handing that out is a security change, like adding a method.
+            Optional<String> first = reconfirm.required(me, request, settings);
+            if (first.isPresent()) {
+                model.addAttribute("inviteErrors", Map.of("role", messages.get("invite.admin.confirmFirst")));
+                model.addAttribute("inviteEmail", SignUpController.cut(email));
+                model.addAttribute("inviteRole", "ADMIN");
+                model.addAttribute("confirmFirst", first.get().substring("redirect:".length()));
+                response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+                return page(accountId, me, model);
+            }
+        }
         InvitationService.Invite result = invitations.invite(accountId, users.findById(me.userId()).orElseThrow(),
                 email, role, ClientInfo.of(request));
         if (result instanceof InvitationService.Invite.Sent sent) {
             redirect.addFlashAttribute("flashSuccess", messages.get("invite.sent", sent.email()));
-            return "redirect:/accounts/" + accountId + "/settings";
+            return "redirect:" + settings;
         }
         if (result instanceof InvitationService.Invite.Invalid invalid) {
             model.addAttribute("inviteErrors", messages.resolve(invalid.problems()));
             model.addAttribute("inviteEmail", SignUpController.cut(email));
+            model.addAttribute("inviteRole", "ADMIN".equals(role) ? "ADMIN" : "MEMBER");
             response.setStatus(422);
             return page(accountId, me, model);
         }

@@ -25,7 +25,7 @@ import dev.gatehouse.signin.SignedInUser;
 class ReconfirmController {
 
     /** Where a re-confirmation may lead: our own settings pages only, so {@code next} is no open redirect. */
-    private static final Pattern NEXT = Pattern.compile("/settings/[a-z0-9/-]{1,80}");
+    private static final Pattern NEXT = Pattern.compile("/settings/[a-z0-9/-]{1,80}|/accounts/[0-9a-f-]{36}/settings");
 
     private final SignInService signIn;
     private final SecondFactorController codeWords;

@@ -168,10 +168,25 @@ abstract class AccountFlowTests extends WebFlowSupport {
     }
 
     @Test
-    void inviteWhenAdminThenAllowed() {
+    void inviteWhenAdminThenConfirmItsYouFirstAndThenAllowed() {
         TestUsers.Created owner = users().create("chief");
         WebSession web = signedIn(owner.email(), PASSWORD);
         String adminEmail = unique("deputy");
+
+        // Handing out control of the account is a security change: a stolen session alone cannot do it.
+        web.get(settings(owner.accountId()));
+        Page first = web.post("/accounts/" + owner.accountId() + "/invitations",
+                Map.of("email", adminEmail, "role", "ADMIN"));
+        assertThat(first.status()).isEqualTo(403);
+        assertThat(text(first)).contains("An admin can manage this account, so we ask you to confirm it's you");
+        String confirm = "/settings/confirm?next=/accounts/" + owner.accountId() + "/settings";
+        assertThat(first.body()).contains("href=\"" + confirm + "\"", "value=\"" + adminEmail + "\"",
+                "<option value=\"ADMIN\" selected=\"selected\">");
+        assertThat(count("select count(*) from invitations where account_id = ?", owner.accountId())).isZero();
+        web.get(confirm);
+        assertThat(web.post("/settings/confirm", Map.of("password", PASSWORD,
+                "next", "/accounts/" + owner.accountId() + "/settings")).location()).isEqualTo(settings(owner.accountId()));
+
         String link = invite(web, owner.accountId(), adminEmail, "ADMIN");
         WebSession admin = browser();
         admin.get(link);
