@@ -15,11 +15,7 @@
     if (copy && navigator.clipboard) {
         copy.hidden = false;
         copy.addEventListener('click', function () {
-            navigator.clipboard.writeText(codes() + '\n').then(function () {
-                var label = copy.textContent;
-                copy.textContent = copy.dataset.copied;
-                setTimeout(function () { copy.textContent = label; }, 2000);
-            });
+            navigator.clipboard.writeText(codes() + '\n').then(function () { gatehouseCopied(copy); });
         });
     }
 })();

@@ -70,6 +70,12 @@
 
     document.querySelectorAll('form[data-webauthn]').forEach(function (form) {
         var working = form.querySelector('[data-webauthn-working]');
+        // Back to this page from the browser's history: ready again, not stuck "waiting for your key".
+        window.addEventListener('pageshow', function (event) {
+            if (!event.persisted) { return; }
+            form.querySelectorAll('button').forEach(function (b) { b.disabled = false; });
+            if (working) { working.hidden = true; }
+        });
         form.addEventListener('submit', function (event) {
             event.preventDefault();
             var buttons = form.querySelectorAll('button');

@@ -5,7 +5,7 @@ public enum FactorType {
     TOTP("Authenticator app"),
     EMAIL("Email codes"),
     SMS("Text message codes"),
-    WEBAUTHN("Security key or this device");
+    WEBAUTHN("Security key or device");
 
     private final String displayName;
 

@@ -122,7 +122,7 @@ class TotpBrowserTest extends BrowserTestSupport {
         assertThat(browser.notice()).contains("off");
         assertThat(browser.present(By.id("setup-app"))).isTrue();
         assertThat(browser.find(By.id("activity")).getText())
-                .contains("Two-factor method added", "Two-factor method removed", "Code entry paused");
+                .contains("Two-step method added", "Two-step method removed", "Code entry paused");
         browser.screenshot("totp-removed");
 
         // And the password alone signs in again.

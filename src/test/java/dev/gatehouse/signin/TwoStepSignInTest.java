@@ -595,7 +595,7 @@ abstract class TwoStepSignInTest {
         Enabled enabled = enableApp(ada);
         DevMail.Message on = mail.await(ada.email(), "Authenticator app was turned on");
         assertThat(on.text()).contains("A sign-in method was added").contains("Authenticator app");
-        assertThat(enabled.session().get("/settings/security").body()).contains("Two-factor method added");
+        assertThat(enabled.session().get("/settings/security").body()).contains("Two-step method added");
 
         clock.advance(STEP);
         WebSession s = passwordStep(ada);

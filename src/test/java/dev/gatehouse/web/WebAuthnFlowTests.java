@@ -239,7 +239,7 @@ abstract class WebAuthnFlowTests extends WebFlowSupport {
         assertThat(auditTypes(ada.user().id())).containsSubsequence(AuditEventType.WEBAUTHN_RENAMED,
                 AuditEventType.FACTOR_DISABLED);
         DevMail.Message removed = mail().await(ada.email(), "was turned off");
-        assertThat(removed.text()).as("names the key removed").contains("Security key or this device \u201cNew name\u201d");
+        assertThat(removed.text()).as("names the key removed").contains("Security key or device \u201cNew name\u201d");
     }
 
     @Test
