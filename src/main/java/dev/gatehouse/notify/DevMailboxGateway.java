@@ -50,7 +50,7 @@ class DevMailboxGateway implements MailGateway {
         } catch (DuplicateKeyException alreadyThere) {
             return new Delivery.Delivered();
         }
-        log.info("A message to {} is in the dev mailbox: {}", message.recipient(),
+        log.info("A message to {} is in the dev mailbox: {}", message.recipientHint(),
                 gatehouse.link("/dev/mailbox/" + message.id()));
         return new Delivery.Delivered();
     }

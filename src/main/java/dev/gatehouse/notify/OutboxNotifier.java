@@ -61,6 +61,10 @@ class OutboxNotifier implements Notifier {
     @Transactional(propagation = Propagation.REQUIRED)
     public void withdraw(UUID messageId) {
         Instant now = clock.instant();
+        // A message in flight right now (claimed by a relay) may still go out; but if that attempt fails, its retry
+        // must not deliver a replaced code after the new one: it expires now either way.
+        jdbc.sql("update outbox set not_after = ? where id = ? and status = 'PENDING'")
+                .params(Db.ts(now), messageId).update();
         jdbc.sql("""
                 update outbox set status = 'EXPIRED', text_body = '', html_body = ''
                 where id = ? and status = 'PENDING' and (claimed_until is null or claimed_until < ?)""")

@@ -18,19 +18,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param claimTimeout   how long a node owns a message it is sending; another node retries it after that (for a node
  *                       that died mid-send), so it must be longer than one delivery can take (the SMTP timeouts);
  *                       default 1 minute
+ * @param retention      how long a message in a final state (sent, expired, failed) is kept, for support, before it
+ *                       is deleted with its address or number; default 7 days
  */
 @ConfigurationProperties("gatehouse.outbox")
 record OutboxProperties(@DefaultValue("1s") Duration pollInterval,
                         @DefaultValue("10s") Duration initialBackoff,
                         @DefaultValue("10m") Duration maxBackoff,
                         @DefaultValue("10") int maxAttempts,
-                        @DefaultValue("1m") Duration claimTimeout) {
+                        @DefaultValue("1m") Duration claimTimeout,
+                        @DefaultValue("7d") Duration retention) {
 
     OutboxProperties {
         requirePositive(pollInterval, "poll-interval");
         requirePositive(initialBackoff, "initial-backoff");
         requirePositive(maxBackoff, "max-backoff");
         requirePositive(claimTimeout, "claim-timeout");
+        requirePositive(retention, "retention");
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("gatehouse.outbox.max-backoff must not be shorter than initial-backoff");
         }

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import dev.gatehouse.audit.AuditEventType;
@@ -126,6 +127,20 @@ class OutboxRelay {
             }
         }
         return handled;
+    }
+
+    /**
+     * Deletes messages that reached a final state (sent, expired, failed) longer than the retention ago, so the table
+     * does not keep every address and number forever. Pending rows stay, however old: they are still owed.
+     */
+    @Scheduled(initialDelayString = "PT2M", fixedDelayString = "PT1H")
+    int deleteOld() {
+        int deleted = jdbc.sql("delete from outbox where status <> 'PENDING' and created_at < ?")
+                .param(Db.ts(clock.instant().minus(properties.retention()))).update();
+        if (deleted > 0) {
+            log.debug("Deleted {} delivered, expired or failed message(s) past their retention", deleted);
+        }
+        return deleted;
     }
 
     /** Rows waiting out a backoff past their not_after: dropped now so their codes do not linger until the retry. */

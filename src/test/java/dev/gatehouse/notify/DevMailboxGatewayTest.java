@@ -34,6 +34,7 @@ import dev.gatehouse.testsupport.MutableClock;
                         + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
                 "management.server.port=0",
                 "server.port=0"})
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class DevMailboxGatewayTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -57,6 +58,17 @@ class DevMailboxGatewayTest {
     @Autowired MailGateway gateway;
     @Autowired TransactionTemplate tx;
     @Autowired JdbcClient jdbc;
+
+    @Test
+    void deliverWhenInTheDevMailboxThenTheLogNamesOnlyTheDomainAndTheLink(
+            org.springframework.boot.test.system.CapturedOutput output) {
+        String local = "grace-" + UUID.randomUUID().toString().substring(0, 8);
+        tx.executeWithoutResult(s -> notifier.send(EmailMessage.of(local + "@example.org", "signup-existing",
+                Map.of("displayName", "Grace", "signinLink", "http://localhost:8080/signin"))));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(output).contains("is in the dev mailbox"));
+        assertThat(output).contains("example.org").doesNotContain(local);
+    }
 
     @Test
     void relayWhenDevMailboxGatewayThenMessageReadableNewestFirst() {

@@ -399,9 +399,45 @@ abstract class OutboxSmtpTests {
     }
 
     @Test
+    void deleteOldWhenFinalRowsPastRetentionThenDeletedAndPendingOnesKept() {
+        String sent = recipient("old-sent");
+        String expired = recipient("old-expired");
+        String owed = recipient("old-owed");
+        String recent = recipient("recent-sent");
+        Instant now = clock.instant();
+        Instant eightDaysAgo = now.minus(Duration.ofDays(8));
+        // Rows as the relay leaves them (inserted directly, so no delivery races the test).
+        outboxRow(sent, "SENT", eightDaysAgo, now);
+        outboxRow(expired, "EXPIRED", eightDaysAgo, now);
+        outboxRow(owed, "PENDING", eightDaysAgo, now.plus(Duration.ofDays(1))); // SMTP down all week: still owed
+        outboxRow(recent, "SENT", now.minus(Duration.ofDays(6)), now);
+
+        assertThat(relay.deleteOld()).isGreaterThanOrEqualTo(2);
+
+        assertThat(rows(sent)).isZero();
+        assertThat(rows(expired)).isZero();
+        assertThat(rows(owed)).isEqualTo(1);
+        assertThat(rows(recent)).isEqualTo(1);
+    }
+
+    private void outboxRow(String to, String status, Instant createdAt, Instant nextAttempt) {
+        jdbc.sql("""
+                insert into outbox (id, channel, recipient, subject, text_body, html_body, created_at, attempts,
+                                    next_attempt_at, status)
+                values (?, 'EMAIL', ?, 'Subject', '', '', ?, 0, ?, ?)""")
+                .params(java.util.UUID.randomUUID(), to, java.sql.Timestamp.from(createdAt),
+                        java.sql.Timestamp.from(nextAttempt), status)
+                .update();
+    }
+
+    private long rows(String recipient) {
+        return jdbc.sql("select count(*) from outbox where recipient = ?").param(recipient).query(Long.class).single();
+    }
+
+    @Test
     void backoffWhenAttemptsGrowThenDoublesUpToMax() {
         OutboxProperties p = new OutboxProperties(Duration.ofSeconds(1), Duration.ofSeconds(10),
-                Duration.ofMinutes(10), 10, Duration.ofMinutes(1));
+                Duration.ofMinutes(10), 10, Duration.ofMinutes(1), Duration.ofDays(7));
 
         assertThat(List.of(1, 2, 3, 4, 6, 7, 50).stream().map(p::backoff)).containsExactly(
                 Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(40), Duration.ofSeconds(80),

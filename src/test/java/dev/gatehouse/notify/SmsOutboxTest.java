@@ -186,6 +186,27 @@ class SmsOutboxTest {
         assertThat(TWILIO.requests()).hasSize(1);
     }
 
+    @Test
+    void withdrawWhenInFlightThenItsRetryIsNeverSent() {
+        TWILIO.answer(new FakeProvider.Response(503, ""), FakeProvider.twilioQueued());
+        String to = number();
+        UUID id = queue(to, clock.instant().plus(Duration.ofMinutes(10)));
+        await().atMost(WAIT).until(() -> attempts(to) == 1);
+        // A relay claims the retry and is still talking to the provider when the user asks for a new code.
+        jdbc.sql("update outbox set claimed_until = ? where id = ?")
+                .params(java.sql.Timestamp.from(clock.instant().plus(Duration.ofMinutes(1))), id).update();
+
+        tx.executeWithoutResult(s -> notifier.withdraw(id));
+        assertThat(status(to)).as("in flight: left to its relay").isEqualTo("PENDING");
+        // That attempt fails and lets go of the row; the next poll must not send the replaced code.
+        jdbc.sql("update outbox set claimed_until = null where id = ?").param(id).update();
+        clock.advance(Duration.ofSeconds(5));
+        relay.poll();
+
+        assertThat(status(to)).isEqualTo("EXPIRED");
+        assertThat(TWILIO.requests()).hasSize(1);
+    }
+
     private UUID queue(String to, Instant notAfter) {
         return tx.execute(s -> notifier.send(new SmsMessage(to, "verification-code",
                 Map.of("code", CODE, "purpose", "SIGN_IN", "minutes", 10L), notAfter)));
