@@ -39,6 +39,29 @@ class SendLimits {
     }
 
     /**
+     * What the per-address limits count by: an IPv4 address as it is, an IPv6 address by its /64 network (one
+     * customer line or host usually has a whole /64, so counting single addresses would let it rotate past the limit),
+     * an IPv4 address written as IPv6 ({@code ::ffff:a.b.c.d}) as IPv4. Anything else is counted as written.
+     */
+    static String network(String ip) {
+        if (ip.indexOf(':') < 0 || !ip.matches("[0-9A-Fa-f:.]{2,45}")) {
+            return ip;
+        }
+        try {
+            // A literal address: parsed, never looked up.
+            java.net.InetAddress address = java.net.InetAddress.getByName(ip);
+            if (address instanceof java.net.Inet6Address) {
+                byte[] b = address.getAddress();
+                return String.format("%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64",
+                        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
+            }
+            return address.getHostAddress();
+        } catch (java.net.UnknownHostException notAnAddress) {
+            return ip;
+        }
+    }
+
+    /**
      * Takes one send from every limit of the user and the address ({@code ip} may be empty: no address limit). Empty
      * when every limit had room; otherwise when sending is possible again, and the caller must roll its transaction
      * back so that nothing it took counts.
@@ -50,9 +73,10 @@ class SendLimits {
                 properties.userSendsPerWindow()));
         limits.add(new Limit("user:" + userId + "/P1D", DAY, properties.userSendsPerDay()));
         if (ip != null && !ip.isBlank()) {
-            limits.add(new Limit("ip:" + ip + "/" + properties.limitWindow(), properties.limitWindow(),
+            String network = network(ip);
+            limits.add(new Limit("ip:" + network + "/" + properties.limitWindow(), properties.limitWindow(),
                     properties.ipSendsPerWindow()));
-            limits.add(new Limit("ip:" + ip + "/P1D", DAY, properties.ipSendsPerDay()));
+            limits.add(new Limit("ip:" + network + "/P1D", DAY, properties.ipSendsPerDay()));
         }
         // Always in the same order, so two sends never wait for each other's rows crosswise (no deadlock).
         limits.sort(Comparator.comparing(Limit::scope));
