@@ -30,7 +30,9 @@ import dev.gatehouse.system.Db;
  * on every node (scheduled by
  * {@link NotifyConfiguration}). Each row is claimed with one conditional UPDATE before it is sent, so two nodes never
  * send one row at the same time; a node that dies mid-send loses its claim after {@code claim-timeout} and another
- * node sends the row again (delivery is at least once, and exactly once without crashes).
+ * node sends the row again (delivery is at least once, and exactly once without crashes). Each claim carries a token
+ * that the attempt's final write must match, so an attempt that outlived its claim cannot undo the next one's; and a
+ * row claimed more often than {@code max-attempts} (its tries never came back) is given up.
  *
  * <p>Runs without a surrounding transaction: each statement commits by itself, so a claim is visible to other nodes
  * at once and a slow SMTP server never holds a database transaction open. Logs never contain subjects or bodies.
@@ -117,8 +119,9 @@ class OutboxRelay {
         for (int batch = 0; batch < MAX_BATCHES_PER_POLL; batch++) {
             List<UUID> due = due();
             for (UUID id : due) {
-                if (claim(id)) {
-                    load(id).ifPresent(this::handle);
+                Optional<String> token = claim(id);
+                if (token.isPresent()) {
+                    load(id).ifPresent(row -> handle(row, token.get()));
                     handled++;
                 }
             }
@@ -168,36 +171,48 @@ class OutboxRelay {
                 .list();
     }
 
-    /** The one statement that decides which node sends a row: only one UPDATE can match. */
-    private boolean claim(UUID id) {
+    /**
+     * The one statement that decides which node sends a row: only one UPDATE can match. Returns the claim's token,
+     * which every later write of this attempt must present.
+     */
+    Optional<String> claim(UUID id) {
         Instant now = clock.instant();
-        return jdbc.sql("""
-                update outbox set claimed_until = ?
+        String token = UUID.randomUUID().toString();
+        int claimed = jdbc.sql("""
+                update outbox set claimed_until = ?, claim_token = ?, claims = claims + 1
                 where id = ? and status = 'PENDING' and next_attempt_at <= ?
                   and (claimed_until is null or claimed_until < ?)""")
-                .params(Db.ts(now.plus(properties.claimTimeout())), id, Db.ts(now), Db.ts(now))
-                .update() == 1;
+                .params(Db.ts(now.plus(properties.claimTimeout())), token, id, Db.ts(now), Db.ts(now))
+                .update();
+        return claimed == 1 ? Optional.of(token) : Optional.empty();
     }
 
-    private record Row(OutboundMessage message, Instant notAfter, int attempts) {
+    record Row(OutboundMessage message, Instant notAfter, int attempts, int claims) {
     }
 
-    private Optional<Row> load(UUID id) {
+    Optional<Row> load(UUID id) {
         return jdbc.sql("""
-                select channel, recipient, subject, text_body, html_body, not_after, attempts
+                select channel, recipient, subject, text_body, html_body, not_after, attempts, claims
                 from outbox where id = ?""")
                 .param(id)
                 .query((rs, n) -> new Row(new OutboundMessage(id, Channel.valueOf(rs.getString("channel")),
                         rs.getString("recipient"), rs.getString("subject"), rs.getString("text_body"),
-                        rs.getString("html_body")), Db.instant(rs, "not_after"), rs.getInt("attempts")))
+                        rs.getString("html_body")), Db.instant(rs, "not_after"), rs.getInt("attempts"),
+                        rs.getInt("claims")))
                 .optional();
     }
 
-    private void handle(Row row) {
+    private void handle(Row row, String token) {
         OutboundMessage message = row.message();
         if (row.notAfter() != null && !clock.instant().isBefore(row.notAfter())) {
-            finish(message.id(), "EXPIRED");
+            finish(message.id(), "EXPIRED", token);
             log.info("Dropped message {}: it expired before it could be delivered", message.id());
+            return;
+        }
+        if (row.claims() > properties.maxAttempts()) {
+            // Claimed more often than it may be tried, so earlier tries never came back (their node died while
+            // sending): give up rather than claim it again forever.
+            failed(row, new Delivery.Failed("DeliveryNeverReturned", true), token);
             return;
         }
         Delivery delivery;
@@ -215,23 +230,27 @@ class OutboxRelay {
             delivery = new Delivery.Failed(e.getClass().getSimpleName(), false);
         }
         if (delivery instanceof Delivery.Failed failed) {
-            failed(row, failed);
+            failed(row, failed, token);
         } else {
-            finish(message.id(), "SENT");
+            finish(message.id(), "SENT", token);
             log.debug("Delivered message {} ({} to {})", message.id(), message.channel(), message.recipientHint());
         }
     }
 
     /** A final state: the bodies are blanked so the links and codes in them do not outlive their use. */
-    private void finish(UUID id, String status) {
+    private void finish(UUID id, String status, String token) {
         jdbc.sql("""
                 update outbox set status = ?, sent_at = ?, text_body = '', html_body = '', claimed_until = null
-                where id = ? and status = 'PENDING'""")
-                .params(status, "SENT".equals(status) ? Db.ts(clock.instant()) : null, id)
+                where id = ? and status = 'PENDING' and claim_token = ?""")
+                .params(status, "SENT".equals(status) ? Db.ts(clock.instant()) : null, id, token)
                 .update();
     }
 
-    private void failed(Row row, Delivery.Failed failed) {
+    /**
+     * Records a failed attempt, or gives up. Only while this attempt still holds the claim ({@code token}): a relay
+     * whose claim ran out and was taken by another node must not reset the other's claim or schedule.
+     */
+    void failed(Row row, Delivery.Failed failed, String token) {
         OutboundMessage message = row.message();
         int attempts = row.attempts() + 1;
         boolean giveUp = failed.permanent() || attempts >= properties.maxAttempts();
@@ -239,23 +258,31 @@ class OutboxRelay {
         String detail = "channel=" + message.channel() + " " + message.recipientHint() + " error=" + reason
                 + " attempts=" + attempts;
         if (giveUp) {
-            jdbc.sql("""
+            int updated = jdbc.sql("""
                     update outbox set status = 'FAILED', attempts = ?, last_error = ?, text_body = '', html_body = '',
                                       claimed_until = null
-                    where id = ? and status = 'PENDING'""")
-                    .params(attempts, reason, message.id())
+                    where id = ? and status = 'PENDING' and claim_token = ?""")
+                    .params(attempts, reason, message.id(), token)
                     .update();
+            if (updated == 0) {
+                log.debug("Message {}: this attempt lost its claim to another node; leaving the row to it", message.id());
+                return;
+            }
             audit.record(AuditEventType.MESSAGE_DELIVERY_FAILED, null, null, ClientInfo.SYSTEM, detail + " gave up");
             log.error("Gave up message {} ({} to {}) after {} attempt(s): {}", message.id(), message.channel(),
                     message.recipientHint(), attempts, reason);
             return;
         }
         Instant next = clock.instant().plus(properties.backoff(attempts));
-        jdbc.sql("""
+        int updated = jdbc.sql("""
                 update outbox set attempts = ?, next_attempt_at = ?, last_error = ?, claimed_until = null
-                where id = ? and status = 'PENDING'""")
-                .params(attempts, Db.ts(next), reason, message.id())
+                where id = ? and status = 'PENDING' and claim_token = ?""")
+                .params(attempts, Db.ts(next), reason, message.id(), token)
                 .update();
+        if (updated == 0) {
+            log.debug("Message {}: this attempt lost its claim to another node; leaving the row to it", message.id());
+            return;
+        }
         if (attempts == 1) {
             audit.record(AuditEventType.MESSAGE_DELIVERY_FAILED, null, null, ClientInfo.SYSTEM, detail + " retrying");
         }

@@ -267,6 +267,51 @@ abstract class OutboxSmtpTests {
     }
 
     @Test
+    void relayWhenClaimedMoreOftenThanItMayBeTriedThenGivenUpUnsent() {
+        String to = recipient("poison");
+        // Due now, but claimed as often as it may be tried and never come back (its node died each time).
+        jdbc.sql("""
+                insert into outbox (id, channel, recipient, subject, text_body, html_body, created_at, attempts,
+                                    next_attempt_at, status, claims)
+                values (?, 'EMAIL', ?, 'Subject', 'Body', '', ?, 0, ?, 'PENDING', ?)""")
+                .params(UUID.randomUUID(), to, java.sql.Timestamp.from(clock.instant()),
+                        java.sql.Timestamp.from(clock.instant()), outboxProperties.maxAttempts())
+                .update();
+        relay.poll();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(row(to).status()).isEqualTo("FAILED"));
+        assertThat(row(to).lastError()).isEqualTo("DeliveryNeverReturned");
+        assertThat(row(to).textBody()).isEmpty();
+        assertThat(received(to)).isEmpty();
+    }
+
+    @Test
+    void failedWhenTheAttemptLostItsClaimToAnotherNodeThenTheOthersClaimStands() {
+        String to = recipient("overtaken");
+        outboxRow(to, "PENDING", clock.instant(), clock.instant().plus(Duration.ofDays(1)));
+        UUID id = jdbc.sql("select id from outbox where recipient = ?").param(to).query(UUID.class).single();
+        // Two more nodes whose clocks run a day ahead: the row is due for them, not for this server's own relay.
+        MutableClock later = new MutableClock(clock.instant().plus(Duration.ofDays(1)).plusSeconds(1));
+        OutboxRelay nodeA = new OutboxRelay(jdbc, gateway, audit, outboxProperties, later);
+        OutboxRelay nodeB = new OutboxRelay(jdbc, gateway, audit, outboxProperties, later);
+        String first = nodeA.claim(id).orElseThrow();
+        OutboxRelay.Row row = nodeA.load(id).orElseThrow();
+        later.advance(outboxProperties.claimTimeout().plusSeconds(1));
+        String second = nodeB.claim(id).orElseThrow();
+        assertThat(second).isNotEqualTo(first);
+
+        // Node A's slow attempt fails late: it must not clear node B's claim or count an attempt.
+        nodeA.failed(row, new Delivery.Failed("SocketTimeoutException", false), first);
+        assertThat(jdbc.sql("select claim_token from outbox where id = ?").param(id).query(String.class).single())
+                .isEqualTo(second);
+        assertThat(row(to).attempts()).isZero();
+        assertThat(row(to).status()).isEqualTo("PENDING");
+
+        nodeB.failed(row, new Delivery.Failed("SocketTimeoutException", false), second);
+        assertThat(row(to).attempts()).isEqualTo(1);
+    }
+
+    @Test
     void relayWhenNotAfterPassedBeforeDeliveryThenExpiredAndNeverSent() {
         String to = recipient("late");
         tx.executeWithoutResult(s -> {
