@@ -33,10 +33,6 @@ public record LockoutProperties(@DefaultValue("6") int maxFailures, @DefaultValu
 
     /** The wait of the lock number {@code lockCount} (0 for the first): doubling, capped. */
     Duration lockDuration(int lockCount) {
-        Duration d = firstLock;
-        for (int i = 0; i < lockCount && d.compareTo(maxLock) < 0; i++) {
-            d = d.multipliedBy(2);
-        }
-        return d.compareTo(maxLock) > 0 ? maxLock : d;
+        return dev.gatehouse.system.Doubling.capped(firstLock, maxLock, lockCount);
     }
 }

@@ -45,11 +45,7 @@ record OutboxProperties(@DefaultValue("1s") Duration pollInterval,
 
     /** The wait after failed attempt number {@code attempts} (1 for the first): doubling, capped. */
     Duration backoff(int attempts) {
-        Duration d = initialBackoff;
-        for (int i = 1; i < attempts && d.compareTo(maxBackoff) < 0; i++) {
-            d = d.multipliedBy(2);
-        }
-        return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
+        return dev.gatehouse.system.Doubling.capped(initialBackoff, maxBackoff, attempts - 1);
     }
 
     private static void requirePositive(Duration d, String key) {

@@ -43,11 +43,7 @@ public record PasswordProperties(@DefaultValue("8") int minLength, @DefaultValue
 
         /** The pause number {@code lockCount} (0 for the first): doubling, capped. */
         Duration lockDuration(int lockCount) {
-            Duration d = firstLock;
-            for (int i = 0; i < lockCount && d.compareTo(maxLock) < 0; i++) {
-                d = d.multipliedBy(2);
-            }
-            return d.compareTo(maxLock) > 0 ? maxLock : d;
+            return dev.gatehouse.system.Doubling.capped(firstLock, maxLock, lockCount);
         }
     }
 
