@@ -117,15 +117,29 @@ class OutboxRelay {
         expireStale();
         int handled = 0;
         for (int batch = 0; batch < MAX_BATCHES_PER_POLL; batch++) {
-            List<UUID> due = due();
-            for (UUID id : due) {
-                Optional<String> token = claim(id);
-                if (token.isPresent()) {
-                    load(id).ifPresent(row -> handle(row, token.get()));
-                    handled++;
+            // Each channel's due rows, taken in turns: a slow or failing channel (SMTP hanging until its timeouts)
+            // delays the other's messages by at most one delivery at a time, not by its whole backlog.
+            List<java.util.Deque<UUID>> queues = new java.util.ArrayList<>();
+            boolean more = false;
+            for (Channel channel : Channel.values()) {
+                List<UUID> due = due(channel);
+                more |= due.size() == BATCH;
+                queues.add(new java.util.ArrayDeque<>(due));
+            }
+            while (queues.stream().anyMatch(q -> !q.isEmpty())) {
+                for (java.util.Deque<UUID> queue : queues) {
+                    UUID id = queue.poll();
+                    if (id == null) {
+                        continue;
+                    }
+                    Optional<String> token = claim(id);
+                    if (token.isPresent()) {
+                        load(id).ifPresent(row -> handle(row, token.get()));
+                        handled++;
+                    }
                 }
             }
-            if (due.size() < BATCH) {
+            if (!more) {
                 break;
             }
         }
@@ -159,14 +173,14 @@ class OutboxRelay {
         }
     }
 
-    private List<UUID> due() {
+    private List<UUID> due(Channel channel) {
         Instant now = clock.instant();
         return jdbc.sql("""
                 select id from outbox
-                where status = 'PENDING' and next_attempt_at <= ?
+                where status = 'PENDING' and channel = ? and next_attempt_at <= ?
                   and (claimed_until is null or claimed_until < ?)
                 order by next_attempt_at, seq limit ?""")
-                .params(Db.ts(now), Db.ts(now), BATCH)
+                .params(channel.name(), Db.ts(now), Db.ts(now), BATCH)
                 .query(UUID.class)
                 .list();
     }

@@ -87,6 +87,8 @@ class SmsOutboxTest {
     @Autowired TransactionTemplate tx;
     @Autowired JdbcClient jdbc;
     @Autowired MutableClock clock;
+    @Autowired AuditLog audit;
+    @Autowired OutboxProperties outboxProperties;
 
     @BeforeEach
     void reset() {
@@ -205,6 +207,50 @@ class SmsOutboxTest {
 
         assertThat(status(to)).isEqualTo("EXPIRED");
         assertThat(TWILIO.requests()).hasSize(1);
+    }
+
+    @Test
+    void pollWhenEmailsQueuedBeforeATextMessageThenTheChannelsTakeTurns() {
+        // Four emails (think: retries to a hanging SMTP server) queued before a sign-in code by text message.
+        Instant due = clock.instant().plus(Duration.ofDays(1));
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 1; i <= 4; i++) {
+            row("EMAIL", "mail" + i + "-" + tag + "@example.com", due);
+        }
+        String number = number();
+        row("SMS", number, due);
+        // A node whose clock is a day ahead, so only it sees these rows as due; its gateways record the order.
+        List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        // Only this test's rows are recorded: rows other tests left waiting may be due for this node too.
+        MailGateway mail = m -> {
+            if (m.recipient().contains(tag)) {
+                order.add("EMAIL");
+            }
+            return new Delivery.Delivered();
+        };
+        SmsGateway sms = m -> {
+            if (m.recipient().equals(number)) {
+                order.add("SMS");
+            }
+            return new Delivery.Delivered();
+        };
+        OutboxRelay node = new OutboxRelay(jdbc, mail, sms, audit, outboxProperties,
+                new MutableClock(due.plusSeconds(1)));
+
+        node.poll();
+
+        assertThat(order).hasSize(5);
+        assertThat(order.indexOf("SMS")).as("the code waits for one email at most, not for all four").isLessThanOrEqualTo(1);
+    }
+
+    private void row(String channel, String to, Instant due) {
+        jdbc.sql("""
+                insert into outbox (id, channel, recipient, subject, text_body, html_body, created_at, attempts,
+                                    next_attempt_at, status)
+                values (?, ?, ?, '', 'Body', '', ?, 0, ?, 'PENDING')""")
+                .params(UUID.randomUUID(), channel, to, java.sql.Timestamp.from(clock.instant()),
+                        java.sql.Timestamp.from(due))
+                .update();
     }
 
     private UUID queue(String to, Instant notAfter) {
