@@ -2,6 +2,9 @@ package dev.gatehouse.notify;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -119,15 +122,15 @@ class OutboxRelay {
         for (int batch = 0; batch < MAX_BATCHES_PER_POLL; batch++) {
             // Each channel's due rows, taken in turns: a slow or failing channel (SMTP hanging until its timeouts)
             // delays the other's messages by at most one delivery at a time, not by its whole backlog.
-            List<java.util.Deque<UUID>> queues = new java.util.ArrayList<>();
+            List<Deque<UUID>> queues = new ArrayList<>();
             boolean more = false;
             for (Channel channel : Channel.values()) {
                 List<UUID> due = due(channel);
                 more |= due.size() == BATCH;
-                queues.add(new java.util.ArrayDeque<>(due));
+                queues.add(new ArrayDeque<>(due));
             }
             while (queues.stream().anyMatch(q -> !q.isEmpty())) {
-                for (java.util.Deque<UUID> queue : queues) {
+                for (Deque<UUID> queue : queues) {
                     UUID id = queue.poll();
                     if (id == null) {
                         continue;

@@ -52,7 +52,9 @@ public class Sessions {
         HttpSession session = request.getSession(true);
         request.changeSessionId();
         session.removeAttribute(PendingSignIn.ATTRIBUTE);
-        session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, user.userId().toString());
+        // Signed in, the session is indexed by its security context's name (the user id); the explicit index a
+        // pending sign-in set would take precedence, so it goes.
+        session.removeAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME);
         SecurityContext context = holder.createEmptyContext();
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null,
                 AuthorityUtils.createAuthorityList("ROLE_USER")));

@@ -82,30 +82,28 @@ public class SignInService {
     public PasswordStep password(String email, String password, HttpServletRequest request,
                                  HttpServletResponse response) {
         ClientInfo client = ClientInfo.of(request);
-        Optional<User> known = users.findByEmail(email);
-        Optional<String> browserCounter = browsers.passwordCounter(known.map(User::id), request);
-        UserService.PasswordCheck check = users.authenticate(email, password, client, browserCounter);
+        UserService.PasswordCheck check = users.authenticate(email, password, client,
+                known -> browsers.passwordCounter(known, request));
         if (check instanceof UserService.PasswordCheck.Paused paused) {
             return new PasswordStep.Paused(paused.until());
         }
-        Optional<User> user = check instanceof UserService.PasswordCheck.Accepted accepted
-                ? Optional.of(accepted.user()) : Optional.empty();
-        if (user.isEmpty()) {
+        if (check instanceof UserService.PasswordCheck.Rejected rejected) {
             // Recorded on the user's own log when the address is known, so they can see attempts on their account.
-            audit.record(AuditEventType.SIGN_IN_FAILED, known.map(User::id).orElse(null), null, client, "password");
+            audit.record(AuditEventType.SIGN_IN_FAILED, rejected.knownUserId(), null, client, "password");
             return new PasswordStep.Rejected();
         }
-        if (factors.hasFactor(user.get().id())) {
+        User user = ((UserService.PasswordCheck.Accepted) check).user();
+        if (factors.hasFactor(user.id())) {
             // A browser this user asked to remember skips the second step; its token is bound to this user only.
-            if (trustedDevices.recognise(user.get().id(), cookies.trustTokens(request), client).isPresent()) {
-                return new PasswordStep.SignedIn(signIn(user.get(), null, request, response,
-                        "password + trusted device", true));
+            if (trustedDevices.recognise(user.id(), cookies.trustTokens(request), client).isPresent()) {
+                return new PasswordStep.SignedIn(signIn(user, null, request, response, "password + trusted device",
+                        true));
             }
-            PendingSignIn pending = new PendingSignIn(user.get().id(), UUID.randomUUID(), clock.instant());
+            PendingSignIn pending = new PendingSignIn(user.id(), UUID.randomUUID(), clock.instant());
             sessions.awaitSecondFactor(request, pending);
             return new PasswordStep.SecondFactorRequired(pending);
         }
-        return new PasswordStep.SignedIn(signIn(user.get(), null, request, response, "password", true));
+        return new PasswordStep.SignedIn(signIn(user, null, request, response, "password", true));
     }
 
     /** The sign-in of this session that waits for a second factor, if it is still within its window. */
@@ -114,16 +112,30 @@ public class SignInService {
         if (session == null || !(session.getAttribute(PendingSignIn.ATTRIBUTE) instanceof PendingSignIn pending)) {
             return Optional.empty();
         }
-        boolean expired = !clock.instant().isBefore(pending.passwordAt().plus(properties.secondFactorWindow()));
-        // A password changed since this sign-in's password step voids it: whoever knew the old one stops here.
-        boolean passwordChanged = users.findById(pending.userId())
-                .map(u -> u.passwordChangedAt() != null && u.passwordChangedAt().isAfter(pending.passwordAt()))
-                .orElse(true);
-        if (expired || passwordChanged) {
+        if (!clock.instant().isBefore(pending.passwordAt().plus(properties.secondFactorWindow()))) {
             session.removeAttribute(PendingSignIn.ATTRIBUTE);
             return Optional.empty();
         }
         return Optional.of(pending);
+    }
+
+    /**
+     * The user of {@code pending}, loaded once by a step that may complete the sign-in, before anything is checked;
+     * empty (and the pending sign-in ended) when their password changed after its password step: whoever knew the
+     * old one stops here.
+     */
+    private Optional<User> stillValid(PendingSignIn pending, HttpServletRequest request) {
+        Optional<User> user = users.findById(pending.userId()).filter(u -> u.passwordChangedAt() == null
+                || !u.passwordChangedAt().isAfter(pending.passwordAt()));
+        if (user.isEmpty()) {
+            request.getSession().removeAttribute(PendingSignIn.ATTRIBUTE);
+        }
+        return user;
+    }
+
+    /** The user of this session's pending sign-in, if it is still within its window and still valid. */
+    public Optional<User> pendingUser(HttpServletRequest request) {
+        return pending(request).flatMap(pending -> stillValid(pending, request));
     }
 
     /** The second step with a typed code. The user is the one of this session's pending sign-in, and no other. */
@@ -139,16 +151,16 @@ public class SignInService {
     public SecondFactorStep secondFactor(FactorType type, String code, boolean remember, HttpServletRequest request,
                                          HttpServletResponse response) {
         Optional<PendingSignIn> pending = pending(request);
-        if (pending.isEmpty()) {
+        Optional<User> found = pending.flatMap(p -> stillValid(p, request));
+        if (found.isEmpty()) {
             return new SecondFactorStep.NoPendingSignIn();
         }
-        UUID userId = pending.get().userId();
+        User user = found.get();
         // A sent code (email, SMS) is checked against this sign-in attempt's challenge; an app code by the core.
         CodeCheck check = sentCodes.sendsCodes(type)
                 ? sentCodes.verify(pending.get(), type, code, ClientInfo.of(request))
-                : factors.checkCode(userId, type, code, ClientInfo.of(request));
+                : factors.checkCode(user.id(), type, code, ClientInfo.of(request));
         if (check instanceof CodeCheck.Accepted) {
-            User user = users.findById(userId).orElseThrow();
             return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, "password + " + type.name(), remember,
                     request, response));
         }
@@ -158,11 +170,11 @@ public class SignInService {
     /** The second step with a backup code, which is used up by it. Counts towards the same lockout as other codes. */
     public SecondFactorStep backupCode(String code, boolean remember, HttpServletRequest request,
                                        HttpServletResponse response) {
-        Optional<PendingSignIn> pending = pending(request);
-        if (pending.isEmpty()) {
+        Optional<User> found = pendingUser(request);
+        if (found.isEmpty()) {
             return new SecondFactorStep.NoPendingSignIn();
         }
-        User user = users.findById(pending.get().userId()).orElseThrow();
+        User user = found.get();
         BackupCodeUse use = backupCodes.use(user, code, ClientInfo.of(request));
         if (use instanceof BackupCodeUse.Refused refused) {
             return failure(refused.why());
@@ -251,12 +263,11 @@ public class SignInService {
     public ReconfirmStep reconfirm(SignedInUser user, String password, String code, HttpServletRequest request,
                                    HttpServletResponse response) {
         Instant now = clock.instant();
-        UserService.PasswordCheck passwordCheck = users.verifyPassword(user.userId(), password, ClientInfo.of(request));
+        UserService.PasswordCheck passwordCheck = reconfirmPassword(user, password, ClientInfo.of(request));
         if (passwordCheck instanceof UserService.PasswordCheck.Paused paused) {
             return new ReconfirmStep.PasswordPaused(paused.until());
         }
-        if (!(passwordCheck instanceof UserService.PasswordCheck.Accepted)) {
-            audit.record(AuditEventType.SIGN_IN_FAILED, user.userId(), null, ClientInfo.of(request), "re-confirmation");
+        if (passwordCheck instanceof UserService.PasswordCheck.Rejected) {
             return new ReconfirmStep.WrongPassword();
         }
         SignedInUser confirmed = user;
@@ -291,6 +302,15 @@ public class SignInService {
         request.getSession().setAttribute(Reconfirmation.ATTRIBUTE, new Reconfirmation(user.userId(), now));
         audit.record(AuditEventType.REAUTHENTICATED, user.userId(), null, ClientInfo.of(request), null);
         return new ReconfirmStep.Confirmed();
+    }
+
+    /** The password part of a re-confirmation (with a code or a security key); a wrong one is audited. */
+    UserService.PasswordCheck reconfirmPassword(SignedInUser user, String password, ClientInfo client) {
+        UserService.PasswordCheck check = users.verifyPassword(user.userId(), password, client);
+        if (check instanceof UserService.PasswordCheck.Rejected) {
+            audit.record(AuditEventType.SIGN_IN_FAILED, user.userId(), null, client, "re-confirmation");
+        }
+        return check;
     }
 
     /** Records in the session that a second factor was just proved (e.g. by the first code of a new method). */

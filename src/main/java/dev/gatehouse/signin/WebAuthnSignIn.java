@@ -63,8 +63,7 @@ public class WebAuthnSignIn {
      * is pending or its user has no security key.
      */
     public Optional<PendingCeremony> start(HttpServletRequest request) {
-        return signIn.pending(request).flatMap(p -> users.findById(p.userId()))
-                .flatMap(user -> webAuthn.startAssertion(user, Purpose.SIGN_IN));
+        return signIn.pendingUser(request).flatMap(user -> webAuthn.startAssertion(user, Purpose.SIGN_IN));
     }
 
     /**
@@ -73,11 +72,11 @@ public class WebAuthnSignIn {
      */
     public Step finish(PendingCeremony ceremony, String credentialJson, boolean remember, HttpServletRequest request,
                        HttpServletResponse response) {
-        Optional<PendingSignIn> pending = signIn.pending(request);
-        if (pending.isEmpty()) {
+        Optional<User> found = signIn.pendingUser(request);
+        if (found.isEmpty()) {
             return new Step.NoPendingSignIn();
         }
-        User user = users.findById(pending.get().userId()).orElseThrow();
+        User user = found.get();
         WebAuthnService.Assertion result = webAuthn.finishAssertion(user, ceremony, Purpose.SIGN_IN, credentialJson,
                 ClientInfo.of(request));
         if (result instanceof WebAuthnService.Assertion.Refused refused) {
@@ -114,12 +113,11 @@ public class WebAuthnSignIn {
     public Reconfirm reconfirm(SignedInUser user, String password, PendingCeremony ceremony, String credentialJson,
                                HttpServletRequest request, HttpServletResponse response) {
         ClientInfo client = ClientInfo.of(request);
-        UserService.PasswordCheck check = users.verifyPassword(user.userId(), password, client);
+        UserService.PasswordCheck check = signIn.reconfirmPassword(user, password, client);
         if (check instanceof UserService.PasswordCheck.Paused paused) {
             return new Reconfirm.PasswordPaused(paused.until());
         }
-        if (!(check instanceof UserService.PasswordCheck.Accepted)) {
-            audit.record(AuditEventType.SIGN_IN_FAILED, user.userId(), null, client, "re-confirmation");
+        if (check instanceof UserService.PasswordCheck.Rejected) {
             return new Reconfirm.WrongPassword();
         }
         User current = users.findById(user.userId()).orElseThrow();

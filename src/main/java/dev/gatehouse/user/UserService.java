@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -75,8 +76,11 @@ public class UserService {
     /** The answer to a password check. */
     public sealed interface PasswordCheck {
         record Accepted(User user) implements PasswordCheck { }
-        /** Wrong email or password; the two are not told apart. */
-        record Rejected() implements PasswordCheck { }
+        /**
+         * Wrong email or password; the two are not told apart to the person. {@code knownUserId} is the user the
+         * address belongs to (for their own activity log), null when it has none.
+         */
+        record Rejected(UUID knownUserId) implements PasswordCheck { }
         /** Too many wrong passwords for this address: nothing was checked, and nothing is until {@code until}. */
         record Paused(Instant until) implements PasswordCheck { }
     }
@@ -86,21 +90,24 @@ public class UserService {
      * nor its timing tells which addresses have users; wrong passwords pause further checks for that address the
      * same way whether it is known or not.
      *
-     * @param browserCounter given when the request comes from a browser the address's user signed in on before: the
-     *                       key of that browser's own wrong-password counter, used instead of the address's
+     * @param browserCounter given the address's user (empty for an unknown address), the key of this browser's own
+     *                       wrong-password counter when the user signed in on it before; used instead of the
+     *                       address's counter
      */
     public PasswordCheck authenticate(String email, String password, ClientInfo client,
-                                      Optional<String> browserCounter) {
+                                      Function<Optional<UUID>, Optional<String>> browserCounter) {
         if (password == null || password.length() > 4 * 128 || Inputs.emailProblem(email).isPresent()) {
             hasher.matchesNothing("");
-            return new PasswordCheck.Rejected();
+            return new PasswordCheck.Rejected(null);
         }
         String normalized = Inputs.normalizeEmail(email);
         Optional<Credentials> found = jdbc.sql("select " + COLUMNS + ", password_hash from users where email_normalized = ?")
                 .param(normalized)
                 .query((rs, n) -> new Credentials(user(rs, n), rs.getString("password_hash")))
                 .optional();
-        return checked(browserCounter.orElseGet(() -> addressCounter(normalized)), found, password, client);
+        String subject = browserCounter.apply(found.map(c -> c.user().id()))
+                .orElseGet(() -> addressCounter(normalized));
+        return checked(subject, found, password, client);
     }
 
     /** Checks the password of a signed-in user (re-confirmation, password change); counts toward the same pause. */
@@ -112,7 +119,7 @@ public class UserService {
                 .optional();
         if (found.isEmpty() || password == null || password.length() > 4 * 128) {
             hasher.matchesNothing("");
-            return new PasswordCheck.Rejected();
+            return new PasswordCheck.Rejected(found.isPresent() ? userId : null);
         }
         return checked(addressCounter(found.get().normalizedEmail()), found, password, client);
     }
@@ -147,8 +154,9 @@ public class UserService {
                 }
             });
         }
+        UUID knownUserId = found.map(c -> c.user().id()).orElse(null);
         return pause.<PasswordCheck>map(p -> new PasswordCheck.Paused(p.until()))
-                .orElseGet(PasswordCheck.Rejected::new);
+                .orElseGet(() -> new PasswordCheck.Rejected(knownUserId));
     }
 
     /** Deletes wrong-password counters left alone for a day (and not pausing anything). */

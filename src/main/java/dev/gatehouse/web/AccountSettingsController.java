@@ -69,12 +69,11 @@ class AccountSettingsController {
         String settings = "/accounts/" + accountId + "/settings";
         if ("ADMIN".equals(role)) {
             // An admin can manage the account: handing that out is a security change, like adding a method.
-            Optional<String> first = reconfirm.required(me, request, settings);
-            if (first.isPresent()) {
+            if (reconfirm.required(me, request, settings).isPresent()) {
                 model.addAttribute("inviteErrors", Map.of("role", messages.get("invite.admin.confirmFirst")));
                 model.addAttribute("inviteEmail", SignUpController.cut(email));
                 model.addAttribute("inviteRole", "ADMIN");
-                model.addAttribute("confirmFirst", first.get().substring("redirect:".length()));
+                model.addAttribute("confirmFirst", ReconfirmController.confirmLink(settings));
                 response.setStatus(HttpServletResponse.SC_FORBIDDEN);
                 return page(accountId, me, model);
             }

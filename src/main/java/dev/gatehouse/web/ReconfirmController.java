@@ -52,7 +52,12 @@ class ReconfirmController {
         if (signIn.reconfirmationNeeded(me, request) == Reconfirm.NOTHING) {
             return Optional.empty();
         }
-        return Optional.of("redirect:/settings/confirm?next=" + safeNext(next));
+        return Optional.of("redirect:" + confirmLink(next));
+    }
+
+    /** The "Confirm it's you" page, leading on to {@code next} (when it is a page allowed there). */
+    static String confirmLink(String next) {
+        return "/settings/confirm?next=" + safeNext(next);
     }
 
     @GetMapping("/settings/confirm")

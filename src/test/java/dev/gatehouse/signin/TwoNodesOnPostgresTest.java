@@ -116,14 +116,14 @@ class TwoNodesOnPostgresTest {
 
         List<UserService.PasswordCheck> results = Race.run(50,
                 i -> nodes.get(i % 2).authenticate(ada.email(), "wrong guess number " + i, CLIENT,
-                        java.util.Optional.empty()));
+                        known -> java.util.Optional.empty()));
 
         long rejected = results.stream().filter(UserService.PasswordCheck.Rejected.class::isInstance).count();
         assertThat(results).noneMatch(UserService.PasswordCheck.Accepted.class::isInstance);
         assertThat(events(ada.user(), "PASSWORD_CHECKS_PAUSED")).isEqualTo(1);
         // Ten were checked: the ones told "wrong", and the one whose failure placed the pause.
         assertThat(rejected).as("checked and rejected").isEqualTo(9);
-        assertThat(nodes.get(1).authenticate(ada.email(), ada.password(), CLIENT, java.util.Optional.empty()))
+        assertThat(nodes.get(1).authenticate(ada.email(), ada.password(), CLIENT, known -> java.util.Optional.empty()))
                 .as("the pause placed through either node holds on node B")
                 .isInstanceOf(UserService.PasswordCheck.Paused.class);
     }
