@@ -1,9 +1,12 @@
 package dev.gatehouse.signin;
 
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,6 +27,12 @@ import org.springframework.stereotype.Component;
 /**
  * Turns a finished sign-in into a signed-in session, and ends sessions. Sessions live in the database (Spring Session
  * JDBC), so ending them here ends them on every node.
+ *
+ * <p>Every privilege change (password step, second step, re-confirmation, password change) moves the session to a new
+ * row under a new id and deletes the old row ({@link #renew}); it never changes the id of the row in place. A request
+ * that loaded the old session before the change and saves it afterwards then finds no row to write to, so it cannot
+ * put the old id back on the privileged session (Spring Session's update writes the id it holds with every save).
+ * {@link SessionStoreConfiguration} makes such a late save a no-op instead of an error.
  */
 @Component
 public class Sessions {
@@ -49,12 +58,10 @@ public class Sessions {
      * pending sign-in removed, the security context saved.
      */
     void establish(HttpServletRequest request, HttpServletResponse response, SignedInUser user) {
-        HttpSession session = request.getSession(true);
-        request.changeSessionId();
-        session.removeAttribute(PendingSignIn.ATTRIBUTE);
         // Signed in, the session is indexed by its security context's name (the user id); the explicit index a
-        // pending sign-in set would take precedence, so it goes.
-        session.removeAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME);
+        // pending sign-in set would take precedence, so it goes, with the pending sign-in.
+        renew(request, name -> !name.equals(PendingSignIn.ATTRIBUTE)
+                && !name.equals(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME));
         SecurityContext context = holder.createEmptyContext();
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user, null,
                 AuthorityUtils.createAuthorityList("ROLE_USER")));
@@ -68,13 +75,7 @@ public class Sessions {
      * second factor passes, the session is exactly like a signed-out one.
      */
     void awaitSecondFactor(HttpServletRequest request, PendingSignIn pending) {
-        HttpSession session = request.getSession(true);
-        request.changeSessionId();
-        for (String name : Collections.list(session.getAttributeNames())) {
-            if (!KEPT_ATTRIBUTES.contains(name)) {
-                session.removeAttribute(name);
-            }
-        }
+        HttpSession session = renew(request, KEPT_ATTRIBUTES::contains);
         holder.clearContext();
         session.setAttribute(PendingSignIn.ATTRIBUTE, pending);
         // Indexed under the user like a signed-in session, so that "sign out everywhere" and a password change end
@@ -91,6 +92,34 @@ public class Sessions {
     /** Replaces the principal of the current session (e.g. after a fresh second factor) and rotates its id. */
     public void update(HttpServletRequest request, HttpServletResponse response, SignedInUser user) {
         establish(request, response, user);
+    }
+
+    /**
+     * Re-issues the current session without changing what it holds: a new row under a new id, the old row deleted
+     * (e.g. after a re-confirmation with the password alone, which changes no principal).
+     */
+    public void rotate(HttpServletRequest request) {
+        renew(request, name -> true);
+    }
+
+    /**
+     * Moves the session to a new row under a new id, keeping the attributes {@code keep} accepts, and deletes the old
+     * row at once (on every node). A concurrent request still holding the old session writes nowhere when it saves.
+     */
+    private static HttpSession renew(HttpServletRequest request, Predicate<String> keep) {
+        HttpSession old = request.getSession(false);
+        Map<String, Object> kept = new LinkedHashMap<>();
+        if (old != null) {
+            for (String name : Collections.list(old.getAttributeNames())) {
+                if (keep.test(name)) {
+                    kept.put(name, old.getAttribute(name));
+                }
+            }
+            old.invalidate();
+        }
+        HttpSession fresh = request.getSession(true);
+        kept.forEach(fresh::setAttribute);
+        return fresh;
     }
 
     /** Ends every session of the user except {@code keepSessionId} (may be null to end all); returns how many. */

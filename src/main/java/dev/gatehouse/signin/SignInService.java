@@ -298,6 +298,10 @@ public class SignInService {
                 return new ReconfirmStep.CodeProblem(new SecondFactorStep.WrongCode(0));
             }
         }
+        if (confirmed == user) {
+            // Password only: nothing above re-issued the session, yet it now holds more power (issue 11.5).
+            sessions.rotate(request);
+        }
         sentCodes.reconfirmed(request);
         request.getSession().setAttribute(Reconfirmation.ATTRIBUTE, new Reconfirmation(user.userId(), now));
         audit.record(AuditEventType.REAUTHENTICATED, user.userId(), null, ClientInfo.of(request), null);

@@ -290,6 +290,38 @@ abstract class SecondStepFlowTests extends TwoFactorFlowSupport {
     }
 
     @Test
+    void invariant8_passwordChangeWhenSignedInOnATrustedDeviceThenACodeIsAskedFirst() {
+        TwoFactorUser ada = twoFactorUser("sudo-password");
+        WebSession web = passwordStep(ada);
+        code(web, ada, true);
+        web.post("/signout", Map.of());
+        assertThat(signIn(web, ada.email(), PASSWORD).location()).isEqualTo("/settings/security");
+        String hash = jdbc().sql("select password_hash from users where id = ?").param(ada.id())
+                .query(String.class).single();
+        String newPassword = "a brand new passphrase";
+        Map<String, String> change = Map.of("currentPassword", PASSWORD, "newPassword", newPassword,
+                "confirmPassword", newPassword);
+
+        web.get("/settings/security");
+        Page refused = web.post("/settings/password", change);
+
+        assertThat(refused.location()).isEqualTo("/settings/confirm?next=/settings/password");
+        assertThat(jdbc().sql("select password_hash from users where id = ?").param(ada.id())
+                .query(String.class).single()).as("unchanged").isEqualTo(hash);
+        // With a code proved, the same form goes through.
+        nextStep();
+        web.get(refused.location());
+        Page confirmed = web.post("/settings/confirm", Map.of("password", PASSWORD, "next", "/settings/password",
+                "code", ada.app().code(clock().instant())));
+        assertThat(confirmed.location()).isEqualTo("/settings/password");
+        assertThat(web.get("/settings/password").location()).isEqualTo("/settings/security?password");
+        assertThat(web.get("/settings/security?password").body()).contains("<details class=\"disclosure\" open");
+        assertThat(web.post("/settings/password", change).location()).isEqualTo("/settings/security");
+        assertThat(jdbc().sql("select password_hash from users where id = ?").param(ada.id())
+                .query(String.class).single()).isNotEqualTo(hash);
+    }
+
+    @Test
     void rememberWhenAccountTrustsNoDeviceThenNotOfferedAndNothingRemembered() {
         TwoFactorUser ada = twoFactorUser("no-trust");
         jdbc().sql("update accounts set device_trust_period = 'THIS_SIGN_IN' where id = ?")

@@ -42,6 +42,22 @@ abstract class SessionInvariantTests extends WebFlowSupport {
     }
 
     @Test
+    void invariant7_sessionIdChangesAtPasswordOnlyReconfirmation() {
+        TestUsers.Created user = users().create("rotate-sudo");
+        WebSession web = signedIn(user.email(), PASSWORD);
+        web.get("/settings/confirm?next=/settings/security");
+        String before = web.cookie("GATEHOUSE_SESSION");
+        Page confirmed = web.post("/settings/confirm", Map.of("password", PASSWORD, "next", "/settings/security"));
+        assertThat(confirmed.location()).isEqualTo("/settings/security");
+        assertThat(web.cookie("GATEHOUSE_SESSION")).isNotNull().isNotEqualTo(before);
+        assertThat(web.get("/settings/security").status()).isEqualTo(200);
+        WebSession thief = browser();
+        thief.cookies().getCookieStore().add(java.net.URI.create("http://localhost:" + port),
+                new java.net.HttpCookie("GATEHOUSE_SESSION", before));
+        assertThat(thief.get("/settings/security").status()).as("the id before re-confirmation is dead").isEqualTo(302);
+    }
+
+    @Test
     void invariant7_formTokenRenewedAtSignIn() {
         TestUsers.Created user = users().create("token");
         WebSession web = browser();

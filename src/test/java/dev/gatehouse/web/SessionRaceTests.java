@@ -1,0 +1,148 @@
+package dev.gatehouse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+
+import dev.gatehouse.testsupport.Race;
+import dev.gatehouse.testsupport.WebSession;
+import dev.gatehouse.testsupport.WebSession.Page;
+
+/**
+ * Invariant 7 under concurrency (issue 11.2): a privilege change leaves the old session id dead whatever other
+ * requests of that session run at the same moment. Before, a request that had loaded the session before the id
+ * changed saved it afterwards under the old id: the old cookie (a thief's copy) was then signed in and the new one
+ * signed out, in about one try of three. Each scenario runs enough rounds to catch that.
+ */
+abstract class SessionRaceTests extends TwoFactorFlowSupport {
+
+    private static final int ROUNDS = 8;
+    private static final int POLLERS = 6;
+
+    /** Clients sending exactly one cookie header, whatever the server answers: a script replaying a stolen cookie. */
+    final class Pollers implements AutoCloseable {
+        private final ExecutorService pool = Executors.newFixedThreadPool(POLLERS);
+        private final AtomicBoolean stop = new AtomicBoolean();
+        final ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
+
+        Pollers(String cookieHeader, String path) {
+            HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+            for (int i = 0; i < POLLERS; i++) {
+                pool.submit(() -> {
+                    while (!stop.get()) {
+                        statuses.add(status(client, cookieHeader, path));
+                    }
+                    return null;
+                });
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            Thread.sleep(150); // late requests of the old session, saved after the change
+            stop.set(true);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    int status(HttpClient client, String cookieHeader, String path) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header("Cookie", cookieHeader).header("Accept", "text/html").timeout(Duration.ofSeconds(30))
+                    .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** What a client holding only this cookie header gets for the Security page: 200 signed in, 302 not. */
+    int securityPage(String cookieHeader) {
+        return status(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build(), cookieHeader,
+                "/settings/security");
+    }
+
+    @Test
+    void secondStepWhenOldCookiePolledMeanwhileThenOldIdDeadAndNewSignedIn() throws InterruptedException {
+        TwoFactorUser ada = twoFactorUser("race-code");
+        for (int round = 0; round < ROUNDS; round++) {
+            WebSession owner = passwordStep(ada);
+            String stolen = owner.cookieHeader();
+            Page done;
+            Pollers pollers = new Pollers(stolen, "/signin/verify");
+            try (pollers) {
+                done = code(owner, ada, false);
+            }
+            assertThat(done.location()).as("round " + round).isEqualTo("/settings/security");
+            assertThat(pollers.statuses).as("round %d: no request of the old session failed", round)
+                    .doesNotContain(500);
+            assertThat(securityPage(stolen)).as("round %d: the old id is signed out", round).isEqualTo(302);
+            assertThat(securityPage(owner.cookieHeader())).as("round %d: the new id is signed in", round)
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void passwordChangeWhenThiefPollsWithTheSameCookieThenThiefSignedOutAndOwnerStays() throws InterruptedException {
+        var ada = users().create("race-password");
+        String password = PASSWORD;
+        for (int round = 0; round < ROUNDS; round++) {
+            WebSession owner = signedIn(ada.email(), password);
+            owner.get("/settings/confirm?next=/settings/security");
+            owner.post("/settings/confirm", Map.of("password", password, "next", "/settings/security"));
+            owner.get("/settings/security");
+            String stolen = owner.cookieHeader();
+            String next = PASSWORD + " round " + round;
+            Page changed;
+            Pollers pollers = new Pollers(stolen, "/settings/security");
+            try (pollers) {
+                changed = owner.post("/settings/password", Map.of("currentPassword", password,
+                        "newPassword", next, "confirmPassword", next));
+            }
+            assertThat(changed.status()).as("round %d: %s", round, changed.body()).isEqualTo(302);
+            password = next;
+            assertThat(pollers.statuses).as("round %d", round).doesNotContain(500);
+            assertThat(securityPage(stolen)).as("round %d: the thief's copy is signed out", round).isEqualTo(302);
+            assertThat(securityPage(owner.cookieHeader())).as("round %d: the owner stays", round).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void backupCodeWhenThirtyParallelSubmissionsInOneSessionThenOneSucceedsAndNoneFails() {
+        TwoFactorUser ada = twoFactorUser("race-backup");
+        WebSession owner = passwordStep(ada);
+        owner.get("/signin/backup-code");
+        String cookie = owner.cookieHeader();
+        String csrf = owner.csrf();
+        String code = ada.backupCodes().get(0);
+        List<Integer> statuses = Race.run(30, n -> {
+            try {
+                return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
+                        .send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/signin/backup-code"))
+                                .header("Cookie", cookie).header("Accept", "text/html")
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString("code=" + code + "&_csrf=" + csrf)).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(statuses).doesNotContain(500);
+        assertThat(statuses.stream().filter(s -> s == 302).count()).as("exactly one sign-in: " + statuses)
+                .isEqualTo(1);
+        assertThat(securityPage(cookie)).as("the submitting id itself is dead").isEqualTo(302);
+    }
+}
