@@ -3,6 +3,7 @@ package dev.gatehouse.account;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,6 +15,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.RandomCodes;
+import dev.gatehouse.crypto.SecretSealer;
 import dev.gatehouse.crypto.Tokens;
 import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
@@ -21,6 +23,8 @@ import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
 import dev.gatehouse.system.GatehouseProperties;
 import dev.gatehouse.system.Inputs;
+import dev.gatehouse.system.RateLimits;
+import dev.gatehouse.system.RateLimits.Limit;
 import dev.gatehouse.user.PasswordHasher;
 import dev.gatehouse.user.PasswordPolicy;
 import dev.gatehouse.user.User;
@@ -36,6 +40,8 @@ import dev.gatehouse.user.UserService;
 public class SignUpService {
 
     static final Duration LINK_VALIDITY = Duration.ofHours(24);
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final Duration DAY = Duration.ofDays(1);
 
     private final JdbcClient jdbc;
     private final UserService users;
@@ -45,10 +51,17 @@ public class SignUpService {
     private final Notifier notifier;
     private final AuditLog audit;
     private final GatehouseProperties gatehouse;
+    private final RateLimits rateLimits;
+    private final SignUpProperties limits;
+    private final SecretSealer sealer;
     private final Clock clock;
 
     SignUpService(JdbcClient jdbc, UserService users, AccountService accounts, PasswordPolicy policy,
-                  PasswordHasher hasher, Notifier notifier, AuditLog audit, GatehouseProperties gatehouse, Clock clock) {
+                  PasswordHasher hasher, Notifier notifier, AuditLog audit, GatehouseProperties gatehouse,
+                  RateLimits rateLimits, SignUpProperties limits, SecretSealer sealer, Clock clock) {
+        this.rateLimits = rateLimits;
+        this.limits = limits;
+        this.sealer = sealer;
         this.jdbc = jdbc;
         this.users = users;
         this.accounts = accounts;
@@ -67,6 +80,8 @@ public class SignUpService {
     public sealed interface Request {
         record CheckEmail() implements Request { }
         record Invalid(FieldProblems problems) implements Request { }
+        /** Too many sign-ups from this client's network: nothing was done; possible again at {@code until}. */
+        record TooMany(Instant until) implements Request { }
     }
 
     @Transactional
@@ -81,6 +96,24 @@ public class SignUpService {
             return new Request.Invalid(problems);
         }
         String email = Inputs.trim(form.email());
+        Instant now = clock.instant();
+        if (!client.ip().isBlank()) {
+            String network = RateLimits.network(client.ip());
+            Optional<Instant> busy = rateLimits.take(List.of(
+                    new Limit("signup-net:" + network + "/PT1H", HOUR, limits.requestsPerNetworkPerHour()),
+                    new Limit("signup-net:" + network + "/P1D", DAY, limits.requestsPerNetworkPerDay())), now);
+            if (busy.isPresent()) {
+                return new Request.TooMany(busy.get());
+            }
+        }
+        // Per address, the same whether or not it has a user: past the limit the answer is unchanged, no email goes.
+        String address = sealer.keyedHash(Inputs.normalizeEmail(email), "signup-address");
+        if (rateLimits.take(List.of(
+                new Limit("signup-to:" + address + "/PT1H", HOUR, limits.emailsPerAddressPerHour()),
+                new Limit("signup-to:" + address + "/P1D", DAY, limits.emailsPerAddressPerDay())), now).isPresent()) {
+            audit.record(AuditEventType.SIGN_UP_REQUESTED, null, null, client, "address limit reached, nothing sent");
+            return new Request.CheckEmail();
+        }
         String passwordHash = hasher.hash(form.password());
         Optional<User> existing = users.findByEmail(email);
         if (existing.isPresent()) {
@@ -90,7 +123,6 @@ public class SignUpService {
                     "displayName", user.displayName(), "signinLink", gatehouse.link("/signin"))));
             return new Request.CheckEmail();
         }
-        Instant now = clock.instant();
         String token = RandomCodes.token();
         jdbc.sql("""
                 insert into signup_requests (id, token_hash, email, display_name, account_name, password_hash,
@@ -100,8 +132,9 @@ public class SignUpService {
                         Inputs.trim(form.accountName()), passwordHash, Db.ts(now), Db.ts(now.plus(LINK_VALIDITY)))
                 .update();
         audit.record(AuditEventType.SIGN_UP_REQUESTED, null, null, client, null);
+        // Nothing typed into the form goes into this email: the address is not proved yet, and a name such as
+        // "Win a prize at https://..." would otherwise reach a stranger's inbox in our name.
         notifier.send(new EmailMessage(email, "signup-confirm", Map.of(
-                "displayName", Inputs.trim(form.displayName()),
                 "link", gatehouse.link("/signup/confirm/" + token),
                 "validHours", LINK_VALIDITY.toHours()), now.plus(LINK_VALIDITY)));
         return new Request.CheckEmail();

@@ -76,6 +76,8 @@ public class SignInService {
         record Rejected() implements PasswordStep { }
         /** Too many wrong passwords for this address (known or not): nothing was checked. */
         record Paused(Instant until) implements PasswordStep { }
+        /** Too many wrong passwords from this client's network, for any addresses: nothing was checked. */
+        record NetworkPaused(Instant until) implements PasswordStep { }
     }
 
     /** Checks the password; on success either signs the session in or leaves it waiting for a second factor. */
@@ -86,6 +88,9 @@ public class SignInService {
                 known -> browsers.passwordCounter(known, request));
         if (check instanceof UserService.PasswordCheck.Paused paused) {
             return new PasswordStep.Paused(paused.until());
+        }
+        if (check instanceof UserService.PasswordCheck.NetworkPaused paused) {
+            return new PasswordStep.NetworkPaused(paused.until());
         }
         if (check instanceof UserService.PasswordCheck.Rejected rejected) {
             // Recorded on the user's own log when the address is known, so they can see attempts on their account.
@@ -267,7 +272,7 @@ public class SignInService {
         if (passwordCheck instanceof UserService.PasswordCheck.Paused paused) {
             return new ReconfirmStep.PasswordPaused(paused.until());
         }
-        if (passwordCheck instanceof UserService.PasswordCheck.Rejected) {
+        if (!(passwordCheck instanceof UserService.PasswordCheck.Accepted)) {
             return new ReconfirmStep.WrongPassword();
         }
         SignedInUser confirmed = user;

@@ -117,7 +117,7 @@ public class WebAuthnSignIn {
         if (check instanceof UserService.PasswordCheck.Paused paused) {
             return new Reconfirm.PasswordPaused(paused.until());
         }
-        if (check instanceof UserService.PasswordCheck.Rejected) {
+        if (!(check instanceof UserService.PasswordCheck.Accepted)) {
             return new Reconfirm.WrongPassword();
         }
         User current = users.findById(user.userId()).orElseThrow();

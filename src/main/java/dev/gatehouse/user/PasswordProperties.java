@@ -26,9 +26,11 @@ public record PasswordProperties(@DefaultValue("8") int minLength, @DefaultValue
      * @param maxFailures wrong passwords in a row before a pause; default 10
      * @param firstLock   the first pause; default 1 minute
      * @param maxLock     the longest pause; default 15 minutes (so at most about a thousand guesses a day)
+     * @param network     wrong passwords at sign-in from one network (an IPv4 address, an IPv6 /64), whatever
+     *                    addresses they were for
      */
     public record Throttle(@DefaultValue("10") int maxFailures, @DefaultValue("1m") Duration firstLock,
-                           @DefaultValue("15m") Duration maxLock) {
+                           @DefaultValue("15m") Duration maxLock, @DefaultValue Network network) {
 
         public Throttle {
             if (maxFailures < 1) {
@@ -38,6 +40,27 @@ public record PasswordProperties(@DefaultValue("8") int minLength, @DefaultValue
                     || maxLock == null || maxLock.compareTo(firstLock) < 0) {
                 throw new IllegalArgumentException("gatehouse.password.throttle: first-lock must be a positive"
                         + " duration and max-lock at least first-lock");
+            }
+        }
+
+        /**
+         * Guessing from one network across many addresses (password spraying), which the per-address pause alone
+         * does not see: at sign-in, at most {@code failuresPerWindow} wrong passwords per {@code window} and
+         * {@code failuresPerDay} per UTC day from one network. Past either, sign-ins from that network are refused
+         * without checking anything until the window ends; the addresses it tried are not paused by it, so their
+         * owners, signing in from elsewhere, are not kept out. A right password does not count.
+         *
+         * @param window            default 10 minutes
+         * @param failuresPerWindow default 30 (one office behind one address mistyping a lot stays well under it)
+         * @param failuresPerDay    default 300
+         */
+        public record Network(@DefaultValue("10m") Duration window, @DefaultValue("30") int failuresPerWindow,
+                              @DefaultValue("300") int failuresPerDay) {
+            public Network {
+                if (window == null || window.toSeconds() < 1 || failuresPerWindow < 1 || failuresPerDay < 1) {
+                    throw new IllegalArgumentException("gatehouse.password.throttle.network: window must be at least"
+                            + " 1 s, failures-per-window and failures-per-day at least 1");
+                }
             }
         }
 

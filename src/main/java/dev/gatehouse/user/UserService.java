@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +26,7 @@ import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
 import dev.gatehouse.system.Inputs;
+import dev.gatehouse.system.RateLimits;
 
 /** Users and their passwords. */
 @Service
@@ -39,6 +41,7 @@ public class UserService {
     private final Notifier notifier;
     private final PasswordAttempts attempts;
     private final PasswordProperties.Throttle throttle;
+    private final RateLimits rateLimits;
     private final SecretSealer sealer;
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
@@ -46,7 +49,8 @@ public class UserService {
 
     UserService(JdbcClient jdbc, PasswordHasher hasher, PasswordPolicy policy, AuditLog audit, Notifier notifier,
                 PasswordAttempts attempts, PasswordProperties properties, SecretSealer sealer, TransactionTemplate tx,
-                ApplicationEventPublisher events, Clock clock) {
+                ApplicationEventPublisher events, RateLimits rateLimits, Clock clock) {
+        this.rateLimits = rateLimits;
         this.jdbc = jdbc;
         this.hasher = hasher;
         this.policy = policy;
@@ -83,6 +87,8 @@ public class UserService {
         record Rejected(UUID knownUserId) implements PasswordCheck { }
         /** Too many wrong passwords for this address: nothing was checked, and nothing is until {@code until}. */
         record Paused(Instant until) implements PasswordCheck { }
+        /** Too many wrong passwords from this client's network: nothing was checked until {@code until}. */
+        record NetworkPaused(Instant until) implements PasswordCheck { }
     }
 
     /**
@@ -107,7 +113,31 @@ public class UserService {
                 .optional();
         String subject = browserCounter.apply(found.map(c -> c.user().id()))
                 .orElseGet(() -> addressCounter(normalized));
-        return checked(subject, found, password, client);
+        // The network's budget first: a network past it checks nothing and counts nothing against the addresses.
+        Instant now = clock.instant();
+        List<RateLimits.Limit> network = networkLimits(client);
+        Optional<Instant> busy = rateLimits.take(network, now);
+        if (busy.isPresent()) {
+            return new PasswordCheck.NetworkPaused(busy.get());
+        }
+        PasswordCheck check = checked(subject, found, password, client);
+        if (!(check instanceof PasswordCheck.Rejected)) {
+            // Only wrong passwords count: a right one, or one the address's pause kept from being checked, does not.
+            rateLimits.giveBack(network, now);
+        }
+        return check;
+    }
+
+    private List<RateLimits.Limit> networkLimits(ClientInfo client) {
+        if (client.ip().isBlank()) {
+            return List.of();
+        }
+        String network = RateLimits.network(client.ip());
+        PasswordProperties.Throttle.Network limits = throttle.network();
+        return List.of(
+                new RateLimits.Limit("pw-net:" + network + "/" + limits.window(), limits.window(),
+                        limits.failuresPerWindow()),
+                new RateLimits.Limit("pw-net:" + network + "/P1D", Duration.ofDays(1), limits.failuresPerDay()));
     }
 
     /** Checks the password of a signed-in user (re-confirmation, password change); counts toward the same pause. */

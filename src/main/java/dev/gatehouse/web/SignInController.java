@@ -21,8 +21,11 @@ class SignInController {
     private final SignInService signIn;
     private final HttpSessionRequestCache requestCache;
     private final Messages messages;
+    private final java.time.Clock clock;
 
-    SignInController(SignInService signIn, HttpSessionRequestCache requestCache, Messages messages) {
+    SignInController(SignInService signIn, HttpSessionRequestCache requestCache, Messages messages,
+                     java.time.Clock clock) {
+        this.clock = clock;
         this.signIn = signIn;
         this.requestCache = requestCache;
         this.messages = messages;
@@ -56,6 +59,11 @@ class SignInController {
         if (step instanceof SignInService.PasswordStep.Paused paused) {
             model.addAttribute("error", messages.until("password.paused", paused.until()));
             response.setStatus(429);
+        } else if (step instanceof SignInService.PasswordStep.NetworkPaused paused) {
+            model.addAttribute("error", messages.until("password.networkPaused", paused.until()));
+            response.setStatus(429);
+            response.setHeader("Retry-After", String.valueOf(Math.max(1,
+                    java.time.Duration.between(clock.instant(), paused.until()).toSeconds())));
         } else {
             model.addAttribute("error", messages.get("signin.rejected"));
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);

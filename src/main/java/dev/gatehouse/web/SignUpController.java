@@ -51,6 +51,13 @@ class SignUpController {
             response.setStatus(422);
             return "signup/form";
         }
+        if (result instanceof SignUpService.Request.TooMany tooMany) {
+            model.addAttribute("form", new SignUpService.SignUpForm(cut(displayName), cut(email), "", cut(accountName)));
+            model.addAttribute("errors", Map.of());
+            model.addAttribute("error", messages.until("signup.tooMany", tooMany.until()));
+            response.setStatus(429);
+            return "signup/form";
+        }
         return "redirect:/signup/sent";
     }
 

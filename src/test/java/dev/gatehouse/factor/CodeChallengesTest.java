@@ -339,7 +339,7 @@ abstract class CodeChallengesTest {
         // The test configuration lifts the address limit (every test browser is 127.0.0.1): these are its own.
         CodeProperties tight = new CodeProperties(Duration.ofMinutes(10), Duration.ofSeconds(60),
                 Duration.ofMinutes(15), 5, 20, 3, 4);
-        SendLimits limits = new SendLimits(jdbc, tight);
+        SendLimits limits = new SendLimits(new dev.gatehouse.system.RateLimits(jdbc), tight);
         String ip = "198.51.100." + ThreadLocalRandom.current().nextInt(1, 255) + "-" + UUID.randomUUID();
         Instant now = clock.instant();
 

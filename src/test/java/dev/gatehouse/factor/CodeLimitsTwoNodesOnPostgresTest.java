@@ -106,8 +106,8 @@ class CodeLimitsTwoNodesOnPostgresTest {
         // node gets a limiter with a tight one over its own connection pool.
         CodeProperties tight = new CodeProperties(Duration.ofMinutes(10), Duration.ofSeconds(60),
                 Duration.ofMinutes(15), 5, 20, 3, 10);
-        List<SendLimits> limiters = List.of(new SendLimits(jdbc, tight),
-                new SendLimits(nodeB.getBean(JdbcClient.class), tight));
+        List<SendLimits> limiters = List.of(new SendLimits(new dev.gatehouse.system.RateLimits(jdbc), tight),
+                new SendLimits(nodeB.getBean(dev.gatehouse.system.RateLimits.class), tight));
         List<TransactionTemplate> txs = List.of(nodeA.getBean(TransactionTemplate.class),
                 nodeB.getBean(TransactionTemplate.class));
         String ip = "203.0.113." + UUID.randomUUID();

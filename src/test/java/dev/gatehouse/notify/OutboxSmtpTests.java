@@ -418,8 +418,7 @@ abstract class OutboxSmtpTests {
     void renderWhenEveryCallerTemplateThenSubjectTextAndHtmlComplete() {
         Instant now = clock.instant();
         Map<String, Map<String, Object>> templates = Map.of(
-                "signup-confirm", Map.of("displayName", "Ada", "link", "http://localhost:8080/signup/confirm/t",
-                        "validHours", 24L),
+                "signup-confirm", Map.of("link", "http://localhost:8080/signup/confirm/t", "validHours", 24L),
                 "signup-existing", Map.of("displayName", "Ada", "signinLink", "http://localhost:8080/signin"),
                 "invitation", Map.of("inviterName", "Ada", "accountName", "Acme", "role", "an admin",
                         "link", "http://localhost:8080/invite/t", "validDays", 7L),

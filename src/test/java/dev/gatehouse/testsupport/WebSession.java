@@ -55,6 +55,14 @@ public final class WebSession {
         }
     }
 
+    private final Map<String, String> extraHeaders = new LinkedHashMap<>();
+
+    /** Sends this header with every request from now on (e.g. X-Forwarded-For, as a proxy or a liar would). */
+    public WebSession header(String name, String value) {
+        extraHeaders.put(name, value);
+        return this;
+    }
+
     public WebSession userAgent(String ua) {
         this.userAgent = ua;
         return this;
@@ -131,6 +139,7 @@ public final class WebSession {
 
     private Page send(HttpRequest.Builder builder) {
         try {
+            extraHeaders.forEach(builder::header);
             HttpResponse<String> r = client.send(builder.header("User-Agent", userAgent).header("Accept", accept).timeout(Duration.ofSeconds(30))
                     .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             Matcher m = CSRF.matcher(r.body());

@@ -41,7 +41,7 @@ class DevMailboxPageTest {
 
         Page list = web.get("/dev/mailbox?to=" + to);
         assertThat(list.status()).isEqualTo(200);
-        assertThat(list.body()).contains(to, "/dev/mailbox/" + message.id(), "Confirm your email");
+        assertThat(list.body()).contains(to, "/dev/mailbox/" + message.id(), "You already have a");
 
         Page shown = web.get("/dev/mailbox/" + message.id());
         assertThat(shown.status()).isEqualTo(200);
@@ -106,8 +106,8 @@ class DevMailboxPageTest {
     private DevMailMessage deliver(String to, String displayName) {
         int before = new DevMail(context).to(to).size();
         context.getBean(TransactionTemplate.class).executeWithoutResult(s -> context.getBean(Notifier.class)
-                .send(EmailMessage.of(to, "signup-confirm", Map.of("displayName", displayName,
-                        "link", "http://localhost:0/signup/confirm/tok-123", "validHours", 24L))));
+                .send(EmailMessage.of(to, "signup-existing", Map.of("displayName", displayName,
+                        "signinLink", "http://localhost:0/signup/confirm/tok-123"))));
         new DevMail(context).awaitNth(to, before + 1);
         return context.getBean(DevMailbox.class).latestTo(to).orElseThrow();
     }

@@ -191,4 +191,13 @@ abstract class SignInFlowTests extends WebFlowSupport {
         return jdbc().sql("select password_hash from users where id = ?").param(user.user().id())
                 .query(String.class).single();
     }
+
+    @Test
+    void clientAddressWhenForwardedHeaderFromAnUntrustedPeerThenIgnored() {
+        TestUsers.Created ada = users().create("xff");
+        WebSession liar = browser().header("X-Forwarded-For", "203.0.113.77");
+        assertThat(signIn(liar, ada.email(), "not the password").status()).isEqualTo(401);
+        assertThat(jdbc().sql("select ip from audit_events where user_id = ? order by id desc").param(ada.user().id())
+                .query(String.class).list().get(0)).isIn("127.0.0.1", "::1");
+    }
 }

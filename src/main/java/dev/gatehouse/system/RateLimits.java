@@ -1,0 +1,109 @@
+package dev.gatehouse.system;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Fixed-window counters shared by all nodes through the database: code sends per user and network, failed passwords
+ * per network, sign-up emails per address and network. Each hit is taken with one conditional UPDATE
+ * ({@code hits < max}), whose row lock makes concurrent requests on any number of nodes queue behind each other, so
+ * the last hit of a window goes to exactly one of them. Windows are aligned to the epoch: at a window's edge a burst
+ * of up to twice the limit is possible, which a longer window beside it caps.
+ */
+@Component
+public class RateLimits {
+
+    private final JdbcClient jdbc;
+
+    public RateLimits(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * One limit: at most {@code max} hits per {@code window} for {@code scope} (e.g. {@code "ip:198.51.100.7/PT10M"};
+     * the scope should name the window, so two limits of one subject do not share a counter).
+     */
+    public record Limit(String scope, Duration window, int max) {
+        public Limit {
+            Objects.requireNonNull(scope, "scope");
+            if (scope.length() > 100) {
+                throw new IllegalArgumentException("scope longer than 100 characters: " + scope.length());
+            }
+            if (window.isNegative() || window.isZero() || max < 1) {
+                throw new IllegalArgumentException("window and max must be positive: " + window + ", " + max);
+            }
+        }
+
+        Instant start(Instant now) {
+            long length = window.toSeconds();
+            return Instant.ofEpochSecond(Math.floorDiv(now.getEpochSecond(), length) * length);
+        }
+    }
+
+    /**
+     * Takes one hit from every limit. Empty when every limit had room; otherwise when all of them have room again. A
+     * refused call may still have taken hits from the limits that had room: in a transaction the caller rolls back;
+     * otherwise those hits count, which only errs on the strict side.
+     */
+    public Optional<Instant> take(List<Limit> limits, Instant now) {
+        Instant blockedUntil = null;
+        // Always in the same order, so two requests never wait for each other's rows crosswise (no deadlock).
+        for (Limit limit : limits.stream().sorted(Comparator.comparing(Limit::scope)).toList()) {
+            Instant start = limit.start(now);
+            Instant end = start.plus(limit.window());
+            jdbc.sql("""
+                    insert into rate_counters (scope, window_start, window_end, hits) values (?, ?, ?, 0)
+                    on conflict do nothing""")
+                    .params(limit.scope(), Db.ts(start), Db.ts(end)).update();
+            int taken = jdbc.sql("update rate_counters set hits = hits + 1 where scope = ? and window_start = ? and hits < ?")
+                    .params(limit.scope(), Db.ts(start), limit.max()).update();
+            if (taken == 0 && (blockedUntil == null || end.isAfter(blockedUntil))) {
+                blockedUntil = end;
+            }
+        }
+        return Optional.ofNullable(blockedUntil);
+    }
+
+    /** Gives back the hit {@link #take} took in the current windows (e.g. the attempt turned out to be a success). */
+    public void giveBack(List<Limit> limits, Instant now) {
+        for (Limit limit : limits.stream().sorted(Comparator.comparing(Limit::scope)).toList()) {
+            jdbc.sql("update rate_counters set hits = hits - 1 where scope = ? and window_start = ? and hits > 0")
+                    .params(limit.scope(), Db.ts(limit.start(now))).update();
+        }
+    }
+
+    /** Forgets windows that ended before {@code before}. */
+    public int deleteEndedBefore(Instant before) {
+        return jdbc.sql("delete from rate_counters where window_end < ?").param(Db.ts(before)).update();
+    }
+
+    /**
+     * What per-address limits count by: an IPv4 address as it is, an IPv6 address by its /64 network (one customer
+     * line or host usually has a whole /64, so counting single addresses would let it rotate past the limit), an
+     * IPv4 address written as IPv6 ({@code ::ffff:a.b.c.d}) as IPv4. Anything else is counted as written.
+     */
+    public static String network(String ip) {
+        if (ip.indexOf(':') < 0 || !ip.matches("[0-9A-Fa-f:.]{2,45}")) {
+            return ip;
+        }
+        try {
+            // A literal address: parsed, never looked up.
+            java.net.InetAddress address = java.net.InetAddress.getByName(ip);
+            if (address instanceof java.net.Inet6Address) {
+                byte[] b = address.getAddress();
+                return String.format("%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64",
+                        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
+            }
+            return address.getHostAddress();
+        } catch (java.net.UnknownHostException notAnAddress) {
+            return ip;
+        }
+    }
+}
