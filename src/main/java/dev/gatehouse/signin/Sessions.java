@@ -23,6 +23,12 @@ import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.Session;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+import dev.gatehouse.factor.FactorAdded;
+import dev.gatehouse.factor.FactorRemoved;
 
 /**
  * Turns a finished sign-in into a signed-in session, and ends sessions. Sessions live in the database (Spring Session
@@ -120,6 +126,29 @@ public class Sessions {
         HttpSession fresh = request.getSession(true);
         kept.forEach(fresh::setAttribute);
         return fresh;
+    }
+
+    /**
+     * Adding or removing a method changes how the user's account is protected, like a password change: their other
+     * sessions end once the change commits (this one goes on), so a session opened before cannot outlive it.
+     */
+    @TransactionalEventListener(fallbackExecution = true)
+    void methodAdded(FactorAdded added) {
+        endAll(added.userId(), currentSessionId());
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
+    void methodRemoved(FactorRemoved removed) {
+        endAll(removed.userId(), currentSessionId());
+    }
+
+    /** The session of the request being served on this thread, if any. */
+    private static String currentSessionId() {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+            HttpSession session = attributes.getRequest().getSession(false);
+            return session == null ? null : session.getId();
+        }
+        return null;
     }
 
     /** Ends every session of the user except {@code keepSessionId} (may be null to end all); returns how many. */

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
@@ -19,6 +20,17 @@ class CurrentUserAdvice {
 
     CurrentUserAdvice(AccountService accounts) {
         this.accounts = accounts;
+    }
+
+    /**
+     * Makes the form token before the page is rendered, so that a token kept in a cookie (a browser without a
+     * session: {@link FormTokenRepository}) is set while the response headers can still change.
+     */
+    @ModelAttribute
+    void formToken(CsrfToken token) {
+        if (token != null) {
+            token.getToken();
+        }
     }
 
     @ModelAttribute("currentUser")

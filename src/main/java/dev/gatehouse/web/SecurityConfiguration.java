@@ -5,6 +5,7 @@ import java.time.Clock;
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -65,7 +66,10 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain pages(HttpSecurity http, AuditLog audit, HttpSessionRequestCache requestCache,
-                              SessionProperties sessionProperties, Clock clock) throws Exception {
+                              SessionProperties sessionProperties, Clock clock,
+                              @Value("${server.servlet.session.cookie.name}") String sessionCookie,
+                              @Value("${server.servlet.session.cookie.secure:false}") boolean secureCookies)
+            throws Exception {
         AccessDeniedHandlerImpl denied = new AccessDeniedHandlerImpl();
         denied.setErrorPage("/denied");
         http
@@ -77,6 +81,9 @@ class SecurityConfiguration {
                         .authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/signin"))
                         .accessDeniedHandler(denied))
                 .requestCache(cache -> cache.requestCache(requestCache))
+                // No session for a page view: the form token of a browser without one lives in a cookie.
+                .csrf(csrf -> csrf.csrfTokenRepository(new FormTokenRepository(
+                        (sessionCookie.startsWith("__Host-") ? "__Host-" : "") + "GATEHOUSE_FORM", secureCookies)))
                 .formLogin(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(logout -> logout

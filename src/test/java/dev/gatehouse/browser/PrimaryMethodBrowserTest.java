@@ -36,8 +36,16 @@ class PrimaryMethodBrowserTest extends TwoFactorBrowserSupport {
         assertThat(codes.finishSetup(ada.user(), setup, new SentCodes(context).awaitCode(ada.email(), 1),
                 ClientInfo.SYSTEM)).isInstanceOf(SetupResult.Enabled.class);
 
-        // Two methods: the first one added leads until the user picks another.
+        // A method added elsewhere ends this browser's session; signing in again asks for the first method.
         browser.open("/settings/security");
+        browser.waitForPath("/signin");
+        signIn(browser, ada.email(), ada.password());
+        browser.waitForPath("/signin/verify");
+        assertThat(browser.mainText()).contains("Open your authenticator app");
+        browser.type("code", freshTotp(key)).click("verify");
+        browser.waitForPath("/settings/security");
+
+        // Two methods: the first one added leads until the user picks another.
         assertThat(browser.byId("primary-totp").isSelected()).isTrue();
         browser.screenshotOf(browser.byId("preferences"), "security-preferences");
         browser.click("primary-email").click("save-primary");

@@ -2,7 +2,18 @@ package dev.gatehouse.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.Environment;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -18,6 +29,12 @@ class OperationsOnH2Test {
 
     @LocalManagementPort
     int managementPort;
+
+    @Autowired
+    Environment environment;
+
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void healthWhenServerRunsThenUpOnManagementPort() {
@@ -39,5 +56,42 @@ class OperationsOnH2Test {
         WebSession.Page page = new WebSession(port).get("/actuator/health");
         assertThat(page.status()).isNotEqualTo(200);
         assertThat(page.body()).doesNotContain("\"UP\"");
+    }
+
+    @Test
+    void managementAndTrialPortsWhenReachedFromAnotherInterfaceThenRefused() throws Exception {
+        // The trial (and this test server, in the dev profile) and the management port listen on loopback only.
+        List<InetAddress> others = java.util.Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(nic -> { try { return nic.isUp() && !nic.isLoopback(); } catch (Exception e) { return false; } })
+                .flatMap(nic -> java.util.Collections.list(nic.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).toList();
+        assertThat(environment.getProperty("management.server.address")).isEqualTo("127.0.0.1");
+        assertThat(environment.getProperty("server.address")).isEqualTo("127.0.0.1");
+        for (InetAddress address : others) {
+            for (int p : new int[] {port, managementPort}) {
+                try (Socket socket = new Socket()) {
+                    assertThatThrownBy(() -> socket.connect(new InetSocketAddress(address, p), 2000))
+                            .as(address + ":" + p).isInstanceOf(java.io.IOException.class);
+                }
+            }
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), managementPort), 2000);
+        }
+    }
+
+    @Test
+    void errorPathWhenAskedForDirectlyThenPageNotFound() {
+        WebSession.Page page = new WebSession(port).get("/error");
+        assertThat(page.status()).isEqualTo(404);
+        assertThat(page.body()).doesNotContain("999");
+        WebSession.Page json = new WebSession(port).accept("application/json").get("/error");
+        assertThat(json.status()).isEqualTo(404);
+    }
+
+    @Test
+    void generatedPasswordWhenStartedThenNoneMade() {
+        assertThat(context.getBeanNamesForType(
+                org.springframework.security.core.userdetails.UserDetailsService.class)).isEmpty();
     }
 }

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.testsupport.Race;
+import dev.gatehouse.testsupport.AuthenticatorApp;
+import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.testsupport.WebSession;
 import dev.gatehouse.testsupport.WebSession.Page;
 
@@ -319,6 +321,36 @@ abstract class SecondStepFlowTests extends TwoFactorFlowSupport {
         assertThat(web.post("/settings/password", change).location()).isEqualTo("/settings/security");
         assertThat(jdbc().sql("select password_hash from users where id = ?").param(ada.id())
                 .query(String.class).single()).isNotEqualTo(hash);
+    }
+
+    @Test
+    void methodAddedOrRemovedWhenOtherSessionsOpenThenTheyEndAndThisOneGoesOn() {
+        TestUsers.Created bob = users().create("other-sessions");
+        WebSession laptop = signedIn(bob.email(), PASSWORD);
+        WebSession phone = signedIn(bob.email(), PASSWORD);
+
+        // The laptop turns the authenticator app on: the phone's session ends.
+        laptop.get("/settings/confirm?next=" + SETUP);
+        laptop.post("/settings/confirm", Map.of("password", PASSWORD, "next", SETUP));
+        AuthenticatorApp app = AuthenticatorApp.fromSetupPage(laptop.get(SETUP).body());
+        assertThat(laptop.post(SETUP, Map.of("code", app.code(clock().instant()))).location())
+                .isEqualTo("/settings/backup-codes");
+        assertThat(phone.get("/settings/security").location()).as("phone signed out").isEqualTo("/signin");
+        assertThat(laptop.get("/settings/security").status()).as("laptop goes on").isEqualTo(200);
+
+        // The phone signs in again with a code; the laptop removes the app: the phone's session ends again.
+        nextStep();
+        assertThat(signIn(phone, bob.email(), PASSWORD).location()).isEqualTo("/signin/verify");
+        phone.get("/signin/verify");
+        assertThat(phone.post("/signin/verify", Map.of("code", app.code(clock().instant()))).location())
+                .isEqualTo("/settings/security");
+        UUID factor = jdbc().sql("select id from second_factors where user_id = ?").param(bob.user().id())
+                .query(UUID.class).single();
+        String remove = "/settings/two-factor/" + factor + "/remove";
+        laptop.get(remove);
+        assertThat(laptop.post(remove, Map.of()).location()).isEqualTo("/settings/security");
+        assertThat(phone.get("/settings/security").location()).as("phone signed out").isEqualTo("/signin");
+        assertThat(laptop.get("/settings/security").status()).isEqualTo(200);
     }
 
     @Test

@@ -21,18 +21,25 @@ abstract class SessionInvariantTests extends WebFlowSupport {
 
     @Test
     void sessionCookieWhenIssuedThenHttpOnlyAndSameSiteLax() {
-        Page page = browser().get("/signin");
+        // A protected page keeps where to return to after sign-in: the first thing that needs a session.
+        Page page = browser().get("/settings/security");
         List<String> cookies = headers(page, "Set-Cookie").stream().filter(c -> c.startsWith("GATEHOUSE_SESSION=")).toList();
         assertThat(cookies).singleElement().satisfies(cookie -> {
             assertThat(cookie).containsIgnoringCase("; HttpOnly").containsIgnoringCase("; SameSite=Lax")
                     .contains("; Path=/");
         });
+        Page form = browser().get("/signin");
+        assertThat(headers(form, "Set-Cookie").stream().filter(c -> c.startsWith("GATEHOUSE_FORM=")).toList())
+                .singleElement().satisfies(cookie -> assertThat(cookie).containsIgnoringCase("; HttpOnly")
+                        .containsIgnoringCase("; SameSite=Lax").contains("; Path=/"));
     }
 
     @Test
     void signInWhenPasswordRightThenSessionIdChanges() {
         TestUsers.Created user = users().create("rotate");
         WebSession web = browser();
+        // A protected page first: the page to return to is kept in a session, which sign-in must not keep the id of.
+        web.get("/settings/security");
         web.get("/signin");
         String before = web.cookie("GATEHOUSE_SESSION");
         assertThat(before).isNotNull();
@@ -55,6 +62,31 @@ abstract class SessionInvariantTests extends WebFlowSupport {
         thief.cookies().getCookieStore().add(java.net.URI.create("http://localhost:" + port),
                 new java.net.HttpCookie("GATEHOUSE_SESSION", before));
         assertThat(thief.get("/settings/security").status()).as("the id before re-confirmation is dead").isEqualTo(302);
+    }
+
+    @Test
+    void signInAndSignUpPagesWhenViewedWithoutSessionThenNoSessionIsCreated() {
+        long before = count("select count(*) from spring_session");
+        for (int i = 0; i < 20; i++) {
+            WebSession web = browser();
+            Page page = web.get(i % 2 == 0 ? "/signin" : "/signup");
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(headers(page, "Set-Cookie")).noneMatch(c -> c.startsWith("GATEHOUSE_SESSION="));
+            assertThat(web.cookie("GATEHOUSE_FORM")).as("the form token's cookie").isNotNull();
+        }
+        assertThat(count("select count(*) from spring_session")).isEqualTo(before);
+
+        // The form still works with the token from the cookie, and not without it.
+        TestUsers.Created user = users().create("no-session");
+        WebSession web = browser();
+        web.get("/signin");
+        assertThat(web.postRaw("/signin", Map.of("email", user.email(), "password", PASSWORD)).status())
+                .isEqualTo(403);
+        web.get("/signin");
+        assertThat(web.post("/signin", Map.of("email", user.email(), "password", PASSWORD)).location())
+                .isEqualTo("/settings/security");
+        web.get("/settings/security");
+        assertThat(web.cookie("GATEHOUSE_FORM")).as("the session has its own token now").isNull();
     }
 
     @Test

@@ -26,25 +26,35 @@ import dev.gatehouse.system.GatehouseProperties;
 class StartupBannerTest {
 
     @Test
-    void readyWhenDevMailboxThenSaysWhereToSignUpAndReadMail(CapturedOutput output) {
-        banner("http://localhost:0", mock(DevMailbox.class)).ready(event(8080));
+    void readyWhenDevMailboxThenSaysWhereToSignUpAndReadMailAndThatItIsATrial(CapturedOutput output) {
+        banner("http://localhost:0", mock(DevMailbox.class), "127.0.0.1").ready(event(8080));
 
         assertThat(output).contains(
-                "Gatehouse is ready: open http://localhost:8080/signup — emails go to http://localhost:8080/dev/mailbox");
+                "Gatehouse is ready: open http://localhost:8080/signup — emails go to http://localhost:8080/dev/mailbox",
+                "This is a trial setup", "Only this computer can connect").doesNotContain("WARN");
+    }
+
+    @Test
+    void readyWhenTrialListensOnEveryInterfaceThenWarnsThatTheMailboxIsOpen(CapturedOutput output) {
+        banner("http://localhost:0", mock(DevMailbox.class), "0.0.0.0").ready(event(8080));
+
+        assertThat(output).contains("WARN", "anyone who can reach this port can read every email");
     }
 
     @Test
     void readyWhenRealGatewayThenSaysOnlyThePublicUrl(CapturedOutput output) {
-        banner("https://sso.example.com", null).ready(event(8080));
+        banner("https://sso.example.com", null, "").ready(event(8080));
 
-        assertThat(output).contains("Gatehouse is ready at https://sso.example.com").doesNotContain("/dev/mailbox");
+        assertThat(output).contains("Gatehouse is ready at https://sso.example.com").doesNotContain("/dev/mailbox")
+                .doesNotContain("trial");
     }
 
     @SuppressWarnings("unchecked")
-    private static StartupBanner banner(String baseUrl, DevMailbox devMailbox) {
+    private static StartupBanner banner(String baseUrl, DevMailbox devMailbox, String serverAddress) {
         ObjectProvider<DevMailbox> provider = mock(ObjectProvider.class);
         when(provider.getIfAvailable()).thenReturn(devMailbox);
-        return new StartupBanner(new GatehouseProperties("Gatehouse", baseUrl, Path.of("data")), provider);
+        return new StartupBanner(new GatehouseProperties("Gatehouse", baseUrl, Path.of("data")), provider,
+                serverAddress);
     }
 
     private static ApplicationReadyEvent event(int port) {

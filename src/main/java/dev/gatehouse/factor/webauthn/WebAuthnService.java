@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -15,6 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.factor.BackupCodeService;
+import dev.gatehouse.factor.FactorAdded;
 import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.factor.IssuedBackupCodes;
 import dev.gatehouse.factor.webauthn.WebAuthnCeremonies.AssertionOutcome;
@@ -46,10 +48,13 @@ public class WebAuthnService {
     private final Notifier notifier;
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
     WebAuthnService(WebAuthnCeremonies ceremonies, WebAuthnCredentials store, BackupCodeService backupCodes,
-                    AuditLog audit, Notifier notifier, JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
+                    AuditLog audit, Notifier notifier, JdbcClient jdbc, TransactionTemplate tx,
+                    ApplicationEventPublisher events, Clock clock) {
+        this.events = events;
         this.ceremonies = ceremonies;
         this.store = store;
         this.backupCodes = backupCodes;
@@ -127,6 +132,7 @@ public class WebAuthnService {
                 }
                 UUID factorId = store.insert(user.id(), name.value(), registered, now);
                 audit.record(AuditEventType.FACTOR_ENABLED, user.id(), null, client, FactorType.WEBAUTHN.name());
+                events.publishEvent(new FactorAdded(user.id(), FactorType.WEBAUTHN, client));
                 notifier.send(EmailMessage.of(user.email(), "webauthn-added", Map.of(
                         "displayName", user.displayName(), "name", name.value(),
                         "kind", registered.kind().displayName(), "when", now, "ip", client.ip(),
