@@ -23,7 +23,7 @@ import dev.gatehouse.account.InvitationService;
 import dev.gatehouse.account.Membership;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
-import dev.gatehouse.user.UserService;
+import dev.gatehouse.user.User;
 
 /**
  * Account settings, for the account's owners and admins. Anyone else (another account's admin guessing ids
@@ -34,15 +34,13 @@ class AccountSettingsController {
 
     private final AccountService accounts;
     private final InvitationService invitations;
-    private final UserService users;
     private final Messages messages;
     private final ReconfirmController reconfirm;
 
-    AccountSettingsController(AccountService accounts, InvitationService invitations, UserService users,
+    AccountSettingsController(AccountService accounts, InvitationService invitations,
                               Messages messages, ReconfirmController reconfirm) {
         this.accounts = accounts;
         this.invitations = invitations;
-        this.users = users;
         this.messages = messages;
         this.reconfirm = reconfirm;
     }
@@ -62,7 +60,7 @@ class AccountSettingsController {
     }
 
     @PostMapping("/accounts/{accountId}/invitations")
-    String invite(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me,
+    String invite(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me, @CurrentUser User user,
                   @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "MEMBER") String role,
                   HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect, Model model) {
         managed(accountId, me);
@@ -78,7 +76,7 @@ class AccountSettingsController {
                 return page(accountId, me, model);
             }
         }
-        InvitationService.Invite result = invitations.invite(accountId, users.findById(me.userId()).orElseThrow(),
+        InvitationService.Invite result = invitations.invite(accountId, user,
                 email, role, ClientInfo.of(request));
         if (result instanceof InvitationService.Invite.Sent sent) {
             redirect.addFlashAttribute("flashSuccess", messages.get("invite.sent", sent.email()));

@@ -31,7 +31,6 @@ import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.GatehouseProperties;
 import dev.gatehouse.user.User;
-import dev.gatehouse.user.UserService;
 
 /**
  * Security tab > Backup codes: a new set is shown once (page, PDF, text, print, copy) until the user confirms they
@@ -50,16 +49,12 @@ class BackupCodesController {
     private static final MediaType TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
 
     private final BackupCodeService backupCodes;
-    private final UserService users;
-    private final ReconfirmController reconfirm;
     private final GatehouseProperties gatehouse;
     private final Messages messages;
 
-    BackupCodesController(BackupCodeService backupCodes, UserService users, ReconfirmController reconfirm,
+    BackupCodesController(BackupCodeService backupCodes,
                           GatehouseProperties gatehouse, Messages messages) {
         this.backupCodes = backupCodes;
-        this.users = users;
-        this.reconfirm = reconfirm;
         this.gatehouse = gatehouse;
         this.messages = messages;
     }
@@ -118,12 +113,9 @@ class BackupCodesController {
         return "redirect:/settings/security";
     }
 
+    @ConfirmFirst
     @GetMapping(REGENERATE)
     String confirmRegenerate(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request, Model model) {
-        Optional<String> first = reconfirm.required(me, request, REGENERATE);
-        if (first.isPresent()) {
-            return first.get();
-        }
         if (!backupCodes.hasSet(me.userId())) {
             return "redirect:/settings/security";
         }
@@ -132,14 +124,10 @@ class BackupCodesController {
         return "settings/backup-codes-regenerate";
     }
 
+    @ConfirmFirst
     @PostMapping(REGENERATE)
-    String regenerate(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request,
+    String regenerate(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, HttpServletRequest request,
                       RedirectAttributes redirect) {
-        Optional<String> first = reconfirm.required(me, request, REGENERATE);
-        if (first.isPresent()) {
-            return first.get();
-        }
-        User user = users.findById(me.userId()).orElseThrow();
         Optional<IssuedBackupCodes> issued = backupCodes.regenerate(user, ClientInfo.of(request));
         if (issued.isEmpty()) {
             redirect.addFlashAttribute("flashError", messages.get("backupcodes.needMethod"));

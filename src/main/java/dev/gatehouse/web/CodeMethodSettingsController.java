@@ -34,7 +34,6 @@ import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
-import dev.gatehouse.user.UserService;
 
 /**
  * Security tab > Email codes and Text message codes: turning them on, and changing the address or number codes go
@@ -50,24 +49,20 @@ class CodeMethodSettingsController {
     private final CodeChallenges codes;
     private final FactorService factors;
     private final SmsCodeMethod sms;
-    private final UserService users;
     private final SignInService signIn;
-    private final ReconfirmController reconfirm;
     private final SecondFactorController codeWords;
     private final SentCodeWords sentCodeWords;
     private final Messages messages;
     private final Clock clock;
 
-    CodeMethodSettingsController(CodeChallenges codes, FactorService factors, SmsCodeMethod sms, UserService users,
-                                 SignInService signIn, ReconfirmController reconfirm, SecondFactorController codeWords,
+    CodeMethodSettingsController(CodeChallenges codes, FactorService factors, SmsCodeMethod sms,
+                                 SignInService signIn, SecondFactorController codeWords,
                                  SentCodeWords sentCodeWords, Messages messages, Clock clock) {
         this.sentCodeWords = sentCodeWords;
         this.codes = codes;
         this.factors = factors;
         this.sms = sms;
-        this.users = users;
         this.signIn = signIn;
-        this.reconfirm = reconfirm;
         this.codeWords = codeWords;
         this.messages = messages;
         this.clock = clock;
@@ -75,15 +70,11 @@ class CodeMethodSettingsController {
 
     // --- step 1: where codes should go --------------------------------------------------------------------------
 
+    @ConfirmFirst
     @GetMapping(BASE + "{method:email|sms}")
-    String destination(@AuthenticationPrincipal SignedInUser me, @PathVariable String method,
+    String destination(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @PathVariable String method,
                        HttpServletRequest request, Model model) {
         FactorType type = type(method);
-        Optional<String> first = reconfirm.required(me, request, BASE + method);
-        if (first.isPresent()) {
-            return first.get();
-        }
-        User user = users.findById(me.userId()).orElseThrow();
         Optional<EnrolledFactor> current = factors.factor(user.id(), type);
         String value = type == FactorType.EMAIL ? current.map(EnrolledFactor::publicData).orElse(user.email()) : "";
         String region = current.map(f -> codes.method(type).orElseThrow().checkDestination(f.publicData(), null))
@@ -93,17 +84,13 @@ class CodeMethodSettingsController {
         return destinationPage(type, user, value, region, null, model);
     }
 
+    @ConfirmFirst
     @PostMapping(BASE + "{method:email|sms}")
-    String startSetup(@AuthenticationPrincipal SignedInUser me, @PathVariable String method,
+    String startSetup(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @PathVariable String method,
                       @RequestParam(defaultValue = "") String destination,
                       @RequestParam(defaultValue = "") String country, HttpServletRequest request,
                       HttpServletResponse response, Model model, RedirectAttributes redirect) {
         FactorType type = type(method);
-        Optional<String> first = reconfirm.required(me, request, BASE + method);
-        if (first.isPresent()) {
-            return first.get();
-        }
-        User user = users.findById(me.userId()).orElseThrow();
         SetupStart start = codes.startSetup(user, type, destination, country, setup(request, me, type).orElse(null),
                 ClientInfo.of(request));
         // What was typed goes back into the form only when it is printable: a value with line breaks is not echoed.
@@ -128,14 +115,11 @@ class CodeMethodSettingsController {
 
     // --- step 2: the code sent there ----------------------------------------------------------------------------
 
+    @ConfirmFirst(next = "/settings/two-factor/{method}")
     @GetMapping(BASE + "{method:email|sms}/verify")
     String codePage(@AuthenticationPrincipal SignedInUser me, @PathVariable String method,
                     HttpServletRequest request, HttpServletResponse response, Model model) {
         FactorType type = type(method);
-        Optional<String> first = reconfirm.required(me, request, BASE + method);
-        if (first.isPresent()) {
-            return first.get();
-        }
         Optional<CodeSetup> setup = setup(request, me, type);
         if (setup.isEmpty()) {
             return "redirect:" + BASE + method;
@@ -144,21 +128,17 @@ class CodeMethodSettingsController {
         return codePage(type, setup.get(), model);
     }
 
+    @ConfirmFirst(next = "/settings/two-factor/{method}")
     @PostMapping(BASE + "{method:email|sms}/verify")
-    String finishSetup(@AuthenticationPrincipal SignedInUser me, @PathVariable String method,
+    String finishSetup(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @PathVariable String method,
                        @RequestParam(defaultValue = "") String code, HttpServletRequest request,
                        HttpServletResponse response, Model model, RedirectAttributes redirect) {
         FactorType type = type(method);
-        Optional<String> first = reconfirm.required(me, request, BASE + method);
-        if (first.isPresent()) {
-            return first.get();
-        }
         Optional<CodeSetup> setup = setup(request, me, type);
         if (setup.isEmpty()) {
             redirect.addFlashAttribute("flashError", messages.get("codes.setup.expired"));
             return "redirect:" + BASE + method;
         }
-        User user = users.findById(me.userId()).orElseThrow();
         SetupResult result = codes.finishSetup(user, setup.get(), code, ClientInfo.of(request));
         HttpSession session = request.getSession();
         if (result instanceof SetupResult.Enabled enabled) {
@@ -194,19 +174,15 @@ class CodeMethodSettingsController {
         return "redirect:" + BASE + method;
     }
 
+    @ConfirmFirst(next = "/settings/two-factor/{method}")
     @PostMapping(BASE + "{method:email|sms}/resend")
-    String resend(@AuthenticationPrincipal SignedInUser me, @PathVariable String method, HttpServletRequest request,
+    String resend(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @PathVariable String method, HttpServletRequest request,
                   RedirectAttributes redirect) {
         FactorType type = type(method);
-        Optional<String> first = reconfirm.required(me, request, BASE + method);
-        if (first.isPresent()) {
-            return first.get();
-        }
         Optional<CodeSetup> setup = setup(request, me, type);
         if (setup.isEmpty()) {
             return "redirect:" + BASE + method;
         }
-        User user = users.findById(me.userId()).orElseThrow();
         CodeSend send = codes.resendSetup(user, setup.get(), ClientInfo.of(request));
         if (send instanceof CodeSend.Sent) {
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.resent." + type.name()));

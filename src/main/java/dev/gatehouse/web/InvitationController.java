@@ -21,7 +21,6 @@ import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
-import dev.gatehouse.user.UserService;
 
 /**
  * The link in an invitation email. {@code /invite/{token}} is public; {@code /invite/{token}/join} needs a signed-in
@@ -32,13 +31,11 @@ class InvitationController {
 
     private final InvitationService invitations;
     private final SignInService signIn;
-    private final UserService users;
     private final Messages messages;
 
-    InvitationController(InvitationService invitations, SignInService signIn, UserService users, Messages messages) {
+    InvitationController(InvitationService invitations, SignInService signIn, Messages messages) {
         this.invitations = invitations;
         this.signIn = signIn;
-        this.users = users;
         this.messages = messages;
     }
 
@@ -87,9 +84,8 @@ class InvitationController {
     }
 
     @PostMapping("/invite/{token}/join")
-    String join(@PathVariable String token, @AuthenticationPrincipal SignedInUser me, HttpServletRequest request,
+    String join(@PathVariable String token, @AuthenticationPrincipal SignedInUser me, @CurrentUser User user, HttpServletRequest request,
                 HttpServletResponse response, RedirectAttributes redirect, Model model) {
-        User user = users.findById(me.userId()).orElseThrow();
         Acceptance result = invitations.acceptAsExistingUser(token, user, ClientInfo.of(request));
         if (result instanceof Acceptance.Joined joined) {
             redirect.addFlashAttribute("flashSuccess", messages.get("invite.joined"));

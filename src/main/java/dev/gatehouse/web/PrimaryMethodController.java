@@ -14,7 +14,7 @@ import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.factor.SignInMethods;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
-import dev.gatehouse.user.UserService;
+import dev.gatehouse.user.User;
 
 /**
  * Security tab > Preferences: which method sign-in asks for first. No re-confirmation: every active method works
@@ -24,21 +24,19 @@ import dev.gatehouse.user.UserService;
 class PrimaryMethodController {
 
     private final SignInMethods methods;
-    private final UserService users;
     private final Messages messages;
 
-    PrimaryMethodController(SignInMethods methods, UserService users, Messages messages) {
+    PrimaryMethodController(SignInMethods methods, Messages messages) {
         this.methods = methods;
-        this.users = users;
         this.messages = messages;
     }
 
     @PostMapping("/settings/primary-method")
-    String save(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "") String method,
+    String save(@CurrentUser User user, @RequestParam(defaultValue = "") String method,
                 HttpServletRequest request, RedirectAttributes redirect) {
         FactorType type = Arrays.stream(FactorType.values()).filter(t -> t.name().equals(method)).findFirst()
                 .orElse(null);
-        SignInMethods.Choice choice = methods.choosePrimary(users.findById(me.userId()).orElseThrow(), type,
+        SignInMethods.Choice choice = methods.choosePrimary(user, type,
                 ClientInfo.of(request));
         if (choice instanceof SignInMethods.Choice.Saved saved) {
             redirect.addFlashAttribute("flashSuccess", messages.get("primary.saved",

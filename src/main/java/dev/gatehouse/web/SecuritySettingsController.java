@@ -90,17 +90,17 @@ class SecuritySettingsController {
         return "redirect:/settings/security?password";
     }
 
+    /**
+     * A security change like the others: a session that has not proved a second factor lately (e.g. one signed in on
+     * a trusted device) proves one first. The current password in the form is the password part.
+     */
+    @ConfirmFirst(next = "/settings/password", passwordInForm = true)
     @PostMapping("/settings/password")
     String changePassword(@AuthenticationPrincipal SignedInUser me,
                           @RequestParam(defaultValue = "") String currentPassword,
                           @RequestParam(defaultValue = "") String newPassword,
                           @RequestParam(defaultValue = "") String confirmPassword, HttpServletRequest request,
                           HttpServletResponse response, RedirectAttributes redirect, Model model) {
-        // A password change is a security change (issue 11.3): a session that has not proved a second factor lately,
-        // e.g. one signed in on a trusted device, proves one first. The current password below is the password part.
-        if (signIn.reconfirmationNeeded(me, request) == SignInService.Reconfirm.PASSWORD_AND_CODE) {
-            return "redirect:" + ReconfirmController.confirmLink("/settings/password");
-        }
         if (!newPassword.equals(confirmPassword)) {
             return passwordProblem(me, model, response, "confirmPassword", "password.mismatch");
         }

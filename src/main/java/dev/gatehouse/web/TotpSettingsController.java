@@ -25,7 +25,6 @@ import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
-import dev.gatehouse.user.UserService;
 
 /** Security tab > Authenticator app: set up (QR code, key, first code) and turn off. Both need re-confirmation. */
 @Controller
@@ -36,31 +35,22 @@ class TotpSettingsController {
 
     private final FactorService factors;
     private final TotpMethod totp;
-    private final UserService users;
     private final SignInService signIn;
-    private final ReconfirmController reconfirm;
     private final Messages messages;
     private final java.time.Clock clock;
 
-    TotpSettingsController(FactorService factors, TotpMethod totp, UserService users, SignInService signIn,
-                           ReconfirmController reconfirm, Messages messages, java.time.Clock clock) {
+    TotpSettingsController(FactorService factors, TotpMethod totp, SignInService signIn, Messages messages, java.time.Clock clock) {
         this.factors = factors;
         this.totp = totp;
-        this.users = users;
         this.signIn = signIn;
-        this.reconfirm = reconfirm;
         this.messages = messages;
         this.clock = clock;
     }
 
+    @ConfirmFirst
     @GetMapping(SETUP)
-    String setup(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request, Model model,
+    String setup(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, HttpServletRequest request, Model model,
                  RedirectAttributes redirect) {
-        Optional<String> first = reconfirm.required(me, request, SETUP);
-        if (first.isPresent()) {
-            return first.get();
-        }
-        User user = users.findById(me.userId()).orElseThrow();
         Optional<PendingEnrollment> pending = pending(request.getSession(), user);
         if (pending.isEmpty()) {
             pending = factors.startEnrollment(user, FactorType.TOTP);
@@ -74,15 +64,11 @@ class TotpSettingsController {
         return "settings/totp-setup";
     }
 
+    @ConfirmFirst
     @PostMapping(SETUP)
-    String finish(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "") String code,
+    String finish(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @RequestParam(defaultValue = "") String code,
                   HttpServletRequest request, HttpServletResponse response, Model model,
                   RedirectAttributes redirect) {
-        Optional<String> first = reconfirm.required(me, request, SETUP);
-        if (first.isPresent()) {
-            return first.get();
-        }
-        User user = users.findById(me.userId()).orElseThrow();
         HttpSession session = request.getSession();
         PendingEnrollment pending = pending(session, user).orElse(null);
         FactorService.Enrollment result = factors.finishEnrollment(user, pending, code, ClientInfo.of(request));
@@ -107,13 +93,10 @@ class TotpSettingsController {
         return "redirect:" + SETUP;
     }
 
+    @ConfirmFirst
     @GetMapping("/settings/two-factor/{factorId}/remove")
     String confirmRemoval(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId,
                           HttpServletRequest request, Model model) {
-        Optional<String> first = reconfirm.required(me, request, "/settings/two-factor/" + factorId + "/remove");
-        if (first.isPresent()) {
-            return first.get();
-        }
         Optional<EnrolledFactor> factor = factors.factors(me.userId()).stream()
                 .filter(f -> f.id().equals(factorId)).findFirst();
         if (factor.isEmpty()) {
@@ -125,14 +108,10 @@ class TotpSettingsController {
         return "settings/remove-factor";
     }
 
+    @ConfirmFirst
     @PostMapping("/settings/two-factor/{factorId}/remove")
-    String remove(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId, HttpServletRequest request,
+    String remove(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @PathVariable UUID factorId, HttpServletRequest request,
                   RedirectAttributes redirect) {
-        Optional<String> first = reconfirm.required(me, request, "/settings/two-factor/" + factorId + "/remove");
-        if (first.isPresent()) {
-            return first.get();
-        }
-        User user = users.findById(me.userId()).orElseThrow();
         FactorService.Removal result = factors.remove(user, factorId, ClientInfo.of(request));
         if (result instanceof FactorService.Removal.Removed removed) {
             redirect.addFlashAttribute("flashSuccess", messages.get("factor.removed",

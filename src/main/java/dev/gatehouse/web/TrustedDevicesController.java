@@ -14,7 +14,6 @@ import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.TrustedDevices;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
-import dev.gatehouse.user.UserService;
 
 /**
  * Security tab > Trusted devices: "Remove" and "Remove all". No re-confirmation: these only take trust away, and a
@@ -24,19 +23,16 @@ import dev.gatehouse.user.UserService;
 class TrustedDevicesController {
 
     private final TrustedDevices devices;
-    private final UserService users;
     private final Messages messages;
 
-    TrustedDevicesController(TrustedDevices devices, UserService users, Messages messages) {
+    TrustedDevicesController(TrustedDevices devices, Messages messages) {
         this.devices = devices;
-        this.users = users;
         this.messages = messages;
     }
 
     @PostMapping("/settings/trusted-devices/{deviceId}/remove")
-    String remove(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID deviceId, HttpServletRequest request,
+    String remove(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @PathVariable UUID deviceId, HttpServletRequest request,
                   RedirectAttributes redirect) {
-        User user = users.findById(me.userId()).orElseThrow();
         if (devices.remove(user, deviceId, ClientInfo.of(request))) {
             redirect.addFlashAttribute("flashSuccess", messages.get("devices.removed"));
         }

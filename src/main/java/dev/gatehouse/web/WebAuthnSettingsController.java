@@ -27,7 +27,6 @@ import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
-import dev.gatehouse.user.UserService;
 
 /**
  * Security tab > Security keys and devices: add (name, re-confirmation, the browser's ceremony), rename, remove
@@ -41,43 +40,32 @@ class WebAuthnSettingsController {
 
     private final WebAuthnService webAuthn;
     private final FactorService factors;
-    private final UserService users;
     private final SignInService signIn;
-    private final ReconfirmController reconfirm;
     private final Messages messages;
 
-    WebAuthnSettingsController(WebAuthnService webAuthn, FactorService factors, UserService users,
-                               SignInService signIn, ReconfirmController reconfirm, Messages messages) {
+    WebAuthnSettingsController(WebAuthnService webAuthn, FactorService factors,
+                               SignInService signIn, Messages messages) {
         this.webAuthn = webAuthn;
         this.factors = factors;
-        this.users = users;
         this.signIn = signIn;
-        this.reconfirm = reconfirm;
         this.messages = messages;
     }
 
     // --- add ----------------------------------------------------------------------------------------------------
 
+    @ConfirmFirst
     @GetMapping(NEW)
-    String addForm(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request, Model model,
+    String addForm(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, HttpServletRequest request, Model model,
                    RedirectAttributes redirect) {
-        Optional<String> first = reconfirm.required(me, request, NEW);
-        if (first.isPresent()) {
-            return first.get();
-        }
-        return showAddForm(user(me), "", request, model, redirect);
+        return showAddForm(user, "", request, model, redirect);
     }
 
+    @ConfirmFirst
     @PostMapping(NEW)
-    String add(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "") String name,
+    String add(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @RequestParam(defaultValue = "") String name,
                @RequestParam(defaultValue = "") String credential, @RequestParam(defaultValue = "") String error,
                HttpServletRequest request, HttpServletResponse response, Model model, RedirectAttributes redirect) {
         PendingCeremony pending = take(request.getSession(), PendingCeremony.Purpose.REGISTER);
-        Optional<String> first = reconfirm.required(me, request, NEW);
-        if (first.isPresent()) {
-            return first.get();
-        }
-        User user = user(me);
         Optional<String> nameProblem = CredentialName.problem(name);
         if (nameProblem.isPresent()) {
             model.addAttribute("nameError", messages.get(nameProblem.get()));
@@ -145,7 +133,7 @@ class WebAuthnSettingsController {
 
     /** Renaming changes no security: no re-confirmation, audited, no email. */
     @PostMapping("/settings/webauthn/{factorId}/rename")
-    String rename(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId,
+    String rename(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @PathVariable UUID factorId,
                   @RequestParam(defaultValue = "") String name, HttpServletRequest request,
                   HttpServletResponse response, Model model, RedirectAttributes redirect) {
         Optional<WebAuthnCredential> credential = webAuthn.credential(me.userId(), factorId);
@@ -161,7 +149,7 @@ class WebAuthnSettingsController {
             response.setStatus(422);
             return "settings/webauthn-rename";
         }
-        if (webAuthn.rename(user(me), factorId, new CredentialName(name), ClientInfo.of(request))
+        if (webAuthn.rename(user, factorId, new CredentialName(name), ClientInfo.of(request))
                 instanceof WebAuthnService.Rename.Renamed renamed) {
             redirect.addFlashAttribute("flashSuccess", messages.get("webauthn.renamed", renamed.name().value()));
         }
@@ -170,13 +158,10 @@ class WebAuthnSettingsController {
 
     // --- remove -------------------------------------------------------------------------------------------------
 
+    @ConfirmFirst
     @GetMapping("/settings/webauthn/{factorId}/remove")
     String removeForm(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId,
                       HttpServletRequest request, Model model) {
-        Optional<String> first = reconfirm.required(me, request, "/settings/webauthn/" + factorId + "/remove");
-        if (first.isPresent()) {
-            return first.get();
-        }
         Optional<WebAuthnCredential> credential = webAuthn.credential(me.userId(), factorId);
         if (credential.isEmpty()) {
             return "redirect:/settings/security#webauthn";
@@ -189,18 +174,15 @@ class WebAuthnSettingsController {
     }
 
     /** Removal goes through the core: last-method and account rules, backup codes, trusted devices, audit, email. */
+    @ConfirmFirst
     @PostMapping("/settings/webauthn/{factorId}/remove")
-    String remove(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId, HttpServletRequest request,
+    String remove(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @PathVariable UUID factorId, HttpServletRequest request,
                   RedirectAttributes redirect) {
-        Optional<String> first = reconfirm.required(me, request, "/settings/webauthn/" + factorId + "/remove");
-        if (first.isPresent()) {
-            return first.get();
-        }
         Optional<WebAuthnCredential> credential = webAuthn.credential(me.userId(), factorId);
         if (credential.isEmpty()) {
             return "redirect:/settings/security#webauthn";
         }
-        FactorService.Removal result = factors.remove(user(me), factorId, ClientInfo.of(request));
+        FactorService.Removal result = factors.remove(user, factorId, ClientInfo.of(request));
         if (result instanceof FactorService.Removal.Removed) {
             redirect.addFlashAttribute("flashSuccess", messages.get("webauthn.removed", credential.get().name()));
         } else if (result instanceof FactorService.Removal.RequiredByAccount) {
@@ -209,9 +191,6 @@ class WebAuthnSettingsController {
         return "redirect:/settings/security#webauthn";
     }
 
-    private User user(SignedInUser me) {
-        return users.findById(me.userId()).orElseThrow();
-    }
 
     /** The ceremony of this purpose kept in the session, taken out of it: whatever happens next, it is used. */
     static PendingCeremony take(HttpSession session, PendingCeremony.Purpose purpose) {

@@ -1,0 +1,31 @@
+package dev.gatehouse.web;
+
+import java.util.List;
+
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/** The web layer's own rules that sit beside the controllers rather than inside them. */
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration implements WebMvcConfigurer {
+
+    private final ConfirmFirstInterceptor confirmFirst;
+    private final CurrentUserArgumentResolver currentUser;
+
+    WebConfiguration(ConfirmFirstInterceptor confirmFirst, CurrentUserArgumentResolver currentUser) {
+        this.confirmFirst = confirmFirst;
+        this.currentUser = currentUser;
+    }
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(currentUser);
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(confirmFirst);
+    }
+}
