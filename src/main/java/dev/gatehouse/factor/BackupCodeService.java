@@ -37,19 +37,17 @@ public class BackupCodeService {
     static final String AUDIT_NAME = "BACKUP_CODE";
 
     private final JdbcClient jdbc;
-    private final CodeAttempts attempts;
-    private final CodeFailures failures;
+    private final CodeGuard guard;
     private final SecretSealer sealer;
     private final AuditLog audit;
     private final Notifier notifier;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    BackupCodeService(JdbcClient jdbc, CodeAttempts attempts, CodeFailures failures, SecretSealer sealer,
+    BackupCodeService(JdbcClient jdbc, CodeGuard guard, SecretSealer sealer,
                       AuditLog audit, Notifier notifier, TransactionTemplate tx, Clock clock) {
         this.jdbc = jdbc;
-        this.attempts = attempts;
-        this.failures = failures;
+        this.guard = guard;
         this.sealer = sealer;
         this.audit = audit;
         this.notifier = notifier;
@@ -129,31 +127,11 @@ public class BackupCodeService {
         if (remaining(userId) == 0) {
             return new BackupCodeUse.Refused(new CodeCheck.NoSuchMethod());
         }
-        Instant now = clock.instant();
-        CodeAttempts.Reservation reservation = attempts.reserve(userId, now);
-        if (reservation instanceof CodeAttempts.Reservation.Locked locked) {
-            return new BackupCodeUse.Refused(new CodeCheck.Locked(locked.until()));
-        }
-        if (reservation instanceof CodeAttempts.Reservation.Suspended) {
-            return new BackupCodeUse.Refused(new CodeCheck.Suspended());
-        }
-        Optional<Integer> left;
-        try {
-            left = BackupCodes.normalize(typed).flatMap(canonical -> consume(user, canonical, client));
-        } catch (RuntimeException e) {
-            // As in FactorService: the reserved attempt is finished as a failure, so a lock it completes expires.
-            try {
-                failures.wrongCode(userId, AUDIT_NAME, now, client);
-            } catch (RuntimeException alsoFailed) {
-                e.addSuppressed(alsoFailed);
-            }
-            throw e;
-        }
-        if (left.isPresent()) {
-            attempts.succeeded(userId);
-            return new BackupCodeUse.Accepted(left.get());
-        }
-        return new BackupCodeUse.Refused(failures.wrongCode(userId, AUDIT_NAME, now, client));
+        CodeGuard.Outcome<Integer> outcome = guard.check(userId, AUDIT_NAME, clock.instant(), client,
+                () -> BackupCodes.normalize(typed).flatMap(canonical -> consume(user, canonical, client)));
+        return outcome instanceof CodeGuard.Outcome.Accepted<Integer> accepted
+                ? new BackupCodeUse.Accepted(accepted.value())
+                : new BackupCodeUse.Refused(((CodeGuard.Outcome.Refused<Integer>) outcome).why());
     }
 
     /** Uses the code if it is one of the user's unused ones; returns how many are left then. */

@@ -56,8 +56,7 @@ public class CodeChallenges {
 
     private final Map<FactorType, SentCodeMethod> methods = new EnumMap<>(FactorType.class);
     private final FactorService factors;
-    private final CodeAttempts attempts;
-    private final CodeFailures failures;
+    private final CodeGuard guard;
     private final SendLimits limits;
     private final SecretSealer sealer;
     private final Notifier notifier;
@@ -67,13 +66,12 @@ public class CodeChallenges {
     private final CodeProperties properties;
     private final Clock clock;
 
-    CodeChallenges(List<SentCodeMethod> methods, FactorService factors, CodeAttempts attempts, CodeFailures failures,
+    CodeChallenges(List<SentCodeMethod> methods, FactorService factors, CodeGuard guard,
                    SendLimits limits, SecretSealer sealer, Notifier notifier, AuditLog audit, JdbcClient jdbc,
                    TransactionTemplate tx, CodeProperties properties, Clock clock) {
         methods.forEach(m -> this.methods.put(m.type(), m));
         this.factors = factors;
-        this.attempts = attempts;
-        this.failures = failures;
+        this.guard = guard;
         this.limits = limits;
         this.sealer = sealer;
         this.notifier = notifier;
@@ -325,30 +323,11 @@ public class CodeChallenges {
     private Optional<CodeCheck> check(UUID userId, FactorType type, CodePurpose purpose, UUID attemptId,
                                       String typed, String destination, ClientInfo client) {
         Instant now = clock.instant();
-        CodeAttempts.Reservation reservation = attempts.reserve(userId, now);
-        if (reservation instanceof CodeAttempts.Reservation.Locked locked) {
-            return Optional.of(new CodeCheck.Locked(locked.until()));
-        }
-        if (reservation instanceof CodeAttempts.Reservation.Suspended) {
-            return Optional.of(new CodeCheck.Suspended());
-        }
-        boolean accepted;
-        try {
-            accepted = use(userId, type, purpose, attemptId, normalize(typed), destination, now);
-        } catch (RuntimeException e) {
-            // As in FactorService: the reserved attempt is finished as a failure, so a lock it completes expires.
-            try {
-                failures.wrongCode(userId, type.name(), now, client);
-            } catch (RuntimeException alsoFailed) {
-                e.addSuppressed(alsoFailed);
-            }
-            throw e;
-        }
-        if (accepted) {
-            attempts.succeeded(userId);
-            return Optional.empty();
-        }
-        return Optional.of(failures.wrongCode(userId, type.name(), now, client));
+        CodeGuard.Outcome<Boolean> outcome = guard.check(userId, type.name(), now, client, () ->
+                use(userId, type, purpose, attemptId, normalize(typed), destination, now)
+                        ? Optional.of(Boolean.TRUE) : Optional.empty());
+        return outcome instanceof CodeGuard.Outcome.Refused<Boolean> refused
+                ? Optional.of(refused.why()) : Optional.empty();
     }
 
     /** Uses the challenge's code if {@code code} is it; one conditional UPDATE decides among parallel submits. */

@@ -39,7 +39,7 @@ public class FactorService {
     private final JdbcClient jdbc;
     private final CodeAttempts attempts;
     private final AccountService accounts;
-    private final CodeFailures failures;
+    private final CodeGuard guard;
     private final BackupCodeService backupCodes;
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
@@ -49,7 +49,7 @@ public class FactorService {
     private final Clock clock;
 
     FactorService(List<SecondFactorMethod> methods, JdbcClient jdbc, CodeAttempts attempts, AccountService accounts,
-                  CodeFailures failures, BackupCodeService backupCodes, ApplicationEventPublisher events,
+                  CodeGuard guard, BackupCodeService backupCodes, ApplicationEventPublisher events,
                   AuditLog audit, Notifier notifier, SecretSealer sealer, TransactionTemplate tx, Clock clock) {
         methods.forEach(m -> {
             if (this.methods.put(m.type(), m) != null) {
@@ -59,7 +59,7 @@ public class FactorService {
         this.jdbc = jdbc;
         this.attempts = attempts;
         this.accounts = accounts;
-        this.failures = failures;
+        this.guard = guard;
         this.backupCodes = backupCodes;
         this.events = events;
         this.audit = audit;
@@ -209,35 +209,15 @@ public class FactorService {
         if (found.isEmpty() || !type.usesCodes()) {
             return new CodeCheck.NoSuchMethod();
         }
-        Instant now = clock.instant();
-        CodeAttempts.Reservation reservation = attempts.reserve(userId, now);
-        if (reservation instanceof CodeAttempts.Reservation.Locked locked) {
-            return new CodeCheck.Locked(locked.until());
-        }
-        if (reservation instanceof CodeAttempts.Reservation.Suspended) {
-            return new CodeCheck.Suspended();
-        }
         EnrolledFactor factor = found.get();
-        boolean accepted;
-        try {
-            // A right code whose step another request already used (replay) is a wrong code, and counted as one.
-            accepted = method(type).verify(factor, code, now) instanceof VerificationOutcome.Accepted ok
-                    && markUsed(factor, ok.usedStep(), now);
-        } catch (RuntimeException e) {
-            // The reserved attempt stays counted. Finish it as a failure, so that when it was the last one the lock is
-            // placed and expires; otherwise the count would stay used up with no lock, refusing codes for ever.
-            try {
-                wrongCode(userId, type, now, client);
-            } catch (RuntimeException alsoFailed) {
-                e.addSuppressed(alsoFailed);
-            }
-            throw e;
-        }
-        if (accepted) {
-            attempts.succeeded(userId);
-            return new CodeCheck.Accepted(factor);
-        }
-        return wrongCode(userId, type, now, client);
+        Instant now = clock.instant();
+        // A right code whose step another request already used (replay) is a wrong code, and counted as one.
+        CodeGuard.Outcome<EnrolledFactor> outcome = guard.check(userId, type.name(), now, client, () ->
+                method(type).verify(factor, code, now) instanceof VerificationOutcome.Accepted ok
+                        && markUsed(factor, ok.usedStep(), now) ? Optional.of(factor) : Optional.empty());
+        return outcome instanceof CodeGuard.Outcome.Accepted<EnrolledFactor> accepted
+                ? new CodeCheck.Accepted(accepted.value())
+                : ((CodeGuard.Outcome.Refused<EnrolledFactor>) outcome).why();
     }
 
     /**
@@ -257,10 +237,6 @@ public class FactorService {
                 update second_factors set last_used_step = ?, last_used_at = ?
                 where id = ? and user_id = ? and (last_used_step is null or last_used_step < ?)""")
                 .params(step, Db.ts(now), factor.id(), factor.userId(), step).update() == 1;
-    }
-
-    private CodeCheck wrongCode(UUID userId, FactorType type, Instant now, ClientInfo client) {
-        return failures.wrongCode(userId, type.name(), now, client);
     }
 
     private void notifyChange(User user, String template, FactorType type, Instant now, ClientInfo client) {
