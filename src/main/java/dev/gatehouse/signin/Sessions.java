@@ -4,7 +4,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -43,12 +42,6 @@ import dev.gatehouse.factor.FactorRemoved;
 @Component
 public class Sessions {
 
-    /**
-     * What survives the password step: the page that sent the user to sign in. Everything else ends, e.g. a previous
-     * user's sign-in or re-confirmation, and the form token too: like Spring Security's own sign-in, a new one is made
-     * at each step, so a token learnt from a session planted before sign-in is worthless after it.
-     */
-    private static final Set<String> KEPT_ATTRIBUTES = Set.of("SPRING_SECURITY_SAVED_REQUEST");
     private static final String CSRF_TOKEN = HttpSessionCsrfTokenRepository.class.getName() + ".CSRF_TOKEN";
 
     private final SecurityContextRepository repository = new HttpSessionSecurityContextRepository();
@@ -81,7 +74,10 @@ public class Sessions {
      * second factor passes, the session is exactly like a signed-out one.
      */
     void awaitSecondFactor(HttpServletRequest request, PendingSignIn pending) {
-        HttpSession session = renew(request, KEPT_ATTRIBUTES::contains);
+        // Nothing survives the password step: not a previous user's sign-in or re-confirmation, and not the form
+        // token either (like Spring Security's own sign-in, a new one is made at each step), so a token learnt from a
+        // session planted before sign-in is worthless after it. (The page to return to is kept in a cookie.)
+        HttpSession session = renew(request, name -> false);
         holder.clearContext();
         session.setAttribute(PendingSignIn.ATTRIBUTE, pending);
         // Indexed under the user like a signed-in session, so that "sign out everywhere" and a password change end

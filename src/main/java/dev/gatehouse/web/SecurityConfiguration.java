@@ -17,7 +17,6 @@ import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
-import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
@@ -40,10 +39,8 @@ class SecurityConfiguration {
             "/error", "/css/**", "/img/**", "/js/**", "/favicon.ico", "/dev/mailbox", "/dev/mailbox/**"};
 
     @Bean
-    HttpSessionRequestCache requestCache() {
-        HttpSessionRequestCache cache = new HttpSessionRequestCache();
-        cache.setMatchingRequestParameterName(null);
-        return cache;
+    ReturnPageCache requestCache(@Value("${server.servlet.session.cookie.secure:false}") boolean secureCookies) {
+        return new ReturnPageCache(secureCookies);
     }
 
     /**
@@ -65,7 +62,7 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain pages(HttpSecurity http, AuditLog audit, HttpSessionRequestCache requestCache,
+    SecurityFilterChain pages(HttpSecurity http, AuditLog audit, ReturnPageCache requestCache,
                               SessionProperties sessionProperties, Clock clock,
                               @Value("${server.servlet.session.cookie.name}") String sessionCookie,
                               @Value("${server.servlet.session.cookie.secure:false}") boolean secureCookies)

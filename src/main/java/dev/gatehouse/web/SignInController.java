@@ -5,7 +5,6 @@ import java.net.URI;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -19,11 +18,11 @@ import dev.gatehouse.signin.SignInService;
 class SignInController {
 
     private final SignInService signIn;
-    private final HttpSessionRequestCache requestCache;
+    private final ReturnPageCache requestCache;
     private final Messages messages;
     private final java.time.Clock clock;
 
-    SignInController(SignInService signIn, HttpSessionRequestCache requestCache, Messages messages,
+    SignInController(SignInService signIn, ReturnPageCache requestCache, Messages messages,
                      java.time.Clock clock) {
         this.clock = clock;
         this.signIn = signIn;
@@ -75,11 +74,17 @@ class SignInController {
     private String continueTo(HttpServletRequest request, HttpServletResponse response) {
         SavedRequest saved = requestCache.getRequest(request, response);
         requestCache.removeRequest(request, response);
-        if (saved != null && "GET".equals(saved.getMethod())) {
-            URI uri = URI.create(saved.getRedirectUrl());
-            if (request.getServerName().equalsIgnoreCase(uri.getHost()) && uri.getRawPath() != null
-                    && uri.getRawPath().startsWith("/") && !uri.getRawPath().startsWith("//")) {
-                return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        // Only GETs are ever saved (SecurityConfiguration#requestCache); the cookie's saved request reports the
+        // method of the request reading it, so it is not asked here.
+        if (saved != null) {
+            try {
+                URI uri = new URI(saved.getRedirectUrl());
+                if (request.getServerName().equalsIgnoreCase(uri.getHost()) && uri.getRawPath() != null
+                        && uri.getRawPath().startsWith("/") && !uri.getRawPath().startsWith("//")) {
+                    return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+                }
+            } catch (java.net.URISyntaxException malformed) {
+                // The cookie came back from the client changed: the default page it is.
             }
         }
         return "/settings/security";

@@ -21,8 +21,11 @@ abstract class SessionInvariantTests extends WebFlowSupport {
 
     @Test
     void sessionCookieWhenIssuedThenHttpOnlyAndSameSiteLax() {
-        // A protected page keeps where to return to after sign-in: the first thing that needs a session.
-        Page page = browser().get("/settings/security");
+        // The password step is the first thing that needs a session.
+        TestUsers.Created user = users().create("cookie");
+        WebSession web = browser();
+        web.get("/signin");
+        Page page = web.post("/signin", Map.of("email", user.email(), "password", PASSWORD));
         List<String> cookies = headers(page, "Set-Cookie").stream().filter(c -> c.startsWith("GATEHOUSE_SESSION=")).toList();
         assertThat(cookies).singleElement().satisfies(cookie -> {
             assertThat(cookie).containsIgnoringCase("; HttpOnly").containsIgnoringCase("; SameSite=Lax")
@@ -38,7 +41,9 @@ abstract class SessionInvariantTests extends WebFlowSupport {
     void signInWhenPasswordRightThenSessionIdChanges() {
         TestUsers.Created user = users().create("rotate");
         WebSession web = browser();
-        // A protected page first: the page to return to is kept in a session, which sign-in must not keep the id of.
+        // A session already on this browser (someone signed in before), whose id the next sign-in must not keep.
+        signIn(web, users().create("before").email(), PASSWORD);
+        web.post("/signout", Map.of());
         web.get("/settings/security");
         web.get("/signin");
         String before = web.cookie("GATEHOUSE_SESSION");
@@ -69,6 +74,15 @@ abstract class SessionInvariantTests extends WebFlowSupport {
         long before = count("select count(*) from spring_session");
         for (int i = 0; i < 20; i++) {
             WebSession web = browser();
+            // A protected page keeps where to return to in a cookie too; second-step pages without a sign-in
+            // waiting send to sign in, with a stale session cookie as without one.
+            web.cookies().getCookieStore().add(java.net.URI.create("http://localhost:" + port),
+                    new java.net.HttpCookie("GATEHOUSE_SESSION", "ended-" + i));
+            assertThat(web.get("/settings/security").location()).isEqualTo("/signin");
+            for (String step : new String[] {"/signin/verify", "/signin/choose", "/signin/backup-code",
+                    "/signin/webauthn"}) {
+                assertThat(web.get(step).status()).as(step).isEqualTo(302);
+            }
             Page page = web.get(i % 2 == 0 ? "/signin" : "/signup");
             assertThat(page.status()).isEqualTo(200);
             assertThat(headers(page, "Set-Cookie")).noneMatch(c -> c.startsWith("GATEHOUSE_SESSION="));
