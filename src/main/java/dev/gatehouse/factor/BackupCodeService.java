@@ -22,6 +22,7 @@ import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
 import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
 
 /**
  * Backup codes (DESIGN.md invariant 5): a set of {@link BackupCodes#COUNT} single-use codes per user, the way back in
@@ -42,16 +43,18 @@ public class BackupCodeService {
     private final AuditLog audit;
     private final Notifier notifier;
     private final TransactionTemplate tx;
+    private final UserService users;
     private final Clock clock;
 
     BackupCodeService(JdbcClient jdbc, CodeGuard guard, SecretSealer sealer,
-                      AuditLog audit, Notifier notifier, TransactionTemplate tx, Clock clock) {
+                      AuditLog audit, Notifier notifier, TransactionTemplate tx, UserService users, Clock clock) {
         this.jdbc = jdbc;
         this.guard = guard;
         this.sealer = sealer;
         this.audit = audit;
         this.notifier = notifier;
         this.tx = tx;
+        this.users = users;
         this.clock = clock;
     }
 
@@ -73,7 +76,7 @@ public class BackupCodeService {
      */
     public Optional<IssuedBackupCodes> issueFirstSet(User user, ClientInfo client) {
         return tx.execute(status -> {
-            lockUser(user.id());
+            users.lockForChange(user.id());
             if (hasSet(user.id())) {
                 return Optional.empty();
             }
@@ -90,7 +93,7 @@ public class BackupCodeService {
     public Optional<IssuedBackupCodes> regenerate(User user, ClientInfo client) {
         Instant now = clock.instant();
         return tx.execute(status -> {
-            lockUser(user.id());
+            users.lockForChange(user.id());
             if (!hasMethod(user.id())) {
                 return Optional.empty();
             }
@@ -184,11 +187,6 @@ public class BackupCodeService {
     private boolean hasMethod(UUID userId) {
         return jdbc.sql("select count(*) from second_factors where user_id = ?").param(userId)
                 .query(Integer.class).single() > 0;
-    }
-
-    /** Serialises changes to one user's set (see FactorService: checks over several rows). */
-    private void lockUser(UUID userId) {
-        jdbc.sql("select id from users where id = ? for update").param(userId).query(UUID.class).optional();
     }
 
     private static String context(UUID userId) {

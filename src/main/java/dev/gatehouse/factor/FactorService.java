@@ -24,6 +24,7 @@ import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
 import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
 
 /**
  * The core of second factors: stores what methods compute, and applies the rules every method shares — lockout,
@@ -46,11 +47,13 @@ public class FactorService {
     private final Notifier notifier;
     private final SecretSealer sealer;
     private final TransactionTemplate tx;
+    private final UserService users;
     private final Clock clock;
 
     FactorService(List<SecondFactorMethod> methods, JdbcClient jdbc, CodeAttempts attempts, AccountService accounts,
                   CodeGuard guard, BackupCodeService backupCodes, ApplicationEventPublisher events,
-                  AuditLog audit, Notifier notifier, SecretSealer sealer, TransactionTemplate tx, Clock clock) {
+                  AuditLog audit, Notifier notifier, SecretSealer sealer, TransactionTemplate tx,
+                  UserService users, Clock clock) {
         methods.forEach(m -> {
             if (this.methods.put(m.type(), m) != null) {
                 throw new IllegalStateException("two methods of type " + m.type());
@@ -66,6 +69,7 @@ public class FactorService {
         this.notifier = notifier;
         this.sealer = sealer;
         this.tx = tx;
+        this.users = users;
         this.clock = clock;
     }
 
@@ -128,7 +132,7 @@ public class FactorService {
         }
         EnrollmentOutcome.Enrolled enrolled = (EnrollmentOutcome.Enrolled) outcome;
         return tx.execute(status -> {
-            lockUser(user.id());
+            users.lockForChange(user.id());
             if (factor(user.id(), pending.type()).isPresent()) {
                 return new Enrollment.Expired();
             }
@@ -164,7 +168,7 @@ public class FactorService {
     public Removal remove(User user, UUID factorId, ClientInfo client) {
         Instant now = clock.instant();
         return tx.execute(status -> {
-            lockUser(user.id());
+            users.lockForChange(user.id());
             List<EnrolledFactor> own = factors(user.id());
             Optional<EnrolledFactor> target = own.stream().filter(f -> f.id().equals(factorId)).findFirst();
             if (target.isEmpty()) {
@@ -218,14 +222,6 @@ public class FactorService {
         return outcome instanceof CodeGuard.Outcome.Accepted<EnrolledFactor> accepted
                 ? new CodeCheck.Accepted(accepted.value())
                 : ((CodeGuard.Outcome.Refused<EnrolledFactor>) outcome).why();
-    }
-
-    /**
-     * Serialises changes to one user's set of methods until the transaction ends: "not enrolled yet" and "not the last
-     * method" are checks over several rows, which Read Committed alone would let two requests pass at once.
-     */
-    private void lockUser(UUID userId) {
-        jdbc.sql("select id from users where id = ? for update").param(userId).query(UUID.class).optional();
     }
 
     private boolean markUsed(EnrolledFactor factor, Long step, Instant now) {

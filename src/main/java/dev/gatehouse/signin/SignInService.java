@@ -169,7 +169,7 @@ public class SignInService {
             return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, "password + " + type.name(), remember,
                     request, response));
         }
-        return failure(check);
+        return SecondFactorStep.refused(check);
     }
 
     /** The second step with a backup code, which is used up by it. Counts towards the same lockout as other codes. */
@@ -182,7 +182,7 @@ public class SignInService {
         User user = found.get();
         BackupCodeUse use = backupCodes.use(user, code, ClientInfo.of(request));
         if (use instanceof BackupCodeUse.Refused refused) {
-            return failure(refused.why());
+            return SecondFactorStep.refused(refused.why());
         }
         return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, "password + backup code", remember,
                 request, response));
@@ -212,7 +212,7 @@ public class SignInService {
 
     /** What to tell the user when code entry is locked or suspended for them right now; empty when codes may be typed. */
     public Optional<SecondFactorStep> codeEntryBlocked(UUID userId) {
-        return factors.codeEntryBlocked(userId).map(SignInService::failure);
+        return factors.codeEntryBlocked(userId).map(SecondFactorStep::refused);
     }
 
     /** Signs in a user who just proved their address and chose a password (sign-up link, invitation). */
@@ -284,7 +284,7 @@ public class SignInService {
                 BackupCodeUse use = backupCodes.use(users.findById(user.userId()).orElseThrow(), code,
                         ClientInfo.of(request));
                 if (use instanceof BackupCodeUse.Refused refused) {
-                    return new ReconfirmStep.CodeProblem(failure(refused.why()));
+                    return new ReconfirmStep.CodeProblem(SecondFactorStep.refused(refused.why()));
                 }
                 confirmed = user.withSecondFactorAt(now);
                 sessions.update(request, response, confirmed);
@@ -293,7 +293,7 @@ public class SignInService {
                         ? sentCodes.verifyReconfirm(user, codeMethod.get(), code, request)
                         : factors.checkCode(user.userId(), codeMethod.get(), code, ClientInfo.of(request));
                 if (!(check instanceof CodeCheck.Accepted)) {
-                    return new ReconfirmStep.CodeProblem(failure(check));
+                    return new ReconfirmStep.CodeProblem(SecondFactorStep.refused(check));
                 }
                 confirmed = user.withSecondFactorAt(now);
                 sessions.update(request, response, confirmed);
@@ -333,18 +333,6 @@ public class SignInService {
         return !recent && factors.hasFactor(user.userId());
     }
 
-    private static SecondFactorStep failure(CodeCheck check) {
-        if (check instanceof CodeCheck.Wrong wrong) {
-            return new SecondFactorStep.WrongCode(wrong.remaining());
-        }
-        if (check instanceof CodeCheck.Locked locked) {
-            return new SecondFactorStep.Locked(locked.until());
-        }
-        if (check instanceof CodeCheck.Suspended) {
-            return new SecondFactorStep.Suspended();
-        }
-        return new SecondFactorStep.WrongCode(0);
-    }
 
     /** Signs in after a second factor was proved (a code here; a security key in {@link WebAuthnSignIn}). */
     SignedInUser signInWithSecondFactor(User user, String via, boolean remember, HttpServletRequest request,

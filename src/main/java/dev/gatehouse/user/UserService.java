@@ -64,6 +64,16 @@ public class UserService {
         this.clock = clock;
     }
 
+    /**
+     * Serialises changes to one user's security settings until the caller's transaction ends: "not enrolled yet" and
+     * "not the last method" are checks over several rows, which Read Committed alone would let two requests pass at
+     * once. Must be called inside a transaction.
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void lockForChange(UUID userId) {
+        jdbc.sql("select id from users where id = ? for update").param(userId).query(UUID.class).optional();
+    }
+
     public Optional<User> findById(UUID id) {
         return jdbc.sql("select " + COLUMNS + " from users where id = ?").param(id).query(UserService::user).optional();
     }

@@ -165,7 +165,7 @@ class CodeMethodSettingsController {
                 model.addAttribute("error", messages.get("codes.expired"));
                 response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
             } else {
-                codeWords.describe(step(refused.why()), model, response, "codes.wrong");
+                codeWords.describe(SecondFactorStep.refused(refused.why()), model, response, "codes.wrong");
             }
             return codePage(type, setup.get(), model);
         }
@@ -255,15 +255,6 @@ class CodeMethodSettingsController {
         return sentCodeWords.problem(send).orElse("");
     }
 
-    private static SecondFactorStep step(CodeCheck check) {
-        if (check instanceof CodeCheck.Locked locked) {
-            return new SecondFactorStep.Locked(locked.until());
-        }
-        if (check instanceof CodeCheck.Suspended) {
-            return new SecondFactorStep.Suspended();
-        }
-        return new SecondFactorStep.WrongCode(check instanceof CodeCheck.Wrong wrong ? wrong.remaining() : 0);
-    }
 
     /** The setup of this method kept in this session, if it is this user's and still fresh. */
     private Optional<CodeSetup> setup(HttpServletRequest request, SignedInUser me, FactorType type) {

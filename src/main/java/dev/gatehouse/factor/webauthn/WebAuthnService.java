@@ -25,6 +25,7 @@ import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
 
 /**
  * Web Authentication as a method of the user: several credentials, each also a {@code second_factors} row of type
@@ -49,11 +50,12 @@ public class WebAuthnService {
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
+    private final UserService users;
     private final Clock clock;
 
     WebAuthnService(WebAuthnCeremonies ceremonies, WebAuthnCredentials store, BackupCodeService backupCodes,
                     AuditLog audit, Notifier notifier, JdbcClient jdbc, TransactionTemplate tx,
-                    ApplicationEventPublisher events, Clock clock) {
+                    ApplicationEventPublisher events, UserService users, Clock clock) {
         this.events = events;
         this.ceremonies = ceremonies;
         this.store = store;
@@ -62,6 +64,7 @@ public class WebAuthnService {
         this.notifier = notifier;
         this.jdbc = jdbc;
         this.tx = tx;
+        this.users = users;
         this.clock = clock;
     }
 
@@ -123,7 +126,7 @@ public class WebAuthnService {
         RegistrationOutcome.Registered registered = (RegistrationOutcome.Registered) outcome;
         try {
             return tx.execute(status -> {
-                lockUser(user.id());
+                users.lockForChange(user.id());
                 if (store.credentialIdTaken(registered.credentialId())) {
                     return new Registration.Refused(WebAuthnProblem.ALREADY_REGISTERED);
                 }
@@ -256,10 +259,5 @@ public class WebAuthnService {
 
     private WebAuthnCeremonies.Account account(User user, Instant now) {
         return new WebAuthnCeremonies.Account(user.email(), user.displayName(), store.userHandle(user.id(), now));
-    }
-
-    /** Serialises changes to one user's methods until the transaction ends (as the core does). */
-    private void lockUser(UUID userId) {
-        jdbc.sql("select id from users where id = ? for update").param(userId).query(UUID.class).optional();
     }
 }
