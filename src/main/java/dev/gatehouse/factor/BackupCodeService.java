@@ -17,10 +17,10 @@ import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.SecretSealer;
 import dev.gatehouse.factor.backupcode.BackupCodes;
-import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
+import dev.gatehouse.user.SecurityNotice;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserService;
 
@@ -100,9 +100,8 @@ public class BackupCodeService {
             jdbc.sql("delete from backup_codes where user_id = ?").param(user.id()).update();
             IssuedBackupCodes issued = store(user.id(), now);
             audit.record(AuditEventType.BACKUP_CODES_GENERATED, user.id(), null, client, "new set");
-            notifier.send(EmailMessage.of(user.email(), "backup-codes-regenerated", Map.of(
-                    "displayName", user.displayName(), "count", BackupCodes.COUNT, "when", now,
-                    "ip", client.ip(), "browser", client.browser())));
+            notifier.send(SecurityNotice.of(user, "backup-codes-regenerated", now, client,
+                    Map.of("count", BackupCodes.COUNT)));
             return Optional.of(issued);
         });
     }
@@ -156,9 +155,7 @@ public class BackupCodeService {
             }
             int remaining = remaining(user.id());
             audit.record(AuditEventType.BACKUP_CODE_USED, user.id(), null, client, remaining + " left");
-            notifier.send(EmailMessage.of(user.email(), "backup-code-used", Map.of(
-                    "displayName", user.displayName(), "remaining", remaining, "when", now,
-                    "ip", client.ip(), "browser", client.browser())));
+            notifier.send(SecurityNotice.of(user, "backup-code-used", now, client, Map.of("remaining", remaining)));
             return Optional.of(remaining);
         });
     }

@@ -20,10 +20,10 @@ import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.RandomCodes;
 import dev.gatehouse.crypto.SecretSealer;
-import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
+import dev.gatehouse.user.SecurityNotice;
 import dev.gatehouse.user.User;
 
 /**
@@ -236,10 +236,8 @@ public class CodeChallenges {
                 return new SetupResult.Expired();
             }
             audit.record(AuditEventType.CODE_DESTINATION_CHANGED, user.id(), null, client, setup.type().name());
-            notifier.send(EmailMessage.of(user.email(), "code-destination-changed", Map.of(
-                    "displayName", user.displayName(), "method", setup.type().displayName(),
-                    "destination", method.masked(setup.destination()), "when", now,
-                    "ip", client.ip(), "browser", client.browser())));
+            notifier.send(SecurityNotice.of(user, "code-destination-changed", now, client, Map.of(
+                    "method", setup.type().displayName(), "destination", method.masked(setup.destination()))));
             return new SetupResult.Changed(factors.factor(user.id(), setup.type()).orElseThrow());
         });
     }

@@ -19,10 +19,10 @@ import dev.gatehouse.account.AccountService;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.SecretSealer;
-import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
+import dev.gatehouse.user.SecurityNotice;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserService;
 
@@ -189,8 +189,7 @@ public class FactorService {
             String method = target.get().type() == FactorType.WEBAUTHN && target.get().label() != null
                     ? target.get().type().displayName() + " “" + target.get().label() + "”"
                     : target.get().type().displayName();
-            notifier.send(EmailMessage.of(user.email(), "factor-disabled", Map.of("displayName", user.displayName(),
-                    "method", method, "when", now, "ip", client.ip(), "browser", client.browser())));
+            notifier.send(SecurityNotice.of(user, "factor-disabled", now, client, Map.of("method", method)));
             return new Removal.Removed(target.get().type());
         });
     }
@@ -236,8 +235,7 @@ public class FactorService {
     }
 
     private void notifyChange(User user, String template, FactorType type, Instant now, ClientInfo client) {
-        notifier.send(EmailMessage.of(user.email(), template, Map.of("displayName", user.displayName(),
-                "method", type.displayName(), "when", now, "ip", client.ip(), "browser", client.browser())));
+        notifier.send(SecurityNotice.of(user, template, now, client, Map.of("method", type.displayName())));
     }
 
     private SecondFactorMethod method(FactorType type) {

@@ -14,10 +14,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.gatehouse.crypto.Tokens;
-import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
+import dev.gatehouse.user.SecurityNotice;
 import dev.gatehouse.user.User;
 
 /**
@@ -68,9 +68,7 @@ class KnownBrowsers {
             long known = jdbc.sql("select count(*) from known_browsers where user_id = ?").param(user.id())
                     .query(Long.class).single();
             if (announce && known > 1) {
-                notifier.send(EmailMessage.of(user.email(), "new-browser-sign-in", Map.of(
-                        "displayName", user.displayName(), "when", now, "ip", client.ip(),
-                        "browser", client.browser())));
+                notifier.send(SecurityNotice.of(user, "new-browser-sign-in", now, client));
             }
             return true;
         }));

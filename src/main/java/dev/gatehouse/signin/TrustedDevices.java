@@ -19,11 +19,11 @@ import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.RandomCodes;
 import dev.gatehouse.crypto.Tokens;
 import dev.gatehouse.factor.FactorRemoved;
-import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
 import dev.gatehouse.user.PasswordChanged;
+import dev.gatehouse.user.SecurityNotice;
 import dev.gatehouse.user.User;
 
 /**
@@ -80,9 +80,8 @@ public class TrustedDevices {
                             client.userAgent(), client.ip(), client.ip(), Db.ts(now), Db.ts(now))
                     .update();
             audit.record(AuditEventType.TRUSTED_DEVICE_ADDED, user.id(), null, client, client.browser());
-            notifier.send(EmailMessage.of(user.email(), "trusted-device-added", Map.of(
-                    "displayName", user.displayName(), "period", period.displayName(), "when", now,
-                    "ip", client.ip(), "browser", client.browser())));
+            notifier.send(SecurityNotice.of(user, "trusted-device-added", now, client,
+                    Map.of("period", period.displayName())));
         });
         return Optional.of(token);
     }

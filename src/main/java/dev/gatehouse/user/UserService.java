@@ -21,7 +21,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.SecretSealer;
-import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
@@ -186,11 +185,10 @@ public class UserService {
                 audit.record(AuditEventType.PASSWORD_CHECKS_PAUSED, user.id(), null, client, null);
                 if (pause.get().first()) {
                     // One email per run of pauses: an attacker going on does not flood the inbox.
-                    notifier.send(EmailMessage.of(user.email(), "password-checks-paused", Map.of(
-                            "displayName", user.displayName(), "until", pause.get().until(),
+                    notifier.send(SecurityNotice.of(user, "password-checks-paused", now, client, Map.of(
+                            "until", pause.get().until(),
                             "minutes", Duration.between(now, pause.get().until()).toMinutes(),
-                            "maxMinutes", throttle.maxLock().toMinutes(),
-                            "ip", client.ip(), "browser", client.browser(), "when", now)));
+                            "maxMinutes", throttle.maxLock().toMinutes())));
                 }
             });
         }
@@ -259,8 +257,7 @@ public class UserService {
         User user = findById(userId).orElseThrow();
         audit.record(AuditEventType.PASSWORD_CHANGED, userId, client);
         events.publishEvent(new PasswordChanged(userId, client));
-        notifier.send(EmailMessage.of(user.email(), "password-changed", Map.of("displayName", user.displayName(),
-                "when", now, "ip", client.ip(), "browser", client.browser())));
+        notifier.send(SecurityNotice.of(user, "password-changed", now, client));
         return new PasswordChange.Changed(user);
     }
 

@@ -21,9 +21,9 @@ import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.factor.IssuedBackupCodes;
 import dev.gatehouse.factor.webauthn.WebAuthnCeremonies.AssertionOutcome;
 import dev.gatehouse.factor.webauthn.WebAuthnCeremonies.RegistrationOutcome;
-import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.user.SecurityNotice;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserService;
 
@@ -136,10 +136,8 @@ public class WebAuthnService {
                 UUID factorId = store.insert(user.id(), name.value(), registered, now);
                 audit.record(AuditEventType.FACTOR_ENABLED, user.id(), null, client, FactorType.WEBAUTHN.name());
                 events.publishEvent(new FactorAdded(user.id(), FactorType.WEBAUTHN, client));
-                notifier.send(EmailMessage.of(user.email(), "webauthn-added", Map.of(
-                        "displayName", user.displayName(), "name", name.value(),
-                        "kind", registered.kind().displayName(), "when", now, "ip", client.ip(),
-                        "browser", client.browser())));
+                notifier.send(SecurityNotice.of(user, "webauthn-added", now, client, Map.of(
+                        "name", name.value(), "kind", registered.kind().displayName())));
                 IssuedBackupCodes first = backupCodes.issueFirstSet(user, client).orElse(null);
                 return new Registration.Registered(store.byFactor(user.id(), factorId).orElseThrow(), first);
             });
@@ -243,9 +241,8 @@ public class WebAuthnService {
             if (store.markPossiblyCloned(credential)) {
                 audit.record(AuditEventType.WEBAUTHN_POSSIBLY_CLONED, user.id(), null, client,
                         "WEBAUTHN signature counter " + received + " after " + stored);
-                notifier.send(EmailMessage.of(user.email(), "webauthn-possibly-cloned", Map.of(
-                        "displayName", user.displayName(), "name", credential.name(), "when", now,
-                        "ip", client.ip(), "browser", client.browser())));
+                notifier.send(SecurityNotice.of(user, "webauthn-possibly-cloned", now, client,
+                        Map.of("name", credential.name())));
             }
         });
         return new Assertion.Refused(WebAuthnProblem.COUNTER_WENT_BACKWARDS);
