@@ -25,13 +25,16 @@ import dev.gatehouse.signin.SignInService;
 @Controller
 class OtherWaysController {
 
+    private final ReturnPageCache returnPage;
+
     private final SignInService signIn;
     private final BackupCodeService backupCodes;
     private final SecondFactorController codeWords;
     private final Messages messages;
 
     OtherWaysController(SignInService signIn, BackupCodeService backupCodes, SecondFactorController codeWords,
-                        Messages messages) {
+                        Messages messages, ReturnPageCache returnPage) {
+        this.returnPage = returnPage;
         this.signIn = signIn;
         this.backupCodes = backupCodes;
         this.codeWords = codeWords;
@@ -83,7 +86,7 @@ class OtherWaysController {
             int left = backupCodes.remaining(signedIn.user().userId());
             redirect.addFlashAttribute(left <= 3 ? "flashWarning" : "flashSuccess",
                     messages.get("backupcode.accepted", left));
-            return "redirect:/settings/security";
+            return "redirect:" + returnPage.continueTo(request, response);
         }
         if (step instanceof SecondFactorStep.NoPendingSignIn) {
             return "redirect:/signin?expired";

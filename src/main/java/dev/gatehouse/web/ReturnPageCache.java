@@ -71,4 +71,27 @@ final class ReturnPageCache implements RequestCache {
     public void removeRequest(HttpServletRequest request, HttpServletResponse response) {
         cookies.removeRequest(request, response);
     }
+
+    /**
+     * Where a finished sign-in goes (after the password alone, or after the second step): the page that sent the
+     * user to sign in, when it is a path on this server, else the Security page. Used once: the cookie is removed.
+     */
+    String continueTo(HttpServletRequest request, HttpServletResponse response) {
+        SavedRequest saved = getRequest(request, response);
+        removeRequest(request, response);
+        // Only GETs are ever saved; the cookie's saved request reports the method of the request reading it, so it
+        // is not asked here.
+        if (saved != null) {
+            try {
+                URI uri = new URI(saved.getRedirectUrl());
+                if (request.getServerName().equalsIgnoreCase(uri.getHost()) && uri.getRawPath() != null
+                        && uri.getRawPath().startsWith("/") && !uri.getRawPath().startsWith("//")) {
+                    return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+                }
+            } catch (URISyntaxException malformed) {
+                // The cookie came back from the client changed: the default page it is.
+            }
+        }
+        return "/settings/security";
+    }
 }

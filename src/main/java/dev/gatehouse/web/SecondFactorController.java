@@ -27,13 +27,16 @@ import dev.gatehouse.system.ClientInfo;
 @Controller
 class SecondFactorController {
 
+    private final ReturnPageCache returnPage;
+
     private final SignInService signIn;
     private final SentCodeSignIn sentCodes;
     private final SentCodeWords sentCodeWords;
     private final Messages messages;
 
     SecondFactorController(SignInService signIn, SentCodeSignIn sentCodes, SentCodeWords sentCodeWords,
-                           Messages messages) {
+                           Messages messages, ReturnPageCache returnPage) {
+        this.returnPage = returnPage;
         this.signIn = signIn;
         this.sentCodes = sentCodes;
         this.sentCodeWords = sentCodeWords;
@@ -79,7 +82,7 @@ class SecondFactorController {
         }
         SecondFactorStep step = signIn.secondFactor(type.get(), code, remember, request, response);
         if (step instanceof SecondFactorStep.SignedIn) {
-            return "redirect:/settings/security";
+            return "redirect:" + returnPage.continueTo(request, response);
         }
         if (step instanceof SecondFactorStep.NoPendingSignIn) {
             return "redirect:/signin?expired";

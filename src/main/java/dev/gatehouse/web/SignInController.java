@@ -1,11 +1,9 @@
 package dev.gatehouse.web;
 
-import java.net.URI;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -49,7 +47,7 @@ class SignInController {
                   HttpServletRequest request, HttpServletResponse response, Model model) {
         SignInService.PasswordStep step = signIn.password(email, password, request, response);
         if (step instanceof SignInService.PasswordStep.SignedIn) {
-            return "redirect:" + continueTo(request, response);
+            return "redirect:" + requestCache.continueTo(request, response);
         }
         if (step instanceof SignInService.PasswordStep.SecondFactorRequired) {
             return "redirect:/signin/verify";
@@ -68,25 +66,5 @@ class SignInController {
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         }
         return "signin/password";
-    }
-
-    /** The page that sent the user to sign in (always on this server), or the Security page. */
-    private String continueTo(HttpServletRequest request, HttpServletResponse response) {
-        SavedRequest saved = requestCache.getRequest(request, response);
-        requestCache.removeRequest(request, response);
-        // Only GETs are ever saved (SecurityConfiguration#requestCache); the cookie's saved request reports the
-        // method of the request reading it, so it is not asked here.
-        if (saved != null) {
-            try {
-                URI uri = new URI(saved.getRedirectUrl());
-                if (request.getServerName().equalsIgnoreCase(uri.getHost()) && uri.getRawPath() != null
-                        && uri.getRawPath().startsWith("/") && !uri.getRawPath().startsWith("//")) {
-                    return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-                }
-            } catch (java.net.URISyntaxException malformed) {
-                // The cookie came back from the client changed: the default page it is.
-            }
-        }
-        return "/settings/security";
     }
 }

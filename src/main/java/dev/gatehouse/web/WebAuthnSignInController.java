@@ -30,6 +30,8 @@ import dev.gatehouse.signin.WebAuthnSignIn;
 @Controller
 class WebAuthnSignInController {
 
+    private final ReturnPageCache returnPage;
+
     static final String SIGN_IN = "/signin/webauthn";
     static final String CONFIRM = "/settings/confirm/webauthn";
 
@@ -37,7 +39,8 @@ class WebAuthnSignInController {
     private final SignInService signIn;
     private final Messages messages;
 
-    WebAuthnSignInController(WebAuthnSignIn webAuthn, SignInService signIn, Messages messages) {
+    WebAuthnSignInController(WebAuthnSignIn webAuthn, SignInService signIn, Messages messages, ReturnPageCache returnPage) {
+        this.returnPage = returnPage;
         this.webAuthn = webAuthn;
         this.signIn = signIn;
         this.messages = messages;
@@ -67,7 +70,7 @@ class WebAuthnSignInController {
         } else {
             WebAuthnSignIn.Step step = webAuthn.finish(ceremony, credential, remember, request, response);
             if (step instanceof WebAuthnSignIn.Step.SignedIn) {
-                return "redirect:/settings/security";
+                return "redirect:" + returnPage.continueTo(request, response);
             }
             if (step instanceof WebAuthnSignIn.Step.NoPendingSignIn) {
                 return "redirect:/signin?expired";

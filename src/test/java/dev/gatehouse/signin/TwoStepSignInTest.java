@@ -179,7 +179,7 @@ abstract class TwoStepSignInTest {
         // Mallory's own right code with the victim's id signs in Mallory, never the victim.
         Page own = pending.post("/signin/verify", Map.of("code", malloryApp.app().code(clock.instant()),
                 "userId", victim.user().id().toString(), "email", victim.email()));
-        assertThat(own.location()).isEqualTo("/settings/security");
+        assertThat(own.location()).as("the page last asked for while signed out").isEqualTo("/");
         Page security = pending.get("/settings/security");
         assertThat(security.body()).contains(mallory.email()).doesNotContain(victim.email());
 
@@ -218,7 +218,7 @@ abstract class TwoStepSignInTest {
 
         s.get("/signin/verify");
         assertThat(s.post("/signin/verify", Map.of("code", bobApp.app().code(clock.instant()))).location())
-                .isEqualTo("/settings/security");
+                .as("the page last asked for while signed out").isEqualTo(SETUP);
         assertThat(s.get("/settings/security").body()).contains(bob.email()).doesNotContain(ada.email());
         assertThat(s.get(SETUP).location()).as("Ada's re-confirmation does not carry over to Bob")
                 .startsWith("/settings/confirm");

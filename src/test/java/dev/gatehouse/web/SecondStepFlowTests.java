@@ -354,6 +354,29 @@ abstract class SecondStepFlowTests extends TwoFactorFlowSupport {
     }
 
     @Test
+    void secondStepWhenSentToSignInFromAPageThenBackThereWithACodeOrABackupCode() {
+        TwoFactorUser ada = twoFactorUser("return");
+        String wanted = "/accounts/" + ada.user().accountId() + "/settings";
+
+        WebSession web = browser();
+        assertThat(web.get(wanted).location()).isEqualTo("/signin");
+        passwordStep(web, ada);
+        assertThat(code(web, ada, false).location()).as("after an app code").isEqualTo(wanted);
+        assertThat(web.get(wanted).status()).isEqualTo(200);
+
+        WebSession other = browser();
+        assertThat(other.get(wanted).location()).isEqualTo("/signin");
+        passwordStep(other, ada);
+        assertThat(backupCode(other, ada.backupCodes().get(0)).location()).as("after a backup code")
+                .isEqualTo(wanted);
+
+        // Used once: the next sign-in on that browser goes to the Security page.
+        other.post("/signout", Map.of());
+        passwordStep(other, ada);
+        assertThat(code(other, ada, false).location()).isEqualTo("/settings/security");
+    }
+
+    @Test
     void rememberWhenAccountTrustsNoDeviceThenNotOfferedAndNothingRemembered() {
         TwoFactorUser ada = twoFactorUser("no-trust");
         jdbc().sql("update accounts set device_trust_period = 'THIS_SIGN_IN' where id = ?")
