@@ -2,6 +2,7 @@ package dev.gatehouse.web;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -49,18 +50,18 @@ final class ReturnPageCache implements RequestCache {
 
     @Override
     public SavedRequest getRequest(HttpServletRequest request, HttpServletResponse response) {
-        try {
-            return cookies.getRequest(request, response);
-        } catch (IllegalArgumentException undecodable) {
-            cookies.removeRequest(request, response);
-            return null;
-        }
+        return decodable(request, response, () -> cookies.getRequest(request, response));
     }
 
     @Override
     public HttpServletRequest getMatchingRequest(HttpServletRequest request, HttpServletResponse response) {
+        return decodable(request, response, () -> cookies.getMatchingRequest(request, response));
+    }
+
+    /** What {@code read} found in the cookie; null (and the cookie removed) when its value does not decode. */
+    private <T> T decodable(HttpServletRequest request, HttpServletResponse response, Supplier<T> read) {
         try {
-            return cookies.getMatchingRequest(request, response);
+            return read.get();
         } catch (IllegalArgumentException undecodable) {
             cookies.removeRequest(request, response);
             return null;
