@@ -183,27 +183,35 @@ class SignInBenchmark {
         return new Result(total, total / seconds, BenchReport.percentileMs(latencies, 50), BenchReport.percentileMs(latencies, 99));
     }
 
+    /** Signs in the way a browser does: the page, the password form with its token, the code page, the code form. */
     private void signIn(HttpClient http, int port, BenchUser u) throws Exception {
         String base = "http://localhost:" + port;
         HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/signin")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        String cookie = sessionCookie(form).orElseThrow(() -> new AssertionError("no session cookie"));
-        Matcher m = CSRF.matcher(form.body());
-        if (!m.find()) {
-            throw new AssertionError("no CSRF token on /signin");
-        }
-        String csrf = m.group(1);
+        // No session yet: the form token comes in its own cookie.
+        String cookie = cookie(form, "GATEHOUSE_FORM").orElseThrow(() -> new AssertionError("no form cookie"));
         HttpResponse<String> password = post(http, base + "/signin", cookie,
-                Map.of("email", u.email(), "password", PASSWORD, "_csrf", csrf));
+                Map.of("email", u.email(), "password", PASSWORD, "_csrf", csrf(form)));
         if (password.statusCode() != 302 || !password.headers().firstValue("Location").orElse("").contains("/signin/verify")) {
             throw new AssertionError("password step: " + password.statusCode() + " " + password.headers().map());
         }
-        cookie = sessionCookie(password).orElse(cookie);
+        cookie = cookie(password, "GATEHOUSE_SESSION").orElseThrow(() -> new AssertionError("no session cookie"));
+        // A new form token at each sign-in step, as the browser gets with the code page.
+        HttpResponse<String> verify = http.send(HttpRequest.newBuilder(URI.create(base + "/signin/verify"))
+                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> code = post(http, base + "/signin/verify", cookie,
-                Map.of("code", code(u.secret(), Clock.systemUTC().instant()), "_csrf", csrf));
+                Map.of("code", code(u.secret(), Clock.systemUTC().instant()), "_csrf", csrf(verify)));
         if (code.statusCode() != 302 || code.headers().firstValue("Location").orElse("").contains("/signin")) {
             throw new AssertionError("code step: " + code.statusCode() + " " + code.headers().map());
         }
+    }
+
+    private static String csrf(HttpResponse<String> page) {
+        Matcher m = CSRF.matcher(page.body());
+        if (!m.find()) {
+            throw new AssertionError("no form token on " + page.uri());
+        }
+        return m.group(1);
     }
 
     private static HttpResponse<String> post(HttpClient http, String url, String cookie, Map<String, String> fields)
@@ -216,8 +224,8 @@ class SignInBenchmark {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static Optional<String> sessionCookie(HttpResponse<?> response) {
-        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("GATEHOUSE_SESSION="))
+    private static Optional<String> cookie(HttpResponse<?> response, String name) {
+        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(name + "="))
                 .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';'))).findFirst();
     }
 
