@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -64,12 +65,14 @@ public class CodeChallenges {
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final CodeProperties properties;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
     CodeChallenges(List<SentCodeMethod> methods, FactorService factors, CodeGuard guard,
                    SendLimits limits, SecretSealer sealer, Notifier notifier, AuditLog audit, JdbcClient jdbc,
-                   TransactionTemplate tx, CodeProperties properties, Clock clock) {
+                   TransactionTemplate tx, CodeProperties properties, ApplicationEventPublisher events, Clock clock) {
         methods.forEach(m -> this.methods.put(m.type(), m));
+        this.events = events;
         this.factors = factors;
         this.guard = guard;
         this.limits = limits;
@@ -236,6 +239,7 @@ public class CodeChallenges {
                 return new SetupResult.Expired();
             }
             audit.record(AuditEventType.CODE_DESTINATION_CHANGED, user.id(), null, client, setup.type().name());
+            events.publishEvent(new FactorChanged(user.id(), setup.type(), client));
             notifier.send(SecurityNotice.of(user, "code-destination-changed", now, client, Map.of(
                     "method", setup.type().displayName(), "destination", method.masked(setup.destination()))));
             return new SetupResult.Changed(factors.factor(user.id(), setup.type()).orElseThrow());

@@ -146,7 +146,7 @@ public class FactorService {
                     .update();
             attempts.ensure(user.id());
             audit.record(AuditEventType.FACTOR_ENABLED, user.id(), null, client, pending.type().name());
-            events.publishEvent(new FactorAdded(user.id(), pending.type(), client));
+            events.publishEvent(new FactorChanged(user.id(), pending.type(), client));
             notifyChange(user, "factor-enabled", pending.type(), now, client);
             IssuedBackupCodes firstBackupCodes = backupCodes.issueFirstSet(user, client).orElse(null);
             return new Enrollment.Enabled(factor(user.id(), pending.type()).orElseThrow(), firstBackupCodes);

@@ -33,8 +33,7 @@ class SendLimits {
 
     /**
      * Takes one send from every limit of the user and the address ({@code ip} may be empty: no address limit). Empty
-     * when every limit had room; otherwise when sending is possible again, and the caller must roll its transaction
-     * back so that nothing it took counts.
+     * when every limit had room; otherwise when sending is possible again (and nothing was taken).
      */
     @Transactional(propagation = Propagation.MANDATORY)
     Optional<Instant> take(UUID userId, String ip, Instant now) {

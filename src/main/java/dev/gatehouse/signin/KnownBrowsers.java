@@ -2,7 +2,6 @@ package dev.gatehouse.signin;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 

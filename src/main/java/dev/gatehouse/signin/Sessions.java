@@ -26,7 +26,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
-import dev.gatehouse.factor.FactorAdded;
+import dev.gatehouse.factor.FactorChanged;
 import dev.gatehouse.factor.FactorRemoved;
 
 /**
@@ -41,6 +41,8 @@ import dev.gatehouse.factor.FactorRemoved;
  */
 @Component
 public class Sessions {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Sessions.class);
 
     private static final String CSRF_TOKEN = HttpSessionCsrfTokenRepository.class.getName() + ".CSRF_TOKEN";
 
@@ -125,17 +127,27 @@ public class Sessions {
     }
 
     /**
-     * Adding or removing a method changes how the user's account is protected, like a password change: their other
-     * sessions end once the change commits (this one goes on), so a session opened before cannot outlive it.
+     * Adding, changing or removing a method changes how the user's account is protected, like a password change:
+     * their other sessions end once the change commits (this one goes on), so a session opened before cannot outlive
+     * it. The change is saved by then, so a failure here is logged, not shown to the user as a failed change.
      */
     @TransactionalEventListener(fallbackExecution = true)
-    void methodAdded(FactorAdded added) {
-        endAll(added.userId(), currentSessionId());
+    void methodChanged(FactorChanged changed) {
+        endOthers(changed.userId());
     }
 
     @TransactionalEventListener(fallbackExecution = true)
     void methodRemoved(FactorRemoved removed) {
-        endAll(removed.userId(), currentSessionId());
+        endOthers(removed.userId());
+    }
+
+    private void endOthers(UUID userId) {
+        try {
+            endAll(userId, currentSessionId());
+        } catch (RuntimeException e) {
+            log.error("Could not end the other sessions of user {} after a change of their methods: {}", userId,
+                    e.getClass().getSimpleName());
+        }
     }
 
     /** The session of the request being served on this thread, if any. */

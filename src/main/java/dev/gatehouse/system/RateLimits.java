@@ -2,6 +2,7 @@ package dev.gatehouse.system;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -48,12 +49,13 @@ public class RateLimits {
     }
 
     /**
-     * Takes one hit from every limit. Empty when every limit had room; otherwise when all of them have room again. A
-     * refused call may still have taken hits from the limits that had room: in a transaction the caller rolls back;
-     * otherwise those hits count, which only errs on the strict side.
+     * Takes one hit from every limit, or none: empty when every limit had room (and each now counts the hit);
+     * otherwise when all of them have room again, and the hits taken from the limits that had room are given back,
+     * so a refused request counts nowhere (a network kept waiting cannot use up its daily budget with refused tries).
      */
     public Optional<Instant> take(List<Limit> limits, Instant now) {
         Instant blockedUntil = null;
+        List<Limit> taken = new ArrayList<>();
         // Always in the same order, so two requests never wait for each other's rows crosswise (no deadlock).
         for (Limit limit : limits.stream().sorted(Comparator.comparing(Limit::scope)).toList()) {
             Instant start = limit.start(now);
@@ -62,11 +64,16 @@ public class RateLimits {
                     insert into rate_counters (scope, window_start, window_end, hits) values (?, ?, ?, 0)
                     on conflict do nothing""")
                     .params(limit.scope(), Db.ts(start), Db.ts(end)).update();
-            int taken = jdbc.sql("update rate_counters set hits = hits + 1 where scope = ? and window_start = ? and hits < ?")
+            int hit = jdbc.sql("update rate_counters set hits = hits + 1 where scope = ? and window_start = ? and hits < ?")
                     .params(limit.scope(), Db.ts(start), limit.max()).update();
-            if (taken == 0 && (blockedUntil == null || end.isAfter(blockedUntil))) {
+            if (hit == 1) {
+                taken.add(limit);
+            } else if (blockedUntil == null || end.isAfter(blockedUntil)) {
                 blockedUntil = end;
             }
+        }
+        if (blockedUntil != null) {
+            giveBack(taken, now);
         }
         return Optional.ofNullable(blockedUntil);
     }

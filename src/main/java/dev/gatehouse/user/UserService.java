@@ -111,6 +111,14 @@ public class UserService {
      */
     public PasswordCheck authenticate(String email, String password, ClientInfo client,
                                       Function<Optional<UUID>, Optional<String>> browserCounter) {
+        // The network's budget first: a network past it checks nothing (not even a malformed attempt's decoy hash)
+        // and counts nothing against the addresses it tries.
+        Instant now = clock.instant();
+        List<RateLimits.Limit> network = networkLimits(client);
+        Optional<Instant> busy = rateLimits.take(network, now);
+        if (busy.isPresent()) {
+            return new PasswordCheck.NetworkPaused(busy.get());
+        }
         if (password == null || password.length() > 4 * 128 || Inputs.emailProblem(email).isPresent()) {
             hasher.matchesNothing("");
             return new PasswordCheck.Rejected(null);
@@ -122,13 +130,6 @@ public class UserService {
                 .optional();
         String subject = browserCounter.apply(found.map(c -> c.user().id()))
                 .orElseGet(() -> addressCounter(normalized));
-        // The network's budget first: a network past it checks nothing and counts nothing against the addresses.
-        Instant now = clock.instant();
-        List<RateLimits.Limit> network = networkLimits(client);
-        Optional<Instant> busy = rateLimits.take(network, now);
-        if (busy.isPresent()) {
-            return new PasswordCheck.NetworkPaused(busy.get());
-        }
         PasswordCheck check = checked(subject, found, password, client);
         if (!(check instanceof PasswordCheck.Rejected)) {
             // Only wrong passwords count: a right one, or one the address's pause kept from being checked, does not.

@@ -49,7 +49,7 @@ class StartupBanner {
     }
 
     private static boolean loopback(String address) {
-        return address.equals("127.0.0.1") || address.equals("::1") || address.equals("localhost")
+        return address.equals("::1") || address.equals("0:0:0:0:0:0:0:1") || address.equals("localhost")
                 || address.startsWith("127.");
     }
 

@@ -53,6 +53,8 @@ class AbuseLimitsOnH2Test extends WebFlowSupport {
                 .containsPattern("paused for \\d+ minutes? \\(until \\d\\d:\\d\\d UTC\\)").doesNotContain("{");
         Page rightPassword = signIn(from(attacker), ada.email(), PASSWORD);
         assertThat(rightPassword.status()).as("even a right password waits: nothing is checked").isEqualTo(429);
+        assertThat(count("select hits from rate_counters where scope = 'pw-net:203.0.113.9/P1D'"))
+                .as("refused tries count nowhere, not even in the day's budget").isEqualTo(5);
 
         // The owner, on another network, is not kept out; nor is the same attacker's neighbour on another /64.
         Page owner = signIn(from("198.51.100.7"), ada.email(), PASSWORD);

@@ -212,6 +212,12 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
         ada.web().get("/settings/two-factor/email/verify");
         ada.web().post("/settings/two-factor/email/verify", Map.of("code", codes().awaitCode(ada.user().email(), 1)));
         String other = "codes-" + ada.user().email();
+        // Another browser signed in with an email code before the change.
+        WebSession phone = browser();
+        assertThat(signIn(phone, ada.user().email(), PASSWORD).location()).isEqualTo("/signin/verify");
+        phone.get("/signin/verify");
+        assertThat(phone.post("/signin/verify", Map.of("code", codes().awaitCode(ada.user().email(), 2))).location())
+                .isEqualTo("/settings/security");
 
         Page form = ada.web().get("/settings/two-factor/email");
         assertThat(text(form)).contains("Change where email codes go", "Codes go to " + ada.user().email() + " now.");
@@ -225,6 +231,8 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
                 .publicData()).isEqualTo(other);
         assertThat(auditTypes(ada.user().user().id())).contains(AuditEventType.CODE_DESTINATION_CHANGED);
         assertThat(mail().await(ada.user().email(), "now go somewhere else").text()).contains("c•••@example.com");
+        assertThat(phone.get("/settings/security").location()).as("the other session ended").isEqualTo("/signin");
+        assertThat(ada.web().get("/settings/security").status()).as("this one goes on").isEqualTo(200);
 
         clock().advance(Duration.ofMinutes(16));
         assertThat(ada.web().get("/settings/two-factor/email").location()).as("later, it asks again")

@@ -16,7 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.factor.BackupCodeService;
-import dev.gatehouse.factor.FactorAdded;
+import dev.gatehouse.factor.FactorChanged;
 import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.factor.IssuedBackupCodes;
 import dev.gatehouse.factor.webauthn.WebAuthnCeremonies.AssertionOutcome;
@@ -135,7 +135,7 @@ public class WebAuthnService {
                 }
                 UUID factorId = store.insert(user.id(), name.value(), registered, now);
                 audit.record(AuditEventType.FACTOR_ENABLED, user.id(), null, client, FactorType.WEBAUTHN.name());
-                events.publishEvent(new FactorAdded(user.id(), FactorType.WEBAUTHN, client));
+                events.publishEvent(new FactorChanged(user.id(), FactorType.WEBAUTHN, client));
                 notifier.send(SecurityNotice.of(user, "webauthn-added", now, client, Map.of(
                         "name", name.value(), "kind", registered.kind().displayName())));
                 IssuedBackupCodes first = backupCodes.issueFirstSet(user, client).orElse(null);
