@@ -24,7 +24,6 @@ import dev.gatehouse.system.Db;
 import dev.gatehouse.system.GatehouseProperties;
 import dev.gatehouse.system.Inputs;
 import dev.gatehouse.system.RateLimits;
-import dev.gatehouse.system.RateLimits.Limit;
 import dev.gatehouse.user.PasswordHasher;
 import dev.gatehouse.user.PasswordPolicy;
 import dev.gatehouse.user.User;
@@ -41,7 +40,6 @@ public class SignUpService {
 
     static final Duration LINK_VALIDITY = Duration.ofHours(24);
     private static final Duration HOUR = Duration.ofHours(1);
-    private static final Duration DAY = Duration.ofDays(1);
 
     private final JdbcClient jdbc;
     private final UserService users;
@@ -97,20 +95,15 @@ public class SignUpService {
         }
         String email = Inputs.trim(form.email());
         Instant now = clock.instant();
-        if (!client.ip().isBlank()) {
-            String network = RateLimits.network(client.ip());
-            Optional<Instant> busy = rateLimits.take(List.of(
-                    new Limit("signup-net:" + network + "/PT1H", HOUR, limits.requestsPerNetworkPerHour()),
-                    new Limit("signup-net:" + network + "/P1D", DAY, limits.requestsPerNetworkPerDay())), now);
-            if (busy.isPresent()) {
-                return new Request.TooMany(busy.get());
-            }
+        Optional<Instant> busy = rateLimits.take(RateLimits.perNetwork("signup-net", client.ip(), HOUR,
+                limits.requestsPerNetworkPerHour(), limits.requestsPerNetworkPerDay()), now);
+        if (busy.isPresent()) {
+            return new Request.TooMany(busy.get());
         }
         // Per address, the same whether or not it has a user: past the limit the answer is unchanged, no email goes.
         String address = sealer.keyedHash(Inputs.normalizeEmail(email), "signup-address");
-        if (rateLimits.take(List.of(
-                new Limit("signup-to:" + address + "/PT1H", HOUR, limits.emailsPerAddressPerHour()),
-                new Limit("signup-to:" + address + "/P1D", DAY, limits.emailsPerAddressPerDay())), now).isPresent()) {
+        if (rateLimits.take(RateLimits.windowAndDay("signup-to:" + address, HOUR, limits.emailsPerAddressPerHour(),
+                limits.emailsPerAddressPerDay()), now).isPresent()) {
             audit.record(AuditEventType.SIGN_UP_REQUESTED, null, null, client, "address limit reached, nothing sent");
             return new Request.CheckEmail();
         }

@@ -21,8 +21,6 @@ import dev.gatehouse.system.RateLimits.Limit;
 @Component
 class SendLimits {
 
-    private static final Duration DAY = Duration.ofDays(1);
-
     private final RateLimits rateLimits;
     private final CodeProperties properties;
 
@@ -37,16 +35,10 @@ class SendLimits {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     Optional<Instant> take(UUID userId, String ip, Instant now) {
-        List<Limit> limits = new ArrayList<>();
-        limits.add(new Limit("user:" + userId + "/" + properties.limitWindow(), properties.limitWindow(),
-                properties.userSendsPerWindow()));
-        limits.add(new Limit("user:" + userId + "/P1D", DAY, properties.userSendsPerDay()));
-        if (ip != null && !ip.isBlank()) {
-            String network = RateLimits.network(ip);
-            limits.add(new Limit("ip:" + network + "/" + properties.limitWindow(), properties.limitWindow(),
-                    properties.ipSendsPerWindow()));
-            limits.add(new Limit("ip:" + network + "/P1D", DAY, properties.ipSendsPerDay()));
-        }
+        List<Limit> limits = new ArrayList<>(RateLimits.windowAndDay("user:" + userId, properties.limitWindow(),
+                properties.userSendsPerWindow(), properties.userSendsPerDay()));
+        limits.addAll(RateLimits.perNetwork("ip", ip, properties.limitWindow(), properties.ipSendsPerWindow(),
+                properties.ipSendsPerDay()));
         return rateLimits.take(limits, now);
     }
 

@@ -91,6 +91,47 @@ public class RateLimits {
         return jdbc.sql("delete from rate_counters where window_end < ?").param(Db.ts(before)).update();
     }
 
+    /** How many times a single network's budget the /48 around an IPv6 /64 gets (one site, many /64 networks). */
+    static final int SITE_FACTOR = 4;
+
+    /** {@code perWindow} hits per {@code window} and {@code perDay} per UTC day for {@code subject}. */
+    public static List<Limit> windowAndDay(String subject, Duration window, int perWindow, int perDay) {
+        return List.of(new Limit(subject + "/" + window, window, perWindow),
+                new Limit(subject + "/P1D", Duration.ofDays(1), perDay));
+    }
+
+    /**
+     * The limits of the client's network for {@code purpose} (e.g. {@code "pw-net"}): {@link #network} in a window and
+     * a day; for IPv6 also the /48 around it with {@link #SITE_FACTOR} times the budget, so a client given a whole
+     * /48 (65,536 /64 networks) cannot take a fresh budget with each one. Empty for an unknown address.
+     */
+    public static List<Limit> perNetwork(String purpose, String ip, Duration window, int perWindow, int perDay) {
+        if (ip == null || ip.isBlank()) {
+            return List.of();
+        }
+        List<Limit> limits = new ArrayList<>(windowAndDay(purpose + ":" + network(ip), window, perWindow, perDay));
+        site(ip).ifPresent(site -> limits.addAll(windowAndDay(purpose + ":" + site, window,
+                perWindow * SITE_FACTOR, perDay * SITE_FACTOR)));
+        return List.copyOf(limits);
+    }
+
+    /** The /48 around an IPv6 address (not an IPv4 one, nor one written as IPv6); empty for anything else. */
+    static Optional<String> site(String ip) {
+        if (ip.indexOf(':') < 0 || !ip.matches("[0-9A-Fa-f:.]{2,45}")) {
+            return Optional.empty();
+        }
+        try {
+            java.net.InetAddress address = java.net.InetAddress.getByName(ip);
+            if (address instanceof java.net.Inet6Address) {
+                byte[] b = address.getAddress();
+                return Optional.of(String.format("%02x%02x:%02x%02x:%02x%02x::/48", b[0], b[1], b[2], b[3], b[4], b[5]));
+            }
+            return Optional.empty();
+        } catch (java.net.UnknownHostException notAnAddress) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * What per-address limits count by: an IPv4 address as it is, an IPv6 address by its /64 network (one customer
      * line or host usually has a whole /64, so counting single addresses would let it rotate past the limit), an

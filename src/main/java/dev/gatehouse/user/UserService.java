@@ -139,15 +139,9 @@ public class UserService {
     }
 
     private List<RateLimits.Limit> networkLimits(ClientInfo client) {
-        if (client.ip().isBlank()) {
-            return List.of();
-        }
-        String network = RateLimits.network(client.ip());
         PasswordProperties.Throttle.Network limits = throttle.network();
-        return List.of(
-                new RateLimits.Limit("pw-net:" + network + "/" + limits.window(), limits.window(),
-                        limits.failuresPerWindow()),
-                new RateLimits.Limit("pw-net:" + network + "/P1D", Duration.ofDays(1), limits.failuresPerDay()));
+        return RateLimits.perNetwork("pw-net", client.ip(), limits.window(), limits.failuresPerWindow(),
+                limits.failuresPerDay());
     }
 
     /** Checks the password of a signed-in user (re-confirmation, password change); counts toward the same pause. */

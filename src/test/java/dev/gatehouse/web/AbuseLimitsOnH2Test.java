@@ -81,6 +81,18 @@ class AbuseLimitsOnH2Test extends WebFlowSupport {
         assertThat(signIn(from("2001:db8:7:8::1"), unique("v6"), "guess").status()).as("the next /64").isEqualTo(401);
     }
 
+    @Test
+    void ipv6WhenGuessesSpreadOverManySlash64sOfOneSlash48ThenTheSiteIsPausedAtFourTimesTheBudget() {
+        // 5 per /64 in this test's configuration, so 20 for the /48: four /64s use it up without pausing any of them.
+        for (int i = 0; i < 20; i++) {
+            assertThat(signIn(from("2001:db8:8:" + (i % 4 + 1) + "::" + (i + 1)), unique("v6"), "guess").status())
+                    .as("guess " + (i + 1)).isEqualTo(401);
+        }
+        assertThat(signIn(from("2001:db8:8:99::1"), unique("v6"), "guess").status()).as("a fresh /64 of the site")
+                .isEqualTo(429);
+        assertThat(signIn(from("2001:db8:9::1"), unique("v6"), "guess").status()).as("another site").isEqualTo(401);
+    }
+
     Page signUp(WebSession web, String name, String email) {
         web.get("/signup");
         return web.post("/signup", Map.of("displayName", name, "email", email, "password", PASSWORD,
