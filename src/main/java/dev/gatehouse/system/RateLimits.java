@@ -117,19 +117,8 @@ public class RateLimits {
 
     /** The /48 around an IPv6 address (not an IPv4 one, nor one written as IPv6); empty for anything else. */
     static Optional<String> site(String ip) {
-        if (ip.indexOf(':') < 0 || !ip.matches("[0-9A-Fa-f:.]{2,45}")) {
-            return Optional.empty();
-        }
-        try {
-            java.net.InetAddress address = java.net.InetAddress.getByName(ip);
-            if (address instanceof java.net.Inet6Address) {
-                byte[] b = address.getAddress();
-                return Optional.of(String.format("%02x%02x:%02x%02x:%02x%02x::/48", b[0], b[1], b[2], b[3], b[4], b[5]));
-            }
-            return Optional.empty();
-        } catch (java.net.UnknownHostException notAnAddress) {
-            return Optional.empty();
-        }
+        return literal(ip).filter(java.net.Inet6Address.class::isInstance).map(java.net.InetAddress::getAddress)
+                .map(b -> String.format("%02x%02x:%02x%02x:%02x%02x::/48", b[0], b[1], b[2], b[3], b[4], b[5]));
     }
 
     /**
@@ -138,20 +127,25 @@ public class RateLimits {
      * IPv4 address written as IPv6 ({@code ::ffff:a.b.c.d}) as IPv4. Anything else is counted as written.
      */
     public static String network(String ip) {
-        if (ip.indexOf(':') < 0 || !ip.matches("[0-9A-Fa-f:.]{2,45}")) {
-            return ip;
-        }
-        try {
-            // A literal address: parsed, never looked up.
-            java.net.InetAddress address = java.net.InetAddress.getByName(ip);
+        return literal(ip).map(address -> {
             if (address instanceof java.net.Inet6Address) {
                 byte[] b = address.getAddress();
                 return String.format("%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64",
                         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
             }
             return address.getHostAddress();
+        }).orElse(ip);
+    }
+
+    /** An IPv6 literal (or IPv4 written as IPv6), parsed and never looked up; empty for anything else. */
+    private static Optional<java.net.InetAddress> literal(String ip) {
+        if (ip.indexOf(':') < 0 || !ip.matches("[0-9A-Fa-f:.]{2,45}")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(java.net.InetAddress.getByName(ip));
         } catch (java.net.UnknownHostException notAnAddress) {
-            return ip;
+            return Optional.empty();
         }
     }
 }
