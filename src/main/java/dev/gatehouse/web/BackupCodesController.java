@@ -126,7 +126,7 @@ class BackupCodesController {
 
     @ConfirmFirst
     @PostMapping(REGENERATE)
-    String regenerate(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, HttpServletRequest request,
+    String regenerate(@CurrentUser User user, HttpServletRequest request,
                       RedirectAttributes redirect) {
         Optional<IssuedBackupCodes> issued = backupCodes.regenerate(user, ClientInfo.of(request));
         if (issued.isEmpty()) {

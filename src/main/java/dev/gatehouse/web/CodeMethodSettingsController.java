@@ -72,7 +72,7 @@ class CodeMethodSettingsController {
 
     @ConfirmFirst
     @GetMapping(BASE + "{method:email|sms}")
-    String destination(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @PathVariable String method,
+    String destination(@CurrentUser User user, @PathVariable String method,
                        HttpServletRequest request, Model model) {
         FactorType type = type(method);
         Optional<EnrolledFactor> current = factors.factor(user.id(), type);

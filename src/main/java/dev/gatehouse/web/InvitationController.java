@@ -84,7 +84,7 @@ class InvitationController {
     }
 
     @PostMapping("/invite/{token}/join")
-    String join(@PathVariable String token, @AuthenticationPrincipal SignedInUser me, @CurrentUser User user, HttpServletRequest request,
+    String join(@PathVariable String token, @CurrentUser User user, HttpServletRequest request,
                 HttpServletResponse response, RedirectAttributes redirect, Model model) {
         Acceptance result = invitations.acceptAsExistingUser(token, user, ClientInfo.of(request));
         if (result instanceof Acceptance.Joined joined) {

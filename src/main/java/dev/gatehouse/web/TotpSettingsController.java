@@ -49,7 +49,7 @@ class TotpSettingsController {
 
     @ConfirmFirst
     @GetMapping(SETUP)
-    String setup(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, HttpServletRequest request, Model model,
+    String setup(@CurrentUser User user, HttpServletRequest request, Model model,
                  RedirectAttributes redirect) {
         Optional<PendingEnrollment> pending = pending(request.getSession(), user);
         if (pending.isEmpty()) {
@@ -110,7 +110,7 @@ class TotpSettingsController {
 
     @ConfirmFirst
     @PostMapping("/settings/two-factor/{factorId}/remove")
-    String remove(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @PathVariable UUID factorId, HttpServletRequest request,
+    String remove(@CurrentUser User user, @PathVariable UUID factorId, HttpServletRequest request,
                   RedirectAttributes redirect) {
         FactorService.Removal result = factors.remove(user, factorId, ClientInfo.of(request));
         if (result instanceof FactorService.Removal.Removed removed) {

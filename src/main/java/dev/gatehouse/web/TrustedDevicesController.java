@@ -31,7 +31,7 @@ class TrustedDevicesController {
     }
 
     @PostMapping("/settings/trusted-devices/{deviceId}/remove")
-    String remove(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @PathVariable UUID deviceId, HttpServletRequest request,
+    String remove(@CurrentUser User user, @PathVariable UUID deviceId, HttpServletRequest request,
                   RedirectAttributes redirect) {
         if (devices.remove(user, deviceId, ClientInfo.of(request))) {
             redirect.addFlashAttribute("flashSuccess", messages.get("devices.removed"));

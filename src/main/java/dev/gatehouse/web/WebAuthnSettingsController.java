@@ -55,7 +55,7 @@ class WebAuthnSettingsController {
 
     @ConfirmFirst
     @GetMapping(NEW)
-    String addForm(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, HttpServletRequest request, Model model,
+    String addForm(@CurrentUser User user, HttpServletRequest request, Model model,
                    RedirectAttributes redirect) {
         return showAddForm(user, "", request, model, redirect);
     }
