@@ -60,12 +60,16 @@ public class RateLimits {
         for (Limit limit : limits.stream().sorted(Comparator.comparing(Limit::scope)).toList()) {
             Instant start = limit.start(now);
             Instant end = start.plus(limit.window());
-            jdbc.sql("""
-                    insert into rate_counters (scope, window_start, window_end, hits) values (?, ?, ?, 0)
-                    on conflict do nothing""")
-                    .params(limit.scope(), Db.ts(start), Db.ts(end)).update();
-            int hit = jdbc.sql("update rate_counters set hits = hits + 1 where scope = ? and window_start = ? and hits < ?")
-                    .params(limit.scope(), Db.ts(start), limit.max()).update();
+            // One statement while the window's counter exists (every hit but a window's first); otherwise it is
+            // created, also when another request creates it at the same moment, and the hit taken again.
+            int hit = increment(limit, start);
+            if (hit == 0) {
+                jdbc.sql("""
+                        insert into rate_counters (scope, window_start, window_end, hits) values (?, ?, ?, 0)
+                        on conflict do nothing""")
+                        .params(limit.scope(), Db.ts(start), Db.ts(end)).update();
+                hit = increment(limit, start);
+            }
             if (hit == 1) {
                 taken.add(limit);
             } else if (blockedUntil == null || end.isAfter(blockedUntil)) {
@@ -76,6 +80,11 @@ public class RateLimits {
             giveBack(taken, now);
         }
         return Optional.ofNullable(blockedUntil);
+    }
+
+    private int increment(Limit limit, Instant start) {
+        return jdbc.sql("update rate_counters set hits = hits + 1 where scope = ? and window_start = ? and hits < ?")
+                .params(limit.scope(), Db.ts(start), limit.max()).update();
     }
 
     /** Gives back the hit {@link #take} took in the current windows (e.g. the attempt turned out to be a success). */
