@@ -21,6 +21,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import dev.gatehouse.account.AccountService;
 import dev.gatehouse.account.InvitationService;
 import dev.gatehouse.account.Membership;
+import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.signin.SignInService.Reconfirm;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
@@ -35,14 +37,14 @@ class AccountSettingsController {
     private final AccountService accounts;
     private final InvitationService invitations;
     private final Messages messages;
-    private final ReconfirmController reconfirm;
+    private final SignInService signIn;
 
     AccountSettingsController(AccountService accounts, InvitationService invitations,
-                              Messages messages, ReconfirmController reconfirm) {
+                              Messages messages, SignInService signIn) {
         this.accounts = accounts;
         this.invitations = invitations;
         this.messages = messages;
-        this.reconfirm = reconfirm;
+        this.signIn = signIn;
     }
 
     @GetMapping("/accounts/{accountId}/settings")
@@ -67,11 +69,11 @@ class AccountSettingsController {
         String settings = "/accounts/" + accountId + "/settings";
         if ("ADMIN".equals(role)) {
             // An admin can manage the account: handing that out is a security change, like adding a method.
-            if (reconfirm.required(me, request, settings).isPresent()) {
+            if (signIn.reconfirmationNeeded(me, request) != Reconfirm.NOTHING) {
                 model.addAttribute("inviteErrors", Map.of("role", messages.get("invite.admin.confirmFirst")));
-                model.addAttribute("inviteEmail", SignUpController.cut(email));
+                model.addAttribute("inviteEmail", FormEcho.cut(email));
                 model.addAttribute("inviteRole", "ADMIN");
-                model.addAttribute("confirmFirst", ReconfirmController.confirmLink(settings));
+                model.addAttribute("confirmFirst", ReconfirmLinks.confirmLink(settings));
                 response.setStatus(HttpServletResponse.SC_FORBIDDEN);
                 return page(accountId, me, model);
             }
@@ -84,7 +86,7 @@ class AccountSettingsController {
         }
         if (result instanceof InvitationService.Invite.Invalid invalid) {
             model.addAttribute("inviteErrors", messages.resolve(invalid.problems()));
-            model.addAttribute("inviteEmail", SignUpController.cut(email));
+            model.addAttribute("inviteEmail", FormEcho.cut(email));
             model.addAttribute("inviteRole", "ADMIN".equals(role) ? "ADMIN" : "MEMBER");
             response.setStatus(422);
             return page(accountId, me, model);

@@ -66,7 +66,7 @@ class InvitationController {
         if (result instanceof Acceptance.Invalid invalid) {
             model.addAttribute("invitation", invitations.find(token).orElseThrow());
             model.addAttribute("token", token);
-            model.addAttribute("displayName", SignUpController.cut(displayName));
+            model.addAttribute("displayName", FormEcho.cut(displayName));
             model.addAttribute("errors", messages.resolve(invalid.problems()));
             response.setStatus(422);
             return "invite/show";

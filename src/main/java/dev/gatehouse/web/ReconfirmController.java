@@ -1,7 +1,8 @@
 package dev.gatehouse.web;
 
+import static dev.gatehouse.web.ReconfirmLinks.safeNext;
+
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,9 +25,6 @@ import dev.gatehouse.signin.SignedInUser;
 @Controller
 class ReconfirmController {
 
-    /** Where a re-confirmation may lead: our own settings pages only, so {@code next} is no open redirect. */
-    private static final Pattern NEXT = Pattern.compile("/settings/[a-z0-9/-]{1,80}|/accounts/[0-9a-f-]{36}/settings");
-
     private final SignInService signIn;
     private final SecondFactorController codeWords;
     private final Messages messages;
@@ -45,19 +43,6 @@ class ReconfirmController {
         this.codeWords = codeWords;
         this.messages = messages;
         this.securityKey = securityKey;
-    }
-
-    /** Empty when the session may go ahead with a security change; otherwise where to send it first. */
-    Optional<String> required(SignedInUser me, HttpServletRequest request, String next) {
-        if (signIn.reconfirmationNeeded(me, request) == Reconfirm.NOTHING) {
-            return Optional.empty();
-        }
-        return Optional.of("redirect:" + confirmLink(next));
-    }
-
-    /** The "Confirm it's you" page, leading on to {@code next} (when it is a page allowed there). */
-    static String confirmLink(String next) {
-        return "/settings/confirm?next=" + safeNext(next);
     }
 
     @GetMapping("/settings/confirm")
@@ -135,9 +120,5 @@ class ReconfirmController {
             }
         }
         return "settings/confirm";
-    }
-
-    static String safeNext(String next) {
-        return next != null && NEXT.matcher(next).matches() && !next.contains("//") ? next : "/settings/security";
     }
 }

@@ -62,7 +62,7 @@ class SentCodeController {
             flash(sentCodes.sendForReconfirm(me, request), type.get(), redirect);
         }
         return "redirect:" + UriComponentsBuilder.fromPath("/settings/confirm")
-                .queryParam("next", ReconfirmController.safeNext(next)).build().toUriString();
+                .queryParam("next", ReconfirmLinks.safeNext(next)).build().toUriString();
     }
 
     private void flash(CodeSend send, FactorType type, RedirectAttributes redirect) {

@@ -125,7 +125,7 @@ class WebAuthnSignInController {
         } else {
             WebAuthnSignIn.Reconfirm step = webAuthn.reconfirm(me, password, ceremony, credential, request, response);
             if (step instanceof WebAuthnSignIn.Reconfirm.Confirmed) {
-                return "redirect:" + ReconfirmController.safeNext(next);
+                return "redirect:" + ReconfirmLinks.safeNext(next);
             }
             if (step instanceof WebAuthnSignIn.Reconfirm.WrongPassword) {
                 problemKey = "password.wrongCurrent";
@@ -140,13 +140,13 @@ class WebAuthnSignInController {
                 response.setStatus(problem == WebAuthnProblem.MALFORMED ? 400 : 401);
             }
         }
-        model.addAttribute("next", ReconfirmController.safeNext(next));
+        model.addAttribute("next", ReconfirmLinks.safeNext(next));
         model.addAttribute("codeNeeded", true);
         if (problemKey != null) {
             model.addAttribute("error", messages.get(problemKey));
         }
         if (!offerReconfirm(me, request, model)) {
-            return "redirect:/settings/confirm?next=" + ReconfirmController.safeNext(next);
+            return "redirect:/settings/confirm?next=" + ReconfirmLinks.safeNext(next);
         }
         return "settings/confirm";
     }
