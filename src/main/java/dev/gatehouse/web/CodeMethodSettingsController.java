@@ -50,13 +50,13 @@ class CodeMethodSettingsController {
     private final FactorService factors;
     private final SmsCodeMethod sms;
     private final SignInService signIn;
-    private final SecondFactorController codeWords;
+    private final CodeWords codeWords;
     private final SentCodeWords sentCodeWords;
     private final Messages messages;
     private final Clock clock;
 
     CodeMethodSettingsController(CodeChallenges codes, FactorService factors, SmsCodeMethod sms,
-                                 SignInService signIn, SecondFactorController codeWords,
+                                 SignInService signIn, CodeWords codeWords,
                                  SentCodeWords sentCodeWords, Messages messages, Clock clock) {
         this.sentCodeWords = sentCodeWords;
         this.codes = codes;

@@ -29,10 +29,10 @@ class OtherWaysController {
 
     private final SignInService signIn;
     private final BackupCodeService backupCodes;
-    private final SecondFactorController codeWords;
+    private final CodeWords codeWords;
     private final Messages messages;
 
-    OtherWaysController(SignInService signIn, BackupCodeService backupCodes, SecondFactorController codeWords,
+    OtherWaysController(SignInService signIn, BackupCodeService backupCodes, CodeWords codeWords,
                         Messages messages, ReturnPageCache returnPage) {
         this.returnPage = returnPage;
         this.signIn = signIn;

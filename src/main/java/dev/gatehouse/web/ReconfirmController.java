@@ -26,14 +26,14 @@ import dev.gatehouse.signin.SignedInUser;
 class ReconfirmController {
 
     private final SignInService signIn;
-    private final SecondFactorController codeWords;
+    private final CodeWords codeWords;
     private final Messages messages;
     private final WebAuthnSignInController securityKey;
     private final SentCodeSignIn sentCodes;
     private final SentCodeWords sentCodeWords;
     private final dev.gatehouse.factor.SignInMethods methods;
 
-    ReconfirmController(SignInService signIn, SecondFactorController codeWords, Messages messages,
+    ReconfirmController(SignInService signIn, CodeWords codeWords, Messages messages,
                         WebAuthnSignInController securityKey, SentCodeSignIn sentCodes, SentCodeWords sentCodeWords,
                         dev.gatehouse.factor.SignInMethods methods) {
         this.sentCodes = sentCodes;
