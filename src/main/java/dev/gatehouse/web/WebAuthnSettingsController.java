@@ -5,7 +5,6 @@ import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -65,7 +64,7 @@ class WebAuthnSettingsController {
     String add(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @RequestParam(defaultValue = "") String name,
                @RequestParam(defaultValue = "") String credential, @RequestParam(defaultValue = "") String error,
                HttpServletRequest request, HttpServletResponse response, Model model, RedirectAttributes redirect) {
-        PendingCeremony pending = take(request.getSession(), PendingCeremony.Purpose.REGISTER);
+        PendingCeremony pending = PendingCeremonies.take(request.getSession(), PendingCeremony.Purpose.REGISTER);
         Optional<String> nameProblem = CredentialName.problem(name);
         if (nameProblem.isPresent()) {
             model.addAttribute("nameError", messages.get(nameProblem.get()));
@@ -189,14 +188,5 @@ class WebAuthnSettingsController {
             redirect.addFlashAttribute("flashError", messages.get("factor.requiredByAccount"));
         }
         return "redirect:/settings/security#webauthn";
-    }
-
-
-    /** The ceremony of this purpose kept in the session, taken out of it: whatever happens next, it is used. */
-    static PendingCeremony take(HttpSession session, PendingCeremony.Purpose purpose) {
-        String attribute = PendingCeremony.attribute(purpose);
-        Object pending = session.getAttribute(attribute);
-        session.removeAttribute(attribute);
-        return pending instanceof PendingCeremony p ? p : null;
     }
 }
