@@ -1,5 +1,9 @@
 package dev.gatehouse.web;
 
+import static dev.gatehouse.web.BackupCodesToShow.FIRST;
+import static dev.gatehouse.web.BackupCodesToShow.ISSUED;
+import static dev.gatehouse.web.BackupCodesToShow.SHOW;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -35,16 +39,11 @@ import dev.gatehouse.user.User;
 /**
  * Security tab > Backup codes: a new set is shown once (page, PDF, text, print, copy) until the user confirms they
  * saved it; "Generate new codes" replaces the set after re-confirmation. The set being shown lives sealed in the
- * session ({@link #ISSUED}), never in a URL.
+ * session ({@link BackupCodesToShow}), never in a URL.
  */
 @Controller
 class BackupCodesController {
 
-    /** Session attribute: the set just issued, until the user confirms they saved it. */
-    static final String ISSUED = "gatehouse.issuedBackupCodes";
-    /** Session attribute: whether the set being shown came with the user's first method. */
-    static final String FIRST = "gatehouse.issuedBackupCodes.first";
-    static final String SHOW = "/settings/backup-codes";
     private static final String REGENERATE = "/settings/backup-codes/new";
     private static final MediaType TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
 
@@ -57,13 +56,6 @@ class BackupCodesController {
         this.backupCodes = backupCodes;
         this.gatehouse = gatehouse;
         this.messages = messages;
-    }
-
-    /** Keeps a set just issued in the session and returns where to show it. */
-    static String show(HttpServletRequest request, IssuedBackupCodes issued, boolean first) {
-        request.getSession().setAttribute(ISSUED, issued);
-        request.getSession().setAttribute(FIRST, first);
-        return "redirect:" + SHOW;
     }
 
     @GetMapping(SHOW)
@@ -133,7 +125,7 @@ class BackupCodesController {
             redirect.addFlashAttribute("flashError", messages.get("backupcodes.needMethod"));
             return "redirect:/settings/security";
         }
-        return show(request, issued.get(), false);
+        return BackupCodesToShow.show(request, issued.get(), false);
     }
 
     /** The set in this session, if it is this user's. */

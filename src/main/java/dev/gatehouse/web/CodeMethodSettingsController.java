@@ -49,6 +49,7 @@ class CodeMethodSettingsController {
     private final CodeChallenges codes;
     private final FactorService factors;
     private final SmsCodeMethod sms;
+    private final CodeDestinations destinations;
     private final SignInService signIn;
     private final CodeWords codeWords;
     private final SentCodeWords sentCodeWords;
@@ -56,12 +57,13 @@ class CodeMethodSettingsController {
     private final Clock clock;
 
     CodeMethodSettingsController(CodeChallenges codes, FactorService factors, SmsCodeMethod sms,
-                                 SignInService signIn, CodeWords codeWords,
+                                 CodeDestinations destinations, SignInService signIn, CodeWords codeWords,
                                  SentCodeWords sentCodeWords, Messages messages, Clock clock) {
         this.sentCodeWords = sentCodeWords;
         this.codes = codes;
         this.factors = factors;
         this.sms = sms;
+        this.destinations = destinations;
         this.signIn = signIn;
         this.codeWords = codeWords;
         this.messages = messages;
@@ -147,7 +149,7 @@ class CodeMethodSettingsController {
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.enabled." + type.name()));
             if (enabled.firstBackupCodes() != null) {
                 // The first method brings the backup codes: they are shown now, once.
-                return BackupCodesController.show(request, enabled.firstBackupCodes(), true);
+                return BackupCodesToShow.show(request, enabled.firstBackupCodes(), true);
             }
             return "redirect:/settings/security";
         }
@@ -198,20 +200,6 @@ class CodeMethodSettingsController {
         return "redirect:" + BASE + method + "/verify";
     }
 
-    /**
-     * What the Security tab shows of the two methods: {@code emailCodes} / {@code smsCodes} (the factor or null),
-     * {@code emailCodesTo} / {@code smsCodesTo} (where codes go, as the owner reads it) and {@code smsAvailable}.
-     */
-    void addToSecurityTab(java.util.UUID userId, Model model) {
-        Optional<EnrolledFactor> email = factors.factor(userId, FactorType.EMAIL);
-        Optional<EnrolledFactor> text = factors.factor(userId, FactorType.SMS);
-        model.addAttribute("emailCodes", email.orElse(null));
-        model.addAttribute("emailCodesTo", email.map(f -> shown(FactorType.EMAIL, f.publicData())).orElse(null));
-        model.addAttribute("smsCodes", text.orElse(null));
-        model.addAttribute("smsCodesTo", text.map(f -> shown(FactorType.SMS, f.publicData())).orElse(null));
-        model.addAttribute("smsAvailable", sms.available());
-    }
-
     // --- helpers ------------------------------------------------------------------------------------------------
 
     private String destinationPage(FactorType type, User user, String value, String region, String error,
@@ -222,7 +210,7 @@ class CodeMethodSettingsController {
         model.addAttribute("value", value);
         model.addAttribute("error", error);
         model.addAttribute("changing", current.isPresent());
-        model.addAttribute("current", current.map(f -> shown(type, f.publicData())).orElse(null));
+        model.addAttribute("current", current.map(f -> destinations.shown(type, f.publicData())).orElse(null));
         model.addAttribute("accountEmail", user.email());
         if (type == FactorType.SMS) {
             model.addAttribute("countries", sms.countries());
@@ -241,14 +229,6 @@ class CodeMethodSettingsController {
         model.addAttribute("changing", factors.factor(setup.userId(), type).isPresent());
         sentCodeWords.describe(codes.current(setup.userId(), type, CodePurpose.SETUP, setup.id()), setup.shown(), model);
         return "settings/code-setup-verify";
-    }
-
-    private String shown(FactorType type, String destination) {
-        if (type == FactorType.SMS && sms.checkDestination(destination, null)
-                instanceof dev.gatehouse.factor.DestinationCheck.Valid valid) {
-            return valid.shown();
-        }
-        return destination;
     }
 
     private String sendProblem(CodeSend send) {

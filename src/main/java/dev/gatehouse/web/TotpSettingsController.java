@@ -78,7 +78,7 @@ class TotpSettingsController {
             redirect.addFlashAttribute("flashSuccess", messages.get("totp.enabled"));
             if (enabled.firstBackupCodes() != null) {
                 // The first method brings the backup codes: they are shown now, once.
-                return BackupCodesController.show(request, enabled.firstBackupCodes(), true);
+                return BackupCodesToShow.show(request, enabled.firstBackupCodes(), true);
             }
             return "redirect:/settings/security";
         }

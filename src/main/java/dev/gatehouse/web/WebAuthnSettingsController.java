@@ -85,7 +85,7 @@ class WebAuthnSettingsController {
             redirect.addFlashAttribute("flashSuccess", messages.get("webauthn.added.flash",
                     registered.credential().name()));
             if (registered.firstBackupCodes() != null) {
-                return BackupCodesController.show(request, registered.firstBackupCodes(), true);
+                return BackupCodesToShow.show(request, registered.firstBackupCodes(), true);
             }
             return "redirect:/settings/security#webauthn";
         }
