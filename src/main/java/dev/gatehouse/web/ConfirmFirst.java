@@ -15,7 +15,7 @@ import java.lang.annotation.Target;
 @Documented
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
-@interface ConfirmFirst {
+public @interface ConfirmFirst {
 
     /**
      * The page to come back to after confirming, as a path template over the handler's path variables (e.g.
