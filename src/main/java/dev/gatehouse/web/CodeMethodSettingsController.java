@@ -34,6 +34,8 @@ import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.signin.CodeWords;
+import dev.gatehouse.web.signin.SentCodeWords;
 
 /**
  * Security tab > Email codes and Text message codes: turning them on, and changing the address or number codes go

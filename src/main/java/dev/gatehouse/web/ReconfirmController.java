@@ -24,6 +24,8 @@ import dev.gatehouse.signin.SignInService.Reconfirm;
 import dev.gatehouse.signin.SignInService.ReconfirmStep;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.WebAuthnSignIn;
+import dev.gatehouse.web.signin.CodeWords;
+import dev.gatehouse.web.signin.SentCodeWords;
 
 /**
  * "Confirm it's you" before a security change: the password, and a current code when one is due; a user with a

@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.signin;
 
 import java.util.Optional;
 
@@ -18,6 +18,9 @@ import dev.gatehouse.signin.PendingSignIn;
 import dev.gatehouse.signin.SecondStepChoices;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.WebAuthnSignIn;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.PendingCeremonies;
+import dev.gatehouse.web.ReturnPageCache;
 
 /**
  * The second sign-in step with a security key or device ({@code /signin/webauthn}); re-confirmation with one is

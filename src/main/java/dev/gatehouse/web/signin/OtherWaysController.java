@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.signin;
 
 import java.util.Optional;
 
@@ -17,6 +17,8 @@ import dev.gatehouse.signin.PendingSignIn;
 import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SecondStepChoices;
 import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.ReturnPageCache;
 
 /**
  * "Try another way" at the second sign-in step: the user's other methods, a backup code, and — when none is left —

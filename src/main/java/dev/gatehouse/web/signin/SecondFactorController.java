@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.signin;
 
 import java.util.Optional;
 
@@ -18,6 +18,8 @@ import dev.gatehouse.signin.SecondStepChoices;
 import dev.gatehouse.signin.SentCodeSignIn;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.ReturnPageCache;
 
 /**
  * The second sign-in step with a code: the primary method, or the one chosen under "Try another way". Public in the

@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.signin;
 
 import java.util.Optional;
 
@@ -18,6 +18,8 @@ import dev.gatehouse.signin.SentCodeSignIn;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.ReconfirmLinks;
 
 /**
  * "Send a new code" on the second sign-in step and on "Confirm it's you", for methods whose codes Gatehouse sends.

@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.signin;
 
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -6,13 +6,14 @@ import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
 import dev.gatehouse.signin.SecondFactorStep;
+import dev.gatehouse.web.Messages;
 
 /**
  * The words for a code step that did not pass (a wrong code, a lock, a suspension) and the status that goes with
  * them: the code step of sign-in, a backup code, "Confirm it's you" and the setup of a code method all say it alike.
  */
 @Component
-class CodeWords {
+public class CodeWords {
 
     private final Messages messages;
 
@@ -21,12 +22,12 @@ class CodeWords {
     }
 
     /** Puts the words for a failed code step into the model. */
-    void describe(SecondFactorStep step, Model model, HttpServletResponse response) {
+    public void describe(SecondFactorStep step, Model model, HttpServletResponse response) {
         describe(step, model, response, "code.wrong");
     }
 
     /** As {@link #describe(SecondFactorStep, Model, HttpServletResponse)}; a wrong code is told with {@code wrongKey}. */
-    void describe(SecondFactorStep step, Model model, HttpServletResponse response, String wrongKey) {
+    public void describe(SecondFactorStep step, Model model, HttpServletResponse response, String wrongKey) {
         if (step instanceof SecondFactorStep.WrongCode wrong) {
             model.addAttribute("error", wrong.remaining() > 0 && wrong.remaining() <= 3
                     ? messages.get(wrongKey + ".remaining", wrong.remaining()) : messages.get(wrongKey));
