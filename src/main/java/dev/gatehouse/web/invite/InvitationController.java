@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.invite;
 
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +21,9 @@ import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.FormEcho;
+import dev.gatehouse.web.Messages;
 
 /**
  * The link in an invitation email. {@code /invite/{token}} is public; {@code /invite/{token}/join} needs a signed-in

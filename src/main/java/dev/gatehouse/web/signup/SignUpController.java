@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.signup;
 
 import static dev.gatehouse.web.FormEcho.cut;
 
@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import dev.gatehouse.account.SignUpService;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.web.Messages;
 
 @Controller
 class SignUpController {

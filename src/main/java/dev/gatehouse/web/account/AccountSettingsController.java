@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.account;
 
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +26,10 @@ import dev.gatehouse.signin.SignInService.Reconfirm;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.FormEcho;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.ReconfirmLinks;
 
 /**
  * Account settings, for the account's owners and admins. Anyone else (another account's admin guessing ids
