@@ -1,8 +1,8 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings.backupcodes;
 
-import static dev.gatehouse.web.BackupCodesToShow.FIRST;
-import static dev.gatehouse.web.BackupCodesToShow.ISSUED;
-import static dev.gatehouse.web.BackupCodesToShow.SHOW;
+import static dev.gatehouse.web.settings.BackupCodesToShow.FIRST;
+import static dev.gatehouse.web.settings.BackupCodesToShow.ISSUED;
+import static dev.gatehouse.web.settings.BackupCodesToShow.SHOW;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,6 +35,10 @@ import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.GatehouseProperties;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.ConfirmFirst;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.settings.BackupCodesToShow;
 
 /**
  * Security tab > Backup codes: a new set is shown once (page, PDF, text, print, copy) until the user confirms they

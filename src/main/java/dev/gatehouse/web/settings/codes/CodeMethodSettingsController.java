@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings.codes;
 
 import java.time.Clock;
 import java.util.Locale;
@@ -34,6 +34,11 @@ import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.ConfirmFirst;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.settings.BackupCodesToShow;
+import dev.gatehouse.web.settings.CodeDestinations;
 import dev.gatehouse.web.signin.CodeWords;
 import dev.gatehouse.web.signin.SentCodeWords;
 

@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings.webauthn;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -26,6 +26,11 @@ import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.ConfirmFirst;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.PendingCeremonies;
+import dev.gatehouse.web.settings.BackupCodesToShow;
 
 /**
  * Security tab > Security keys and devices: add (name, re-confirmation, the browser's ceremony), rename, remove

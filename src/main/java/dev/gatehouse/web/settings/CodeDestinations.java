@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -16,7 +16,7 @@ import dev.gatehouse.factor.sms.SmsCodeMethod;
  * pages that set them up or change the address or number.
  */
 @Component
-class CodeDestinations {
+public class CodeDestinations {
 
     private final FactorService factors;
     private final SmsCodeMethod sms;
@@ -41,7 +41,7 @@ class CodeDestinations {
     }
 
     /** A stored destination as pages show it to its owner (a number formatted, e.g. +44 7700 900123). */
-    String shown(FactorType type, String destination) {
+    public String shown(FactorType type, String destination) {
         if (type == FactorType.SMS && sms.checkDestination(destination, null)
                 instanceof dev.gatehouse.factor.DestinationCheck.Valid valid) {
             return valid.shown();

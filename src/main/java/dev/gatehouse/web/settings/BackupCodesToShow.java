@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -6,21 +6,21 @@ import dev.gatehouse.factor.IssuedBackupCodes;
 
 /**
  * A set of backup codes just issued (with the user's first method, or a new set), kept sealed in the session and
- * shown by {@link BackupCodesController} until the user confirms they saved it; never in a URL.
+ * shown by {@code BackupCodesController} until the user confirms they saved it; never in a URL.
  */
-final class BackupCodesToShow {
+public final class BackupCodesToShow {
 
     /** Session attribute: the set just issued, until the user confirms they saved it. */
-    static final String ISSUED = "gatehouse.issuedBackupCodes";
+    public static final String ISSUED = "gatehouse.issuedBackupCodes";
     /** Session attribute: whether the set being shown came with the user's first method. */
-    static final String FIRST = "gatehouse.issuedBackupCodes.first";
-    static final String SHOW = "/settings/backup-codes";
+    public static final String FIRST = "gatehouse.issuedBackupCodes.first";
+    public static final String SHOW = "/settings/backup-codes";
 
     private BackupCodesToShow() {
     }
 
     /** Keeps a set just issued in the session and returns where to show it. */
-    static String show(HttpServletRequest request, IssuedBackupCodes issued, boolean first) {
+    public static String show(HttpServletRequest request, IssuedBackupCodes issued, boolean first) {
         request.getSession().setAttribute(ISSUED, issued);
         request.getSession().setAttribute(FIRST, first);
         return "redirect:" + SHOW;

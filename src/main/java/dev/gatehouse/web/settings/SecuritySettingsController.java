@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,6 +24,8 @@ import dev.gatehouse.signin.TrustedDevices;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.UserService;
 import dev.gatehouse.user.UserService.PasswordChange;
+import dev.gatehouse.web.ConfirmFirst;
+import dev.gatehouse.web.Messages;
 
 /**
  * Settings > Security: the password, methods, backup codes, the primary method, trusted devices, sessions and recent

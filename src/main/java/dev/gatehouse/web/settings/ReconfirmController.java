@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings;
 
 import static dev.gatehouse.web.ReconfirmLinks.safeNext;
 
@@ -24,6 +24,8 @@ import dev.gatehouse.signin.SignInService.Reconfirm;
 import dev.gatehouse.signin.SignInService.ReconfirmStep;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.WebAuthnSignIn;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.PendingCeremonies;
 import dev.gatehouse.web.signin.CodeWords;
 import dev.gatehouse.web.signin.SentCodeWords;
 
