@@ -15,12 +15,12 @@ import java.lang.annotation.Target;
 @Documented
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
-@interface ConfirmFirst {
+public @interface ConfirmFirst {
 
     /**
      * The page to come back to after confirming, as a path template over the handler's path variables (e.g.
      * {@code /settings/two-factor/{method}}); empty for the request's own path. Must be a page "Confirm it's you" may
-     * lead to ({@link ReconfirmController#safeNext}), else it leads to the Security page.
+     * lead to ({@link ReconfirmLinks#safeNext}), else it leads to the Security page.
      */
     String next() default "";
 

@@ -43,7 +43,7 @@ class ConfirmFirstInterceptor implements HandlerInterceptor {
         if (go) {
             return true;
         }
-        response.sendRedirect(request.getContextPath() + ReconfirmController.confirmLink(next(rule, request)));
+        response.sendRedirect(request.getContextPath() + ReconfirmLinks.confirmLink(next(rule, request)));
         return false;
     }
 

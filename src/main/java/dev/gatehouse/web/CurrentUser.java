@@ -13,5 +13,5 @@ import java.lang.annotation.Target;
 @Documented
 @Target(ElementType.PARAMETER)
 @Retention(RetentionPolicy.RUNTIME)
-@interface CurrentUser {
+public @interface CurrentUser {
 }

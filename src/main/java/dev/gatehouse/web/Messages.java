@@ -14,7 +14,7 @@ import dev.gatehouse.account.FieldProblems;
 
 /** Resolves message keys for controllers (templates use {@code #{key}} directly). */
 @Component
-class Messages {
+public class Messages {
 
     private static final java.time.format.DateTimeFormatter HH_MM =
             java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneOffset.UTC);
@@ -28,17 +28,17 @@ class Messages {
     }
 
     /** A message whose arguments are the whole minutes left until {@code until} (at least 1) and its UTC time. */
-    String until(String key, Instant until) {
+    public String until(String key, Instant until) {
         long seconds = Duration.between(clock.instant(), until).getSeconds();
         return get(key, Math.max(1, (seconds + 59) / 60), HH_MM.format(until));
     }
 
-    String get(String key, Object... args) {
+    public String get(String key, Object... args) {
         return source.getMessage(key, args, key, LocaleContextHolder.getLocale());
     }
 
     /** Field name to the text of its problem, for the {@code field} fragment. */
-    Map<String, String> resolve(FieldProblems problems) {
+    public Map<String, String> resolve(FieldProblems problems) {
         Map<String, String> texts = new LinkedHashMap<>();
         problems.byField().forEach((field, key) -> texts.put(field, get(key)));
         return texts;

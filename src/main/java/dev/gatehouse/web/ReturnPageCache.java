@@ -18,7 +18,7 @@ import org.springframework.security.web.savedrequest.SavedRequest;
  * it holds is distrusted: a value that does not decode counts as none, and where it leads is checked again before use
  * ({@code SignInController}).
  */
-final class ReturnPageCache implements RequestCache {
+public final class ReturnPageCache implements RequestCache {
 
     private final CookieRequestCache cookies = new CookieRequestCache();
 
@@ -77,7 +77,7 @@ final class ReturnPageCache implements RequestCache {
      * Where a finished sign-in goes (after the password alone, or after the second step): the page that sent the
      * user to sign in, when it is a path on this server, else the Security page. Used once: the cookie is removed.
      */
-    String continueTo(HttpServletRequest request, HttpServletResponse response) {
+    public String continueTo(HttpServletRequest request, HttpServletResponse response) {
         SavedRequest saved = getRequest(request, response);
         removeRequest(request, response);
         // Only GETs are ever saved; the cookie's saved request reports the method of the request reading it, so it

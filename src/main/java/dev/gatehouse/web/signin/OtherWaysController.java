@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.signin;
 
 import java.util.Optional;
 
@@ -17,6 +17,8 @@ import dev.gatehouse.signin.PendingSignIn;
 import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SecondStepChoices;
 import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.ReturnPageCache;
 
 /**
  * "Try another way" at the second sign-in step: the user's other methods, a backup code, and — when none is left —
@@ -29,10 +31,10 @@ class OtherWaysController {
 
     private final SignInService signIn;
     private final BackupCodeService backupCodes;
-    private final SecondFactorController codeWords;
+    private final CodeWords codeWords;
     private final Messages messages;
 
-    OtherWaysController(SignInService signIn, BackupCodeService backupCodes, SecondFactorController codeWords,
+    OtherWaysController(SignInService signIn, BackupCodeService backupCodes, CodeWords codeWords,
                         Messages messages, ReturnPageCache returnPage) {
         this.returnPage = returnPage;
         this.signIn = signIn;

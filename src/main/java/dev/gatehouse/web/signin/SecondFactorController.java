@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.signin;
 
 import java.util.Optional;
 
@@ -18,6 +18,8 @@ import dev.gatehouse.signin.SecondStepChoices;
 import dev.gatehouse.signin.SentCodeSignIn;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.ReturnPageCache;
 
 /**
  * The second sign-in step with a code: the primary method, or the one chosen under "Try another way". Public in the
@@ -32,14 +34,16 @@ class SecondFactorController {
     private final SignInService signIn;
     private final SentCodeSignIn sentCodes;
     private final SentCodeWords sentCodeWords;
+    private final CodeWords codeWords;
     private final Messages messages;
 
     SecondFactorController(SignInService signIn, SentCodeSignIn sentCodes, SentCodeWords sentCodeWords,
-                           Messages messages, ReturnPageCache returnPage) {
+                           CodeWords codeWords, Messages messages, ReturnPageCache returnPage) {
         this.returnPage = returnPage;
         this.signIn = signIn;
         this.sentCodes = sentCodes;
         this.sentCodeWords = sentCodeWords;
+        this.codeWords = codeWords;
         this.messages = messages;
     }
 
@@ -61,7 +65,7 @@ class SecondFactorController {
         show(choices, type.get(), model);
         // A locked user learns the wait on opening the page, not only after typing a code that cannot pass.
         Optional<SecondFactorStep> blocked = signIn.codeEntryBlocked(pending.get().userId());
-        blocked.ifPresent(step -> describe(step, model, response));
+        blocked.ifPresent(step -> codeWords.describe(step, model, response));
         // Email and SMS: showing the method sends its code, once per sign-in attempt ("Send a new code" for more).
         sentCode(pending.get(), type.get(), blocked.isEmpty(), request, model);
         return "signin/verify";
@@ -89,7 +93,7 @@ class SecondFactorController {
         }
         show(choices, type.get(), model);
         sentCode(pending.get(), type.get(), false, request, model);
-        describe(step, model, response, sentCodes.sendsCodes(type.get()) ? "codes.wrong" : "code.wrong");
+        codeWords.describe(step, model, response, sentCodes.sendsCodes(type.get()) ? "codes.wrong" : "code.wrong");
         if (step instanceof SecondFactorStep.WrongCode && Boolean.TRUE.equals(model.getAttribute("expired"))) {
             model.addAttribute("error", messages.get("codes.expired"));
         }
@@ -121,27 +125,5 @@ class SecondFactorController {
     private static void show(SecondStepChoices choices, FactorType type, Model model) {
         model.addAttribute("method", type.name());
         model.addAttribute("rememberPeriod", choices.rememberPeriod());
-    }
-
-    /** Puts the words for a failed code step into the model; shared with re-confirmation. */
-    void describe(SecondFactorStep step, Model model, HttpServletResponse response) {
-        describe(step, model, response, "code.wrong");
-    }
-
-    /** As {@link #describe(SecondFactorStep, Model, HttpServletResponse)}; a wrong code is told with {@code wrongKey}. */
-    void describe(SecondFactorStep step, Model model, HttpServletResponse response, String wrongKey) {
-        if (step instanceof SecondFactorStep.WrongCode wrong) {
-            model.addAttribute("error", wrong.remaining() > 0 && wrong.remaining() <= 3
-                    ? messages.get(wrongKey + ".remaining", wrong.remaining()) : messages.get(wrongKey));
-            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-        } else if (step instanceof SecondFactorStep.Locked locked) {
-            model.addAttribute("locked", true);
-            model.addAttribute("error", messages.until("code.locked", locked.until()));
-            response.setStatus(429);
-        } else if (step instanceof SecondFactorStep.Suspended) {
-            model.addAttribute("locked", true);
-            model.addAttribute("error", messages.get("code.suspended"));
-            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.invite;
 
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +21,9 @@ import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.FormEcho;
+import dev.gatehouse.web.Messages;
 
 /**
  * The link in an invitation email. {@code /invite/{token}} is public; {@code /invite/{token}/join} needs a signed-in
@@ -66,7 +69,7 @@ class InvitationController {
         if (result instanceof Acceptance.Invalid invalid) {
             model.addAttribute("invitation", invitations.find(token).orElseThrow());
             model.addAttribute("token", token);
-            model.addAttribute("displayName", SignUpController.cut(displayName));
+            model.addAttribute("displayName", FormEcho.cut(displayName));
             model.addAttribute("errors", messages.resolve(invalid.problems()));
             response.setStatus(422);
             return "invite/show";

@@ -1,4 +1,6 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.signup;
+
+import static dev.gatehouse.web.FormEcho.cut;
 
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import dev.gatehouse.account.SignUpService;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.web.Messages;
 
 @Controller
 class SignUpController {
@@ -89,11 +92,5 @@ class SignUpController {
         response.setStatus(completion instanceof SignUpService.Completion.AlreadyRegistered ? 409 : 404);
         model.addAttribute("alreadyRegistered", completion instanceof SignUpService.Completion.AlreadyRegistered);
         return "signup/invalid";
-    }
-
-    /** What is echoed back into a form after a problem: bounded, so a 10 KB name is not reflected whole. */
-    static String cut(String value) {
-        String v = value == null ? "" : value.strip();
-        return v.length() > 400 ? v.substring(0, 400) : v;
     }
 }

@@ -1,4 +1,8 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings.backupcodes;
+
+import static dev.gatehouse.web.settings.BackupCodesToShow.FIRST;
+import static dev.gatehouse.web.settings.BackupCodesToShow.ISSUED;
+import static dev.gatehouse.web.settings.BackupCodesToShow.SHOW;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,20 +35,19 @@ import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.GatehouseProperties;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.ConfirmFirst;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.settings.BackupCodesToShow;
 
 /**
  * Security tab > Backup codes: a new set is shown once (page, PDF, text, print, copy) until the user confirms they
  * saved it; "Generate new codes" replaces the set after re-confirmation. The set being shown lives sealed in the
- * session ({@link #ISSUED}), never in a URL.
+ * session ({@link BackupCodesToShow}), never in a URL.
  */
 @Controller
 class BackupCodesController {
 
-    /** Session attribute: the set just issued, until the user confirms they saved it. */
-    static final String ISSUED = "gatehouse.issuedBackupCodes";
-    /** Session attribute: whether the set being shown came with the user's first method. */
-    static final String FIRST = "gatehouse.issuedBackupCodes.first";
-    static final String SHOW = "/settings/backup-codes";
     private static final String REGENERATE = "/settings/backup-codes/new";
     private static final MediaType TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
 
@@ -57,13 +60,6 @@ class BackupCodesController {
         this.backupCodes = backupCodes;
         this.gatehouse = gatehouse;
         this.messages = messages;
-    }
-
-    /** Keeps a set just issued in the session and returns where to show it. */
-    static String show(HttpServletRequest request, IssuedBackupCodes issued, boolean first) {
-        request.getSession().setAttribute(ISSUED, issued);
-        request.getSession().setAttribute(FIRST, first);
-        return "redirect:" + SHOW;
     }
 
     @GetMapping(SHOW)
@@ -133,7 +129,7 @@ class BackupCodesController {
             redirect.addFlashAttribute("flashError", messages.get("backupcodes.needMethod"));
             return "redirect:/settings/security";
         }
-        return show(request, issued.get(), false);
+        return BackupCodesToShow.show(request, issued.get(), false);
     }
 
     /** The set in this session, if it is this user's. */

@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.signin;
 
 import java.util.Optional;
 
@@ -18,6 +18,8 @@ import dev.gatehouse.signin.SentCodeSignIn;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.ReconfirmLinks;
 
 /**
  * "Send a new code" on the second sign-in step and on "Confirm it's you", for methods whose codes Gatehouse sends.
@@ -62,7 +64,7 @@ class SentCodeController {
             flash(sentCodes.sendForReconfirm(me, request), type.get(), redirect);
         }
         return "redirect:" + UriComponentsBuilder.fromPath("/settings/confirm")
-                .queryParam("next", ReconfirmController.safeNext(next)).build().toUriString();
+                .queryParam("next", ReconfirmLinks.safeNext(next)).build().toUriString();
     }
 
     private void flash(CodeSend send, FactorType type, RedirectAttributes redirect) {

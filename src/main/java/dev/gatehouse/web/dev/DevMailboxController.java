@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.dev;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings.codes;
 
 import java.time.Clock;
 import java.util.Locale;
@@ -34,6 +34,13 @@ import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.ConfirmFirst;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.settings.BackupCodesToShow;
+import dev.gatehouse.web.settings.CodeDestinations;
+import dev.gatehouse.web.signin.CodeWords;
+import dev.gatehouse.web.signin.SentCodeWords;
 
 /**
  * Security tab > Email codes and Text message codes: turning them on, and changing the address or number codes go
@@ -49,19 +56,21 @@ class CodeMethodSettingsController {
     private final CodeChallenges codes;
     private final FactorService factors;
     private final SmsCodeMethod sms;
+    private final CodeDestinations destinations;
     private final SignInService signIn;
-    private final SecondFactorController codeWords;
+    private final CodeWords codeWords;
     private final SentCodeWords sentCodeWords;
     private final Messages messages;
     private final Clock clock;
 
     CodeMethodSettingsController(CodeChallenges codes, FactorService factors, SmsCodeMethod sms,
-                                 SignInService signIn, SecondFactorController codeWords,
+                                 CodeDestinations destinations, SignInService signIn, CodeWords codeWords,
                                  SentCodeWords sentCodeWords, Messages messages, Clock clock) {
         this.sentCodeWords = sentCodeWords;
         this.codes = codes;
         this.factors = factors;
         this.sms = sms;
+        this.destinations = destinations;
         this.signIn = signIn;
         this.codeWords = codeWords;
         this.messages = messages;
@@ -147,7 +156,7 @@ class CodeMethodSettingsController {
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.enabled." + type.name()));
             if (enabled.firstBackupCodes() != null) {
                 // The first method brings the backup codes: they are shown now, once.
-                return BackupCodesController.show(request, enabled.firstBackupCodes(), true);
+                return BackupCodesToShow.show(request, enabled.firstBackupCodes(), true);
             }
             return "redirect:/settings/security";
         }
@@ -198,20 +207,6 @@ class CodeMethodSettingsController {
         return "redirect:" + BASE + method + "/verify";
     }
 
-    /**
-     * What the Security tab shows of the two methods: {@code emailCodes} / {@code smsCodes} (the factor or null),
-     * {@code emailCodesTo} / {@code smsCodesTo} (where codes go, as the owner reads it) and {@code smsAvailable}.
-     */
-    void addToSecurityTab(java.util.UUID userId, Model model) {
-        Optional<EnrolledFactor> email = factors.factor(userId, FactorType.EMAIL);
-        Optional<EnrolledFactor> text = factors.factor(userId, FactorType.SMS);
-        model.addAttribute("emailCodes", email.orElse(null));
-        model.addAttribute("emailCodesTo", email.map(f -> shown(FactorType.EMAIL, f.publicData())).orElse(null));
-        model.addAttribute("smsCodes", text.orElse(null));
-        model.addAttribute("smsCodesTo", text.map(f -> shown(FactorType.SMS, f.publicData())).orElse(null));
-        model.addAttribute("smsAvailable", sms.available());
-    }
-
     // --- helpers ------------------------------------------------------------------------------------------------
 
     private String destinationPage(FactorType type, User user, String value, String region, String error,
@@ -222,7 +217,7 @@ class CodeMethodSettingsController {
         model.addAttribute("value", value);
         model.addAttribute("error", error);
         model.addAttribute("changing", current.isPresent());
-        model.addAttribute("current", current.map(f -> shown(type, f.publicData())).orElse(null));
+        model.addAttribute("current", current.map(f -> destinations.shown(type, f.publicData())).orElse(null));
         model.addAttribute("accountEmail", user.email());
         if (type == FactorType.SMS) {
             model.addAttribute("countries", sms.countries());
@@ -241,14 +236,6 @@ class CodeMethodSettingsController {
         model.addAttribute("changing", factors.factor(setup.userId(), type).isPresent());
         sentCodeWords.describe(codes.current(setup.userId(), type, CodePurpose.SETUP, setup.id()), setup.shown(), model);
         return "settings/code-setup-verify";
-    }
-
-    private String shown(FactorType type, String destination) {
-        if (type == FactorType.SMS && sms.checkDestination(destination, null)
-                instanceof dev.gatehouse.factor.DestinationCheck.Valid valid) {
-            return valid.shown();
-        }
-        return destination;
     }
 
     private String sendProblem(CodeSend send) {

@@ -1,11 +1,10 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings.webauthn;
 
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -27,6 +26,11 @@ import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.ConfirmFirst;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.PendingCeremonies;
+import dev.gatehouse.web.settings.BackupCodesToShow;
 
 /**
  * Security tab > Security keys and devices: add (name, re-confirmation, the browser's ceremony), rename, remove
@@ -65,7 +69,7 @@ class WebAuthnSettingsController {
     String add(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @RequestParam(defaultValue = "") String name,
                @RequestParam(defaultValue = "") String credential, @RequestParam(defaultValue = "") String error,
                HttpServletRequest request, HttpServletResponse response, Model model, RedirectAttributes redirect) {
-        PendingCeremony pending = take(request.getSession(), PendingCeremony.Purpose.REGISTER);
+        PendingCeremony pending = PendingCeremonies.take(request.getSession(), PendingCeremony.Purpose.REGISTER);
         Optional<String> nameProblem = CredentialName.problem(name);
         if (nameProblem.isPresent()) {
             model.addAttribute("nameError", messages.get(nameProblem.get()));
@@ -86,7 +90,7 @@ class WebAuthnSettingsController {
             redirect.addFlashAttribute("flashSuccess", messages.get("webauthn.added.flash",
                     registered.credential().name()));
             if (registered.firstBackupCodes() != null) {
-                return BackupCodesController.show(request, registered.firstBackupCodes(), true);
+                return BackupCodesToShow.show(request, registered.firstBackupCodes(), true);
             }
             return "redirect:/settings/security#webauthn";
         }
@@ -189,14 +193,5 @@ class WebAuthnSettingsController {
             redirect.addFlashAttribute("flashError", messages.get("factor.requiredByAccount"));
         }
         return "redirect:/settings/security#webauthn";
-    }
-
-
-    /** The ceremony of this purpose kept in the session, taken out of it: whatever happens next, it is used. */
-    static PendingCeremony take(HttpSession session, PendingCeremony.Purpose purpose) {
-        String attribute = PendingCeremony.attribute(purpose);
-        Object pending = session.getAttribute(attribute);
-        session.removeAttribute(attribute);
-        return pending instanceof PendingCeremony p ? p : null;
     }
 }

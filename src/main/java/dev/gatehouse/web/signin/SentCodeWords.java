@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.signin;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -14,13 +14,14 @@ import org.springframework.ui.Model;
 import dev.gatehouse.factor.CodeChallenge;
 import dev.gatehouse.factor.CodeChallenges;
 import dev.gatehouse.factor.CodeSend;
+import dev.gatehouse.web.Messages;
 
 /**
  * The words every page with a sent code shares (sign-in, re-confirmation, setup): where the code went, how long it
  * works, when a new one may be asked for, and why none was sent. Times are shown in UTC, like the other pages.
  */
 @Component
-class SentCodeWords {
+public class SentCodeWords {
 
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     static final DateTimeFormatter TIME_SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ENGLISH)
@@ -40,7 +41,7 @@ class SentCodeWords {
      * Puts the state of a challenge into the model for the {@code signin/sent-code} fragments: {@code sentTo},
      * {@code validUntil}, {@code minutes}, {@code resendAt} (null once a new code may be sent) and {@code expired}.
      */
-    void describe(Optional<CodeChallenge> challenge, String sentTo, Model model) {
+    public void describe(Optional<CodeChallenge> challenge, String sentTo, Model model) {
         Instant now = clock.instant();
         model.addAttribute("sentCode", true);
         model.addAttribute("sentTo", sentTo);
@@ -54,7 +55,7 @@ class SentCodeWords {
     }
 
     /** What to tell about a send: the message for a flash or a notice, empty when a code went. */
-    Optional<String> problem(CodeSend send) {
+    public Optional<String> problem(CodeSend send) {
         if (send instanceof CodeSend.Sent) {
             return Optional.empty();
         }

@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.signin;
 
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,6 +11,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.ReturnPageCache;
 
 @Controller
 class SignInController {

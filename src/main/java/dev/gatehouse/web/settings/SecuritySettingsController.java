@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,6 +24,8 @@ import dev.gatehouse.signin.TrustedDevices;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.UserService;
 import dev.gatehouse.user.UserService.PasswordChange;
+import dev.gatehouse.web.ConfirmFirst;
+import dev.gatehouse.web.Messages;
 
 /**
  * Settings > Security: the password, methods, backup codes, the primary method, trusted devices, sessions and recent
@@ -43,13 +45,13 @@ class SecuritySettingsController {
     private final SignInMethods methods;
     private final TrustedDevices trustedDevices;
     private final WebAuthnService webAuthn;
-    private final CodeMethodSettingsController codeMethods;
+    private final CodeDestinations codeDestinations;
 
     SecuritySettingsController(UserService users, SignInService signIn, AuditLog audit, Messages messages,
                                FactorService factors, BackupCodeService backupCodes, SignInMethods methods,
                                TrustedDevices trustedDevices, WebAuthnService webAuthn,
-                               CodeMethodSettingsController codeMethods) {
-        this.codeMethods = codeMethods;
+                               CodeDestinations codeDestinations) {
+        this.codeDestinations = codeDestinations;
         this.webAuthn = webAuthn;
         this.factors = factors;
         this.backupCodes = backupCodes;
@@ -69,7 +71,7 @@ class SecuritySettingsController {
         model.addAttribute("factors", own);
         model.addAttribute("app", own.stream().filter(f -> f.type() == FactorType.TOTP).findFirst().orElse(null));
         model.addAttribute("webauthnCredentials", webAuthn.credentials(me.userId()));
-        codeMethods.addToSecurityTab(me.userId(), model);
+        codeDestinations.addToSecurityTab(me.userId(), model);
         model.addAttribute("required", factors.required(me.userId()));
         model.addAttribute("backupCodesLeft", backupCodes.remaining(me.userId()));
         model.addAttribute("backupCodesCount", BackupCodes.COUNT);

@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings;
 
 import java.util.UUID;
 
@@ -14,6 +14,8 @@ import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.TrustedDevices;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.Messages;
 
 /**
  * Security tab > Trusted devices: "Remove" and "Remove all". No re-confirmation: these only take trust away, and a

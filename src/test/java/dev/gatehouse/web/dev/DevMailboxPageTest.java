@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings;
 
 import java.util.Arrays;
 
@@ -13,6 +13,8 @@ import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.factor.SignInMethods;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.Messages;
 
 /**
  * Security tab > Preferences: which method sign-in asks for first. No re-confirmation: every active method works

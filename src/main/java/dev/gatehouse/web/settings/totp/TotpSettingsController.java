@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings.totp;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +25,10 @@ import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.ConfirmFirst;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.settings.BackupCodesToShow;
 
 /** Security tab > Authenticator app: set up (QR code, key, first code) and turn off. Both need re-confirmation. */
 @Controller
@@ -78,7 +82,7 @@ class TotpSettingsController {
             redirect.addFlashAttribute("flashSuccess", messages.get("totp.enabled"));
             if (enabled.firstBackupCodes() != null) {
                 // The first method brings the backup codes: they are shown now, once.
-                return BackupCodesController.show(request, enabled.firstBackupCodes(), true);
+                return BackupCodesToShow.show(request, enabled.firstBackupCodes(), true);
             }
             return "redirect:/settings/security";
         }

@@ -1,7 +1,8 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.settings;
+
+import static dev.gatehouse.web.ReconfirmLinks.safeNext;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,29 +15,37 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.webauthn.PendingCeremony;
+import dev.gatehouse.factor.webauthn.PendingCeremony.Purpose;
+import dev.gatehouse.factor.webauthn.WebAuthnProblem;
 import dev.gatehouse.signin.SentCodeSignIn;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignInService.Reconfirm;
 import dev.gatehouse.signin.SignInService.ReconfirmStep;
 import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.signin.WebAuthnSignIn;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.PendingCeremonies;
+import dev.gatehouse.web.signin.CodeWords;
+import dev.gatehouse.web.signin.SentCodeWords;
 
-/** "Confirm it's you" before a security change: the password, and a current code when one is due. */
+/**
+ * "Confirm it's you" before a security change: the password, and a current code when one is due; a user with a
+ * security key is offered it for the code ({@code /settings/confirm/webauthn}).
+ */
 @Controller
 class ReconfirmController {
 
-    /** Where a re-confirmation may lead: our own settings pages only, so {@code next} is no open redirect. */
-    private static final Pattern NEXT = Pattern.compile("/settings/[a-z0-9/-]{1,80}|/accounts/[0-9a-f-]{36}/settings");
-
     private final SignInService signIn;
-    private final SecondFactorController codeWords;
+    private final CodeWords codeWords;
     private final Messages messages;
-    private final WebAuthnSignInController securityKey;
+    private final WebAuthnSignIn webAuthn;
     private final SentCodeSignIn sentCodes;
     private final SentCodeWords sentCodeWords;
     private final dev.gatehouse.factor.SignInMethods methods;
 
-    ReconfirmController(SignInService signIn, SecondFactorController codeWords, Messages messages,
-                        WebAuthnSignInController securityKey, SentCodeSignIn sentCodes, SentCodeWords sentCodeWords,
+    ReconfirmController(SignInService signIn, CodeWords codeWords, Messages messages,
+                        WebAuthnSignIn webAuthn, SentCodeSignIn sentCodes, SentCodeWords sentCodeWords,
                         dev.gatehouse.factor.SignInMethods methods) {
         this.sentCodes = sentCodes;
         this.sentCodeWords = sentCodeWords;
@@ -44,20 +53,7 @@ class ReconfirmController {
         this.signIn = signIn;
         this.codeWords = codeWords;
         this.messages = messages;
-        this.securityKey = securityKey;
-    }
-
-    /** Empty when the session may go ahead with a security change; otherwise where to send it first. */
-    Optional<String> required(SignedInUser me, HttpServletRequest request, String next) {
-        if (signIn.reconfirmationNeeded(me, request) == Reconfirm.NOTHING) {
-            return Optional.empty();
-        }
-        return Optional.of("redirect:" + confirmLink(next));
-    }
-
-    /** The "Confirm it's you" page, leading on to {@code next} (when it is a page allowed there). */
-    static String confirmLink(String next) {
-        return "/settings/confirm?next=" + safeNext(next);
+        this.webAuthn = webAuthn;
     }
 
     @GetMapping("/settings/confirm")
@@ -72,7 +68,7 @@ class ReconfirmController {
         model.addAttribute("codeNeeded", needed == Reconfirm.PASSWORD_AND_CODE);
         // A user with a security key is offered it first; "Use a code instead" (with=code) shows the code form.
         if (needed == Reconfirm.PASSWORD_AND_CODE && !"code".equals(with)
-                && securityKey.offerReconfirm(me, request, model)) {
+                && offerReconfirm(me, request, model)) {
             return "settings/confirm";
         }
         if (needed == Reconfirm.PASSWORD_AND_CODE) {
@@ -137,7 +133,58 @@ class ReconfirmController {
         return "settings/confirm";
     }
 
-    static String safeNext(String next) {
-        return next != null && NEXT.matcher(next).matches() && !next.contains("//") ? next : "/settings/security";
+    // --- with a security key -----------------------------------------------------------------------------------
+
+    /**
+     * For the "Confirm it's you" page: when the user has a security key, starts a ceremony and puts it into the model
+     * ({@code webauthnOptions}), so the page offers the key. Returns whether it did.
+     */
+    private boolean offerReconfirm(SignedInUser me, HttpServletRequest request, Model model) {
+        Optional<PendingCeremony> ceremony = webAuthn.startReconfirm(me);
+        ceremony.ifPresent(c -> {
+            request.getSession().setAttribute(PendingCeremony.attribute(Purpose.CONFIRM), c);
+            model.addAttribute("webauthnOptions", c.browserJson());
+            model.addAttribute("codeAlternative", webAuthn.codeAlternative(me));
+        });
+        return ceremony.isPresent();
+    }
+
+    @PostMapping("/settings/confirm/webauthn")
+    String confirmWithKey(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "") String password,
+                          @RequestParam(defaultValue = "") String credential,
+                          @RequestParam(defaultValue = "") String error, @RequestParam(defaultValue = "") String next,
+                          HttpServletRequest request, HttpServletResponse response, Model model) {
+        PendingCeremony ceremony = PendingCeremonies.take(request.getSession(), Purpose.CONFIRM);
+        String problemKey;
+        if (credential.isEmpty()) {
+            problemKey = error.isEmpty() ? "webauthn.noScript" : WebAuthnProblem.fromBrowserError(error).messageKey();
+            response.setStatus(422);
+        } else {
+            WebAuthnSignIn.Reconfirm step = webAuthn.reconfirm(me, password, ceremony, credential, request, response);
+            if (step instanceof WebAuthnSignIn.Reconfirm.Confirmed) {
+                return "redirect:" + safeNext(next);
+            }
+            if (step instanceof WebAuthnSignIn.Reconfirm.WrongPassword) {
+                problemKey = "password.wrongCurrent";
+                response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+            } else if (step instanceof WebAuthnSignIn.Reconfirm.PasswordPaused paused) {
+                problemKey = null;
+                model.addAttribute("error", messages.until("password.paused", paused.until()));
+                response.setStatus(429);
+            } else {
+                WebAuthnProblem problem = ((WebAuthnSignIn.Reconfirm.Refused) step).problem();
+                problemKey = problem.messageKey();
+                response.setStatus(problem == WebAuthnProblem.MALFORMED ? 400 : 401);
+            }
+        }
+        model.addAttribute("next", safeNext(next));
+        model.addAttribute("codeNeeded", true);
+        if (problemKey != null) {
+            model.addAttribute("error", messages.get(problemKey));
+        }
+        if (!offerReconfirm(me, request, model)) {
+            return "redirect:/settings/confirm?next=" + safeNext(next);
+        }
+        return "settings/confirm";
     }
 }

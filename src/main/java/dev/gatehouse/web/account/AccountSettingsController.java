@@ -1,4 +1,4 @@
-package dev.gatehouse.web;
+package dev.gatehouse.web.account;
 
 import java.util.Map;
 import java.util.Optional;
@@ -21,9 +21,15 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import dev.gatehouse.account.AccountService;
 import dev.gatehouse.account.InvitationService;
 import dev.gatehouse.account.Membership;
+import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.signin.SignInService.Reconfirm;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.FormEcho;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.ReconfirmLinks;
 
 /**
  * Account settings, for the account's owners and admins. Anyone else (another account's admin guessing ids
@@ -35,14 +41,14 @@ class AccountSettingsController {
     private final AccountService accounts;
     private final InvitationService invitations;
     private final Messages messages;
-    private final ReconfirmController reconfirm;
+    private final SignInService signIn;
 
     AccountSettingsController(AccountService accounts, InvitationService invitations,
-                              Messages messages, ReconfirmController reconfirm) {
+                              Messages messages, SignInService signIn) {
         this.accounts = accounts;
         this.invitations = invitations;
         this.messages = messages;
-        this.reconfirm = reconfirm;
+        this.signIn = signIn;
     }
 
     @GetMapping("/accounts/{accountId}/settings")
@@ -67,11 +73,11 @@ class AccountSettingsController {
         String settings = "/accounts/" + accountId + "/settings";
         if ("ADMIN".equals(role)) {
             // An admin can manage the account: handing that out is a security change, like adding a method.
-            if (reconfirm.required(me, request, settings).isPresent()) {
+            if (signIn.reconfirmationNeeded(me, request) != Reconfirm.NOTHING) {
                 model.addAttribute("inviteErrors", Map.of("role", messages.get("invite.admin.confirmFirst")));
-                model.addAttribute("inviteEmail", SignUpController.cut(email));
+                model.addAttribute("inviteEmail", FormEcho.cut(email));
                 model.addAttribute("inviteRole", "ADMIN");
-                model.addAttribute("confirmFirst", ReconfirmController.confirmLink(settings));
+                model.addAttribute("confirmFirst", ReconfirmLinks.confirmLink(settings));
                 response.setStatus(HttpServletResponse.SC_FORBIDDEN);
                 return page(accountId, me, model);
             }
@@ -84,7 +90,7 @@ class AccountSettingsController {
         }
         if (result instanceof InvitationService.Invite.Invalid invalid) {
             model.addAttribute("inviteErrors", messages.resolve(invalid.problems()));
-            model.addAttribute("inviteEmail", SignUpController.cut(email));
+            model.addAttribute("inviteEmail", FormEcho.cut(email));
             model.addAttribute("inviteRole", "ADMIN".equals(role) ? "ADMIN" : "MEMBER");
             response.setStatus(422);
             return page(accountId, me, model);

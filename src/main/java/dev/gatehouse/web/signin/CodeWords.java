@@ -1,0 +1,45 @@
+package dev.gatehouse.web.signin;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+
+import dev.gatehouse.signin.SecondFactorStep;
+import dev.gatehouse.web.Messages;
+
+/**
+ * The words for a code step that did not pass (a wrong code, a lock, a suspension) and the status that goes with
+ * them: the code step of sign-in, a backup code, "Confirm it's you" and the setup of a code method all say it alike.
+ */
+@Component
+public class CodeWords {
+
+    private final Messages messages;
+
+    CodeWords(Messages messages) {
+        this.messages = messages;
+    }
+
+    /** Puts the words for a failed code step into the model. */
+    public void describe(SecondFactorStep step, Model model, HttpServletResponse response) {
+        describe(step, model, response, "code.wrong");
+    }
+
+    /** As {@link #describe(SecondFactorStep, Model, HttpServletResponse)}; a wrong code is told with {@code wrongKey}. */
+    public void describe(SecondFactorStep step, Model model, HttpServletResponse response, String wrongKey) {
+        if (step instanceof SecondFactorStep.WrongCode wrong) {
+            model.addAttribute("error", wrong.remaining() > 0 && wrong.remaining() <= 3
+                    ? messages.get(wrongKey + ".remaining", wrong.remaining()) : messages.get(wrongKey));
+            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        } else if (step instanceof SecondFactorStep.Locked locked) {
+            model.addAttribute("locked", true);
+            model.addAttribute("error", messages.until("code.locked", locked.until()));
+            response.setStatus(429);
+        } else if (step instanceof SecondFactorStep.Suspended) {
+            model.addAttribute("locked", true);
+            model.addAttribute("error", messages.get("code.suspended"));
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        }
+    }
+}
