@@ -3,7 +3,7 @@ package dev.gatehouse.factor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +55,7 @@ public class CodeChallenges {
     private static final String COLUMNS =
             "id, user_id, purpose, attempt_id, channel, destination, code_hash, sends, message_id, sent_at, expires_at, used_at";
 
-    private final Map<FactorType, SentCodeMethod> methods = new EnumMap<>(FactorType.class);
+    private final Map<FactorType, SentCodeMethod> methods = new HashMap<>();
     private final FactorService factors;
     private final CodeGuard guard;
     private final SendLimits limits;
@@ -174,7 +174,7 @@ public class CodeChallenges {
         }
         DestinationCheck.Valid valid = (DestinationCheck.Valid) check;
         Instant now = clock.instant();
-        CodeSetup setup = previous != null && previous.userId().equals(user.id()) && previous.type() == type
+        CodeSetup setup = previous != null && previous.userId().equals(user.id()) && previous.type().equals(type)
                 && previous.destination().equals(valid.value()) && !previous.expired(now)
                 ? previous
                 : new CodeSetup(UUID.randomUUID(), user.id(), type, valid.value(), valid.shown(), valid.region(), now);
@@ -241,7 +241,7 @@ public class CodeChallenges {
             audit.record(AuditEventType.CODE_DESTINATION_CHANGED, user.id(), null, client, setup.type().name());
             events.publishEvent(new FactorChanged(user.id(), setup.type(), client));
             notifier.send(SecurityNotice.of(user, "code-destination-changed", now, client, Map.of(
-                    "method", setup.type().displayName(), "destination", method.masked(setup.destination()))));
+                    "method", method.displayName(), "destination", method.masked(setup.destination()))));
             return new SetupResult.Changed(factors.factor(user.id(), setup.type()).orElseThrow());
         });
     }

@@ -4,12 +4,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -36,7 +37,8 @@ public class FactorService {
     private static final String COLUMNS =
             "id, user_id, type, label, secret_sealed, public_data, last_used_step, created_at, last_used_at";
 
-    private final Map<FactorType, SecondFactorMethod> methods = new EnumMap<>(FactorType.class);
+    private final Map<FactorType, SecretMethod> methods = new HashMap<>();
+    private final ObjectProvider<SecondFactors> registry;
     private final JdbcClient jdbc;
     private final CodeAttempts attempts;
     private final AccountService accounts;
@@ -50,7 +52,7 @@ public class FactorService {
     private final UserService users;
     private final Clock clock;
 
-    FactorService(List<SecondFactorMethod> methods, JdbcClient jdbc, CodeAttempts attempts, AccountService accounts,
+    FactorService(List<SecretMethod> methods, ObjectProvider<SecondFactors> registry, JdbcClient jdbc, CodeAttempts attempts, AccountService accounts,
                   CodeGuard guard, BackupCodeService backupCodes, ApplicationEventPublisher events,
                   AuditLog audit, Notifier notifier, SecretSealer sealer, TransactionTemplate tx,
                   UserService users, Clock clock) {
@@ -59,6 +61,7 @@ public class FactorService {
                 throw new IllegalStateException("two methods of type " + m.type());
             }
         });
+        this.registry = registry;
         this.jdbc = jdbc;
         this.attempts = attempts;
         this.accounts = accounts;
@@ -85,7 +88,7 @@ public class FactorService {
     }
 
     public Optional<EnrolledFactor> factor(UUID userId, FactorType type) {
-        return factors(userId).stream().filter(f -> f.type() == type).findFirst();
+        return factors(userId).stream().filter(f -> f.type().equals(type)).findFirst();
     }
 
     /** Whether an account of this user requires two-factor authentication. */
@@ -121,7 +124,7 @@ public class FactorService {
         if (pending == null || !pending.userId().equals(user.id()) || pending.expired(now)) {
             return new Enrollment.Expired();
         }
-        SecondFactorMethod method = method(pending.type());
+        SecretMethod method = method(pending.type());
         // A sent-code method turns on only for a destination the core proved with a code (CodeChallenges seals it).
         if (method instanceof SentCodeMethod && !VerifiedDestination.proves(sealer, pending)) {
             return new Enrollment.Rejected("codes.setup.notProved");
@@ -147,7 +150,8 @@ public class FactorService {
             attempts.ensure(user.id());
             audit.record(AuditEventType.FACTOR_ENABLED, user.id(), null, client, pending.type().name());
             events.publishEvent(new FactorChanged(user.id(), pending.type(), client));
-            notifyChange(user, "factor-enabled", pending.type(), now, client);
+            notifier.send(SecurityNotice.of(user, "factor-enabled", now, client,
+                    Map.of("method", method.displayName())));
             IssuedBackupCodes firstBackupCodes = backupCodes.issueFirstSet(user, client).orElse(null);
             return new Enrollment.Enabled(factor(user.id(), pending.type()).orElseThrow(), firstBackupCodes);
         });
@@ -184,11 +188,12 @@ public class FactorService {
             }
             audit.record(AuditEventType.FACTOR_DISABLED, user.id(), null, client, target.get().type().name());
             events.publishEvent(new FactorRemoved(user.id(), target.get().type(), last, client));
-            // A security key is one of possibly several: the email names the one removed (plain text, escaped by
-            // the mail templates like every other value).
-            String method = target.get().type() == FactorType.WEBAUTHN && target.get().label() != null
-                    ? target.get().type().displayName() + " “" + target.get().label() + "”"
-                    : target.get().type().displayName();
+            // A method with several factors (security keys) is named with the label of the one removed (plain
+            // text, escaped by the mail templates like every other value).
+            String name = registry.getObject().displayName(target.get().type());
+            String label = target.get().label();
+            String method = label != null && !label.equals(name)
+                    ? name + " “" + label + "”" : name;
             notifier.send(SecurityNotice.of(user, "factor-disabled", now, client, Map.of("method", method)));
             return new Removal.Removed(target.get().type());
         });
@@ -209,7 +214,7 @@ public class FactorService {
      */
     public CodeCheck checkCode(UUID userId, FactorType type, String code, ClientInfo client) {
         Optional<EnrolledFactor> found = factor(userId, type);
-        if (found.isEmpty() || !type.usesCodes()) {
+        if (found.isEmpty() || !methods.containsKey(type)) {
             return new CodeCheck.NoSuchMethod();
         }
         EnrolledFactor factor = found.get();
@@ -234,12 +239,8 @@ public class FactorService {
                 .params(step, Db.ts(now), factor.id(), factor.userId(), step).update() == 1;
     }
 
-    private void notifyChange(User user, String template, FactorType type, Instant now, ClientInfo client) {
-        notifier.send(SecurityNotice.of(user, template, now, client, Map.of("method", type.displayName())));
-    }
-
-    private SecondFactorMethod method(FactorType type) {
-        SecondFactorMethod method = methods.get(type);
+    private SecretMethod method(FactorType type) {
+        SecretMethod method = methods.get(type);
         if (method == null) {
             throw new IllegalStateException("no method bean for " + type);
         }

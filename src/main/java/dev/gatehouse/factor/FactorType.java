@@ -1,25 +1,37 @@
 package dev.gatehouse.factor;
 
-/** The kinds of second factor. Each has one {@link SecondFactorMethod} bean. */
-public enum FactorType {
-    TOTP("Authenticator app"),
-    EMAIL("Email codes"),
-    SMS("Text message codes"),
-    WEBAUTHN("Security key or device");
+import java.util.Objects;
+import java.util.regex.Pattern;
 
-    private final String displayName;
+/**
+ * The name of one kind of second factor, as stored ({@code second_factors.type}, {@code users.primary_method}) and
+ * as used in URLs and message keys ({@code factor.<name>}). An open set: each {@link SecondFactorMethod} declares its
+ * own (e.g. {@code TotpMethod.TYPE}); the core names none. Compare with {@code equals}, never {@code ==}.
+ */
+public record FactorType(String name) implements java.io.Serializable {
 
-    FactorType(String displayName) {
-        this.displayName = displayName;
+    private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,31}");
+
+    public FactorType {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a method name");
+        }
     }
 
-    /** The English name used in emails; pages use the message key {@code factor.<NAME>}. */
-    public String displayName() {
-        return displayName;
+    /** The type of a stored or typed name; throws {@link IllegalArgumentException} for anything else. */
+    public static FactorType valueOf(String name) {
+        return new FactorType(name);
     }
 
-    /** Methods the user answers by typing a code; they share the wrong-code lockout. */
-    public boolean usesCodes() {
-        return this != WEBAUTHN;
+    /** The type named {@code name} if it is a well-formed name; empty for anything a client sent that is not. */
+    public static java.util.Optional<FactorType> parse(String name) {
+        return name != null && NAME.matcher(name).matches() ? java.util.Optional.of(new FactorType(name))
+                : java.util.Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

@@ -13,7 +13,7 @@ import dev.gatehouse.user.User;
  * accepts a setup whose destination the core proved with a code ({@link VerifiedDestination}): the core checks that
  * proof before it calls {@link #finishEnrollment}, which is why these defaults suffice for every such method.
  */
-public interface SentCodeMethod extends SecondFactorMethod {
+public interface SentCodeMethod extends SecretMethod {
 
     /**
      * Checks a destination someone typed, or a stored one before each send (the rules, such as the allowed countries,
@@ -42,7 +42,7 @@ public interface SentCodeMethod extends SecondFactorMethod {
     /** Called only once the core has checked its {@link VerifiedDestination} proof: the proved destination is stored. */
     @Override
     default EnrollmentOutcome finishEnrollment(User user, PendingEnrollment pending, String response, Instant now) {
-        return new EnrollmentOutcome.Enrolled(type().displayName(), null, pending.publicData(), null);
+        return new EnrollmentOutcome.Enrolled(displayName(), null, pending.publicData(), null);
     }
 
     /** Sent codes are checked against their challenge by the core; there is nothing in the factor to check. */

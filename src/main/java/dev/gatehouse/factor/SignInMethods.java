@@ -72,10 +72,10 @@ public class SignInMethods {
             if (type == null || !active.contains(type)) {
                 return new Choice.NotActive();
             }
-            if (active.get(0) != type || chosen(user.id()).isEmpty()) {
+            if (!active.get(0).equals(type) || chosen(user.id()).isEmpty()) {
                 jdbc.sql("update users set primary_method = ? where id = ?").params(type.name(), user.id()).update();
             }
-            if (active.get(0) != type) {
+            if (!active.get(0).equals(type)) {
                 audit.record(AuditEventType.PRIMARY_METHOD_CHANGED, user.id(), null, client, type.name());
             }
             return new Choice.Saved(type);

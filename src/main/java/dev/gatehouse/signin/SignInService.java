@@ -1,5 +1,6 @@
 package dev.gatehouse.signin;
 
+import java.io.Serializable;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -15,13 +16,13 @@ import org.springframework.stereotype.Service;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.account.DeviceTrustPeriod;
-import dev.gatehouse.factor.BackupCodeService;
-import dev.gatehouse.factor.BackupCodeUse;
 import dev.gatehouse.factor.CodeCheck;
+import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
-import dev.gatehouse.factor.SignInMethods;
-import dev.gatehouse.factor.backupcode.BackupCodes;
+import dev.gatehouse.factor.PendingStep;
+import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.factor.SecondFactors;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserService;
@@ -43,26 +44,21 @@ public class SignInService {
     private final Sessions sessions;
     private final AuditLog audit;
     private final SignInProperties properties;
-    private final BackupCodeService backupCodes;
-    private final SignInMethods methods;
+    private final SecondFactors methods;
     private final TrustedDevices trustedDevices;
     private final KnownBrowsers browsers;
     private final DeviceCookies cookies;
-    private final SentCodeSignIn sentCodes;
     private final Clock clock;
 
     SignInService(UserService users, FactorService factors, Sessions sessions, AuditLog audit,
-                  SignInProperties properties, BackupCodeService backupCodes, SignInMethods methods,
-                  TrustedDevices trustedDevices, KnownBrowsers browsers, DeviceCookies cookies,
-                  SentCodeSignIn sentCodes, Clock clock) {
+                  SignInProperties properties, SecondFactors methods, TrustedDevices trustedDevices,
+                  KnownBrowsers browsers, DeviceCookies cookies, Clock clock) {
         this.users = users;
         this.factors = factors;
-        this.backupCodes = backupCodes;
         this.methods = methods;
         this.trustedDevices = trustedDevices;
         this.browsers = browsers;
         this.cookies = cookies;
-        this.sentCodes = sentCodes;
         this.sessions = sessions;
         this.audit = audit;
         this.properties = properties;
@@ -143,58 +139,92 @@ public class SignInService {
         return pending(request).flatMap(pending -> stillValid(pending, request));
     }
 
-    /** The second step with a typed code. The user is the one of this session's pending sign-in, and no other. */
-    public SecondFactorStep secondFactor(FactorType type, String code, HttpServletRequest request,
-                                         HttpServletResponse response) {
-        return secondFactor(type, code, false, request, response);
+    /**
+     * The method {@code named} if it is one the user of this pending sign-in can answer with now (one of their methods,
+     * or a stand-in such as backup codes with some left); without a name, their primary method.
+     */
+    public Optional<SecondFactorMethod> secondStepMethod(PendingSignIn pending, String named) {
+        SecondStepChoices choices = choices(pending);
+        Optional<FactorType> type = named == null || named.isEmpty() ? Optional.ofNullable(choices.primary())
+                : choices.all().stream().filter(t -> t.name().equals(named)).findFirst();
+        return type.flatMap(methods::find);
+    }
+
+    /** The method the user of this pending sign-in can answer with now on the page at {@code path}, if any. */
+    public Optional<SecondFactorMethod> secondStepMethodAt(PendingSignIn pending, String path) {
+        return choices(pending).all().stream().flatMap(t -> methods.find(t).stream())
+                .filter(m -> path.equals(m.traits().signInPage())).findFirst();
     }
 
     /**
-     * The second step with a typed code of the user's method {@code type}; with {@code remember}, this browser is
-     * trusted for the user afterwards (when their accounts allow it).
+     * Starts (or shows) the second step with {@code method} for this session's pending sign-in: a method that sends
+     * codes sends as {@code send} says; a security key gets a new ceremony, kept in
+     * the session for the answer. Empty when no sign-in is pending or its user cannot use the method.
      */
-    public SecondFactorStep secondFactor(FactorType type, String code, boolean remember, HttpServletRequest request,
-                                         HttpServletResponse response) {
+    public Optional<SecondFactorMethod.Start> startSecondStep(SecondFactorMethod method, SecondFactorMethod.Send send,
+                                                               HttpServletRequest request) {
+        Optional<PendingSignIn> pending = pending(request);
+        Optional<User> user = pending.flatMap(p -> stillValid(p, request));
+        if (user.isEmpty() || !offered(pending.get(), method)) {
+            return Optional.empty();
+        }
+        SecondFactorMethod.Attempt attempt = new SecondFactorMethod.Attempt(user.get(), CodePurpose.SIGN_IN,
+                pending.get().attemptId(), ClientInfo.of(request));
+        SecondFactorMethod.Start start = method.startVerification(attempt, send);
+        keep(start, method, CodePurpose.SIGN_IN, request);
+        return Optional.of(start);
+    }
+
+    /**
+     * The second step: the user's answer to {@code method} (a typed code, or the browser's answer to the ceremony of
+     * {@link #startSecondStep}, which is used up by it, right or wrong). The user is the one of this session's pending
+     * sign-in, and no other. With {@code remember}, this browser is trusted for the user afterwards (when their
+     * accounts allow it).
+     */
+    public SecondFactorStep secondFactor(SecondFactorMethod method, String answer, boolean remember,
+                                         HttpServletRequest request, HttpServletResponse response) {
+        PendingStep step = take(method, CodePurpose.SIGN_IN, request);
         Optional<PendingSignIn> pending = pending(request);
         Optional<User> found = pending.flatMap(p -> stillValid(p, request));
         if (found.isEmpty()) {
             return new SecondFactorStep.NoPendingSignIn();
         }
         User user = found.get();
-        // A sent code (email, SMS) is checked against this sign-in attempt's challenge; an app code by the core.
-        CodeCheck check = sentCodes.sendsCodes(type)
-                ? sentCodes.verify(pending.get(), type, code, ClientInfo.of(request))
-                : factors.checkCode(user.id(), type, code, ClientInfo.of(request));
-        if (check instanceof CodeCheck.Accepted) {
-            return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, "password + " + type.name(), remember,
-                    request, response));
+        if (!offered(pending.get(), method)) {
+            return SecondFactorStep.refused(new CodeCheck.NoSuchMethod());
         }
-        return SecondFactorStep.refused(check);
+        SecondFactorMethod.Finish finish = method.finishVerification(new SecondFactorMethod.Attempt(user,
+                CodePurpose.SIGN_IN, pending.get().attemptId(), ClientInfo.of(request)), step, answer);
+        if (finish instanceof SecondFactorMethod.Finish.Proved) {
+            return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, "password + " + method.auditName(),
+                    remember, request, response));
+        }
+        return SecondFactorStep.of(finish);
     }
 
-    /** The second step with a backup code, which is used up by it. Counts towards the same lockout as other codes. */
-    public SecondFactorStep backupCode(String code, boolean remember, HttpServletRequest request,
-                                       HttpServletResponse response) {
-        Optional<User> found = pendingUser(request);
-        if (found.isEmpty()) {
-            return new SecondFactorStep.NoPendingSignIn();
-        }
-        User user = found.get();
-        BackupCodeUse use = backupCodes.use(user, code, ClientInfo.of(request));
-        if (use instanceof BackupCodeUse.Refused refused) {
-            return SecondFactorStep.refused(refused.why());
-        }
-        return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, "password + backup code", remember,
-                request, response));
+    /**
+     * The second step when the browser brought no answer, only the name of its device's error (or nothing, when
+     * script is off): the kept ceremony is used up all the same, and nothing is counted.
+     */
+    public SecondFactorStep unanswered(SecondFactorMethod method, String error, HttpServletRequest request) {
+        take(method, CodePurpose.SIGN_IN, request);
+        return SecondFactorStep.of(method.unanswered(error));
     }
 
     /** What the second step can offer the user of this pending sign-in. */
     public SecondStepChoices choices(PendingSignIn pending) {
         UUID userId = pending.userId();
-        // Every method, WebAuthn too (its page is /signin/webauthn): a user with a security key is never "stuck".
-        List<FactorType> all = methods.ordered(userId);
+        // Every method, security keys too: a user with a security key is never "stuck".
+        List<FactorType> own = methods.ordered(userId).stream().map(SecondFactorMethod::type).toList();
+        List<SecondStepChoices.StandIn> standIns = methods.standIns(userId).stream()
+                .map(m -> new SecondStepChoices.StandIn(m.type(), m.traits().signInPage(), m.remaining(userId).orElse(-1)))
+                .toList();
         DeviceTrustPeriod period = trustedDevices.period(userId);
-        return new SecondStepChoices(all, backupCodes.remaining(userId), period.allowsTrust() ? period : null);
+        return new SecondStepChoices(own, standIns, period.allowsTrust() ? period : null);
+    }
+
+    private boolean offered(PendingSignIn pending, SecondFactorMethod method) {
+        return choices(pending).all().contains(method.type());
     }
 
     /**
@@ -260,15 +290,81 @@ public class SignInService {
         record CodeProblem(SecondFactorStep step) implements ReconfirmStep { }
     }
 
+    /** Session attribute: the re-confirmation in progress (its method, and the attempt its codes are bound to). */
+    static final String RECONFIRM = "gatehouse.reconfirm";
+
+    /** The method and attempt of a re-confirmation in progress. */
+    record ReconfirmAttempt(UUID userId, UUID attemptId, FactorType type) implements Serializable {
+    }
+
     /**
-     * Re-confirms with the password and, when {@link #reconfirmationNeeded} says so, a code from the user's code
-     * method or one of their backup codes (which is then used up). A right code also renews the session's proof of a
-     * second factor (and so rotates its id).
+     * The method re-confirmation asks for: {@code named} if it is one of the user's methods, else the one chosen
+     * earlier in this re-confirmation, else the primary. {@code device} says whether a method answered by a device (a
+     * security key) may be chosen by default; the page offers one first and "Use a code instead" asks for a code.
+     * Remembered in the session with the attempt its codes are bound to. Empty when the user has no such method.
      */
-    public ReconfirmStep reconfirm(SignedInUser user, String password, String code, HttpServletRequest request,
+    public Optional<SecondFactorMethod> reconfirmMethod(SignedInUser user, String named, boolean device,
+                                                        HttpServletRequest request) {
+        List<SecondFactorMethod> own = methods.ordered(user.userId());
+        Optional<SecondFactorMethod> choice = own.stream().filter(m -> m.type().name().equals(named)).findFirst()
+                .or(() -> reconfirmAttempt(user, request).flatMap(a -> own.stream()
+                        .filter(m -> m.type().equals(a.type()) && (device || m.traits().answer().typed()))
+                        .findFirst()))
+                .or(() -> own.stream().filter(m -> device || m.traits().answer().typed()).findFirst());
+        choice.ifPresent(method -> {
+            UUID attempt = reconfirmAttempt(user, request).map(ReconfirmAttempt::attemptId)
+                    .orElseGet(UUID::randomUUID);
+            request.getSession().setAttribute(RECONFIRM, new ReconfirmAttempt(user.userId(), attempt, method.type()));
+        });
+        return choice;
+    }
+
+    /**
+     * The user's first method answered by a device (a security key), made the one this re-confirmation asks for: the
+     * page offers it before any code. Empty when they have none.
+     */
+    public Optional<SecondFactorMethod> reconfirmDevice(SignedInUser user, HttpServletRequest request) {
+        return methods.ordered(user.userId()).stream().filter(m -> !m.traits().answer().typed()).findFirst()
+                .flatMap(device -> reconfirmMethod(user, device.type().name(), true, request));
+    }
+
+    /** The method this re-confirmation asks for, as {@link #reconfirmMethod} last chose it. */
+    public Optional<SecondFactorMethod> reconfirmAsked(SignedInUser user, HttpServletRequest request) {
+        return reconfirmAttempt(user, request).flatMap(a -> methods.find(a.type()));
+    }
+
+    /**
+     * Starts (or shows) the re-confirmation's second factor with {@code method} (see {@link #startSecondStep}); empty
+     * when none is needed or the user cannot use it.
+     */
+    public Optional<SecondFactorMethod.Start> startReconfirm(SignedInUser user, SecondFactorMethod method,
+                                                             SecondFactorMethod.Send send,
+                                                             HttpServletRequest request) {
+        Optional<ReconfirmAttempt> attempt = reconfirmAttempt(user, request)
+                .filter(a -> a.type().equals(method.type()));
+        Optional<User> found = users.findById(user.userId());
+        if (attempt.isEmpty() || found.isEmpty() || !method.activeFor(user.userId())) {
+            return Optional.empty();
+        }
+        SecondFactorMethod.Start start = method.startVerification(new SecondFactorMethod.Attempt(found.get(),
+                CodePurpose.RECONFIRM, attempt.get().attemptId(), ClientInfo.of(request)), send);
+        keep(start, method, CodePurpose.RECONFIRM, request);
+        return Optional.of(start);
+    }
+
+    /**
+     * Re-confirms with the password and, when {@link #reconfirmationNeeded} says so, the answer to the method this
+     * re-confirmation asks for ({@link #reconfirmMethod}) — or a backup code typed instead, which the stand-in claims
+     * and uses up. A proved second factor also renews the session's proof of one (and so rotates its id).
+     */
+    public ReconfirmStep reconfirm(SignedInUser user, String password, String answer, HttpServletRequest request,
                                    HttpServletResponse response) {
         Instant now = clock.instant();
-        UserService.PasswordCheck passwordCheck = reconfirmPassword(user, password, ClientInfo.of(request));
+        ClientInfo client = ClientInfo.of(request);
+        Optional<SecondFactorMethod> asked = reconfirmAttempt(user, request).flatMap(a -> methods.find(a.type()));
+        // A ceremony is answered once, right or wrong: taken out of the session before anything is checked.
+        PendingStep step = asked.map(m -> take(m, CodePurpose.RECONFIRM, request)).orElse(null);
+        UserService.PasswordCheck passwordCheck = reconfirmPassword(user, password, client);
         if (passwordCheck instanceof UserService.PasswordCheck.Paused paused) {
             return new ReconfirmStep.PasswordPaused(paused.until());
         }
@@ -276,44 +372,86 @@ public class SignInService {
             return new ReconfirmStep.WrongPassword();
         }
         SignedInUser confirmed = user;
+        SecondFactorMethod provedBy = null;
         if (codeNeeded(user, now)) {
-            // The method the confirm page asked for (the primary code method unless the user chose another).
-            Optional<FactorType> codeMethod = sentCodes.reconfirmType(user, request);
-            // A backup code has 14 letters and digits, an app code 6 digits: what was typed says which it is.
-            if (BackupCodes.normalize(code).isPresent() && backupCodes.remaining(user.userId()) > 0) {
-                BackupCodeUse use = backupCodes.use(users.findById(user.userId()).orElseThrow(), code,
-                        ClientInfo.of(request));
-                if (use instanceof BackupCodeUse.Refused refused) {
-                    return new ReconfirmStep.CodeProblem(SecondFactorStep.refused(refused.why()));
-                }
-                confirmed = user.withSecondFactorAt(now);
-                sessions.update(request, response, confirmed);
-            } else if (codeMethod.isPresent()) {
-                CodeCheck check = sentCodes.sendsCodes(codeMethod.get())
-                        ? sentCodes.verifyReconfirm(user, codeMethod.get(), code, request)
-                        : factors.checkCode(user.userId(), codeMethod.get(), code, ClientInfo.of(request));
-                if (!(check instanceof CodeCheck.Accepted)) {
-                    return new ReconfirmStep.CodeProblem(SecondFactorStep.refused(check));
-                }
-                confirmed = user.withSecondFactorAt(now);
-                sessions.update(request, response, confirmed);
-            } else {
-                // No code method (only security keys) and no backup code typed: the key must be used instead
-                // (WebAuthnSignIn.reconfirm); the password alone is not enough.
+            // What was typed may say which method it is for (a backup code's 14 letters and digits).
+            Optional<SecondFactorMethod> claimed = methods.standIns(user.userId()).stream()
+                    .filter(m -> m.claims(answer)).findFirst();
+            Optional<SecondFactorMethod> method = claimed.or(() -> asked);
+            if (method.isEmpty()) {
                 return new ReconfirmStep.CodeProblem(new SecondFactorStep.WrongCode(0));
             }
+            User current = users.findById(user.userId()).orElseThrow();
+            UUID attemptId = reconfirmAttempt(user, request).map(ReconfirmAttempt::attemptId)
+                    .orElseGet(UUID::randomUUID);
+            SecondFactorMethod.Finish finish = method.get().finishVerification(new SecondFactorMethod.Attempt(current,
+                    CodePurpose.RECONFIRM, attemptId, client), claimed.isPresent() ? null : step, answer);
+            if (!(finish instanceof SecondFactorMethod.Finish.Proved)) {
+                return new ReconfirmStep.CodeProblem(SecondFactorStep.of(finish));
+            }
+            provedBy = method.get();
+            confirmed = user.withSecondFactorAt(now);
+            sessions.update(request, response, confirmed);
         }
         if (confirmed == user) {
             // Password only: nothing above re-issued the session, yet it now holds more power (issue 11.5).
             sessions.rotate(request);
         }
-        sentCodes.reconfirmed(request);
+        request.getSession().removeAttribute(RECONFIRM);
         request.getSession().setAttribute(Reconfirmation.ATTRIBUTE, new Reconfirmation(user.userId(), now));
-        audit.record(AuditEventType.REAUTHENTICATED, user.userId(), null, ClientInfo.of(request), null);
+        // A device's proof is named in the log, as a sign-in's is; a typed code is not.
+        audit.record(AuditEventType.REAUTHENTICATED, user.userId(), null, client,
+                provedBy == null || provedBy.traits().answer().typed() ? null : provedBy.type().name());
         return new ReconfirmStep.Confirmed();
     }
 
-    /** The password part of a re-confirmation (with a code or a security key); a wrong one is audited. */
+    /** As {@link #unanswered}, for the method a re-confirmation asks for. */
+    public SecondFactorStep reconfirmUnanswered(SignedInUser user, SecondFactorMethod method, String error,
+                                                HttpServletRequest request) {
+        take(method, CodePurpose.RECONFIRM, request);
+        return SecondFactorStep.of(method.unanswered(error));
+    }
+
+    /**
+     * Whether the user could re-confirm by typing a code instead of using a device: a method answered with a code, or
+     * a stand-in (backup codes) with uses left.
+     */
+    public boolean typedAlternative(SignedInUser user) {
+        return methods.ordered(user.userId()).stream().anyMatch(m -> m.traits().answer().typed())
+                || !methods.standIns(user.userId()).isEmpty();
+    }
+
+    private static Optional<ReconfirmAttempt> reconfirmAttempt(SignedInUser user, HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (session != null && session.getAttribute(RECONFIRM) instanceof ReconfirmAttempt attempt
+                && attempt.userId().equals(user.userId())) {
+            return Optional.of(attempt);
+        }
+        return Optional.empty();
+    }
+
+    /** Keeps what a start left to finish (a ceremony) in the session, one per method and purpose. */
+    private static void keep(SecondFactorMethod.Start start, SecondFactorMethod method, CodePurpose purpose,
+                             HttpServletRequest request) {
+        if (start instanceof SecondFactorMethod.Start.Ready ready && ready.pending() != null) {
+            request.getSession().setAttribute(PendingStep.attribute(method.type(), purpose), ready.pending());
+        }
+    }
+
+    /** Takes a kept step out of the session (it is used once), if it is still usable for this method and purpose. */
+    private PendingStep take(SecondFactorMethod method, CodePurpose purpose, HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (session == null) {
+            return null;
+        }
+        String name = PendingStep.attribute(method.type(), purpose);
+        Object kept = session.getAttribute(name);
+        session.removeAttribute(name);
+        return kept instanceof PendingStep step && step.type().equals(method.type()) && step.purpose() == purpose
+                && clock.instant().isBefore(step.expiresAt()) ? step : null;
+    }
+
+    /** The password part of a re-confirmation; a wrong one is audited. */
     UserService.PasswordCheck reconfirmPassword(SignedInUser user, String password, ClientInfo client) {
         UserService.PasswordCheck check = users.verifyPassword(user.userId(), password, client);
         if (check instanceof UserService.PasswordCheck.Rejected) {
@@ -334,8 +472,8 @@ public class SignInService {
     }
 
 
-    /** Signs in after a second factor was proved (a code here; a security key in {@link WebAuthnSignIn}). */
-    SignedInUser signInWithSecondFactor(User user, String via, boolean remember, HttpServletRequest request,
+    /** Signs in after a second factor was proved. */
+    private SignedInUser signInWithSecondFactor(User user, String via, boolean remember, HttpServletRequest request,
                                         HttpServletResponse response) {
         SignedInUser signedIn = signIn(user, clock.instant(), request, response, via, true);
         if (remember) {

@@ -4,6 +4,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -54,6 +56,31 @@ class ModuleBoundariesTest {
     @ArchTest
     static final ArchRule factorPluginsAreIndependent = slices().matching("dev.gatehouse.factor.(*)..")
             .should().notDependOnEachOther();
+
+    /** Classes only a method's own package, or its settings page, may use: they are one method's machinery. */
+    private static final DescribedPredicate<JavaClass> A_CONCRETE_METHOD = JavaClass.Predicates
+            .resideInAPackage("dev.gatehouse.factor.(*)..")
+            .or(JavaClass.Predicates.simpleName("BackupCodeService"))
+            .or(JavaClass.Predicates.simpleName("BackupCodeUse"))
+            .or(JavaClass.Predicates.simpleName("CodeChallenges"))
+            .or(JavaClass.Predicates.simpleName("SentCodeMethod"))
+            .or(JavaClass.Predicates.simpleName("SentCodeSecondFactor"))
+            .or(JavaClass.Predicates.simpleName("SecretMethod"))
+            .as("a concrete method (a factor plug-in package, or one method's engine)");
+
+    /**
+     * Sign-in, re-confirmation, "Try another way" and the Security tab ask the registered {@code SecondFactorMethod}s
+     * what they are; none names one (docs/adding-a-method.md). Each method's settings page (a sub-package of
+     * web.settings) may name its own.
+     */
+    @ArchTest
+    static final ArchRule signInAndSettingsNameNoMethod = noClasses()
+            .that().resideInAnyPackage("dev.gatehouse.signin..", "dev.gatehouse.web", "dev.gatehouse.web.signin..",
+                    "dev.gatehouse.web.settings")
+            .should().dependOnClassesThat(A_CONCRETE_METHOD)
+            .orShould().callMethod(dev.gatehouse.factor.FactorService.class, "checkCode", java.util.UUID.class,
+                    dev.gatehouse.factor.FactorType.class, String.class, dev.gatehouse.system.ClientInfo.class)
+            .because("a new method is one package, its settings page and templates, and one migration");
 
     @ArchTest
     static final ArchRule timeComesFromTheInjectedClock = noClasses().should()

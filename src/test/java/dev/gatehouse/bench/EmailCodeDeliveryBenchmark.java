@@ -1,5 +1,6 @@
 package dev.gatehouse.bench;
 
+import dev.gatehouse.factor.email.EmailCodeMethod;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -76,7 +77,7 @@ class EmailCodeDeliveryBenchmark {
                 User user = users.get(Math.floorMod(i, USERS));
                 int before = smtp.getReceivedMessages().length;
                 long start = System.nanoTime();
-                CodeSend sent = codes.send(user, FactorType.EMAIL, CodePurpose.SIGN_IN, UUID.randomUUID(), CLIENT);
+                CodeSend sent = codes.send(user, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, UUID.randomUUID(), CLIENT);
                 if (!(sent instanceof CodeSend.Sent)) {
                     throw new IllegalStateException("not sent: " + sent);
                 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.bench;
 
+import dev.gatehouse.factor.totp.TotpMethod;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -112,7 +113,7 @@ class SignInBenchmark {
             BenchUser u = rest.get(i);
             String code = code(u.secret(), Clock.systemUTC().instant());
             long t = System.nanoTime();
-            CodeCheck check = factors.checkCode(u.id(), FactorType.TOTP, code, ClientInfo.SYSTEM);
+            CodeCheck check = factors.checkCode(u.id(), TotpMethod.TYPE, code, ClientInfo.SYSTEM);
             verify[i] = System.nanoTime() - t;
             if (!(check instanceof CodeCheck.Accepted)) {
                 throw new AssertionError("benchmark code refused: " + check);

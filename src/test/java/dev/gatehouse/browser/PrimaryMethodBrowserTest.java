@@ -1,5 +1,6 @@
 package dev.gatehouse.browser;
 
+import dev.gatehouse.factor.email.EmailCodeMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class PrimaryMethodBrowserTest extends TwoFactorBrowserSupport {
 
         CodeChallenges codes = context.getBean(CodeChallenges.class);
         clock().advance(java.time.Duration.ofSeconds(1));   // the test clock stands still: added after the app
-        CodeSetup setup = ((SetupStart.Started) codes.startSetup(ada.user(), FactorType.EMAIL, ada.email(), null, null,
+        CodeSetup setup = ((SetupStart.Started) codes.startSetup(ada.user(), EmailCodeMethod.TYPE, ada.email(), null, null,
                 ClientInfo.SYSTEM)).setup();
         assertThat(codes.finishSetup(ada.user(), setup, new SentCodes(context).awaitCode(ada.email(), 1),
                 ClientInfo.SYSTEM)).isInstanceOf(SetupResult.Enabled.class);

@@ -1,5 +1,6 @@
 package dev.gatehouse.browser;
 
+import dev.gatehouse.factor.email.EmailCodeMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -227,7 +228,7 @@ class SentCodesBrowserTest extends TwoFactorBrowserSupport {
     /** Email codes on through the core, with the code from the message GreenMail received. */
     private void enrollEmail(TestUsers.Created user) {
         CodeChallenges codes = context.getBean(CodeChallenges.class);
-        CodeSetup setup = ((SetupStart.Started) codes.startSetup(user.user(), FactorType.EMAIL, user.email(), null,
+        CodeSetup setup = ((SetupStart.Started) codes.startSetup(user.user(), EmailCodeMethod.TYPE, user.email(), null,
                 null, ClientInfo.SYSTEM)).setup();
         String code = SentCodes.codeIn(text(awaitMessages(user.email(), 1).get(0)));
         assertThat(codes.finishSetup(user.user(), setup, code, ClientInfo.SYSTEM))

@@ -171,7 +171,7 @@ abstract class BackupCodeServiceTest {
         // Locked: a right backup code and a right app code are refused alike, and nothing is used.
         assertThat(backupCodes.use(ada, codes.get(0), CLIENT)).isInstanceOfSatisfying(BackupCodeUse.Refused.class,
                 r -> assertThat(r.why()).isInstanceOf(CodeCheck.Locked.class));
-        assertThat(factors.checkCode(ada.id(), FactorType.TOTP, app.code(clock.instant()), CLIENT))
+        assertThat(factors.checkCode(ada.id(), TotpMethod.TYPE, app.code(clock.instant()), CLIENT))
                 .isInstanceOf(CodeCheck.Locked.class);
         assertThat(backupCodes.remaining(ada.id())).isEqualTo(10);
         assertThat(events(ada.id(), AuditEventType.CODE_ENTRY_LOCKED)).isEqualTo(1);
@@ -182,7 +182,7 @@ abstract class BackupCodeServiceTest {
         clock.advance(Duration.ofMinutes(5));
         assertThat(backupCodes.use(ada, codes.get(0).toLowerCase().replace("-", ""), CLIENT))
                 .isEqualTo(new BackupCodeUse.Accepted(9));
-        assertThat(factors.checkCode(ada.id(), FactorType.TOTP, app.wrongCode(clock.instant()), CLIENT))
+        assertThat(factors.checkCode(ada.id(), TotpMethod.TYPE, app.wrongCode(clock.instant()), CLIENT))
                 .isEqualTo(new CodeCheck.Wrong(5));
     }
 
@@ -220,7 +220,7 @@ abstract class BackupCodeServiceTest {
         assertThat(backupCodes.use(ada, old.get(0), CLIENT))
                 .isEqualTo(new BackupCodeUse.Refused(new CodeCheck.NoSuchMethod()));
         firstSets.remove(ada.id());
-        PendingEnrollment pending = factors.startEnrollment(ada, FactorType.TOTP).orElseThrow();
+        PendingEnrollment pending = factors.startEnrollment(ada, TotpMethod.TYPE).orElseThrow();
         AuthenticatorApp app = new AuthenticatorApp(totp.setup(ada, pending).base32Key());
         FactorService.Enrollment again = factors.finishEnrollment(ada, pending, app.code(clock.instant()), CLIENT);
         List<String> fresh = backupCodes.reveal(((FactorService.Enrollment.Enabled) again).firstBackupCodes(),
@@ -235,7 +235,7 @@ abstract class BackupCodeServiceTest {
     /** A user with the app on; the first method brought the first set of backup codes, kept in {@link #firstSets}. */
     private User withApp(String name) {
         User user = users.create(name).user();
-        PendingEnrollment pending = factors.startEnrollment(user, FactorType.TOTP).orElseThrow();
+        PendingEnrollment pending = factors.startEnrollment(user, TotpMethod.TYPE).orElseThrow();
         AuthenticatorApp app = new AuthenticatorApp(totp.setup(user, pending).base32Key());
         FactorService.Enrollment enabled = factors.finishEnrollment(user, pending, app.code(clock.instant()), CLIENT);
         assertThat(enabled).isInstanceOf(FactorService.Enrollment.Enabled.class);

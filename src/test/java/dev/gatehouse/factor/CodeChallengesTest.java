@@ -1,5 +1,7 @@
 package dev.gatehouse.factor;
 
+import dev.gatehouse.factor.sms.SmsCodeMethod;
+import dev.gatehouse.factor.email.EmailCodeMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -60,7 +62,7 @@ abstract class CodeChallengesTest {
 
     @Test
     void invariant4_emailAndSmsCodesAreSixDigitsSingleUseBoundToOneChallengeTenMinutesHashedAndReplacedByANewOne() {
-        for (FactorType type : List.of(FactorType.EMAIL, FactorType.SMS)) {
+        for (FactorType type : List.of(EmailCodeMethod.TYPE, SmsCodeMethod.TYPE)) {
             User ada = users.create("inv4-" + type).user();
             String to = enroll(ada, type);
             UUID attempt = UUID.randomUUID();
@@ -95,11 +97,11 @@ abstract class CodeChallengesTest {
 
     @Test
     void finishEnrollmentWhenSentCodeSetupCarriesNoProofThenRejectedAndNothingStored() {
-        for (FactorType type : List.of(FactorType.EMAIL, FactorType.SMS)) {
+        for (FactorType type : List.of(EmailCodeMethod.TYPE, SmsCodeMethod.TYPE)) {
             User eve = users.create("noproof-" + type).user();
             // A setup made up by any caller, naming a destination nobody typed a code back from.
             PendingEnrollment forged = new PendingEnrollment(eve.id(), type, null,
-                    type == FactorType.EMAIL ? "eve@example.com" : "+447400123456", clock.instant());
+                    type == EmailCodeMethod.TYPE ? "eve@example.com" : "+447400123456", clock.instant());
 
             assertThat(factors.finishEnrollment(eve, forged, "", CLIENT))
                     .isEqualTo(new FactorService.Enrollment.Rejected("codes.setup.notProved"));
@@ -125,37 +127,37 @@ abstract class CodeChallengesTest {
             }
         }
         User ada = users.create("digits").user();
-        String to = enroll(ada, FactorType.EMAIL);
-        send(ada, FactorType.EMAIL, UUID.randomUUID());
+        String to = enroll(ada, EmailCodeMethod.TYPE);
+        send(ada, EmailCodeMethod.TYPE, UUID.randomUUID());
         assertThat(sent.awaitCode(to, 1)).matches("[0-9]{6}");
     }
 
     @Test
     void codeValidTenMinutesThenRefused() {
         User ada = users.create("expiry").user();
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
         UUID attempt = UUID.randomUUID();
-        CodeSend.Sent sentCode = (CodeSend.Sent) send(ada, FactorType.EMAIL, attempt);
+        CodeSend.Sent sentCode = (CodeSend.Sent) send(ada, EmailCodeMethod.TYPE, attempt);
         assertThat(Duration.between(sentCode.challenge().sentAt(), sentCode.challenge().expiresAt()))
                 .isEqualTo(Duration.ofMinutes(10)).isEqualTo(properties.validity());
         String code = sent.awaitCode(to, 1);
 
         clock.advance(Duration.ofMinutes(10));
 
-        assertThat(check(ada, FactorType.EMAIL, CodePurpose.SIGN_IN, attempt, code)).isInstanceOf(CodeCheck.Wrong.class);
-        assertThat(challenges.current(ada.id(), FactorType.EMAIL, CodePurpose.SIGN_IN, attempt).orElseThrow()
+        assertThat(check(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, code)).isInstanceOf(CodeCheck.Wrong.class);
+        assertThat(challenges.current(ada.id(), EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt).orElseThrow()
                 .expired(clock.instant())).isTrue();
     }
 
     @Test
     void codeSingleUseUnderParallelSubmits() {
         User ada = users.create("parallel").user();
-        String to = enroll(ada, FactorType.SMS);
+        String to = enroll(ada, SmsCodeMethod.TYPE);
         UUID attempt = UUID.randomUUID();
-        send(ada, FactorType.SMS, attempt);
+        send(ada, SmsCodeMethod.TYPE, attempt);
         String code = sent.awaitCode(to, 1);
 
-        List<CodeCheck> results = Race.run(5, i -> check(ada, FactorType.SMS, CodePurpose.SIGN_IN, attempt, code));
+        List<CodeCheck> results = Race.run(5, i -> check(ada, SmsCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, code));
 
         assertThat(results.stream().filter(CodeCheck.Accepted.class::isInstance).count()).isEqualTo(1);
         assertThat(jdbc.sql("select count(*) from code_challenges where user_id = ? and used_at is not null")
@@ -166,31 +168,31 @@ abstract class CodeChallengesTest {
     void codeBoundToOneChallengeOfUserAttemptPurposeAndChannel() {
         User ada = users.create("bound").user();
         User bob = users.create("bound-other").user();
-        String adaTo = enroll(ada, FactorType.EMAIL);
-        enroll(ada, FactorType.SMS);
-        enroll(bob, FactorType.EMAIL);
+        String adaTo = enroll(ada, EmailCodeMethod.TYPE);
+        enroll(ada, SmsCodeMethod.TYPE);
+        enroll(bob, EmailCodeMethod.TYPE);
         UUID attempt = UUID.randomUUID();
-        send(ada, FactorType.EMAIL, attempt);
+        send(ada, EmailCodeMethod.TYPE, attempt);
         String code = sent.awaitCode(adaTo, 1);
 
-        assertThat(check(bob, FactorType.EMAIL, CodePurpose.SIGN_IN, attempt, code)).as("other user")
+        assertThat(check(bob, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, code)).as("other user")
                 .isInstanceOf(CodeCheck.Wrong.class);
-        assertThat(check(ada, FactorType.SMS, CodePurpose.SIGN_IN, attempt, code)).as("other channel")
+        assertThat(check(ada, SmsCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, code)).as("other channel")
                 .isInstanceOf(CodeCheck.Wrong.class);
-        assertThat(check(ada, FactorType.EMAIL, CodePurpose.RECONFIRM, attempt, code)).as("other purpose")
+        assertThat(check(ada, EmailCodeMethod.TYPE, CodePurpose.RECONFIRM, attempt, code)).as("other purpose")
                 .isInstanceOf(CodeCheck.Wrong.class);
-        assertThat(check(ada, FactorType.EMAIL, CodePurpose.SIGN_IN, UUID.randomUUID(), code)).as("other attempt")
+        assertThat(check(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, UUID.randomUUID(), code)).as("other attempt")
                 .isInstanceOf(CodeCheck.Wrong.class);
-        assertThat(check(ada, FactorType.EMAIL, CodePurpose.SIGN_IN, attempt, code)).as("its own challenge")
+        assertThat(check(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, code)).as("its own challenge")
                 .isInstanceOf(CodeCheck.Accepted.class);
     }
 
     @Test
     void codeStoredOnlyHashed() {
         User ada = users.create("hashed").user();
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
         UUID attempt = UUID.randomUUID();
-        send(ada, FactorType.EMAIL, attempt);
+        send(ada, EmailCodeMethod.TYPE, attempt);
         String code = sent.awaitCode(to, 1);
 
         assertThat(storedColumns(ada.id())).noneMatch(v -> v.contains(code));
@@ -201,7 +203,7 @@ abstract class CodeChallengesTest {
         awaitOutboxIdle();
         assertThat(jdbc.sql("select text_body from outbox where recipient = ?").param(to).query(String.class).list())
                 .as("the outbox blanks delivered messages").allMatch(String::isEmpty);
-        assertThat(check(ada, FactorType.EMAIL, CodePurpose.SIGN_IN, attempt, code)).isInstanceOf(CodeCheck.Accepted.class);
+        assertThat(check(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, code)).isInstanceOf(CodeCheck.Accepted.class);
         assertThat(jdbc.sql("select code_hash from code_challenges where user_id = ? and attempt_id = ?")
                 .params(ada.id(), attempt).query(String.class).optional()).as("a used code leaves no hash").isEmpty();
     }
@@ -209,31 +211,31 @@ abstract class CodeChallengesTest {
     @Test
     void newCodeVoidsThePreviousOne() {
         User ada = users.create("voids").user();
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
         UUID attempt = UUID.randomUUID();
-        send(ada, FactorType.EMAIL, attempt);
+        send(ada, EmailCodeMethod.TYPE, attempt);
         String first = sent.awaitCode(to, 1);
         clock.advance(properties.resendCooldown());
         String second;
         do {
             // Two codes in a row may be equal by chance (one in a million): then ask again.
             int before = sent.count(to);
-            send(ada, FactorType.EMAIL, attempt);
+            send(ada, EmailCodeMethod.TYPE, attempt);
             second = sent.awaitCode(to, before + 1);
             clock.advance(properties.resendCooldown());
         } while (second.equals(first));
 
-        assertThat(check(ada, FactorType.EMAIL, CodePurpose.SIGN_IN, attempt, first)).isInstanceOf(CodeCheck.Wrong.class);
-        assertThat(check(ada, FactorType.EMAIL, CodePurpose.SIGN_IN, attempt, second))
+        assertThat(check(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, first)).isInstanceOf(CodeCheck.Wrong.class);
+        assertThat(check(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, second))
                 .isInstanceOf(CodeCheck.Accepted.class);
     }
 
     @Test
     void newCodeWithdrawsThePreviousMessageWhenNotDeliveredYet() {
         User ada = users.create("withdraw").user();
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
         UUID attempt = UUID.randomUUID();
-        send(ada, FactorType.EMAIL, attempt);
+        send(ada, EmailCodeMethod.TYPE, attempt);
         // The first code's message is still waiting for its next try (as when the mail server is down).
         UUID waiting = UUID.randomUUID();
         jdbc.sql("""
@@ -245,7 +247,7 @@ abstract class CodeChallengesTest {
                 .params(waiting, ada.id(), attempt).update();
         clock.advance(properties.resendCooldown());
 
-        assertThat(send(ada, FactorType.EMAIL, attempt)).isInstanceOf(CodeSend.Sent.class);
+        assertThat(send(ada, EmailCodeMethod.TYPE, attempt)).isInstanceOf(CodeSend.Sent.class);
 
         assertThat(jdbc.sql("select status || ':' || text_body from outbox where id = ?").param(waiting)
                 .query(String.class).single()).isEqualTo("EXPIRED:");
@@ -255,23 +257,23 @@ abstract class CodeChallengesTest {
     void wrongCodesCountTowardTheSameLockoutAsAppCodes() {
         User ada = users.create("shared-lock").user();
         AuthenticatorApp app = CodeRaceTest.enroll(factors, totp, clock, ada);
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
         UUID attempt = UUID.randomUUID();
-        send(ada, FactorType.EMAIL, attempt);
+        send(ada, EmailCodeMethod.TYPE, attempt);
         String code = sent.awaitCode(to, 1);
 
         for (int i = 0; i < 3; i++) {
-            assertThat(factors.checkCode(ada.id(), FactorType.TOTP, app.wrongCode(clock.instant()), CLIENT))
+            assertThat(factors.checkCode(ada.id(), TotpMethod.TYPE, app.wrongCode(clock.instant()), CLIENT))
                     .isInstanceOf(CodeCheck.Wrong.class);
         }
-        assertThat(check(ada, FactorType.EMAIL, CodePurpose.SIGN_IN, attempt, wrong(code)))
+        assertThat(check(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, wrong(code)))
                 .isEqualTo(new CodeCheck.Wrong(2));
-        assertThat(check(ada, FactorType.EMAIL, CodePurpose.SIGN_IN, attempt, wrong(code)))
+        assertThat(check(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, wrong(code)))
                 .isEqualTo(new CodeCheck.Wrong(1));
-        assertThat(check(ada, FactorType.EMAIL, CodePurpose.SIGN_IN, attempt, wrong(code)))
+        assertThat(check(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, wrong(code)))
                 .isInstanceOf(CodeCheck.Locked.class);
 
-        assertThat(check(ada, FactorType.EMAIL, CodePurpose.SIGN_IN, attempt, code)).as("even the right code waits")
+        assertThat(check(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, code)).as("even the right code waits")
                 .isInstanceOf(CodeCheck.Locked.class);
         assertThat(events(ada.id(), "SECOND_FACTOR_FAILED")).isEqualTo(6);
         assertThat(events(ada.id(), "CODE_ENTRY_LOCKED")).isEqualTo(1);
@@ -280,51 +282,51 @@ abstract class CodeChallengesTest {
     @Test
     void resendDoesNotResetTheWrongCodeCount() {
         User ada = users.create("resend-count").user();
-        String to = enroll(ada, FactorType.SMS);
+        String to = enroll(ada, SmsCodeMethod.TYPE);
         UUID attempt = UUID.randomUUID();
-        send(ada, FactorType.SMS, attempt);
+        send(ada, SmsCodeMethod.TYPE, attempt);
         String code = sent.awaitCode(to, 1);
         for (int i = 0; i < 5; i++) {
-            check(ada, FactorType.SMS, CodePurpose.SIGN_IN, attempt, wrong(code));
+            check(ada, SmsCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, wrong(code));
         }
         clock.advance(properties.resendCooldown());
 
-        assertThat(send(ada, FactorType.SMS, attempt)).isInstanceOf(CodeSend.Sent.class);
+        assertThat(send(ada, SmsCodeMethod.TYPE, attempt)).isInstanceOf(CodeSend.Sent.class);
         String fresh = sent.awaitCode(to, 2);
 
-        assertThat(check(ada, FactorType.SMS, CodePurpose.SIGN_IN, attempt, wrong(fresh)))
+        assertThat(check(ada, SmsCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, wrong(fresh)))
                 .as("the sixth wrong code in a row, new code or not").isInstanceOf(CodeCheck.Locked.class);
     }
 
     @Test
     void resendWithinTheCooldownSendsNothingAndSaysWhen() {
         User ada = users.create("cooldown").user();
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
         UUID attempt = UUID.randomUUID();
-        CodeSend.Sent first = (CodeSend.Sent) send(ada, FactorType.EMAIL, attempt);
+        CodeSend.Sent first = (CodeSend.Sent) send(ada, EmailCodeMethod.TYPE, attempt);
         String code = sent.awaitCode(to, 1);
         clock.advance(properties.resendCooldown().minusSeconds(1));
         long rows = outboxRows(to);
 
-        CodeSend again = send(ada, FactorType.EMAIL, attempt);
+        CodeSend again = send(ada, EmailCodeMethod.TYPE, attempt);
 
         assertThat(again).isInstanceOfSatisfying(CodeSend.CoolingDown.class, c -> assertThat(c.until())
                 .isEqualTo(first.challenge().sentAt().plus(Duration.ofSeconds(60))));
         assertThat(outboxRows(to)).as("nothing sent").isEqualTo(rows);
-        assertThat(check(ada, FactorType.EMAIL, CodePurpose.SIGN_IN, attempt, code)).as("the code still works")
+        assertThat(check(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, code)).as("the code still works")
                 .isInstanceOf(CodeCheck.Accepted.class);
     }
 
     @Test
     void sendsPastTheUserLimitSendNothingAndSayWhen() {
         User ada = users.create("user-limit").user();
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
         for (int i = 1; i < properties.userSendsPerWindow(); i++) {
-            assertThat(send(ada, FactorType.EMAIL, UUID.randomUUID())).isInstanceOf(CodeSend.Sent.class);
+            assertThat(send(ada, EmailCodeMethod.TYPE, UUID.randomUUID())).isInstanceOf(CodeSend.Sent.class);
         }
         long rows = outboxRows(to);
 
-        CodeSend refused = send(ada, FactorType.EMAIL, UUID.randomUUID());
+        CodeSend refused = send(ada, EmailCodeMethod.TYPE, UUID.randomUUID());
 
         long window = properties.limitWindow().toSeconds();
         Instant windowEnd = Instant.ofEpochSecond((clock.instant().getEpochSecond() / window + 1) * window);
@@ -368,9 +370,9 @@ abstract class CodeChallengesTest {
     @Test
     void setupWhenCodeTypedBackThenMethodOnAuditedAndAnnounced() {
         User ada = users.create("setup").user();
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
 
-        assertThat(factors.factor(ada.id(), FactorType.EMAIL)).hasValueSatisfying(f ->
+        assertThat(factors.factor(ada.id(), EmailCodeMethod.TYPE)).hasValueSatisfying(f ->
                 assertThat(f.publicData()).isEqualTo(to));
         assertThat(events(ada.id(), "CODE_SENT")).isEqualTo(1);
         assertThat(events(ada.id(), "FACTOR_ENABLED")).isEqualTo(1);
@@ -379,17 +381,17 @@ abstract class CodeChallengesTest {
     @Test
     void setupWhenDestinationChangedThenNewOneProvedAndTheOldOneGetsNoMoreCodes() {
         User ada = users.create("change").user();
-        String old = enroll(ada, FactorType.SMS);
+        String old = enroll(ada, SmsCodeMethod.TYPE);
         String number = newMobile();
-        SetupStart start = challenges.startSetup(ada, FactorType.SMS, number, null, null, CLIENT);
+        SetupStart start = challenges.startSetup(ada, SmsCodeMethod.TYPE, number, null, null, CLIENT);
         CodeSetup setup = ((SetupStart.Started) start).setup();
         String code = sent.awaitCode(setup.destination(), 1);
 
         assertThat(challenges.finishSetup(ada, setup, code, CLIENT)).isInstanceOf(SetupResult.Changed.class);
 
-        assertThat(factors.factor(ada.id(), FactorType.SMS).orElseThrow().publicData()).isEqualTo(setup.destination());
+        assertThat(factors.factor(ada.id(), SmsCodeMethod.TYPE).orElseThrow().publicData()).isEqualTo(setup.destination());
         assertThat(events(ada.id(), "CODE_DESTINATION_CHANGED")).isEqualTo(1);
-        send(ada, FactorType.SMS, UUID.randomUUID());
+        send(ada, SmsCodeMethod.TYPE, UUID.randomUUID());
         sent.awaitCode(setup.destination(), 1 + 1);
         assertThat(sent.count(old)).as("no code went to the old number since").isZero();
     }
@@ -397,15 +399,15 @@ abstract class CodeChallengesTest {
     @Test
     void setupWhenCodeOfAnotherAddressThenRefused() {
         User ada = users.create("setup-bound").user();
-        CodeSetup first = ((SetupStart.Started) challenges.startSetup(ada, FactorType.EMAIL, "first-"
+        CodeSetup first = ((SetupStart.Started) challenges.startSetup(ada, EmailCodeMethod.TYPE, "first-"
                 + ada.email(), null, null, CLIENT)).setup();
         String code = sent.awaitCode("first-" + ada.email(), 1);
-        CodeSetup second = ((SetupStart.Started) challenges.startSetup(ada, FactorType.EMAIL, "second-"
+        CodeSetup second = ((SetupStart.Started) challenges.startSetup(ada, EmailCodeMethod.TYPE, "second-"
                 + ada.email(), null, first, CLIENT)).setup();
 
         assertThat(second.id()).isNotEqualTo(first.id());
         assertThat(challenges.finishSetup(ada, second, code, CLIENT)).isInstanceOf(SetupResult.Refused.class);
-        assertThat(factors.factor(ada.id(), FactorType.EMAIL)).isEmpty();
+        assertThat(factors.factor(ada.id(), EmailCodeMethod.TYPE)).isEmpty();
     }
 
     @Test
@@ -417,7 +419,7 @@ abstract class CodeChallengesTest {
                 "a".repeat(250) + "@example.com", "input.email.tooLong",
                 "not an address", "input.email.invalid",
                 "", "input.email.required");
-        emails.forEach((typed, key) -> assertThat(challenges.startSetup(ada, FactorType.EMAIL, typed, null, null, CLIENT))
+        emails.forEach((typed, key) -> assertThat(challenges.startSetup(ada, EmailCodeMethod.TYPE, typed, null, null, CLIENT))
                 .as(typed).isEqualTo(new SetupStart.Problem(key)));
         Map<String, String> numbers = Map.of(
                 "+44 7700 900123", "sms.phone.unassigned",
@@ -429,7 +431,7 @@ abstract class CodeChallengesTest {
                 "07400 123456", "sms.phone.needCountry",
                 "+447400123456\r\n", "sms.phone.invalid",
                 "1".repeat(41), "sms.phone.tooLong");
-        numbers.forEach((typed, key) -> assertThat(challenges.startSetup(ada, FactorType.SMS, typed, null, null, CLIENT))
+        numbers.forEach((typed, key) -> assertThat(challenges.startSetup(ada, SmsCodeMethod.TYPE, typed, null, null, CLIENT))
                 .as(typed).isEqualTo(new SetupStart.Problem(key)));
 
         assertThat(jdbc.sql("select count(*) from code_challenges where user_id = ?").param(ada.id())
@@ -441,7 +443,7 @@ abstract class CodeChallengesTest {
 
     /** Turns the method on through its setup, with the code read from the message; returns where codes go. */
     String enroll(User user, FactorType type) {
-        String typed = type == FactorType.EMAIL ? user.email() : newMobile();
+        String typed = type == EmailCodeMethod.TYPE ? user.email() : newMobile();
         SetupStart start = challenges.startSetup(user, type, typed, null, null, CLIENT);
         assertThat(start).isInstanceOf(SetupStart.Started.class);
         CodeSetup setup = ((SetupStart.Started) start).setup();

@@ -1,5 +1,6 @@
 package dev.gatehouse.factor;
 
+import dev.gatehouse.factor.email.EmailCodeMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -74,7 +75,7 @@ class CodeLimitsTwoNodesOnPostgresTest {
         enrollEmail(ada);
         UUID attempt = UUID.randomUUID();
 
-        List<CodeSend> results = Race.run(10, i -> nodes.get(i % 2).send(ada, FactorType.EMAIL, CodePurpose.SIGN_IN,
+        List<CodeSend> results = Race.run(10, i -> nodes.get(i % 2).send(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN,
                 attempt, CLIENT));
 
         assertThat(results.stream().filter(CodeSend.Sent.class::isInstance).count()).isEqualTo(1);
@@ -89,7 +90,7 @@ class CodeLimitsTwoNodesOnPostgresTest {
         enrollEmail(ada);
         int left = nodeA.getBean(CodeProperties.class).userSendsPerWindow() - 1;
 
-        List<CodeSend> results = Race.run(16, i -> nodes.get(i % 2).send(ada, FactorType.EMAIL, CodePurpose.SIGN_IN,
+        List<CodeSend> results = Race.run(16, i -> nodes.get(i % 2).send(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN,
                 UUID.randomUUID(), CLIENT));
 
         assertThat(results.stream().filter(CodeSend.Sent.class::isInstance).count()).isEqualTo(left);
@@ -129,10 +130,10 @@ class CodeLimitsTwoNodesOnPostgresTest {
         User ada = new TestUsers(nodeA).create("nodes-once").user();
         String to = enrollEmail(ada);
         UUID attempt = UUID.randomUUID();
-        nodes.get(1).send(ada, FactorType.EMAIL, CodePurpose.SIGN_IN, attempt, CLIENT);
+        nodes.get(1).send(ada, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, attempt, CLIENT);
         String code = new SentCodes(nodeA).awaitCode(to, 2);
 
-        List<CodeCheck> results = Race.run(6, i -> nodes.get(i % 2).verify(ada.id(), FactorType.EMAIL,
+        List<CodeCheck> results = Race.run(6, i -> nodes.get(i % 2).verify(ada.id(), EmailCodeMethod.TYPE,
                 CodePurpose.SIGN_IN, attempt, code, CLIENT));
 
         assertThat(results.stream().filter(CodeCheck.Accepted.class::isInstance).count()).isEqualTo(1);
@@ -140,7 +141,7 @@ class CodeLimitsTwoNodesOnPostgresTest {
 
     private String enrollEmail(User user) {
         CodeChallenges challenges = nodeA.getBean(CodeChallenges.class);
-        SetupStart start = challenges.startSetup(user, FactorType.EMAIL, user.email(), null, null, CLIENT);
+        SetupStart start = challenges.startSetup(user, EmailCodeMethod.TYPE, user.email(), null, null, CLIENT);
         CodeSetup setup = ((SetupStart.Started) start).setup();
         String code = new SentCodes(nodeA).awaitCode(user.email(), 1);
         assertThat(challenges.finishSetup(user, setup, code, CLIENT)).isInstanceOf(SetupResult.Enabled.class);

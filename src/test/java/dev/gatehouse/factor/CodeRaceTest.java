@@ -65,7 +65,7 @@ abstract class CodeRaceTest {
         AuthenticatorApp app = enroll(factors, totp, clock, ada);
         String wrong = app.wrongCode(clock.instant());
 
-        List<CodeCheck> results = Race.run(50, i -> factors.checkCode(ada.id(), FactorType.TOTP, wrong, CLIENT));
+        List<CodeCheck> results = Race.run(50, i -> factors.checkCode(ada.id(), TotpMethod.TYPE, wrong, CLIENT));
 
         assertThat(results).allMatch(r -> r instanceof CodeCheck.Wrong || r instanceof CodeCheck.Locked);
         assertThat(results.stream().filter(CodeCheck.Wrong.class::isInstance).count()).isLessThanOrEqualTo(5);
@@ -76,7 +76,7 @@ abstract class CodeRaceTest {
         assertThat(state.consecutiveFailures()).isEqualTo(6);
         Instant until = clock.instant().plus(Duration.ofMinutes(5));
         assertThat(state.lockedUntil()).isCloseTo(until, within(1, ChronoUnit.MILLIS));
-        assertThat(factors.checkCode(ada.id(), FactorType.TOTP, app.code(clock.instant()), CLIENT))
+        assertThat(factors.checkCode(ada.id(), TotpMethod.TYPE, app.code(clock.instant()), CLIENT))
                 .isInstanceOfSatisfying(CodeCheck.Locked.class,
                         locked -> assertThat(locked.until()).isCloseTo(until, within(1, ChronoUnit.MILLIS)));
     }
@@ -90,12 +90,12 @@ abstract class CodeRaceTest {
         attempts.ensure(ada.id());
         jdbc.sql("update code_attempts set consecutive_failures = 97 where user_id = ?").param(ada.id()).update();
 
-        List<CodeCheck> results = Race.run(20, i -> factors.checkCode(ada.id(), FactorType.TOTP, wrong, CLIENT));
+        List<CodeCheck> results = Race.run(20, i -> factors.checkCode(ada.id(), TotpMethod.TYPE, wrong, CLIENT));
 
         assertThat(results).anyMatch(CodeCheck.Suspended.class::isInstance);
         assertThat(events(ada.id(), "SECOND_FACTOR_FAILED")).as("evaluated").isEqualTo(3);
         assertThat(events(ada.id(), "CODE_METHODS_SUSPENDED")).as("recorded once").isEqualTo(1);
-        assertThat(factors.checkCode(ada.id(), FactorType.TOTP, app.code(clock.instant()), CLIENT))
+        assertThat(factors.checkCode(ada.id(), TotpMethod.TYPE, app.code(clock.instant()), CLIENT))
                 .isInstanceOf(CodeCheck.Suspended.class);
     }
 
@@ -105,7 +105,7 @@ abstract class CodeRaceTest {
         AuthenticatorApp app = enroll(factors, totp, clock, ada);
         String code = app.code(clock.instant());
 
-        List<CodeCheck> results = Race.run(12, i -> factors.checkCode(ada.id(), FactorType.TOTP, code, CLIENT));
+        List<CodeCheck> results = Race.run(12, i -> factors.checkCode(ada.id(), TotpMethod.TYPE, code, CLIENT));
 
         assertThat(results.stream().filter(CodeCheck.Accepted.class::isInstance).count()).isEqualTo(1);
         assertThat(lastUsedStep(ada.id())).isEqualTo(Math.floorDiv(clock.instant().getEpochSecond(), 30));
@@ -116,14 +116,14 @@ abstract class CodeRaceTest {
         User ada = users.create("used").user();
         AuthenticatorApp app = enroll(factors, totp, clock, ada);
         String code = app.code(clock.instant());
-        assertThat(factors.checkCode(ada.id(), FactorType.TOTP, code, CLIENT)).isInstanceOf(CodeCheck.Accepted.class);
+        assertThat(factors.checkCode(ada.id(), TotpMethod.TYPE, code, CLIENT)).isInstanceOf(CodeCheck.Accepted.class);
 
-        assertThat(factors.checkCode(ada.id(), FactorType.TOTP, code, CLIENT)).isEqualTo(new CodeCheck.Wrong(5));
+        assertThat(factors.checkCode(ada.id(), TotpMethod.TYPE, code, CLIENT)).isEqualTo(new CodeCheck.Wrong(5));
         assertThat(events(ada.id(), "SECOND_FACTOR_FAILED")).isEqualTo(1);
         for (int i = 4; i >= 1; i--) {
-            assertThat(factors.checkCode(ada.id(), FactorType.TOTP, code, CLIENT)).isEqualTo(new CodeCheck.Wrong(i));
+            assertThat(factors.checkCode(ada.id(), TotpMethod.TYPE, code, CLIENT)).isEqualTo(new CodeCheck.Wrong(i));
         }
-        assertThat(factors.checkCode(ada.id(), FactorType.TOTP, code, CLIENT)).as("replays lock like wrong codes")
+        assertThat(factors.checkCode(ada.id(), TotpMethod.TYPE, code, CLIENT)).as("replays lock like wrong codes")
                 .isInstanceOf(CodeCheck.Locked.class);
     }
 
@@ -132,19 +132,19 @@ abstract class CodeRaceTest {
         User ada = users.create("reset").user();
         AuthenticatorApp app = enroll(factors, totp, clock, ada);
         for (int i = 0; i < 5; i++) {
-            factors.checkCode(ada.id(), FactorType.TOTP, app.wrongCode(clock.instant()), CLIENT);
+            factors.checkCode(ada.id(), TotpMethod.TYPE, app.wrongCode(clock.instant()), CLIENT);
         }
-        assertThat(factors.checkCode(ada.id(), FactorType.TOTP, app.code(clock.instant()), CLIENT))
+        assertThat(factors.checkCode(ada.id(), TotpMethod.TYPE, app.code(clock.instant()), CLIENT))
                 .isInstanceOf(CodeCheck.Accepted.class);
         assertThat(attempts.state(ada.id()).orElseThrow()).isEqualTo(new CodeAttempts.State(0, 0, 0, null));
-        assertThat(factors.checkCode(ada.id(), FactorType.TOTP, app.wrongCode(clock.instant()), CLIENT))
+        assertThat(factors.checkCode(ada.id(), TotpMethod.TYPE, app.wrongCode(clock.instant()), CLIENT))
                 .isEqualTo(new CodeCheck.Wrong(5));
     }
 
     @Test
     void checkCodeWhenUserHasNoSuchMethodThenNothingCounted() {
         User ada = users.create("nomethod").user();
-        assertThat(factors.checkCode(ada.id(), FactorType.TOTP, "123456", CLIENT))
+        assertThat(factors.checkCode(ada.id(), TotpMethod.TYPE, "123456", CLIENT))
                 .isInstanceOf(CodeCheck.NoSuchMethod.class);
         assertThat(attempts.state(ada.id())).isEmpty();
     }
@@ -166,7 +166,7 @@ abstract class CodeRaceTest {
     @Test
     void finishEnrollmentWhenSameSetupFinishedTwiceAtOnceThenOneMethodOneEventOneEmail() {
         User ada = users.create("twice").user();
-        PendingEnrollment pending = factors.startEnrollment(ada, FactorType.TOTP).orElseThrow();
+        PendingEnrollment pending = factors.startEnrollment(ada, TotpMethod.TYPE).orElseThrow();
         AuthenticatorApp app = new AuthenticatorApp(totp.setup(ada, pending).base32Key());
         String code = app.code(clock.instant());
 
@@ -182,7 +182,7 @@ abstract class CodeRaceTest {
 
     /** Enrols the app for the user through the core, then moves to the next time step. */
     static AuthenticatorApp enroll(FactorService factors, TotpMethod totp, MutableClock clock, User user) {
-        PendingEnrollment pending = factors.startEnrollment(user, FactorType.TOTP).orElseThrow();
+        PendingEnrollment pending = factors.startEnrollment(user, TotpMethod.TYPE).orElseThrow();
         AuthenticatorApp app = new AuthenticatorApp(totp.setup(user, pending).base32Key());
         assertThat(factors.finishEnrollment(user, pending, app.code(clock.instant()), CLIENT))
                 .isInstanceOf(FactorService.Enrollment.Enabled.class);

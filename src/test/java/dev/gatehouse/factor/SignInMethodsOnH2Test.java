@@ -1,5 +1,7 @@
 package dev.gatehouse.factor;
 
+import dev.gatehouse.factor.sms.SmsCodeMethod;
+import dev.gatehouse.factor.email.EmailCodeMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -53,9 +55,9 @@ class SignInMethodsOnH2Test {
         assertThat(methods.primary(ada.id())).isEmpty();
 
         CodeRaceTest.enroll(factors, totp, clock, ada);
-        assertThat(methods.ordered(ada.id())).containsExactly(FactorType.TOTP);
-        assertThat(methods.primary(ada.id())).contains(FactorType.TOTP);
-        assertThat(methods.choosePrimary(ada, FactorType.TOTP, CLIENT)).isEqualTo(new SignInMethods.Choice.NotOffered());
+        assertThat(methods.ordered(ada.id())).containsExactly(TotpMethod.TYPE);
+        assertThat(methods.primary(ada.id())).contains(TotpMethod.TYPE);
+        assertThat(methods.choosePrimary(ada, TotpMethod.TYPE, CLIENT)).isEqualTo(new SignInMethods.Choice.NotOffered());
         assertThat(audit.typesForUser(ada.id())).doesNotContain(AuditEventType.PRIMARY_METHOD_CHANGED);
     }
 
@@ -65,22 +67,22 @@ class SignInMethodsOnH2Test {
         CodeRaceTest.enroll(factors, totp, clock, ada);
         clock.advance(Duration.ofSeconds(1));
         addEmailMethod(ada);
-        assertThat(methods.ordered(ada.id())).containsExactly(FactorType.TOTP, FactorType.EMAIL);
+        assertThat(methods.ordered(ada.id())).containsExactly(TotpMethod.TYPE, EmailCodeMethod.TYPE);
 
-        assertThat(methods.choosePrimary(ada, FactorType.EMAIL, CLIENT))
-                .isEqualTo(new SignInMethods.Choice.Saved(FactorType.EMAIL));
-        assertThat(methods.ordered(ada.id())).containsExactly(FactorType.EMAIL, FactorType.TOTP);
-        assertThat(methods.choosePrimary(ada, FactorType.SMS, CLIENT)).isEqualTo(new SignInMethods.Choice.NotActive());
+        assertThat(methods.choosePrimary(ada, EmailCodeMethod.TYPE, CLIENT))
+                .isEqualTo(new SignInMethods.Choice.Saved(EmailCodeMethod.TYPE));
+        assertThat(methods.ordered(ada.id())).containsExactly(EmailCodeMethod.TYPE, TotpMethod.TYPE);
+        assertThat(methods.choosePrimary(ada, SmsCodeMethod.TYPE, CLIENT)).isEqualTo(new SignInMethods.Choice.NotActive());
         assertThat(methods.choosePrimary(ada, null, CLIENT)).isEqualTo(new SignInMethods.Choice.NotActive());
-        assertThat(methods.primary(ada.id())).contains(FactorType.EMAIL);
-        assertThat(methods.choosePrimary(ada, FactorType.EMAIL, CLIENT)).as("saving it again changes nothing")
-                .isEqualTo(new SignInMethods.Choice.Saved(FactorType.EMAIL));
+        assertThat(methods.primary(ada.id())).contains(EmailCodeMethod.TYPE);
+        assertThat(methods.choosePrimary(ada, EmailCodeMethod.TYPE, CLIENT)).as("saving it again changes nothing")
+                .isEqualTo(new SignInMethods.Choice.Saved(EmailCodeMethod.TYPE));
         assertThat(jdbc.sql("select detail from audit_events where user_id = ? and type = 'PRIMARY_METHOD_CHANGED'")
                 .param(ada.id()).query(String.class).list()).containsExactly("EMAIL");
 
         // When the primary method goes, the remaining one leads again.
         jdbc.sql("delete from second_factors where user_id = ? and type = 'EMAIL'").param(ada.id()).update();
-        assertThat(methods.ordered(ada.id())).containsExactly(FactorType.TOTP);
+        assertThat(methods.ordered(ada.id())).containsExactly(TotpMethod.TYPE);
     }
 
     private void addEmailMethod(User user) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.signin;
 
+import dev.gatehouse.factor.totp.TotpMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -187,11 +188,11 @@ abstract class TrustedDevicesTest {
         TransactionTemplate tx = context.getBean(TransactionTemplate.class);
         ApplicationEventPublisher events = context;
         tx.executeWithoutResult(status -> {
-            events.publishEvent(new FactorRemoved(ada.id(), FactorType.TOTP, true, LAPTOP));
+            events.publishEvent(new FactorRemoved(ada.id(), TotpMethod.TYPE, true, LAPTOP));
             status.setRollbackOnly();
         });
         assertThat(devices.recognise(ada.id(), List.of(third), LAPTOP)).as("rolled back: still trusted").isPresent();
-        tx.executeWithoutResult(status -> events.publishEvent(new FactorRemoved(ada.id(), FactorType.TOTP, true,
+        tx.executeWithoutResult(status -> events.publishEvent(new FactorRemoved(ada.id(), TotpMethod.TYPE, true,
                 LAPTOP)));
         assertThat(devices.recognise(ada.id(), List.of(third), LAPTOP)).isEmpty();
 

@@ -88,7 +88,7 @@ class TwoNodesOnPostgresTest {
         String code = app.code(clockA.instant());
         List<FactorService> nodes = List.of(nodeA.getBean(FactorService.class), nodeB.getBean(FactorService.class));
 
-        List<CodeCheck> results = Race.run(10, i -> nodes.get(i % 2).checkCode(ada.id(), FactorType.TOTP, code, CLIENT));
+        List<CodeCheck> results = Race.run(10, i -> nodes.get(i % 2).checkCode(ada.id(), TotpMethod.TYPE, code, CLIENT));
 
         assertThat(results.stream().filter(CodeCheck.Accepted.class::isInstance).count()).isEqualTo(1);
     }
@@ -100,12 +100,12 @@ class TwoNodesOnPostgresTest {
         String wrong = app.wrongCode(clockA.instant());
         List<FactorService> nodes = List.of(nodeA.getBean(FactorService.class), nodeB.getBean(FactorService.class));
 
-        List<CodeCheck> results = Race.run(50, i -> nodes.get(i % 2).checkCode(ada.id(), FactorType.TOTP, wrong, CLIENT));
+        List<CodeCheck> results = Race.run(50, i -> nodes.get(i % 2).checkCode(ada.id(), TotpMethod.TYPE, wrong, CLIENT));
 
         assertThat(results).noneMatch(CodeCheck.Accepted.class::isInstance);
         assertThat(events(ada, "SECOND_FACTOR_FAILED")).as("evaluated").isEqualTo(6);
         assertThat(events(ada, "CODE_ENTRY_LOCKED")).isEqualTo(1);
-        assertThat(nodes.get(1).checkCode(ada.id(), FactorType.TOTP, app.code(clockA.instant()), CLIENT))
+        assertThat(nodes.get(1).checkCode(ada.id(), TotpMethod.TYPE, app.code(clockA.instant()), CLIENT))
                 .as("the lock placed through node A holds on node B").isInstanceOf(CodeCheck.Locked.class);
     }
 
@@ -165,7 +165,7 @@ class TwoNodesOnPostgresTest {
 
     private AuthenticatorApp enroll(User user) {
         FactorService factors = nodeA.getBean(FactorService.class);
-        PendingEnrollment pending = factors.startEnrollment(user, FactorType.TOTP).orElseThrow();
+        PendingEnrollment pending = factors.startEnrollment(user, TotpMethod.TYPE).orElseThrow();
         AuthenticatorApp app = new AuthenticatorApp(nodeA.getBean(TotpMethod.class).setup(user, pending).base32Key());
         assertThat(factors.finishEnrollment(user, pending, app.code(clockA.instant()), CLIENT))
                 .isInstanceOf(FactorService.Enrollment.Enabled.class);

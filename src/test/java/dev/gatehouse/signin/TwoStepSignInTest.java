@@ -1,5 +1,6 @@
 package dev.gatehouse.signin;
 
+import dev.gatehouse.factor.totp.TotpMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -576,11 +577,11 @@ abstract class TwoStepSignInTest {
         FactorService factors = context.getBean(FactorService.class);
         for (int i = 0; i < 6; i++) {
             assertThat(catchThrowable(() -> factors.checkCode(bob.user().id(),
-                    FactorType.TOTP, enabled.app().code(clock.instant().plus(STEP)),
+                    TotpMethod.TYPE, enabled.app().code(clock.instant().plus(STEP)),
                     ClientInfo.SYSTEM))).isInstanceOf(IllegalStateException.class);
         }
         // Attempts that ended in an error still count, and the sixth places a lock that expires.
-        assertThat(factors.checkCode(bob.user().id(), FactorType.TOTP, "123456",
+        assertThat(factors.checkCode(bob.user().id(), TotpMethod.TYPE, "123456",
                 ClientInfo.SYSTEM)).isInstanceOfSatisfying(CodeCheck.Locked.class,
                 locked -> assertThat(locked.until()).isAfter(clock.instant().plus(Duration.ofMinutes(4))));
         assertThat(jdbc.sql("select locked_until is not null from code_attempts where user_id = ?")

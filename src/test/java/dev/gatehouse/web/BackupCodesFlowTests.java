@@ -40,7 +40,7 @@ abstract class BackupCodesFlowTests extends WebFlowSupport {
     Ready readyUser(String name) {
         TestUsers.Created user = users().create(name);
         FactorService factors = ctx.getBean(FactorService.class);
-        PendingEnrollment pending = factors.startEnrollment(user.user(), FactorType.TOTP).orElseThrow();
+        PendingEnrollment pending = factors.startEnrollment(user.user(), TotpMethod.TYPE).orElseThrow();
         AuthenticatorApp app = new AuthenticatorApp(ctx.getBean(TotpMethod.class).setup(user.user(), pending)
                 .base32Key());
         assertThat(factors.finishEnrollment(user.user(), pending, app.code(clock().instant()), ClientInfo.SYSTEM))

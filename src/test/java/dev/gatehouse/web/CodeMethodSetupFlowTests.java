@@ -1,5 +1,7 @@
 package dev.gatehouse.web;
 
+import dev.gatehouse.factor.sms.SmsCodeMethod;
+import dev.gatehouse.factor.email.EmailCodeMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -61,7 +63,7 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
         Page done = ada.web().post("/settings/two-factor/email/verify", Map.of("code", code));
 
         assertThat(done.location()).isEqualTo("/settings/backup-codes");
-        assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), FactorType.EMAIL))
+        assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), EmailCodeMethod.TYPE))
                 .hasValueSatisfying(f -> assertThat(f.publicData()).isEqualTo(ada.user().email()));
         assertThat(auditTypes(ada.user().user().id())).containsSubsequence(AuditEventType.REAUTHENTICATED,
                 AuditEventType.CODE_SENT, AuditEventType.FACTOR_ENABLED, AuditEventType.BACKUP_CODES_GENERATED);
@@ -85,7 +87,7 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
         String code = codes().awaitCode(e164, 1);
         assertThat(ada.web().post("/settings/two-factor/sms/verify", Map.of("code", code)).location())
                 .isEqualTo("/settings/backup-codes");
-        assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), FactorType.SMS).orElseThrow()
+        assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), SmsCodeMethod.TYPE).orElseThrow()
                 .publicData()).isEqualTo(e164);
     }
 
@@ -227,7 +229,7 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
         Page done = ada.web().post("/settings/two-factor/email/verify", Map.of("code", codes().awaitCode(other, 1)));
 
         assertThat(done.location()).isEqualTo("/settings/security");
-        assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), FactorType.EMAIL).orElseThrow()
+        assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), EmailCodeMethod.TYPE).orElseThrow()
                 .publicData()).isEqualTo(other);
         assertThat(auditTypes(ada.user().user().id())).contains(AuditEventType.CODE_DESTINATION_CHANGED);
         assertThat(mail().await(ada.user().email(), "now go somewhere else").text()).contains("c•••@example.com");

@@ -1,5 +1,7 @@
 package dev.gatehouse.web;
 
+import dev.gatehouse.factor.sms.SmsCodeMethod;
+import dev.gatehouse.factor.email.EmailCodeMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -35,7 +37,7 @@ abstract class CodeSignInFlowTests extends WebFlowSupport {
 
     /** A user whose only method is {@code type}, turned on with the code from its message; returns where codes go. */
     String enroll(TestUsers.Created user, FactorType type) {
-        String typed = type == FactorType.EMAIL ? user.email()
+        String typed = type == EmailCodeMethod.TYPE ? user.email()
                 : "+447400" + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
         CodeChallenges challenges = ctx.getBean(CodeChallenges.class);
         CodeSetup setup = ((SetupStart.Started) challenges.startSetup(user.user(), type, typed, null, null,
@@ -54,7 +56,7 @@ abstract class CodeSignInFlowTests extends WebFlowSupport {
     @Test
     void signInWhenEmailCodesThenCodeSentWhenShownAndTypedBackSignsIn() {
         TestUsers.Created ada = users().create("signin-email");
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
         WebSession web = passwordStep(ada);
 
         Page page = web.get("/signin/verify");
@@ -77,7 +79,7 @@ abstract class CodeSignInFlowTests extends WebFlowSupport {
     @Test
     void signInWhenSmsCodesThenNumberShownPartlyHiddenAndCodeByText() {
         TestUsers.Created ada = users().create("signin-sms");
-        String number = enroll(ada, FactorType.SMS);
+        String number = enroll(ada, SmsCodeMethod.TYPE);
         WebSession web = passwordStep(ada);
 
         Page page = web.get("/signin/verify");
@@ -94,7 +96,7 @@ abstract class CodeSignInFlowTests extends WebFlowSupport {
     @Test
     void sendNewCodeWhenCooldownRunsThenSaysWaitAndAfterItTheNewCodeReplacesTheOld() {
         TestUsers.Created ada = users().create("signin-resend");
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
         WebSession web = passwordStep(ada);
         web.get("/signin/verify");
         String first = codes().awaitCode(to, 2);
@@ -121,7 +123,7 @@ abstract class CodeSignInFlowTests extends WebFlowSupport {
     @Test
     void signInWhenCodeOfAnotherSignInAttemptThenRefused() {
         TestUsers.Created ada = users().create("signin-attempts");
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
         WebSession first = passwordStep(ada);
         first.get("/signin/verify");
         String firstCode = codes().awaitCode(to, 2);
@@ -142,7 +144,7 @@ abstract class CodeSignInFlowTests extends WebFlowSupport {
     @Test
     void signInWhenSendLimitReachedThenPageSaysWhenAndNothingIsSent() {
         TestUsers.Created ada = users().create("signin-limit");
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
         int perWindow = ctx.getBean(CodeProperties.class).userSendsPerWindow();
         for (int i = 1; i < perWindow; i++) {
             passwordStep(ada).get("/signin/verify");
@@ -161,7 +163,7 @@ abstract class CodeSignInFlowTests extends WebFlowSupport {
     @Test
     void reconfirmWhenEmailIsTheCodeMethodThenCodeSentAndPasswordAndCodeConfirm() {
         TestUsers.Created ada = users().create("reconfirm-email");
-        String to = enroll(ada, FactorType.EMAIL);
+        String to = enroll(ada, EmailCodeMethod.TYPE);
         WebSession web = passwordStep(ada);
         web.get("/signin/verify");
         web.post("/signin/verify", Map.of("method", "EMAIL", "code", codes().awaitCode(to, 2)));
@@ -189,7 +191,7 @@ abstract class CodeSignInFlowTests extends WebFlowSupport {
     @Test
     void reconfirmWhenSignInCodeTypedThenRefused() {
         TestUsers.Created ada = users().create("reconfirm-purpose");
-        String to = enroll(ada, FactorType.SMS);
+        String to = enroll(ada, SmsCodeMethod.TYPE);
         WebSession web = passwordStep(ada);
         web.get("/signin/verify");
         String signInCode = codes().awaitCode(to, 2);
@@ -210,9 +212,9 @@ abstract class CodeSignInFlowTests extends WebFlowSupport {
     @Test
     void securityTabWhenMethodsOnThenShowsWhereCodesGoWithChangeAndTurnOff() {
         TestUsers.Created ada = users().create("tab");
-        enroll(ada, FactorType.EMAIL);
+        enroll(ada, EmailCodeMethod.TYPE);
         clock().advance(Duration.ofSeconds(1));   // the test clock stands still: the second method comes second
-        String number = enroll(ada, FactorType.SMS);
+        String number = enroll(ada, SmsCodeMethod.TYPE);
         WebSession web = passwordStep(ada);
         web.get("/signin/verify");
         web.post("/signin/verify", Map.of("method", "EMAIL", "code", codes().awaitCode(ada.email(), 2)));

@@ -25,6 +25,10 @@ import dev.gatehouse.user.User;
 @Component
 public class EmailCodeMethod implements SentCodeMethod {
 
+    static final String DISPLAY_NAME = "Email codes";
+
+    public static final FactorType TYPE = new FactorType("EMAIL");
+
     /** Anything longer is refused unread (the address limit is {@link Inputs#EMAIL_MAX}). */
     private static final int TYPED_MAX = 1000;
 
@@ -33,7 +37,12 @@ public class EmailCodeMethod implements SentCodeMethod {
 
     @Override
     public FactorType type() {
-        return FactorType.EMAIL;
+        return TYPE;
+    }
+
+    @Override
+    public String displayName() {
+        return DISPLAY_NAME;
     }
 
     @Override

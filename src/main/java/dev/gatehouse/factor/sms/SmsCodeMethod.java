@@ -30,6 +30,10 @@ import dev.gatehouse.user.User;
 @Component
 public class SmsCodeMethod implements SentCodeMethod {
 
+    static final String DISPLAY_NAME = "Text message codes";
+
+    public static final FactorType TYPE = new FactorType("SMS");
+
     private final Notifier notifier;
     private final SmsProperties properties;
 
@@ -48,7 +52,12 @@ public class SmsCodeMethod implements SentCodeMethod {
 
     @Override
     public FactorType type() {
-        return FactorType.SMS;
+        return TYPE;
+    }
+
+    @Override
+    public String displayName() {
+        return DISPLAY_NAME;
     }
 
     /** Whether an SMS gateway is configured at all. */

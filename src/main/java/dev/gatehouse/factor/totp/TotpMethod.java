@@ -12,7 +12,7 @@ import dev.gatehouse.factor.EnrolledFactor;
 import dev.gatehouse.factor.EnrollmentOutcome;
 import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.factor.PendingEnrollment;
-import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.factor.SecretMethod;
 import dev.gatehouse.factor.VerificationOutcome;
 import dev.gatehouse.user.User;
 
@@ -22,7 +22,11 @@ import dev.gatehouse.user.User;
  * core with the step this returns.
  */
 @Component
-public class TotpMethod implements SecondFactorMethod {
+public class TotpMethod implements SecretMethod {
+
+    public static final FactorType TYPE = new FactorType("TOTP");
+
+    static final String DISPLAY_NAME = "Authenticator app";
 
     private final SecretSealer sealer;
     private final TotpProperties properties;
@@ -34,14 +38,19 @@ public class TotpMethod implements SecondFactorMethod {
 
     @Override
     public FactorType type() {
-        return FactorType.TOTP;
+        return TYPE;
+    }
+
+    @Override
+    public String displayName() {
+        return DISPLAY_NAME;
     }
 
     @Override
     public PendingEnrollment startEnrollment(User user, Instant now) {
         byte[] secret = TotpKey.newSecret();
         try {
-            return new PendingEnrollment(user.id(), FactorType.TOTP, sealer.seal(secret, context(user.id())), null, now);
+            return new PendingEnrollment(user.id(), TYPE, sealer.seal(secret, context(user.id())), null, now);
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
@@ -66,7 +75,7 @@ public class TotpMethod implements SecondFactorMethod {
             return new EnrollmentOutcome.Rejected("totp.setup.wrongCode");
         }
         // The setup code's step counts as used, so the same code cannot also pass a sign-in.
-        return new EnrollmentOutcome.Enrolled("Authenticator app", pending.sealedSecret(), null, step.getAsLong());
+        return new EnrollmentOutcome.Enrolled(DISPLAY_NAME, pending.sealedSecret(), null, step.getAsLong());
     }
 
     @Override

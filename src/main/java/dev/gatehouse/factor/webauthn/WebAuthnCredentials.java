@@ -88,7 +88,7 @@ class WebAuthnCredentials {
     UUID insert(UUID userId, String name, WebAuthnCeremonies.RegistrationOutcome.Registered registered, Instant now) {
         UUID factorId = UUID.randomUUID();
         jdbc.sql("insert into second_factors (id, user_id, type, label, created_at) values (?, ?, ?, ?, ?)")
-                .params(factorId, userId, FactorType.WEBAUTHN.name(), name, Db.ts(now)).update();
+                .params(factorId, userId, WebAuthnSecondFactor.TYPE.name(), name, Db.ts(now)).update();
         jdbc.sql("""
                 insert into webauthn_credentials (id, factor_id, user_id, credential_id, public_key_cose,
                     signature_count, aaguid, attestation_format, transports, kind)
@@ -133,7 +133,7 @@ class WebAuthnCredentials {
                 update second_factors set label = ?
                 where id = ? and user_id = ? and type = ?
                   and exists (select 1 from webauthn_credentials c where c.factor_id = second_factors.id)""")
-                .params(name, factorId, userId, FactorType.WEBAUTHN.name()).update() == 1;
+                .params(name, factorId, userId, WebAuthnSecondFactor.TYPE.name()).update() == 1;
     }
 
     private static String cut(String s, int max) {

@@ -134,8 +134,8 @@ public class WebAuthnService {
                     return new Registration.Refused(WebAuthnProblem.EXPIRED);
                 }
                 UUID factorId = store.insert(user.id(), name.value(), registered, now);
-                audit.record(AuditEventType.FACTOR_ENABLED, user.id(), null, client, FactorType.WEBAUTHN.name());
-                events.publishEvent(new FactorChanged(user.id(), FactorType.WEBAUTHN, client));
+                audit.record(AuditEventType.FACTOR_ENABLED, user.id(), null, client, WebAuthnSecondFactor.TYPE.name());
+                events.publishEvent(new FactorChanged(user.id(), WebAuthnSecondFactor.TYPE, client));
                 notifier.send(SecurityNotice.of(user, "webauthn-added", now, client, Map.of(
                         "name", name.value(), "kind", registered.kind().displayName())));
                 IssuedBackupCodes first = backupCodes.issueFirstSet(user, client).orElse(null);
@@ -161,7 +161,7 @@ public class WebAuthnService {
             if (!store.rename(user.id(), factorId, name.value())) {
                 return new Rename.NotFound();
             }
-            audit.record(AuditEventType.WEBAUTHN_RENAMED, user.id(), null, client, FactorType.WEBAUTHN.name());
+            audit.record(AuditEventType.WEBAUTHN_RENAMED, user.id(), null, client, WebAuthnSecondFactor.TYPE.name());
             return new Rename.Renamed(name);
         });
     }
@@ -250,7 +250,7 @@ public class WebAuthnService {
 
     private Assertion refused(User user, WebAuthnProblem problem, String detail, ClientInfo client) {
         audit.record(AuditEventType.SECOND_FACTOR_FAILED, user.id(), null, client,
-                FactorType.WEBAUTHN.name() + " " + problem.name() + ": " + detail);
+                WebAuthnSecondFactor.TYPE.name() + " " + problem.name() + ": " + detail);
         return new Assertion.Refused(problem);
     }
 

@@ -1,6 +1,5 @@
 package dev.gatehouse.web.settings;
 
-import java.util.Arrays;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -34,8 +33,7 @@ class PrimaryMethodController {
     @PostMapping("/settings/primary-method")
     String save(@CurrentUser User user, @RequestParam(defaultValue = "") String method,
                 HttpServletRequest request, RedirectAttributes redirect) {
-        FactorType type = Arrays.stream(FactorType.values()).filter(t -> t.name().equals(method)).findFirst()
-                .orElse(null);
+        FactorType type = FactorType.parse(method).orElse(null);
         SignInMethods.Choice choice = methods.choosePrimary(user, type,
                 ClientInfo.of(request));
         if (choice instanceof SignInMethods.Choice.Saved saved) {

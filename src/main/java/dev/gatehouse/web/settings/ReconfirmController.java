@@ -14,18 +14,15 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-import dev.gatehouse.factor.FactorType;
-import dev.gatehouse.factor.webauthn.PendingCeremony;
-import dev.gatehouse.factor.webauthn.PendingCeremony.Purpose;
-import dev.gatehouse.factor.webauthn.WebAuthnProblem;
-import dev.gatehouse.signin.SentCodeSignIn;
+import dev.gatehouse.factor.MethodTraits;
+import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.factor.SecondFactors;
+import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignInService.Reconfirm;
 import dev.gatehouse.signin.SignInService.ReconfirmStep;
 import dev.gatehouse.signin.SignedInUser;
-import dev.gatehouse.signin.WebAuthnSignIn;
 import dev.gatehouse.web.Messages;
-import dev.gatehouse.web.PendingCeremonies;
 import dev.gatehouse.web.signin.CodeWords;
 import dev.gatehouse.web.signin.SentCodeWords;
 
@@ -39,21 +36,16 @@ class ReconfirmController {
     private final SignInService signIn;
     private final CodeWords codeWords;
     private final Messages messages;
-    private final WebAuthnSignIn webAuthn;
-    private final SentCodeSignIn sentCodes;
     private final SentCodeWords sentCodeWords;
-    private final dev.gatehouse.factor.SignInMethods methods;
+    private final SecondFactors methods;
 
-    ReconfirmController(SignInService signIn, CodeWords codeWords, Messages messages,
-                        WebAuthnSignIn webAuthn, SentCodeSignIn sentCodes, SentCodeWords sentCodeWords,
-                        dev.gatehouse.factor.SignInMethods methods) {
-        this.sentCodes = sentCodes;
-        this.sentCodeWords = sentCodeWords;
-        this.methods = methods;
+    ReconfirmController(SignInService signIn, CodeWords codeWords, Messages messages, SentCodeWords sentCodeWords,
+                        SecondFactors methods) {
         this.signIn = signIn;
         this.codeWords = codeWords;
         this.messages = messages;
-        this.webAuthn = webAuthn;
+        this.sentCodeWords = sentCodeWords;
+        this.methods = methods;
     }
 
     @GetMapping("/settings/confirm")
@@ -67,38 +59,33 @@ class ReconfirmController {
         model.addAttribute("next", safeNext(next));
         model.addAttribute("codeNeeded", needed == Reconfirm.PASSWORD_AND_CODE);
         // A user with a security key is offered it first; "Use a code instead" (with=code) shows the code form.
-        if (needed == Reconfirm.PASSWORD_AND_CODE && !"code".equals(with)
-                && offerReconfirm(me, request, model)) {
+        if (needed == Reconfirm.PASSWORD_AND_CODE && !"code".equals(with) && offerDevice(me, request, model)) {
             return "settings/confirm";
         }
         if (needed == Reconfirm.PASSWORD_AND_CODE) {
-            Optional<dev.gatehouse.signin.SecondFactorStep> blocked = signIn.codeEntryBlocked(me.userId());
+            Optional<SecondFactorStep> blocked = signIn.codeEntryBlocked(me.userId());
             blocked.ifPresent(step -> codeWords.describe(step, model, response));
-            codeMethod(me, method, blocked.isEmpty(), request, model);
+            codeMethod(me, method, blocked.isEmpty() ? SecondFactorMethod.Send.FIRST : SecondFactorMethod.Send.NOTHING,
+                    request, model);
         }
         return "settings/confirm";
     }
 
     /**
-     * The code method this re-confirmation asks for (the primary unless another is chosen), and for email and SMS its
-     * code: sent when the page is first shown, with where it went and until when.
+     * The code method this re-confirmation asks for (the primary unless another is chosen), and for a method that
+     * sends codes its code: sent when the page is first shown, with where it went and until when.
      */
-    private void codeMethod(SignedInUser me, String named, boolean send, HttpServletRequest request, Model model) {
-        Optional<FactorType> type = sentCodes.reconfirmMethod(me, named, request);
-        if (type.isEmpty()) {
+    private void codeMethod(SignedInUser me, String named, SecondFactorMethod.Send send, HttpServletRequest request,
+                            Model model) {
+        Optional<SecondFactorMethod> chosen = signIn.reconfirmMethod(me, named, false, request);
+        if (chosen.isEmpty()) {
             return;
         }
-        model.addAttribute("codeMethod", type.get().name());
+        model.addAttribute("codeMethod", chosen.get().type().name());
         model.addAttribute("otherCodeMethods", methods.ordered(me.userId()).stream()
-                .filter(t -> t.usesCodes() && t != type.get()).map(Enum::name).toList());
-        if (sentCodes.sendsCodes(type.get())) {
-            if (send) {
-                sentCodes.sendForReconfirmIfNone(me, request).flatMap(sentCodeWords::problem)
-                        .ifPresent(problem -> model.addAttribute("sendProblem", problem));
-            }
-            sentCodeWords.describe(sentCodes.reconfirmChallenge(me, request),
-                    sentCodes.maskedDestination(me.userId(), type.get()), model);
-        }
+                .filter(m -> m.traits().answer().typed() && !m.type().equals(chosen.get().type()))
+                .map(m -> m.type().name()).toList());
+        signIn.startReconfirm(me, chosen.get(), send, request).ifPresent(start -> sentCodeWords.describe(start, model));
     }
 
     @PostMapping("/settings/confirm")
@@ -106,6 +93,10 @@ class ReconfirmController {
                    @RequestParam(defaultValue = "") String code, @RequestParam(defaultValue = "") String next,
                    HttpServletRequest request, HttpServletResponse response, Model model) {
         boolean codeNeeded = signIn.reconfirmationNeeded(me, request) == Reconfirm.PASSWORD_AND_CODE;
+        // The code form answers a code method, never the security key the page may have offered before.
+        if (codeNeeded) {
+            signIn.reconfirmMethod(me, "", false, request);
+        }
         ReconfirmStep step = signIn.reconfirm(me, password, code, request, response);
         if (step instanceof ReconfirmStep.Confirmed) {
             return "redirect:" + safeNext(next);
@@ -119,13 +110,14 @@ class ReconfirmController {
             model.addAttribute("error", messages.until("password.paused", paused.until()));
             response.setStatus(429);
         } else if (step instanceof ReconfirmStep.CodeProblem problem) {
-            boolean sent = sentCodes.reconfirmMethod(me, "", request).filter(sentCodes::sendsCodes).isPresent();
+            boolean sent = signIn.reconfirmAsked(me, request)
+                    .filter(m -> m.traits().answer() == MethodTraits.Answer.SENT_CODE).isPresent();
             codeWords.describe(problem.step(), model, response, sent ? "codes.wrong" : "code.wrong");
         }
         if (codeNeeded) {
-            codeMethod(me, "", false, request, model);
+            codeMethod(me, "", SecondFactorMethod.Send.NOTHING, request, model);
             if (step instanceof ReconfirmStep.CodeProblem problem
-                    && problem.step() instanceof dev.gatehouse.signin.SecondFactorStep.WrongCode
+                    && problem.step() instanceof SecondFactorStep.WrongCode
                     && Boolean.TRUE.equals(model.getAttribute("expired"))) {
                 model.addAttribute("error", messages.get("codes.expired"));
             }
@@ -133,20 +125,22 @@ class ReconfirmController {
         return "settings/confirm";
     }
 
-    // --- with a security key -----------------------------------------------------------------------------------
+    // --- with a device (a security key) ------------------------------------------------------------------------
 
     /**
-     * For the "Confirm it's you" page: when the user has a security key, starts a ceremony and puts it into the model
-     * ({@code webauthnOptions}), so the page offers the key. Returns whether it did.
+     * For the "Confirm it's you" page: when the user has a method answered by a device, starts its ceremony and puts
+     * it into the model ({@code webauthnOptions}), so the page offers it. Returns whether it did.
      */
-    private boolean offerReconfirm(SignedInUser me, HttpServletRequest request, Model model) {
-        Optional<PendingCeremony> ceremony = webAuthn.startReconfirm(me);
-        ceremony.ifPresent(c -> {
-            request.getSession().setAttribute(PendingCeremony.attribute(Purpose.CONFIRM), c);
-            model.addAttribute("webauthnOptions", c.browserJson());
-            model.addAttribute("codeAlternative", webAuthn.codeAlternative(me));
-        });
-        return ceremony.isPresent();
+    private boolean offerDevice(SignedInUser me, HttpServletRequest request, Model model) {
+        Optional<SecondFactorMethod.Start> start = signIn.reconfirmDevice(me, request)
+                .flatMap(device -> signIn.startReconfirm(me, device, SecondFactorMethod.Send.FIRST, request));
+        if (start.isPresent() && start.get() instanceof SecondFactorMethod.Start.Ready ready
+                && ready.prompt() instanceof SecondFactorMethod.Prompt.Ceremony ceremony) {
+            model.addAttribute("webauthnOptions", ceremony.browserJson());
+            model.addAttribute("codeAlternative", signIn.typedAlternative(me));
+            return true;
+        }
+        return false;
     }
 
     @PostMapping("/settings/confirm/webauthn")
@@ -154,27 +148,34 @@ class ReconfirmController {
                           @RequestParam(defaultValue = "") String credential,
                           @RequestParam(defaultValue = "") String error, @RequestParam(defaultValue = "") String next,
                           HttpServletRequest request, HttpServletResponse response, Model model) {
-        PendingCeremony ceremony = PendingCeremonies.take(request.getSession(), Purpose.CONFIRM);
+        Optional<SecondFactorMethod> device = signIn.reconfirmDevice(me, request);
         String problemKey;
+        if (device.isEmpty()) {
+            return "redirect:/settings/confirm?next=" + safeNext(next);
+        }
         if (credential.isEmpty()) {
-            problemKey = error.isEmpty() ? "webauthn.noScript" : WebAuthnProblem.fromBrowserError(error).messageKey();
+            SecondFactorStep step = signIn.reconfirmUnanswered(me, device.get(), error, request);
+            problemKey = error.isEmpty() ? "webauthn.noScript"
+                    : step instanceof SecondFactorStep.Problem problem ? problem.messageKey() : "step.cancelled";
             response.setStatus(422);
         } else {
-            WebAuthnSignIn.Reconfirm step = webAuthn.reconfirm(me, password, ceremony, credential, request, response);
-            if (step instanceof WebAuthnSignIn.Reconfirm.Confirmed) {
+            ReconfirmStep step = signIn.reconfirm(me, password, credential, request, response);
+            if (step instanceof ReconfirmStep.Confirmed) {
                 return "redirect:" + safeNext(next);
             }
-            if (step instanceof WebAuthnSignIn.Reconfirm.WrongPassword) {
+            if (step instanceof ReconfirmStep.WrongPassword) {
                 problemKey = "password.wrongCurrent";
                 response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-            } else if (step instanceof WebAuthnSignIn.Reconfirm.PasswordPaused paused) {
+            } else if (step instanceof ReconfirmStep.PasswordPaused paused) {
                 problemKey = null;
                 model.addAttribute("error", messages.until("password.paused", paused.until()));
                 response.setStatus(429);
             } else {
-                WebAuthnProblem problem = ((WebAuthnSignIn.Reconfirm.Refused) step).problem();
-                problemKey = problem.messageKey();
-                response.setStatus(problem == WebAuthnProblem.MALFORMED ? 400 : 401);
+                SecondFactorStep refused = ((ReconfirmStep.CodeProblem) step).step();
+                boolean malformed = refused instanceof SecondFactorStep.Problem problem && problem.malformed();
+                problemKey = refused instanceof SecondFactorStep.Problem problem ? problem.messageKey()
+                        : "step.expired";
+                response.setStatus(malformed ? 400 : 401);
             }
         }
         model.addAttribute("next", safeNext(next));
@@ -182,7 +183,7 @@ class ReconfirmController {
         if (problemKey != null) {
             model.addAttribute("error", messages.get(problemKey));
         }
-        if (!offerReconfirm(me, request, model)) {
+        if (!offerDevice(me, request, model)) {
             return "redirect:/settings/confirm?next=" + safeNext(next);
         }
         return "settings/confirm";

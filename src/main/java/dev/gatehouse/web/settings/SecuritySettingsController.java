@@ -1,5 +1,8 @@
 package dev.gatehouse.web.settings;
 
+import java.util.List;
+import java.util.UUID;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -12,12 +15,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.audit.AuditLog;
-import dev.gatehouse.factor.BackupCodeService;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.factor.SignInMethods;
-import dev.gatehouse.factor.backupcode.BackupCodes;
-import dev.gatehouse.factor.webauthn.WebAuthnService;
+import dev.gatehouse.factor.SecondFactors;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.TrustedDevices;
@@ -41,20 +42,17 @@ class SecuritySettingsController {
     private final AuditLog audit;
     private final Messages messages;
     private final FactorService factors;
-    private final BackupCodeService backupCodes;
     private final SignInMethods methods;
     private final TrustedDevices trustedDevices;
-    private final WebAuthnService webAuthn;
-    private final CodeDestinations codeDestinations;
+    private final SecondFactors registered;
+    private final List<SecurityTabCard> cards;
 
     SecuritySettingsController(UserService users, SignInService signIn, AuditLog audit, Messages messages,
-                               FactorService factors, BackupCodeService backupCodes, SignInMethods methods,
-                               TrustedDevices trustedDevices, WebAuthnService webAuthn,
-                               CodeDestinations codeDestinations) {
-        this.codeDestinations = codeDestinations;
-        this.webAuthn = webAuthn;
+                               FactorService factors, SignInMethods methods, TrustedDevices trustedDevices,
+                               SecondFactors registered, List<SecurityTabCard> cards) {
+        this.registered = registered;
+        this.cards = List.copyOf(cards);
         this.factors = factors;
-        this.backupCodes = backupCodes;
         this.methods = methods;
         this.trustedDevices = trustedDevices;
         this.users = users;
@@ -67,14 +65,11 @@ class SecuritySettingsController {
     String page(@AuthenticationPrincipal SignedInUser me, Model model) {
         model.addAttribute("user", users.findById(me.userId()).orElseThrow());
         model.addAttribute("activity", audit.recentForUser(me.userId(), ACTIVITY_ROWS));
-        java.util.List<dev.gatehouse.factor.EnrolledFactor> own = factors.factors(me.userId());
-        model.addAttribute("factors", own);
-        model.addAttribute("app", own.stream().filter(f -> f.type() == FactorType.TOTP).findFirst().orElse(null));
-        model.addAttribute("webauthnCredentials", webAuthn.credentials(me.userId()));
-        codeDestinations.addToSecurityTab(me.userId(), model);
+        model.addAttribute("factors", factors.factors(me.userId()));
+        // Each registered method's card, in page order: its own fragment, with what its card bean gives it.
+        model.addAttribute("methodCards", cards(me.userId(), true));
+        model.addAttribute("standInCards", cards(me.userId(), false));
         model.addAttribute("required", factors.required(me.userId()));
-        model.addAttribute("backupCodesLeft", backupCodes.remaining(me.userId()));
-        model.addAttribute("backupCodesCount", BackupCodes.COUNT);
         java.util.List<FactorType> methodTypes = methods.ordered(me.userId());
         model.addAttribute("methodTypes", methodTypes);
         model.addAttribute("primary", methodTypes.isEmpty() ? null : methodTypes.get(0));
@@ -84,6 +79,13 @@ class SecuritySettingsController {
             model.addAttribute("passwordErrors", java.util.Map.of());
         }
         return "settings/security";
+    }
+
+    private List<SecurityTabCard.Shown> cards(UUID userId, boolean standalone) {
+        return registered.all().stream().filter(m -> m.traits().standalone() == standalone)
+                .flatMap(m -> cards.stream().filter(c -> c.type().equals(m.type())).findFirst().stream()
+                        .map(c -> new SecurityTabCard.Shown(m.type(), m.traits().settingsFragment(), c.view(userId))))
+                .toList();
     }
 
     /** Where "Confirm it's you" leads back to before a password change: the Security page, password form open. */

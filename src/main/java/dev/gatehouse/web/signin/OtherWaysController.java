@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-import dev.gatehouse.factor.BackupCodeService;
+import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.signin.PendingSignIn;
 import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SecondStepChoices;
@@ -27,18 +27,17 @@ import dev.gatehouse.web.ReturnPageCache;
 @Controller
 class OtherWaysController {
 
-    private final ReturnPageCache returnPage;
+    /** The page of the stand-in method (backup codes); its method says what it is. */
+    static final String STAND_IN = "/signin/backup-code";
 
+    private final ReturnPageCache returnPage;
     private final SignInService signIn;
-    private final BackupCodeService backupCodes;
     private final CodeWords codeWords;
     private final Messages messages;
 
-    OtherWaysController(SignInService signIn, BackupCodeService backupCodes, CodeWords codeWords,
-                        Messages messages, ReturnPageCache returnPage) {
+    OtherWaysController(SignInService signIn, CodeWords codeWords, Messages messages, ReturnPageCache returnPage) {
         this.returnPage = returnPage;
         this.signIn = signIn;
-        this.backupCodes = backupCodes;
         this.codeWords = codeWords;
         this.messages = messages;
     }
@@ -51,7 +50,7 @@ class OtherWaysController {
         }
         SecondStepChoices choices = signIn.choices(pending.get());
         model.addAttribute("methods", choices.methods());
-        model.addAttribute("backupCodesLeft", choices.backupCodesLeft());
+        model.addAttribute("standIns", choices.standIns());
         model.addAttribute("noWayLeft", choices.noWayLeft());
         if (choices.noWayLeft()) {
             signIn.noWayLeftShown(pending.get(), request);
@@ -59,42 +58,49 @@ class OtherWaysController {
         return "signin/choose";
     }
 
-    @GetMapping("/signin/backup-code")
-    String backupCodeForm(HttpServletRequest request, HttpServletResponse response, Model model) {
+    @GetMapping(STAND_IN)
+    String standInForm(HttpServletRequest request, HttpServletResponse response, Model model) {
         Optional<PendingSignIn> pending = signIn.pending(request);
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
-        SecondStepChoices choices = signIn.choices(pending.get());
-        if (choices.backupCodesLeft() == 0) {
+        if (signIn.secondStepMethodAt(pending.get(), STAND_IN).isEmpty()) {
             return "redirect:/signin/choose";
         }
-        model.addAttribute("rememberPeriod", choices.rememberPeriod());
+        model.addAttribute("rememberPeriod", signIn.choices(pending.get()).rememberPeriod());
         signIn.codeEntryBlocked(pending.get().userId()).ifPresent(step -> codeWords.describe(step, model, response));
         return "signin/backup-code";
     }
 
-    @PostMapping("/signin/backup-code")
-    String backupCode(@RequestParam(defaultValue = "") String code,
-                      @RequestParam(defaultValue = "false") boolean remember, HttpServletRequest request,
-                      HttpServletResponse response, Model model, RedirectAttributes redirect) {
+    @PostMapping(STAND_IN)
+    String standIn(@RequestParam(defaultValue = "") String code,
+                   @RequestParam(defaultValue = "false") boolean remember, HttpServletRequest request,
+                   HttpServletResponse response, Model model, RedirectAttributes redirect) {
         Optional<PendingSignIn> pending = signIn.pending(request);
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
         SecondStepChoices choices = signIn.choices(pending.get());
-        SecondFactorStep step = signIn.backupCode(code, remember, request, response);
+        Optional<SecondFactorMethod> method = signIn.secondStepMethodAt(pending.get(), STAND_IN);
+        if (method.isEmpty()) {
+            // None left (or never any): counted nowhere, like a wrong code of a method the user does not have.
+            model.addAttribute("rememberPeriod", choices.rememberPeriod());
+            codeWords.describe(new SecondFactorStep.WrongCode(0), model, response, "code.wrong.BACKUP_CODE");
+            return "signin/backup-code";
+        }
+        String type = method.get().type().name();
+        SecondFactorStep step = signIn.secondFactor(method.get(), code, remember, request, response);
         if (step instanceof SecondFactorStep.SignedIn signedIn) {
-            int left = backupCodes.remaining(signedIn.user().userId());
+            int left = method.get().remaining(signedIn.user().userId()).orElse(0);
             redirect.addFlashAttribute(left <= 3 ? "flashWarning" : "flashSuccess",
-                    messages.get("backupcode.accepted", left));
+                    messages.get("signin.accepted." + type, left));
             return "redirect:" + returnPage.continueTo(request, response);
         }
         if (step instanceof SecondFactorStep.NoPendingSignIn) {
             return "redirect:/signin?expired";
         }
         model.addAttribute("rememberPeriod", choices.rememberPeriod());
-        codeWords.describe(step, model, response, "backupcode.wrong");
+        codeWords.describe(step, model, response, "code.wrong." + type);
         return "signin/backup-code";
     }
 }

@@ -11,39 +11,35 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.MethodTraits;
+import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.signin.PendingSignIn;
 import dev.gatehouse.signin.SecondFactorStep;
-import dev.gatehouse.signin.SecondStepChoices;
-import dev.gatehouse.signin.SentCodeSignIn;
 import dev.gatehouse.signin.SignInService;
-import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.web.Messages;
 import dev.gatehouse.web.ReturnPageCache;
 
 /**
- * The second sign-in step with a code: the primary method, or the one chosen under "Try another way". Public in the
- * security rules (the session is not signed in yet), but it only does anything for a session holding a pending
- * sign-in, and the user comes from that, never from the form.
+ * The second sign-in step with a code: the primary method, or the one chosen under "Try another way". A method with
+ * a page of its own ({@link MethodTraits#signInPage()}, e.g. a security key) is sent there. Public in the security
+ * rules (the session is not signed in yet), but it only does anything for a session holding a pending sign-in, and
+ * the user comes from that, never from the form.
  */
 @Controller
 class SecondFactorController {
 
     private final ReturnPageCache returnPage;
-
     private final SignInService signIn;
-    private final SentCodeSignIn sentCodes;
-    private final SentCodeWords sentCodeWords;
     private final CodeWords codeWords;
+    private final SentCodeWords sentCodeWords;
     private final Messages messages;
 
-    SecondFactorController(SignInService signIn, SentCodeSignIn sentCodes, SentCodeWords sentCodeWords,
-                           CodeWords codeWords, Messages messages, ReturnPageCache returnPage) {
+    SecondFactorController(SignInService signIn, CodeWords codeWords, SentCodeWords sentCodeWords,
+                           Messages messages, ReturnPageCache returnPage) {
         this.returnPage = returnPage;
         this.signIn = signIn;
-        this.sentCodes = sentCodes;
-        this.sentCodeWords = sentCodeWords;
         this.codeWords = codeWords;
+        this.sentCodeWords = sentCodeWords;
         this.messages = messages;
     }
 
@@ -54,20 +50,20 @@ class SecondFactorController {
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
-        SecondStepChoices choices = signIn.choices(pending.get());
-        Optional<FactorType> type = chosen(choices, method);
-        if (type.isEmpty()) {
+        Optional<SecondFactorMethod> chosen = signIn.secondStepMethod(pending.get(), method);
+        if (chosen.isEmpty()) {
             return "redirect:/signin/choose";
         }
-        if (type.get() == FactorType.WEBAUTHN) {
-            return "redirect:" + WebAuthnSignInController.SIGN_IN;
+        if (chosen.get().traits().signInPage() != null) {
+            return "redirect:" + chosen.get().traits().signInPage();
         }
-        show(choices, type.get(), model);
+        show(pending.get(), chosen.get(), model);
         // A locked user learns the wait on opening the page, not only after typing a code that cannot pass.
         Optional<SecondFactorStep> blocked = signIn.codeEntryBlocked(pending.get().userId());
         blocked.ifPresent(step -> codeWords.describe(step, model, response));
-        // Email and SMS: showing the method sends its code, once per sign-in attempt ("Send a new code" for more).
-        sentCode(pending.get(), type.get(), blocked.isEmpty(), request, model);
+        // Showing a method that sends codes sends its first one, once per sign-in attempt ("Send a new code" for more).
+        signIn.startSecondStep(chosen.get(), blocked.isEmpty() ? SecondFactorMethod.Send.FIRST
+                : SecondFactorMethod.Send.NOTHING, request).ifPresent(start -> sentCodeWords.describe(start, model));
         return "signin/verify";
     }
 
@@ -79,51 +75,30 @@ class SecondFactorController {
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
-        SecondStepChoices choices = signIn.choices(pending.get());
-        Optional<FactorType> type = chosen(choices, method);
-        if (type.isEmpty() || !type.get().usesCodes()) {
+        Optional<SecondFactorMethod> chosen = signIn.secondStepMethod(pending.get(), method);
+        if (chosen.isEmpty() || chosen.get().traits().signInPage() != null) {
             return "redirect:/signin/choose";
         }
-        SecondFactorStep step = signIn.secondFactor(type.get(), code, remember, request, response);
+        SecondFactorStep step = signIn.secondFactor(chosen.get(), code, remember, request, response);
         if (step instanceof SecondFactorStep.SignedIn) {
             return "redirect:" + returnPage.continueTo(request, response);
         }
         if (step instanceof SecondFactorStep.NoPendingSignIn) {
             return "redirect:/signin?expired";
         }
-        show(choices, type.get(), model);
-        sentCode(pending.get(), type.get(), false, request, model);
-        codeWords.describe(step, model, response, sentCodes.sendsCodes(type.get()) ? "codes.wrong" : "code.wrong");
+        show(pending.get(), chosen.get(), model);
+        signIn.startSecondStep(chosen.get(), SecondFactorMethod.Send.NOTHING, request)
+                .ifPresent(start -> sentCodeWords.describe(start, model));
+        boolean sent = chosen.get().traits().answer() == MethodTraits.Answer.SENT_CODE;
+        codeWords.describe(step, model, response, sent ? "codes.wrong" : "code.wrong");
         if (step instanceof SecondFactorStep.WrongCode && Boolean.TRUE.equals(model.getAttribute("expired"))) {
             model.addAttribute("error", messages.get("codes.expired"));
         }
         return "signin/verify";
     }
 
-    /** The method asked for, if it is one of the user's methods; without one, the primary. */
-    private static Optional<FactorType> chosen(SecondStepChoices choices, String method) {
-        if (method.isEmpty()) {
-            return Optional.ofNullable(choices.primary());
-        }
-        return choices.methods().stream().filter(t -> t.name().equals(method)).findFirst();
-    }
-
-    /** For a method whose codes Gatehouse sends: sends the first one if asked, and says where it went and until when. */
-    private void sentCode(PendingSignIn pending, FactorType type, boolean sendFirst, HttpServletRequest request,
-                          Model model) {
-        if (!sentCodes.sendsCodes(type)) {
-            return;
-        }
-        if (sendFirst) {
-            sentCodes.sendIfNone(pending, type, ClientInfo.of(request)).flatMap(sentCodeWords::problem)
-                    .ifPresent(problem -> model.addAttribute("sendProblem", problem));
-        }
-        sentCodeWords.describe(sentCodes.challenge(pending, type), sentCodes.maskedDestination(pending.userId(), type),
-                model);
-    }
-
-    private static void show(SecondStepChoices choices, FactorType type, Model model) {
-        model.addAttribute("method", type.name());
-        model.addAttribute("rememberPeriod", choices.rememberPeriod());
+    private void show(PendingSignIn pending, SecondFactorMethod method, Model model) {
+        model.addAttribute("method", method.type().name());
+        model.addAttribute("rememberPeriod", signIn.choices(pending).rememberPeriod());
     }
 }

@@ -11,13 +11,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.util.UriComponentsBuilder;
 
-import dev.gatehouse.factor.CodeSend;
-import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.MethodTraits;
+import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.signin.PendingSignIn;
-import dev.gatehouse.signin.SentCodeSignIn;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
-import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.web.Messages;
 import dev.gatehouse.web.ReconfirmLinks;
 
@@ -29,13 +27,11 @@ import dev.gatehouse.web.ReconfirmLinks;
 class SentCodeController {
 
     private final SignInService signIn;
-    private final SentCodeSignIn sentCodes;
     private final SentCodeWords words;
     private final Messages messages;
 
-    SentCodeController(SignInService signIn, SentCodeSignIn sentCodes, SentCodeWords words, Messages messages) {
+    SentCodeController(SignInService signIn, SentCodeWords words, Messages messages) {
         this.signIn = signIn;
-        this.sentCodes = sentCodes;
         this.words = words;
         this.messages = messages;
     }
@@ -47,32 +43,41 @@ class SentCodeController {
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
-        Optional<FactorType> type = signIn.choices(pending.get()).methods().stream()
-                .filter(t -> t.name().equals(method) && sentCodes.sendsCodes(t)).findFirst();
-        if (type.isEmpty()) {
+        Optional<SecondFactorMethod> chosen = signIn.secondStepMethod(pending.get(), method)
+                .filter(m -> !method.isEmpty() && sendsCodes(m));
+        if (chosen.isEmpty()) {
             return "redirect:/signin/choose";
         }
-        flash(sentCodes.send(pending.get(), type.get(), ClientInfo.of(request)), type.get(), redirect);
-        return "redirect:/signin/verify?method=" + type.get().name();
+        signIn.startSecondStep(chosen.get(), SecondFactorMethod.Send.AGAIN, request)
+                .ifPresent(start -> flash(start, chosen.get(), redirect));
+        return "redirect:/signin/verify?method=" + chosen.get().type().name();
     }
 
     @PostMapping("/settings/confirm/resend")
     String resendForReconfirm(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "") String next,
                               HttpServletRequest request, RedirectAttributes redirect) {
-        Optional<FactorType> type = sentCodes.reconfirmMethod(me, "", request);
-        if (type.isPresent() && sentCodes.sendsCodes(type.get())) {
-            flash(sentCodes.sendForReconfirm(me, request), type.get(), redirect);
-        }
+        Optional<SecondFactorMethod> chosen = signIn.reconfirmMethod(me, "", false, request)
+                .filter(SentCodeController::sendsCodes);
+        chosen.flatMap(m -> signIn.startReconfirm(me, m, SecondFactorMethod.Send.AGAIN, request))
+                .ifPresent(start -> flash(start, chosen.get(), redirect));
         return "redirect:" + UriComponentsBuilder.fromPath("/settings/confirm")
                 .queryParam("next", ReconfirmLinks.safeNext(next)).build().toUriString();
     }
 
-    private void flash(CodeSend send, FactorType type, RedirectAttributes redirect) {
-        Optional<String> problem = words.problem(send);
+    private static boolean sendsCodes(SecondFactorMethod method) {
+        return method.traits().answer() == MethodTraits.Answer.SENT_CODE;
+    }
+
+    private void flash(SecondFactorMethod.Start start, SecondFactorMethod method, RedirectAttributes redirect) {
+        if (!(start instanceof SecondFactorMethod.Start.Ready ready
+                && ready.prompt() instanceof SecondFactorMethod.Prompt.CodeSent sent) || sent.send() == null) {
+            return;
+        }
+        Optional<String> problem = words.problem(sent.send());
         if (problem.isPresent()) {
             redirect.addFlashAttribute("flashError", problem.get());
         } else {
-            redirect.addFlashAttribute("flashSuccess", messages.get("codes.resent." + type.name()));
+            redirect.addFlashAttribute("flashSuccess", messages.get("codes.resent." + method.type().name()));
         }
     }
 }

@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
 import dev.gatehouse.factor.CodeChallenge;
-import dev.gatehouse.factor.CodeChallenges;
 import dev.gatehouse.factor.CodeSend;
+import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.web.Messages;
 
 /**
@@ -27,12 +27,10 @@ public class SentCodeWords {
     static final DateTimeFormatter TIME_SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ENGLISH)
             .withZone(ZoneOffset.UTC);
 
-    private final CodeChallenges codes;
     private final Messages messages;
     private final Clock clock;
 
-    SentCodeWords(CodeChallenges codes, Messages messages, Clock clock) {
-        this.codes = codes;
+    SentCodeWords(Messages messages, Clock clock) {
         this.messages = messages;
         this.clock = clock;
     }
@@ -45,13 +43,27 @@ public class SentCodeWords {
         Instant now = clock.instant();
         model.addAttribute("sentCode", true);
         model.addAttribute("sentTo", sentTo);
-        model.addAttribute("minutes", codes.validity().toMinutes());
         challenge.ifPresent(c -> {
+            model.addAttribute("minutes", Duration.between(c.sentAt(), c.expiresAt()).toMinutes());
             model.addAttribute("codeSent", true);
             model.addAttribute("expired", c.expired(now));
             model.addAttribute("validUntil", TIME.format(c.expiresAt()));
             model.addAttribute("resendAt", c.canResend(now) ? null : TIME_SECONDS.format(c.resendAt()));
         });
+    }
+
+    /**
+     * Puts a sent-code prompt into the model (see {@link #describe(Optional, String, Model)}), and, when the start
+     * tried to send and could not, why ({@code sendProblem}). Does nothing for other prompts.
+     */
+    public void describe(SecondFactorMethod.Start start, Model model) {
+        if (start instanceof SecondFactorMethod.Start.Ready ready
+                && ready.prompt() instanceof SecondFactorMethod.Prompt.CodeSent sent) {
+            if (sent.send() != null) {
+                problem(sent.send()).ifPresent(problem -> model.addAttribute("sendProblem", problem));
+            }
+            describe(Optional.ofNullable(sent.challenge()), sent.shownDestination(), model);
+        }
     }
 
     /** What to tell about a send: the message for a flash or a notice, empty when a code went. */

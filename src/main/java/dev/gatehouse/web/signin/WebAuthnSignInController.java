@@ -11,37 +11,30 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-import dev.gatehouse.factor.webauthn.PendingCeremony;
-import dev.gatehouse.factor.webauthn.PendingCeremony.Purpose;
-import dev.gatehouse.factor.webauthn.WebAuthnProblem;
+import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.signin.PendingSignIn;
-import dev.gatehouse.signin.SecondStepChoices;
+import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SignInService;
-import dev.gatehouse.signin.WebAuthnSignIn;
 import dev.gatehouse.web.Messages;
-import dev.gatehouse.web.PendingCeremonies;
 import dev.gatehouse.web.ReturnPageCache;
 
 /**
- * The second sign-in step with a security key or device ({@code /signin/webauthn}); re-confirmation with one is
- * {@code ReconfirmController}'s. Like the code step, the sign-in page only does anything for a session holding a
- * pending sign-in. The ceremony waits in the session and is taken out by the first answer; a failure shows the page
- * again with a new one.
+ * The second sign-in step with a method the browser answers with a device ({@code /signin/webauthn}: security keys
+ * and built-in authenticators); re-confirmation with one is {@code ReconfirmController}'s. Like the code step, the page
+ * only does anything for a session holding a pending sign-in. The ceremony its method starts waits in the session and
+ * is taken out by the first answer; a failure shows the page again with a new one.
  */
 @Controller
 class WebAuthnSignInController {
 
-    private final ReturnPageCache returnPage;
-
     static final String SIGN_IN = "/signin/webauthn";
 
-    private final WebAuthnSignIn webAuthn;
+    private final ReturnPageCache returnPage;
     private final SignInService signIn;
     private final Messages messages;
 
-    WebAuthnSignInController(WebAuthnSignIn webAuthn, SignInService signIn, Messages messages, ReturnPageCache returnPage) {
+    WebAuthnSignInController(SignInService signIn, Messages messages, ReturnPageCache returnPage) {
         this.returnPage = returnPage;
-        this.webAuthn = webAuthn;
         this.signIn = signIn;
         this.messages = messages;
     }
@@ -59,40 +52,50 @@ class WebAuthnSignInController {
     String submit(@RequestParam(defaultValue = "") String credential, @RequestParam(defaultValue = "") String error,
                   @RequestParam(defaultValue = "false") boolean remember, HttpServletRequest request,
                   HttpServletResponse response, Model model) {
-        PendingCeremony ceremony = PendingCeremonies.take(request.getSession(), Purpose.SIGN_IN);
         Optional<PendingSignIn> pending = signIn.pending(request);
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
-        WebAuthnProblem problem;
+        Optional<SecondFactorMethod> method = signIn.secondStepMethodAt(pending.get(), SIGN_IN);
+        if (method.isEmpty()) {
+            return "redirect:/signin/choose";
+        }
+        SecondFactorStep step;
         if (credential.isEmpty()) {
-            problem = error.isEmpty() ? null : WebAuthnProblem.fromBrowserError(error);
+            step = signIn.unanswered(method.get(), error, request);
         } else {
-            WebAuthnSignIn.Step step = webAuthn.finish(ceremony, credential, remember, request, response);
-            if (step instanceof WebAuthnSignIn.Step.SignedIn) {
+            step = signIn.secondFactor(method.get(), credential, remember, request, response);
+            if (step instanceof SecondFactorStep.SignedIn) {
                 return "redirect:" + returnPage.continueTo(request, response);
             }
-            if (step instanceof WebAuthnSignIn.Step.NoPendingSignIn) {
+            if (step instanceof SecondFactorStep.NoPendingSignIn) {
                 return "redirect:/signin?expired";
             }
-            problem = ((WebAuthnSignIn.Step.Refused) step).problem();
         }
-        model.addAttribute("error", messages.get(problem == null ? "webauthn.noScript" : problem.messageKey()));
-        response.setStatus(problem == null ? 422 : problem == WebAuthnProblem.MALFORMED ? 400 : 401);
+        if (credential.isEmpty() && error.isEmpty()) {
+            model.addAttribute("error", messages.get("webauthn.noScript"));
+            response.setStatus(422);
+        } else if (step instanceof SecondFactorStep.Problem problem) {
+            model.addAttribute("error", messages.get(problem.messageKey()));
+            response.setStatus(problem.malformed() ? 400 : 401);
+        } else {
+            model.addAttribute("error", messages.get("step.expired"));
+            response.setStatus(401);
+        }
         return show(pending.get(), request, model);
     }
 
     private String show(PendingSignIn pending, HttpServletRequest request, Model model) {
-        Optional<PendingCeremony> ceremony = webAuthn.start(request);
-        if (ceremony.isEmpty()) {
+        Optional<SecondFactorMethod.Start> start = signIn.secondStepMethodAt(pending, SIGN_IN)
+                .flatMap(method -> signIn.startSecondStep(method, SecondFactorMethod.Send.FIRST, request));
+        if (start.isEmpty() || !(start.get() instanceof SecondFactorMethod.Start.Ready ready
+                && ready.prompt() instanceof SecondFactorMethod.Prompt.Ceremony ceremony)) {
             // No key (any more): the other ways are the way on.
             return "redirect:/signin/choose";
         }
-        request.getSession().setAttribute(PendingCeremony.attribute(Purpose.SIGN_IN), ceremony.get());
-        SecondStepChoices choices = signIn.choices(pending);
-        model.addAttribute("options", ceremony.get().browserJson());
+        model.addAttribute("options", ceremony.browserJson());
         model.addAttribute("action", SIGN_IN);
-        model.addAttribute("rememberPeriod", choices.rememberPeriod());
+        model.addAttribute("rememberPeriod", signIn.choices(pending).rememberPeriod());
         return "signin/webauthn";
     }
 }

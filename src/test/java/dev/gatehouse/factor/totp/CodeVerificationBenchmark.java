@@ -52,7 +52,7 @@ public class CodeVerificationBenchmark {
         byte[] secret = TotpKey.newSecret();
         now = Instant.parse("2026-11-23T10:00:00Z");
         rightCode = TotpCodes.code(secret, TotpCodes.step(now));
-        factor = new EnrolledFactor(UUID.randomUUID(), userId, FactorType.TOTP, "app",
+        factor = new EnrolledFactor(UUID.randomUUID(), userId, TotpMethod.TYPE, "app",
                 sealer.seal(secret, "totp:" + userId), null, null, now, null);
     }
 

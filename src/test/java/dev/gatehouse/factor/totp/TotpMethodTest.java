@@ -92,7 +92,7 @@ class TotpMethodTest {
     @Test
     void verifyWhenKeySealedForAnotherUserThenDoesNotOpen() {
         EnrolledFactor factor = factorWithRfcSeed(null);
-        EnrolledFactor moved = new EnrolledFactor(factor.id(), UUID.randomUUID(), FactorType.TOTP, factor.label(),
+        EnrolledFactor moved = new EnrolledFactor(factor.id(), UUID.randomUUID(), TotpMethod.TYPE, factor.label(),
                 factor.sealedSecret(), null, null, T, null);
         assertThatThrownBy(() -> method.verify(moved, "050471", T)).isInstanceOf(IllegalStateException.class);
     }
@@ -123,11 +123,11 @@ class TotpMethodTest {
     }
 
     private PendingEnrollment pendingWithRfcSeed() {
-        return new PendingEnrollment(ada.id(), FactorType.TOTP, sealer.seal(RFC_SEED, "totp:" + ada.id()), null, T);
+        return new PendingEnrollment(ada.id(), TotpMethod.TYPE, sealer.seal(RFC_SEED, "totp:" + ada.id()), null, T);
     }
 
     private EnrolledFactor factorWithRfcSeed(Long lastUsedStep) {
-        return new EnrolledFactor(UUID.randomUUID(), ada.id(), FactorType.TOTP, "Authenticator app",
+        return new EnrolledFactor(UUID.randomUUID(), ada.id(), TotpMethod.TYPE, "Authenticator app",
                 sealer.seal(RFC_SEED, "totp:" + ada.id()), null, lastUsedStep, T, null);
     }
 }

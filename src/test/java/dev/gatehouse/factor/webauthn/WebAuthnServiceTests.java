@@ -113,7 +113,7 @@ abstract class WebAuthnServiceTests {
             assertThat(r.credential().lastUsedAt()).isNull();
         });
         assertThat(factors.hasFactor(ada.id())).isTrue();
-        assertThat(methods.ordered(ada.id())).containsExactly(FactorType.WEBAUTHN);
+        assertThat(methods.ordered(ada.id())).containsExactly(WebAuthnSecondFactor.TYPE);
         assertThat(factors.factors(ada.id())).singleElement()
                 .satisfies(f -> assertThat(f.label()).isEqualTo("Blue YubiKey"));
         assertThat(audit.typesForUser(ada.id())).containsSubsequence(AuditEventType.FACTOR_ENABLED,
@@ -133,7 +133,7 @@ abstract class WebAuthnServiceTests {
         });
         assertThat(webAuthn.credentials(ada.id())).extracting(WebAuthnCredential::name)
                 .containsExactly("Blue YubiKey", "Laptop");
-        assertThat(methods.ordered(ada.id())).containsExactly(FactorType.WEBAUTHN);
+        assertThat(methods.ordered(ada.id())).containsExactly(WebAuthnSecondFactor.TYPE);
     }
 
     @Test
@@ -317,7 +317,7 @@ abstract class WebAuthnServiceTests {
             assertThat(c.attestationFormat()).isEqualTo("fido-u2f");
             assertThat(c.signatureCount()).isEqualTo(41);
         });
-        assertThat(methods.ordered(ada.id())).containsExactly(FactorType.WEBAUTHN);
+        assertThat(methods.ordered(ada.id())).containsExactly(WebAuthnSecondFactor.TYPE);
         oldKey.withCounter(42L);
         assertThat(signIn(ada, oldKey)).isInstanceOf(Assertion.Verified.class);
         assertThat(webAuthn.credentials(ada.id()).get(0).signatureCount()).isEqualTo(42);

@@ -28,6 +28,7 @@ import dev.gatehouse.factor.CodeSetup;
 import dev.gatehouse.factor.EnrolledFactor;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.email.EmailCodeMethod;
 import dev.gatehouse.factor.sms.SmsCodeMethod;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SecondFactorStep;
@@ -38,7 +39,6 @@ import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.CurrentUser;
 import dev.gatehouse.web.Messages;
 import dev.gatehouse.web.settings.BackupCodesToShow;
-import dev.gatehouse.web.settings.CodeDestinations;
 import dev.gatehouse.web.signin.CodeWords;
 import dev.gatehouse.web.signin.SentCodeWords;
 
@@ -85,7 +85,7 @@ class CodeMethodSettingsController {
                        HttpServletRequest request, Model model) {
         FactorType type = type(method);
         Optional<EnrolledFactor> current = factors.factor(user.id(), type);
-        String value = type == FactorType.EMAIL ? current.map(EnrolledFactor::publicData).orElse(user.email()) : "";
+        String value = EmailCodeMethod.TYPE.equals(type) ? current.map(EnrolledFactor::publicData).orElse(user.email()) : "";
         String region = current.map(f -> codes.method(type).orElseThrow().checkDestination(f.publicData(), null))
                 .filter(c -> c instanceof dev.gatehouse.factor.DestinationCheck.Valid)
                 .map(c -> ((dev.gatehouse.factor.DestinationCheck.Valid) c).region())
@@ -219,7 +219,7 @@ class CodeMethodSettingsController {
         model.addAttribute("changing", current.isPresent());
         model.addAttribute("current", current.map(f -> destinations.shown(type, f.publicData())).orElse(null));
         model.addAttribute("accountEmail", user.email());
-        if (type == FactorType.SMS) {
+        if (SmsCodeMethod.TYPE.equals(type)) {
             model.addAttribute("countries", sms.countries());
             model.addAttribute("region", region == null ? "" : region.toUpperCase(Locale.ROOT));
             model.addAttribute("available", sms.available());
@@ -264,10 +264,10 @@ class CodeMethodSettingsController {
     }
 
     private static FactorType type(String method) {
-        return "sms".equals(method) ? FactorType.SMS : FactorType.EMAIL;
+        return "sms".equals(method) ? SmsCodeMethod.TYPE : EmailCodeMethod.TYPE;
     }
 
     private static String path(FactorType type) {
-        return type == FactorType.SMS ? "sms" : "email";
+        return SmsCodeMethod.TYPE.equals(type) ? "sms" : "email";
     }
 }

@@ -57,7 +57,7 @@ class TotpSettingsController {
                  RedirectAttributes redirect) {
         Optional<PendingEnrollment> pending = pending(request.getSession(), user);
         if (pending.isEmpty()) {
-            pending = factors.startEnrollment(user, FactorType.TOTP);
+            pending = factors.startEnrollment(user, TotpMethod.TYPE);
             if (pending.isEmpty()) {
                 redirect.addFlashAttribute("flashSuccess", messages.get("totp.alreadyOn"));
                 return "redirect:/settings/security";

@@ -29,7 +29,6 @@ import dev.gatehouse.user.User;
 import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.CurrentUser;
 import dev.gatehouse.web.Messages;
-import dev.gatehouse.web.PendingCeremonies;
 import dev.gatehouse.web.settings.BackupCodesToShow;
 
 /**

@@ -1,4 +1,4 @@
-package dev.gatehouse.web.settings;
+package dev.gatehouse.web.settings.codes;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -9,6 +9,7 @@ import org.springframework.ui.Model;
 import dev.gatehouse.factor.EnrolledFactor;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.email.EmailCodeMethod;
 import dev.gatehouse.factor.sms.SmsCodeMethod;
 
 /**
@@ -26,23 +27,22 @@ public class CodeDestinations {
         this.sms = sms;
     }
 
-    /**
-     * What the Security tab shows of the two methods: {@code emailCodes} / {@code smsCodes} (the factor or null),
-     * {@code emailCodesTo} / {@code smsCodesTo} (where codes go, as the owner reads it) and {@code smsAvailable}.
-     */
-    void addToSecurityTab(UUID userId, Model model) {
-        Optional<EnrolledFactor> email = factors.factor(userId, FactorType.EMAIL);
-        Optional<EnrolledFactor> text = factors.factor(userId, FactorType.SMS);
-        model.addAttribute("emailCodes", email.orElse(null));
-        model.addAttribute("emailCodesTo", email.map(f -> shown(FactorType.EMAIL, f.publicData())).orElse(null));
-        model.addAttribute("smsCodes", text.orElse(null));
-        model.addAttribute("smsCodesTo", text.map(f -> shown(FactorType.SMS, f.publicData())).orElse(null));
-        model.addAttribute("smsAvailable", sms.available());
+    /** What the Security tab shows of a method with sent codes: the factor (null when off) and where codes go. */
+    public record Card(EnrolledFactor factor, String sentTo, boolean available) {
+    }
+
+    Card card(UUID userId, FactorType type, boolean available) {
+        Optional<EnrolledFactor> factor = factors.factor(userId, type);
+        return new Card(factor.orElse(null), factor.map(f -> shown(type, f.publicData())).orElse(null), available);
+    }
+
+    boolean smsAvailable() {
+        return sms.available();
     }
 
     /** A stored destination as pages show it to its owner (a number formatted, e.g. +44 7700 900123). */
     public String shown(FactorType type, String destination) {
-        if (type == FactorType.SMS && sms.checkDestination(destination, null)
+        if (SmsCodeMethod.TYPE.equals(type) && sms.checkDestination(destination, null)
                 instanceof dev.gatehouse.factor.DestinationCheck.Valid valid) {
             return valid.shown();
         }

@@ -1,0 +1,29 @@
+package dev.gatehouse.factor.sms;
+
+import java.time.Clock;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+import dev.gatehouse.factor.CodeChallenges;
+import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.factor.MethodTraits;
+import dev.gatehouse.factor.SentCodeSecondFactor;
+
+/** Text-message codes as sign-in and the Security tab see them; sent and checked by the sent-code core. */
+@Component
+@Order(30)
+public class SmsSecondFactor extends SentCodeSecondFactor {
+
+    private static final MethodTraits TRAITS = new MethodTraits(SmsCodeMethod.DISPLAY_NAME, "sms", false,
+            MethodTraits.Answer.SENT_CODE, true, true, null, "settings/methods :: sms");
+
+    SmsSecondFactor(SmsCodeMethod channel, CodeChallenges codes, FactorService factors, Clock clock) {
+        super(channel, codes, factors, clock);
+    }
+
+    @Override
+    public MethodTraits traits() {
+        return TRAITS;
+    }
+}
