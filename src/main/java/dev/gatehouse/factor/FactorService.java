@@ -188,11 +188,11 @@ public class FactorService {
             }
             audit.record(AuditEventType.FACTOR_DISABLED, user.id(), null, client, target.get().type().name());
             events.publishEvent(new FactorRemoved(user.id(), target.get().type(), last, client));
-            // A method with several factors (security keys) is named with the label of the one removed (plain
-            // text, escaped by the mail templates like every other value).
+            // A factor the user named (a security key, one of possibly several) is told by its name (plain text,
+            // escaped by the mail templates like every other value); a method's own label is its display name.
             String name = registry.getObject().displayName(target.get().type());
             String label = target.get().label();
-            String method = label != null && !label.equals(name)
+            String method = label != null && !methods.containsKey(target.get().type())
                     ? name + " “" + label + "”" : name;
             notifier.send(SecurityNotice.of(user, "factor-disabled", now, client, Map.of("method", method)));
             return new Removal.Removed(target.get().type());

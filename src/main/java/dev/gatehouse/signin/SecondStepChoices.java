@@ -18,11 +18,10 @@ import dev.gatehouse.factor.FactorType;
  */
 public record SecondStepChoices(List<FactorType> methods, List<StandIn> standIns, DeviceTrustPeriod rememberPeriod) {
 
-    /** A method that stands in for the others, its page, and how many uses are left (-1 when it does not run out). */
+    /** A method that stands in for the others, its page (null: none of its own), and how many uses are left (-1 when it does not run out). */
     public record StandIn(FactorType type, String page, int left) {
         public StandIn {
             Objects.requireNonNull(type, "type");
-            Objects.requireNonNull(page, "page");
         }
     }
 

@@ -193,6 +193,9 @@ public class SignInService {
         if (!offered(pending.get(), method)) {
             return SecondFactorStep.refused(new CodeCheck.NoSuchMethod());
         }
+        if (step != null && !step.usableFor(user.id(), method.type(), CodePurpose.SIGN_IN, clock.instant())) {
+            step = null;
+        }
         SecondFactorMethod.Finish finish = method.finishVerification(new SecondFactorMethod.Attempt(user,
                 CodePurpose.SIGN_IN, pending.get().attemptId(), ClientInfo.of(request)), step, answer);
         if (finish instanceof SecondFactorMethod.Finish.Proved) {
@@ -217,6 +220,7 @@ public class SignInService {
         // Every method, security keys too: a user with a security key is never "stuck".
         List<FactorType> own = methods.ordered(userId).stream().map(SecondFactorMethod::type).toList();
         List<SecondStepChoices.StandIn> standIns = methods.standIns(userId).stream()
+                .filter(m -> m.traits().signInPage() != null)
                 .map(m -> new SecondStepChoices.StandIn(m.type(), m.traits().signInPage(), m.remaining(userId).orElse(-1)))
                 .toList();
         DeviceTrustPeriod period = trustedDevices.period(userId);
@@ -306,7 +310,8 @@ public class SignInService {
     public Optional<SecondFactorMethod> reconfirmMethod(SignedInUser user, String named, boolean device,
                                                         HttpServletRequest request) {
         List<SecondFactorMethod> own = methods.ordered(user.userId());
-        Optional<SecondFactorMethod> choice = own.stream().filter(m -> m.type().name().equals(named)).findFirst()
+        Optional<SecondFactorMethod> choice = own.stream()
+                .filter(m -> m.type().name().equals(named) && (device || m.traits().answer().typed())).findFirst()
                 .or(() -> reconfirmAttempt(user, request).flatMap(a -> own.stream()
                         .filter(m -> m.type().equals(a.type()) && (device || m.traits().answer().typed()))
                         .findFirst()))
@@ -320,50 +325,50 @@ public class SignInService {
     }
 
     /**
-     * The user's first method answered by a device (a security key), made the one this re-confirmation asks for: the
-     * page offers it before any code. Empty when they have none.
+     * The user's first method answered by a device (a security key): the page offers it before any code. It is kept
+     * apart from the code method this re-confirmation asks for, so offering it never changes which code is checked.
+     * Empty when they have none.
      */
     public Optional<SecondFactorMethod> reconfirmDevice(SignedInUser user, HttpServletRequest request) {
-        return methods.ordered(user.userId()).stream().filter(m -> !m.traits().answer().typed()).findFirst()
-                .flatMap(device -> reconfirmMethod(user, device.type().name(), true, request));
-    }
-
-    /** The method this re-confirmation asks for, as {@link #reconfirmMethod} last chose it. */
-    public Optional<SecondFactorMethod> reconfirmAsked(SignedInUser user, HttpServletRequest request) {
-        return reconfirmAttempt(user, request).flatMap(a -> methods.find(a.type()));
+        return methods.ordered(user.userId()).stream().filter(m -> !m.traits().answer().typed()).findFirst();
     }
 
     /**
-     * Starts (or shows) the re-confirmation's second factor with {@code method} (see {@link #startSecondStep}); empty
-     * when none is needed or the user cannot use it.
+     * Starts (or shows) the re-confirmation's second factor with {@code method} (see {@link #startSecondStep}): a
+     * code method must be the one {@link #reconfirmMethod} chose; empty when it is not, or the user cannot use it.
      */
     public Optional<SecondFactorMethod.Start> startReconfirm(SignedInUser user, SecondFactorMethod method,
                                                              SecondFactorMethod.Send send,
                                                              HttpServletRequest request) {
-        Optional<ReconfirmAttempt> attempt = reconfirmAttempt(user, request)
-                .filter(a -> a.type().equals(method.type()));
+        Optional<ReconfirmAttempt> attempt = reconfirmAttempt(user, request);
+        boolean typed = method.traits().answer().typed();
         Optional<User> found = users.findById(user.userId());
-        if (attempt.isEmpty() || found.isEmpty() || !method.activeFor(user.userId())) {
+        if (typed && attempt.filter(a -> a.type().equals(method.type())).isEmpty() || found.isEmpty()
+                || !method.activeFor(user.userId())) {
             return Optional.empty();
         }
+        UUID attemptId = attempt.map(ReconfirmAttempt::attemptId).orElseGet(UUID::randomUUID);
         SecondFactorMethod.Start start = method.startVerification(new SecondFactorMethod.Attempt(found.get(),
-                CodePurpose.RECONFIRM, attempt.get().attemptId(), ClientInfo.of(request)), send);
+                CodePurpose.RECONFIRM, attemptId, ClientInfo.of(request)), send);
         keep(start, method, CodePurpose.RECONFIRM, request);
         return Optional.of(start);
     }
 
     /**
-     * Re-confirms with the password and, when {@link #reconfirmationNeeded} says so, the answer to the method this
-     * re-confirmation asks for ({@link #reconfirmMethod}) — or a backup code typed instead, which the stand-in claims
-     * and uses up. A proved second factor also renews the session's proof of one (and so rotates its id).
+     * Re-confirms with the password and, when {@link #reconfirmationNeeded} says so, the answer to {@code method}: the
+     * code method this re-confirmation asks for ({@link #reconfirmMethod}; none when the user has no code method), or
+     * a device method ({@link #reconfirmDevice}), whose answer is always checked. A backup code typed on the code form
+     * is claimed by its stand-in and used up. A proved second factor renews the session's proof of one (and rotates
+     * its id).
      */
-    public ReconfirmStep reconfirm(SignedInUser user, String password, String answer, HttpServletRequest request,
-                                   HttpServletResponse response) {
+    public ReconfirmStep reconfirm(SignedInUser user, String password, Optional<SecondFactorMethod> method,
+                                   String answer, HttpServletRequest request, HttpServletResponse response) {
         Instant now = clock.instant();
         ClientInfo client = ClientInfo.of(request);
-        Optional<SecondFactorMethod> asked = reconfirmAttempt(user, request).flatMap(a -> methods.find(a.type()));
+        boolean device = method.filter(m -> !m.traits().answer().typed()).isPresent();
         // A ceremony is answered once, right or wrong: taken out of the session before anything is checked.
-        PendingStep step = asked.map(m -> take(m, CodePurpose.RECONFIRM, request)).orElse(null);
+        PendingStep step = method.map(m -> take(m, CodePurpose.RECONFIRM, request))
+                .filter(p -> p.usableFor(user.userId(), p.type(), CodePurpose.RECONFIRM, now)).orElse(null);
         UserService.PasswordCheck passwordCheck = reconfirmPassword(user, password, client);
         if (passwordCheck instanceof UserService.PasswordCheck.Paused paused) {
             return new ReconfirmStep.PasswordPaused(paused.until());
@@ -373,23 +378,23 @@ public class SignInService {
         }
         SignedInUser confirmed = user;
         SecondFactorMethod provedBy = null;
-        if (codeNeeded(user, now)) {
-            // What was typed may say which method it is for (a backup code's 14 letters and digits).
-            Optional<SecondFactorMethod> claimed = methods.standIns(user.userId()).stream()
+        if (device || codeNeeded(user, now)) {
+            // On the code form, what was typed may say which method it is for (a backup code's 14 letters and digits).
+            Optional<SecondFactorMethod> claimed = device ? Optional.empty() : methods.standIns(user.userId()).stream()
                     .filter(m -> m.claims(answer)).findFirst();
-            Optional<SecondFactorMethod> method = claimed.or(() -> asked);
-            if (method.isEmpty()) {
+            Optional<SecondFactorMethod> used = claimed.or(() -> method);
+            if (used.isEmpty()) {
                 return new ReconfirmStep.CodeProblem(new SecondFactorStep.WrongCode(0));
             }
             User current = users.findById(user.userId()).orElseThrow();
             UUID attemptId = reconfirmAttempt(user, request).map(ReconfirmAttempt::attemptId)
                     .orElseGet(UUID::randomUUID);
-            SecondFactorMethod.Finish finish = method.get().finishVerification(new SecondFactorMethod.Attempt(current,
+            SecondFactorMethod.Finish finish = used.get().finishVerification(new SecondFactorMethod.Attempt(current,
                     CodePurpose.RECONFIRM, attemptId, client), claimed.isPresent() ? null : step, answer);
             if (!(finish instanceof SecondFactorMethod.Finish.Proved)) {
                 return new ReconfirmStep.CodeProblem(SecondFactorStep.of(finish));
             }
-            provedBy = method.get();
+            provedBy = used.get();
             confirmed = user.withSecondFactorAt(now);
             sessions.update(request, response, confirmed);
         }
@@ -405,7 +410,7 @@ public class SignInService {
         return new ReconfirmStep.Confirmed();
     }
 
-    /** As {@link #unanswered}, for the method a re-confirmation asks for. */
+    /** As {@link #unanswered}, for a re-confirmation's device method: its ceremony is used up, nothing is counted. */
     public SecondFactorStep reconfirmUnanswered(SignedInUser user, SecondFactorMethod method, String error,
                                                 HttpServletRequest request) {
         take(method, CodePurpose.RECONFIRM, request);

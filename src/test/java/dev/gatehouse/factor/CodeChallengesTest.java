@@ -101,7 +101,7 @@ abstract class CodeChallengesTest {
             User eve = users.create("noproof-" + type).user();
             // A setup made up by any caller, naming a destination nobody typed a code back from.
             PendingEnrollment forged = new PendingEnrollment(eve.id(), type, null,
-                    type == EmailCodeMethod.TYPE ? "eve@example.com" : "+447400123456", clock.instant());
+                    EmailCodeMethod.TYPE.equals(type) ? "eve@example.com" : "+447400123456", clock.instant());
 
             assertThat(factors.finishEnrollment(eve, forged, "", CLIENT))
                     .isEqualTo(new FactorService.Enrollment.Rejected("codes.setup.notProved"));
@@ -443,7 +443,7 @@ abstract class CodeChallengesTest {
 
     /** Turns the method on through its setup, with the code read from the message; returns where codes go. */
     String enroll(User user, FactorType type) {
-        String typed = type == EmailCodeMethod.TYPE ? user.email() : newMobile();
+        String typed = EmailCodeMethod.TYPE.equals(type) ? user.email() : newMobile();
         SetupStart start = challenges.startSetup(user, type, typed, null, null, CLIENT);
         assertThat(start).isInstanceOf(SetupStart.Started.class);
         CodeSetup setup = ((SetupStart.Started) start).setup();

@@ -37,7 +37,7 @@ abstract class CodeSignInFlowTests extends WebFlowSupport {
 
     /** A user whose only method is {@code type}, turned on with the code from its message; returns where codes go. */
     String enroll(TestUsers.Created user, FactorType type) {
-        String typed = type == EmailCodeMethod.TYPE ? user.email()
+        String typed = EmailCodeMethod.TYPE.equals(type) ? user.email()
                 : "+447400" + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
         CodeChallenges challenges = ctx.getBean(CodeChallenges.class);
         CodeSetup setup = ((SetupStart.Started) challenges.startSetup(user.user(), type, typed, null, null,

@@ -379,6 +379,25 @@ abstract class WebAuthnFlowTests extends WebFlowSupport {
         assertThat(web.post("/signin/webauthn", Map.of("credential", "{}")).location()).isEqualTo("/signin?expired");
     }
 
+    /** The code form never answers the key the page offered: a mistyped code is a wrong code, the key still works. */
+    @Test
+    void reconfirmWhenOnlyAKeyAndACodeTypedOnTheCodeFormThenAWrongCodeAndTheKeyCeremonyStillWorks() {
+        KeyUser ada = keyUser("ada-codeform");
+        WebSession web = atKeyStep(ada);
+        web.post("/signin/webauthn", Map.of("credential", ada.key().authenticate(options(web.get("/signin/webauthn")))));
+        clock().advance(java.time.Duration.ofMinutes(16));
+        String options = options(web.get("/settings/confirm?next=" + NEW));
+        web.get("/settings/confirm?with=code&method=WEBAUTHN&next=" + NEW);
+
+        Page typed = web.post("/settings/confirm", Map.of("password", PASSWORD, "code", "123456", "next", NEW));
+        assertThat(typed.status()).isEqualTo(401);
+        assertThat(text(typed)).contains("didn");
+
+        Page key = web.post("/settings/confirm/webauthn", Map.of("password", PASSWORD, "next", NEW,
+                "credential", ada.key().authenticate(options)));
+        assertThat(key.location()).isEqualTo(NEW);
+    }
+
     @Test
     void reconfirmWhenOnlyAKeyThenTheKeyIsAskedAndAPasswordAloneIsNotEnough() {
         KeyUser ada = keyUser("ada");

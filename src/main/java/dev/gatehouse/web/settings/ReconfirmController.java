@@ -93,11 +93,10 @@ class ReconfirmController {
                    @RequestParam(defaultValue = "") String code, @RequestParam(defaultValue = "") String next,
                    HttpServletRequest request, HttpServletResponse response, Model model) {
         boolean codeNeeded = signIn.reconfirmationNeeded(me, request) == Reconfirm.PASSWORD_AND_CODE;
-        // The code form answers a code method, never the security key the page may have offered before.
-        if (codeNeeded) {
-            signIn.reconfirmMethod(me, "", false, request);
-        }
-        ReconfirmStep step = signIn.reconfirm(me, password, code, request, response);
+        // The code form answers the code method this re-confirmation asks for, never a security key.
+        Optional<SecondFactorMethod> asked = codeNeeded ? signIn.reconfirmMethod(me, "", false, request)
+                : Optional.empty();
+        ReconfirmStep step = signIn.reconfirm(me, password, asked, code, request, response);
         if (step instanceof ReconfirmStep.Confirmed) {
             return "redirect:" + safeNext(next);
         }
@@ -110,8 +109,7 @@ class ReconfirmController {
             model.addAttribute("error", messages.until("password.paused", paused.until()));
             response.setStatus(429);
         } else if (step instanceof ReconfirmStep.CodeProblem problem) {
-            boolean sent = signIn.reconfirmAsked(me, request)
-                    .filter(m -> m.traits().answer() == MethodTraits.Answer.SENT_CODE).isPresent();
+            boolean sent = asked.filter(m -> m.traits().answer() == MethodTraits.Answer.SENT_CODE).isPresent();
             codeWords.describe(problem.step(), model, response, sent ? "codes.wrong" : "code.wrong");
         }
         if (codeNeeded) {
@@ -159,7 +157,7 @@ class ReconfirmController {
                     : step instanceof SecondFactorStep.Problem problem ? problem.messageKey() : "step.cancelled";
             response.setStatus(422);
         } else {
-            ReconfirmStep step = signIn.reconfirm(me, password, credential, request, response);
+            ReconfirmStep step = signIn.reconfirm(me, password, device, credential, request, response);
             if (step instanceof ReconfirmStep.Confirmed) {
                 return "redirect:" + safeNext(next);
             }
@@ -170,12 +168,13 @@ class ReconfirmController {
                 problemKey = null;
                 model.addAttribute("error", messages.until("password.paused", paused.until()));
                 response.setStatus(429);
+            } else if (((ReconfirmStep.CodeProblem) step).step() instanceof SecondFactorStep.Problem problem) {
+                problemKey = problem.messageKey();
+                response.setStatus(problem.malformed() ? 400 : 401);
             } else {
-                SecondFactorStep refused = ((ReconfirmStep.CodeProblem) step).step();
-                boolean malformed = refused instanceof SecondFactorStep.Problem problem && problem.malformed();
-                problemKey = refused instanceof SecondFactorStep.Problem problem ? problem.messageKey()
-                        : "step.expired";
-                response.setStatus(malformed ? 400 : 401);
+                // Not the device's own problem (e.g. code entry is locked): told as the code form tells it.
+                problemKey = null;
+                codeWords.describe(((ReconfirmStep.CodeProblem) step).step(), model, response);
             }
         }
         model.addAttribute("next", safeNext(next));

@@ -2,6 +2,7 @@ package dev.gatehouse.web.settings.codes;
 
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,12 +20,14 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.factor.CodeChallenge;
 import dev.gatehouse.factor.CodeChallenges;
-import dev.gatehouse.factor.CodeChallenges.SetupResult;
-import dev.gatehouse.factor.CodeChallenges.SetupStart;
 import dev.gatehouse.factor.CodeCheck;
 import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.CodeSend;
 import dev.gatehouse.factor.CodeSetup;
+import dev.gatehouse.factor.PendingStep;
+import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.factor.SecondFactors;
+import dev.gatehouse.factor.SentCodeSecondFactor;
 import dev.gatehouse.factor.EnrolledFactor;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
@@ -62,10 +65,13 @@ class CodeMethodSettingsController {
     private final SentCodeWords sentCodeWords;
     private final Messages messages;
     private final Clock clock;
+    private final SecondFactors registered;
 
     CodeMethodSettingsController(CodeChallenges codes, FactorService factors, SmsCodeMethod sms,
                                  CodeDestinations destinations, SignInService signIn, CodeWords codeWords,
-                                 SentCodeWords sentCodeWords, Messages messages, Clock clock) {
+                                 SentCodeWords sentCodeWords, Messages messages, Clock clock,
+                                 SecondFactors registered) {
+        this.registered = registered;
         this.sentCodeWords = sentCodeWords;
         this.codes = codes;
         this.factors = factors;
@@ -100,19 +106,20 @@ class CodeMethodSettingsController {
                       @RequestParam(defaultValue = "") String country, HttpServletRequest request,
                       HttpServletResponse response, Model model, RedirectAttributes redirect) {
         FactorType type = type(method);
-        SetupStart start = codes.startSetup(user, type, destination, country, setup(request, me, type).orElse(null),
-                ClientInfo.of(request));
+        SecondFactorMethod.Start start = method(type).startEnrollment(new SecondFactorMethod.Setup(user,
+                ClientInfo.of(request), Map.of(SentCodeSecondFactor.DESTINATION, destination,
+                SentCodeSecondFactor.REGION, country)), pending(request, me, type).orElse(null));
         // What was typed goes back into the form only when it is printable: a value with line breaks is not echoed.
         String echo = destination.length() <= 320 && destination.chars().noneMatch(Character::isISOControl)
                 ? destination : "";
-        if (start instanceof SetupStart.Problem problem) {
+        if (start instanceof SecondFactorMethod.Start.Refused problem) {
             response.setStatus(422);
             return destinationPage(type, user, echo, country, messages.get(problem.problemKey()), model);
         }
-        SetupStart.Started started = (SetupStart.Started) start;
-        CodeSend send = started.send();
+        SecondFactorMethod.Start.Ready ready = (SecondFactorMethod.Start.Ready) start;
+        CodeSend send = ((SecondFactorMethod.Prompt.CodeSent) ready.prompt()).send();
         if (send instanceof CodeSend.Sent || send instanceof CodeSend.CoolingDown) {
-            request.getSession().setAttribute(attribute(type), started.setup());
+            request.getSession().setAttribute(attribute(type), ready.pending());
             if (send instanceof CodeSend.CoolingDown cooling) {
                 redirect.addFlashAttribute("flashError", sendProblem(cooling));
             }
@@ -148,26 +155,27 @@ class CodeMethodSettingsController {
             redirect.addFlashAttribute("flashError", messages.get("codes.setup.expired"));
             return "redirect:" + BASE + method;
         }
-        SetupResult result = codes.finishSetup(user, setup.get(), code, ClientInfo.of(request));
+        SecondFactorMethod.Finish result = method(type).finishEnrollment(new SecondFactorMethod.Setup(user,
+                ClientInfo.of(request)), pending(request, me, type).orElse(null), code);
         HttpSession session = request.getSession();
-        if (result instanceof SetupResult.Enabled enabled) {
+        if (result instanceof SecondFactorMethod.Finish.Proved proved && !proved.changed()) {
             session.removeAttribute(attribute(type));
             signIn.secondFactorProved(me, request, response);
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.enabled." + type.name()));
-            if (enabled.firstBackupCodes() != null) {
+            if (proved.firstBackupCodes() != null) {
                 // The first method brings the backup codes: they are shown now, once.
-                return BackupCodesToShow.show(request, enabled.firstBackupCodes(), true);
+                return BackupCodesToShow.show(request, proved.firstBackupCodes(), true);
             }
             return "redirect:/settings/security";
         }
-        if (result instanceof SetupResult.Changed) {
+        if (result instanceof SecondFactorMethod.Finish.Proved) {
             session.removeAttribute(attribute(type));
             signIn.secondFactorProved(me, request, response);
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.changed." + type.name(),
                     setup.get().shown()));
             return "redirect:/settings/security";
         }
-        if (result instanceof SetupResult.Refused refused) {
+        if (result instanceof SecondFactorMethod.Finish.Refused refused) {
             Optional<CodeChallenge> challenge = codes.current(me.userId(), type, CodePurpose.SETUP, setup.get().id());
             if (refused.why() instanceof CodeCheck.Wrong && challenge.isPresent()
                     && challenge.get().expired(clock.instant())) {
@@ -192,7 +200,14 @@ class CodeMethodSettingsController {
         if (setup.isEmpty()) {
             return "redirect:" + BASE + method;
         }
-        CodeSend send = codes.resendSetup(user, setup.get(), ClientInfo.of(request));
+        // The same destination again: the setup goes on, a new code once the cooldown has passed.
+        SecondFactorMethod.Start start = method(type).startEnrollment(new SecondFactorMethod.Setup(user,
+                ClientInfo.of(request), Map.of(SentCodeSecondFactor.DESTINATION, setup.get().destination(),
+                SentCodeSecondFactor.REGION, setup.get().region() == null ? "" : setup.get().region())),
+                pending(request, me, type).orElse(null));
+        CodeSend send = start instanceof SecondFactorMethod.Start.Ready ready
+                ? ((SecondFactorMethod.Prompt.CodeSent) ready.prompt()).send()
+                : new CodeSend.Refused(((SecondFactorMethod.Start.Refused) start).problemKey());
         if (send instanceof CodeSend.Sent) {
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.resent." + type.name()));
         } else if (send instanceof CodeSend.CoolingDown cooling) {
@@ -244,13 +259,22 @@ class CodeMethodSettingsController {
 
 
     /** The setup of this method kept in this session, if it is this user's and still fresh. */
-    private Optional<CodeSetup> setup(HttpServletRequest request, SignedInUser me, FactorType type) {
+    private Optional<PendingStep> pending(HttpServletRequest request, SignedInUser me, FactorType type) {
         HttpSession session = request.getSession(false);
-        if (session != null && session.getAttribute(attribute(type)) instanceof CodeSetup setup
-                && setup.userId().equals(me.userId()) && !setup.expired(clock.instant())) {
-            return Optional.of(setup);
+        if (session != null && session.getAttribute(attribute(type)) instanceof PendingStep pending
+                && pending.usableFor(me.userId(), type, CodePurpose.SETUP, clock.instant())) {
+            return Optional.of(pending);
         }
         return Optional.empty();
+    }
+
+    /** What the method keeps of the setup: the checked destination and the id its codes are bound to. */
+    private Optional<CodeSetup> setup(HttpServletRequest request, SignedInUser me, FactorType type) {
+        return pending(request, me, type).flatMap(p -> p.state(CodeSetup.class));
+    }
+
+    private SecondFactorMethod method(FactorType type) {
+        return registered.get(type);
     }
 
     /** The country of the browser's language (en-GB → GB), to preselect for a number typed without +44. */

@@ -18,9 +18,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.factor.EnrolledFactor;
 import dev.gatehouse.factor.FactorService;
-import dev.gatehouse.factor.FactorType;
-import dev.gatehouse.factor.PendingEnrollment;
-import dev.gatehouse.factor.totp.TotpMethod;
+import dev.gatehouse.factor.PendingStep;
+import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.factor.totp.TotpSecondFactor;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
@@ -38,45 +38,42 @@ class TotpSettingsController {
     private static final String SETUP = "/settings/two-factor/app";
 
     private final FactorService factors;
-    private final TotpMethod totp;
+    private final TotpSecondFactor app;
     private final SignInService signIn;
     private final Messages messages;
-    private final java.time.Clock clock;
 
-    TotpSettingsController(FactorService factors, TotpMethod totp, SignInService signIn, Messages messages, java.time.Clock clock) {
+    TotpSettingsController(FactorService factors, TotpSecondFactor app, SignInService signIn, Messages messages) {
         this.factors = factors;
-        this.totp = totp;
+        this.app = app;
         this.signIn = signIn;
         this.messages = messages;
-        this.clock = clock;
     }
 
     @ConfirmFirst
     @GetMapping(SETUP)
-    String setup(@CurrentUser User user, HttpServletRequest request, Model model,
-                 RedirectAttributes redirect) {
-        Optional<PendingEnrollment> pending = pending(request.getSession(), user);
-        if (pending.isEmpty()) {
-            pending = factors.startEnrollment(user, TotpMethod.TYPE);
-            if (pending.isEmpty()) {
-                redirect.addFlashAttribute("flashSuccess", messages.get("totp.alreadyOn"));
-                return "redirect:/settings/security";
-            }
-            request.getSession().setAttribute(PENDING, pending.get());
+    String setup(@CurrentUser User user, HttpServletRequest request, Model model, RedirectAttributes redirect) {
+        HttpSession session = request.getSession();
+        SecondFactorMethod.Start start = app.startEnrollment(new SecondFactorMethod.Setup(user, ClientInfo.of(request)),
+                pending(session));
+        if (!(start instanceof SecondFactorMethod.Start.Ready ready)) {
+            redirect.addFlashAttribute("flashSuccess", messages.get("totp.alreadyOn"));
+            return "redirect:/settings/security";
         }
-        model.addAttribute("setup", totp.setup(user, pending.get()));
+        session.setAttribute(PENDING, ready.pending());
+        model.addAttribute("setup", ((SecondFactorMethod.Prompt.EnterCode) ready.prompt()).shown());
         return "settings/totp-setup";
     }
 
     @ConfirmFirst
     @PostMapping(SETUP)
-    String finish(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @RequestParam(defaultValue = "") String code,
-                  HttpServletRequest request, HttpServletResponse response, Model model,
-                  RedirectAttributes redirect) {
+    String finish(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user,
+                  @RequestParam(defaultValue = "") String code, HttpServletRequest request,
+                  HttpServletResponse response, Model model, RedirectAttributes redirect) {
         HttpSession session = request.getSession();
-        PendingEnrollment pending = pending(session, user).orElse(null);
-        FactorService.Enrollment result = factors.finishEnrollment(user, pending, code, ClientInfo.of(request));
-        if (result instanceof FactorService.Enrollment.Enabled enabled) {
+        PendingStep pending = pending(session);
+        SecondFactorMethod.Setup setup = new SecondFactorMethod.Setup(user, ClientInfo.of(request));
+        SecondFactorMethod.Finish result = app.finishEnrollment(setup, pending, code);
+        if (result instanceof SecondFactorMethod.Finish.Proved enabled) {
             session.removeAttribute(PENDING);
             signIn.secondFactorProved(me, request, response);
             redirect.addFlashAttribute("flashSuccess", messages.get("totp.enabled"));
@@ -86,11 +83,15 @@ class TotpSettingsController {
             }
             return "redirect:/settings/security";
         }
-        if (result instanceof FactorService.Enrollment.Rejected rejected) {
-            model.addAttribute("setup", totp.setup(user, pending));
-            model.addAttribute("error", messages.get(rejected.problemKey()));
-            response.setStatus(422);
-            return "settings/totp-setup";
+        if (result instanceof SecondFactorMethod.Finish.Problem problem && pending != null) {
+            // The same key again: the setup goes on with the QR code the user already scanned.
+            SecondFactorMethod.Start again = app.startEnrollment(setup, pending);
+            if (again instanceof SecondFactorMethod.Start.Ready ready) {
+                model.addAttribute("setup", ((SecondFactorMethod.Prompt.EnterCode) ready.prompt()).shown());
+                model.addAttribute("error", messages.get(problem.messageKey()));
+                response.setStatus(422);
+                return "settings/totp-setup";
+            }
         }
         session.removeAttribute(PENDING);
         redirect.addFlashAttribute("flashError", messages.get("totp.setup.expired"));
@@ -126,12 +127,8 @@ class TotpSettingsController {
         return "redirect:/settings/security";
     }
 
-    /** The setup kept in this session, if it is this user's and still fresh. */
-    private Optional<PendingEnrollment> pending(HttpSession session, User user) {
-        if (session.getAttribute(PENDING) instanceof PendingEnrollment pending && pending.userId().equals(user.id())
-                && !pending.expired(clock.instant())) {
-            return Optional.of(pending);
-        }
-        return Optional.empty();
+    /** The setup kept in this session, if any; the method checks it is this user's and still fresh. */
+    private static PendingStep pending(HttpSession session) {
+        return session.getAttribute(PENDING) instanceof PendingStep pending ? pending : null;
     }
 }

@@ -2,19 +2,24 @@ package dev.gatehouse.web.settings.webauthn;
 
 import jakarta.servlet.http.HttpSession;
 
-import dev.gatehouse.factor.webauthn.PendingCeremony;
+import dev.gatehouse.factor.PendingStep;
 
-/** The Web Authentication ceremonies waiting in the session: registration (sign-in and re-confirmation keep theirs as a PendingStep). */
+/** The key registration waiting in the session: one at a time, taken out by the first answer. */
 final class PendingCeremonies {
+
+    private static final String ATTRIBUTE = "gatehouse.webauthn.REGISTER";
 
     private PendingCeremonies() {
     }
 
-    /** The ceremony of this purpose kept in the session, taken out of it: whatever happens next, it is used. */
-    static PendingCeremony take(HttpSession session, PendingCeremony.Purpose purpose) {
-        String attribute = PendingCeremony.attribute(purpose);
-        Object pending = session.getAttribute(attribute);
-        session.removeAttribute(attribute);
-        return pending instanceof PendingCeremony p ? p : null;
+    static void keep(HttpSession session, PendingStep pending) {
+        session.setAttribute(ATTRIBUTE, pending);
+    }
+
+    /** The registration kept in the session, taken out of it: whatever happens next, it is used. */
+    static PendingStep take(HttpSession session) {
+        Object pending = session.getAttribute(ATTRIBUTE);
+        session.removeAttribute(ATTRIBUTE);
+        return pending instanceof PendingStep p ? p : null;
     }
 }

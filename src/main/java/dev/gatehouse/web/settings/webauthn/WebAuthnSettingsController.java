@@ -1,5 +1,6 @@
 package dev.gatehouse.web.settings.webauthn;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,12 +17,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.factor.PendingStep;
+import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.factor.webauthn.WebAuthnSecondFactor;
 import dev.gatehouse.factor.webauthn.CredentialName;
-import dev.gatehouse.factor.webauthn.PendingCeremony;
 import dev.gatehouse.factor.webauthn.WebAuthnCredential;
-import dev.gatehouse.factor.webauthn.WebAuthnProblem;
 import dev.gatehouse.factor.webauthn.WebAuthnService;
-import dev.gatehouse.factor.webauthn.WebAuthnService.Registration;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
@@ -42,13 +43,15 @@ class WebAuthnSettingsController {
     static final String NEW = "/settings/webauthn/new";
 
     private final WebAuthnService webAuthn;
+    private final WebAuthnSecondFactor keys;
     private final FactorService factors;
     private final SignInService signIn;
     private final Messages messages;
 
-    WebAuthnSettingsController(WebAuthnService webAuthn, FactorService factors,
+    WebAuthnSettingsController(WebAuthnService webAuthn, WebAuthnSecondFactor keys, FactorService factors,
                                SignInService signIn, Messages messages) {
         this.webAuthn = webAuthn;
+        this.keys = keys;
         this.factors = factors;
         this.signIn = signIn;
         this.messages = messages;
@@ -68,7 +71,7 @@ class WebAuthnSettingsController {
     String add(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @RequestParam(defaultValue = "") String name,
                @RequestParam(defaultValue = "") String credential, @RequestParam(defaultValue = "") String error,
                HttpServletRequest request, HttpServletResponse response, Model model, RedirectAttributes redirect) {
-        PendingCeremony pending = PendingCeremonies.take(request.getSession(), PendingCeremony.Purpose.REGISTER);
+        PendingStep pending = PendingCeremonies.take(request.getSession());
         Optional<String> nameProblem = CredentialName.problem(name);
         if (nameProblem.isPresent()) {
             model.addAttribute("nameError", messages.get(nameProblem.get()));
@@ -78,23 +81,24 @@ class WebAuthnSettingsController {
         if (credential.isEmpty()) {
             // The script posts the browser's refusal instead of a credential; with no script at all, neither comes.
             String problem = error.isEmpty() ? "webauthn.noScript"
-                    : WebAuthnProblem.fromBrowserError(error).messageKey();
+                    : ((SecondFactorMethod.Finish.Problem) keys.unanswered(error)).messageKey();
             return problem(problem, 422, user, name, request, response, model, redirect);
         }
-        Registration result = webAuthn.finishRegistration(user, pending, new CredentialName(name), credential,
-                ClientInfo.of(request));
-        if (result instanceof Registration.Registered registered) {
+        SecondFactorMethod.Finish result = keys.finishEnrollment(new SecondFactorMethod.Setup(user,
+                ClientInfo.of(request), Map.of(WebAuthnSecondFactor.NAME, name)), pending, credential);
+        if (result instanceof SecondFactorMethod.Finish.Proved registered) {
             // Touching the new key proved a second factor, as the first code of a new app does.
             signIn.secondFactorProved(me, request, response);
             redirect.addFlashAttribute("flashSuccess", messages.get("webauthn.added.flash",
-                    registered.credential().name()));
+                    new CredentialName(name).value()));
             if (registered.firstBackupCodes() != null) {
                 return BackupCodesToShow.show(request, registered.firstBackupCodes(), true);
             }
             return "redirect:/settings/security#webauthn";
         }
-        WebAuthnProblem problem = ((Registration.Refused) result).problem();
-        return problem(problem.messageKey(), problem == WebAuthnProblem.MALFORMED ? 400 : 422, user, name, request,
+        SecondFactorMethod.Finish.Problem problem = result instanceof SecondFactorMethod.Finish.Problem p ? p
+                : new SecondFactorMethod.Finish.Problem("webauthn.problem.EXPIRED");
+        return problem(problem.messageKey(), problem.malformed() ? 400 : 422, user, name, request,
                 response, model, redirect);
     }
 
@@ -108,13 +112,15 @@ class WebAuthnSettingsController {
     /** The add page with a new ceremony (the one before, if any, is gone from the session). */
     private String showAddForm(User user, String name, HttpServletRequest request, Model model,
                                RedirectAttributes redirect) {
-        Optional<PendingCeremony> pending = webAuthn.startRegistration(user);
-        if (pending.isEmpty()) {
+        SecondFactorMethod.Start start = keys.startEnrollment(new SecondFactorMethod.Setup(user,
+                ClientInfo.of(request)), null);
+        if (!(start instanceof SecondFactorMethod.Start.Ready ready
+                && ready.prompt() instanceof SecondFactorMethod.Prompt.Ceremony ceremony)) {
             redirect.addFlashAttribute("flashError", messages.get("webauthn.new.full", WebAuthnService.MAX_CREDENTIALS));
             return "redirect:/settings/security#webauthn";
         }
-        request.getSession().setAttribute(PendingCeremony.attribute(PendingCeremony.Purpose.REGISTER), pending.get());
-        model.addAttribute("options", pending.get().browserJson());
+        PendingCeremonies.keep(request.getSession(), ready.pending());
+        model.addAttribute("options", ceremony.browserJson());
         model.addAttribute("name", name);
         model.addAttribute("maxNameLength", CredentialName.MAX_LENGTH);
         return "settings/webauthn-new";
