@@ -87,7 +87,10 @@ public interface SecondFactorMethod {
      */
     Start startEnrollment(Setup setup, PendingStep previous);
 
-    /** Finishes a setup with the user's answer (the first code, the browser's WebAuthn answer, ...). */
+    /**
+     * Finishes a setup with the user's answer (the first code, the browser's WebAuthn answer, ...). A change of how
+     * the user signs in: callers are pages behind "Confirm it's you" ({@code @ConfirmFirst}).
+     */
     Finish finishEnrollment(Setup setup, PendingStep pending, String answer);
 
     /** A second step being proved: whose, what for, and the attempt its codes and challenges are bound to. */

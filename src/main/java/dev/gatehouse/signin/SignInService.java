@@ -43,7 +43,7 @@ public class SignInService {
     private final FactorService factors;
     private final Sessions sessions;
     private final AuditLog audit;
-    private final SignInProperties properties;
+    private final StepWindows windows;
     private final SecondFactors methods;
     private final TrustedDevices trustedDevices;
     private final KnownBrowsers browsers;
@@ -51,7 +51,7 @@ public class SignInService {
     private final Clock clock;
 
     SignInService(UserService users, FactorService factors, Sessions sessions, AuditLog audit,
-                  SignInProperties properties, SecondFactors methods, TrustedDevices trustedDevices,
+                  StepWindows windows, SecondFactors methods, TrustedDevices trustedDevices,
                   KnownBrowsers browsers, DeviceCookies cookies, Clock clock) {
         this.users = users;
         this.factors = factors;
@@ -61,7 +61,7 @@ public class SignInService {
         this.cookies = cookies;
         this.sessions = sessions;
         this.audit = audit;
-        this.properties = properties;
+        this.windows = windows;
         this.clock = clock;
     }
 
@@ -113,7 +113,7 @@ public class SignInService {
         if (session == null || !(session.getAttribute(PendingSignIn.ATTRIBUTE) instanceof PendingSignIn pending)) {
             return Optional.empty();
         }
-        if (!clock.instant().isBefore(pending.passwordAt().plus(properties.secondFactorWindow()))) {
+        if (!windows.open(pending)) {
             session.removeAttribute(PendingSignIn.ATTRIBUTE);
             return Optional.empty();
         }
@@ -278,13 +278,12 @@ public class SignInService {
     public enum Reconfirm { NOTHING, PASSWORD, PASSWORD_AND_CODE }
 
     public Reconfirm reconfirmationNeeded(SignedInUser user, HttpServletRequest request) {
-        Instant now = clock.instant();
         HttpSession session = request.getSession(false);
         if (session != null && session.getAttribute(Reconfirmation.ATTRIBUTE) instanceof Reconfirmation done
-                && done.userId().equals(user.userId()) && now.isBefore(done.at().plus(properties.reconfirmation()))) {
+                && windows.stillConfirmed(done, user.userId())) {
             return Reconfirm.NOTHING;
         }
-        return codeNeeded(user, now) ? Reconfirm.PASSWORD_AND_CODE : Reconfirm.PASSWORD;
+        return codeNeeded(user) ? Reconfirm.PASSWORD_AND_CODE : Reconfirm.PASSWORD;
     }
 
     public sealed interface ReconfirmStep {
@@ -378,7 +377,7 @@ public class SignInService {
         }
         SignedInUser confirmed = user;
         SecondFactorMethod provedBy = null;
-        if (device || codeNeeded(user, now)) {
+        if (device || codeNeeded(user)) {
             // On the code form, what was typed may say which method it is for (a backup code's 14 letters and digits).
             Optional<SecondFactorMethod> claimed = device ? Optional.empty() : methods.standIns(user.userId()).stream()
                     .filter(m -> m.claims(answer)).findFirst();
@@ -470,10 +469,8 @@ public class SignInService {
         sessions.update(request, response, user.withSecondFactorAt(clock.instant()));
     }
 
-    private boolean codeNeeded(SignedInUser user, Instant now) {
-        boolean recent = user.secondFactorAt() != null
-                && now.isBefore(user.secondFactorAt().plus(properties.reconfirmation()));
-        return !recent && factors.hasFactor(user.userId());
+    private boolean codeNeeded(SignedInUser user) {
+        return !windows.secondFactorRecent(user) && factors.hasFactor(user.userId());
     }
 
 

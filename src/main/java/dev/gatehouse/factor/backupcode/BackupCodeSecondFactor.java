@@ -84,7 +84,10 @@ public class BackupCodeSecondFactor implements SecondFactorMethod {
         return new Start.Ready(null, new Prompt.EnterCode(null));
     }
 
-    /** Replaces the user's set (the old codes stop working at once); a problem when they have no method. */
+    /**
+     * Replaces the user's set (the old codes stop working at once), audited and announced by email; a problem when
+     * they have no method. Like every finish of a setup, only behind "Confirm it's you".
+     */
     @Override
     public Finish finishEnrollment(Setup setup, PendingStep pending, String answer) {
         Optional<IssuedBackupCodes> issued = backupCodes.regenerate(setup.user(), setup.client());

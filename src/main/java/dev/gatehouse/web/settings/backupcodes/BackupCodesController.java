@@ -37,6 +37,8 @@ import dev.gatehouse.system.GatehouseProperties;
 import dev.gatehouse.user.User;
 import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.factor.backupcode.BackupCodeSecondFactor;
 import dev.gatehouse.web.Messages;
 import dev.gatehouse.web.settings.BackupCodesToShow;
 
@@ -52,12 +54,14 @@ class BackupCodesController {
     private static final MediaType TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
 
     private final BackupCodeService backupCodes;
+    private final BackupCodeSecondFactor sheet;
     private final GatehouseProperties gatehouse;
     private final Messages messages;
 
-    BackupCodesController(BackupCodeService backupCodes,
+    BackupCodesController(BackupCodeService backupCodes, BackupCodeSecondFactor sheet,
                           GatehouseProperties gatehouse, Messages messages) {
         this.backupCodes = backupCodes;
+        this.sheet = sheet;
         this.gatehouse = gatehouse;
         this.messages = messages;
     }
@@ -124,12 +128,14 @@ class BackupCodesController {
     @PostMapping(REGENERATE)
     String regenerate(@CurrentUser User user, HttpServletRequest request,
                       RedirectAttributes redirect) {
-        Optional<IssuedBackupCodes> issued = backupCodes.regenerate(user, ClientInfo.of(request));
-        if (issued.isEmpty()) {
+        // "Enrolling" backup codes again is a new set; the old codes stop working at once.
+        SecondFactorMethod.Finish result = sheet.finishEnrollment(new SecondFactorMethod.Setup(user,
+                ClientInfo.of(request)), null, "");
+        if (!(result instanceof SecondFactorMethod.Finish.Proved proved) || proved.firstBackupCodes() == null) {
             redirect.addFlashAttribute("flashError", messages.get("backupcodes.needMethod"));
             return "redirect:/settings/security";
         }
-        return BackupCodesToShow.show(request, issued.get(), false);
+        return BackupCodesToShow.show(request, proved.firstBackupCodes(), false);
     }
 
     /** The set in this session, if it is this user's. */
