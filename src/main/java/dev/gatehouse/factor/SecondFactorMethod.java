@@ -123,6 +123,12 @@ public interface SecondFactorMethod {
 
     /** What a start did. */
     sealed interface Start {
+        /** The prompt of a ready start, when it is of that kind; empty otherwise (refused, or another prompt). */
+        default <T extends Prompt> java.util.Optional<T> prompt(Class<T> kind) {
+            return this instanceof Ready ready && kind.isInstance(ready.prompt())
+                    ? java.util.Optional.of(kind.cast(ready.prompt())) : java.util.Optional.empty();
+        }
+
         /** Keep {@code pending} (may be null: nothing to keep) in the session and show {@code prompt}. */
         record Ready(PendingStep pending, Prompt prompt) implements Start { }
         /** Nothing was started; {@code problemKey} is the message key that says why. */

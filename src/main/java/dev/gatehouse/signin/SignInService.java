@@ -206,12 +206,23 @@ public class SignInService {
     }
 
     /**
-     * The second step when the browser brought no answer, only the name of its device's error (or nothing, when
-     * script is off): the kept ceremony is used up all the same, and nothing is counted.
+     * A second step ({@link CodePurpose#SIGN_IN} or {@link CodePurpose#RECONFIRM}) when the browser brought no answer,
+     * only the name of its device's error (or nothing, when script is off): the kept ceremony is used up all the
+     * same, and nothing is counted.
      */
-    public SecondFactorStep unanswered(SecondFactorMethod method, String error, HttpServletRequest request) {
-        take(method, CodePurpose.SIGN_IN, request);
+    public SecondFactorStep unanswered(SecondFactorMethod method, CodePurpose purpose, String error,
+                                       HttpServletRequest request) {
+        take(method, purpose, request);
         return SecondFactorStep.of(method.unanswered(error));
+    }
+
+    /**
+     * For how long "Remember this device" would remember this browser for the user of this pending sign-in; null when
+     * their accounts allow no trusted device. (The part of {@link #choices} a code page needs, without the rest.)
+     */
+    public DeviceTrustPeriod rememberPeriod(PendingSignIn pending) {
+        DeviceTrustPeriod period = trustedDevices.period(pending.userId());
+        return period.allowsTrust() ? period : null;
     }
 
     /** What the second step can offer the user of this pending sign-in. */
@@ -223,12 +234,13 @@ public class SignInService {
                 .filter(m -> m.traits().signInPage() != null)
                 .map(m -> new SecondStepChoices.StandIn(m.type(), m.traits().signInPage(), m.remaining(userId).orElse(-1)))
                 .toList();
-        DeviceTrustPeriod period = trustedDevices.period(userId);
-        return new SecondStepChoices(own, standIns, period.allowsTrust() ? period : null);
+        return new SecondStepChoices(own, standIns, rememberPeriod(pending));
     }
 
-    private boolean offered(PendingSignIn pending, SecondFactorMethod method) {
-        return choices(pending).all().contains(method.type());
+    /** Whether the user of this pending sign-in can answer with {@code method} now, as {@link #choices} offers it. */
+    private static boolean offered(PendingSignIn pending, SecondFactorMethod method) {
+        return method.activeFor(pending.userId())
+                && (method.traits().standalone() || method.traits().signInPage() != null);
     }
 
     /**
@@ -407,13 +419,6 @@ public class SignInService {
         audit.record(AuditEventType.REAUTHENTICATED, user.userId(), null, client,
                 provedBy == null || provedBy.traits().answer().typed() ? null : provedBy.type().name());
         return new ReconfirmStep.Confirmed();
-    }
-
-    /** As {@link #unanswered}, for a re-confirmation's device method: its ceremony is used up, nothing is counted. */
-    public SecondFactorStep reconfirmUnanswered(SignedInUser user, SecondFactorMethod method, String error,
-                                                HttpServletRequest request) {
-        take(method, CodePurpose.RECONFIRM, request);
-        return SecondFactorStep.of(method.unanswered(error));
     }
 
     /**

@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
+import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.MethodTraits;
 import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.factor.SecondFactors;
@@ -132,9 +133,10 @@ class ReconfirmController {
     private boolean offerDevice(SignedInUser me, HttpServletRequest request, Model model) {
         Optional<SecondFactorMethod.Start> start = signIn.reconfirmDevice(me, request)
                 .flatMap(device -> signIn.startReconfirm(me, device, SecondFactorMethod.Send.FIRST, request));
-        if (start.isPresent() && start.get() instanceof SecondFactorMethod.Start.Ready ready
-                && ready.prompt() instanceof SecondFactorMethod.Prompt.Ceremony ceremony) {
-            model.addAttribute("webauthnOptions", ceremony.browserJson());
+        Optional<SecondFactorMethod.Prompt.Ceremony> ceremony = start
+                .flatMap(s -> s.prompt(SecondFactorMethod.Prompt.Ceremony.class));
+        if (ceremony.isPresent()) {
+            model.addAttribute("webauthnOptions", ceremony.get().browserJson());
             model.addAttribute("codeAlternative", signIn.typedAlternative(me));
             return true;
         }
@@ -152,7 +154,7 @@ class ReconfirmController {
             return "redirect:/settings/confirm?next=" + safeNext(next);
         }
         if (credential.isEmpty()) {
-            SecondFactorStep step = signIn.reconfirmUnanswered(me, device.get(), error, request);
+            SecondFactorStep step = signIn.unanswered(device.get(), CodePurpose.RECONFIRM, error, request);
             problemKey = error.isEmpty() ? "webauthn.noScript"
                     : step instanceof SecondFactorStep.Problem problem ? problem.messageKey() : "step.cancelled";
             response.setStatus(422);

@@ -67,7 +67,7 @@ class OtherWaysController {
         if (signIn.secondStepMethodAt(pending.get(), STAND_IN).isEmpty()) {
             return "redirect:/signin/choose";
         }
-        model.addAttribute("rememberPeriod", signIn.choices(pending.get()).rememberPeriod());
+        model.addAttribute("rememberPeriod", signIn.rememberPeriod(pending.get()));
         signIn.codeEntryBlocked(pending.get().userId()).ifPresent(step -> codeWords.describe(step, model, response));
         return "signin/backup-code";
     }
@@ -80,11 +80,10 @@ class OtherWaysController {
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
-        SecondStepChoices choices = signIn.choices(pending.get());
         Optional<SecondFactorMethod> method = signIn.secondStepMethodAt(pending.get(), STAND_IN);
         if (method.isEmpty()) {
             // None left (or never any): counted nowhere, like a wrong code of a method the user does not have.
-            model.addAttribute("rememberPeriod", choices.rememberPeriod());
+            model.addAttribute("rememberPeriod", signIn.rememberPeriod(pending.get()));
             codeWords.describe(new SecondFactorStep.WrongCode(0), model, response, "code.wrong.BACKUP_CODE");
             return "signin/backup-code";
         }
@@ -99,7 +98,7 @@ class OtherWaysController {
         if (step instanceof SecondFactorStep.NoPendingSignIn) {
             return "redirect:/signin?expired";
         }
-        model.addAttribute("rememberPeriod", choices.rememberPeriod());
+        model.addAttribute("rememberPeriod", signIn.rememberPeriod(pending.get()));
         codeWords.describe(step, model, response, "code.wrong." + type);
         return "signin/backup-code";
     }

@@ -99,6 +99,6 @@ class SecondFactorController {
 
     private void show(PendingSignIn pending, SecondFactorMethod method, Model model) {
         model.addAttribute("method", method.type().name());
-        model.addAttribute("rememberPeriod", signIn.choices(pending).rememberPeriod());
+        model.addAttribute("rememberPeriod", signIn.rememberPeriod(pending));
     }
 }

@@ -69,11 +69,12 @@ class SentCodeController {
     }
 
     private void flash(SecondFactorMethod.Start start, SecondFactorMethod method, RedirectAttributes redirect) {
-        if (!(start instanceof SecondFactorMethod.Start.Ready ready
-                && ready.prompt() instanceof SecondFactorMethod.Prompt.CodeSent sent) || sent.send() == null) {
+        Optional<SecondFactorMethod.Prompt.CodeSent> sent = start.prompt(SecondFactorMethod.Prompt.CodeSent.class)
+                .filter(s -> s.send() != null);
+        if (sent.isEmpty()) {
             return;
         }
-        Optional<String> problem = words.problem(sent.send());
+        Optional<String> problem = words.problem(sent.get().send());
         if (problem.isPresent()) {
             redirect.addFlashAttribute("flashError", problem.get());
         } else {

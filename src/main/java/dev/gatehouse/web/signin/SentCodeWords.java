@@ -57,13 +57,12 @@ public class SentCodeWords {
      * tried to send and could not, why ({@code sendProblem}). Does nothing for other prompts.
      */
     public void describe(SecondFactorMethod.Start start, Model model) {
-        if (start instanceof SecondFactorMethod.Start.Ready ready
-                && ready.prompt() instanceof SecondFactorMethod.Prompt.CodeSent sent) {
+        start.prompt(SecondFactorMethod.Prompt.CodeSent.class).ifPresent(sent -> {
             if (sent.send() != null) {
                 problem(sent.send()).ifPresent(problem -> model.addAttribute("sendProblem", problem));
             }
             describe(Optional.ofNullable(sent.challenge()), sent.shownDestination(), model);
-        }
+        });
     }
 
     /** What to tell about a send: the message for a flash or a notice, empty when a code went. */

@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
+import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.signin.PendingSignIn;
 import dev.gatehouse.signin.SecondFactorStep;
@@ -62,7 +63,7 @@ class WebAuthnSignInController {
         }
         SecondFactorStep step;
         if (credential.isEmpty()) {
-            step = signIn.unanswered(method.get(), error, request);
+            step = signIn.unanswered(method.get(), CodePurpose.SIGN_IN, error, request);
         } else {
             step = signIn.secondFactor(method.get(), credential, remember, request, response);
             if (step instanceof SecondFactorStep.SignedIn) {
@@ -86,16 +87,16 @@ class WebAuthnSignInController {
     }
 
     private String show(PendingSignIn pending, HttpServletRequest request, Model model) {
-        Optional<SecondFactorMethod.Start> start = signIn.secondStepMethodAt(pending, SIGN_IN)
-                .flatMap(method -> signIn.startSecondStep(method, SecondFactorMethod.Send.FIRST, request));
-        if (start.isEmpty() || !(start.get() instanceof SecondFactorMethod.Start.Ready ready
-                && ready.prompt() instanceof SecondFactorMethod.Prompt.Ceremony ceremony)) {
+        Optional<SecondFactorMethod.Prompt.Ceremony> ceremony = signIn.secondStepMethodAt(pending, SIGN_IN)
+                .flatMap(method -> signIn.startSecondStep(method, SecondFactorMethod.Send.FIRST, request))
+                .flatMap(start -> start.prompt(SecondFactorMethod.Prompt.Ceremony.class));
+        if (ceremony.isEmpty()) {
             // No key (any more): the other ways are the way on.
             return "redirect:/signin/choose";
         }
-        model.addAttribute("options", ceremony.browserJson());
+        model.addAttribute("options", ceremony.get().browserJson());
         model.addAttribute("action", SIGN_IN);
-        model.addAttribute("rememberPeriod", signIn.choices(pending).rememberPeriod());
+        model.addAttribute("rememberPeriod", signIn.rememberPeriod(pending));
         return "signin/webauthn";
     }
 }

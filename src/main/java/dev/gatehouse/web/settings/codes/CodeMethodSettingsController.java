@@ -205,9 +205,8 @@ class CodeMethodSettingsController {
                 ClientInfo.of(request), Map.of(SentCodeSecondFactor.DESTINATION, setup.get().destination(),
                 SentCodeSecondFactor.REGION, setup.get().region() == null ? "" : setup.get().region())),
                 pending(request, me, type).orElse(null));
-        CodeSend send = start instanceof SecondFactorMethod.Start.Ready ready
-                ? ((SecondFactorMethod.Prompt.CodeSent) ready.prompt()).send()
-                : new CodeSend.Refused(((SecondFactorMethod.Start.Refused) start).problemKey());
+        CodeSend send = start.prompt(SecondFactorMethod.Prompt.CodeSent.class).map(SecondFactorMethod.Prompt.CodeSent::send)
+                .orElseGet(() -> new CodeSend.Refused(((SecondFactorMethod.Start.Refused) start).problemKey()));
         if (send instanceof CodeSend.Sent) {
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.resent." + type.name()));
         } else if (send instanceof CodeSend.CoolingDown cooling) {
@@ -284,7 +283,7 @@ class CodeMethodSettingsController {
     }
 
     private static String attribute(FactorType type) {
-        return "gatehouse.codeSetup." + type.name();
+        return PendingStep.attribute(type, CodePurpose.SETUP);
     }
 
     private static FactorType type(String method) {

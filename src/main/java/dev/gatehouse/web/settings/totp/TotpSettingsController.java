@@ -18,7 +18,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.factor.EnrolledFactor;
 import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.PendingStep;
+import dev.gatehouse.factor.totp.TotpMethod;
 import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.factor.totp.TotpSecondFactor;
 import dev.gatehouse.signin.SignInService;
@@ -34,7 +36,7 @@ import dev.gatehouse.web.settings.BackupCodesToShow;
 @Controller
 class TotpSettingsController {
 
-    static final String PENDING = "gatehouse.pendingEnrollment.TOTP";
+    static final String PENDING = PendingStep.attribute(TotpMethod.TYPE, CodePurpose.SETUP);
     private static final String SETUP = "/settings/two-factor/app";
 
     private final FactorService factors;
@@ -85,9 +87,10 @@ class TotpSettingsController {
         }
         if (result instanceof SecondFactorMethod.Finish.Problem problem && pending != null) {
             // The same key again: the setup goes on with the QR code the user already scanned.
-            SecondFactorMethod.Start again = app.startEnrollment(setup, pending);
-            if (again instanceof SecondFactorMethod.Start.Ready ready) {
-                model.addAttribute("setup", ((SecondFactorMethod.Prompt.EnterCode) ready.prompt()).shown());
+            Optional<SecondFactorMethod.Prompt.EnterCode> prompt = app.startEnrollment(setup, pending)
+                    .prompt(SecondFactorMethod.Prompt.EnterCode.class);
+            if (prompt.isPresent()) {
+                model.addAttribute("setup", prompt.get().shown());
                 model.addAttribute("error", messages.get(problem.messageKey()));
                 response.setStatus(422);
                 return "settings/totp-setup";

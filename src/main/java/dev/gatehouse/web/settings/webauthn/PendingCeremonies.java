@@ -2,12 +2,14 @@ package dev.gatehouse.web.settings.webauthn;
 
 import jakarta.servlet.http.HttpSession;
 
+import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.PendingStep;
+import dev.gatehouse.factor.webauthn.WebAuthnSecondFactor;
 
 /** The key registration waiting in the session: one at a time, taken out by the first answer. */
 final class PendingCeremonies {
 
-    private static final String ATTRIBUTE = "gatehouse.webauthn.REGISTER";
+    private static final String ATTRIBUTE = PendingStep.attribute(WebAuthnSecondFactor.TYPE, CodePurpose.SETUP);
 
     private PendingCeremonies() {
     }
