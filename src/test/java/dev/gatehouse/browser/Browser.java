@@ -41,6 +41,7 @@ public final class Browser implements AutoCloseable {
     static final String CHROMIUM = "/usr/bin/chromium";
     static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final String base;
     private final ChromeDriverService service;
@@ -110,7 +111,7 @@ public final class Browser implements AutoCloseable {
     /** Waits until the page shown is {@code path} (query ignored unless given). */
     public Browser waitForPath(String path) {
         try {
-            new WebDriverWait(driver, WAIT).until(d -> path.contains("?") ? path().equals(path)
+            waiting(WAIT).until(d -> path.contains("?") ? path().equals(path)
                     : path().split("\\?")[0].equals(path));
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("expected to be on " + path + " but was on " + path() + ": " + h1(), e);
@@ -121,7 +122,7 @@ public final class Browser implements AutoCloseable {
     /** Waits until the path of the page shown starts with {@code prefix}. */
     public Browser waitForPathStartingWith(String prefix) {
         try {
-            new WebDriverWait(driver, WAIT).until(d -> path().startsWith(prefix));
+            waiting(WAIT).until(d -> path().startsWith(prefix));
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("expected to be on " + prefix + "... but was on " + path() + ": " + h1(), e);
         }
@@ -132,7 +133,7 @@ public final class Browser implements AutoCloseable {
 
     public WebElement find(By by) {
         return whilePageSettles(
-                () -> new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by)));
+                () -> waiting(WAIT).until(ExpectedConditions.visibilityOfElementLocated(by)));
     }
 
     public WebElement byId(String id) {
@@ -167,7 +168,7 @@ public final class Browser implements AutoCloseable {
     public String notice() {
         // A click returns before the next page has loaded: give the notice a moment to appear.
         try {
-            new WebDriverWait(driver, java.time.Duration.ofSeconds(5))
+            waiting(Duration.ofSeconds(5))
                     .until(d -> !d.findElements(By.cssSelector(".notice")).isEmpty());
         } catch (org.openqa.selenium.TimeoutException none) {
             return "";
@@ -223,11 +224,21 @@ public final class Browser implements AutoCloseable {
 
     private void waitUntilLoaded() {
         try {
-            new WebDriverWait(driver, WAIT).ignoring(org.openqa.selenium.WebDriverException.class)
+            waiting(WAIT).ignoring(org.openqa.selenium.WebDriverException.class)
                     .until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
         } catch (org.openqa.selenium.TimeoutException slow) {
             // what follows waits for its own element and reports what it did not find
         }
+    }
+
+    /**
+     * A wait that looks every 50 ms (Selenium's default is every 500 ms, which a test pays after most clicks: the next
+     * page is usually there within a few milliseconds).
+     */
+    private WebDriverWait waiting(Duration timeout) {
+        WebDriverWait wait = new WebDriverWait(driver, timeout);
+        wait.pollingEvery(POLL);
+        return wait;
     }
 
     private static void sleep(long millis) {
@@ -247,7 +258,7 @@ public final class Browser implements AutoCloseable {
         // Finding, inspecting and clicking are retried while a page is being replaced: Chromium then refuses the
         // click before it reaches the page, so it never happens twice.
         Clicked clicked = whilePageSettles(() -> {
-            WebElement element = new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(by));
+            WebElement element = waiting(WAIT).until(ExpectedConditions.elementToBeClickable(by));
             String tag = element.getTagName();
             String type = element.getAttribute("type");
             boolean navigates = "a".equals(tag) && element.getAttribute("href") != null
@@ -259,7 +270,7 @@ public final class Browser implements AutoCloseable {
         if (clicked.navigates()) {
             // Wait until the next page has replaced this one, so what follows reads the new page.
             try {
-                new WebDriverWait(driver, WAIT).until(d -> isGone(clicked.element()));
+                waiting(WAIT).until(d -> isGone(clicked.element()));
             } catch (org.openqa.selenium.TimeoutException stayed) {
                 // A link to the same page fragment, or a download: the page stays.
             }
