@@ -1,18 +1,11 @@
 package dev.gatehouse.signin;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import jakarta.servlet.http.Cookie;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Component;
 
 import dev.gatehouse.account.DeviceTrustPeriod;
@@ -36,54 +29,37 @@ class DeviceCookies {
     }
 
     /** The trust tokens this browser sent; at most {@code maxTrustedUsers}, malformed ones left out. */
-    List<String> trustTokens(HttpServletRequest request) {
-        return value(request, properties.trustCookie())
+    List<String> trustTokens(BrowserSession browser) {
+        return browser.cookie(properties.trustCookie())
                 .map(v -> Arrays.stream(v.split("\\.")).filter(t -> TOKEN.matcher(t).matches()).distinct()
                         .limit(properties.maxTrustedUsers()).toList())
                 .orElse(List.of());
     }
 
     /** Adds a token in front of the ones the browser has, dropping the oldest beyond the limit. */
-    void addTrustToken(HttpServletRequest request, HttpServletResponse response, String token) {
+    void addTrustToken(BrowserSession browser, String token) {
         List<String> tokens = new ArrayList<>();
         tokens.add(token);
-        trustTokens(request).stream().filter(t -> !t.equals(token)).forEach(tokens::add);
+        trustTokens(browser).stream().filter(t -> !t.equals(token)).forEach(tokens::add);
         // The cookie outlives every period: the server decides, each time, whether a token is still trusted.
-        write(request, response, properties.trustCookie(),
+        browser.setCookie(properties.trustCookie(),
                 String.join(".", tokens.subList(0, Math.min(tokens.size(), properties.maxTrustedUsers()))),
                 DeviceTrustPeriod.longest());
     }
 
     /** The browser's id, if it sent a well-formed one. */
-    Optional<String> browserId(HttpServletRequest request) {
-        return value(request, properties.browserCookie()).filter(v -> TOKEN.matcher(v).matches());
+    Optional<String> browserId(BrowserSession browser) {
+        return browser.cookie(properties.browserCookie()).filter(v -> TOKEN.matcher(v).matches());
     }
 
     /** The browser's id, giving it a new one (and the cookie) when it has none. */
-    String ensureBrowserId(HttpServletRequest request, HttpServletResponse response) {
-        Optional<String> existing = browserId(request);
+    String ensureBrowserId(BrowserSession browser) {
+        Optional<String> existing = browserId(browser);
         if (existing.isPresent()) {
             return existing.get();
         }
         String id = RandomCodes.token();
-        write(request, response, properties.browserCookie(), id, properties.browserCookieLifetime());
+        browser.setCookie(properties.browserCookie(), id, properties.browserCookieLifetime());
         return id;
-    }
-
-    private static Optional<String> value(HttpServletRequest request, String name) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies == null) {
-            return Optional.empty();
-        }
-        return Arrays.stream(cookies).filter(c -> name.equals(c.getName())).map(Cookie::getValue)
-                .filter(v -> v != null && v.length() <= 1000).findFirst();
-    }
-
-    private static void write(HttpServletRequest request, HttpServletResponse response, String name, String value,
-                              Duration maxAge) {
-        boolean secure = request.isSecure() || name.startsWith("__Host-") || name.startsWith("__Secure-");
-        ResponseCookie cookie = ResponseCookie.from(name, value).path("/").httpOnly(true).secure(secure)
-                .sameSite("Lax").maxAge(maxAge).build();
-        response.addHeader(HttpHeaders.SET_COOKIE, cookie.toString());
     }
 }

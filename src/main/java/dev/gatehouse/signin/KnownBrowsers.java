@@ -5,9 +5,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -50,10 +47,10 @@ class KnownBrowsers {
      * is new to the user, {@code announce} is true and the user knew other browsers, emails them. Returns whether the
      * browser was new to the user.
      */
-    boolean signedIn(User user, boolean announce, HttpServletRequest request, HttpServletResponse response) {
-        String hash = hash(user.id(), cookies.ensureBrowserId(request, response));
+    boolean signedIn(User user, boolean announce, BrowserSession browser) {
+        String hash = hash(user.id(), cookies.ensureBrowserId(browser));
         Instant now = clock.instant();
-        ClientInfo client = ClientInfo.of(request);
+        ClientInfo client = browser.client();
         return Boolean.TRUE.equals(tx.execute(status -> {
             int added = jdbc.sql("""
                     insert into known_browsers (user_id, browser_hash, first_seen_at, last_seen_at) values (?, ?, ?, ?)
@@ -79,8 +76,8 @@ class KnownBrowsers {
      * elsewhere does not keep the owner out of their usual browser. Costs the same one query whether or not the
      * address has a user, so its time tells nothing.
      */
-    Optional<String> passwordCounter(Optional<UUID> userId, HttpServletRequest request) {
-        Optional<String> browserId = cookies.browserId(request);
+    Optional<String> passwordCounter(Optional<UUID> userId, BrowserSession browser) {
+        Optional<String> browserId = cookies.browserId(browser);
         if (browserId.isEmpty()) {
             return Optional.empty();
         }

@@ -7,15 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
-
 import org.springframework.stereotype.Service;
 
+import dev.gatehouse.account.DeviceTrustPeriod;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
-import dev.gatehouse.account.DeviceTrustPeriod;
 import dev.gatehouse.factor.CodeCheck;
 import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.FactorService;
@@ -77,11 +73,10 @@ public class SignInService {
     }
 
     /** Checks the password; on success either signs the session in or leaves it waiting for a second factor. */
-    public PasswordStep password(String email, String password, HttpServletRequest request,
-                                 HttpServletResponse response) {
-        ClientInfo client = ClientInfo.of(request);
+    public PasswordStep password(String email, String password, BrowserSession browser) {
+        ClientInfo client = browser.client();
         UserService.PasswordCheck check = users.authenticate(email, password, client,
-                known -> browsers.passwordCounter(known, request));
+                known -> browsers.passwordCounter(known, browser));
         if (check instanceof UserService.PasswordCheck.Paused paused) {
             return new PasswordStep.Paused(paused.until());
         }
@@ -96,28 +91,25 @@ public class SignInService {
         User user = ((UserService.PasswordCheck.Accepted) check).user();
         if (factors.hasFactor(user.id())) {
             // A browser this user asked to remember skips the second step; its token is bound to this user only.
-            if (trustedDevices.recognise(user.id(), cookies.trustTokens(request), client).isPresent()) {
-                return new PasswordStep.SignedIn(signIn(user, null, request, response, "password + trusted device",
+            if (trustedDevices.recognise(user.id(), cookies.trustTokens(browser), client).isPresent()) {
+                return new PasswordStep.SignedIn(signIn(user, null, browser, "password + trusted device",
                         true));
             }
             PendingSignIn pending = new PendingSignIn(user.id(), UUID.randomUUID(), clock.instant());
-            sessions.awaitSecondFactor(request, pending);
+            sessions.awaitSecondFactor(browser, pending);
             return new PasswordStep.SecondFactorRequired(pending);
         }
-        return new PasswordStep.SignedIn(signIn(user, null, request, response, "password", true));
+        return new PasswordStep.SignedIn(signIn(user, null, browser, "password", true));
     }
 
     /** The sign-in of this session that waits for a second factor, if it is still within its window. */
-    public Optional<PendingSignIn> pending(HttpServletRequest request) {
-        HttpSession session = request.getSession(false);
-        if (session == null || !(session.getAttribute(PendingSignIn.ATTRIBUTE) instanceof PendingSignIn pending)) {
+    public Optional<PendingSignIn> pending(BrowserSession browser) {
+        Optional<PendingSignIn> pending = browser.attribute(PendingSignIn.ATTRIBUTE, PendingSignIn.class);
+        if (pending.isPresent() && !windows.open(pending.get())) {
+            browser.removeAttribute(PendingSignIn.ATTRIBUTE);
             return Optional.empty();
         }
-        if (!windows.open(pending)) {
-            session.removeAttribute(PendingSignIn.ATTRIBUTE);
-            return Optional.empty();
-        }
-        return Optional.of(pending);
+        return pending;
     }
 
     /**
@@ -125,18 +117,18 @@ public class SignInService {
      * empty (and the pending sign-in ended) when their password changed after its password step: whoever knew the
      * old one stops here.
      */
-    private Optional<User> stillValid(PendingSignIn pending, HttpServletRequest request) {
+    private Optional<User> stillValid(PendingSignIn pending, BrowserSession browser) {
         Optional<User> user = users.findById(pending.userId()).filter(u -> u.passwordChangedAt() == null
                 || !u.passwordChangedAt().isAfter(pending.passwordAt()));
         if (user.isEmpty()) {
-            request.getSession().removeAttribute(PendingSignIn.ATTRIBUTE);
+            browser.removeAttribute(PendingSignIn.ATTRIBUTE);
         }
         return user;
     }
 
     /** The user of this session's pending sign-in, if it is still within its window and still valid. */
-    public Optional<User> pendingUser(HttpServletRequest request) {
-        return pending(request).flatMap(pending -> stillValid(pending, request));
+    public Optional<User> pendingUser(BrowserSession browser) {
+        return pending(browser).flatMap(pending -> stillValid(pending, browser));
     }
 
     /**
@@ -162,16 +154,16 @@ public class SignInService {
      * the session for the answer. Empty when no sign-in is pending or its user cannot use the method.
      */
     public Optional<SecondFactorMethod.Start> startSecondStep(SecondFactorMethod method, SecondFactorMethod.Send send,
-                                                               HttpServletRequest request) {
-        Optional<PendingSignIn> pending = pending(request);
-        Optional<User> user = pending.flatMap(p -> stillValid(p, request));
+                                                               BrowserSession browser) {
+        Optional<PendingSignIn> pending = pending(browser);
+        Optional<User> user = pending.flatMap(p -> stillValid(p, browser));
         if (user.isEmpty() || !offered(pending.get(), method)) {
             return Optional.empty();
         }
         SecondFactorMethod.Attempt attempt = new SecondFactorMethod.Attempt(user.get(), CodePurpose.SIGN_IN,
-                pending.get().attemptId(), ClientInfo.of(request));
+                pending.get().attemptId(), browser.client());
         SecondFactorMethod.Start start = method.startVerification(attempt, send);
-        keep(start, method, CodePurpose.SIGN_IN, request);
+        keep(start, method, CodePurpose.SIGN_IN, browser);
         return Optional.of(start);
     }
 
@@ -182,10 +174,10 @@ public class SignInService {
      * accounts allow it).
      */
     public SecondFactorStep secondFactor(SecondFactorMethod method, String answer, boolean remember,
-                                         HttpServletRequest request, HttpServletResponse response) {
-        PendingStep step = take(method, CodePurpose.SIGN_IN, request);
-        Optional<PendingSignIn> pending = pending(request);
-        Optional<User> found = pending.flatMap(p -> stillValid(p, request));
+                                         BrowserSession browser) {
+        PendingStep step = take(method, CodePurpose.SIGN_IN, browser);
+        Optional<PendingSignIn> pending = pending(browser);
+        Optional<User> found = pending.flatMap(p -> stillValid(p, browser));
         if (found.isEmpty()) {
             return new SecondFactorStep.NoPendingSignIn();
         }
@@ -197,10 +189,10 @@ public class SignInService {
             step = null;
         }
         SecondFactorMethod.Finish finish = method.finishVerification(new SecondFactorMethod.Attempt(user,
-                CodePurpose.SIGN_IN, pending.get().attemptId(), ClientInfo.of(request)), step, answer);
+                CodePurpose.SIGN_IN, pending.get().attemptId(), browser.client()), step, answer);
         if (finish instanceof SecondFactorMethod.Finish.Proved) {
             return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, "password + " + method.auditName(),
-                    remember, request, response));
+                    remember, browser));
         }
         return SecondFactorStep.of(finish);
     }
@@ -211,8 +203,8 @@ public class SignInService {
      * same, and nothing is counted.
      */
     public SecondFactorStep unanswered(SecondFactorMethod method, CodePurpose purpose, String error,
-                                       HttpServletRequest request) {
-        take(method, purpose, request);
+                                       BrowserSession browser) {
+        take(method, purpose, browser);
         return SecondFactorStep.of(method.unanswered(error));
     }
 
@@ -247,11 +239,10 @@ public class SignInService {
      * Records that the user of this pending sign-in was shown that no way of theirs is left (once per sign-in
      * attempt), so that an admin asked to reset their two-step verification can see they really were stuck.
      */
-    public void noWayLeftShown(PendingSignIn pending, HttpServletRequest request) {
-        HttpSession session = request.getSession();
-        if (!pending.attemptId().equals(session.getAttribute(NO_WAY_LEFT_SHOWN))) {
-            session.setAttribute(NO_WAY_LEFT_SHOWN, pending.attemptId());
-            audit.record(AuditEventType.NO_WAY_LEFT_SHOWN, pending.userId(), null, ClientInfo.of(request),
+    public void noWayLeftShown(PendingSignIn pending, BrowserSession browser) {
+        if (!browser.attribute(NO_WAY_LEFT_SHOWN, UUID.class).filter(pending.attemptId()::equals).isPresent()) {
+            browser.setAttribute(NO_WAY_LEFT_SHOWN, pending.attemptId());
+            audit.record(AuditEventType.NO_WAY_LEFT_SHOWN, pending.userId(), null, browser.client(),
                     "no backup code left, no other method");
         }
     }
@@ -262,14 +253,14 @@ public class SignInService {
     }
 
     /** Signs in a user who just proved their address and chose a password (sign-up link, invitation). */
-    public SignedInUser signInNewUser(User user, HttpServletRequest request, HttpServletResponse response) {
+    public SignedInUser signInNewUser(User user, BrowserSession browser) {
         // The browser that proved the address is the user's first known browser: no "new sign-in" email for it.
-        return signIn(user, null, request, response, "new user", false);
+        return signIn(user, null, browser, "new user", false);
     }
 
     /** Ends every session of the user, this one included, on every node, and forgets every trusted device. */
-    public void signOutEverywhere(SignedInUser user, HttpServletRequest request) {
-        ClientInfo client = ClientInfo.of(request);
+    public void signOutEverywhere(SignedInUser user, BrowserSession browser) {
+        ClientInfo client = browser.client();
         int ended = sessions.endAll(user.userId(), null);
         audit.record(AuditEventType.SIGN_OUT_EVERYWHERE, user.userId(), null, client, ended + " sessions");
         trustedDevices.removeAll(user.userId(), client, "signed out everywhere");
@@ -279,9 +270,9 @@ public class SignInService {
      * After a password change: other sessions end and this one continues under a new id. (Trusted devices were
      * already forgotten inside the change's transaction: {@link TrustedDevices#passwordChanged}.)
      */
-    public void afterPasswordChange(SignedInUser user, HttpServletRequest request, HttpServletResponse response) {
-        sessions.endAll(user.userId(), request.getSession().getId());
-        sessions.update(request, response, user);
+    public void afterPasswordChange(SignedInUser user, BrowserSession browser) {
+        sessions.endAll(user.userId(), browser.sessionId().orElse(null));
+        sessions.update(browser, user);
     }
 
     // --- Re-confirmation ("sudo") before security changes -------------------------------------------------------
@@ -289,10 +280,9 @@ public class SignInService {
     /** What a security change needs from this session before it may go ahead. */
     public enum Reconfirm { NOTHING, PASSWORD, PASSWORD_AND_CODE }
 
-    public Reconfirm reconfirmationNeeded(SignedInUser user, HttpServletRequest request) {
-        HttpSession session = request.getSession(false);
-        if (session != null && session.getAttribute(Reconfirmation.ATTRIBUTE) instanceof Reconfirmation done
-                && windows.stillConfirmed(done, user.userId())) {
+    public Reconfirm reconfirmationNeeded(SignedInUser user, BrowserSession browser) {
+        if (browser.attribute(Reconfirmation.ATTRIBUTE, Reconfirmation.class)
+                .filter(done -> windows.stillConfirmed(done, user.userId())).isPresent()) {
             return Reconfirm.NOTHING;
         }
         return codeNeeded(user) ? Reconfirm.PASSWORD_AND_CODE : Reconfirm.PASSWORD;
@@ -319,18 +309,18 @@ public class SignInService {
      * Remembered in the session with the attempt its codes are bound to. Empty when the user has no such method.
      */
     public Optional<SecondFactorMethod> reconfirmMethod(SignedInUser user, String named, boolean device,
-                                                        HttpServletRequest request) {
+                                                        BrowserSession browser) {
         List<SecondFactorMethod> own = methods.ordered(user.userId());
         Optional<SecondFactorMethod> choice = own.stream()
                 .filter(m -> m.type().name().equals(named) && (device || m.traits().answer().typed())).findFirst()
-                .or(() -> reconfirmAttempt(user, request).flatMap(a -> own.stream()
+                .or(() -> reconfirmAttempt(user, browser).flatMap(a -> own.stream()
                         .filter(m -> m.type().equals(a.type()) && (device || m.traits().answer().typed()))
                         .findFirst()))
                 .or(() -> own.stream().filter(m -> device || m.traits().answer().typed()).findFirst());
         choice.ifPresent(method -> {
-            UUID attempt = reconfirmAttempt(user, request).map(ReconfirmAttempt::attemptId)
+            UUID attempt = reconfirmAttempt(user, browser).map(ReconfirmAttempt::attemptId)
                     .orElseGet(UUID::randomUUID);
-            request.getSession().setAttribute(RECONFIRM, new ReconfirmAttempt(user.userId(), attempt, method.type()));
+            browser.setAttribute(RECONFIRM, new ReconfirmAttempt(user.userId(), attempt, method.type()));
         });
         return choice;
     }
@@ -340,7 +330,7 @@ public class SignInService {
      * apart from the code method this re-confirmation asks for, so offering it never changes which code is checked.
      * Empty when they have none.
      */
-    public Optional<SecondFactorMethod> reconfirmDevice(SignedInUser user, HttpServletRequest request) {
+    public Optional<SecondFactorMethod> reconfirmDevice(SignedInUser user, BrowserSession browser) {
         return methods.ordered(user.userId()).stream().filter(m -> !m.traits().answer().typed()).findFirst();
     }
 
@@ -350,8 +340,8 @@ public class SignInService {
      */
     public Optional<SecondFactorMethod.Start> startReconfirm(SignedInUser user, SecondFactorMethod method,
                                                              SecondFactorMethod.Send send,
-                                                             HttpServletRequest request) {
-        Optional<ReconfirmAttempt> attempt = reconfirmAttempt(user, request);
+                                                             BrowserSession browser) {
+        Optional<ReconfirmAttempt> attempt = reconfirmAttempt(user, browser);
         boolean typed = method.traits().answer().typed();
         Optional<User> found = users.findById(user.userId());
         if (typed && attempt.filter(a -> a.type().equals(method.type())).isEmpty() || found.isEmpty()
@@ -360,8 +350,8 @@ public class SignInService {
         }
         UUID attemptId = attempt.map(ReconfirmAttempt::attemptId).orElseGet(UUID::randomUUID);
         SecondFactorMethod.Start start = method.startVerification(new SecondFactorMethod.Attempt(found.get(),
-                CodePurpose.RECONFIRM, attemptId, ClientInfo.of(request)), send);
-        keep(start, method, CodePurpose.RECONFIRM, request);
+                CodePurpose.RECONFIRM, attemptId, browser.client()), send);
+        keep(start, method, CodePurpose.RECONFIRM, browser);
         return Optional.of(start);
     }
 
@@ -373,12 +363,12 @@ public class SignInService {
      * its id).
      */
     public ReconfirmStep reconfirm(SignedInUser user, String password, Optional<SecondFactorMethod> method,
-                                   String answer, HttpServletRequest request, HttpServletResponse response) {
+                                   String answer, BrowserSession browser) {
         Instant now = clock.instant();
-        ClientInfo client = ClientInfo.of(request);
+        ClientInfo client = browser.client();
         boolean device = method.filter(m -> !m.traits().answer().typed()).isPresent();
         // A ceremony is answered once, right or wrong: taken out of the session before anything is checked.
-        PendingStep step = method.map(m -> take(m, CodePurpose.RECONFIRM, request))
+        PendingStep step = method.map(m -> take(m, CodePurpose.RECONFIRM, browser))
                 .filter(p -> p.usableFor(user.userId(), p.type(), CodePurpose.RECONFIRM, now)).orElse(null);
         UserService.PasswordCheck passwordCheck = reconfirmPassword(user, password, client);
         if (passwordCheck instanceof UserService.PasswordCheck.Paused paused) {
@@ -398,7 +388,7 @@ public class SignInService {
                 return new ReconfirmStep.CodeProblem(new SecondFactorStep.WrongCode(0));
             }
             User current = users.findById(user.userId()).orElseThrow();
-            UUID attemptId = reconfirmAttempt(user, request).map(ReconfirmAttempt::attemptId)
+            UUID attemptId = reconfirmAttempt(user, browser).map(ReconfirmAttempt::attemptId)
                     .orElseGet(UUID::randomUUID);
             SecondFactorMethod.Finish finish = used.get().finishVerification(new SecondFactorMethod.Attempt(current,
                     CodePurpose.RECONFIRM, attemptId, client), claimed.isPresent() ? null : step, answer);
@@ -407,14 +397,14 @@ public class SignInService {
             }
             provedBy = used.get();
             confirmed = user.withSecondFactorAt(now);
-            sessions.update(request, response, confirmed);
+            sessions.update(browser, confirmed);
         }
         if (confirmed == user) {
             // Password only: nothing above re-issued the session, yet it now holds more power (issue 11.5).
-            sessions.rotate(request);
+            sessions.rotate(browser);
         }
-        request.getSession().removeAttribute(RECONFIRM);
-        request.getSession().setAttribute(Reconfirmation.ATTRIBUTE, new Reconfirmation(user.userId(), now));
+        browser.removeAttribute(RECONFIRM);
+        browser.setAttribute(Reconfirmation.ATTRIBUTE, new Reconfirmation(user.userId(), now));
         // A device's proof is named in the log, as a sign-in's is; a typed code is not.
         audit.record(AuditEventType.REAUTHENTICATED, user.userId(), null, client,
                 provedBy == null || provedBy.traits().answer().typed() ? null : provedBy.type().name());
@@ -430,34 +420,24 @@ public class SignInService {
                 || !methods.standIns(user.userId()).isEmpty();
     }
 
-    private static Optional<ReconfirmAttempt> reconfirmAttempt(SignedInUser user, HttpServletRequest request) {
-        HttpSession session = request.getSession(false);
-        if (session != null && session.getAttribute(RECONFIRM) instanceof ReconfirmAttempt attempt
-                && attempt.userId().equals(user.userId())) {
-            return Optional.of(attempt);
-        }
-        return Optional.empty();
+    private static Optional<ReconfirmAttempt> reconfirmAttempt(SignedInUser user, BrowserSession browser) {
+        return browser.attribute(RECONFIRM, ReconfirmAttempt.class).filter(a -> a.userId().equals(user.userId()));
     }
 
     /** Keeps what a start left to finish (a ceremony) in the session, one per method and purpose. */
     private static void keep(SecondFactorMethod.Start start, SecondFactorMethod method, CodePurpose purpose,
-                             HttpServletRequest request) {
+                             BrowserSession browser) {
         if (start instanceof SecondFactorMethod.Start.Ready ready && ready.pending() != null) {
-            request.getSession().setAttribute(PendingStep.attribute(method.type(), purpose), ready.pending());
+            browser.setAttribute(PendingStep.attribute(method.type(), purpose), ready.pending());
         }
     }
 
     /** Takes a kept step out of the session (it is used once), if it is still usable for this method and purpose. */
-    private PendingStep take(SecondFactorMethod method, CodePurpose purpose, HttpServletRequest request) {
-        HttpSession session = request.getSession(false);
-        if (session == null) {
-            return null;
-        }
-        String name = PendingStep.attribute(method.type(), purpose);
-        Object kept = session.getAttribute(name);
-        session.removeAttribute(name);
-        return kept instanceof PendingStep step && step.type().equals(method.type()) && step.purpose() == purpose
-                && clock.instant().isBefore(step.expiresAt()) ? step : null;
+    private PendingStep take(SecondFactorMethod method, CodePurpose purpose, BrowserSession browser) {
+        return browser.takeAttribute(PendingStep.attribute(method.type(), purpose), PendingStep.class)
+                .filter(step -> step.type().equals(method.type()) && step.purpose() == purpose
+                        && clock.instant().isBefore(step.expiresAt()))
+                .orElse(null);
     }
 
     /** The password part of a re-confirmation; a wrong one is audited. */
@@ -470,8 +450,8 @@ public class SignInService {
     }
 
     /** Records in the session that a second factor was just proved (e.g. by the first code of a new method). */
-    public void secondFactorProved(SignedInUser user, HttpServletRequest request, HttpServletResponse response) {
-        sessions.update(request, response, user.withSecondFactorAt(clock.instant()));
+    public void secondFactorProved(SignedInUser user, BrowserSession browser) {
+        sessions.update(browser, user.withSecondFactorAt(clock.instant()));
     }
 
     private boolean codeNeeded(SignedInUser user) {
@@ -480,12 +460,11 @@ public class SignInService {
 
 
     /** Signs in after a second factor was proved. */
-    private SignedInUser signInWithSecondFactor(User user, String via, boolean remember, HttpServletRequest request,
-                                        HttpServletResponse response) {
-        SignedInUser signedIn = signIn(user, clock.instant(), request, response, via, true);
+    private SignedInUser signInWithSecondFactor(User user, String via, boolean remember, BrowserSession browser) {
+        SignedInUser signedIn = signIn(user, clock.instant(), browser, via, true);
         if (remember) {
-            trustedDevices.trust(user, ClientInfo.of(request))
-                    .ifPresent(token -> cookies.addTrustToken(request, response, token));
+            trustedDevices.trust(user, browser.client())
+                    .ifPresent(token -> cookies.addTrustToken(browser, token));
         }
         return signedIn;
     }
@@ -494,13 +473,12 @@ public class SignInService {
      * Signs the session in and records how; {@code announceNewBrowser} emails the user when this browser is new to
      * them (every sign-in but the one that completes a sign-up or an invitation).
      */
-    private SignedInUser signIn(User user, Instant secondFactorAt, HttpServletRequest request,
-                                HttpServletResponse response, String via, boolean announceNewBrowser) {
+    private SignedInUser signIn(User user, Instant secondFactorAt, BrowserSession browser, String via, boolean announceNewBrowser) {
         SignedInUser principal = new SignedInUser(user.id(), user.email(), user.displayName(), clock.instant(),
                 secondFactorAt);
-        sessions.signIn(request, response, principal);
-        audit.record(AuditEventType.SIGN_IN, user.id(), null, ClientInfo.of(request), via);
-        browsers.signedIn(user, announceNewBrowser, request, response);
+        sessions.signIn(browser, principal);
+        audit.record(AuditEventType.SIGN_IN, user.id(), null, browser.client(), via);
+        browsers.signedIn(user, announceNewBrowser, browser);
         return principal;
     }
 }

@@ -13,9 +13,10 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.util.UriComponentsBuilder;
 
-import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignInService.Reconfirm;
+import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.signin.servlet.ServletBrowserSession;
 
 /** Sends a session that has not re-confirmed lately away from a {@link ConfirmFirst} handler, before it runs. */
 @Component
@@ -38,7 +39,7 @@ class ConfirmFirstInterceptor implements HandlerInterceptor {
             return true; // the security rules already send a signed-out browser to sign in
         }
         ConfirmFirst rule = method.getMethodAnnotation(ConfirmFirst.class);
-        Reconfirm needed = signIn.reconfirmationNeeded(me, request);
+        Reconfirm needed = signIn.reconfirmationNeeded(me, ServletBrowserSession.of(request, response));
         boolean go = rule.passwordInForm() ? needed != Reconfirm.PASSWORD_AND_CODE : needed == Reconfirm.NOTHING;
         if (go) {
             return true;

@@ -7,6 +7,8 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import dev.gatehouse.signin.servlet.BrowserSessionArgumentResolver;
+
 /** The web layer's own rules that sit beside the controllers rather than inside them. */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration implements WebMvcConfigurer {
@@ -22,6 +24,7 @@ class WebConfiguration implements WebMvcConfigurer {
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
         resolvers.add(currentUser);
+        resolvers.add(new BrowserSessionArgumentResolver());
     }
 
     @Override

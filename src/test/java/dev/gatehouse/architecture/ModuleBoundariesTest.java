@@ -82,6 +82,17 @@ class ModuleBoundariesTest {
                     dev.gatehouse.factor.FactorType.class, String.class, dev.gatehouse.system.ClientInfo.class)
             .because("a new method is one package, its settings page and templates, and one migration");
 
+    /**
+     * The sign-in state machine decides; it knows the browser only through the {@code BrowserSession} port, so it is
+     * driven in unit tests without HTTP. Only the adapter in {@code signin.servlet} knows the servlet API.
+     */
+    @ArchTest
+    static final ArchRule signInLogicKnowsNoServletApi = noClasses()
+            .that().resideInAPackage("dev.gatehouse.signin..")
+            .and().resideOutsideOfPackage("dev.gatehouse.signin.servlet..")
+            .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..")
+            .because("only signin.servlet adapts a servlet request to a BrowserSession");
+
     @ArchTest
     static final ArchRule timeComesFromTheInjectedClock = noClasses().should()
             .callMethod(java.time.Instant.class, "now")

@@ -13,6 +13,7 @@ import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
 import dev.gatehouse.crypto.RandomCodes;
+import dev.gatehouse.signin.servlet.ServletBrowserSession;
 
 /** The trusted-device and browser cookies: their attributes, and what is read from them. */
 class DeviceCookiesTest {
@@ -26,19 +27,19 @@ class DeviceCookiesTest {
     void invariant9_trustCookieIsHttpOnlySameSiteAndSecureOnHttps() {
         String token = RandomCodes.token();
         MockHttpServletResponse http = new MockHttpServletResponse();
-        new DeviceCookies(TRIAL).addTrustToken(new MockHttpServletRequest(), http, token);
+        new DeviceCookies(TRIAL).addTrustToken(over(new MockHttpServletRequest(), http), token);
         assertThat(http.getHeader("Set-Cookie")).isEqualTo("GATEHOUSE_DEVICE=" + token
                 + "; Path=/; Max-Age=2592000; Expires=" + expires(http) + "; HttpOnly; SameSite=Lax");
 
         MockHttpServletRequest secure = new MockHttpServletRequest();
         secure.setSecure(true);
         MockHttpServletResponse https = new MockHttpServletResponse();
-        new DeviceCookies(TRIAL).addTrustToken(secure, https, token);
+        new DeviceCookies(TRIAL).addTrustToken(over(secure, https), token);
         assertThat(https.getHeader("Set-Cookie")).contains("; Secure; HttpOnly; SameSite=Lax");
 
         // Production: the __Host- prefix, which browsers accept only with Secure, Path=/ and no Domain.
         MockHttpServletResponse prod = new MockHttpServletResponse();
-        new DeviceCookies(PROD).addTrustToken(new MockHttpServletRequest(), prod, token);
+        new DeviceCookies(PROD).addTrustToken(over(new MockHttpServletRequest(), prod), token);
         assertThat(prod.getHeader("Set-Cookie")).startsWith("__Host-GATEHOUSE_DEVICE=" + token + "; Path=/;")
                 .contains("; Secure; HttpOnly; SameSite=Lax").doesNotContain("Domain");
     }
@@ -50,25 +51,26 @@ class DeviceCookiesTest {
                 RandomCodes.token());
         MockHttpServletRequest request = new MockHttpServletRequest();
         request.setCookies(new Cookie("D", tokens.get(1) + "." + tokens.get(2) + ".junk." + tokens.get(3)));
-        assertThat(cookies.trustTokens(request)).containsExactly(tokens.get(1), tokens.get(2), tokens.get(3));
+        assertThat(cookies.trustTokens(over(request, new MockHttpServletResponse())))
+                .containsExactly(tokens.get(1), tokens.get(2), tokens.get(3));
 
         MockHttpServletResponse response = new MockHttpServletResponse();
-        cookies.addTrustToken(request, response, tokens.get(0));
+        cookies.addTrustToken(over(request, response), tokens.get(0));
         assertThat(response.getCookie("D").getValue()).isEqualTo(tokens.get(0) + "." + tokens.get(1) + "."
                 + tokens.get(2));
 
         MockHttpServletRequest hostile = new MockHttpServletRequest();
         hostile.setCookies(new Cookie("D", "x".repeat(5000)), new Cookie("B", "../../etc"));
-        assertThat(cookies.trustTokens(hostile)).isEmpty();
-        assertThat(cookies.browserId(hostile)).isEmpty();
-        assertThat(cookies.trustTokens(new MockHttpServletRequest())).isEmpty();
+        assertThat(cookies.trustTokens(over(hostile, new MockHttpServletResponse()))).isEmpty();
+        assertThat(cookies.browserId(over(hostile, new MockHttpServletResponse()))).isEmpty();
+        assertThat(cookies.trustTokens(over(new MockHttpServletRequest(), new MockHttpServletResponse()))).isEmpty();
     }
 
     @Test
     void browserIdWhenMissingThenNewRandomOneInALongLivedCookie() {
         DeviceCookies cookies = new DeviceCookies(TRIAL);
         MockHttpServletResponse response = new MockHttpServletResponse();
-        String id = cookies.ensureBrowserId(new MockHttpServletRequest(), response);
+        String id = cookies.ensureBrowserId(over(new MockHttpServletRequest(), response));
         assertThat(id).matches("[A-Za-z0-9_-]{43}");
         assertThat(response.getHeader("Set-Cookie")).startsWith("GATEHOUSE_BROWSER=" + id + "; Path=/; Max-Age=34560000;")
                 .endsWith("; HttpOnly; SameSite=Lax");
@@ -76,7 +78,7 @@ class DeviceCookiesTest {
         MockHttpServletRequest known = new MockHttpServletRequest();
         known.setCookies(new Cookie("GATEHOUSE_BROWSER", id));
         MockHttpServletResponse none = new MockHttpServletResponse();
-        assertThat(cookies.ensureBrowserId(known, none)).isEqualTo(id);
+        assertThat(cookies.ensureBrowserId(over(known, none))).isEqualTo(id);
         assertThat(none.getHeader("Set-Cookie")).isNull();
     }
 
@@ -88,6 +90,11 @@ class DeviceCookiesTest {
                 .hasMessageContaining("browser-cookie");
         assertThatThrownBy(() -> new DeviceProperties("A", "B", Duration.ZERO, 5))
                 .hasMessageContaining("lifetime");
+    }
+
+    /** The adapter the application uses, over a mock exchange. */
+    private static BrowserSession over(MockHttpServletRequest request, MockHttpServletResponse response) {
+        return ServletBrowserSession.of(request, response);
     }
 
     private static String expires(MockHttpServletResponse response) {

@@ -11,6 +11,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
+import dev.gatehouse.signin.servlet.ServletBrowserSession;
 import dev.gatehouse.testsupport.H2Test;
 import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.user.User;
@@ -48,7 +49,7 @@ class KnownBrowsersOnH2Test {
                 request.setCookies(id);
             }
             MockHttpServletResponse response = new MockHttpServletResponse();
-            boolean added = browsers.signedIn(user, announce, request, response);
+            boolean added = browsers.signedIn(user, announce, ServletBrowserSession.of(request, response));
             if (response.getCookie("GATEHOUSE_BROWSER") != null) {
                 id = response.getCookie("GATEHOUSE_BROWSER");
             }

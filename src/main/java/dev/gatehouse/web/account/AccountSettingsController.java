@@ -21,8 +21,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import dev.gatehouse.account.AccountService;
 import dev.gatehouse.account.InvitationService;
 import dev.gatehouse.account.Membership;
-import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService.Reconfirm;
+import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
@@ -68,12 +69,13 @@ class AccountSettingsController {
     @PostMapping("/accounts/{accountId}/invitations")
     String invite(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me, @CurrentUser User user,
                   @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "MEMBER") String role,
-                  HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect, Model model) {
+                  BrowserSession browser, HttpServletRequest request, HttpServletResponse response,
+                  RedirectAttributes redirect, Model model) {
         managed(accountId, me);
         String settings = "/accounts/" + accountId + "/settings";
         if ("ADMIN".equals(role)) {
             // An admin can manage the account: handing that out is a security change, like adding a method.
-            if (signIn.reconfirmationNeeded(me, request) != Reconfirm.NOTHING) {
+            if (signIn.reconfirmationNeeded(me, browser) != Reconfirm.NOTHING) {
                 model.addAttribute("inviteErrors", Map.of("role", messages.get("invite.admin.confirmFirst")));
                 model.addAttribute("inviteEmail", FormEcho.cut(email));
                 model.addAttribute("inviteRole", "ADMIN");

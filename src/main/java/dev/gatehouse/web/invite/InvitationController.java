@@ -15,8 +15,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-import dev.gatehouse.account.InvitationService;
 import dev.gatehouse.account.InvitationService.Acceptance;
+import dev.gatehouse.account.InvitationService;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
@@ -59,11 +60,11 @@ class InvitationController {
 
     @PostMapping("/invite/{token}")
     String acceptAsNewUser(@PathVariable String token, @RequestParam(defaultValue = "") String displayName,
-                           @RequestParam(defaultValue = "") String password, HttpServletRequest request,
+                           @RequestParam(defaultValue = "") String password, BrowserSession browser, HttpServletRequest request,
                            HttpServletResponse response, Model model) {
         Acceptance result = invitations.acceptAsNewUser(token, displayName, password, ClientInfo.of(request));
         if (result instanceof Acceptance.Joined joined) {
-            signIn.signInNewUser(joined.user(), request, response);
+            signIn.signInNewUser(joined.user(), browser);
             return "redirect:/settings/security?joined";
         }
         if (result instanceof Acceptance.Invalid invalid) {

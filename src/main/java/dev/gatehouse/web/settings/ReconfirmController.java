@@ -4,7 +4,6 @@ import static dev.gatehouse.web.ReconfirmLinks.safeNext;
 
 import java.util.Optional;
 
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -18,10 +17,11 @@ import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.MethodTraits;
 import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.factor.SecondFactors;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SecondFactorStep;
-import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignInService.Reconfirm;
 import dev.gatehouse.signin.SignInService.ReconfirmStep;
+import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.web.Messages;
 import dev.gatehouse.web.signin.CodeWords;
@@ -52,22 +52,22 @@ class ReconfirmController {
     @GetMapping("/settings/confirm")
     String form(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "") String next,
                 @RequestParam(defaultValue = "") String with, @RequestParam(defaultValue = "") String method,
-                HttpServletRequest request, HttpServletResponse response, Model model) {
-        Reconfirm needed = signIn.reconfirmationNeeded(me, request);
+                BrowserSession browser, HttpServletResponse response, Model model) {
+        Reconfirm needed = signIn.reconfirmationNeeded(me, browser);
         if (needed == Reconfirm.NOTHING) {
             return "redirect:" + safeNext(next);
         }
         model.addAttribute("next", safeNext(next));
         model.addAttribute("codeNeeded", needed == Reconfirm.PASSWORD_AND_CODE);
         // A user with a security key is offered it first; "Use a code instead" (with=code) shows the code form.
-        if (needed == Reconfirm.PASSWORD_AND_CODE && !"code".equals(with) && offerDevice(me, request, model)) {
+        if (needed == Reconfirm.PASSWORD_AND_CODE && !"code".equals(with) && offerDevice(me, browser, model)) {
             return "settings/confirm";
         }
         if (needed == Reconfirm.PASSWORD_AND_CODE) {
             Optional<SecondFactorStep> blocked = signIn.codeEntryBlocked(me.userId());
             blocked.ifPresent(step -> codeWords.describe(step, model, response));
             codeMethod(me, method, blocked.isEmpty() ? SecondFactorMethod.Send.FIRST : SecondFactorMethod.Send.NOTHING,
-                    request, model);
+                    browser, model);
         }
         return "settings/confirm";
     }
@@ -76,9 +76,9 @@ class ReconfirmController {
      * The code method this re-confirmation asks for (the primary unless another is chosen), and for a method that
      * sends codes its code: sent when the page is first shown, with where it went and until when.
      */
-    private void codeMethod(SignedInUser me, String named, SecondFactorMethod.Send send, HttpServletRequest request,
+    private void codeMethod(SignedInUser me, String named, SecondFactorMethod.Send send, BrowserSession browser,
                             Model model) {
-        Optional<SecondFactorMethod> chosen = signIn.reconfirmMethod(me, named, false, request);
+        Optional<SecondFactorMethod> chosen = signIn.reconfirmMethod(me, named, false, browser);
         if (chosen.isEmpty()) {
             return;
         }
@@ -86,18 +86,18 @@ class ReconfirmController {
         model.addAttribute("otherCodeMethods", methods.ordered(me.userId()).stream()
                 .filter(m -> m.traits().answer().typed() && !m.type().equals(chosen.get().type()))
                 .map(m -> m.type().name()).toList());
-        signIn.startReconfirm(me, chosen.get(), send, request).ifPresent(start -> sentCodeWords.describe(start, model));
+        signIn.startReconfirm(me, chosen.get(), send, browser).ifPresent(start -> sentCodeWords.describe(start, model));
     }
 
     @PostMapping("/settings/confirm")
     String confirm(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "") String password,
                    @RequestParam(defaultValue = "") String code, @RequestParam(defaultValue = "") String next,
-                   HttpServletRequest request, HttpServletResponse response, Model model) {
-        boolean codeNeeded = signIn.reconfirmationNeeded(me, request) == Reconfirm.PASSWORD_AND_CODE;
+                   BrowserSession browser, HttpServletResponse response, Model model) {
+        boolean codeNeeded = signIn.reconfirmationNeeded(me, browser) == Reconfirm.PASSWORD_AND_CODE;
         // The code form answers the code method this re-confirmation asks for, never a security key.
-        Optional<SecondFactorMethod> asked = codeNeeded ? signIn.reconfirmMethod(me, "", false, request)
+        Optional<SecondFactorMethod> asked = codeNeeded ? signIn.reconfirmMethod(me, "", false, browser)
                 : Optional.empty();
-        ReconfirmStep step = signIn.reconfirm(me, password, asked, code, request, response);
+        ReconfirmStep step = signIn.reconfirm(me, password, asked, code, browser);
         if (step instanceof ReconfirmStep.Confirmed) {
             return "redirect:" + safeNext(next);
         }
@@ -114,7 +114,7 @@ class ReconfirmController {
             codeWords.describe(problem.step(), model, response, sent ? "codes.wrong" : "code.wrong");
         }
         if (codeNeeded) {
-            codeMethod(me, "", SecondFactorMethod.Send.NOTHING, request, model);
+            codeMethod(me, "", SecondFactorMethod.Send.NOTHING, browser, model);
             if (step instanceof ReconfirmStep.CodeProblem problem
                     && problem.step() instanceof SecondFactorStep.WrongCode
                     && Boolean.TRUE.equals(model.getAttribute("expired"))) {
@@ -130,9 +130,9 @@ class ReconfirmController {
      * For the "Confirm it's you" page: when the user has a method answered by a device, starts its ceremony and puts
      * it into the model ({@code webauthnOptions}), so the page offers it. Returns whether it did.
      */
-    private boolean offerDevice(SignedInUser me, HttpServletRequest request, Model model) {
-        Optional<SecondFactorMethod.Start> start = signIn.reconfirmDevice(me, request)
-                .flatMap(device -> signIn.startReconfirm(me, device, SecondFactorMethod.Send.FIRST, request));
+    private boolean offerDevice(SignedInUser me, BrowserSession browser, Model model) {
+        Optional<SecondFactorMethod.Start> start = signIn.reconfirmDevice(me, browser)
+                .flatMap(device -> signIn.startReconfirm(me, device, SecondFactorMethod.Send.FIRST, browser));
         Optional<SecondFactorMethod.Prompt.Ceremony> ceremony = start
                 .flatMap(s -> s.prompt(SecondFactorMethod.Prompt.Ceremony.class));
         if (ceremony.isPresent()) {
@@ -147,19 +147,19 @@ class ReconfirmController {
     String confirmWithKey(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "") String password,
                           @RequestParam(defaultValue = "") String credential,
                           @RequestParam(defaultValue = "") String error, @RequestParam(defaultValue = "") String next,
-                          HttpServletRequest request, HttpServletResponse response, Model model) {
-        Optional<SecondFactorMethod> device = signIn.reconfirmDevice(me, request);
+                          BrowserSession browser, HttpServletResponse response, Model model) {
+        Optional<SecondFactorMethod> device = signIn.reconfirmDevice(me, browser);
         String problemKey;
         if (device.isEmpty()) {
             return "redirect:/settings/confirm?next=" + safeNext(next);
         }
         if (credential.isEmpty()) {
-            SecondFactorStep step = signIn.unanswered(device.get(), CodePurpose.RECONFIRM, error, request);
+            SecondFactorStep step = signIn.unanswered(device.get(), CodePurpose.RECONFIRM, error, browser);
             problemKey = error.isEmpty() ? "webauthn.noScript"
                     : step instanceof SecondFactorStep.Problem problem ? problem.messageKey() : "step.cancelled";
             response.setStatus(422);
         } else {
-            ReconfirmStep step = signIn.reconfirm(me, password, device, credential, request, response);
+            ReconfirmStep step = signIn.reconfirm(me, password, device, credential, browser);
             if (step instanceof ReconfirmStep.Confirmed) {
                 return "redirect:" + safeNext(next);
             }
@@ -184,7 +184,7 @@ class ReconfirmController {
         if (problemKey != null) {
             model.addAttribute("error", messages.get(problemKey));
         }
-        if (!offerDevice(me, request, model)) {
+        if (!offerDevice(me, browser, model)) {
             return "redirect:/settings/confirm?next=" + safeNext(next);
         }
         return "settings/confirm";

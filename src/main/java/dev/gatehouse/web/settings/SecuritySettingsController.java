@@ -17,14 +17,15 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
-import dev.gatehouse.factor.SignInMethods;
 import dev.gatehouse.factor.SecondFactors;
+import dev.gatehouse.factor.SignInMethods;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.TrustedDevices;
 import dev.gatehouse.system.ClientInfo;
-import dev.gatehouse.user.UserService;
 import dev.gatehouse.user.UserService.PasswordChange;
+import dev.gatehouse.user.UserService;
 import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.Messages;
 
@@ -103,7 +104,8 @@ class SecuritySettingsController {
     String changePassword(@AuthenticationPrincipal SignedInUser me,
                           @RequestParam(defaultValue = "") String currentPassword,
                           @RequestParam(defaultValue = "") String newPassword,
-                          @RequestParam(defaultValue = "") String confirmPassword, HttpServletRequest request,
+                          @RequestParam(defaultValue = "") String confirmPassword, BrowserSession browser,
+                          HttpServletRequest request,
                           HttpServletResponse response, RedirectAttributes redirect, Model model) {
         if (!newPassword.equals(confirmPassword)) {
             return passwordProblem(me, model, response, "confirmPassword", "password.mismatch");
@@ -121,14 +123,14 @@ class SecuritySettingsController {
         if (result instanceof PasswordChange.Rejected rejected) {
             return passwordProblem(me, model, response, "newPassword", rejected.problemKey());
         }
-        signIn.afterPasswordChange(me, request, response);
+        signIn.afterPasswordChange(me, browser);
         redirect.addFlashAttribute("flashSuccess", messages.get("password.changed"));
         return "redirect:/settings/security";
     }
 
     @PostMapping("/settings/signout-everywhere")
-    String signOutEverywhere(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request) {
-        signIn.signOutEverywhere(me, request);
+    String signOutEverywhere(@AuthenticationPrincipal SignedInUser me, BrowserSession browser) {
+        signIn.signOutEverywhere(me, browser);
         return "redirect:/signin?signedOutEverywhere";
     }
 

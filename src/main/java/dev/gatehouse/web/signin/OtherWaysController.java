@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.PendingSignIn;
 import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SecondStepChoices;
@@ -43,8 +44,8 @@ class OtherWaysController {
     }
 
     @GetMapping("/signin/choose")
-    String choose(HttpServletRequest request, Model model) {
-        Optional<PendingSignIn> pending = signIn.pending(request);
+    String choose(BrowserSession browser, Model model) {
+        Optional<PendingSignIn> pending = signIn.pending(browser);
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
@@ -53,14 +54,14 @@ class OtherWaysController {
         model.addAttribute("standIns", choices.standIns());
         model.addAttribute("noWayLeft", choices.noWayLeft());
         if (choices.noWayLeft()) {
-            signIn.noWayLeftShown(pending.get(), request);
+            signIn.noWayLeftShown(pending.get(), browser);
         }
         return "signin/choose";
     }
 
     @GetMapping(STAND_IN)
-    String standInForm(HttpServletRequest request, HttpServletResponse response, Model model) {
-        Optional<PendingSignIn> pending = signIn.pending(request);
+    String standInForm(BrowserSession browser, HttpServletResponse response, Model model) {
+        Optional<PendingSignIn> pending = signIn.pending(browser);
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
@@ -74,9 +75,9 @@ class OtherWaysController {
 
     @PostMapping(STAND_IN)
     String standIn(@RequestParam(defaultValue = "") String code,
-                   @RequestParam(defaultValue = "false") boolean remember, HttpServletRequest request,
+                   @RequestParam(defaultValue = "false") boolean remember, BrowserSession browser, HttpServletRequest request,
                    HttpServletResponse response, Model model, RedirectAttributes redirect) {
-        Optional<PendingSignIn> pending = signIn.pending(request);
+        Optional<PendingSignIn> pending = signIn.pending(browser);
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
@@ -88,7 +89,7 @@ class OtherWaysController {
             return "signin/backup-code";
         }
         String type = method.get().type().name();
-        SecondFactorStep step = signIn.secondFactor(method.get(), code, remember, request, response);
+        SecondFactorStep step = signIn.secondFactor(method.get(), code, remember, browser);
         if (step instanceof SecondFactorStep.SignedIn signedIn) {
             int left = method.get().remaining(signedIn.user().userId()).orElse(0);
             redirect.addFlashAttribute(left <= 3 ? "flashWarning" : "flashSuccess",

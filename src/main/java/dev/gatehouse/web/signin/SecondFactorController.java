@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.gatehouse.factor.MethodTraits;
 import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.PendingSignIn;
 import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SignInService;
@@ -44,9 +45,9 @@ class SecondFactorController {
     }
 
     @GetMapping("/signin/verify")
-    String form(@RequestParam(defaultValue = "") String method, HttpServletRequest request,
+    String form(@RequestParam(defaultValue = "") String method, BrowserSession browser,
                 HttpServletResponse response, Model model) {
-        Optional<PendingSignIn> pending = signIn.pending(request);
+        Optional<PendingSignIn> pending = signIn.pending(browser);
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
@@ -63,15 +64,15 @@ class SecondFactorController {
         blocked.ifPresent(step -> codeWords.describe(step, model, response));
         // Showing a method that sends codes sends its first one, once per sign-in attempt ("Send a new code" for more).
         signIn.startSecondStep(chosen.get(), blocked.isEmpty() ? SecondFactorMethod.Send.FIRST
-                : SecondFactorMethod.Send.NOTHING, request).ifPresent(start -> sentCodeWords.describe(start, model));
+                : SecondFactorMethod.Send.NOTHING, browser).ifPresent(start -> sentCodeWords.describe(start, model));
         return "signin/verify";
     }
 
     @PostMapping("/signin/verify")
     String submit(@RequestParam(defaultValue = "") String method, @RequestParam(defaultValue = "") String code,
-                  @RequestParam(defaultValue = "false") boolean remember, HttpServletRequest request,
+                  @RequestParam(defaultValue = "false") boolean remember, BrowserSession browser, HttpServletRequest request,
                   HttpServletResponse response, Model model) {
-        Optional<PendingSignIn> pending = signIn.pending(request);
+        Optional<PendingSignIn> pending = signIn.pending(browser);
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
@@ -79,7 +80,7 @@ class SecondFactorController {
         if (chosen.isEmpty() || chosen.get().traits().signInPage() != null) {
             return "redirect:/signin/choose";
         }
-        SecondFactorStep step = signIn.secondFactor(chosen.get(), code, remember, request, response);
+        SecondFactorStep step = signIn.secondFactor(chosen.get(), code, remember, browser);
         if (step instanceof SecondFactorStep.SignedIn) {
             return "redirect:" + returnPage.continueTo(request, response);
         }
@@ -87,7 +88,7 @@ class SecondFactorController {
             return "redirect:/signin?expired";
         }
         show(pending.get(), chosen.get(), model);
-        signIn.startSecondStep(chosen.get(), SecondFactorMethod.Send.NOTHING, request)
+        signIn.startSecondStep(chosen.get(), SecondFactorMethod.Send.NOTHING, browser)
                 .ifPresent(start -> sentCodeWords.describe(start, model));
         boolean sent = chosen.get().traits().answer() == MethodTraits.Answer.SENT_CODE;
         codeWords.describe(step, model, response, sent ? "codes.wrong" : "code.wrong");

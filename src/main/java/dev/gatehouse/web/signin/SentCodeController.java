@@ -2,7 +2,6 @@ package dev.gatehouse.web.signin;
 
 import java.util.Optional;
 
-import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -13,6 +12,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 import dev.gatehouse.factor.MethodTraits;
 import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.PendingSignIn;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
@@ -37,9 +37,9 @@ class SentCodeController {
     }
 
     @PostMapping("/signin/verify/resend")
-    String resendForSignIn(@RequestParam(defaultValue = "") String method, HttpServletRequest request,
+    String resendForSignIn(@RequestParam(defaultValue = "") String method, BrowserSession browser,
                            RedirectAttributes redirect) {
-        Optional<PendingSignIn> pending = signIn.pending(request);
+        Optional<PendingSignIn> pending = signIn.pending(browser);
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
@@ -48,17 +48,17 @@ class SentCodeController {
         if (chosen.isEmpty()) {
             return "redirect:/signin/choose";
         }
-        signIn.startSecondStep(chosen.get(), SecondFactorMethod.Send.AGAIN, request)
+        signIn.startSecondStep(chosen.get(), SecondFactorMethod.Send.AGAIN, browser)
                 .ifPresent(start -> flash(start, chosen.get(), redirect));
         return "redirect:/signin/verify?method=" + chosen.get().type().name();
     }
 
     @PostMapping("/settings/confirm/resend")
     String resendForReconfirm(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "") String next,
-                              HttpServletRequest request, RedirectAttributes redirect) {
-        Optional<SecondFactorMethod> chosen = signIn.reconfirmMethod(me, "", false, request)
+                              BrowserSession browser, RedirectAttributes redirect) {
+        Optional<SecondFactorMethod> chosen = signIn.reconfirmMethod(me, "", false, browser)
                 .filter(SentCodeController::sendsCodes);
-        chosen.flatMap(m -> signIn.startReconfirm(me, m, SecondFactorMethod.Send.AGAIN, request))
+        chosen.flatMap(m -> signIn.startReconfirm(me, m, SecondFactorMethod.Send.AGAIN, browser))
                 .ifPresent(start -> flash(start, chosen.get(), redirect));
         return "redirect:" + UriComponentsBuilder.fromPath("/settings/confirm")
                 .queryParam("next", ReconfirmLinks.safeNext(next)).build().toUriString();

@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.web.Messages;
 import dev.gatehouse.web.ReturnPageCache;
@@ -46,8 +47,8 @@ class SignInController {
 
     @PostMapping("/signin")
     String submit(@RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String password,
-                  HttpServletRequest request, HttpServletResponse response, Model model) {
-        SignInService.PasswordStep step = signIn.password(email, password, request, response);
+                  BrowserSession browser, HttpServletRequest request, HttpServletResponse response, Model model) {
+        SignInService.PasswordStep step = signIn.password(email, password, browser);
         if (step instanceof SignInService.PasswordStep.SignedIn) {
             return "redirect:" + requestCache.continueTo(request, response);
         }

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.PendingSignIn;
 import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SignInService;
@@ -41,19 +42,19 @@ class WebAuthnSignInController {
     }
 
     @GetMapping(SIGN_IN)
-    String form(HttpServletRequest request, Model model) {
-        Optional<PendingSignIn> pending = signIn.pending(request);
+    String form(BrowserSession browser, Model model) {
+        Optional<PendingSignIn> pending = signIn.pending(browser);
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
-        return show(pending.get(), request, model);
+        return show(pending.get(), browser, model);
     }
 
     @PostMapping(SIGN_IN)
     String submit(@RequestParam(defaultValue = "") String credential, @RequestParam(defaultValue = "") String error,
-                  @RequestParam(defaultValue = "false") boolean remember, HttpServletRequest request,
+                  @RequestParam(defaultValue = "false") boolean remember, BrowserSession browser, HttpServletRequest request,
                   HttpServletResponse response, Model model) {
-        Optional<PendingSignIn> pending = signIn.pending(request);
+        Optional<PendingSignIn> pending = signIn.pending(browser);
         if (pending.isEmpty()) {
             return "redirect:/signin?expired";
         }
@@ -63,9 +64,9 @@ class WebAuthnSignInController {
         }
         SecondFactorStep step;
         if (credential.isEmpty()) {
-            step = signIn.unanswered(method.get(), CodePurpose.SIGN_IN, error, request);
+            step = signIn.unanswered(method.get(), CodePurpose.SIGN_IN, error, browser);
         } else {
-            step = signIn.secondFactor(method.get(), credential, remember, request, response);
+            step = signIn.secondFactor(method.get(), credential, remember, browser);
             if (step instanceof SecondFactorStep.SignedIn) {
                 return "redirect:" + returnPage.continueTo(request, response);
             }
@@ -83,12 +84,12 @@ class WebAuthnSignInController {
             model.addAttribute("error", messages.get("step.expired"));
             response.setStatus(401);
         }
-        return show(pending.get(), request, model);
+        return show(pending.get(), browser, model);
     }
 
-    private String show(PendingSignIn pending, HttpServletRequest request, Model model) {
+    private String show(PendingSignIn pending, BrowserSession browser, Model model) {
         Optional<SecondFactorMethod.Prompt.Ceremony> ceremony = signIn.secondStepMethodAt(pending, SIGN_IN)
-                .flatMap(method -> signIn.startSecondStep(method, SecondFactorMethod.Send.FIRST, request))
+                .flatMap(method -> signIn.startSecondStep(method, SecondFactorMethod.Send.FIRST, browser))
                 .flatMap(start -> start.prompt(SecondFactorMethod.Prompt.Ceremony.class));
         if (ceremony.isEmpty()) {
             // No key (any more): the other ways are the way on.

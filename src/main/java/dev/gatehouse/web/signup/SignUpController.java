@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.gatehouse.account.SignUpService;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.web.Messages;
@@ -82,11 +83,11 @@ class SignUpController {
     }
 
     @PostMapping("/signup/confirm/{token}")
-    String confirm(@PathVariable String token, HttpServletRequest request, HttpServletResponse response,
+    String confirm(@PathVariable String token, BrowserSession browser, HttpServletRequest request, HttpServletResponse response,
                    Model model) {
         SignUpService.Completion completion = signUp.complete(token, ClientInfo.of(request));
         if (completion instanceof SignUpService.Completion.Completed completed) {
-            signIn.signInNewUser(completed.user(), request, response);
+            signIn.signInNewUser(completed.user(), browser);
             return "redirect:/settings/security?welcome";
         }
         response.setStatus(completion instanceof SignUpService.Completion.AlreadyRegistered ? 409 : 404);

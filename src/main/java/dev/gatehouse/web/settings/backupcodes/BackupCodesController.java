@@ -28,6 +28,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.factor.BackupCodeService;
 import dev.gatehouse.factor.IssuedBackupCodes;
+import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.factor.backupcode.BackupCodeSecondFactor;
 import dev.gatehouse.factor.backupcode.BackupCodes;
 import dev.gatehouse.factor.backupcode.BackupCodesPdf;
 import dev.gatehouse.factor.backupcode.BackupCodesText;
@@ -37,8 +39,6 @@ import dev.gatehouse.system.GatehouseProperties;
 import dev.gatehouse.user.User;
 import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.CurrentUser;
-import dev.gatehouse.factor.SecondFactorMethod;
-import dev.gatehouse.factor.backupcode.BackupCodeSecondFactor;
 import dev.gatehouse.web.Messages;
 import dev.gatehouse.web.settings.BackupCodesToShow;
 
@@ -115,7 +115,7 @@ class BackupCodesController {
 
     @ConfirmFirst
     @GetMapping(REGENERATE)
-    String confirmRegenerate(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request, Model model) {
+    String confirmRegenerate(@AuthenticationPrincipal SignedInUser me, Model model) {
         if (!backupCodes.hasSet(me.userId())) {
             return "redirect:/settings/security";
         }

@@ -24,17 +24,18 @@ import dev.gatehouse.factor.CodeCheck;
 import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.CodeSend;
 import dev.gatehouse.factor.CodeSetup;
+import dev.gatehouse.factor.EnrolledFactor;
+import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.factor.PendingStep;
 import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.factor.SecondFactors;
 import dev.gatehouse.factor.SentCodeSecondFactor;
-import dev.gatehouse.factor.EnrolledFactor;
-import dev.gatehouse.factor.FactorService;
-import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.factor.email.EmailCodeMethod;
 import dev.gatehouse.factor.sms.SmsCodeMethod;
-import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SecondFactorStep;
+import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
@@ -147,7 +148,7 @@ class CodeMethodSettingsController {
     @ConfirmFirst(next = "/settings/two-factor/{method}")
     @PostMapping(BASE + "{method:email|sms}/verify")
     String finishSetup(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @PathVariable String method,
-                       @RequestParam(defaultValue = "") String code, HttpServletRequest request,
+                       @RequestParam(defaultValue = "") String code, BrowserSession browser, HttpServletRequest request,
                        HttpServletResponse response, Model model, RedirectAttributes redirect) {
         FactorType type = type(method);
         Optional<CodeSetup> setup = setup(request, me, type);
@@ -160,7 +161,7 @@ class CodeMethodSettingsController {
         HttpSession session = request.getSession();
         if (result instanceof SecondFactorMethod.Finish.Proved proved && !proved.changed()) {
             session.removeAttribute(attribute(type));
-            signIn.secondFactorProved(me, request, response);
+            signIn.secondFactorProved(me, browser);
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.enabled." + type.name()));
             if (proved.firstBackupCodes() != null) {
                 // The first method brings the backup codes: they are shown now, once.
@@ -170,7 +171,7 @@ class CodeMethodSettingsController {
         }
         if (result instanceof SecondFactorMethod.Finish.Proved) {
             session.removeAttribute(attribute(type));
-            signIn.secondFactorProved(me, request, response);
+            signIn.secondFactorProved(me, browser);
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.changed." + type.name(),
                     setup.get().shown()));
             return "redirect:/settings/security";

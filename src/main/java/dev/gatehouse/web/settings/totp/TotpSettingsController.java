@@ -16,13 +16,14 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
+import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.EnrolledFactor;
 import dev.gatehouse.factor.FactorService;
-import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.PendingStep;
-import dev.gatehouse.factor.totp.TotpMethod;
 import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.factor.totp.TotpMethod;
 import dev.gatehouse.factor.totp.TotpSecondFactor;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
@@ -69,7 +70,7 @@ class TotpSettingsController {
     @ConfirmFirst
     @PostMapping(SETUP)
     String finish(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user,
-                  @RequestParam(defaultValue = "") String code, HttpServletRequest request,
+                  @RequestParam(defaultValue = "") String code, BrowserSession browser, HttpServletRequest request,
                   HttpServletResponse response, Model model, RedirectAttributes redirect) {
         HttpSession session = request.getSession();
         PendingStep pending = pending(session);
@@ -77,7 +78,7 @@ class TotpSettingsController {
         SecondFactorMethod.Finish result = app.finishEnrollment(setup, pending, code);
         if (result instanceof SecondFactorMethod.Finish.Proved enabled) {
             session.removeAttribute(PENDING);
-            signIn.secondFactorProved(me, request, response);
+            signIn.secondFactorProved(me, browser);
             redirect.addFlashAttribute("flashSuccess", messages.get("totp.enabled"));
             if (enabled.firstBackupCodes() != null) {
                 // The first method brings the backup codes: they are shown now, once.
@@ -104,7 +105,7 @@ class TotpSettingsController {
     @ConfirmFirst
     @GetMapping("/settings/two-factor/{factorId}/remove")
     String confirmRemoval(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId,
-                          HttpServletRequest request, Model model) {
+                          Model model) {
         Optional<EnrolledFactor> factor = factors.factors(me.userId()).stream()
                 .filter(f -> f.id().equals(factorId)).findFirst();
         if (factor.isEmpty()) {

@@ -19,10 +19,11 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.PendingStep;
 import dev.gatehouse.factor.SecondFactorMethod;
-import dev.gatehouse.factor.webauthn.WebAuthnSecondFactor;
 import dev.gatehouse.factor.webauthn.CredentialName;
 import dev.gatehouse.factor.webauthn.WebAuthnCredential;
+import dev.gatehouse.factor.webauthn.WebAuthnSecondFactor;
 import dev.gatehouse.factor.webauthn.WebAuthnService;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
@@ -70,7 +71,8 @@ class WebAuthnSettingsController {
     @PostMapping(NEW)
     String add(@AuthenticationPrincipal SignedInUser me, @CurrentUser User user, @RequestParam(defaultValue = "") String name,
                @RequestParam(defaultValue = "") String credential, @RequestParam(defaultValue = "") String error,
-               HttpServletRequest request, HttpServletResponse response, Model model, RedirectAttributes redirect) {
+               BrowserSession browser, HttpServletRequest request, HttpServletResponse response, Model model,
+               RedirectAttributes redirect) {
         PendingStep pending = PendingCeremonies.take(request.getSession());
         Optional<String> nameProblem = CredentialName.problem(name);
         if (nameProblem.isPresent()) {
@@ -88,7 +90,7 @@ class WebAuthnSettingsController {
                 ClientInfo.of(request), Map.of(WebAuthnSecondFactor.NAME, name)), pending, credential);
         if (result instanceof SecondFactorMethod.Finish.Proved registered) {
             // Touching the new key proved a second factor, as the first code of a new app does.
-            signIn.secondFactorProved(me, request, response);
+            signIn.secondFactorProved(me, browser);
             redirect.addFlashAttribute("flashSuccess", messages.get("webauthn.added.flash",
                     new CredentialName(name).value()));
             if (registered.firstBackupCodes() != null) {
@@ -170,7 +172,7 @@ class WebAuthnSettingsController {
     @ConfirmFirst
     @GetMapping("/settings/webauthn/{factorId}/remove")
     String removeForm(@AuthenticationPrincipal SignedInUser me, @PathVariable UUID factorId,
-                      HttpServletRequest request, Model model) {
+                      Model model) {
         Optional<WebAuthnCredential> credential = webAuthn.credential(me.userId(), factorId);
         if (credential.isEmpty()) {
             return "redirect:/settings/security#webauthn";
