@@ -37,7 +37,7 @@ class BackupCodesBrowserTest extends TwoFactorBrowserSupport {
         browser.atWindowSize(390, 844, () -> browser.screenshot("backup-codes-phone"));
 
         // "Done" needs the box ticked (the browser itself insists), then the codes are gone for good.
-        browser.click("done");
+        browser.clickRefusedByTheBrowser("done");
         assertThat(browser.path()).isEqualTo("/settings/backup-codes");
         confirmSaved();
         assertThat(browser.notice()).contains("backup codes are saved");

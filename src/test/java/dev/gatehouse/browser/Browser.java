@@ -280,6 +280,19 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
+     * Clicks a submit button of a form the browser itself refuses to send (a required field left empty), so no next
+     * page is awaited; fails when the form is valid, which the browser would send.
+     */
+    public Browser clickRefusedByTheBrowser(String id) {
+        WebElement button = waiting(WAIT).until(ExpectedConditions.elementToBeClickable(By.id(id)));
+        if (!Boolean.TRUE.equals(script("return !arguments[0].form.checkValidity()", button))) {
+            throw new AssertionError("the form of #" + id + " is valid: the browser would send it");
+        }
+        button.click();
+        return this;
+    }
+
+    /**
      * Whether the element's page has been replaced. Selenium's {@code stalenessOf} expects a stale-element error, but
      * Chromium answers "Node with given id does not belong to the document" while the new document is attached.
      */
