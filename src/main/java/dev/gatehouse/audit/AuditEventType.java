@@ -40,5 +40,10 @@ public enum AuditEventType {
      * A security key's signature counter went backwards: the key may have been copied. It was marked, refused from
      * then on, and the user was emailed (detail: the two counter values).
      */
-    WEBAUTHN_POSSIBLY_CLONED
+    WEBAUTHN_POSSIBLY_CLONED,
+    /**
+     * An owner or admin changed the account's two-step verification rules (user: who; account: which; detail: what
+     * changed, e.g. "required: on; grace: 7 days").
+     */
+    ACCOUNT_RULES_CHANGED
 }

@@ -42,6 +42,7 @@ public class FactorService {
     private final JdbcClient jdbc;
     private final CodeAttempts attempts;
     private final AccountService accounts;
+    private final MethodRules methodRules;
     private final CodeGuard guard;
     private final BackupCodeService backupCodes;
     private final ApplicationEventPublisher events;
@@ -52,8 +53,8 @@ public class FactorService {
     private final UserService users;
     private final Clock clock;
 
-    FactorService(List<SecretMethod> methods, ObjectProvider<SecondFactors> registry, JdbcClient jdbc, CodeAttempts attempts, AccountService accounts,
-                  CodeGuard guard, BackupCodeService backupCodes, ApplicationEventPublisher events,
+    FactorService(List<SecretMethod> methods, ObjectProvider<SecondFactors> registry, JdbcClient jdbc,
+                  CodeAttempts attempts, AccountService accounts, MethodRules methodRules, CodeGuard guard, BackupCodeService backupCodes, ApplicationEventPublisher events,
                   AuditLog audit, Notifier notifier, SecretSealer sealer, TransactionTemplate tx,
                   UserService users, Clock clock) {
         methods.forEach(m -> {
@@ -65,6 +66,7 @@ public class FactorService {
         this.jdbc = jdbc;
         this.attempts = attempts;
         this.accounts = accounts;
+        this.methodRules = methodRules;
         this.guard = guard;
         this.backupCodes = backupCodes;
         this.events = events;
@@ -89,6 +91,11 @@ public class FactorService {
 
     public Optional<EnrolledFactor> factor(UUID userId, FactorType type) {
         return factors(userId).stream().filter(f -> f.type().equals(type)).findFirst();
+    }
+
+    /** Whether the rules of the user's accounts let them add a method of this type ({@link MethodRules}). */
+    public boolean mayAdd(UUID userId, FactorType type) {
+        return methodRules.mayAdd(userId, type);
     }
 
     /** Whether an account of this user requires two-factor authentication. */
@@ -138,6 +145,9 @@ public class FactorService {
             users.lockForChange(user.id());
             if (factor(user.id(), pending.type()).isPresent()) {
                 return new Enrollment.Expired();
+            }
+            if (!methodRules.mayAdd(user.id(), pending.type())) {
+                return new Enrollment.Rejected(MethodRules.NOT_ALLOWED);
             }
             UUID id = UUID.randomUUID();
             jdbc.sql("""

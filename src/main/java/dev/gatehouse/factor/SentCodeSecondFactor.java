@@ -69,6 +69,9 @@ public abstract class SentCodeSecondFactor implements SecondFactorMethod {
     /** Checks the typed destination and sends a code to it; the setup continues one for the same destination. */
     @Override
     public Start startEnrollment(Setup setup, PendingStep previous) {
+        if (!factors.mayAdd(setup.user().id(), type())) {
+            return new Start.Refused(MethodRules.NOT_ALLOWED);
+        }
         CodeSetup before = previous == null ? null : previous.state(CodeSetup.class).orElse(null);
         CodeChallenges.SetupStart start = codes.startSetup(setup.user(), type(), setup.field(DESTINATION),
                 setup.field(REGION), before, setup.client());

@@ -15,10 +15,13 @@ class WebConfiguration implements WebMvcConfigurer {
 
     private final ConfirmFirstInterceptor confirmFirst;
     private final CurrentUserArgumentResolver currentUser;
+    private final TwoFactorRequiredInterceptor twoFactorRequired;
 
-    WebConfiguration(ConfirmFirstInterceptor confirmFirst, CurrentUserArgumentResolver currentUser) {
+    WebConfiguration(ConfirmFirstInterceptor confirmFirst, CurrentUserArgumentResolver currentUser,
+                     TwoFactorRequiredInterceptor twoFactorRequired) {
         this.confirmFirst = confirmFirst;
         this.currentUser = currentUser;
+        this.twoFactorRequired = twoFactorRequired;
     }
 
     @Override
@@ -29,6 +32,7 @@ class WebConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(twoFactorRequired).excludePathPatterns(TwoFactorRequiredInterceptor.OPEN);
         registry.addInterceptor(confirmFirst);
     }
 }

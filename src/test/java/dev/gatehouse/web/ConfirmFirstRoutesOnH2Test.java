@@ -39,6 +39,8 @@ class ConfirmFirstRoutesOnH2Test extends WebFlowSupport {
             Map.entry("POST /settings/primary-method", "convenience: every method still works through 'Try another way'"),
             Map.entry("POST /settings/backup-codes/saved", "acknowledges codes shown after a guarded change"),
             Map.entry("POST /settings/webauthn/{factorId}/rename", "a label; changes nothing about sign-in"),
+            Map.entry("POST /settings/two-factor/postpone",
+                    "only postpones, for this session and within the admins' grace period, a step the rules impose"),
             Map.entry("POST /accounts/{accountId}/invitations",
                     "asks in the handler, for an admin invitation only (a member invitation gives no power)"));
 

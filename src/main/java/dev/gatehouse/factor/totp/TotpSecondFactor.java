@@ -10,6 +10,7 @@ import dev.gatehouse.factor.CodeCheck;
 import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.MethodRules;
 import dev.gatehouse.factor.MethodTraits;
 import dev.gatehouse.factor.PendingEnrollment;
 import dev.gatehouse.factor.PendingStep;
@@ -64,6 +65,9 @@ public class TotpSecondFactor implements SecondFactorMethod {
     /** A new key, or the one of the setup already under way (so reloading the page keeps the QR code). */
     @Override
     public Start startEnrollment(Setup setup, PendingStep previous) {
+        if (!factors.mayAdd(setup.user().id(), TotpMethod.TYPE)) {
+            return new Start.Refused(MethodRules.NOT_ALLOWED);
+        }
         if (previous != null && previous.state(PendingEnrollment.class).isPresent()
                 && previous.usableFor(setup.user().id(), TotpMethod.TYPE, CodePurpose.SETUP, clock.instant())) {
             return ready(setup, previous);

@@ -24,10 +24,12 @@ public enum WebAuthnProblem {
     /** The browser or device cannot do Web Authentication here (or script is off). */
     UNSUPPORTED,
     /** At registration: this device is already registered to this user (the browser refused to create another). */
-    ALREADY_ON_DEVICE;
+    ALREADY_ON_DEVICE,
+    /** At registration: the rules of the user's account do not allow security keys. */
+    NOT_ALLOWED;
 
     public String messageKey() {
-        return "webauthn.problem." + name();
+        return this == NOT_ALLOWED ? dev.gatehouse.factor.MethodRules.NOT_ALLOWED : "webauthn.problem." + name();
     }
 
     /**

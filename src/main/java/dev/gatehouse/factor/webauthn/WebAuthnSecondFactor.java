@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 
 import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.MethodRules;
 import dev.gatehouse.factor.MethodTraits;
 import dev.gatehouse.factor.PendingStep;
 import dev.gatehouse.factor.SecondFactorMethod;
@@ -74,6 +75,9 @@ public class WebAuthnSecondFactor implements SecondFactorMethod {
 
     @Override
     public Start startEnrollment(Setup setup, PendingStep previous) {
+        if (!webAuthn.mayAdd(setup.user().id())) {
+            return new Start.Refused(MethodRules.NOT_ALLOWED);
+        }
         return webAuthn.startRegistration(setup.user())
                 .<Start>map(ceremony -> ready(ceremony, CodePurpose.SETUP))
                 .orElseGet(() -> new Start.Refused("webauthn.tooMany"));

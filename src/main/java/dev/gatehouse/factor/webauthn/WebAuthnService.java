@@ -19,6 +19,7 @@ import dev.gatehouse.factor.BackupCodeService;
 import dev.gatehouse.factor.FactorChanged;
 import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.factor.IssuedBackupCodes;
+import dev.gatehouse.factor.MethodRules;
 import dev.gatehouse.factor.webauthn.WebAuthnCeremonies.AssertionOutcome;
 import dev.gatehouse.factor.webauthn.WebAuthnCeremonies.RegistrationOutcome;
 import dev.gatehouse.notify.Notifier;
@@ -52,10 +53,12 @@ public class WebAuthnService {
     private final ApplicationEventPublisher events;
     private final UserService users;
     private final Clock clock;
+    private final MethodRules methodRules;
 
     WebAuthnService(WebAuthnCeremonies ceremonies, WebAuthnCredentials store, BackupCodeService backupCodes,
                     AuditLog audit, Notifier notifier, JdbcClient jdbc, TransactionTemplate tx,
-                    ApplicationEventPublisher events, UserService users, Clock clock) {
+                    ApplicationEventPublisher events, UserService users, Clock clock, MethodRules methodRules) {
+        this.methodRules = methodRules;
         this.events = events;
         this.ceremonies = ceremonies;
         this.store = store;
@@ -66,6 +69,11 @@ public class WebAuthnService {
         this.tx = tx;
         this.users = users;
         this.clock = clock;
+    }
+
+    /** Whether the rules of the user's accounts let them add a security key ({@link MethodRules}). */
+    public boolean mayAdd(UUID userId) {
+        return methodRules.mayAdd(userId, WebAuthnSecondFactor.TYPE);
     }
 
     /** The user's credentials, oldest first; empty when they have none. */
@@ -129,6 +137,9 @@ public class WebAuthnService {
                 users.lockForChange(user.id());
                 if (store.credentialIdTaken(registered.credentialId())) {
                     return new Registration.Refused(WebAuthnProblem.ALREADY_REGISTERED);
+                }
+                if (!methodRules.mayAdd(user.id(), WebAuthnSecondFactor.TYPE)) {
+                    return new Registration.Refused(WebAuthnProblem.NOT_ALLOWED);
                 }
                 if (store.forUser(user.id()).size() >= MAX_CREDENTIALS) {
                     return new Registration.Refused(WebAuthnProblem.EXPIRED);

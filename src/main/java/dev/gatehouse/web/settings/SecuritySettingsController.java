@@ -23,6 +23,7 @@ import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.TrustedDevices;
+import dev.gatehouse.signin.TwoFactorRequirement;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.UserService.PasswordChange;
 import dev.gatehouse.user.UserService;
@@ -47,10 +48,13 @@ class SecuritySettingsController {
     private final TrustedDevices trustedDevices;
     private final SecondFactors registered;
     private final List<SecurityTabCard> cards;
+    private final TwoFactorRequirement requirement;
 
     SecuritySettingsController(UserService users, SignInService signIn, AuditLog audit, Messages messages,
                                FactorService factors, SignInMethods methods, TrustedDevices trustedDevices,
-                               SecondFactors registered, List<SecurityTabCard> cards) {
+                               SecondFactors registered, List<SecurityTabCard> cards,
+                               TwoFactorRequirement requirement) {
+        this.requirement = requirement;
         this.registered = registered;
         this.cards = List.copyOf(cards);
         this.factors = factors;
@@ -71,6 +75,8 @@ class SecuritySettingsController {
         model.addAttribute("methodCards", cards(me.userId(), true));
         model.addAttribute("standInCards", cards(me.userId(), false));
         model.addAttribute("required", factors.required(me.userId()));
+        TwoFactorRequirement.Status setup = requirement.status(me.userId());
+        model.addAttribute("setupRequired", setup.unmet() ? setup : null);
         java.util.List<FactorType> methodTypes = methods.ordered(me.userId());
         model.addAttribute("methodTypes", methodTypes);
         model.addAttribute("primary", methodTypes.isEmpty() ? null : methodTypes.get(0));
@@ -83,7 +89,9 @@ class SecuritySettingsController {
     }
 
     private List<SecurityTabCard.Shown> cards(UUID userId, boolean standalone) {
+        // A method the account's rules do not allow is shown only to a user who has it (to see or remove it).
         return registered.all().stream().filter(m -> m.traits().standalone() == standalone)
+                .filter(m -> !standalone || m.activeFor(userId) || factors.mayAdd(userId, m.type()))
                 .flatMap(m -> cards.stream().filter(c -> c.type().equals(m.type())).findFirst().stream()
                         .map(c -> new SecurityTabCard.Shown(m.type(), m.traits().settingsFragment(), c.view(userId))))
                 .toList();
@@ -125,6 +133,21 @@ class SecuritySettingsController {
         }
         signIn.afterPasswordChange(me, browser);
         redirect.addFlashAttribute("flashSuccess", messages.get("password.changed"));
+        return "redirect:/settings/security";
+    }
+
+    /**
+     * "Not now" on the set-up step an account's rules impose: postponed for this session while the admins' grace
+     * period lasts; after it, the step stays.
+     */
+    @PostMapping("/settings/two-factor/postpone")
+    String postponeSetup(@AuthenticationPrincipal SignedInUser me, BrowserSession browser,
+                         RedirectAttributes redirect) {
+        if (requirement.postpone(me.userId(), browser)) {
+            redirect.addFlashAttribute("flashSuccess", messages.get("setupRequired.postponed"));
+        } else {
+            redirect.addFlashAttribute("flashError", messages.get("setupRequired.noMoreTime"));
+        }
         return "redirect:/settings/security";
     }
 

@@ -27,6 +27,7 @@ import dev.gatehouse.factor.CodeSetup;
 import dev.gatehouse.factor.EnrolledFactor;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.MethodRules;
 import dev.gatehouse.factor.PendingStep;
 import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.factor.SecondFactors;
@@ -89,9 +90,13 @@ class CodeMethodSettingsController {
     @ConfirmFirst
     @GetMapping(BASE + "{method:email|sms}")
     String destination(@CurrentUser User user, @PathVariable String method,
-                       HttpServletRequest request, Model model) {
+                       HttpServletRequest request, Model model, RedirectAttributes redirect) {
         FactorType type = type(method);
         Optional<EnrolledFactor> current = factors.factor(user.id(), type);
+        if (current.isEmpty() && !factors.mayAdd(user.id(), type)) {
+            redirect.addFlashAttribute("flashError", messages.get(MethodRules.NOT_ALLOWED));
+            return "redirect:/settings/security";
+        }
         String value = EmailCodeMethod.TYPE.equals(type) ? current.map(EnrolledFactor::publicData).orElse(user.email()) : "";
         String region = current.map(f -> codes.method(type).orElseThrow().checkDestination(f.publicData(), null))
                 .filter(c -> c instanceof dev.gatehouse.factor.DestinationCheck.Valid)

@@ -58,10 +58,14 @@ class TotpSettingsController {
         HttpSession session = request.getSession();
         SecondFactorMethod.Start start = app.startEnrollment(new SecondFactorMethod.Setup(user, ClientInfo.of(request)),
                 pending(session));
-        if (!(start instanceof SecondFactorMethod.Start.Ready ready)) {
-            redirect.addFlashAttribute("flashSuccess", messages.get("totp.alreadyOn"));
+        if (start instanceof SecondFactorMethod.Start.Refused refused) {
+            // Already on is good news; anything else (the account's rules) is a reason it cannot be.
+            boolean alreadyOn = "totp.setup.already".equals(refused.problemKey());
+            redirect.addFlashAttribute(alreadyOn ? "flashSuccess" : "flashError",
+                    messages.get(alreadyOn ? "totp.alreadyOn" : refused.problemKey()));
             return "redirect:/settings/security";
         }
+        SecondFactorMethod.Start.Ready ready = (SecondFactorMethod.Start.Ready) start;
         session.setAttribute(PENDING, ready.pending());
         model.addAttribute("setup", ((SecondFactorMethod.Prompt.EnterCode) ready.prompt()).shown());
         return "settings/totp-setup";

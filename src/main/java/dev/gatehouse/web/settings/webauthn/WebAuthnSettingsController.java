@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.factor.MethodRules;
 import dev.gatehouse.factor.PendingStep;
 import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.factor.webauthn.CredentialName;
@@ -116,6 +117,11 @@ class WebAuthnSettingsController {
                                RedirectAttributes redirect) {
         SecondFactorMethod.Start start = keys.startEnrollment(new SecondFactorMethod.Setup(user,
                 ClientInfo.of(request)), null);
+        if (start instanceof SecondFactorMethod.Start.Refused refused
+                && MethodRules.NOT_ALLOWED.equals(refused.problemKey())) {
+            redirect.addFlashAttribute("flashError", messages.get(MethodRules.NOT_ALLOWED));
+            return "redirect:/settings/security#webauthn";
+        }
         if (!(start instanceof SecondFactorMethod.Start.Ready ready
                 && ready.prompt() instanceof SecondFactorMethod.Prompt.Ceremony ceremony)) {
             redirect.addFlashAttribute("flashError", messages.get("webauthn.new.full", WebAuthnService.MAX_CREDENTIALS));

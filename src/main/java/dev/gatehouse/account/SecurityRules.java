@@ -1,0 +1,30 @@
+package dev.gatehouse.account;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One account's two-step verification rules, as its owners and admins set them.
+ *
+ * @param requireTwoFactor every member must have a method
+ * @param graceDays        how long a member without one may still skip setting one up: 0, 1, 3, 7 or 14 days
+ * @param allowedMethods   the method names members may use (e.g. {@code TOTP}); empty means every method
+ * @param trustPeriod      how long "remember this device" lasts
+ * @param requiredSince    when the requirement was last turned on; null while it is off
+ */
+public record SecurityRules(boolean requireTwoFactor, int graceDays, Set<String> allowedMethods,
+                            DeviceTrustPeriod trustPeriod, Instant requiredSince) {
+
+    /** The grace periods an admin may choose, in days. */
+    public static final Set<Integer> GRACE_DAYS = Set.of(0, 1, 3, 7, 14);
+
+    public SecurityRules {
+        allowedMethods = Set.copyOf(new TreeSet<>(allowedMethods));
+    }
+
+    /** Whether members may use the method {@code name}. */
+    public boolean allows(String name) {
+        return allowedMethods.isEmpty() || allowedMethods.contains(name);
+    }
+}

@@ -1,0 +1,216 @@
+package dev.gatehouse.account;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.notify.Notifier;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Db;
+import dev.gatehouse.user.SecurityNotice;
+import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
+
+/**
+ * The accounts' two-step verification rules: what an owner or admin sets ({@link SecurityRules}) and what a user is
+ * held to because of the accounts they belong to ({@link MemberRules}). The account layer knows method names only as
+ * strings; which names exist is the caller's to say (the registered methods).
+ */
+@Service
+public class SecurityRulesService {
+
+    private final JdbcClient jdbc;
+    private final AuditLog audit;
+    private final Notifier notifier;
+    private final UserService users;
+    private final Clock clock;
+
+    SecurityRulesService(JdbcClient jdbc, AuditLog audit, Notifier notifier, UserService users, Clock clock) {
+        this.jdbc = jdbc;
+        this.audit = audit;
+        this.notifier = notifier;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    /** The rules of an account that exists. */
+    public SecurityRules rules(UUID accountId) {
+        return jdbc.sql("""
+                select require_two_factor, two_factor_grace_days, allowed_methods, device_trust_period,
+                       two_factor_required_since from accounts where id = ?""")
+                .param(accountId).query(SecurityRulesService::rules).single();
+    }
+
+    private static SecurityRules rules(ResultSet rs, int row) throws SQLException {
+        return new SecurityRules(rs.getBoolean(1), rs.getInt(2), methods(rs.getString(3)),
+                DeviceTrustPeriod.valueOf(rs.getString(4)), Db.instant(rs, "two_factor_required_since"));
+    }
+
+    private static Set<String> methods(String stored) {
+        return stored == null || stored.isBlank() ? Set.of()
+                : Arrays.stream(stored.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                        .collect(Collectors.toSet());
+    }
+
+    public sealed interface Save {
+        /** Saved; {@code changes} says what changed, in words for the log and the owners' email (may be empty). */
+        record Saved(SecurityRules rules, List<String> changes) implements Save { }
+        /** Nothing saved: what is wrong, by field. */
+        record Invalid(FieldProblems problems) implements Save { }
+    }
+
+    /**
+     * Saves the rules {@code by} chose for the account (the caller has checked that they manage it and re-confirmed):
+     * {@code allowed} must be a non-empty subset of {@code known}, all of them meaning "every method". A change is
+     * audited on the account with who made it, and each owner is emailed, in the same transaction.
+     */
+    @Transactional
+    public Save save(UUID accountId, User by, boolean require, int graceDays, Set<String> allowed,
+                     DeviceTrustPeriod trustPeriod, Set<String> known, ClientInfo client) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        if (trustPeriod == null) {
+            problems.put("trustPeriod", "rules.trust.invalid");
+        }
+        if (!SecurityRules.GRACE_DAYS.contains(graceDays)) {
+            problems.put("graceDays", "rules.grace.invalid");
+        }
+        if (allowed.isEmpty()) {
+            problems.put("allowed", "rules.allowed.none");
+        } else if (!known.containsAll(allowed)) {
+            problems.put("allowed", "rules.allowed.unknown");
+        }
+        if (!problems.isEmpty()) {
+            return new Save.Invalid(new FieldProblems(problems));
+        }
+        // Rows of one account are changed one at a time: two admins saving at once each see the other's result.
+        jdbc.sql("select id from accounts where id = ? for update").param(accountId).query(UUID.class).single();
+        SecurityRules before = rules(accountId);
+        Instant now = clock.instant();
+        Set<String> stored = allowed.containsAll(known) ? Set.of() : allowed;
+        Instant since = !require ? null : before.requireTwoFactor() ? before.requiredSince() : now;
+        SecurityRules after = new SecurityRules(require, graceDays, stored, trustPeriod, since);
+        List<String> changes = changes(before, after);
+        if (changes.isEmpty()) {
+            return new Save.Saved(before, changes);
+        }
+        jdbc.sql("""
+                update accounts set require_two_factor = ?, two_factor_grace_days = ?, allowed_methods = ?,
+                       device_trust_period = ?, two_factor_required_since = ? where id = ?""")
+                .params(require, graceDays, stored.isEmpty() ? null : String.join(",", new TreeSet<>(stored)),
+                        trustPeriod.name(), since == null ? null : Db.ts(since), accountId)
+                .update();
+        String detail = String.join("; ", changes);
+        audit.record(AuditEventType.ACCOUNT_RULES_CHANGED, by.id(), accountId, client,
+                detail.length() > 500 ? detail.substring(0, 500) : detail);
+        String accountName = jdbc.sql("select name from accounts where id = ?").param(accountId)
+                .query(String.class).single();
+        for (UUID ownerId : owners(accountId)) {
+            users.findById(ownerId).ifPresent(owner -> notifier.send(SecurityNotice.of(owner, "account-rules-changed",
+                    now, client, Map.of("accountName", accountName, "changedBy", by.displayName(),
+                            "changes", changes, "accountId", accountId.toString()))));
+        }
+        return new Save.Saved(after, changes);
+    }
+
+    private List<UUID> owners(UUID accountId) {
+        return jdbc.sql("select user_id from memberships where account_id = ? and role = 'OWNER' order by created_at")
+                .param(accountId).query(UUID.class).list();
+    }
+
+    /** What changed, in the words of the log ("required: on"); empty when nothing did. */
+    static List<String> changes(SecurityRules before, SecurityRules after) {
+        List<String> changes = new ArrayList<>();
+        if (before.requireTwoFactor() != after.requireTwoFactor()) {
+            changes.add("two-step verification required: " + (after.requireTwoFactor() ? "on" : "off"));
+        }
+        if (before.graceDays() != after.graceDays()) {
+            changes.add("grace period: " + days(after.graceDays()));
+        }
+        if (!before.allowedMethods().equals(after.allowedMethods())) {
+            changes.add("allowed methods: " + (after.allowedMethods().isEmpty() ? "all"
+                    : String.join(", ", new TreeSet<>(after.allowedMethods()))));
+        }
+        if (before.trustPeriod() != after.trustPeriod()) {
+            changes.add("remember devices for: " + after.trustPeriod().displayName());
+        }
+        return changes;
+    }
+
+    private static String days(int days) {
+        return days == 0 ? "none" : days == 1 ? "1 day" : days + " days";
+    }
+
+    /** The rules {@code userId} is held to now: the strictest of their accounts' ({@link MemberRules}). */
+    public MemberRules rulesFor(UUID userId) {
+        record Row(String name, SecurityRules rules, Instant joinedAt) { }
+        List<Row> rows = jdbc.sql("""
+                select a.require_two_factor, a.two_factor_grace_days, a.allowed_methods, a.device_trust_period,
+                       a.two_factor_required_since, a.name, m.created_at
+                from memberships m join accounts a on a.id = m.account_id where m.user_id = ? order by a.name, a.id""")
+                .param(userId)
+                .query((rs, n) -> new Row(rs.getString(6), rules(rs, n), Db.instant(rs, "created_at")))
+                .list();
+        if (rows.isEmpty()) {
+            return MemberRules.NONE;
+        }
+        List<Row> requiring = rows.stream().filter(r -> r.rules().requireTwoFactor()).toList();
+        Instant skipUntil = null;
+        if (!requiring.isEmpty()) {
+            // Each requiring account's grace runs from when its rule reached the user; the earliest end wins, and an
+            // account without a grace period allows no skip at all.
+            skipUntil = requiring.stream().map(r -> {
+                Instant reached = r.rules().requiredSince() == null || r.joinedAt().isAfter(r.rules().requiredSince())
+                        ? r.joinedAt() : r.rules().requiredSince();
+                return r.rules().graceDays() == 0 ? Instant.MIN : reached.plus(Duration.ofDays(r.rules().graceDays()));
+            }).min(Comparator.naturalOrder()).orElseThrow();
+            if (skipUntil.equals(Instant.MIN)) {
+                skipUntil = null;
+            }
+        }
+        List<Set<String>> limits = rows.stream().map(r -> r.rules().allowedMethods()).filter(s -> !s.isEmpty())
+                .toList();
+        Set<String> allowed = Set.of();
+        if (!limits.isEmpty()) {
+            Set<String> common = new HashSet<>(limits.get(0));
+            limits.forEach(common::retainAll);
+            if (common.isEmpty()) {
+                limits.forEach(common::addAll);
+            }
+            allowed = Set.copyOf(common);
+        }
+        return new MemberRules(!requiring.isEmpty(), skipUntil, allowed,
+                requiring.stream().map(Row::name).findFirst());
+    }
+
+    /** Whether the account exists and {@code userId} may set its rules (an owner or admin of it). */
+    public boolean manages(UUID accountId, UUID userId) {
+        return jdbc.sql("select role from memberships where account_id = ? and user_id = ?")
+                .params(accountId, userId).query(String.class).optional()
+                .map(Role::valueOf).filter(Role::canManage).isPresent();
+    }
+
+    /** The rules of the account, if {@code userId} may set them; empty otherwise (as if the account did not exist). */
+    public Optional<SecurityRules> rulesIfManaged(UUID accountId, UUID userId) {
+        return manages(accountId, userId) ? Optional.of(rules(accountId)) : Optional.empty();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.gatehouse.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.signin.TwoFactorRequirement;
+import dev.gatehouse.signin.servlet.ServletBrowserSession;
+
+/**
+ * The set-up step an account's rules impose: a signed-in member who must set up two-step verification
+ * ({@link TwoFactorRequirement#blocks}) is sent to the Security page, where it is set up, from every page outside the
+ * user's own settings (registered in {@link WebConfiguration} with the paths it leaves alone).
+ */
+@Component
+class TwoFactorRequiredInterceptor implements HandlerInterceptor {
+
+    /** Where a member who must set up a method may still go: the user's settings, signing in and out, errors. */
+    static final String[] OPEN = {"/settings/**", "/signin/**", "/signin", "/signout", "/signup/**", "/invite/**",
+            "/error", "/denied", "/css/**", "/img/**", "/js/**", "/favicon.ico", "/dev/**"};
+
+    private final TwoFactorRequirement requirement;
+
+    TwoFactorRequiredInterceptor(TwoFactorRequirement requirement) {
+        this.requirement = requirement;
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
+            throws Exception {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || !(authentication.getPrincipal() instanceof SignedInUser me)) {
+            return true;
+        }
+        if (!requirement.blocks(me.userId(), ServletBrowserSession.of(request, response))) {
+            return true;
+        }
+        response.sendRedirect(request.getContextPath() + "/settings/security#two-factor");
+        return false;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.gatehouse.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.gatehouse.testsupport.TestUsers;
+
+/**
+ * An owner sets the account's sign-in rules; a member without a method meets them at their next sign-in: told first
+ * thing, offered only the allowed methods, and able to postpone only while the grace period lasts.
+ */
+class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
+
+    @Test
+    void rulesWhenOwnerRequiresTwoStepThenMemberIsAskedToSetUpAnAllowedMethod() {
+        TestUsers.Created owner = users.create("rules");
+        TestUsers.Created member = users.create("member");
+        context.getBean(JdbcClient.class).sql("""
+                insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', ?)""")
+                .params(owner.accountId(), member.user().id(), java.sql.Timestamp.from(clock().instant())).update();
+        enableApp(owner);
+        confirmSaved();
+
+        browser.click(By.linkText("rules Ltd"));
+        browser.waitForPath("/accounts/" + owner.accountId() + "/settings");
+        browser.click("security-rules-tab");
+        browser.waitForPath("/accounts/" + owner.accountId() + "/settings/security");
+        assertThat(browser.h1()).isEqualTo("Sign-in security");
+        assertThat(browser.byId("require-two-factor").isSelected()).isFalse();
+        assertThat(browser.byId("trust-thirty_days").isSelected()).isTrue();
+        browser.screenshot("account-rules");
+
+        // Allowing nothing is explained, and nothing is saved.
+        for (String method : new String[] {"totp", "email", "webauthn"}) {
+            browser.click("allow-" + method);
+        }
+        if (!browser.all(By.id("allow-sms")).isEmpty()) {
+            browser.click("allow-sms");
+        }
+        browser.click("save-rules");
+        assertThat(browser.byId("allowed-error").getText()).isEqualTo("Allow at least one method.");
+        browser.screenshot("account-rules-error");
+
+        browser.click("require-two-factor").click("allow-totp").click("allow-webauthn").click("trust-one_week");
+        browser.find(By.cssSelector("#grace-days option[value='7']")).click();
+        browser.click("save-rules");
+        browser.waitForPath("/accounts/" + owner.accountId() + "/settings/security");
+        assertThat(browser.notice()).contains("The sign-in rules were saved");
+        assertThat(browser.byId("require-two-factor").isSelected()).isTrue();
+        assertThat(browser.byId("allow-email").isSelected()).isFalse();
+        assertThat(browser.byId("trust-one_week").isSelected()).isTrue();
+        browser.screenshot("account-rules-saved");
+
+        try (Browser other = browser.another()) {
+            signIn(other, member.email(), member.password());
+            other.waitForPath("/settings/security");
+            assertThat(other.byId("setup-required").getText())
+                    .contains("rules Ltd requires two-step verification", "You can postpone it until");
+            assertThat(other.all(By.id("setup-app"))).isNotEmpty();
+            assertThat(other.all(By.id("add-webauthn"))).isNotEmpty();
+            assertThat(other.all(By.id("method-email"))).as("not allowed, so not offered").isEmpty();
+            other.screenshot("setup-required");
+
+            other.click("postpone-setup");
+            other.waitForPath("/settings/security");
+            assertThat(other.notice()).contains("Postponed for now");
+        }
+        assertThat(mail.await(owner.email(), "sign-in rules").text())
+                .contains("changed the two-step verification rules of the account rules Ltd",
+                        "two-step verification required: on", "grace period: 7 days");
+    }
+}

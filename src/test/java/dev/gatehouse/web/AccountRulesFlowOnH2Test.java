@@ -1,0 +1,97 @@
+package dev.gatehouse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Timestamp;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.gatehouse.account.DeviceTrustPeriod;
+import dev.gatehouse.account.SecurityRulesService;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.testsupport.H2Test;
+import dev.gatehouse.testsupport.TestUsers;
+import dev.gatehouse.testsupport.WebSession;
+import dev.gatehouse.testsupport.WebSession.Page;
+
+/**
+ * The account's rules over HTTP, as an attacker tries them: someone who does not manage the account cannot read or
+ * change its rules by id, and the set-up step cannot be stepped around by going elsewhere or by asking for a method
+ * that is not allowed.
+ */
+@H2Test
+class AccountRulesFlowOnH2Test extends WebFlowSupport {
+
+    static final Set<String> KNOWN = Set.of("TOTP", "EMAIL", "SMS", "WEBAUTHN");
+
+    private void join(UUID accountId, UUID userId, String role) {
+        jdbc().sql("insert into memberships (account_id, user_id, role, created_at) values (?, ?, ?, ?)")
+                .params(accountId, userId, role, Timestamp.from(clock().instant())).update();
+    }
+
+    private WebSession confirmed(TestUsers.Created who) {
+        WebSession web = signedIn(who.email(), who.password());
+        web.get("/settings/confirm?next=/settings/security");
+        Page confirm = web.post("/settings/confirm", Map.of("password", who.password(), "next", "/settings/security"));
+        assertThat(confirm.status()).isEqualTo(302);
+        return web;
+    }
+
+    @Test
+    void rulesPageWhenNotAnOwnerOrAdminOfThatAccountThenNotFoundAndNothingChanges() {
+        TestUsers.Created owner = users().create("rules-victim");
+        TestUsers.Created member = users().create("rules-member");
+        TestUsers.Created stranger = users().create("rules-stranger");
+        join(owner.accountId(), member.user().id(), "MEMBER");
+        String page = "/accounts/" + owner.accountId() + "/settings/security";
+        Map<String, String> weaken = Map.of("graceDays", "14", "allowed", "SMS", "trustPeriod", "THIRTY_DAYS");
+
+        for (TestUsers.Created who : new TestUsers.Created[] {member, stranger}) {
+            WebSession web = confirmed(who);
+            assertThat(web.get(page).status()).as(who.email()).isEqualTo(404);
+            web.get("/settings/security");
+            assertThat(web.post(page, weaken).status()).as(who.email()).isEqualTo(404);
+        }
+        WebSession ownerWeb = confirmed(owner);
+        assertThat(ownerWeb.get(page).status()).isEqualTo(200);
+        assertThat(count("select count(*) from audit_events where account_id = ? and type = 'ACCOUNT_RULES_CHANGED'",
+                owner.accountId())).isZero();
+    }
+
+    @Test
+    void setupStepWhenGraceIsOverThenOtherPagesAndDisallowedMethodsStayClosed() {
+        TestUsers.Created admin = users().create("rules-blocked");
+        ctx.getBean(SecurityRulesService.class).save(admin.accountId(), admin.user(), true, 0, Set.of("WEBAUTHN"),
+                DeviceTrustPeriod.ONE_DAY, KNOWN, ClientInfo.SYSTEM);
+        WebSession web = confirmed(admin);
+
+        Page account = web.get("/accounts/" + admin.accountId() + "/settings");
+        assertThat(account.status()).isEqualTo(302);
+        assertThat(account.location()).isEqualTo("/settings/security#two-factor");
+        assertThat(web.get("/").location()).isEqualTo("/settings/security#two-factor");
+        Page security = web.get("/settings/security");
+        assertThat(security.body()).contains("id=\"setup-required\"", "It can no longer be postponed")
+                .doesNotContain("id=\"postpone-setup\"", "id=\"setup-app\"");
+
+        Page postpone = web.post("/settings/two-factor/postpone", Map.of());
+        assertThat(web.follow(postpone).body()).contains("The time to set it up is over");
+        assertThat(web.get("/accounts/" + admin.accountId() + "/settings").status()).isEqualTo(302);
+
+        // The app's setup page, asked for directly, refuses: nothing to scan, nothing stored.
+        Page app = web.get("/settings/two-factor/app");
+        assertThat(app.status()).isEqualTo(302);
+        assertThat(web.follow(app).body()).contains("The rules of your account do not allow this method");
+        Page email = web.get("/settings/two-factor/email");
+        assertThat(web.follow(email).body()).contains("The rules of your account do not allow this method");
+        // The setup form posted directly, as if the page had been shown: refused, no code sent.
+        Page posted = web.post("/settings/two-factor/email", Map.of("destination", admin.email()));
+        assertThat(posted.status()).isEqualTo(422);
+        assertThat(posted.body()).contains("The rules of your account do not allow this method");
+        assertThat(count("select count(*) from second_factors where user_id = ?", admin.user().id())).isZero();
+        assertThat(count("select count(*) from outbox where recipient = ? and subject like '%code%'", admin.email()))
+                .isZero();
+    }
+}
