@@ -45,5 +45,10 @@ public enum AuditEventType {
      * An owner or admin changed the account's two-step verification rules (user: who; account: which; detail: what
      * changed, e.g. "required: on; grace: 7 days").
      */
-    ACCOUNT_RULES_CHANGED
+    ACCOUNT_RULES_CHANGED,
+    /**
+     * An owner or admin reset a member's two-step verification (user: the member; account: where; detail: who did
+     * it and how many methods went).
+     */
+    TWO_FACTOR_RESET
 }

@@ -167,6 +167,32 @@ public class FactorService {
         });
     }
 
+    /**
+     * An admin's reset of a member's two-step verification: every method and backup code of the member goes, their
+     * code lockout is lifted, and (through {@link FactorRemoved}) their trusted devices are forgotten and their
+     * sessions end; the member is emailed. Recorded on the member's activity and the account's, naming who did it.
+     * Whether {@code by} may do it is the caller's to check. Returns how many methods were removed.
+     */
+    public int resetByAdmin(User member, User by, UUID accountId, String accountName, ClientInfo client) {
+        Instant now = clock.instant();
+        Integer removed = tx.execute(status -> {
+            users.lockForChange(member.id());
+            List<EnrolledFactor> own = factors(member.id());
+            jdbc.sql("delete from second_factors where user_id = ?").param(member.id()).update();
+            backupCodes.deleteAll(member.id());
+            attempts.succeeded(member.id());
+            audit.record(AuditEventType.TWO_FACTOR_RESET, member.id(), accountId, client,
+                    "by " + by.displayName() + " (" + by.id() + "): " + own.size() + " methods");
+            // Each removed kind, like a removal by the member: their trusted devices go and their sessions end.
+            own.stream().map(EnrolledFactor::type).distinct()
+                    .forEach(type -> events.publishEvent(new FactorRemoved(member.id(), type, true, client)));
+            notifier.send(SecurityNotice.of(member, "two-factor-reset", now, client,
+                    Map.of("resetBy", by.displayName(), "accountName", accountName)));
+            return own.size();
+        });
+        return removed == null ? 0 : removed;
+    }
+
     public sealed interface Removal {
         record Removed(FactorType type) implements Removal { }
         /** An account requires 2FA and this is the user's last method. */

@@ -72,4 +72,41 @@ class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
                 .contains("changed the two-step verification rules of the account rules Ltd",
                         "two-step verification required: on", "grace period: 7 days");
     }
+
+    @Test
+    void resetWhenOwnerResetsAMembersTwoStepThenTheMemberIsEmailedAndSignsInWithThePassword() {
+        TestUsers.Created owner = users.create("resetter");
+        TestUsers.Created member = users.create("locked");
+        context.getBean(JdbcClient.class).sql("""
+                insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', ?)""")
+                .params(owner.accountId(), member.user().id(), java.sql.Timestamp.from(clock().instant())).update();
+        try (Browser other = browser.another()) {
+            // The member turns the app on, then (the phone lost) cannot sign in any more.
+            enableAppIn(other, member);
+        }
+
+        signIn(browser, owner.email(), owner.password());
+        browser.waitForPath("/settings/security");
+        browser.open("/accounts/" + owner.accountId() + "/settings");
+        assertThat(browser.find(By.id("members")).getText()).contains("Authenticator app");
+        browser.screenshot("account-members-methods");
+        browser.click("reset-" + member.user().id());
+        browser.waitForPath("/settings/confirm");
+        browser.type("password", owner.password()).click("confirm");
+        browser.waitForPath("/accounts/" + owner.accountId() + "/members/" + member.user().id() + "/reset-two-factor");
+        assertThat(browser.mainText()).contains("Reset the two-step verification of locked", "signed out everywhere");
+        browser.screenshot("account-reset-two-factor");
+        browser.click("reset-two-factor");
+        browser.waitForPath("/accounts/" + owner.accountId() + "/settings");
+        assertThat(browser.notice()).contains("The two-step verification of locked was reset");
+        assertThat(browser.find(By.id("members")).getText()).doesNotContain("Authenticator app");
+
+        assertThat(mail.await(member.email(), "two-step verification was reset").text())
+                .contains("Your password alone now signs you in");
+        try (Browser other = browser.another()) {
+            signIn(other, member.email(), member.password());
+            other.waitForPath("/settings/security");
+            assertThat(other.all(By.id("setup-app"))).isNotEmpty();
+        }
+    }
 }

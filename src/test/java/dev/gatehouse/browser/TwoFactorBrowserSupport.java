@@ -15,6 +15,11 @@ abstract class TwoFactorBrowserSupport extends BrowserTestSupport {
 
     /** Signs in with the password, turns the authenticator app on; leaves the browser on the backup codes page. */
     String enableApp(TestUsers.Created user) {
+        return enableAppIn(browser, user);
+    }
+
+    /** {@link #enableApp} in the given browser. */
+    String enableAppIn(Browser browser, TestUsers.Created user) {
         Tools.require("oathtool");
         signIn(browser, user.email(), user.password());
         browser.waitForPath("/settings/security");

@@ -18,12 +18,13 @@ import dev.gatehouse.testsupport.WebSession;
 import dev.gatehouse.testsupport.WebSession.Page;
 
 /**
- * The account's rules over HTTP, as an attacker tries them: someone who does not manage the account cannot read or
- * change its rules by id, and the set-up step cannot be stepped around by going elsewhere or by asking for a method
- * that is not allowed.
+ * The account's rules and an admin's reset of a member's two-step verification, over HTTP, as an attacker tries them:
+ * someone who does not manage the account cannot read or change its rules or reset anyone by id, an admin cannot reset
+ * an owner, and the set-up step cannot be stepped around by going elsewhere or by asking for a method that is not
+ * allowed.
  */
 @H2Test
-class AccountRulesFlowOnH2Test extends WebFlowSupport {
+class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
 
     static final Set<String> KNOWN = Set.of("TOTP", "EMAIL", "SMS", "WEBAUTHN");
 
@@ -93,5 +94,65 @@ class AccountRulesFlowOnH2Test extends WebFlowSupport {
         assertThat(count("select count(*) from second_factors where user_id = ?", admin.user().id())).isZero();
         assertThat(count("select count(*) from outbox where recipient = ? and subject like '%code%'", admin.email()))
                 .isZero();
+    }
+
+    @Test
+    void resetWhenAdminResetsAMemberThenMethodsCodesDevicesAndSessionsGoAndTheMemberIsEmailed() {
+        TwoFactorUser member = twoFactorUser("reset-member");
+        TestUsers.Created owner = users().create("reset-owner");
+        TestUsers.Created admin = users().create("reset-admin");
+        join(owner.accountId(), member.id(), "MEMBER");
+        join(owner.accountId(), admin.user().id(), "ADMIN");
+        WebSession memberWeb = passwordStep(member);
+        assertThat(code(memberWeb, member, true).status()).isEqualTo(302);
+        assertThat(memberWeb.get("/settings/security").status()).isEqualTo(200);
+        assertThat(count("select count(*) from trusted_devices where user_id = ?", member.id())).isEqualTo(1);
+
+        WebSession adminWeb = confirmed(admin);
+        String reset = "/accounts/" + owner.accountId() + "/members/" + member.id() + "/reset-two-factor";
+        assertThat(adminWeb.get("/accounts/" + owner.accountId() + "/settings").body()).contains(reset);
+        assertThat(adminWeb.get(reset).body()).contains("Reset the two-step verification of reset-member");
+        Page done = adminWeb.post(reset, Map.of());
+        assertThat(done.location()).isEqualTo("/accounts/" + owner.accountId() + "/settings");
+        assertThat(adminWeb.follow(done).body()).contains("The two-step verification of reset-member was reset");
+
+        assertThat(count("select count(*) from second_factors where user_id = ?", member.id())).isZero();
+        assertThat(count("select count(*) from backup_codes where user_id = ?", member.id())).isZero();
+        assertThat(count("select count(*) from trusted_devices where user_id = ? and revoked_at is null", member.id()))
+                .isZero();
+        assertThat(memberWeb.get("/settings/security").status()).as("signed out everywhere").isEqualTo(302);
+        assertThat(jdbc().sql("select account_id from audit_events where user_id = ? and type = 'TWO_FACTOR_RESET'")
+                .param(member.id()).query(UUID.class).single()).isEqualTo(owner.accountId());
+        assertThat(mail().await(member.email(), "two-step verification was reset").text())
+                .contains("reset-admin, an admin of the account reset-owner Ltd, reset your two-step verification");
+        // Their password alone signs them in now, to set up a new method.
+        assertThat(signIn(browser(), member.email(), PASSWORD).location()).isEqualTo("/settings/security");
+    }
+
+    @Test
+    void resetWhenNotAllowedThenNothingIsRemoved() {
+        TwoFactorUser victim = twoFactorUser("reset-victim");
+        TestUsers.Created admin = users().create("reset-rogue");
+        TestUsers.Created outsider = users().create("reset-outsider");
+        join(victim.user().accountId(), admin.user().id(), "ADMIN");
+        String reset = "/accounts/" + victim.user().accountId() + "/members/" + victim.id() + "/reset-two-factor";
+
+        WebSession adminWeb = confirmed(admin);
+        assertThat(adminWeb.get("/accounts/" + victim.user().accountId() + "/settings").body())
+                .as("no reset link for an owner").doesNotContain(reset);
+        Page refused = adminWeb.post(reset, Map.of());
+        assertThat(adminWeb.follow(refused).body()).contains("Only an owner can reset the two-step verification");
+
+        WebSession outsiderWeb = confirmed(outsider);
+        assertThat(outsiderWeb.get(reset).status()).isEqualTo(404);
+        outsiderWeb.get("/settings/security");
+        assertThat(outsiderWeb.post(reset, Map.of()).status()).isEqualTo(404);
+        // Someone else's account id with one's own account: the member must be in the account named.
+        String elsewhere = "/accounts/" + outsider.accountId() + "/members/" + victim.id() + "/reset-two-factor";
+        assertThat(outsiderWeb.post(elsewhere, Map.of()).status()).isEqualTo(404);
+
+        assertThat(count("select count(*) from second_factors where user_id = ?", victim.id())).isEqualTo(1);
+        assertThat(count("select count(*) from audit_events where user_id = ? and type = 'TWO_FACTOR_RESET'",
+                victim.id())).isZero();
     }
 }

@@ -20,6 +20,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.account.AccountService;
 import dev.gatehouse.account.InvitationService;
+import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.account.Membership;
 import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService.Reconfirm;
@@ -43,9 +44,11 @@ class AccountSettingsController {
     private final InvitationService invitations;
     private final Messages messages;
     private final SignInService signIn;
+    private final FactorService factors;
 
     AccountSettingsController(AccountService accounts, InvitationService invitations,
-                              Messages messages, SignInService signIn) {
+                              Messages messages, SignInService signIn, FactorService factors) {
+        this.factors = factors;
         this.accounts = accounts;
         this.invitations = invitations;
         this.messages = messages;
@@ -56,7 +59,13 @@ class AccountSettingsController {
     String page(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me, Model model) {
         Membership membership = managed(accountId, me);
         model.addAttribute("membership", membership);
-        model.addAttribute("members", accounts.members(accountId));
+        java.util.List<dev.gatehouse.account.Member> members = accounts.members(accountId);
+        model.addAttribute("members", members);
+        // Each member's methods by kind (never anything secret), for the "Two-step verification" column.
+        java.util.Map<UUID, java.util.List<String>> methods = new java.util.HashMap<>();
+        members.forEach(m -> methods.put(m.userId(), factors.factors(m.userId()).stream()
+                .map(f -> f.type().name()).distinct().toList()));
+        model.addAttribute("memberMethods", methods);
         model.addAttribute("invitations", invitations.pending(accountId));
         if (!model.containsAttribute("inviteErrors")) {
             model.addAttribute("inviteErrors", Map.of());

@@ -1,0 +1,106 @@
+package dev.gatehouse.web.account;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.gatehouse.account.AccountService;
+import dev.gatehouse.account.Member;
+import dev.gatehouse.account.Membership;
+import dev.gatehouse.account.Role;
+import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
+import dev.gatehouse.web.ConfirmFirst;
+import dev.gatehouse.web.CurrentUser;
+import dev.gatehouse.web.Messages;
+
+/**
+ * An owner or admin resets a member's two-step verification: the way back in that the lockout page promises. Asks to
+ * confirm it's you, then shows what will happen before doing it. Admins reset members and admins; only an owner
+ * resets an owner (an admin must not be able to weaken the protection of the people above them). Nobody resets
+ * themselves here. Anyone not managing the account, or a member id not in it, gets a 404.
+ */
+@Controller
+class MemberResetController {
+
+    static final String PAGE = "/accounts/{accountId}/members/{userId}/reset-two-factor";
+
+    private final AccountService accounts;
+    private final FactorService factors;
+    private final UserService users;
+    private final Messages messages;
+
+    MemberResetController(AccountService accounts, FactorService factors, UserService users, Messages messages) {
+        this.accounts = accounts;
+        this.factors = factors;
+        this.users = users;
+        this.messages = messages;
+    }
+
+    @ConfirmFirst
+    @GetMapping(PAGE)
+    String confirm(@PathVariable UUID accountId, @PathVariable UUID userId, @AuthenticationPrincipal SignedInUser me,
+                   Model model, RedirectAttributes redirect) {
+        Membership managing = managed(accountId, me);
+        Member member = member(accountId, userId);
+        Optional<String> refusal = refusal(managing, member, me);
+        if (refusal.isPresent()) {
+            redirect.addFlashAttribute("flashError", messages.get(refusal.get()));
+            return "redirect:/accounts/" + accountId + "/settings";
+        }
+        model.addAttribute("membership", managing);
+        model.addAttribute("member", member);
+        return "account/reset-two-factor";
+    }
+
+    @ConfirmFirst(next = PAGE)
+    @PostMapping(PAGE)
+    String reset(@PathVariable UUID accountId, @PathVariable UUID userId, @AuthenticationPrincipal SignedInUser me,
+                 @CurrentUser User admin, HttpServletRequest request, RedirectAttributes redirect) {
+        Membership managing = managed(accountId, me);
+        Member member = member(accountId, userId);
+        Optional<String> refusal = refusal(managing, member, me);
+        if (refusal.isPresent()) {
+            redirect.addFlashAttribute("flashError", messages.get(refusal.get()));
+            return "redirect:/accounts/" + accountId + "/settings";
+        }
+        User target = users.findById(userId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        factors.resetByAdmin(target, admin, accountId, managing.accountName(), ClientInfo.of(request));
+        redirect.addFlashAttribute("flashSuccess", messages.get("reset.done", member.displayName()));
+        return "redirect:/accounts/" + accountId + "/settings";
+    }
+
+    private static Optional<String> refusal(Membership managing, Member member, SignedInUser me) {
+        if (member.userId().equals(me.userId())) {
+            return Optional.of("reset.self");
+        }
+        if (member.role() == Role.OWNER && managing.role() != Role.OWNER) {
+            return Optional.of("reset.notAllowed");
+        }
+        return Optional.empty();
+    }
+
+    private Member member(UUID accountId, UUID userId) {
+        return accounts.members(accountId).stream().filter(m -> m.userId().equals(userId)).findFirst()
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    }
+
+    private Membership managed(UUID accountId, SignedInUser me) {
+        return accounts.membership(accountId, me.userId()).filter(m -> m.role().canManage())
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    }
+}
