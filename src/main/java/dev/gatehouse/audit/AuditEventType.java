@@ -50,5 +50,9 @@ public enum AuditEventType {
      * An owner or admin reset a member's two-step verification (user: the member; account: where; detail: who did
      * it and how many methods went).
      */
-    TWO_FACTOR_RESET
+    TWO_FACTOR_RESET,
+    /** A password reset link was asked for an address that has a user (never for one that has none). */
+    PASSWORD_RESET_REQUESTED,
+    /** A new password was set through a reset link (after the second factor, for a user who has one). */
+    PASSWORD_RESET
 }

@@ -32,6 +32,9 @@ import dev.gatehouse.user.UserService;
 @Service
 public class SignInService {
 
+    /** Session attribute: what stood for the password in this pending sign-in, when it was not the password. */
+    private static final String FIRST_STEP = "gatehouse.firstStep";
+
     /** Session attribute: the sign-in attempt for which {@link #noWayLeftShown} was recorded. */
     private static final String NO_WAY_LEFT_SHOWN = "gatehouse.noWayLeftShown";
 
@@ -100,6 +103,31 @@ public class SignInService {
             return new PasswordStep.SecondFactorRequired(pending);
         }
         return new PasswordStep.SignedIn(signIn(user, null, browser, "password", true));
+    }
+
+    /**
+     * A password reset link was opened by a user who has a second factor: the link proved their inbox, which stands
+     * for the password here, and the session now waits for the second factor exactly as after a password (same
+     * pages, same window, same lockout). Nothing is reset until they have passed it. The sign-in it ends in is
+     * recorded as {@code email link + <method>}.
+     */
+    public PendingSignIn awaitSecondFactorForReset(User user, BrowserSession browser) {
+        PendingSignIn pending = new PendingSignIn(user.id(), UUID.randomUUID(), clock.instant());
+        sessions.awaitSecondFactor(browser, pending);
+        browser.setAttribute(FIRST_STEP, "email link");
+        return pending;
+    }
+
+    /**
+     * After a password reset: every session of the user ends on every node, except this one when it is signed in
+     * as them (it goes on under a new id).
+     */
+    public void afterPasswordReset(UUID userId, Optional<SignedInUser> signedIn, BrowserSession browser) {
+        if (signedIn.filter(me -> me.userId().equals(userId)).isPresent()) {
+            afterPasswordChange(signedIn.get(), browser);
+        } else {
+            sessions.endAll(userId, null);
+        }
     }
 
     /** The sign-in of this session that waits for a second factor, if it is still within its window. */
@@ -191,7 +219,8 @@ public class SignInService {
         SecondFactorMethod.Finish finish = method.finishVerification(new SecondFactorMethod.Attempt(user,
                 CodePurpose.SIGN_IN, pending.get().attemptId(), browser.client()), step, answer);
         if (finish instanceof SecondFactorMethod.Finish.Proved) {
-            return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, "password + " + method.auditName(),
+            String first = browser.takeAttribute(FIRST_STEP, String.class).orElse("password");
+            return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, first + " + " + method.auditName(),
                     remember, browser));
         }
         return SecondFactorStep.of(finish);

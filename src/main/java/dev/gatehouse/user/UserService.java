@@ -225,6 +225,31 @@ public class UserService {
         record Rejected(String problemKey) implements PasswordChange { }
     }
 
+    /** What is wrong with {@code proposed} as a new password (a message key), if anything. */
+    public Optional<String> passwordProblem(String proposed) {
+        return policy.problem(proposed);
+    }
+
+    /**
+     * Sets a new password chosen through a reset link (the caller proved the inbox and, for a user with a second
+     * factor, that factor): the same rules as a change, the same consequences (trusted devices forgotten through
+     * {@link PasswordChanged}, the user emailed), recorded as a reset. Joins the caller's transaction.
+     */
+    public PasswordChange resetPassword(UUID userId, String proposed, ClientInfo client) {
+        Optional<String> problem = policy.problem(proposed);
+        if (problem.isPresent()) {
+            return new PasswordChange.Rejected(problem.get());
+        }
+        Instant now = clock.instant();
+        jdbc.sql("update users set password_hash = ?, password_changed_at = ? where id = ?")
+                .params(hasher.hash(proposed), Db.ts(now), userId).update();
+        User user = findById(userId).orElseThrow();
+        audit.record(AuditEventType.PASSWORD_RESET, userId, client);
+        events.publishEvent(new PasswordChanged(userId, client));
+        notifier.send(SecurityNotice.of(user, "password-changed", now, client));
+        return new PasswordChange.Changed(user);
+    }
+
     /**
      * Changes the password after checking the current one. Audits it, emails the user and publishes
      * {@link PasswordChanged} (trusted devices are forgotten) in the same transaction. The caller signs out the

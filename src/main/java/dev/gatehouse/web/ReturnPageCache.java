@@ -74,6 +74,29 @@ public final class ReturnPageCache implements RequestCache {
     }
 
     /**
+     * Makes {@code path} (a path on this server) the page a sign-in under way returns to, as if the browser had asked
+     * for it with a GET.
+     */
+    public void returnTo(String path, HttpServletRequest request, HttpServletResponse response) {
+        cookies.saveRequest(new jakarta.servlet.http.HttpServletRequestWrapper(request) {
+            @Override
+            public String getMethod() {
+                return "GET";
+            }
+
+            @Override
+            public String getRequestURI() {
+                return request.getContextPath() + path;
+            }
+
+            @Override
+            public String getQueryString() {
+                return null;
+            }
+        }, response);
+    }
+
+    /**
      * Where a finished sign-in goes (after the password alone, or after the second step): the page that sent the
      * user to sign in, when it is a path on this server, else the Security page. Used once: the cookie is removed.
      */

@@ -1,0 +1,158 @@
+package dev.gatehouse.user;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.crypto.RandomCodes;
+import dev.gatehouse.crypto.SecretSealer;
+import dev.gatehouse.crypto.Tokens;
+import dev.gatehouse.notify.EmailMessage;
+import dev.gatehouse.notify.Notifier;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Db;
+import dev.gatehouse.system.GatehouseProperties;
+import dev.gatehouse.system.RateLimits;
+
+/**
+ * "Forgot password?": a single-use link by email, valid {@link #VALIDITY}, kept only as a hash. Asking answers the same
+ * whether or not the address has a user (and does the same work: a token is made either way), within limits per
+ * address and per network. Using a link sets the password ({@link UserService#resetPassword}); that a user with a
+ * second factor proves it first is the sign-in's business, not this class's.
+ */
+@Service
+public class PasswordResets {
+
+    public static final Duration VALIDITY = Duration.ofMinutes(30);
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    private final JdbcClient jdbc;
+    private final UserService users;
+    private final Notifier notifier;
+    private final AuditLog audit;
+    private final RateLimits rateLimits;
+    private final SecretSealer sealer;
+    private final GatehouseProperties gatehouse;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    PasswordResets(JdbcClient jdbc, UserService users, Notifier notifier, AuditLog audit, RateLimits rateLimits,
+                   SecretSealer sealer, GatehouseProperties gatehouse, TransactionTemplate tx, Clock clock) {
+        this.jdbc = jdbc;
+        this.users = users;
+        this.notifier = notifier;
+        this.audit = audit;
+        this.rateLimits = rateLimits;
+        this.sealer = sealer;
+        this.gatehouse = gatehouse;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    public sealed interface Request {
+        /** The same answer for every address: "if it has a user, a link is on its way". */
+        record CheckEmail() implements Request { }
+        /** Too many requests from this network: nothing was done. */
+        record TooMany(Instant until) implements Request { }
+    }
+
+    /**
+     * Emails a reset link to {@code email} if it has a user (3 an hour and 10 a day per address, 20 an hour and 100 a
+     * day per network); a new link ends the user's earlier ones.
+     */
+    public Request request(String email, ClientInfo client) {
+        Instant now = clock.instant();
+        Optional<Instant> busy = rateLimits.take(RateLimits.perNetwork("reset-net", client.ip(), HOUR, 20, 100), now);
+        if (busy.isPresent()) {
+            return new Request.TooMany(busy.get());
+        }
+        String normalized = email == null ? "" : email.strip();
+        String token = RandomCodes.token();
+        String address = sealer.keyedHash(normalized.toLowerCase(java.util.Locale.ROOT), "reset-address");
+        if (normalized.isEmpty() || normalized.length() > 320 || rateLimits.take(
+                RateLimits.windowAndDay("reset-to:" + address, HOUR, 3, 10), now).isPresent()) {
+            return new Request.CheckEmail();
+        }
+        Optional<User> user = users.findByEmail(normalized);
+        if (user.isEmpty()) {
+            return new Request.CheckEmail();
+        }
+        tx.executeWithoutResult(status -> {
+            jdbc.sql("update password_resets set used_at = ? where user_id = ? and used_at is null")
+                    .params(Db.ts(now), user.get().id()).update();
+            jdbc.sql("""
+                    insert into password_resets (id, user_id, token_hash, created_at, expires_at)
+                    values (?, ?, ?, ?, ?)""")
+                    .params(UUID.randomUUID(), user.get().id(), Tokens.sha256(token), Db.ts(now),
+                            Db.ts(now.plus(VALIDITY))).update();
+            audit.record(AuditEventType.PASSWORD_RESET_REQUESTED, user.get().id(), null, client, null);
+            notifier.send(new EmailMessage(user.get().email(), "password-reset", Map.of(
+                    "displayName", user.get().displayName(), "link", gatehouse.link("/signin/reset/" + token),
+                    "validMinutes", VALIDITY.toMinutes(), "ip", client.ip(), "browser", client.browser(),
+                    "when", now), now.plus(VALIDITY)));
+        });
+        return new Request.CheckEmail();
+    }
+
+    /** A link not yet used nor expired: whose it is and when it was asked for. */
+    public record Link(UUID id, UUID userId, Instant createdAt) {
+    }
+
+    public Optional<Link> find(String token) {
+        if (token == null || token.length() > 100) {
+            return Optional.empty();
+        }
+        return jdbc.sql("""
+                select id, user_id, created_at from password_resets
+                where token_hash = ? and used_at is null and expires_at > ?""")
+                .params(Tokens.sha256(token), Db.ts(clock.instant()))
+                .query((rs, n) -> new Link(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        Db.instant(rs, "created_at")))
+                .optional();
+    }
+
+    public sealed interface Completion {
+        record Done(User user) implements Completion { }
+        /** The new password breaks a rule (message key); the link still works. */
+        record Rejected(String problemKey) implements Completion { }
+        /** Used, expired, or replaced by a newer one. */
+        record Expired() implements Completion { }
+    }
+
+    /**
+     * Sets the new password with the link, which is used up by it (once, on whichever node: one conditional UPDATE
+     * decides), together with every other link of the user.
+     */
+    public Completion complete(String token, String proposed, ClientInfo client) {
+        Optional<String> problem = users.passwordProblem(proposed);
+        if (problem.isPresent()) {
+            return new Completion.Rejected(problem.get());
+        }
+        Instant now = clock.instant();
+        return tx.execute(status -> {
+            Optional<Link> link = find(token);
+            if (link.isEmpty() || jdbc.sql("""
+                    update password_resets set used_at = ? where id = ? and used_at is null and expires_at > ?""")
+                    .params(Db.ts(now), link.get().id(), Db.ts(now)).update() != 1) {
+                return new Completion.Expired();
+            }
+            jdbc.sql("update password_resets set used_at = ? where user_id = ? and used_at is null")
+                    .params(Db.ts(now), link.get().userId()).update();
+            UserService.PasswordChange change = users.resetPassword(link.get().userId(), proposed, client);
+            if (change instanceof UserService.PasswordChange.Changed changed) {
+                return new Completion.Done(changed.user());
+            }
+            status.setRollbackOnly();
+            return new Completion.Rejected(((UserService.PasswordChange.Rejected) change).problemKey());
+        });
+    }
+}

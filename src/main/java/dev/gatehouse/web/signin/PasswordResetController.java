@@ -1,0 +1,166 @@
+package dev.gatehouse.web.signin;
+
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.signin.BrowserSession;
+import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.user.PasswordResets;
+import dev.gatehouse.user.UserService;
+import dev.gatehouse.web.FormEcho;
+import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.ReturnPageCache;
+
+/**
+ * "Forgot password?". The emailed link is kept in the session and the address bar moves to {@code /signin/reset},
+ * so the token is not left in the browser's history or a Referer. A user with a second factor passes it first, on
+ * the usual second-step pages (the link stands for the password), and comes back here signed in; only then is the
+ * new password asked for. A reset never signs anyone in by itself.
+ */
+@Controller
+class PasswordResetController {
+
+    /** Session attribute: the reset link this browser opened. */
+    static final String LINK = "gatehouse.resetLink";
+
+    private final PasswordResets resets;
+    private final UserService users;
+    private final FactorService factors;
+    private final SignInService signIn;
+    private final ReturnPageCache returnPage;
+    private final Messages messages;
+
+    PasswordResetController(PasswordResets resets, UserService users, FactorService factors, SignInService signIn,
+                            ReturnPageCache returnPage, Messages messages) {
+        this.resets = resets;
+        this.users = users;
+        this.factors = factors;
+        this.signIn = signIn;
+        this.returnPage = returnPage;
+        this.messages = messages;
+    }
+
+    @GetMapping("/signin/forgot")
+    String forgotForm(Model model) {
+        model.addAttribute("email", "");
+        return "signin/forgot";
+    }
+
+    @PostMapping("/signin/forgot")
+    String forgot(@RequestParam(defaultValue = "") String email, HttpServletRequest request,
+                  HttpServletResponse response, Model model) {
+        PasswordResets.Request result = resets.request(email, ClientInfo.of(request));
+        model.addAttribute("email", FormEcho.cut(email));
+        if (result instanceof PasswordResets.Request.TooMany tooMany) {
+            model.addAttribute("error", messages.until("pwreset.tooMany", tooMany.until()));
+            response.setStatus(429);
+            return "signin/forgot";
+        }
+        model.addAttribute("sent", true);
+        return "signin/forgot";
+    }
+
+    /** The emailed link: kept in the session, then on to the second step (when the user has one) or the form. */
+    @GetMapping("/signin/reset/{token}")
+    String link(@PathVariable String token, BrowserSession browser, HttpServletRequest request,
+                HttpServletResponse response, Model model) {
+        Optional<PasswordResets.Link> link = resets.find(token);
+        if (link.isEmpty()) {
+            response.setStatus(410);
+            return "signin/reset-expired";
+        }
+        if (factors.hasFactor(link.get().userId()) && !proved(link.get())) {
+            signIn.awaitSecondFactorForReset(users.findById(link.get().userId()).orElseThrow(), browser);
+            browser.setAttribute(LINK, token);
+            returnPage.returnTo("/signin/reset", request, response);
+            return "redirect:/signin/verify";
+        }
+        browser.setAttribute(LINK, token);
+        return "redirect:/signin/reset";
+    }
+
+    @GetMapping("/signin/reset")
+    String form(BrowserSession browser, HttpServletResponse response, Model model) {
+        Optional<PasswordResets.Link> link = usableLink(browser);
+        if (link.isEmpty()) {
+            response.setStatus(410);
+            return "signin/reset-expired";
+        }
+        model.addAttribute("errors", Map.of());
+        return "signin/reset";
+    }
+
+    @PostMapping("/signin/reset")
+    String reset(@RequestParam(defaultValue = "") String newPassword,
+                 @RequestParam(defaultValue = "") String confirmPassword, BrowserSession browser,
+                 HttpServletRequest request, HttpServletResponse response, Model model,
+                 RedirectAttributes redirect) {
+        Optional<PasswordResets.Link> link = usableLink(browser);
+        if (link.isEmpty()) {
+            response.setStatus(410);
+            return "signin/reset-expired";
+        }
+        if (!newPassword.equals(confirmPassword)) {
+            return problem("confirmPassword", "password.mismatch", response, model);
+        }
+        String token = browser.attribute(LINK, String.class).orElseThrow();
+        PasswordResets.Completion done = resets.complete(token, newPassword, ClientInfo.of(request));
+        if (done instanceof PasswordResets.Completion.Rejected rejected) {
+            return problem("newPassword", rejected.problemKey(), response, model);
+        }
+        browser.removeAttribute(LINK);
+        if (done instanceof PasswordResets.Completion.Expired) {
+            response.setStatus(410);
+            return "signin/reset-expired";
+        }
+        Optional<SignedInUser> me = signedIn();
+        signIn.afterPasswordReset(link.get().userId(), me, browser);
+        if (me.filter(m -> m.userId().equals(link.get().userId())).isPresent()) {
+            redirect.addFlashAttribute("flashSuccess", messages.get("pwreset.done.signedIn"));
+            return "redirect:/settings/security";
+        }
+        return "redirect:/signin?reset";
+    }
+
+    private String problem(String field, String key, HttpServletResponse response, Model model) {
+        model.addAttribute("errors", Map.of(field, messages.get(key)));
+        response.setStatus(422);
+        return "signin/reset";
+    }
+
+    /**
+     * The link this browser opened, while it still works and, for a user with a second factor, only in a session
+     * signed in as them with a second factor proved since the link was asked for.
+     */
+    private Optional<PasswordResets.Link> usableLink(BrowserSession browser) {
+        return browser.attribute(LINK, String.class).flatMap(resets::find)
+                .filter(link -> !factors.hasFactor(link.userId()) || proved(link));
+    }
+
+    private boolean proved(PasswordResets.Link link) {
+        return signedIn().filter(me -> me.userId().equals(link.userId()) && me.secondFactorAt() != null
+                && !me.secondFactorAt().isBefore(link.createdAt())).isPresent();
+    }
+
+    private static Optional<SignedInUser> signedIn() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        return authentication != null && authentication.getPrincipal() instanceof SignedInUser me
+                ? Optional.of(me) : Optional.empty();
+    }
+}

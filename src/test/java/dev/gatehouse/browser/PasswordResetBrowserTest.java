@@ -1,0 +1,51 @@
+package dev.gatehouse.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import dev.gatehouse.testsupport.TestUsers;
+
+/**
+ * A user with an authenticator app forgot their password: the emailed link, then their app, then the new password.
+ * The link alone never gets them in.
+ */
+class PasswordResetBrowserTest extends TwoFactorBrowserSupport {
+
+    @Test
+    void forgotPasswordWhenUserHasTheAppThenLinkThenCodeThenNewPassword() {
+        TestUsers.Created ada = users.create("forgetful");
+        String key = enableApp(ada);
+        confirmSaved();
+        signOut(browser);
+
+        browser.open("/signin");
+        browser.click("forgot-password");
+        browser.waitForPath("/signin/forgot");
+        assertThat(browser.h1()).isEqualTo("Reset your password");
+        browser.screenshot("forgot-password");
+        browser.type("email", ada.email()).click("send-reset");
+        assertThat(browser.notice()).contains("If " + ada.email() + " has an account here");
+        browser.screenshot("forgot-password-sent");
+
+        followMailLink(ada.email(), "/signin/reset/", "forgot-password-mailbox");
+        browser.waitForPath("/signin/verify");
+        browser.screenshot("forgot-password-verify");
+        browser.type("code", freshTotp(key)).click("verify");
+        browser.waitForPath("/signin/reset");
+        assertThat(browser.h1()).isEqualTo("Choose a new password");
+        browser.screenshot("forgot-password-new");
+
+        browser.type("newPassword", "short").type("confirmPassword", "short").click("reset-password");
+        assertThat(browser.byId("newPassword-error").getText()).isNotBlank();
+        browser.type("newPassword", "a long and new passphrase").type("confirmPassword", "a long and new passphrase")
+                .click("reset-password");
+        browser.waitForPath("/settings/security");
+        assertThat(browser.notice()).contains("Your password was reset");
+        browser.screenshot("forgot-password-done");
+
+        signOut(browser);
+        signIn(browser, ada.email(), "a long and new passphrase");
+        browser.waitForPath("/signin/verify");
+    }
+}

@@ -1,0 +1,119 @@
+package dev.gatehouse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.gatehouse.testsupport.DevMail;
+import dev.gatehouse.testsupport.H2Test;
+import dev.gatehouse.testsupport.TestUsers;
+import dev.gatehouse.testsupport.WebSession;
+import dev.gatehouse.testsupport.WebSession.Page;
+
+/**
+ * "Forgot password?" over HTTP, as an attacker tries it: the answer tells nothing about the address, a link works
+ * once and not after 30 minutes, and for a user with a second factor the link alone changes nothing: the second step
+ * comes first, and cannot be skipped by going to the form directly.
+ */
+@H2Test
+class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
+
+    static final String NEW_PASSWORD = "a whole new passphrase";
+
+    private Page ask(WebSession web, String email) {
+        web.get("/signin/forgot");
+        return web.post("/signin/forgot", Map.of("email", email));
+    }
+
+    private String linkPath(String email) {
+        DevMail.Message mail = mail().await(email, "Reset your");
+        return path(mail.link("/signin/reset/"));
+    }
+
+    @Test
+    void forgotWhenAddressKnownOrNotThenTheSameAnswerAndOnlyAKnownOneGetsMail() {
+        TestUsers.Created ada = users().create("reset-known");
+        String unknown = unique("nobody") + "@example.com";
+
+        Page known = ask(browser(), ada.email());
+        Page none = ask(browser(), unknown);
+
+        assertThat(known.status()).isEqualTo(none.status()).isEqualTo(200);
+        assertThat(withoutCsrf(known.body()).replace(ada.email(), "X"))
+                .isEqualTo(withoutCsrf(none.body()).replace(unknown, "X"));
+        assertThat(mail().await(ada.email(), "Reset your").text()).contains("/signin/reset/", "30 minutes");
+        assertThat(count("select count(*) from outbox where recipient = ?", unknown)).isZero();
+    }
+
+    @Test
+    void resetWhenNoSecondFactorThenNewPasswordWorksOldDoesNotAndTheLinkWorksOnce() {
+        TestUsers.Created ada = users().create("reset-plain");
+        WebSession elsewhere = signedIn(ada.email(), PASSWORD);
+        ask(browser(), ada.email());
+        String link = linkPath(ada.email());
+
+        WebSession web = browser();
+        Page opened = web.get(link);
+        assertThat(opened.location()).as("the token leaves the address bar").isEqualTo("/signin/reset");
+        assertThat(web.get("/signin/reset").body()).contains("Choose a new password");
+        Page weak = web.post("/signin/reset", Map.of("newPassword", "short", "confirmPassword", "short"));
+        assertThat(weak.status()).isEqualTo(422);
+        Page done = web.post("/signin/reset", Map.of("newPassword", NEW_PASSWORD, "confirmPassword", NEW_PASSWORD));
+        assertThat(done.location()).isEqualTo("/signin?reset");
+
+        assertThat(elsewhere.get("/settings/security").status()).as("signed out everywhere").isEqualTo(302);
+        assertThat(signIn(browser(), ada.email(), PASSWORD).status()).as("the old password no longer works")
+                .isEqualTo(401);
+        assertThat(signIn(browser(), ada.email(), NEW_PASSWORD).location()).isEqualTo("/settings/security");
+        assertThat(browser().get(link).status()).as("used once").isEqualTo(410);
+        assertThat(auditTypes(ada.user().id())).contains(dev.gatehouse.audit.AuditEventType.PASSWORD_RESET);
+    }
+
+    @Test
+    void resetWhenUserHasASecondFactorThenItComesFirstAndCannotBeSkipped() {
+        TwoFactorUser ada = twoFactorUser("reset-2fa");
+        ask(browser(), ada.email());
+        String link = linkPath(ada.email());
+
+        WebSession web = browser();
+        assertThat(web.get(link).location()).isEqualTo("/signin/verify");
+        // Straight to the form, or posting it, before the second step: nothing.
+        assertThat(web.get("/signin/reset").status()).isEqualTo(410);
+        web.get("/signin/verify"); // a page with this session's form token, so only the handler can refuse
+        Page early = web.post("/signin/reset", Map.of("newPassword", NEW_PASSWORD, "confirmPassword", NEW_PASSWORD));
+        assertThat(early.status()).isEqualTo(410);
+        assertThat(signIn(browser(), ada.email(), PASSWORD).location()).as("password unchanged")
+                .isEqualTo("/signin/verify");
+
+        // The link again (the attribute was kept), then the code: back to the form, signed in.
+        web = browser();
+        assertThat(web.get(link).location()).isEqualTo("/signin/verify");
+        Page verified = code(web, ada, false);
+        assertThat(verified.location()).isEqualTo("/signin/reset");
+        assertThat(signInDetail(ada.id())).isEqualTo("email link + TOTP");
+        assertThat(web.get("/signin/reset").body()).contains("Choose a new password");
+        Page done = web.post("/signin/reset", Map.of("newPassword", NEW_PASSWORD, "confirmPassword", NEW_PASSWORD));
+        assertThat(done.location()).isEqualTo("/settings/security");
+        assertThat(web.follow(done).body()).contains("Your password was reset");
+
+        assertThat(signIn(browser(), ada.email(), NEW_PASSWORD).location()).as("still asks the second factor")
+                .isEqualTo("/signin/verify");
+    }
+
+    @Test
+    void resetWhenLinkOlderThanThirtyMinutesOrReplacedThenItNoLongerWorks() {
+        TestUsers.Created ada = users().create("reset-late");
+        ask(browser(), ada.email());
+        String first = linkPath(ada.email());
+        ask(browser(), ada.email());
+        String second = mail().awaitNth(ada.email(), 2).link("/signin/reset/");
+        assertThat(browser().get(first).status()).as("replaced by the newer link").isEqualTo(410);
+
+        clock().advance(Duration.ofMinutes(30));
+        assertThat(browser().get(path(second)).status()).isEqualTo(410);
+        assertThat(browser().get(path(second)).body()).contains("This link no longer works");
+    }
+}
