@@ -44,8 +44,11 @@ public class SecurityRulesService {
     private final Notifier notifier;
     private final UserService users;
     private final Clock clock;
+    private final AccountRulesProperties properties;
 
-    SecurityRulesService(JdbcClient jdbc, AuditLog audit, Notifier notifier, UserService users, Clock clock) {
+    SecurityRulesService(JdbcClient jdbc, AuditLog audit, Notifier notifier, UserService users, Clock clock,
+                         AccountRulesProperties properties) {
+        this.properties = properties;
         this.jdbc = jdbc;
         this.audit = audit;
         this.notifier = notifier;
@@ -57,13 +60,14 @@ public class SecurityRulesService {
     public SecurityRules rules(UUID accountId) {
         return jdbc.sql("""
                 select require_two_factor, two_factor_grace_days, allowed_methods, device_trust_period,
-                       two_factor_required_since from accounts where id = ?""")
+                       two_factor_required_since, orders_placed_at from accounts where id = ?""")
                 .param(accountId).query(SecurityRulesService::rules).single();
     }
 
     private static SecurityRules rules(ResultSet rs, int row) throws SQLException {
         return new SecurityRules(rs.getBoolean(1), rs.getInt(2), methods(rs.getString(3)),
-                DeviceTrustPeriod.valueOf(rs.getString(4)), Db.instant(rs, "two_factor_required_since"));
+                DeviceTrustPeriod.valueOf(rs.getString(4)), Db.instant(rs, "two_factor_required_since"),
+                Db.instant(rs, "orders_placed_at"));
     }
 
     private static Set<String> methods(String stored) {
@@ -108,7 +112,8 @@ public class SecurityRulesService {
         Instant now = clock.instant();
         Set<String> stored = allowed.containsAll(known) ? Set.of() : allowed;
         Instant since = !require ? null : before.requireTwoFactor() ? before.requiredSince() : now;
-        SecurityRules after = new SecurityRules(require, graceDays, stored, trustPeriod, since);
+        SecurityRules after = new SecurityRules(require, graceDays, stored, trustPeriod, since,
+                before.ordersPlacedAt());
         List<String> changes = changes(before, after);
         if (changes.isEmpty()) {
             return new Save.Saved(before, changes);
@@ -165,24 +170,21 @@ public class SecurityRulesService {
         record Row(String name, SecurityRules rules, Instant joinedAt) { }
         List<Row> rows = jdbc.sql("""
                 select a.require_two_factor, a.two_factor_grace_days, a.allowed_methods, a.device_trust_period,
-                       a.two_factor_required_since, a.name, m.created_at
+                       a.two_factor_required_since, a.orders_placed_at, a.name, m.created_at
                 from memberships m join accounts a on a.id = m.account_id where m.user_id = ? order by a.name, a.id""")
                 .param(userId)
-                .query((rs, n) -> new Row(rs.getString(6), rules(rs, n), Db.instant(rs, "created_at")))
+                .query((rs, n) -> new Row(rs.getString(7), rules(rs, n), Db.instant(rs, "created_at")))
                 .list();
         if (rows.isEmpty()) {
             return MemberRules.NONE;
         }
-        List<Row> requiring = rows.stream().filter(r -> r.rules().requireTwoFactor()).toList();
+        List<Row> requiring = rows.stream().filter(r -> r.rules().required()).toList();
         Instant skipUntil = null;
         if (!requiring.isEmpty()) {
             // Each requiring account's grace runs from when its rule reached the user; the earliest end wins, and an
             // account without a grace period allows no skip at all.
-            skipUntil = requiring.stream().map(r -> {
-                Instant reached = r.rules().requiredSince() == null || r.joinedAt().isAfter(r.rules().requiredSince())
-                        ? r.joinedAt() : r.rules().requiredSince();
-                return r.rules().graceDays() == 0 ? Instant.MIN : reached.plus(Duration.ofDays(r.rules().graceDays()));
-            }).min(Comparator.naturalOrder()).orElseThrow();
+            skipUntil = requiring.stream().map(r -> graceEnd(r.rules(), r.joinedAt()))
+                    .min(Comparator.naturalOrder()).orElseThrow();
             if (skipUntil.equals(Instant.MIN)) {
                 skipUntil = null;
             }
@@ -200,6 +202,49 @@ public class SecurityRulesService {
         }
         return new MemberRules(!requiring.isEmpty(), skipUntil, allowed,
                 requiring.stream().map(Row::name).findFirst());
+    }
+
+    /**
+     * When a member who joined at {@code joinedAt} may no longer postpone setting up a method under these rules;
+     * {@link Instant#MIN} for not at all. The admins' switch uses their grace period from when it was turned on; a
+     * condition alone uses the deployment's {@code condition-grace-period} from when it began.
+     */
+    private Instant graceEnd(SecurityRules rules, Instant joinedAt) {
+        Instant since = rules.requireTwoFactor() ? rules.requiredSince() : rules.ordersPlacedAt();
+        Duration grace = rules.requireTwoFactor() ? Duration.ofDays(rules.graceDays())
+                : properties.conditionGracePeriod();
+        if (grace.isZero()) {
+            return Instant.MIN;
+        }
+        Instant reached = since == null || joinedAt.isAfter(since) ? joinedAt : since;
+        return reached.plus(grace);
+    }
+
+    /**
+     * The relying application reports that the account has placed orders: from now on its members must have a
+     * method, whatever the admins' switch says (with the deployment's grace period for conditions). Only the first
+     * report counts; it is recorded on the account and its owners are emailed. Returns whether this report was the
+     * first. (A service method for now; the REST API will expose it to authenticated applications.)
+     */
+    @Transactional
+    public boolean ordersPlaced(UUID accountId, ClientInfo client) {
+        Instant now = clock.instant();
+        int first = jdbc.sql("update accounts set orders_placed_at = ? where id = ? and orders_placed_at is null")
+                .params(Db.ts(now), accountId).update();
+        if (first == 0) {
+            return false;
+        }
+        audit.record(AuditEventType.ACCOUNT_RULES_CHANGED, null, accountId, client,
+                "two-step verification required: the account has placed orders");
+        String accountName = jdbc.sql("select name from accounts where id = ?").param(accountId)
+                .query(String.class).single();
+        for (UUID ownerId : owners(accountId)) {
+            users.findById(ownerId).ifPresent(owner -> notifier.send(SecurityNotice.of(owner, "account-rules-changed",
+                    now, client, Map.of("accountName", accountName, "changedBy", "Gatehouse",
+                            "changes", List.of("two-step verification required: the account has placed orders"),
+                            "accountId", accountId.toString()))));
+        }
+        return true;
     }
 
     /** Whether the account exists and {@code userId} may set its rules (an owner or admin of it). */

@@ -150,6 +150,31 @@ class SecurityRulesOnH2Test {
         assertThat(held.maySkipAt(end)).as("closed at its end").isFalse();
     }
 
+    @Test
+    void ordersPlacedWhenReportedThenRequiredWhateverTheSwitchWithTheConditionsGracePeriod() {
+        TestUsers.Created owner = users.create("rules-orders");
+        TestUsers.Created member = users.create("rules-buyer");
+        accounts.addMember(owner.accountId(), member.user().id(), Role.MEMBER);
+        Instant placed = clock.instant();
+
+        assertThat(rules.ordersPlaced(owner.accountId(), CLIENT)).isTrue();
+        clock.advance(Duration.ofHours(1));
+        assertThat(rules.ordersPlaced(owner.accountId(), CLIENT)).as("only the first report counts").isFalse();
+
+        MemberRules held = rules.rulesFor(member.user().id());
+        assertThat(held.required()).isTrue();
+        assertThat(held.requiredBy()).contains("rules-orders Ltd");
+        assertThat(held.skipUntil()).as("the deployment's 7 days from the first order")
+                .isEqualTo(placed.plus(Duration.ofDays(7)));
+        assertThat(accounts.twoFactorRequiredFor(member.user().id())).as("the last method cannot be removed").isTrue();
+        assertThat(rulesMails(owner.email())).isEqualTo(1);
+
+        // The admins' switch off changes nothing: the condition holds.
+        rules.save(owner.accountId(), owner.user(), false, 0, KNOWN, DeviceTrustPeriod.THIRTY_DAYS, KNOWN, CLIENT);
+        assertThat(rules.rules(owner.accountId()).required()).isTrue();
+        assertThat(rules.rulesFor(member.user().id()).required()).isTrue();
+    }
+
     private long audited(UUID accountId) {
         return jdbc.sql("select count(*) from audit_events where account_id = ? and type = 'ACCOUNT_RULES_CHANGED'")
                 .param(accountId).query(Long.class).single();

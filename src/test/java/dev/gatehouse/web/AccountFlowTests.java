@@ -140,7 +140,7 @@ abstract class AccountFlowTests extends WebFlowSupport {
     }
 
     @Test
-    void accountSettingsWhenMemberOrOutsiderThenNotFound() {
+    void accountSettingsWhenMemberThenOnlyForAdminsAndWhenOutsiderThenNotFound() {
         TestUsers.Created owner = users().create("guarded");
         TestUsers.Created outsider = users().create("outsider");
         WebSession web = signedIn(owner.email(), PASSWORD);
@@ -150,13 +150,15 @@ abstract class AccountFlowTests extends WebFlowSupport {
         member.get(link);
         assertThat(member.post(link, Map.of("displayName", "Plain Member", "password", PASSWORD)).status()).isEqualTo(302);
 
+        // A member knows the account: they are told plainly that its settings are for admins (issue 13).
         Page memberPage = member.get(settings(owner.accountId()));
-        assertThat(memberPage.status()).isEqualTo(404);
-        assertThat(memberPage.body()).contains("Page not found").doesNotContain("guarded Ltd");
+        assertThat(memberPage.status()).isEqualTo(403);
+        assertThat(memberPage.body()).contains("Only for the account", "are for its owners and admins")
+                .doesNotContain("Invite someone");
         member.get("/settings/security");
         Page memberInvite = member.post("/accounts/" + owner.accountId() + "/invitations",
                 Map.of("email", unique("sneaky"), "role", "ADMIN"));
-        assertThat(memberInvite.status()).isEqualTo(404);
+        assertThat(memberInvite.status()).isEqualTo(403);
 
         WebSession stranger = signedIn(outsider.email(), PASSWORD);
         Page outsiderPage = stranger.get(settings(owner.accountId()));
@@ -186,6 +188,9 @@ abstract class AccountFlowTests extends WebFlowSupport {
         web.get(confirm);
         assertThat(web.post("/settings/confirm", Map.of("password", PASSWORD,
                 "next", "/accounts/" + owner.accountId() + "/settings")).location()).isEqualTo(settings(owner.accountId()));
+        // Back on the page, the form is as it was left (issue 13): the address and the role are still there.
+        assertThat(web.get(settings(owner.accountId())).body()).contains("value=\"" + adminEmail + "\"",
+                "<option value=\"ADMIN\" selected=\"selected\">");
 
         String link = invite(web, owner.accountId(), adminEmail, "ADMIN");
         WebSession admin = browser();

@@ -50,16 +50,29 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
         String page = "/accounts/" + owner.accountId() + "/settings/security";
         Map<String, String> weaken = Map.of("graceDays", "14", "allowed", "SMS", "trustPeriod", "THIRTY_DAYS");
 
-        for (TestUsers.Created who : new TestUsers.Created[] {member, stranger}) {
-            WebSession web = confirmed(who);
-            assertThat(web.get(page).status()).as(who.email()).isEqualTo(404);
-            web.get("/settings/security");
-            assertThat(web.post(page, weaken).status()).as(who.email()).isEqualTo(404);
-        }
+        // A member of the account is told plainly that it is for admins; a stranger learns nothing (404).
+        WebSession memberWeb = confirmed(member);
+        Page asMember = memberWeb.get(page);
+        assertThat(asMember.status()).isEqualTo(403);
+        assertThat(asMember.body()).contains("The settings of rules-victim Ltd are for its owners and admins");
+        memberWeb.get("/settings/security");
+        assertThat(memberWeb.post(page, weaken).status()).isEqualTo(403);
+        assertThat(memberWeb.get("/accounts/" + owner.accountId() + "/settings").status()).isEqualTo(403);
+        WebSession strangerWeb = confirmed(stranger);
+        assertThat(strangerWeb.get(page).status()).isEqualTo(404);
+        strangerWeb.get("/settings/security");
+        assertThat(strangerWeb.post(page, weaken).status()).isEqualTo(404);
         WebSession ownerWeb = confirmed(owner);
-        assertThat(ownerWeb.get(page).status()).isEqualTo(200);
-        assertThat(count("select count(*) from audit_events where account_id = ? and type = 'ACCOUNT_RULES_CHANGED'",
-                owner.accountId())).isZero();
+        assertThat(ownerWeb.get(page).body()).doesNotContain("id=\"required-by-condition\"");
+        // The relying application reports an order: the page says why it is required, and the switch is locked on.
+        ctx.getBean(SecurityRulesService.class).ordersPlaced(owner.accountId(), ClientInfo.SYSTEM);
+        assertThat(ownerWeb.get(page).location()).as("the owner has no method either").startsWith("/settings/security");
+        ownerWeb.get("/settings/security");
+        ownerWeb.post("/settings/two-factor/postpone", Map.of()); // within the 7 days
+        assertThat(ownerWeb.get(page).body()).contains("id=\"required-by-condition\"", "has placed orders")
+                .containsPattern("id=\"require-two-factor\"[^>]*checked[^>]*disabled|id=\"require-two-factor\"[^>]*disabled[^>]*checked");
+        assertThat(count("select count(*) from audit_events where account_id = ? and type = 'ACCOUNT_RULES_CHANGED'"
+                + " and user_id is not null", owner.accountId())).as("no change by anyone but the condition").isZero();
     }
 
     @Test

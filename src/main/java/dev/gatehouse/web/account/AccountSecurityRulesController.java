@@ -8,7 +8,6 @@ import java.util.UUID;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -16,10 +15,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-import dev.gatehouse.account.AccountService;
+import dev.gatehouse.account.AccountRulesProperties;
 import dev.gatehouse.account.DeviceTrustPeriod;
 import dev.gatehouse.account.Membership;
 import dev.gatehouse.account.SecurityRules;
@@ -44,14 +42,16 @@ class AccountSecurityRulesController {
 
     static final String PAGE = "/accounts/{accountId}/settings/security";
 
-    private final AccountService accounts;
+    private final AccountAccess access;
     private final SecurityRulesService rules;
     private final SecondFactors methods;
     private final Messages messages;
+    private final AccountRulesProperties properties;
 
-    AccountSecurityRulesController(AccountService accounts, SecurityRulesService rules, SecondFactors methods,
-                                   Messages messages) {
-        this.accounts = accounts;
+    AccountSecurityRulesController(AccountAccess access, SecurityRulesService rules, SecondFactors methods,
+                                   Messages messages, AccountRulesProperties properties) {
+        this.properties = properties;
+        this.access = access;
         this.rules = rules;
         this.methods = methods;
         this.messages = messages;
@@ -61,7 +61,7 @@ class AccountSecurityRulesController {
     @ConfirmFirst
     @GetMapping(PAGE)
     String page(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me, Model model) {
-        Membership membership = managed(accountId, me);
+        Membership membership = access.managed(accountId, me);
         List<FactorType> choosable = choosable();
         if (!model.containsAttribute("rules")) {
             SecurityRules current = rules.rules(accountId);
@@ -74,6 +74,7 @@ class AccountSecurityRulesController {
         model.addAttribute("methodTypes", choosable);
         model.addAttribute("graceDays", List.of(0, 1, 3, 7, 14));
         model.addAttribute("trustPeriods", DeviceTrustPeriod.values());
+        model.addAttribute("conditionGraceDays", properties.conditionGracePeriod().toDays());
         return "account/security";
     }
 
@@ -85,7 +86,7 @@ class AccountSecurityRulesController {
                 @RequestParam(name = "allowed", required = false) List<String> allowed,
                 @RequestParam(defaultValue = "") String trustPeriod,
                 HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect, Model model) {
-        managed(accountId, me);
+        access.managed(accountId, me);
         Set<String> known = new LinkedHashSet<>(choosable().stream().map(FactorType::name).toList());
         Set<String> chosen = allowed == null ? Set.of() : new LinkedHashSet<>(allowed);
         int grace = parse(graceDays);
@@ -102,7 +103,8 @@ class AccountSecurityRulesController {
         // What was chosen stays on the page, with what is wrong with it; nothing was saved.
         SecurityRules current = rules.rules(accountId);
         model.addAttribute("rules", new SecurityRules(require, SecurityRules.GRACE_DAYS.contains(grace) ? grace : 0,
-                Set.of(), period == null ? current.trustPeriod() : period, current.requiredSince()));
+                Set.of(), period == null ? current.trustPeriod() : period, current.requiredSince(),
+                current.ordersPlacedAt()));
         model.addAttribute("allowedChosen", chosen);
         model.addAttribute("errors", messages.resolve(invalid.problems()));
         response.setStatus(422);
@@ -123,8 +125,4 @@ class AccountSecurityRulesController {
         }
     }
 
-    private Membership managed(UUID accountId, SignedInUser me) {
-        return accounts.membership(accountId, me.userId()).filter(m -> m.role().canManage())
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-    }
 }

@@ -41,23 +41,26 @@ import dev.gatehouse.web.ReconfirmLinks;
 class AccountSettingsController {
 
     private final AccountService accounts;
+    private final AccountAccess access;
     private final InvitationService invitations;
     private final Messages messages;
     private final SignInService signIn;
     private final FactorService factors;
 
-    AccountSettingsController(AccountService accounts, InvitationService invitations,
+    AccountSettingsController(AccountService accounts, AccountAccess access, InvitationService invitations,
                               Messages messages, SignInService signIn, FactorService factors) {
         this.factors = factors;
         this.accounts = accounts;
+        this.access = access;
         this.invitations = invitations;
         this.messages = messages;
         this.signIn = signIn;
     }
 
     @GetMapping("/accounts/{accountId}/settings")
-    String page(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me, Model model) {
-        Membership membership = managed(accountId, me);
+    String page(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me, BrowserSession browser,
+                Model model) {
+        Membership membership = access.managed(accountId, me);
         model.addAttribute("membership", membership);
         java.util.List<dev.gatehouse.account.Member> members = accounts.members(accountId);
         model.addAttribute("members", members);
@@ -68,9 +71,12 @@ class AccountSettingsController {
         model.addAttribute("memberMethods", methods);
         model.addAttribute("invitations", invitations.pending(accountId));
         if (!model.containsAttribute("inviteErrors")) {
+            // Back from "Confirm it's you" for an admin invitation: what was typed is still there.
+            Optional<InviteDraft> draft = browser.takeAttribute(InviteDraft.ATTRIBUTE, InviteDraft.class)
+                    .filter(d -> d.accountId().equals(accountId));
             model.addAttribute("inviteErrors", Map.of());
-            model.addAttribute("inviteEmail", "");
-            model.addAttribute("inviteRole", "MEMBER");
+            model.addAttribute("inviteEmail", draft.map(InviteDraft::email).orElse(""));
+            model.addAttribute("inviteRole", draft.map(InviteDraft::role).orElse("MEMBER"));
         }
         return "account/settings";
     }
@@ -80,7 +86,7 @@ class AccountSettingsController {
                   @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "MEMBER") String role,
                   BrowserSession browser, HttpServletRequest request, HttpServletResponse response,
                   RedirectAttributes redirect, Model model) {
-        managed(accountId, me);
+        access.managed(accountId, me);
         String settings = "/accounts/" + accountId + "/settings";
         if ("ADMIN".equals(role)) {
             // An admin can manage the account: handing that out is a security change, like adding a method.
@@ -89,8 +95,9 @@ class AccountSettingsController {
                 model.addAttribute("inviteEmail", FormEcho.cut(email));
                 model.addAttribute("inviteRole", "ADMIN");
                 model.addAttribute("confirmFirst", ReconfirmLinks.confirmLink(settings));
+                browser.setAttribute(InviteDraft.ATTRIBUTE, new InviteDraft(accountId, FormEcho.cut(email), "ADMIN"));
                 response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-                return page(accountId, me, model);
+                return page(accountId, me, browser, model);
             }
         }
         InvitationService.Invite result = invitations.invite(accountId, user,
@@ -104,13 +111,14 @@ class AccountSettingsController {
             model.addAttribute("inviteEmail", FormEcho.cut(email));
             model.addAttribute("inviteRole", "ADMIN".equals(role) ? "ADMIN" : "MEMBER");
             response.setStatus(422);
-            return page(accountId, me, model);
+            return page(accountId, me, browser, model);
         }
         throw new ResponseStatusException(HttpStatus.NOT_FOUND);
     }
 
-    private Membership managed(UUID accountId, SignedInUser me) {
-        Optional<Membership> membership = accounts.membership(accountId, me.userId()).filter(m -> m.role().canManage());
-        return membership.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+
+    /** An admin invitation waiting for its sender to confirm it's them, so the form comes back as they left it. */
+    record InviteDraft(UUID accountId, String email, String role) implements java.io.Serializable {
+        static final String ATTRIBUTE = "gatehouse.inviteDraft";
     }
 }

@@ -40,12 +40,15 @@ class MemberResetController {
     static final String PAGE = "/accounts/{accountId}/members/{userId}/reset-two-factor";
 
     private final AccountService accounts;
+    private final AccountAccess access;
     private final FactorService factors;
     private final UserService users;
     private final Messages messages;
 
-    MemberResetController(AccountService accounts, FactorService factors, UserService users, Messages messages) {
+    MemberResetController(AccountService accounts, AccountAccess access, FactorService factors, UserService users,
+                          Messages messages) {
         this.accounts = accounts;
+        this.access = access;
         this.factors = factors;
         this.users = users;
         this.messages = messages;
@@ -55,7 +58,7 @@ class MemberResetController {
     @GetMapping(PAGE)
     String confirm(@PathVariable UUID accountId, @PathVariable UUID userId, @AuthenticationPrincipal SignedInUser me,
                    Model model, RedirectAttributes redirect) {
-        Membership managing = managed(accountId, me);
+        Membership managing = access.managed(accountId, me);
         Member member = member(accountId, userId);
         Optional<String> refusal = refusal(managing, member, me);
         if (refusal.isPresent()) {
@@ -71,7 +74,7 @@ class MemberResetController {
     @PostMapping(PAGE)
     String reset(@PathVariable UUID accountId, @PathVariable UUID userId, @AuthenticationPrincipal SignedInUser me,
                  @CurrentUser User admin, HttpServletRequest request, RedirectAttributes redirect) {
-        Membership managing = managed(accountId, me);
+        Membership managing = access.managed(accountId, me);
         Member member = member(accountId, userId);
         Optional<String> refusal = refusal(managing, member, me);
         if (refusal.isPresent()) {
@@ -99,8 +102,4 @@ class MemberResetController {
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
     }
 
-    private Membership managed(UUID accountId, SignedInUser me) {
-        return accounts.membership(accountId, me.userId()).filter(m -> m.role().canManage())
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-    }
 }
