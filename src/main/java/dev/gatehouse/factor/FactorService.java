@@ -54,9 +54,9 @@ public class FactorService {
     private final Clock clock;
 
     FactorService(List<SecretMethod> methods, ObjectProvider<SecondFactors> registry, JdbcClient jdbc,
-                  CodeAttempts attempts, AccountService accounts, MethodRules methodRules, CodeGuard guard, BackupCodeService backupCodes, ApplicationEventPublisher events,
-                  AuditLog audit, Notifier notifier, SecretSealer sealer, TransactionTemplate tx,
-                  UserService users, Clock clock) {
+                  CodeAttempts attempts, AccountService accounts, MethodRules methodRules, CodeGuard guard,
+                  BackupCodeService backupCodes, ApplicationEventPublisher events, AuditLog audit, Notifier notifier,
+                  SecretSealer sealer, TransactionTemplate tx, UserService users, Clock clock) {
         methods.forEach(m -> {
             if (this.methods.put(m.type(), m) != null) {
                 throw new IllegalStateException("two methods of type " + m.type());

@@ -502,7 +502,8 @@ public class SignInService {
      * Signs the session in and records how; {@code announceNewBrowser} emails the user when this browser is new to
      * them (every sign-in but the one that completes a sign-up or an invitation).
      */
-    private SignedInUser signIn(User user, Instant secondFactorAt, BrowserSession browser, String via, boolean announceNewBrowser) {
+    private SignedInUser signIn(User user, Instant secondFactorAt, BrowserSession browser, String via,
+                                boolean announceNewBrowser) {
         SignedInUser principal = new SignedInUser(user.id(), user.email(), user.displayName(), clock.instant(),
                 secondFactorAt);
         sessions.signIn(browser, principal);

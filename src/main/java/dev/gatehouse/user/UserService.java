@@ -240,14 +240,7 @@ public class UserService {
         if (problem.isPresent()) {
             return new PasswordChange.Rejected(problem.get());
         }
-        Instant now = clock.instant();
-        jdbc.sql("update users set password_hash = ?, password_changed_at = ? where id = ?")
-                .params(hasher.hash(proposed), Db.ts(now), userId).update();
-        User user = findById(userId).orElseThrow();
-        audit.record(AuditEventType.PASSWORD_RESET, userId, client);
-        events.publishEvent(new PasswordChanged(userId, client));
-        notifier.send(SecurityNotice.of(user, "password-changed", now, client));
-        return new PasswordChange.Changed(user);
+        return new PasswordChange.Changed(setPassword(userId, proposed, AuditEventType.PASSWORD_RESET, client));
     }
 
     /**
@@ -271,14 +264,22 @@ public class UserService {
         if (proposed.equals(current)) {
             return new PasswordChange.Rejected("password.sameAsCurrent");
         }
+        return new PasswordChange.Changed(setPassword(userId, proposed, AuditEventType.PASSWORD_CHANGED, client));
+    }
+
+    /**
+     * Stores the new password and what follows from it, in the caller's transaction: recorded as {@code how},
+     * {@link PasswordChanged} published (trusted devices are forgotten), the user emailed.
+     */
+    private User setPassword(UUID userId, String proposed, AuditEventType how, ClientInfo client) {
         Instant now = clock.instant();
         jdbc.sql("update users set password_hash = ?, password_changed_at = ? where id = ?")
                 .params(hasher.hash(proposed), Db.ts(now), userId).update();
         User user = findById(userId).orElseThrow();
-        audit.record(AuditEventType.PASSWORD_CHANGED, userId, client);
+        audit.record(how, userId, client);
         events.publishEvent(new PasswordChanged(userId, client));
         notifier.send(SecurityNotice.of(user, "password-changed", now, client));
-        return new PasswordChange.Changed(user);
+        return user;
     }
 
     private record Credentials(User user, String hash, String normalizedEmail) {

@@ -18,9 +18,7 @@ class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
     void rulesWhenOwnerRequiresTwoStepThenMemberIsAskedToSetUpAnAllowedMethod() {
         TestUsers.Created owner = users.create("rules");
         TestUsers.Created member = users.create("member");
-        context.getBean(JdbcClient.class).sql("""
-                insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', ?)""")
-                .params(owner.accountId(), member.user().id(), java.sql.Timestamp.from(clock().instant())).update();
+        join(owner, member);
         enableApp(owner);
         confirmSaved();
 
@@ -52,6 +50,9 @@ class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
         assertThat(browser.byId("require-two-factor").isSelected()).isTrue();
         assertThat(browser.byId("allow-email").isSelected()).isFalse();
         assertThat(browser.byId("trust-one_week").isSelected()).isTrue();
+        assertThat(browser.byId("compliance").getText())
+                .contains("Members who do not meet these rules: 1", member.email(), "No method yet")
+                .doesNotContain(owner.email());
         browser.screenshot("account-rules-saved");
 
         try (Browser other = browser.another()) {
@@ -77,9 +78,7 @@ class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
     void resetWhenOwnerResetsAMembersTwoStepThenTheMemberIsEmailedAndSignsInWithThePassword() {
         TestUsers.Created owner = users.create("resetter");
         TestUsers.Created member = users.create("locked");
-        context.getBean(JdbcClient.class).sql("""
-                insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', ?)""")
-                .params(owner.accountId(), member.user().id(), java.sql.Timestamp.from(clock().instant())).update();
+        join(owner, member);
         try (Browser other = browser.another()) {
             // The member turns the app on, then (the phone lost) cannot sign in any more.
             enableAppIn(other, member);
@@ -108,5 +107,12 @@ class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
             other.waitForPath("/settings/security");
             assertThat(other.all(By.id("setup-app"))).isNotEmpty();
         }
+    }
+
+    /** Makes {@code member} a member of {@code owner}'s account, as an accepted invitation would. */
+    private void join(TestUsers.Created owner, TestUsers.Created member) {
+        context.getBean(JdbcClient.class).sql("""
+                insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', ?)""")
+                .params(owner.accountId(), member.user().id(), java.sql.Timestamp.from(clock().instant())).update();
     }
 }

@@ -70,7 +70,8 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
         ownerWeb.get("/settings/security");
         ownerWeb.post("/settings/two-factor/postpone", Map.of()); // within the 7 days
         assertThat(ownerWeb.get(page).body()).contains("id=\"required-by-condition\"", "has placed orders")
-                .containsPattern("id=\"require-two-factor\"[^>]*checked[^>]*disabled|id=\"require-two-factor\"[^>]*disabled[^>]*checked");
+                .containsPattern("id=\"require-two-factor\"[^>]*checked[^>]*disabled"
+                        + "|id=\"require-two-factor\"[^>]*disabled[^>]*checked");
         assertThat(count("select count(*) from audit_events where account_id = ? and type = 'ACCOUNT_RULES_CHANGED'"
                 + " and user_id is not null", owner.accountId())).as("no change by anyone but the condition").isZero();
     }
@@ -107,6 +108,28 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
         assertThat(count("select count(*) from second_factors where user_id = ?", admin.user().id())).isZero();
         assertThat(count("select count(*) from outbox where recipient = ? and subject like '%code%'", admin.email()))
                 .isZero();
+    }
+
+    @Test
+    void rulesPageWhenMembersOnlyHaveDisallowedMethodsThenListedWithTheReason() {
+        TwoFactorUser owner = twoFactorUser("unmet-owner");
+        TwoFactorUser member = twoFactorUser("unmet-member");
+        TestUsers.Created bare = users().create("unmet-bare");
+        join(owner.user().accountId(), member.id(), "MEMBER");
+        join(owner.user().accountId(), bare.user().id(), "MEMBER");
+        ctx.getBean(SecurityRulesService.class).save(owner.user().accountId(), owner.user().user(), true, 7,
+                Set.of("WEBAUTHN"), DeviceTrustPeriod.ONE_DAY, KNOWN, ClientInfo.SYSTEM);
+
+        WebSession web = passwordStep(owner);
+        code(web, owner, false);
+        web.get("/settings/security");
+        web.post("/settings/two-factor/postpone", Map.of()); // the owner's app is not allowed either
+        web.get("/settings/confirm?next=/settings/security");
+        web.post("/settings/confirm", Map.of("password", PASSWORD, "next", "/settings/security"));
+        String body = text(web.get("/accounts/" + owner.user().accountId() + "/settings/security"));
+        assertThat(body).contains("Members who do not meet these rules: 3");
+        assertThat(body).containsPattern(member.email() + "</td>\\s*<td>Only methods this account does not allow")
+                .containsPattern(bare.email() + "</td>\\s*<td>No method yet");
     }
 
     @Test

@@ -58,15 +58,12 @@ class MemberResetController {
     @GetMapping(PAGE)
     String confirm(@PathVariable UUID accountId, @PathVariable UUID userId, @AuthenticationPrincipal SignedInUser me,
                    Model model, RedirectAttributes redirect) {
-        Membership managing = access.managed(accountId, me);
-        Member member = member(accountId, userId);
-        Optional<String> refusal = refusal(managing, member, me);
-        if (refusal.isPresent()) {
-            redirect.addFlashAttribute("flashError", messages.get(refusal.get()));
+        Optional<Target> target = target(accountId, userId, me, redirect);
+        if (target.isEmpty()) {
             return "redirect:/accounts/" + accountId + "/settings";
         }
-        model.addAttribute("membership", managing);
-        model.addAttribute("member", member);
+        model.addAttribute("membership", target.get().managing());
+        model.addAttribute("member", target.get().member());
         return "account/reset-two-factor";
     }
 
@@ -74,17 +71,30 @@ class MemberResetController {
     @PostMapping(PAGE)
     String reset(@PathVariable UUID accountId, @PathVariable UUID userId, @AuthenticationPrincipal SignedInUser me,
                  @CurrentUser User admin, HttpServletRequest request, RedirectAttributes redirect) {
+        Optional<Target> target = target(accountId, userId, me, redirect);
+        if (target.isEmpty()) {
+            return "redirect:/accounts/" + accountId + "/settings";
+        }
+        User member = users.findById(userId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        factors.resetByAdmin(member, admin, accountId, target.get().managing().accountName(), ClientInfo.of(request));
+        redirect.addFlashAttribute("flashSuccess", messages.get("reset.done", target.get().member().displayName()));
+        return "redirect:/accounts/" + accountId + "/settings";
+    }
+
+    /** Who resets whom. */
+    private record Target(Membership managing, Member member) {
+    }
+
+    /**
+     * The member to reset and the membership that allows it; empty (with the reason flashed) when it is not allowed.
+     * A 404 when the account is not managed by {@code me} or the member is not in it.
+     */
+    private Optional<Target> target(UUID accountId, UUID userId, SignedInUser me, RedirectAttributes redirect) {
         Membership managing = access.managed(accountId, me);
         Member member = member(accountId, userId);
         Optional<String> refusal = refusal(managing, member, me);
-        if (refusal.isPresent()) {
-            redirect.addFlashAttribute("flashError", messages.get(refusal.get()));
-            return "redirect:/accounts/" + accountId + "/settings";
-        }
-        User target = users.findById(userId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-        factors.resetByAdmin(target, admin, accountId, managing.accountName(), ClientInfo.of(request));
-        redirect.addFlashAttribute("flashSuccess", messages.get("reset.done", member.displayName()));
-        return "redirect:/accounts/" + accountId + "/settings";
+        refusal.ifPresent(key -> redirect.addFlashAttribute("flashError", messages.get(key)));
+        return refusal.isPresent() ? Optional.empty() : Optional.of(new Target(managing, member));
     }
 
     private static Optional<String> refusal(Membership managing, Member member, SignedInUser me) {
