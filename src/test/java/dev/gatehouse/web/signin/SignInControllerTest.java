@@ -1,0 +1,163 @@
+package dev.gatehouse.web.signin;
+
+import static dev.gatehouse.web.PageSliceConfiguration.NOW;
+import static dev.gatehouse.web.PageSliceConfiguration.signedInAs;
+import static dev.gatehouse.web.PageSliceConfiguration.signedInUser;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.forwardedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.model;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.view;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+import dev.gatehouse.signin.BrowserSession;
+import dev.gatehouse.signin.PendingSignIn;
+import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.signin.SignInService.PasswordStep;
+import dev.gatehouse.web.PageSliceTest;
+
+/** The password step's page: what it answers for each outcome of {@link SignInService#password}. */
+@PageSliceTest(SignInController.class)
+class SignInControllerTest {
+
+    private static final String EMAIL = "ada@example.com";
+    private static final String PASSWORD = "correct horse battery staple";
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    SignInService signIn;
+
+    @Test
+    void formWhenSignedOutThenPasswordPageWithEmptyEmail() throws Exception {
+        mvc.perform(get("/signin"))
+                .andExpect(status().isOk())
+                .andExpect(view().name("signin/password"))
+                .andExpect(model().attribute("email", ""))
+                .andExpect(content().string(containsString("action=\"/signin\"")));
+    }
+
+    @Test
+    void formWhenSignedInThenOnToSecurityPage() throws Exception {
+        mvc.perform(get("/signin").with(signedInAs(signedInUser())))
+                .andExpect(status().isFound())
+                .andExpect(redirectedUrl("/settings/security"));
+    }
+
+    @Test
+    void submitWhenSecondFactorRequiredThenToVerifyPage() throws Exception {
+        when(signIn.password(eq(EMAIL), eq(PASSWORD), any(BrowserSession.class))).thenReturn(
+                new PasswordStep.SecondFactorRequired(new PendingSignIn(UUID.randomUUID(), UUID.randomUUID(), NOW)));
+
+        mvc.perform(post("/signin").with(csrf()).param("email", EMAIL).param("password", PASSWORD))
+                .andExpect(status().isFound())
+                .andExpect(redirectedUrl("/signin/verify"));
+    }
+
+    @Test
+    void submitWhenSignedInWithoutReturnPageThenSecurityPage() throws Exception {
+        when(signIn.password(eq(EMAIL), eq(PASSWORD), any(BrowserSession.class)))
+                .thenReturn(new PasswordStep.SignedIn(signedInUser()));
+
+        mvc.perform(post("/signin").with(csrf()).param("email", EMAIL).param("password", PASSWORD))
+                .andExpect(status().isFound())
+                .andExpect(redirectedUrl("/settings/security"));
+    }
+
+    @Test
+    void submitWhenRejectedThenFormAgainWithMessageAndEmailButNeverThePassword() throws Exception {
+        when(signIn.password(anyString(), anyString(), any(BrowserSession.class)))
+                .thenReturn(new PasswordStep.Rejected());
+
+        MvcResult result = mvc.perform(post("/signin").with(csrf())
+                        .param("email", "  " + EMAIL + " ").param("password", PASSWORD))
+                .andExpect(status().isUnauthorized())
+                .andExpect(view().name("signin/password"))
+                .andExpect(model().attribute("email", EMAIL))
+                .andExpect(model().attribute("error", containsString("email and password don")))
+                .andExpect(content().string(containsString("email and password don")))
+                .andExpect(content().string(containsString("value=\"" + EMAIL + "\"")))
+                .andExpect(content().string(not(containsString(PASSWORD))))
+                .andReturn();
+
+        assertThat(result.getModelAndView().getModel().values()).as("nothing in the model holds the password")
+                .noneMatch(value -> String.valueOf(value).contains(PASSWORD));
+        verify(signIn).password(eq("  " + EMAIL + " "), eq(PASSWORD), any(BrowserSession.class));
+    }
+
+    @Test
+    void submitWhenEmailIsOverlongThenNotEchoed() throws Exception {
+        when(signIn.password(anyString(), anyString(), any(BrowserSession.class)))
+                .thenReturn(new PasswordStep.Rejected());
+        String overlong = "a".repeat(310) + "@example.com";
+
+        mvc.perform(post("/signin").with(csrf()).param("email", overlong).param("password", PASSWORD))
+                .andExpect(status().isUnauthorized())
+                .andExpect(model().attribute("email", ""))
+                .andExpect(content().string(not(containsString(overlong))));
+    }
+
+    @Test
+    void submitWhenPausedThenTooManyRequestsWithTheTimeItEnds() throws Exception {
+        when(signIn.password(anyString(), anyString(), any(BrowserSession.class)))
+                .thenReturn(new PasswordStep.Paused(NOW.plus(Duration.ofMinutes(5))));
+
+        mvc.perform(post("/signin").with(csrf()).param("email", EMAIL).param("password", PASSWORD))
+                .andExpect(status().isTooManyRequests())
+                .andExpect(view().name("signin/password"))
+                .andExpect(model().attribute("email", EMAIL))
+                .andExpect(model().attribute("error", containsString("for this email address")))
+                .andExpect(content().string(containsString("for 5 minutes (until 12:05 UTC)")));
+    }
+
+    @Test
+    void submitWhenNetworkPausedThenTooManyRequestsWithRetryAfter() throws Exception {
+        when(signIn.password(anyString(), anyString(), any(BrowserSession.class)))
+                .thenReturn(new PasswordStep.NetworkPaused(NOW.plus(Duration.ofSeconds(90))));
+
+        mvc.perform(post("/signin").with(csrf()).param("email", EMAIL).param("password", PASSWORD))
+                .andExpect(status().isTooManyRequests())
+                .andExpect(header().string("Retry-After", "90"))
+                .andExpect(content().string(containsString("from your network")))
+                .andExpect(content().string(containsString("paused for 2 minutes (until 12:01 UTC)")));
+    }
+
+    @Test
+    void submitWhenNoFormTokenThenForbiddenAndNoPasswordChecked() throws Exception {
+        mvc.perform(post("/signin").param("email", EMAIL).param("password", PASSWORD))
+                .andExpect(status().isForbidden())
+                .andExpect(forwardedUrl("/denied"));
+
+        verifyNoInteractions(signIn);
+    }
+
+    @Test
+    void submitWhenWrongFormTokenThenForbiddenAndNoPasswordChecked() throws Exception {
+        mvc.perform(post("/signin").with(csrf().useInvalidToken()).param("email", EMAIL).param("password", PASSWORD))
+                .andExpect(status().isForbidden());
+
+        verifyNoInteractions(signIn);
+    }
+}
