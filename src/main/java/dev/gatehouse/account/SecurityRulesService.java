@@ -189,8 +189,11 @@ public class SecurityRulesService {
                 skipUntil = null;
             }
         }
-        List<Set<String>> limits = rows.stream().map(r -> r.rules().allowedMethods()).filter(s -> !s.isEmpty())
-                .toList();
+        // The limits of the accounts that require two-step verification, when any does: an account that requires
+        // nothing (the user's own, say) must not widen what a requiring one allows.
+        List<Row> limiting = requiring.isEmpty() ? rows : requiring;
+        List<Set<String>> limits = limiting.stream().map(r -> r.rules().allowedMethods())
+                .filter(s -> !s.isEmpty()).toList();
         Set<String> allowed = Set.of();
         if (!limits.isEmpty()) {
             Set<String> common = new HashSet<>(limits.get(0));
@@ -210,9 +213,20 @@ public class SecurityRulesService {
      * condition alone uses the deployment's {@code condition-grace-period} from when it began.
      */
     private Instant graceEnd(SecurityRules rules, Instant joinedAt) {
-        Instant since = rules.requireTwoFactor() ? rules.requiredSince() : rules.ordersPlacedAt();
-        Duration grace = rules.requireTwoFactor() ? Duration.ofDays(rules.graceDays())
-                : properties.conditionGracePeriod();
+        // Both the switch and a condition may hold: the earlier end wins, so turning the switch on again cannot give
+        // members more time than the condition left them.
+        Instant end = Instant.MAX;
+        if (rules.requireTwoFactor()) {
+            end = graceEnd(rules.requiredSince(), Duration.ofDays(rules.graceDays()), joinedAt);
+        }
+        if (rules.requiredByCondition()) {
+            Instant byCondition = graceEnd(rules.ordersPlacedAt(), properties.conditionGracePeriod(), joinedAt);
+            end = byCondition.isBefore(end) ? byCondition : end;
+        }
+        return end;
+    }
+
+    private static Instant graceEnd(Instant since, Duration grace, Instant joinedAt) {
         if (grace.isZero()) {
             return Instant.MIN;
         }

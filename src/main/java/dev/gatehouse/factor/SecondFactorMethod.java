@@ -37,6 +37,14 @@ public interface SecondFactorMethod {
         return java.util.OptionalInt.empty();
     }
 
+    /**
+     * Whether its codes arrive by email: such a method proves the same inbox a password reset link does, so it never
+     * stands as the second step of a sign-in that began with such a link. Default false.
+     */
+    default boolean deliveredByEmail() {
+        return false;
+    }
+
     /** How a sign-in with it is recorded in the audit log ({@code password + <this>}); default the type's name. */
     default String auditName() {
         return type().name();

@@ -12,8 +12,11 @@ import java.util.UUID;
  * @param userId     the user who passed the password
  * @param attemptId  this sign-in attempt; challenges (e.g. an emailed code) are bound to it
  * @param passwordAt when the password was checked; the step expires some minutes later
+ * @param emailLink  the first step was a password reset link, not the password: it proved the inbox, so no method
+ *                   whose codes arrive by email may be the second step (it would prove the same inbox twice)
  */
-public record PendingSignIn(UUID userId, UUID attemptId, Instant passwordAt) implements Serializable {
+public record PendingSignIn(UUID userId, UUID attemptId, Instant passwordAt, boolean emailLink)
+        implements Serializable {
 
     static final String ATTRIBUTE = "gatehouse.pendingSignIn";
 
@@ -21,5 +24,10 @@ public record PendingSignIn(UUID userId, UUID attemptId, Instant passwordAt) imp
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(attemptId, "attemptId");
         Objects.requireNonNull(passwordAt, "passwordAt");
+    }
+
+    /** A sign-in whose first step was the password. */
+    public PendingSignIn(UUID userId, UUID attemptId, Instant passwordAt) {
+        this(userId, attemptId, passwordAt, false);
     }
 }

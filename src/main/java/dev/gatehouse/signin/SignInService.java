@@ -112,7 +112,7 @@ public class SignInService {
      * recorded as {@code email link + <method>}.
      */
     public PendingSignIn awaitSecondFactorForReset(User user, BrowserSession browser) {
-        PendingSignIn pending = new PendingSignIn(user.id(), UUID.randomUUID(), clock.instant());
+        PendingSignIn pending = new PendingSignIn(user.id(), UUID.randomUUID(), clock.instant(), true);
         sessions.awaitSecondFactor(browser, pending);
         browser.setAttribute(FIRST_STEP, "email link");
         return pending;
@@ -250,7 +250,8 @@ public class SignInService {
     public SecondStepChoices choices(PendingSignIn pending) {
         UUID userId = pending.userId();
         // Every method, security keys too: a user with a security key is never "stuck".
-        List<FactorType> own = methods.ordered(userId).stream().map(SecondFactorMethod::type).toList();
+        List<FactorType> own = methods.ordered(userId).stream().filter(m -> !excluded(pending, m))
+                .map(SecondFactorMethod::type).toList();
         List<SecondStepChoices.StandIn> standIns = methods.standIns(userId).stream()
                 .filter(m -> m.traits().signInPage() != null)
                 .map(m -> new SecondStepChoices.StandIn(m.type(), m.traits().signInPage(), m.remaining(userId).orElse(-1)))
@@ -258,9 +259,14 @@ public class SignInService {
         return new SecondStepChoices(own, standIns, rememberPeriod(pending));
     }
 
+    /** A method that cannot be the second step of this sign-in: one by email after a reset link (the same inbox). */
+    private static boolean excluded(PendingSignIn pending, SecondFactorMethod method) {
+        return pending.emailLink() && method.deliveredByEmail();
+    }
+
     /** Whether the user of this pending sign-in can answer with {@code method} now, as {@link #choices} offers it. */
     private static boolean offered(PendingSignIn pending, SecondFactorMethod method) {
-        return method.activeFor(pending.userId())
+        return !excluded(pending, method) && method.activeFor(pending.userId())
                 && (method.traits().standalone() || method.traits().signInPage() != null);
     }
 

@@ -121,17 +121,20 @@ class SecurityRulesOnH2Test {
         MemberRules held = rules.rulesFor(ada.user().id());
         assertThat(held.required()).as("required by either: required").isTrue();
         assertThat(held.requiredBy()).contains("rules-other Ltd");
-        assertThat(held.allowed()).as("allowed by both").containsExactly("TOTP");
+        assertThat(held.allowed()).as("an account that requires nothing (her own) cannot widen what one that does allows")
+                .containsExactlyInAnyOrder("TOTP", "WEBAUTHN");
         assertThat(held.skipUntil()).isEqualTo(now.plus(Duration.ofDays(3)));
         assertThat(accounts.deviceTrustPeriodFor(ada.user().id())).isEqualTo(DeviceTrustPeriod.ONE_DAY);
 
-        // Nothing in common: whatever either allows, so there is always something to set up.
-        rules.save(ada.accountId(), ada.user(), false, 0, Set.of("SMS"), DeviceTrustPeriod.THIRTY_DAYS, KNOWN, CLIENT);
-        assertThat(rules.rulesFor(ada.user().id()).allowed()).containsExactlyInAnyOrder("SMS", "TOTP", "WEBAUTHN");
-
-        // Another account requiring it without grace: no skipping at all.
-        rules.save(ada.accountId(), ada.user(), true, 0, Set.of("SMS"), DeviceTrustPeriod.THIRTY_DAYS, KNOWN, CLIENT);
+        // Both require it: what both allow; and an account requiring it without grace allows no skipping at all.
+        rules.save(ada.accountId(), ada.user(), true, 0, Set.of("TOTP", "EMAIL"), DeviceTrustPeriod.THIRTY_DAYS,
+                KNOWN, CLIENT);
+        assertThat(rules.rulesFor(ada.user().id()).allowed()).as("allowed by both").containsExactly("TOTP");
         assertThat(rules.rulesFor(ada.user().id()).skipUntil()).isNull();
+
+        // Nothing in common: whatever either allows, so there is always something to set up.
+        rules.save(ada.accountId(), ada.user(), true, 0, Set.of("SMS"), DeviceTrustPeriod.THIRTY_DAYS, KNOWN, CLIENT);
+        assertThat(rules.rulesFor(ada.user().id()).allowed()).containsExactlyInAnyOrder("SMS", "TOTP", "WEBAUTHN");
         assertThat(rules.rulesFor(ada.user().id()).maySkipAt(clock.instant())).isFalse();
     }
 
@@ -173,6 +176,10 @@ class SecurityRulesOnH2Test {
         rules.save(owner.accountId(), owner.user(), false, 0, KNOWN, DeviceTrustPeriod.THIRTY_DAYS, KNOWN, CLIENT);
         assertThat(rules.rules(owner.accountId()).required()).isTrue();
         assertThat(rules.rulesFor(member.user().id()).required()).isTrue();
+
+        // The switch turned on afterwards with a longer grace gives no more time than the condition left.
+        rules.save(owner.accountId(), owner.user(), true, 14, KNOWN, DeviceTrustPeriod.THIRTY_DAYS, KNOWN, CLIENT);
+        assertThat(rules.rulesFor(member.user().id()).skipUntil()).isEqualTo(placed.plus(Duration.ofDays(7)));
     }
 
     private long audited(UUID accountId) {

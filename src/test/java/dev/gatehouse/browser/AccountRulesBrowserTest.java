@@ -79,6 +79,9 @@ class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
         TestUsers.Created owner = users.create("resetter");
         TestUsers.Created member = users.create("locked");
         join(owner, member);
+        // Only a member of this account alone can be reset here (test users are created owning an account).
+        context.getBean(JdbcClient.class).sql("delete from memberships where user_id = ? and account_id <> ?")
+                .params(member.user().id(), owner.accountId()).update();
         try (Browser other = browser.another()) {
             // The member turns the app on, then (the phone lost) cannot sign in any more.
             enableAppIn(other, member);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -201,6 +202,32 @@ class SignInStateMachineOnH2Test {
         totp.finishEnrollment(setup, ready.pending(), bobsApp.code(clock.instant()));
         assertThat(signIn.password(bob.email(), bob.password(), browser.newSession()))
                 .isInstanceOf(SignInService.PasswordStep.SecondFactorRequired.class);
+    }
+
+    @Test
+    void secondStepWhenTheSignInBeganWithAResetLinkThenNoMethodByEmailIsOffered() {
+        // Ada also has email codes, to her sign-in address: the inbox the reset link went to.
+        SecondFactorMethod email = methods.get(FactorType.valueOf("EMAIL"));
+        SecondFactorMethod.Setup setup = new SecondFactorMethod.Setup(ada.user(), CLIENT,
+                Map.of("destination", ada.email()));
+        SecondFactorMethod.Start.Ready started = (SecondFactorMethod.Start.Ready) email.startEnrollment(setup, null);
+        String code = new dev.gatehouse.testsupport.SentCodes(context).awaitCode(ada.email(), 1);
+        assertThat(email.finishEnrollment(setup, started.pending(), code))
+                .isInstanceOf(SecondFactorMethod.Finish.Proved.class);
+        assertThat(signIn.choices(passwordStep(new MemoryBrowserSession(CLIENT))).all())
+                .as("after the password, email codes are a second step").contains(email.type(), totp.type());
+
+        PendingSignIn byLink = signIn.awaitSecondFactorForReset(ada.user(), browser);
+
+        assertThat(byLink.emailLink()).isTrue();
+        assertThat(signIn.choices(byLink).methods()).containsExactly(totp.type());
+        assertThat(signIn.choices(byLink).all()).doesNotContain(email.type());
+        assertThat(signIn.secondStepMethod(byLink, "EMAIL")).isEmpty();
+        assertThat(signIn.startSecondStep(email, SecondFactorMethod.Send.FIRST, browser)).isEmpty();
+        assertThat(signIn.secondFactor(email, "123456", false, browser)).isEqualTo(new SecondFactorStep.WrongCode(0));
+        assertThat(browser.principal()).isEmpty();
+        assertThat(signIn.secondFactor(totp, app.code(clock.instant()), false, browser))
+                .isInstanceOf(SecondFactorStep.SignedIn.class);
     }
 
     @Test

@@ -33,6 +33,11 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
                 .params(accountId, userId, role, Timestamp.from(clock().instant())).update();
     }
 
+    /** Leaves the user in {@code accountId} only (test users are created owning an account of their own). */
+    private void onlyIn(UUID accountId, UUID userId) {
+        jdbc().sql("delete from memberships where user_id = ? and account_id <> ?").params(userId, accountId).update();
+    }
+
     private WebSession confirmed(TestUsers.Created who) {
         WebSession web = signedIn(who.email(), who.password());
         web.get("/settings/confirm?next=/settings/security");
@@ -138,6 +143,7 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
         TestUsers.Created owner = users().create("reset-owner");
         TestUsers.Created admin = users().create("reset-admin");
         join(owner.accountId(), member.id(), "MEMBER");
+        onlyIn(owner.accountId(), member.id());
         join(owner.accountId(), admin.user().id(), "ADMIN");
         WebSession memberWeb = passwordStep(member);
         assertThat(code(memberWeb, member, true).status()).isEqualTo(302);
@@ -187,8 +193,19 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
         String elsewhere = "/accounts/" + outsider.accountId() + "/members/" + victim.id() + "/reset-two-factor";
         assertThat(outsiderWeb.post(elsewhere, Map.of()).status()).isEqualTo(404);
 
+        // An admin of one account cannot weaken how a member of it signs in to another one: someone invited into
+        // the attacker's own account keeps their methods.
+        TwoFactorUser invited = twoFactorUser("reset-invited");
+        join(admin.accountId(), invited.id(), "MEMBER");
+        WebSession adminOwn = confirmed(admin);
+        String own = "/accounts/" + admin.accountId() + "/members/" + invited.id() + "/reset-two-factor";
+        adminOwn.get("/settings/security");
+        assertThat(adminOwn.follow(adminOwn.post(own, Map.of())).body())
+                .contains("also belongs to other accounts");
+
         assertThat(count("select count(*) from second_factors where user_id = ?", victim.id())).isEqualTo(1);
-        assertThat(count("select count(*) from audit_events where user_id = ? and type = 'TWO_FACTOR_RESET'",
-                victim.id())).isZero();
+        assertThat(count("select count(*) from second_factors where user_id = ?", invited.id())).isEqualTo(1);
+        assertThat(count("select count(*) from audit_events where user_id in (?, ?) and type = 'TWO_FACTOR_RESET'",
+                victim.id(), invited.id())).isZero();
     }
 }

@@ -23,6 +23,11 @@ public class EmailSecondFactor extends SentCodeSecondFactor {
     }
 
     @Override
+    public boolean deliveredByEmail() {
+        return true;
+    }
+
+    @Override
     public MethodTraits traits() {
         return TRAITS;
     }

@@ -97,9 +97,14 @@ class MemberResetController {
         return refusal.isPresent() ? Optional.empty() : Optional.of(new Target(managing, member));
     }
 
-    private static Optional<String> refusal(Membership managing, Member member, SignedInUser me) {
+    private Optional<String> refusal(Membership managing, Member member, SignedInUser me) {
         if (member.userId().equals(me.userId())) {
             return Optional.of("reset.self");
+        }
+        // A reset removes the member's methods everywhere: an admin of one account must not be able to weaken how
+        // someone signs in to other accounts (for example after inviting them for that purpose).
+        if (accounts.membershipsOf(member.userId()).size() > 1) {
+            return Optional.of("reset.otherAccounts");
         }
         if (member.role() == Role.OWNER && managing.role() != Role.OWNER) {
             return Optional.of("reset.notAllowed");

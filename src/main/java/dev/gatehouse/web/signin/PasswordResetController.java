@@ -103,6 +103,12 @@ class PasswordResetController {
             return "signin/reset-expired";
         }
         model.addAttribute("errors", Map.of());
+        return showForm(link.get(), model);
+    }
+
+    /** The form, naming the account it sets the password of (so a link someone else sent cannot pass for one's own). */
+    private String showForm(PasswordResets.Link link, Model model) {
+        model.addAttribute("resetEmail", users.findById(link.userId()).map(u -> u.email()).orElse(""));
         return "signin/reset";
     }
 
@@ -117,12 +123,12 @@ class PasswordResetController {
             return "signin/reset-expired";
         }
         if (!newPassword.equals(confirmPassword)) {
-            return problem("confirmPassword", "password.mismatch", response, model);
+            return problem(link.get(), "confirmPassword", "password.mismatch", response, model);
         }
         String token = browser.attribute(LINK, String.class).orElseThrow();
         PasswordResets.Completion done = resets.complete(token, newPassword, ClientInfo.of(request));
         if (done instanceof PasswordResets.Completion.Rejected rejected) {
-            return problem("newPassword", rejected.problemKey(), response, model);
+            return problem(link.get(), "newPassword", rejected.problemKey(), response, model);
         }
         browser.removeAttribute(LINK);
         if (done instanceof PasswordResets.Completion.Expired) {
@@ -138,10 +144,11 @@ class PasswordResetController {
         return "redirect:/signin?reset";
     }
 
-    private String problem(String field, String key, HttpServletResponse response, Model model) {
+    private String problem(PasswordResets.Link link, String field, String key, HttpServletResponse response,
+                           Model model) {
         model.addAttribute("errors", Map.of(field, messages.get(key)));
         response.setStatus(422);
-        return "signin/reset";
+        return showForm(link, model);
     }
 
     /**
