@@ -29,6 +29,10 @@ class PasswordResetBrowserTest extends TwoFactorBrowserSupport {
         browser.screenshot("forgot-password-sent");
 
         followMailLink(ada.email(), "/signin/reset/", "forgot-password-mailbox");
+        browser.waitForPathStartingWith("/signin/reset/");
+        assertThat(browser.mainText()).contains("we ask for your second step");
+        browser.screenshot("forgot-password-continue");
+        browser.click("continue-reset");
         browser.waitForPath("/signin/verify");
         browser.screenshot("forgot-password-verify");
         browser.type("code", freshTotp(key)).click("verify");

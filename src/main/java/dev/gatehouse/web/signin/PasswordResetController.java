@@ -76,10 +76,29 @@ class PasswordResetController {
         return "signin/forgot";
     }
 
-    /** The emailed link: kept in the session, then on to the second step (when the user has one) or the form. */
+    /**
+     * The emailed link. For a user with a second factor it only shows a "Continue" button: starting the second step
+     * renews the session, which a plain GET (a crafted navigation, a link scanner) must not be able to do.
+     */
     @GetMapping("/signin/reset/{token}")
-    String link(@PathVariable String token, BrowserSession browser, HttpServletRequest request,
-                HttpServletResponse response, Model model) {
+    String link(@PathVariable String token, BrowserSession browser, HttpServletResponse response, Model model) {
+        Optional<PasswordResets.Link> link = resets.find(token);
+        if (link.isEmpty()) {
+            response.setStatus(410);
+            return "signin/reset-expired";
+        }
+        if (factors.hasFactor(link.get().userId()) && !proved(link.get())) {
+            model.addAttribute("token", token);
+            return "signin/reset-continue";
+        }
+        browser.setAttribute(LINK, token);
+        return "redirect:/signin/reset";
+    }
+
+    /** "Continue": the link kept in the session, then on to the second step (when the user has one) or the form. */
+    @PostMapping("/signin/reset/{token}")
+    String start(@PathVariable String token, BrowserSession browser, HttpServletRequest request,
+                 HttpServletResponse response) {
         Optional<PasswordResets.Link> link = resets.find(token);
         if (link.isEmpty()) {
             response.setStatus(410);
