@@ -58,14 +58,6 @@ public class AccountService {
         return membershipsOf(userId).stream().filter(m -> m.accountId().equals(accountId)).findFirst();
     }
 
-    /** Whether any account the user belongs to requires two-factor authentication (by its admins or a condition). */
-    public boolean twoFactorRequiredFor(UUID userId) {
-        return jdbc.sql("""
-                select count(*) from memberships m join accounts a on a.id = m.account_id
-                where m.user_id = ? and (a.require_two_factor or a.orders_placed_at is not null)""")
-                .param(userId).query(Long.class).single() > 0;
-    }
-
     /**
      * How long a device of this user may be trusted now: the shortest period of the accounts they belong to, so the
      * strictest account wins; {@link DeviceTrustPeriod#DEFAULT} for a user in no account.

@@ -1,6 +1,7 @@
 package dev.gatehouse.account;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -18,8 +19,8 @@ import java.util.TreeSet;
 public record SecurityRules(boolean requireTwoFactor, int graceDays, Set<String> allowedMethods,
                             DeviceTrustPeriod trustPeriod, Instant requiredSince, Instant ordersPlacedAt) {
 
-    /** The grace periods an admin may choose, in days. */
-    public static final Set<Integer> GRACE_DAYS = Set.of(0, 1, 3, 7, 14);
+    /** The grace periods an admin may choose, in days, shortest first. */
+    public static final List<Integer> GRACE_DAYS = List.of(0, 1, 3, 7, 14);
 
     public SecurityRules {
         allowedMethods = Set.copyOf(new TreeSet<>(allowedMethods));

@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -124,22 +123,29 @@ public class SecurityRulesService {
                 .params(require, graceDays, stored.isEmpty() ? null : String.join(",", new TreeSet<>(stored)),
                         trustPeriod.name(), since == null ? null : Db.ts(since), accountId)
                 .update();
-        String detail = String.join("; ", changes);
-        audit.record(AuditEventType.ACCOUNT_RULES_CHANGED, by.id(), accountId, client,
-                detail.length() > 500 ? detail.substring(0, 500) : detail);
-        String accountName = jdbc.sql("select name from accounts where id = ?").param(accountId)
-                .query(String.class).single();
-        for (UUID ownerId : owners(accountId)) {
-            users.findById(ownerId).ifPresent(owner -> notifier.send(SecurityNotice.of(owner, "account-rules-changed",
-                    now, client, Map.of("accountName", accountName, "changedBy", by.displayName(),
-                            "changes", changes, "accountId", accountId.toString()))));
-        }
+        announce(accountId, by.id(), by.displayName(), changes, now, client);
         return new Save.Saved(after, changes);
     }
 
-    private List<UUID> owners(UUID accountId) {
-        return jdbc.sql("select user_id from memberships where account_id = ? and role = 'OWNER' order by created_at")
+    /**
+     * Records a change of the account's rules on the account (who made it: {@code byId}, null for Gatehouse itself)
+     * and emails each owner, in the caller's transaction.
+     */
+    private void announce(UUID accountId, UUID byId, String byName, List<String> changes, Instant now,
+                          ClientInfo client) {
+        String detail = String.join("; ", changes);
+        audit.record(AuditEventType.ACCOUNT_RULES_CHANGED, byId, accountId, client,
+                detail.length() > 500 ? detail.substring(0, 500) : detail);
+        String accountName = jdbc.sql("select name from accounts where id = ?").param(accountId)
+                .query(String.class).single();
+        List<UUID> owners = jdbc.sql("""
+                select user_id from memberships where account_id = ? and role = 'OWNER' order by created_at""")
                 .param(accountId).query(UUID.class).list();
+        for (UUID ownerId : owners) {
+            users.findById(ownerId).ifPresent(owner -> notifier.send(SecurityNotice.of(owner, "account-rules-changed",
+                    now, client, Map.of("accountName", accountName, "changedBy", byName, "changes", changes,
+                            "accountId", accountId.toString()))));
+        }
     }
 
     /** What changed, in the words of the log ("required: on"); empty when nothing did. */
@@ -248,28 +254,8 @@ public class SecurityRulesService {
         if (first == 0) {
             return false;
         }
-        audit.record(AuditEventType.ACCOUNT_RULES_CHANGED, null, accountId, client,
-                "two-step verification required: the account has placed orders");
-        String accountName = jdbc.sql("select name from accounts where id = ?").param(accountId)
-                .query(String.class).single();
-        for (UUID ownerId : owners(accountId)) {
-            users.findById(ownerId).ifPresent(owner -> notifier.send(SecurityNotice.of(owner, "account-rules-changed",
-                    now, client, Map.of("accountName", accountName, "changedBy", "Gatehouse",
-                            "changes", List.of("two-step verification required: the account has placed orders"),
-                            "accountId", accountId.toString()))));
-        }
+        announce(accountId, null, "Gatehouse",
+                List.of("two-step verification required: the account has placed orders"), now, client);
         return true;
-    }
-
-    /** Whether the account exists and {@code userId} may set its rules (an owner or admin of it). */
-    public boolean manages(UUID accountId, UUID userId) {
-        return jdbc.sql("select role from memberships where account_id = ? and user_id = ?")
-                .params(accountId, userId).query(String.class).optional()
-                .map(Role::valueOf).filter(Role::canManage).isPresent();
-    }
-
-    /** The rules of the account, if {@code userId} may set them; empty otherwise (as if the account did not exist). */
-    public Optional<SecurityRules> rulesIfManaged(UUID accountId, UUID userId) {
-        return manages(accountId, userId) ? Optional.of(rules(accountId)) : Optional.empty();
     }
 }

@@ -16,7 +16,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.gatehouse.account.AccountService;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.SecretSealer;
@@ -41,7 +40,6 @@ public class FactorService {
     private final ObjectProvider<SecondFactors> registry;
     private final JdbcClient jdbc;
     private final CodeAttempts attempts;
-    private final AccountService accounts;
     private final MethodRules methodRules;
     private final CodeGuard guard;
     private final BackupCodeService backupCodes;
@@ -54,7 +52,7 @@ public class FactorService {
     private final Clock clock;
 
     FactorService(List<SecretMethod> methods, ObjectProvider<SecondFactors> registry, JdbcClient jdbc,
-                  CodeAttempts attempts, AccountService accounts, MethodRules methodRules, CodeGuard guard,
+                  CodeAttempts attempts, MethodRules methodRules, CodeGuard guard,
                   BackupCodeService backupCodes, ApplicationEventPublisher events, AuditLog audit, Notifier notifier,
                   SecretSealer sealer, TransactionTemplate tx, UserService users, Clock clock) {
         methods.forEach(m -> {
@@ -65,7 +63,6 @@ public class FactorService {
         this.registry = registry;
         this.jdbc = jdbc;
         this.attempts = attempts;
-        this.accounts = accounts;
         this.methodRules = methodRules;
         this.guard = guard;
         this.backupCodes = backupCodes;
@@ -100,7 +97,7 @@ public class FactorService {
 
     /** Whether an account of this user requires two-factor authentication. */
     public boolean required(UUID userId) {
-        return accounts.twoFactorRequiredFor(userId);
+        return methodRules.required(userId);
     }
 
     /** Begins a setup; empty when the user already has this method (one of each code method). */

@@ -1,9 +1,11 @@
 package dev.gatehouse.factor;
 
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import org.springframework.stereotype.Component;
 
+import dev.gatehouse.account.MemberRules;
 import dev.gatehouse.account.SecurityRulesService;
 
 /**
@@ -26,6 +28,17 @@ public class MethodRules {
 
     /** Whether the user's accounts let them add a method of this type. */
     public boolean mayAdd(UUID userId, FactorType type) {
-        return rules.rulesFor(userId).allows(type.name());
+        return addable(userId).test(type);
+    }
+
+    /** The types the user's accounts let them add, read once (for a page that asks about every method). */
+    public Predicate<FactorType> addable(UUID userId) {
+        MemberRules held = rules.rulesFor(userId);
+        return type -> held.allows(type.name());
+    }
+
+    /** Whether an account of the user requires two-step verification (by its admins or a condition). */
+    public boolean required(UUID userId) {
+        return rules.rulesFor(userId).required();
     }
 }

@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-import dev.gatehouse.system.RateLimits.Limit;
 import dev.gatehouse.system.RateLimits;
+import dev.gatehouse.system.RateLimits.Limit;
 
 /**
  * The abuse limits on sending codes, per user and per IP network, each in a short window and a UTC day (see

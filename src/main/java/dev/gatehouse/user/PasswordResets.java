@@ -21,12 +21,13 @@ import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
 import dev.gatehouse.system.GatehouseProperties;
+import dev.gatehouse.system.Inputs;
 import dev.gatehouse.system.RateLimits;
 
 /**
  * "Forgot password?": a single-use link by email, valid {@link #VALIDITY}, kept only as a hash. Asking answers the same
- * whether or not the address has a user (and does the same work: a token is made either way), within limits per
- * address and per network. Using a link sets the password ({@link UserService#resetPassword}); that a user with a
+ * whether or not the address has a user, within limits per address and per network (an address with a user costs
+ * one short transaction more, to store the link and queue the email). Using a link sets the password ({@link UserService#resetPassword}); that a user with a
  * second factor proves it first is the sign-in's business, not this class's.
  */
 @Service
@@ -75,9 +76,8 @@ public class PasswordResets {
         if (busy.isPresent()) {
             return new Request.TooMany(busy.get());
         }
-        String normalized = email == null ? "" : email.strip();
-        String token = RandomCodes.token();
-        String address = sealer.keyedHash(normalized.toLowerCase(java.util.Locale.ROOT), "reset-address");
+        String normalized = Inputs.trim(email);
+        String address = sealer.keyedHash(Inputs.normalizeEmail(email), "reset-address");
         if (normalized.isEmpty() || normalized.length() > 320 || rateLimits.take(
                 RateLimits.windowAndDay("reset-to:" + address, HOUR, 3, 10), now).isPresent()) {
             return new Request.CheckEmail();
@@ -86,6 +86,7 @@ public class PasswordResets {
         if (user.isEmpty()) {
             return new Request.CheckEmail();
         }
+        String token = RandomCodes.token();
         tx.executeWithoutResult(status -> {
             jdbc.sql("update password_resets set used_at = ? where user_id = ? and used_at is null")
                     .params(Db.ts(now), user.get().id()).update();
@@ -133,10 +134,6 @@ public class PasswordResets {
      * decides), together with every other link of the user.
      */
     public Completion complete(String token, String proposed, ClientInfo client) {
-        Optional<String> problem = users.passwordProblem(proposed);
-        if (problem.isPresent()) {
-            return new Completion.Rejected(problem.get());
-        }
         Instant now = clock.instant();
         return tx.execute(status -> {
             Optional<Link> link = find(token);
@@ -151,7 +148,7 @@ public class PasswordResets {
             if (change instanceof UserService.PasswordChange.Changed changed) {
                 return new Completion.Done(changed.user());
             }
-            status.setRollbackOnly();
+            status.setRollbackOnly(); // the link stays usable: the password broke a rule
             return new Completion.Rejected(((UserService.PasswordChange.Rejected) change).problemKey());
         });
     }

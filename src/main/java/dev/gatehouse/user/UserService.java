@@ -225,11 +225,6 @@ public class UserService {
         record Rejected(String problemKey) implements PasswordChange { }
     }
 
-    /** What is wrong with {@code proposed} as a new password (a message key), if anything. */
-    public Optional<String> passwordProblem(String proposed) {
-        return policy.problem(proposed);
-    }
-
     /**
      * Sets a new password chosen through a reset link (the caller proved the inbox and, for a user with a second
      * factor, that factor): the same rules as a change, the same consequences (trusted devices forgotten through

@@ -33,9 +33,11 @@ public class WebAuthnSecondFactor implements SecondFactorMethod {
             MethodTraits.Answer.DEVICE, false, true, "/signin/webauthn", "settings/methods :: webauthn");
 
     private final WebAuthnService webAuthn;
+    private final MethodRules rules;
 
-    WebAuthnSecondFactor(WebAuthnService webAuthn) {
+    WebAuthnSecondFactor(WebAuthnService webAuthn, MethodRules rules) {
         this.webAuthn = webAuthn;
+        this.rules = rules;
     }
 
     @Override
@@ -75,7 +77,7 @@ public class WebAuthnSecondFactor implements SecondFactorMethod {
 
     @Override
     public Start startEnrollment(Setup setup, PendingStep previous) {
-        if (!webAuthn.mayAdd(setup.user().id())) {
+        if (!rules.mayAdd(setup.user().id(), TYPE)) {
             return new Start.Refused(MethodRules.NOT_ALLOWED);
         }
         return webAuthn.startRegistration(setup.user())

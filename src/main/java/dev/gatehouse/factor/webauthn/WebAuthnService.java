@@ -71,11 +71,6 @@ public class WebAuthnService {
         this.clock = clock;
     }
 
-    /** Whether the rules of the user's accounts let them add a security key ({@link MethodRules}). */
-    public boolean mayAdd(UUID userId) {
-        return methodRules.mayAdd(userId, WebAuthnSecondFactor.TYPE);
-    }
-
     /** The user's credentials, oldest first; empty when they have none. */
     public List<WebAuthnCredential> credentials(UUID userId) {
         return store.forUser(userId);

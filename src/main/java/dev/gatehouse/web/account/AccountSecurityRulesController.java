@@ -67,17 +67,17 @@ class AccountSecurityRulesController {
     String page(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me, Model model) {
         Membership membership = access.managed(accountId, me);
         List<FactorType> choosable = choosable();
+        SecurityRules saved = rules.rules(accountId);
         if (!model.containsAttribute("rules")) {
-            SecurityRules current = rules.rules(accountId);
-            model.addAttribute("rules", current);
+            model.addAttribute("rules", saved);
             // Stored "every method" shows as every box ticked.
-            model.addAttribute("allowedChosen", current.allowedMethods().isEmpty()
-                    ? choosable.stream().map(FactorType::name).toList() : current.allowedMethods());
+            model.addAttribute("allowedChosen", saved.allowedMethods().isEmpty()
+                    ? choosable.stream().map(FactorType::name).toList() : saved.allowedMethods());
         }
         model.addAttribute("membership", membership);
-        model.addAttribute("unmet", unmet(accountId, rules.rules(accountId)));
+        model.addAttribute("unmet", unmet(accountId, saved));
         model.addAttribute("methodTypes", choosable);
-        model.addAttribute("graceDays", List.of(0, 1, 3, 7, 14));
+        model.addAttribute("graceDays", SecurityRules.GRACE_DAYS);
         model.addAttribute("trustPeriods", DeviceTrustPeriod.values());
         model.addAttribute("conditionGraceDays", properties.conditionGracePeriod().toDays());
         return "account/security";

@@ -17,6 +17,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.MethodRules;
 import dev.gatehouse.factor.SecondFactors;
 import dev.gatehouse.factor.SignInMethods;
 import dev.gatehouse.signin.BrowserSession;
@@ -49,12 +50,14 @@ class SecuritySettingsController {
     private final SecondFactors registered;
     private final List<SecurityTabCard> cards;
     private final TwoFactorRequirement requirement;
+    private final MethodRules methodRules;
 
     SecuritySettingsController(UserService users, SignInService signIn, AuditLog audit, Messages messages,
                                FactorService factors, SignInMethods methods, TrustedDevices trustedDevices,
                                SecondFactors registered, List<SecurityTabCard> cards,
-                               TwoFactorRequirement requirement) {
+                               TwoFactorRequirement requirement, MethodRules methodRules) {
         this.requirement = requirement;
+        this.methodRules = methodRules;
         this.registered = registered;
         this.cards = List.copyOf(cards);
         this.factors = factors;
@@ -90,8 +93,9 @@ class SecuritySettingsController {
 
     private List<SecurityTabCard.Shown> cards(UUID userId, boolean standalone) {
         // A method the account's rules do not allow is shown only to a user who has it (to see or remove it).
+        java.util.function.Predicate<FactorType> addable = methodRules.addable(userId);
         return registered.all().stream().filter(m -> m.traits().standalone() == standalone)
-                .filter(m -> !standalone || m.activeFor(userId) || factors.mayAdd(userId, m.type()))
+                .filter(m -> !standalone || addable.test(m.type()) || m.activeFor(userId))
                 .flatMap(m -> cards.stream().filter(c -> c.type().equals(m.type())).findFirst().stream()
                         .map(c -> new SecurityTabCard.Shown(m.type(), m.traits().settingsFragment(), c.view(userId))))
                 .toList();

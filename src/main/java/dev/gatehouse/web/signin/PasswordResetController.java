@@ -6,8 +6,7 @@ import java.util.Optional;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -81,13 +80,13 @@ class PasswordResetController {
      * renews the session, which a plain GET (a crafted navigation, a link scanner) must not be able to do.
      */
     @GetMapping("/signin/reset/{token}")
-    String link(@PathVariable String token, BrowserSession browser, HttpServletResponse response, Model model) {
+    String link(@PathVariable String token, @AuthenticationPrincipal SignedInUser me, BrowserSession browser,
+                HttpServletResponse response, Model model) {
         Optional<PasswordResets.Link> link = resets.find(token);
         if (link.isEmpty()) {
-            response.setStatus(410);
-            return "signin/reset-expired";
+            return expired(response);
         }
-        if (factors.hasFactor(link.get().userId()) && !proved(link.get())) {
+        if (secondStepDue(link.get(), me)) {
             model.addAttribute("token", token);
             return "signin/reset-continue";
         }
@@ -97,14 +96,13 @@ class PasswordResetController {
 
     /** "Continue": the link kept in the session, then on to the second step (when the user has one) or the form. */
     @PostMapping("/signin/reset/{token}")
-    String start(@PathVariable String token, BrowserSession browser, HttpServletRequest request,
-                 HttpServletResponse response) {
+    String start(@PathVariable String token, @AuthenticationPrincipal SignedInUser me, BrowserSession browser,
+                 HttpServletRequest request, HttpServletResponse response) {
         Optional<PasswordResets.Link> link = resets.find(token);
         if (link.isEmpty()) {
-            response.setStatus(410);
-            return "signin/reset-expired";
+            return expired(response);
         }
-        if (factors.hasFactor(link.get().userId()) && !proved(link.get())) {
+        if (secondStepDue(link.get(), me)) {
             signIn.awaitSecondFactorForReset(users.findById(link.get().userId()).orElseThrow(), browser);
             browser.setAttribute(LINK, token);
             returnPage.returnTo("/signin/reset", request, response);
@@ -115,11 +113,11 @@ class PasswordResetController {
     }
 
     @GetMapping("/signin/reset")
-    String form(BrowserSession browser, HttpServletResponse response, Model model) {
-        Optional<PasswordResets.Link> link = usableLink(browser);
+    String form(@AuthenticationPrincipal SignedInUser me, BrowserSession browser, HttpServletResponse response,
+                Model model) {
+        Optional<PasswordResets.Link> link = usableLink(browser, me);
         if (link.isEmpty()) {
-            response.setStatus(410);
-            return "signin/reset-expired";
+            return expired(response);
         }
         model.addAttribute("errors", Map.of());
         return showForm(link.get(), model);
@@ -133,13 +131,12 @@ class PasswordResetController {
 
     @PostMapping("/signin/reset")
     String reset(@RequestParam(defaultValue = "") String newPassword,
-                 @RequestParam(defaultValue = "") String confirmPassword, BrowserSession browser,
-                 HttpServletRequest request, HttpServletResponse response, Model model,
+                 @RequestParam(defaultValue = "") String confirmPassword, @AuthenticationPrincipal SignedInUser me,
+                 BrowserSession browser, HttpServletRequest request, HttpServletResponse response, Model model,
                  RedirectAttributes redirect) {
-        Optional<PasswordResets.Link> link = usableLink(browser);
+        Optional<PasswordResets.Link> link = usableLink(browser, me);
         if (link.isEmpty()) {
-            response.setStatus(410);
-            return "signin/reset-expired";
+            return expired(response);
         }
         if (!newPassword.equals(confirmPassword)) {
             return problem(link.get(), "confirmPassword", "password.mismatch", response, model);
@@ -151,12 +148,10 @@ class PasswordResetController {
         }
         browser.removeAttribute(LINK);
         if (done instanceof PasswordResets.Completion.Expired) {
-            response.setStatus(410);
-            return "signin/reset-expired";
+            return expired(response);
         }
-        Optional<SignedInUser> me = signedIn();
-        signIn.afterPasswordReset(link.get().userId(), me, browser);
-        if (me.filter(m -> m.userId().equals(link.get().userId())).isPresent()) {
+        signIn.afterPasswordReset(link.get().userId(), Optional.ofNullable(me), browser);
+        if (me != null && me.userId().equals(link.get().userId())) {
             redirect.addFlashAttribute("flashSuccess", messages.get("pwreset.done.signedIn"));
             return "redirect:/settings/security";
         }
@@ -170,23 +165,26 @@ class PasswordResetController {
         return showForm(link, model);
     }
 
+    private static String expired(HttpServletResponse response) {
+        response.setStatus(410);
+        return "signin/reset-expired";
+    }
+
     /**
      * The link this browser opened, while it still works and, for a user with a second factor, only in a session
      * signed in as them with a second factor proved since the link was asked for.
      */
-    private Optional<PasswordResets.Link> usableLink(BrowserSession browser) {
-        return browser.attribute(LINK, String.class).flatMap(resets::find)
-                .filter(link -> !factors.hasFactor(link.userId()) || proved(link));
+    private Optional<PasswordResets.Link> usableLink(BrowserSession browser, SignedInUser me) {
+        return browser.attribute(LINK, String.class).flatMap(resets::find).filter(link -> !secondStepDue(link, me));
     }
 
-    private boolean proved(PasswordResets.Link link) {
-        return signedIn().filter(me -> me.userId().equals(link.userId()) && me.secondFactorAt() != null
-                && !me.secondFactorAt().isBefore(link.createdAt())).isPresent();
-    }
-
-    private static Optional<SignedInUser> signedIn() {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        return authentication != null && authentication.getPrincipal() instanceof SignedInUser me
-                ? Optional.of(me) : Optional.empty();
+    /**
+     * Whether the link's user has a second factor that {@code me} (the session's user, null when signed out) has not
+     * proved as them since the link was asked for.
+     */
+    private boolean secondStepDue(PasswordResets.Link link, SignedInUser me) {
+        boolean proved = me != null && me.userId().equals(link.userId()) && me.secondFactorAt() != null
+                && !me.secondFactorAt().isBefore(link.createdAt());
+        return !proved && factors.hasFactor(link.userId());
     }
 }
