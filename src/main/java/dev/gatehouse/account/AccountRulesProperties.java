@@ -10,9 +10,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param conditionGracePeriod how long members of an account that a condition made require two-step verification
  *                             (e.g. it placed orders) may still postpone setting it up; default 7 days
+ * @param textMessagesByDefault whether an account created by sign-up starts the way our reference product's do: two-step
+ *                             verification required from its first sign-in, with text-message codes among the allowed
+ *                             methods, its owner asked for a mobile number on the sign-up form (only while an SMS
+ *                             gateway is configured). Default on. Off: a new account starts with nothing required and
+ *                             every method allowed, and its admins decide
  */
 @ConfigurationProperties("gatehouse.accounts")
-public record AccountRulesProperties(@DefaultValue("7d") Duration conditionGracePeriod) {
+public record AccountRulesProperties(@DefaultValue("7d") Duration conditionGracePeriod,
+                                     @DefaultValue("true") boolean textMessagesByDefault) {
 
     public AccountRulesProperties {
         if (conditionGracePeriod.isNegative()) {

@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -44,10 +45,13 @@ public class SecurityRulesService {
     private final UserService users;
     private final Clock clock;
     private final AccountRulesProperties properties;
+    /** Lazily: the registered methods themselves ask these rules what a user may add. */
+    private final ObjectProvider<MemberMethods> memberMethods;
 
     SecurityRulesService(JdbcClient jdbc, AuditLog audit, Notifier notifier, UserService users, Clock clock,
-                         AccountRulesProperties properties) {
+                         AccountRulesProperties properties, ObjectProvider<MemberMethods> memberMethods) {
         this.properties = properties;
+        this.memberMethods = memberMethods;
         this.jdbc = jdbc;
         this.audit = audit;
         this.notifier = notifier;
@@ -124,7 +128,37 @@ public class SecurityRulesService {
                         trustPeriod.name(), since == null ? null : Db.ts(since), accountId)
                 .update();
         announce(accountId, by.id(), by.displayName(), changes, now, client);
+        if (!before.allowedMethods().equals(after.allowedMethods())) {
+            tellMembersLeftWithoutAMethod(accountId, by, before, after, now, client);
+        }
         return new Save.Saved(after, changes);
+    }
+
+    /**
+     * Emails each member whose methods this change left all disallowed (they had an allowed one before): from their
+     * next sign-in they count as having none and are asked to set up an allowed one, and they should hear it from us
+     * first. A member who had no method, or none allowed already, was told nothing new and gets nothing.
+     */
+    private void tellMembersLeftWithoutAMethod(UUID accountId, User by, SecurityRules before, SecurityRules after,
+                                               Instant now, ClientInfo client) {
+        MemberMethods methods = memberMethods.getObject();
+        String accountName = accountName(accountId);
+        List<String> allowedNow = after.allowedMethods().stream().map(methods::displayName).sorted().toList();
+        for (UUID memberId : jdbc.sql("select user_id from memberships where account_id = ? order by created_at")
+                .param(accountId).query(UUID.class).list()) {
+            List<String> own = methods.of(memberId);
+            if (own.isEmpty() || own.stream().noneMatch(before::allows) || own.stream().anyMatch(after::allows)) {
+                continue;
+            }
+            users.findById(memberId).ifPresent(member -> notifier.send(SecurityNotice.of(member,
+                    "method-no-longer-allowed", now, client, Map.of("accountName", accountName,
+                            "changedBy", by.displayName(), "methods", own.stream().map(methods::displayName).toList(),
+                            "allowed", allowedNow))));
+        }
+    }
+
+    private String accountName(UUID accountId) {
+        return jdbc.sql("select name from accounts where id = ?").param(accountId).query(String.class).single();
     }
 
     /**
@@ -136,8 +170,7 @@ public class SecurityRulesService {
         String detail = String.join("; ", changes);
         audit.record(AuditEventType.ACCOUNT_RULES_CHANGED, byId, accountId, client,
                 detail.length() > 500 ? detail.substring(0, 500) : detail);
-        String accountName = jdbc.sql("select name from accounts where id = ?").param(accountId)
-                .query(String.class).single();
+        String accountName = accountName(accountId);
         List<UUID> owners = jdbc.sql("""
                 select user_id from memberships where account_id = ? and role = 'OWNER' order by created_at""")
                 .param(accountId).query(UUID.class).list();

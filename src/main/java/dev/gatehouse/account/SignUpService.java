@@ -52,11 +52,16 @@ public class SignUpService {
     private final RateLimits rateLimits;
     private final SignUpProperties limits;
     private final SecretSealer sealer;
+    private final AccountRulesProperties accountRules;
+    private final PhoneNumberCheck phones;
     private final Clock clock;
 
     SignUpService(JdbcClient jdbc, UserService users, AccountService accounts, PasswordPolicy policy,
                   PasswordHasher hasher, Notifier notifier, AuditLog audit, GatehouseProperties gatehouse,
-                  RateLimits rateLimits, SignUpProperties limits, SecretSealer sealer, Clock clock) {
+                  RateLimits rateLimits, SignUpProperties limits, SecretSealer sealer,
+                  AccountRulesProperties accountRules, PhoneNumberCheck phones, Clock clock) {
+        this.accountRules = accountRules;
+        this.phones = phones;
         this.rateLimits = rateLimits;
         this.limits = limits;
         this.sealer = sealer;
@@ -71,7 +76,16 @@ public class SignUpService {
         this.clock = clock;
     }
 
-    public record SignUpForm(String displayName, String email, String password, String accountName) {
+    /** @param phone the owner's mobile number as typed; asked only when {@link #asksForPhone()}, ignored otherwise */
+    public record SignUpForm(String displayName, String email, String password, String accountName, String phone) {
+    }
+
+    /**
+     * Whether the form asks for a mobile number: a new account starts with text-message codes on
+     * ({@code gatehouse.accounts.text-messages-by-default}) and text messages can be sent from here.
+     */
+    public boolean asksForPhone() {
+        return accountRules.textMessagesByDefault() && phones.available();
     }
 
     /** What the sign-up form may show: the same for new and known addresses once the input is valid. */
@@ -89,10 +103,12 @@ public class SignUpService {
                 .check("email", Inputs.emailProblem(form.email()))
                 .check("password", policy.problem(form.password()))
                 .check("accountName", Inputs.nameProblem(form.accountName()))
+                .check("phone", asksForPhone() ? phoneProblem(form.phone()) : Optional.empty())
                 .build();
         if (!problems.isEmpty()) {
             return new Request.Invalid(problems);
         }
+        String phone = asksForPhone() ? ((PhoneNumberCheck.Result.Valid) phones.check(form.phone())).e164() : null;
         String email = Inputs.trim(form.email());
         Instant now = clock.instant();
         Optional<Instant> busy = rateLimits.take(RateLimits.perNetwork("signup-net", client.ip(), HOUR,
@@ -119,10 +135,11 @@ public class SignUpService {
         String token = RandomCodes.token();
         jdbc.sql("""
                 insert into signup_requests (id, token_hash, email, display_name, account_name, password_hash,
-                                             created_at, expires_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?)""")
+                                             phone, created_at, expires_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(UUID.randomUUID(), Tokens.sha256(token), email, Inputs.trim(form.displayName()),
-                        Inputs.trim(form.accountName()), passwordHash, Db.ts(now), Db.ts(now.plus(LINK_VALIDITY)))
+                        Inputs.trim(form.accountName()), passwordHash, phone, Db.ts(now),
+                        Db.ts(now.plus(LINK_VALIDITY)))
                 .update();
         audit.record(AuditEventType.SIGN_UP_REQUESTED, null, null, client, null);
         // Nothing typed into the form goes into this email: the address is not proved yet, and a name such as
@@ -131,6 +148,16 @@ public class SignUpService {
                 "link", gatehouse.link("/signup/confirm/" + token),
                 "validHours", LINK_VALIDITY.toHours()), now.plus(LINK_VALIDITY)));
         return new Request.CheckEmail();
+    }
+
+    /** The problem key for a typed mobile number; empty when it is one codes can be sent to. */
+    private Optional<String> phoneProblem(String typed) {
+        if (phones.check(typed) instanceof PhoneNumberCheck.Result.Invalid invalid) {
+            // The form has no country list: a number without its + code needs one.
+            return Optional.of("sms.phone.needCountry".equals(invalid.problemKey()) ? "signup.phone.needCountry"
+                    : invalid.problemKey());
+        }
+        return Optional.empty();
     }
 
     /** A sign-up waiting for its link to be used. */
@@ -158,13 +185,14 @@ public class SignUpService {
     @Transactional
     public Completion complete(String token, ClientInfo client) {
         Instant now = clock.instant();
-        record Row(UUID id, String email, String displayName, String accountName, String passwordHash) { }
+        record Row(UUID id, String email, String displayName, String accountName, String passwordHash,
+                   String phone) { }
         Optional<Row> row = jdbc.sql("""
-                select id, email, display_name, account_name, password_hash from signup_requests
+                select id, email, display_name, account_name, password_hash, phone from signup_requests
                 where token_hash = ? and completed_at is null and expires_at > ?""")
                 .params(Tokens.sha256(token), Db.ts(now))
                 .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5)))
+                        rs.getString(4), rs.getString(5), rs.getString(6)))
                 .optional();
         if (row.isEmpty()) {
             return new Completion.InvalidLink();
@@ -180,7 +208,19 @@ public class SignUpService {
             return new Completion.AlreadyRegistered();
         }
         UUID accountId = accounts.createWithOwner(row.get().accountName(), user.get().id());
-        audit.record(AuditEventType.SIGN_UP_COMPLETED, user.get().id(), accountId, client, null);
+        String detail = null;
+        if (accountRules.textMessagesByDefault()) {
+            // Required from the first sign-in, no grace period; every method allowed, text messages included. The
+            // owner's number (unproved until they set up text-message codes with it) waits on their user.
+            jdbc.sql("""
+                    update accounts set require_two_factor = true, two_factor_grace_days = 0,
+                           two_factor_required_since = ? where id = ?""").params(Db.ts(now), accountId).update();
+            if (row.get().phone() != null) {
+                jdbc.sql("update users set phone = ? where id = ?").params(row.get().phone(), user.get().id()).update();
+            }
+            detail = "two-step verification required from the start (text-messages-by-default)";
+        }
+        audit.record(AuditEventType.SIGN_UP_COMPLETED, user.get().id(), accountId, client, detail);
         return new Completion.Completed(user.get(), accountId);
     }
 }

@@ -36,27 +36,31 @@ class SignUpController {
 
     @GetMapping("/signup")
     String form(Model model) {
-        model.addAttribute("form", new SignUpService.SignUpForm("", "", "", ""));
+        model.addAttribute("form", new SignUpService.SignUpForm("", "", "", "", ""));
         model.addAttribute("errors", Map.of());
+        model.addAttribute("askPhone", signUp.asksForPhone());
         return "signup/form";
     }
 
     @PostMapping("/signup")
     String submit(@RequestParam(defaultValue = "") String displayName, @RequestParam(defaultValue = "") String email,
                   @RequestParam(defaultValue = "") String password,
-                  @RequestParam(defaultValue = "") String accountName, HttpServletRequest request,
-                  HttpServletResponse response, Model model) {
-        SignUpService.SignUpForm form = new SignUpService.SignUpForm(displayName, email, password, accountName);
+                  @RequestParam(defaultValue = "") String accountName, @RequestParam(defaultValue = "") String phone,
+                  HttpServletRequest request, HttpServletResponse response, Model model) {
+        SignUpService.SignUpForm form = new SignUpService.SignUpForm(displayName, email, password, accountName, phone);
         SignUpService.Request result = signUp.request(form, ClientInfo.of(request));
+        model.addAttribute("askPhone", signUp.asksForPhone());
         if (result instanceof SignUpService.Request.Invalid invalid) {
             // The password is never sent back into the page.
-            model.addAttribute("form", new SignUpService.SignUpForm(cut(displayName), cut(email), "", cut(accountName)));
+            model.addAttribute("form", new SignUpService.SignUpForm(cut(displayName), cut(email), "", cut(accountName),
+                    cut(phone)));
             model.addAttribute("errors", messages.resolve(invalid.problems()));
             response.setStatus(422);
             return "signup/form";
         }
         if (result instanceof SignUpService.Request.TooMany tooMany) {
-            model.addAttribute("form", new SignUpService.SignUpForm(cut(displayName), cut(email), "", cut(accountName)));
+            model.addAttribute("form", new SignUpService.SignUpForm(cut(displayName), cut(email), "", cut(accountName),
+                    cut(phone)));
             model.addAttribute("errors", Map.of());
             model.addAttribute("error", messages.until("signup.tooMany", tooMany.until()));
             response.setStatus(429);
