@@ -204,16 +204,40 @@ public class SecurityRulesService {
         return days == 0 ? "none" : days == 1 ? "1 day" : days + " days";
     }
 
-    /** The rules {@code userId} is held to now: the strictest of their accounts' ({@link MemberRules}). */
-    public MemberRules rulesFor(UUID userId) {
-        record Row(String name, SecurityRules rules, Instant joinedAt) { }
-        List<Row> rows = jdbc.sql("""
+    /** One of a user's accounts: its name, its rules, and when the user joined it. */
+    private record Row(String name, SecurityRules rules, Instant joinedAt) { }
+
+    private List<Row> accountsOf(UUID userId) {
+        return jdbc.sql("""
                 select a.require_two_factor, a.two_factor_grace_days, a.allowed_methods, a.device_trust_period,
                        a.two_factor_required_since, a.orders_placed_at, a.name, m.created_at
                 from memberships m join accounts a on a.id = m.account_id where m.user_id = ? order by a.name, a.id""")
                 .param(userId)
                 .query((rs, n) -> new Row(rs.getString(7), rules(rs, n), Db.instant(rs, "created_at")))
                 .list();
+    }
+
+    /**
+     * Which accounts set the rules {@code userId} is held to ({@link #rulesFor}): those that require two-step
+     * verification, those whose allowed methods limit theirs (by the same reckoning as {@link #rulesFor}), and the one
+     * whose trust period applies.
+     */
+    public RuleOrigins originsFor(UUID userId) {
+        List<Row> rows = accountsOf(userId);
+        if (rows.isEmpty()) {
+            return RuleOrigins.NONE;
+        }
+        List<Row> requiring = rows.stream().filter(r -> r.rules().required()).toList();
+        List<Row> limiting = requiring.isEmpty() ? rows : requiring;
+        Row trust = rows.stream().min(Comparator.comparing((Row r) -> r.rules().trustPeriod())).orElseThrow();
+        return new RuleOrigins(requiring.stream().map(Row::name).toList(),
+                limiting.stream().filter(r -> !r.rules().allowedMethods().isEmpty()).map(Row::name).toList(),
+                java.util.Optional.of(trust.name()));
+    }
+
+    /** The rules {@code userId} is held to now: the strictest of their accounts' ({@link MemberRules}). */
+    public MemberRules rulesFor(UUID userId) {
+        List<Row> rows = accountsOf(userId);
         if (rows.isEmpty()) {
             return MemberRules.NONE;
         }

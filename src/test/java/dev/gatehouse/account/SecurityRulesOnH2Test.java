@@ -183,6 +183,29 @@ class SecurityRulesOnH2Test {
         assertThat(rules.rulesFor(member.user().id()).skipUntil()).isEqualTo(placed.plus(Duration.ofDays(7)));
     }
 
+    @Test
+    void originsForWhenInSeveralAccountsThenNamesTheAccountBehindEachRule() {
+        TestUsers.Created member = users.create("origins-held");
+        TestUsers.Created beta = users.create("origins-beta");
+        TestUsers.Created alpha = users.create("origins-alpha");
+        accounts.addMember(beta.accountId(), member.user().id(), Role.MEMBER);
+        accounts.addMember(alpha.accountId(), member.user().id(), Role.MEMBER);
+        assertThat(rules.originsFor(member.user().id())).as("nothing set anywhere: only the (default) trust period")
+                .isEqualTo(new RuleOrigins(List.of(), List.of(), java.util.Optional.of("origins-alpha Ltd")));
+
+        rules.save(beta.accountId(), beta.user(), false, 0, Set.of("TOTP"), DeviceTrustPeriod.ONE_WEEK, KNOWN, CLIENT);
+        assertThat(rules.originsFor(member.user().id())).as("none requires it: every account's limits count")
+                .isEqualTo(new RuleOrigins(List.of(), List.of("origins-beta Ltd"),
+                        java.util.Optional.of("origins-beta Ltd")));
+
+        rules.save(alpha.accountId(), alpha.user(), true, 0, Set.of("WEBAUTHN", "TOTP"), DeviceTrustPeriod.ONE_DAY,
+                KNOWN, CLIENT);
+        assertThat(rules.originsFor(member.user().id())).as("the requiring account's limits alone")
+                .isEqualTo(new RuleOrigins(List.of("origins-alpha Ltd"), List.of("origins-alpha Ltd"),
+                        java.util.Optional.of("origins-alpha Ltd")));
+        assertThat(rules.originsFor(UUID.randomUUID())).isEqualTo(RuleOrigins.NONE);
+    }
+
     private long audited(UUID accountId) {
         return jdbc.sql("select count(*) from audit_events where account_id = ? and type = 'ACCOUNT_RULES_CHANGED'")
                 .param(accountId).query(Long.class).single();

@@ -116,6 +116,30 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
     }
 
     @Test
+    void securityPageWhenInSeveralAccountsThenSaysWhichAccountSetEachRule() {
+        TwoFactorUser member = twoFactorUser("origins-member");
+        TestUsers.Created strict = users().create("origins-strict");
+        TestUsers.Created lenient = users().create("origins-lenient");
+        join(strict.accountId(), member.id(), "MEMBER");
+        join(lenient.accountId(), member.id(), "MEMBER");
+        SecurityRulesService rules = ctx.getBean(SecurityRulesService.class);
+        rules.save(strict.accountId(), strict.user(), true, 14, Set.of("TOTP", "WEBAUTHN"),
+                DeviceTrustPeriod.ONE_DAY, KNOWN, ClientInfo.SYSTEM);
+        rules.save(lenient.accountId(), lenient.user(), false, 0, Set.of("TOTP", "EMAIL"),
+                DeviceTrustPeriod.ONE_WEEK, KNOWN, ClientInfo.SYSTEM);
+
+        WebSession web = passwordStep(member);
+        code(web, member, false);
+        String body = text(web.get("/settings/security"));
+
+        assertThat(body).contains("Two-step verification is required by origins-strict Ltd, so your last method can't be removed.")
+                .as("only the requiring account limits the methods: one that requires nothing neither widens nor narrows")
+                .contains("Only the methods allowed by origins-strict Ltd are offered here.")
+                .contains("skip the code step for 1 day.", "Set by origins-strict Ltd.")
+                .doesNotContain("origins-lenient Ltd are offered");
+    }
+
+    @Test
     void rulesPageWhenMembersOnlyHaveDisallowedMethodsThenListedWithTheReason() {
         TwoFactorUser owner = twoFactorUser("unmet-owner");
         TwoFactorUser member = twoFactorUser("unmet-member");

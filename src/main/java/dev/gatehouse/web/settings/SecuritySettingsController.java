@@ -17,6 +17,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.account.SecurityRulesService;
 import dev.gatehouse.factor.MethodRules;
 import dev.gatehouse.factor.SecondFactors;
 import dev.gatehouse.factor.SignInMethods;
@@ -55,7 +56,9 @@ class SecuritySettingsController {
     SecuritySettingsController(UserService users, SignInService signIn, AuditLog audit, Messages messages,
                                FactorService factors, SignInMethods methods, TrustedDevices trustedDevices,
                                SecondFactors registered, List<SecurityTabCard> cards,
-                               TwoFactorRequirement requirement, MethodRules methodRules) {
+                               TwoFactorRequirement requirement, MethodRules methodRules,
+                               SecurityRulesService accountRules) {
+        this.accountRules = accountRules;
         this.requirement = requirement;
         this.methodRules = methodRules;
         this.registered = registered;
@@ -68,6 +71,8 @@ class SecuritySettingsController {
         this.audit = audit;
         this.messages = messages;
     }
+
+    private final SecurityRulesService accountRules;
 
     @GetMapping("/settings/security")
     String page(@AuthenticationPrincipal SignedInUser me, Model model) {
@@ -85,6 +90,8 @@ class SecuritySettingsController {
         model.addAttribute("primary", methodTypes.isEmpty() ? null : methodTypes.get(0));
         model.addAttribute("trustedDevices", trustedDevices.list(me.userId()));
         model.addAttribute("trustPeriod", trustedDevices.period(me.userId()));
+        // Which account set each rule, for a user who belongs to accounts with a say (docs/decisions.md).
+        model.addAttribute("origins", accountRules.originsFor(me.userId()));
         if (!model.containsAttribute("passwordErrors")) {
             model.addAttribute("passwordErrors", java.util.Map.of());
         }
