@@ -23,12 +23,24 @@ public class AccountService {
         this.clock = clock;
     }
 
-    /** Creates an account with {@code ownerId} as its owner; returns its id. */
+    /** Creates an account with {@code ownerId} as its owner and nothing required; returns its id. */
     @Transactional
     public UUID createWithOwner(String name, UUID ownerId) {
+        return createWithOwner(name, ownerId, false);
+    }
+
+    /**
+     * Creates an account with {@code ownerId} as its owner; returns its id. {@code twoFactorRequired}: it starts
+     * requiring two-step verification from now, with no grace period (every method allowed either way).
+     */
+    @Transactional
+    public UUID createWithOwner(String name, UUID ownerId, boolean twoFactorRequired) {
         UUID id = UUID.randomUUID();
-        jdbc.sql("insert into accounts (id, name, created_at) values (?, ?, ?)")
-                .params(id, name.strip(), Db.ts(clock.instant())).update();
+        java.time.OffsetDateTime now = Db.ts(clock.instant());
+        jdbc.sql("""
+                insert into accounts (id, name, created_at, require_two_factor, two_factor_grace_days,
+                                      two_factor_required_since) values (?, ?, ?, ?, 0, ?)""")
+                .params(id, name.strip(), now, twoFactorRequired, twoFactorRequired ? now : null).update();
         addMember(id, ownerId, Role.OWNER);
         return id;
     }

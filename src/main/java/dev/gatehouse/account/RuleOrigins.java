@@ -20,9 +20,4 @@ public record RuleOrigins(List<String> requiredBy, List<String> methodsLimitedBy
         requiredBy = List.copyOf(requiredBy);
         methodsLimitedBy = List.copyOf(methodsLimitedBy);
     }
-
-    /** Whether the user belongs to more than one account with a say, so naming the account helps. */
-    public boolean named() {
-        return !requiredBy.isEmpty() || !methodsLimitedBy.isEmpty() || trustSetBy.isPresent();
-    }
 }

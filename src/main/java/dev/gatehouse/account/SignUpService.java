@@ -98,17 +98,20 @@ public class SignUpService {
 
     @Transactional
     public Request request(SignUpForm form, ClientInfo client) {
+        // Read once: null when the form does not ask for a number.
+        PhoneNumberCheck.Result phone = asksForPhone() ? phones.check(form.phone()) : null;
         FieldProblems problems = FieldProblems.builder()
                 .check("displayName", Inputs.nameProblem(form.displayName()))
                 .check("email", Inputs.emailProblem(form.email()))
                 .check("password", policy.problem(form.password()))
                 .check("accountName", Inputs.nameProblem(form.accountName()))
-                .check("phone", asksForPhone() ? phoneProblem(form.phone()) : Optional.empty())
+                .check("phone", phone instanceof PhoneNumberCheck.Result.Invalid invalid
+                        ? Optional.of(phoneProblem(invalid)) : Optional.empty())
                 .build();
         if (!problems.isEmpty()) {
             return new Request.Invalid(problems);
         }
-        String phone = asksForPhone() ? ((PhoneNumberCheck.Result.Valid) phones.check(form.phone())).e164() : null;
+        String e164 = phone instanceof PhoneNumberCheck.Result.Valid valid ? valid.e164() : null;
         String email = Inputs.trim(form.email());
         Instant now = clock.instant();
         Optional<Instant> busy = rateLimits.take(RateLimits.perNetwork("signup-net", client.ip(), HOUR,
@@ -138,7 +141,7 @@ public class SignUpService {
                                              phone, created_at, expires_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(UUID.randomUUID(), Tokens.sha256(token), email, Inputs.trim(form.displayName()),
-                        Inputs.trim(form.accountName()), passwordHash, phone, Db.ts(now),
+                        Inputs.trim(form.accountName()), passwordHash, e164, Db.ts(now),
                         Db.ts(now.plus(LINK_VALIDITY)))
                 .update();
         audit.record(AuditEventType.SIGN_UP_REQUESTED, null, null, client, null);
@@ -150,14 +153,10 @@ public class SignUpService {
         return new Request.CheckEmail();
     }
 
-    /** The problem key for a typed mobile number; empty when it is one codes can be sent to. */
-    private Optional<String> phoneProblem(String typed) {
-        if (phones.check(typed) instanceof PhoneNumberCheck.Result.Invalid invalid) {
-            // The form has no country list: a number without its + code needs one.
-            return Optional.of("sms.phone.needCountry".equals(invalid.problemKey()) ? "signup.phone.needCountry"
-                    : invalid.problemKey());
-        }
-        return Optional.empty();
+    /** The message key for a refused mobile number, in the sign-up form's words. */
+    private static String phoneProblem(PhoneNumberCheck.Result.Invalid invalid) {
+        // The form has no country list: a number without its + code needs one.
+        return "sms.phone.needCountry".equals(invalid.problemKey()) ? "signup.phone.needCountry" : invalid.problemKey();
     }
 
     /** A sign-up waiting for its link to be used. */
@@ -207,14 +206,13 @@ public class SignUpService {
         if (user.isEmpty()) {
             return new Completion.AlreadyRegistered();
         }
-        UUID accountId = accounts.createWithOwner(row.get().accountName(), user.get().id());
+        // With text messages on by default: required from the first sign-in, no grace period, every method allowed
+        // (text messages included); the owner's number (unproved until they set up text-message codes with it)
+        // waits on their user.
+        UUID accountId = accounts.createWithOwner(row.get().accountName(), user.get().id(),
+                accountRules.textMessagesByDefault());
         String detail = null;
         if (accountRules.textMessagesByDefault()) {
-            // Required from the first sign-in, no grace period; every method allowed, text messages included. The
-            // owner's number (unproved until they set up text-message codes with it) waits on their user.
-            jdbc.sql("""
-                    update accounts set require_two_factor = true, two_factor_grace_days = 0,
-                           two_factor_required_since = ? where id = ?""").params(Db.ts(now), accountId).update();
             if (row.get().phone() != null) {
                 jdbc.sql("update users set phone = ? where id = ?").params(row.get().phone(), user.get().id()).update();
             }
