@@ -151,7 +151,7 @@ public class UserDetails {
                 where user_id = ? and ended_at is null and expires_at > ? order by created_at desc""")
                 .params(userId, Db.ts(clock.instant()))
                 .query((rs, n) -> new PendingEmailChange(rs.getString(1), Db.instant(rs, "expires_at")))
-                .stream().findFirst();
+                .list().stream().findFirst();
     }
 
     /** Ends the user's pending change of email; false when there was none. */
