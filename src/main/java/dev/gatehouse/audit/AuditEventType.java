@@ -54,5 +54,15 @@ public enum AuditEventType {
     /** A password reset link was asked for an address that has a user (never for one that has none). */
     PASSWORD_RESET_REQUESTED,
     /** A new password was set through a reset link (after the second factor, for a user who has one). */
-    PASSWORD_RESET
+    PASSWORD_RESET,
+    /** The user changed their own name on User details (detail: none; names are not logged). */
+    DISPLAY_NAME_CHANGED,
+    /** A change of the sign-in email was asked for; a link went to the new address (detail: its domain). */
+    EMAIL_CHANGE_REQUESTED,
+    /** A pending change of the sign-in email was cancelled by the user. */
+    EMAIL_CHANGE_CANCELLED,
+    /** The sign-in email was changed through the link sent to the new address (detail: the new domain). */
+    EMAIL_CHANGED,
+    /** The phone number on file was set, changed or removed (detail: the country, and whether a code proved it). */
+    PHONE_CHANGED
 }

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
@@ -24,8 +25,11 @@ import dev.gatehouse.crypto.SecretSealer;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
+import dev.gatehouse.user.EmailChanged;
 import dev.gatehouse.user.SecurityNotice;
 import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserDetails;
+import dev.gatehouse.user.UserService;
 
 /**
  * Codes sent by email or text message (DESIGN.md invariant 4): the core that issues, stores, sends and checks them for
@@ -66,12 +70,17 @@ public class CodeChallenges {
     private final TransactionTemplate tx;
     private final CodeProperties properties;
     private final ApplicationEventPublisher events;
+    private final UserDetails details;
+    private final UserService users;
     private final Clock clock;
 
     CodeChallenges(List<SentCodeMethod> methods, FactorService factors, CodeGuard guard,
                    SendLimits limits, SecretSealer sealer, Notifier notifier, AuditLog audit, JdbcClient jdbc,
-                   TransactionTemplate tx, CodeProperties properties, ApplicationEventPublisher events, Clock clock) {
+                   TransactionTemplate tx, CodeProperties properties, ApplicationEventPublisher events,
+                   UserDetails details, UserService users, Clock clock) {
         methods.forEach(m -> this.methods.put(m.type(), m));
+        this.details = details;
+        this.users = users;
         this.events = events;
         this.factors = factors;
         this.guard = guard;
@@ -223,6 +232,7 @@ public class CodeChallenges {
                 setup.startedAt());
         FactorService.Enrollment enrollment = factors.finishEnrollment(user, pending, "", client);
         if (enrollment instanceof FactorService.Enrollment.Enabled enabled) {
+            recordPhone(user.id(), setup, null);
             return new SetupResult.Enabled(enabled.factor(), enabled.firstBackupCodes());
         }
         return new SetupResult.Expired();
@@ -232,18 +242,56 @@ public class CodeChallenges {
         Instant now = clock.instant();
         SentCodeMethod method = methods.get(setup.type());
         return tx.execute(status -> {
+            users.lockForChange(user.id());
+            String previous = factors.factor(user.id(), setup.type()).map(EnrolledFactor::publicData).orElse(null);
             int changed = jdbc.sql("""
                     update second_factors set public_data = ?, last_used_at = ? where user_id = ? and type = ?""")
                     .params(setup.destination(), Db.ts(now), user.id(), setup.type().name()).update();
             if (changed != 1) {
                 return new SetupResult.Expired();
             }
-            audit.record(AuditEventType.CODE_DESTINATION_CHANGED, user.id(), null, client, setup.type().name());
-            events.publishEvent(new FactorChanged(user.id(), setup.type(), client));
-            notifier.send(SecurityNotice.of(user, "code-destination-changed", now, client, Map.of(
-                    "method", method.displayName(), "destination", method.masked(setup.destination()))));
+            recordPhone(user.id(), setup, previous);
+            announceMove(user, setup.type(), setup.destination(), now, client);
             return new SetupResult.Changed(factors.factor(user.id(), setup.type()).orElseThrow());
         });
+    }
+
+    private void announceMove(User user, FactorType type, String destination, Instant now, ClientInfo client) {
+        SentCodeMethod method = methods.get(type);
+        audit.record(AuditEventType.CODE_DESTINATION_CHANGED, user.id(), null, client, type.name());
+        events.publishEvent(new FactorChanged(user.id(), type, client));
+        notifier.send(SecurityNotice.of(user, "code-destination-changed", now, client, Map.of(
+                "method", method.displayName(), "destination", method.masked(destination))));
+    }
+
+    /** A number a code just proved becomes the phone on file (User details), by {@link UserDetails}' rule. */
+    private void recordPhone(UUID userId, CodeSetup setup, String previous) {
+        if (methods.get(setup.type()).destination() == SentCodeMethod.Destination.PHONE_NUMBER) {
+            details.phoneProvedBySetup(userId, setup.destination(), previous);
+        }
+    }
+
+    /**
+     * Email codes go to the user's contact email: when a confirmed change moves it, the codes move with it, in the
+     * change's transaction, announced to the new address like any move (and other sessions end, as for any move).
+     * The new address was proved by the link that confirmed the change. Codes already sent to the old address stop
+     * working, since a code counts only where the method's codes go now.
+     */
+    @EventListener
+    void contactEmailChanged(EmailChanged changed) {
+        Instant now = clock.instant();
+        User user = users.findById(changed.userId()).orElseThrow();
+        for (SentCodeMethod method : methods.values()) {
+            if (method.destination() != SentCodeMethod.Destination.EMAIL_ADDRESS
+                    || factors.factor(user.id(), method.type()).map(EnrolledFactor::publicData)
+                    .filter(changed.newEmail()::equals).isPresent()
+                    || factors.factor(user.id(), method.type()).isEmpty()) {
+                continue;
+            }
+            jdbc.sql("update second_factors set public_data = ? where user_id = ? and type = ?")
+                    .params(changed.newEmail(), user.id(), method.type().name()).update();
+            announceMove(user, method.type(), changed.newEmail(), now, changed.client());
+        }
     }
 
     // --- the shared core ----------------------------------------------------------------------------------------

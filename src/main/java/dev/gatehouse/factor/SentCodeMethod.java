@@ -51,6 +51,16 @@ public interface SentCodeMethod extends SecretMethod {
         return new VerificationOutcome.Rejected();
     }
 
+    /** What a destination of this method is, and so how it relates to the user's own details. */
+    enum Destination {
+        /** An email address: the method's codes go to the user's contact email and follow it when it changes. */
+        EMAIL_ADDRESS,
+        /** A phone number: one proved by the method's setup becomes the user's phone on file (User details). */
+        PHONE_NUMBER
+    }
+
+    Destination destination();
+
     /** Whether codes can be sent this way at all (e.g. no SMS gateway is configured); default true. */
     default boolean available() {
         return true;

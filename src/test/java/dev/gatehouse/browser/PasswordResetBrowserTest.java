@@ -8,7 +8,8 @@ import dev.gatehouse.testsupport.TestUsers;
 
 /**
  * A user with an authenticator app forgot their password: the emailed link, then their app, then the new password.
- * The link alone never gets them in.
+ * The link alone never gets them in. And a user who changes their sign-in email on User details: the link in the new
+ * inbox, then signing in with the new address.
  */
 class PasswordResetBrowserTest extends TwoFactorBrowserSupport {
 
@@ -51,5 +52,38 @@ class PasswordResetBrowserTest extends TwoFactorBrowserSupport {
         signOut(browser);
         signIn(browser, ada.email(), "a long and new passphrase");
         browser.waitForPath("/signin/verify");
+    }
+
+    @Test
+    void changeEmailWhenLinkFromTheNewInboxConfirmedThenSignInWithTheNewAddress() {
+        TestUsers.Created ada = users.create("moving");
+        String next = "moved-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+        signIn(browser, ada.email(), ada.password());
+        browser.waitForPath("/settings/security");
+        browser.click("nav-details");
+        browser.waitForPath("/settings/details");
+        browser.screenshot("details-page");
+        browser.click("change-email");
+        browser.waitForPath("/settings/confirm");
+        browser.type("password", ada.password()).click("confirm");
+        browser.waitForPath("/settings/details/email");
+        browser.screenshot("details-email");
+        browser.type("email", next).click("send-link");
+        browser.waitForPath("/settings/details");
+        assertThat(browser.byId("pending-email").getText()).contains(next);
+        browser.screenshot("details-email-pending");
+
+        followMailLink(next, "/settings/details/email/confirm/", "details-email-mailbox");
+        browser.waitForPathStartingWith("/settings/details/email/confirm/");
+        assertThat(browser.byId("new-email").getText()).isEqualTo(next);
+        browser.screenshot("details-email-confirm");
+        browser.click("confirm-email");
+        browser.waitForPath("/settings/details");
+        assertThat(browser.byId("current-email").getText()).isEqualTo(next);
+        browser.screenshot("details-email-changed");
+
+        signOut(browser);
+        signIn(browser, next, ada.password());
+        browser.waitForPath("/settings/security");
     }
 }

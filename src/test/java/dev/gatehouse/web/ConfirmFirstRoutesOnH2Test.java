@@ -41,6 +41,11 @@ class ConfirmFirstRoutesOnH2Test extends WebFlowSupport {
             Map.entry("POST /settings/webauthn/{factorId}/rename", "a label; changes nothing about sign-in"),
             Map.entry("POST /settings/two-factor/postpone",
                     "only postpones, for this session and within the admins' grace period, a step the rules impose"),
+            Map.entry("POST /settings/details/name", "a name; changes nothing about sign-in"),
+            Map.entry("POST /settings/details/email/cancel", "only takes a pending change of email away"),
+            Map.entry("POST /settings/details/email/confirm/{token}",
+                    "completes a change confirmed when it was asked for; the link proves the new inbox and works"
+                            + " only in a session of the user who asked"),
             Map.entry("POST /accounts/{accountId}/invitations",
                     "asks in the handler, for an admin invitation only (a member invitation gives no power)"));
 

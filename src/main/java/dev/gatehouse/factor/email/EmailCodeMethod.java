@@ -41,6 +41,11 @@ public class EmailCodeMethod implements SentCodeMethod {
     }
 
     @Override
+    public Destination destination() {
+        return Destination.EMAIL_ADDRESS;
+    }
+
+    @Override
     public String displayName() {
         return DISPLAY_NAME;
     }

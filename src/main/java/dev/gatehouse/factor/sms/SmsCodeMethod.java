@@ -56,6 +56,11 @@ public class SmsCodeMethod implements SentCodeMethod {
     }
 
     @Override
+    public Destination destination() {
+        return Destination.PHONE_NUMBER;
+    }
+
+    @Override
     public String displayName() {
         return DISPLAY_NAME;
     }
