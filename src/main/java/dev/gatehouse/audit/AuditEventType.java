@@ -54,5 +54,19 @@ public enum AuditEventType {
     /** A password reset link was asked for an address that has a user (never for one that has none). */
     PASSWORD_RESET_REQUESTED,
     /** A new password was set through a reset link (after the second factor, for a user who has one). */
-    PASSWORD_RESET
+    PASSWORD_RESET,
+    /**
+     * An owner or admin changed a member's role (user: the member; account: where; detail: the old and new role and
+     * who did it, e.g. "MEMBER -> ADMIN by Ada (id)").
+     */
+    MEMBER_ROLE_CHANGED,
+    /** An owner or admin removed a member from the account (user: the member; account: where; detail: who did it). */
+    MEMBER_REMOVED,
+    /**
+     * An owner or admin sent an invitation again with a new link, the old one no longer working (user: who did it;
+     * account: where; detail: the role).
+     */
+    INVITATION_RESENT,
+    /** An owner or admin took an invitation back; its link no longer works (user: who did it; account: where). */
+    INVITATION_REVOKED
 }
