@@ -52,7 +52,7 @@ class MemberOverview {
     /** One member's line. {@code lastSignIn} is null for someone who never signed in. */
     record Row(Member member, List<String> methodKinds, boolean phoneOnFile, Instant lastSignIn) {
         /** The id of their row on the members page, for links from elsewhere. */
-        String anchor() {
+        public String anchor() {
             return "member-" + member.userId();
         }
     }
@@ -78,7 +78,7 @@ class MemberOverview {
      * {@code counts}: how many members have each reason, for each reason that applies now (zeros included).
      */
     record Compliance(boolean phoneRequired, List<Unmet> unmet, Map<String, Integer> counts, List<Row> withoutPhone) {
-        boolean applies() {
+        public boolean applies() {
             return !counts.isEmpty();
         }
     }
