@@ -82,14 +82,20 @@ public class AccountService {
                 .min(java.util.Comparator.naturalOrder()).orElse(DeviceTrustPeriod.DEFAULT);
     }
 
+    /** The account's members, owners first, then admins, then members, each by name. */
     public List<Member> members(UUID accountId) {
         return jdbc.sql("""
-                select u.id, u.email, u.display_name, m.role, m.created_at from memberships m
+                select u.id, u.email, u.display_name, m.role, m.created_at, u.phone from memberships m
                 join users u on u.id = m.user_id where m.account_id = ?
                 order by case m.role when 'OWNER' then 0 when 'ADMIN' then 1 else 2 end, u.display_name, u.id""")
                 .param(accountId)
                 .query((rs, n) -> new Member(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        Role.valueOf(rs.getString(4)), Db.instant(rs, "created_at")))
+                        Role.valueOf(rs.getString(4)), Db.instant(rs, "created_at"), rs.getString(6) != null))
                 .list();
+    }
+
+    /** One member of the account, if {@code userId} is one. */
+    public Optional<Member> member(UUID accountId, UUID userId) {
+        return members(accountId).stream().filter(m -> m.userId().equals(userId)).findFirst();
     }
 }

@@ -46,10 +46,14 @@ public class InvitationService {
     private final AuditLog audit;
     private final GatehouseProperties gatehouse;
     private final Clock clock;
+    private final SecurityRulesService rules;
+    private final PhoneNumberCheck phones;
 
     InvitationService(JdbcClient jdbc, AccountService accounts, UserService users, PasswordPolicy policy,
                       PasswordHasher hasher, Notifier notifier, AuditLog audit, GatehouseProperties gatehouse,
-                      Clock clock) {
+                      Clock clock, SecurityRulesService rules, PhoneNumberCheck phones) {
+        this.rules = rules;
+        this.phones = phones;
         this.jdbc = jdbc;
         this.accounts = accounts;
         this.users = users;
@@ -68,20 +72,42 @@ public class InvitationService {
         record NotAllowed() implements Invite { }
     }
 
+    /**
+     * Invites {@code email} as {@code role} (ADMIN or MEMBER). While the account requires a phone number on file
+     * ({@link SecurityRulesService#phoneRequired(UUID)}), {@code phone} must be a number text messages may go to
+     * ({@code country}: the country of a number typed without +); it becomes the member's phone when they join.
+     * Otherwise the phone is not asked for and is ignored.
+     */
     @Transactional
-    public Invite invite(UUID accountId, User inviter, String email, String role, ClientInfo client) {
+    public Invite invite(UUID accountId, User inviter, String email, String role, String phone, String country,
+                         ClientInfo client) {
         Optional<Membership> manager = accounts.membership(accountId, inviter.id()).filter(m -> m.role().canManage());
         if (manager.isEmpty()) {
             return new Invite.NotAllowed();
         }
         Role invitedRole = "ADMIN".equals(role) ? Role.ADMIN : "MEMBER".equals(role) ? Role.MEMBER : null;
+        String e164 = null;
+        Optional<String> phoneProblem = Optional.empty();
+        if (rules.phoneRequired(accountId)) {
+            PhoneNumberCheck.Result checked = phones.check(phone, country);
+            if (checked instanceof PhoneNumberCheck.Result.Valid valid) {
+                e164 = valid.e164();
+            } else {
+                phoneProblem = Optional.of(((PhoneNumberCheck.Result.Invalid) checked).problemKey());
+            }
+        }
         FieldProblems problems = FieldProblems.builder()
                 .check("email", Inputs.emailProblem(email))
                 .check("role", invitedRole == null ? Optional.of("invite.role.invalid") : Optional.empty())
+                .check("phone", phoneProblem)
                 .build();
         if (problems.isEmpty() && accounts.members(accountId).stream()
                 .anyMatch(m -> Inputs.normalizeEmail(m.email()).equals(Inputs.normalizeEmail(email)))) {
             problems = new FieldProblems(Map.of("email", "invite.email.alreadyMember"));
+        }
+        if (problems.isEmpty() && !pendingFor(accountId, email).isEmpty()) {
+            // One live invitation per address: a second would leave two links, and "Resend" is there for that.
+            problems = new FieldProblems(Map.of("email", "members.invite.alreadyInvited"));
         }
         if (!problems.isEmpty()) {
             return new Invite.Invalid(problems);
@@ -90,32 +116,107 @@ public class InvitationService {
         String token = RandomCodes.token();
         String address = Inputs.trim(email);
         jdbc.sql("""
-                insert into invitations (id, account_id, email, role, token_hash, invited_by, created_at, expires_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?)""")
+                insert into invitations (id, account_id, email, role, token_hash, invited_by, created_at, expires_at,
+                                         phone)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(UUID.randomUUID(), accountId, address, invitedRole.name(), Tokens.sha256(token), inviter.id(),
-                        Db.ts(now), Db.ts(now.plus(VALIDITY)))
+                        Db.ts(now), Db.ts(now.plus(VALIDITY)), e164)
                 .update();
         audit.record(AuditEventType.INVITATION_SENT, inviter.id(), accountId, client, invitedRole.name());
-        notifier.send(new EmailMessage(address, "invitation", Map.of(
-                "inviterName", inviter.displayName(), "accountName", manager.get().accountName(),
-                "role", invitedRole == Role.ADMIN ? "an admin" : "a member",
-                "link", gatehouse.link("/invite/" + token), "validDays", VALIDITY.toDays()), now.plus(VALIDITY)));
+        mail(address, inviter, manager.get().accountName(), invitedRole, token, now);
         return new Invite.Sent(address);
     }
 
+    private void mail(String address, User inviter, String accountName, Role role, String token, Instant now) {
+        notifier.send(new EmailMessage(address, "invitation", Map.of(
+                "inviterName", inviter.displayName(), "accountName", accountName,
+                "role", role == Role.ADMIN ? "an admin" : "a member",
+                "link", gatehouse.link("/invite/" + token), "validDays", VALIDITY.toDays()), now.plus(VALIDITY)));
+    }
+
+    /**
+     * The account's invitations not accepted and not revoked, newest first; expired ones too (marked), so that they
+     * can be sent again.
+     */
     public List<PendingInvitation> pending(UUID accountId) {
+        Instant now = clock.instant();
         return jdbc.sql("""
                 select id, email, role, expires_at from invitations
-                where account_id = ? and accepted_at is null and expires_at > ? order by created_at desc""")
-                .params(accountId, Db.ts(clock.instant()))
+                where account_id = ? and accepted_at is null and revoked_at is null order by created_at desc, id""")
+                .param(accountId)
                 .query((rs, n) -> new PendingInvitation(rs.getObject(1, UUID.class), rs.getString(2),
-                        Role.valueOf(rs.getString(3)), Db.instant(rs, "expires_at")))
+                        Role.valueOf(rs.getString(3)), Db.instant(rs, "expires_at"),
+                        !Db.instant(rs, "expires_at").isAfter(now)))
                 .list();
+    }
+
+    private List<PendingInvitation> pendingFor(UUID accountId, String email) {
+        String normalized = Inputs.normalizeEmail(email);
+        return pending(accountId).stream().filter(i -> !i.expired())
+                .filter(i -> Inputs.normalizeEmail(i.email()).equals(normalized)).toList();
+    }
+
+    /** What came of a resend or a revocation. */
+    public sealed interface Handling {
+        /** Done; {@code email}: the invited address, for the page to name. */
+        record Done(String email) implements Handling { }
+        /**
+         * {@code by} does not manage the account, or the invitation is not one of its open ones (accepted or revoked
+         * meanwhile, or another account's): not told apart.
+         */
+        record NotFound() implements Handling { }
+    }
+
+    /**
+     * Sends the invitation again with a new link valid for {@link #VALIDITY} from now; the old link stops working at
+     * once (its hash is replaced). An expired invitation may be sent again too. Audited on {@code by}.
+     */
+    @Transactional
+    public Handling resend(UUID accountId, User by, UUID invitationId, ClientInfo client) {
+        Optional<Membership> manager = accounts.membership(accountId, by.id()).filter(m -> m.role().canManage());
+        Optional<PendingInvitation> invitation = manager.isEmpty() ? Optional.empty()
+                : pending(accountId).stream().filter(i -> i.id().equals(invitationId)).findFirst();
+        if (invitation.isEmpty()) {
+            return new Handling.NotFound();
+        }
+        Instant now = clock.instant();
+        String token = RandomCodes.token();
+        int updated = jdbc.sql("""
+                update invitations set token_hash = ?, expires_at = ?
+                where id = ? and account_id = ? and accepted_at is null and revoked_at is null""")
+                .params(Tokens.sha256(token), Db.ts(now.plus(VALIDITY)), invitationId, accountId).update();
+        if (updated != 1) {
+            return new Handling.NotFound();
+        }
+        audit.record(AuditEventType.INVITATION_RESENT, by.id(), accountId, client, invitation.get().role().name());
+        mail(invitation.get().email(), by, manager.get().accountName(), invitation.get().role(), token, now);
+        return new Handling.Done(invitation.get().email());
+    }
+
+    /** Takes the invitation back: its link answers "not valid any more" from now on. Audited on {@code by}. */
+    @Transactional
+    public Handling revoke(UUID accountId, User by, UUID invitationId, ClientInfo client) {
+        Optional<Membership> manager = accounts.membership(accountId, by.id()).filter(m -> m.role().canManage());
+        Optional<PendingInvitation> invitation = manager.isEmpty() ? Optional.empty()
+                : pending(accountId).stream().filter(i -> i.id().equals(invitationId)).findFirst();
+        if (invitation.isEmpty()) {
+            return new Handling.NotFound();
+        }
+        int updated = jdbc.sql("""
+                update invitations set revoked_at = ?
+                where id = ? and account_id = ? and accepted_at is null and revoked_at is null""")
+                .params(Db.ts(clock.instant()), invitationId, accountId).update();
+        if (updated != 1) {
+            return new Handling.NotFound();
+        }
+        audit.record(AuditEventType.INVITATION_REVOKED, by.id(), accountId, client,
+                invitation.get().role().name());
+        return new Handling.Done(invitation.get().email());
     }
 
     /** What the invitation page shows. {@code registered} tells whether the invited address has a user already. */
     public record Invitation(UUID id, UUID accountId, String accountName, String email, Role role, String inviterName,
-                             boolean registered) {
+                             boolean registered, String phone) {
     }
 
     public Optional<Invitation> find(String token) {
@@ -123,13 +224,13 @@ public class InvitationService {
             return Optional.empty();
         }
         return jdbc.sql("""
-                select i.id, i.account_id, a.name, i.email, i.role, u.display_name from invitations i
+                select i.id, i.account_id, a.name, i.email, i.role, u.display_name, i.phone from invitations i
                 join accounts a on a.id = i.account_id join users u on u.id = i.invited_by
-                where i.token_hash = ? and i.accepted_at is null and i.expires_at > ?""")
+                where i.token_hash = ? and i.accepted_at is null and i.revoked_at is null and i.expires_at > ?""")
                 .params(Tokens.sha256(token), Db.ts(clock.instant()))
                 .query((rs, n) -> new Invitation(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getString(3), rs.getString(4), Role.valueOf(rs.getString(5)), rs.getString(6),
-                        users.findByEmail(rs.getString(4)).isPresent()))
+                        users.findByEmail(rs.getString(4)).isPresent(), rs.getString(7)))
                 .optional();
     }
 
@@ -193,13 +294,21 @@ public class InvitationService {
 
     private boolean claim(UUID invitationId) {
         Instant now = clock.instant();
-        return jdbc.sql("update invitations set accepted_at = ? where id = ? and accepted_at is null and expires_at > ?")
+        return jdbc.sql("""
+                update invitations set accepted_at = ?
+                where id = ? and accepted_at is null and revoked_at is null and expires_at > ?""")
                 .params(Db.ts(now), invitationId, Db.ts(now)).update() == 1;
     }
 
     private Acceptance join(Invitation invitation, User user, ClientInfo client) {
         jdbc.sql("update invitations set accepted_by = ? where id = ?").params(user.id(), invitation.id()).update();
         accounts.addMember(invitation.accountId(), user.id(), invitation.role());
+        if (invitation.phone() != null) {
+            // The number the admin gave becomes the member's own, unverified, unless they have one already (theirs
+            // wins: they may have proved it). Only this column of users is written here.
+            jdbc.sql("update users set phone = ? where id = ? and phone is null").params(invitation.phone(), user.id())
+                    .update();
+        }
         audit.record(AuditEventType.INVITATION_ACCEPTED, user.id(), invitation.accountId(), client, invitation.role().name());
         return new Acceptance.Joined(user, invitation.accountId());
     }

@@ -47,11 +47,14 @@ public class SecurityRulesService {
     private final AccountRulesProperties properties;
     /** Lazily: the registered methods themselves ask these rules what a user may add. */
     private final ObjectProvider<MemberMethods> memberMethods;
+    private final PhoneNumberCheck phones;
 
     SecurityRulesService(JdbcClient jdbc, AuditLog audit, Notifier notifier, UserService users, Clock clock,
-                         AccountRulesProperties properties, ObjectProvider<MemberMethods> memberMethods) {
+                         AccountRulesProperties properties, ObjectProvider<MemberMethods> memberMethods,
+                         PhoneNumberCheck phones) {
         this.properties = properties;
         this.memberMethods = memberMethods;
+        this.phones = phones;
         this.jdbc = jdbc;
         this.audit = audit;
         this.notifier = notifier;
@@ -66,6 +69,22 @@ public class SecurityRulesService {
                        two_factor_required_since, orders_placed_at from accounts where id = ?""")
                 .param(accountId).query(SecurityRulesService::rules).single();
     }
+
+    /**
+     * Whether the members of this account must have a phone number on file: while its rules allow text-message codes
+     * and the deployment can send them (issue 13). Inviting someone then asks for their number.
+     */
+    public boolean phoneRequired(UUID accountId) {
+        return phoneRequired(rules(accountId));
+    }
+
+    /** {@link #phoneRequired(UUID)} for rules already read. */
+    public boolean phoneRequired(SecurityRules rules) {
+        return rules.allows(SMS) && phones.available();
+    }
+
+    /** The text-message method's name, as the rules store it. */
+    static final String SMS = "SMS";
 
     private static SecurityRules rules(ResultSet rs, int row) throws SQLException {
         return new SecurityRules(rs.getBoolean(1), rs.getInt(2), methods(rs.getString(3)),

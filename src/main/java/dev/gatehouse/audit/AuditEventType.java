@@ -64,5 +64,19 @@ public enum AuditEventType {
     /** The sign-in email was changed through the link sent to the new address (detail: the new domain). */
     EMAIL_CHANGED,
     /** The phone number on file was set, changed or removed (detail: the country, and whether a code proved it). */
-    PHONE_CHANGED
+    PHONE_CHANGED,
+    /**
+     * An owner or admin changed a member's role (user: the member; account: where; detail: the old and new role and
+     * who did it, e.g. "MEMBER -> ADMIN by Ada (id)").
+     */
+    MEMBER_ROLE_CHANGED,
+    /** An owner or admin removed a member from the account (user: the member; account: where; detail: who did it). */
+    MEMBER_REMOVED,
+    /**
+     * An owner or admin sent an invitation again with a new link, the old one no longer working (user: who did it;
+     * account: where; detail: the role).
+     */
+    INVITATION_RESENT,
+    /** An owner or admin took an invitation back; its link no longer works (user: who did it; account: where). */
+    INVITATION_REVOKED
 }

@@ -59,6 +59,27 @@ public class AuditLog {
                 .list();
     }
 
+    /**
+     * When each of these users last signed in (their newest {@link AuditEventType#SIGN_IN}); users who never did are
+     * missing from the map. One query, by the (user, time) index.
+     */
+    public java.util.Map<UUID, java.time.Instant> lastSignIns(java.util.Collection<UUID> userIds) {
+        java.util.Map<UUID, java.time.Instant> last = new java.util.HashMap<>();
+        if (userIds.isEmpty()) {
+            return last;
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(userIds.size(), "?"));
+        java.util.List<Object> params = new java.util.ArrayList<>();
+        params.add(AuditEventType.SIGN_IN.name());
+        params.addAll(userIds);
+        jdbc.sql("select user_id, max(occurred_at) as last_at from audit_events where type = ? and user_id in ("
+                        + marks + ") group by user_id")
+                .params(params)
+                .query((rs, n) -> java.util.Map.entry(rs.getObject(1, UUID.class), Db.instant(rs, "last_at")))
+                .list().forEach(e -> last.put(e.getKey(), e.getValue()));
+        return last;
+    }
+
     /** Event types of a user in the order they happened; for tests and support tools. */
     public List<AuditEventType> typesForUser(UUID userId) {
         return jdbc.sql("select type from audit_events where user_id = ? order by occurred_at, id")

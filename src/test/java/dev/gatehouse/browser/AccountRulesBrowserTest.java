@@ -112,6 +112,59 @@ class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
         }
     }
 
+    @Test
+    void membersWhenOwnerChangesARoleAndRevokesAnInvitationThenTheListSaysSoAndNamesWhoHasNoPhone() {
+        TestUsers.Created owner = users.create("crew");
+        TestUsers.Created member = users.create("deckhand");
+        join(owner, member);
+        String settings = "/accounts/" + owner.accountId() + "/settings";
+
+        signIn(browser, owner.email(), owner.password());
+        browser.waitForPath("/settings/security");
+        browser.open(settings);
+        // New accounts allow text message codes, so every member needs a phone number: nobody has one yet.
+        assertThat(browser.byId("missing-phone").getText())
+                .contains("Members without a phone number: 2", "deckhand (" + member.email() + ")");
+        assertThat(browser.byId("member-" + member.user().id()).getText()).contains("Member", "None", "Never");
+        browser.screenshot("members-missing-phone");
+
+        String invitee = "stowaway-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        browser.type("email", invitee).type("phone", "+44 7400 123456").click("send-invite");
+        browser.waitForPath(settings);
+        browser.click(By.cssSelector("button[id^='revoke-']"));
+        browser.waitForPath(settings);
+        assertThat(browser.notice()).contains("The invitation to " + invitee + " was revoked");
+        assertThat(browser.find(By.id("members")).getText()).doesNotContain(invitee);
+
+        browser.click("role-" + member.user().id());
+        browser.waitForPath("/settings/confirm");
+        browser.type("password", owner.password()).click("confirm");
+        browser.waitForPath("/accounts/" + owner.accountId() + "/members/" + member.user().id() + "/role");
+        assertThat(browser.h1()).isEqualTo("Change the role of deckhand");
+        browser.click("role-admin");
+        browser.screenshot("member-role");
+        browser.click("save-role");
+        browser.waitForPath(settings);
+        assertThat(browser.notice()).contains("deckhand is now Admin");
+        assertThat(browser.byId("member-" + member.user().id()).getText()).contains("Admin");
+        browser.screenshot("members-role-changed");
+
+        browser.click("remove-" + member.user().id());
+        browser.waitForPath("/accounts/" + owner.accountId() + "/members/" + member.user().id() + "/remove");
+        assertThat(browser.mainText()).contains("Remove deckhand from the account?", member.email());
+        browser.screenshot("member-remove");
+        browser.click("cancel-remove");
+        browser.waitForPath(settings);
+
+        // The notice links each member to their row.
+        browser.click("missing-phone-" + member.user().id());
+        assertThat(browser.driver().getCurrentUrl()).endsWith(settings + "#member-" + member.user().id());
+        browser.click("security-rules-tab");
+        browser.waitForPath(settings + "/security");
+        assertThat(browser.byId("compliance-counts").getText()).contains("No phone number: 2");
+        browser.screenshot("account-rules-missing-phone");
+    }
+
     /** Makes {@code member} a member of {@code owner}'s account, as an accepted invitation would. */
     private void join(TestUsers.Created owner, TestUsers.Created member) {
         context.getBean(JdbcClient.class).sql("""

@@ -157,7 +157,7 @@ abstract class AccountFlowTests extends WebFlowSupport {
                 .doesNotContain("Invite someone");
         member.get("/settings/security");
         Page memberInvite = member.post("/accounts/" + owner.accountId() + "/invitations",
-                Map.of("email", unique("sneaky"), "role", "ADMIN"));
+                Map.of("email", unique("sneaky"), "role", "ADMIN", "phone", "+447400123456"));
         assertThat(memberInvite.status()).isEqualTo(403);
 
         WebSession stranger = signedIn(outsider.email(), PASSWORD);
@@ -178,7 +178,7 @@ abstract class AccountFlowTests extends WebFlowSupport {
         // Handing out control of the account is a security change: a stolen session alone cannot do it.
         web.get(settings(owner.accountId()));
         Page first = web.post("/accounts/" + owner.accountId() + "/invitations",
-                Map.of("email", adminEmail, "role", "ADMIN"));
+                Map.of("email", adminEmail, "role", "ADMIN", "phone", "+447400123456"));
         assertThat(first.status()).isEqualTo(403);
         assertThat(text(first)).contains("An admin can manage this account, so we ask you to confirm it's you");
         String confirm = "/settings/confirm?next=/accounts/" + owner.accountId() + "/settings";
@@ -235,15 +235,15 @@ abstract class AccountFlowTests extends WebFlowSupport {
         WebSession web = signedIn(owner.email(), PASSWORD);
         web.get(settings(owner.accountId()));
         Page self = web.post("/accounts/" + owner.accountId() + "/invitations",
-                Map.of("email", owner.email().toUpperCase(), "role", "MEMBER"));
+                Map.of("email", owner.email().toUpperCase(), "role", "MEMBER", "phone", "+447400123456"));
         assertThat(self.status()).isEqualTo(422);
         assertThat(self.body()).contains("This person is already a member.");
         Page bad = web.post("/accounts/" + owner.accountId() + "/invitations",
-                Map.of("email", "not an address", "role", "MEMBER"));
+                Map.of("email", "not an address", "role", "MEMBER", "phone", "+447400123456"));
         assertThat(bad.status()).isEqualTo(422);
         assertThat(bad.body()).contains("Enter an email address like name@example.com.");
         Page owners = web.post("/accounts/" + owner.accountId() + "/invitations",
-                Map.of("email", unique("owner2"), "role", "OWNER"));
+                Map.of("email", unique("owner2"), "role", "OWNER", "phone", "+447400123456"));
         assertThat(owners.status()).isEqualTo(422);
         assertThat(owners.body()).contains("Choose a role.");
         assertThat(count("select count(*) from invitations where account_id = ?", owner.accountId())).isZero();
@@ -253,7 +253,8 @@ abstract class AccountFlowTests extends WebFlowSupport {
     /** Sends an invitation from the account settings page; returns the path of the emailed link. */
     private String invite(WebSession web, UUID accountId, String email, String role) {
         assertThat(web.get(settings(accountId)).status()).isEqualTo(200);
-        Page sent = web.post("/accounts/" + accountId + "/invitations", Map.of("email", email, "role", role));
+        Page sent = web.post("/accounts/" + accountId + "/invitations",
+                Map.of("email", email, "role", role, "phone", "+447400123456"));
         assertThat(sent.status()).isEqualTo(302);
         assertThat(sent.location()).isEqualTo(settings(accountId));
         assertThat(web.get(sent.location()).body()).contains("Invitation sent to " + email);

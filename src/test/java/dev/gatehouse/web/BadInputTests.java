@@ -155,7 +155,7 @@ abstract class BadInputTests extends WebFlowSupport {
         web.get("/accounts/" + owner.accountId() + "/settings");
         String email = unique("badname");
         assertThat(web.post("/accounts/" + owner.accountId() + "/invitations",
-                Map.of("email", email, "role", "MEMBER")).status()).isEqualTo(302);
+                Map.of("email", email, "role", "MEMBER", "phone", "+447400123456")).status()).isEqualTo(302);
         String link = path(mail().awaitNth(email, 1).link("/invite/"));
 
         WebSession invitee = browser();

@@ -47,7 +47,10 @@ class ConfirmFirstRoutesOnH2Test extends WebFlowSupport {
                     "completes a change confirmed when it was asked for; the link proves the new inbox and works"
                             + " only in a session of the user who asked"),
             Map.entry("POST /accounts/{accountId}/invitations",
-                    "asks in the handler, for an admin invitation only (a member invitation gives no power)"));
+                    "asks in the handler, for an admin invitation only (a member invitation gives no power)"),
+            Map.entry("POST /accounts/{accountId}/invitations/{invitationId}/resend",
+                    "sends the same invitation again, to the same address and role that were confirmed when it was sent"),
+            Map.entry("POST /accounts/{accountId}/invitations/{invitationId}/revoke", "only takes an invitation back"));
 
     record Route(String method, String pattern, ConfirmFirst rule) {
         String key() {

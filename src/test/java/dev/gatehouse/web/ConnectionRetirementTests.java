@@ -100,7 +100,7 @@ abstract class ConnectionRetirementTests extends TwoFactorFlowSupport {
         web.get("/accounts/" + owner.accountId() + "/settings");
         String invitee = unique("retired-invitee");
         assertThat(web.post("/accounts/" + owner.accountId() + "/invitations",
-                Map.of("email", invitee, "role", "MEMBER")).status()).isEqualTo(302);
+                Map.of("email", invitee, "role", "MEMBER", "phone", "+447400123456")).status()).isEqualTo(302);
         mail().awaitNth(invitee, 1);
 
         assertThat(count("select count(*) from outbox where status not in ('SENT', 'PENDING')"))

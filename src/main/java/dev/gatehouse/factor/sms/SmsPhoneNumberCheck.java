@@ -21,8 +21,8 @@ class SmsPhoneNumberCheck implements PhoneNumberCheck {
     }
 
     @Override
-    public Result check(String typed) {
-        DestinationCheck checked = sms.checkDestination(typed, null);
+    public Result check(String typed, String region) {
+        DestinationCheck checked = sms.checkDestination(typed, region);
         return checked instanceof DestinationCheck.Valid valid ? new Result.Valid(valid.value())
                 : new Result.Invalid(((DestinationCheck.Invalid) checked).problemKey());
     }

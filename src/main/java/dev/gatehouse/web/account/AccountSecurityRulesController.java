@@ -18,9 +18,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.account.AccountRulesProperties;
-import dev.gatehouse.account.AccountService;
 import dev.gatehouse.account.DeviceTrustPeriod;
-import dev.gatehouse.account.Member;
 import dev.gatehouse.account.Membership;
 import dev.gatehouse.account.SecurityRules;
 import dev.gatehouse.account.SecurityRulesService;
@@ -45,15 +43,15 @@ class AccountSecurityRulesController {
     static final String PAGE = "/accounts/{accountId}/settings/security";
 
     private final AccountAccess access;
-    private final AccountService accounts;
     private final SecurityRulesService rules;
     private final SecondFactors methods;
     private final Messages messages;
     private final AccountRulesProperties properties;
+    private final MemberOverview overview;
 
-    AccountSecurityRulesController(AccountAccess access, AccountService accounts, SecurityRulesService rules,
-                                   SecondFactors methods, Messages messages, AccountRulesProperties properties) {
-        this.accounts = accounts;
+    AccountSecurityRulesController(AccountAccess access, SecurityRulesService rules, SecondFactors methods,
+                                   Messages messages, AccountRulesProperties properties, MemberOverview overview) {
+        this.overview = overview;
         this.properties = properties;
         this.access = access;
         this.rules = rules;
@@ -75,7 +73,7 @@ class AccountSecurityRulesController {
                     ? choosable.stream().map(FactorType::name).toList() : saved.allowedMethods());
         }
         model.addAttribute("membership", membership);
-        model.addAttribute("unmet", unmet(accountId, saved));
+        model.addAttribute("compliance", overview.compliance(saved, overview.rows(accountId)));
         model.addAttribute("methodTypes", choosable);
         model.addAttribute("graceDays", SecurityRules.GRACE_DAYS);
         model.addAttribute("trustPeriods", DeviceTrustPeriod.values());
@@ -114,29 +112,6 @@ class AccountSecurityRulesController {
         model.addAttribute("errors", messages.resolve(invalid.problems()));
         response.setStatus(422);
         return page(accountId, me, model);
-    }
-
-    /** A member who does not meet the account's saved rules, and why (a message key). */
-    record Unmet(Member member, String reason) {
-    }
-
-    /**
-     * The members who do not meet the saved rules while they require two-step verification: those with no method, and
-     * those whose methods this account does not allow. Empty when the rules require nothing.
-     */
-    private List<Unmet> unmet(UUID accountId, SecurityRules saved) {
-        if (!saved.required()) {
-            return List.of();
-        }
-        return accounts.members(accountId).stream().flatMap(member -> {
-            List<SecondFactorMethod> own = methods.ordered(member.userId());
-            if (own.isEmpty()) {
-                return java.util.stream.Stream.of(new Unmet(member, "rules.unmet.none"));
-            }
-            return own.stream().noneMatch(m -> saved.allows(m.type().name()))
-                    ? java.util.stream.Stream.of(new Unmet(member, "rules.unmet.disallowed"))
-                    : java.util.stream.Stream.empty();
-        }).toList();
     }
 
     /** The methods an admin may allow or not: those that stand on their own and can run here. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.web.account;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,9 +19,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-import dev.gatehouse.account.AccountService;
+import dev.gatehouse.account.SecurityRulesService;
 import dev.gatehouse.account.InvitationService;
-import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.factor.sms.SmsCodeMethod;
 import dev.gatehouse.account.Membership;
 import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService.Reconfirm;
@@ -40,17 +41,20 @@ import dev.gatehouse.web.ReconfirmLinks;
 @Controller
 class AccountSettingsController {
 
-    private final AccountService accounts;
     private final AccountAccess access;
     private final InvitationService invitations;
     private final Messages messages;
     private final SignInService signIn;
-    private final FactorService factors;
+    private final MemberOverview overview;
+    private final SecurityRulesService rules;
+    private final SmsCodeMethod sms;
 
-    AccountSettingsController(AccountService accounts, AccountAccess access, InvitationService invitations,
-                              Messages messages, SignInService signIn, FactorService factors) {
-        this.factors = factors;
-        this.accounts = accounts;
+    AccountSettingsController(AccountAccess access, InvitationService invitations, Messages messages,
+                              SignInService signIn, MemberOverview overview, SecurityRulesService rules,
+                              SmsCodeMethod sms) {
+        this.overview = overview;
+        this.rules = rules;
+        this.sms = sms;
         this.access = access;
         this.invitations = invitations;
         this.messages = messages;
@@ -62,13 +66,12 @@ class AccountSettingsController {
                 Model model) {
         Membership membership = access.managed(accountId, me);
         model.addAttribute("membership", membership);
-        java.util.List<dev.gatehouse.account.Member> members = accounts.members(accountId);
-        model.addAttribute("members", members);
-        // Each member's methods by kind (never anything secret), for the "Two-step verification" column.
-        java.util.Map<UUID, java.util.List<String>> methods = new java.util.HashMap<>();
-        members.forEach(m -> methods.put(m.userId(), factors.factors(m.userId()).stream()
-                .map(f -> f.type().name()).distinct().toList()));
-        model.addAttribute("memberMethods", methods);
+        List<MemberOverview.Row> rows = overview.rows(accountId);
+        MemberOverview.Compliance compliance = overview.compliance(rules.rules(accountId), rows);
+        model.addAttribute("rows", rows);
+        model.addAttribute("compliance", compliance);
+        model.addAttribute("phoneRequired", compliance.phoneRequired());
+        model.addAttribute("countries", compliance.phoneRequired() ? sms.countries() : List.of());
         model.addAttribute("invitations", invitations.pending(accountId));
         if (!model.containsAttribute("inviteErrors")) {
             // Back from "Confirm it's you" for an admin invitation: what was typed is still there.
@@ -77,6 +80,8 @@ class AccountSettingsController {
             model.addAttribute("inviteErrors", Map.of());
             model.addAttribute("inviteEmail", draft.map(InviteDraft::email).orElse(""));
             model.addAttribute("inviteRole", draft.map(InviteDraft::role).orElse("MEMBER"));
+            model.addAttribute("invitePhone", draft.map(InviteDraft::phone).orElse(""));
+            model.addAttribute("inviteCountry", draft.map(InviteDraft::country).orElse(""));
         }
         return "account/settings";
     }
@@ -84,6 +89,7 @@ class AccountSettingsController {
     @PostMapping("/accounts/{accountId}/invitations")
     String invite(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me, @CurrentUser User user,
                   @RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "MEMBER") String role,
+                  @RequestParam(defaultValue = "") String phone, @RequestParam(defaultValue = "") String phoneCountry,
                   BrowserSession browser, HttpServletRequest request, HttpServletResponse response,
                   RedirectAttributes redirect, Model model) {
         access.managed(accountId, me);
@@ -94,14 +100,17 @@ class AccountSettingsController {
                 model.addAttribute("inviteErrors", Map.of("role", messages.get("invite.admin.confirmFirst")));
                 model.addAttribute("inviteEmail", FormEcho.cut(email));
                 model.addAttribute("inviteRole", "ADMIN");
+                model.addAttribute("invitePhone", FormEcho.cut(phone));
+                model.addAttribute("inviteCountry", FormEcho.cut(phoneCountry));
                 model.addAttribute("confirmFirst", ReconfirmLinks.confirmLink(settings));
-                browser.setAttribute(InviteDraft.ATTRIBUTE, new InviteDraft(accountId, FormEcho.cut(email), "ADMIN"));
+                browser.setAttribute(InviteDraft.ATTRIBUTE, new InviteDraft(accountId, FormEcho.cut(email), "ADMIN",
+                        FormEcho.cut(phone), FormEcho.cut(phoneCountry)));
                 response.setStatus(HttpServletResponse.SC_FORBIDDEN);
                 return page(accountId, me, browser, model);
             }
         }
         InvitationService.Invite result = invitations.invite(accountId, user,
-                email, role, ClientInfo.of(request));
+                email, role, phone, phoneCountry, ClientInfo.of(request));
         if (result instanceof InvitationService.Invite.Sent sent) {
             redirect.addFlashAttribute("flashSuccess", messages.get("invite.sent", sent.email()));
             return "redirect:" + settings;
@@ -110,6 +119,8 @@ class AccountSettingsController {
             model.addAttribute("inviteErrors", messages.resolve(invalid.problems()));
             model.addAttribute("inviteEmail", FormEcho.cut(email));
             model.addAttribute("inviteRole", "ADMIN".equals(role) ? "ADMIN" : "MEMBER");
+            model.addAttribute("invitePhone", FormEcho.cut(phone));
+            model.addAttribute("inviteCountry", FormEcho.cut(phoneCountry));
             response.setStatus(422);
             return page(accountId, me, browser, model);
         }
@@ -117,8 +128,40 @@ class AccountSettingsController {
     }
 
 
+    /**
+     * Sends an open invitation again with a new link (the old one stops working). Not {@code @ConfirmFirst}: the same
+     * address gets the same role that was confirmed when the invitation was first sent.
+     */
+    @PostMapping("/accounts/{accountId}/invitations/{invitationId}/resend")
+    String resend(@PathVariable UUID accountId, @PathVariable UUID invitationId,
+                  @AuthenticationPrincipal SignedInUser me, @CurrentUser User user, HttpServletRequest request,
+                  RedirectAttributes redirect) {
+        access.managed(accountId, me);
+        InvitationService.Handling result = invitations.resend(accountId, user, invitationId, ClientInfo.of(request));
+        if (!(result instanceof InvitationService.Handling.Done done)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
+        redirect.addFlashAttribute("flashSuccess", messages.get("members.invitation.resent", done.email()));
+        return "redirect:/accounts/" + accountId + "/settings";
+    }
+
+    /** Takes an open invitation back. Not {@code @ConfirmFirst}: it only takes away. */
+    @PostMapping("/accounts/{accountId}/invitations/{invitationId}/revoke")
+    String revoke(@PathVariable UUID accountId, @PathVariable UUID invitationId,
+                  @AuthenticationPrincipal SignedInUser me, @CurrentUser User user, HttpServletRequest request,
+                  RedirectAttributes redirect) {
+        access.managed(accountId, me);
+        InvitationService.Handling result = invitations.revoke(accountId, user, invitationId, ClientInfo.of(request));
+        if (!(result instanceof InvitationService.Handling.Done done)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
+        redirect.addFlashAttribute("flashSuccess", messages.get("members.invitation.revoked", done.email()));
+        return "redirect:/accounts/" + accountId + "/settings";
+    }
+
     /** An admin invitation waiting for its sender to confirm it's them, so the form comes back as they left it. */
-    record InviteDraft(UUID accountId, String email, String role) implements java.io.Serializable {
+    record InviteDraft(UUID accountId, String email, String role, String phone, String country)
+            implements java.io.Serializable {
         static final String ATTRIBUTE = "gatehouse.inviteDraft";
     }
 }

@@ -1,0 +1,7 @@
+package dev.gatehouse.account;
+
+import dev.gatehouse.testsupport.H2Test;
+
+@H2Test
+class MembersOnH2Test extends MembersTests {
+}

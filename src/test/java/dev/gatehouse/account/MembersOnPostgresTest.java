@@ -1,0 +1,7 @@
+package dev.gatehouse.account;
+
+import dev.gatehouse.testsupport.PostgresTest;
+
+@PostgresTest
+class MembersOnPostgresTest extends MembersTests {
+}
