@@ -24,6 +24,30 @@ public record AuditEvent(long id, Instant occurredAt, AuditEventType type, UUID 
         return "audit." + type.name();
     }
 
+    /**
+     * The detail of a method's {@link AuditEventType#FACTOR_ENABLED} or {@link AuditEventType#FACTOR_DISABLED}: its
+     * type name, then, for a method the user named (a security key), a space and that name. Never a secret, an
+     * address or a number: only a name the user chose for the activity list to show.
+     */
+    public static String methodDetail(String type, String userGivenName) {
+        return userGivenName == null || userGivenName.isBlank() ? type : type + " " + userGivenName.strip();
+    }
+
+    /** The type name of the method an added or removed event is about; empty for other events and old rows without. */
+    public java.util.Optional<String> method() {
+        if ((type != AuditEventType.FACTOR_ENABLED && type != AuditEventType.FACTOR_DISABLED) || detail == null
+                || detail.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        int space = detail.indexOf(' ');
+        return java.util.Optional.of(space < 0 ? detail : detail.substring(0, space));
+    }
+
+    /** The name the user gave the method an added or removed event is about (a security key's), if any. */
+    public java.util.Optional<String> methodName() {
+        return method().filter(m -> detail.length() > m.length() + 1).map(m -> detail.substring(m.length() + 1));
+    }
+
     public String browser() {
         return new dev.gatehouse.system.ClientInfo(ip, userAgent).browser();
     }

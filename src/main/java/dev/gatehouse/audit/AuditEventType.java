@@ -7,6 +7,11 @@ public enum AuditEventType {
     SIGN_IN,
     SIGN_IN_FAILED,
     /**
+     * A wrong password at "Confirm it's you" (re-confirmation of a signed-in session before a security change): not a
+     * failed sign-in, since the session was already signed in.
+     */
+    RECONFIRM_PASSWORD_WRONG,
+    /**
      * Wrong passwords in a row for the user's address paused password checks (sign-in, re-confirmation, password
      * change) for a while (DESIGN.md: online guessing).
      */
@@ -17,7 +22,9 @@ public enum AuditEventType {
     REAUTHENTICATED,
     INVITATION_SENT,
     INVITATION_ACCEPTED,
+    /** A method was turned on (detail: the method's type and, for one the user named, its name: {@link AuditEvent#method}). */
     FACTOR_ENABLED,
+    /** A method was turned off (detail as for {@link #FACTOR_ENABLED}). */
     FACTOR_DISABLED,
     SECOND_FACTOR_FAILED,
     CODE_ENTRY_LOCKED,

@@ -1,7 +1,15 @@
 package dev.gatehouse.audit;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -45,17 +53,25 @@ public class AuditLog {
         record(type, userId, null, client, null);
     }
 
+    /**
+     * A member's own events that the owners and admins of the member's accounts see on the account's activity (while
+     * they are a member, and from when they joined): what changes how the member signs in, and signs of an attack on
+     * them. Not their sign-ins, sign-outs, codes sent, devices or failures: those are the member's own business.
+     */
+    public static final Set<AuditEventType> SHOWN_TO_MEMBERS_ACCOUNTS = Collections.unmodifiableSet(EnumSet.of(
+            AuditEventType.FACTOR_ENABLED, AuditEventType.FACTOR_DISABLED, AuditEventType.CODE_DESTINATION_CHANGED,
+            AuditEventType.PASSWORD_CHANGED, AuditEventType.PASSWORD_RESET, AuditEventType.PASSWORD_CHECKS_PAUSED,
+            AuditEventType.CODE_ENTRY_LOCKED, AuditEventType.CODE_METHODS_SUSPENDED,
+            AuditEventType.WEBAUTHN_POSSIBLY_CLONED, AuditEventType.EMAIL_CHANGED, AuditEventType.PHONE_CHANGED));
+
+    private static final String COLUMNS = "id, occurred_at, type, user_id, account_id, ip, user_agent, detail";
+
     /** The user's newest events first, at most {@code limit}. */
     public List<AuditEvent> recentForUser(UUID userId, int limit) {
-        return jdbc.sql("""
-                select id, occurred_at, type, user_id, account_id, ip, user_agent, detail
-                from audit_events where user_id = ? order by occurred_at desc, id desc limit ?""")
+        return jdbc.sql("select " + COLUMNS
+                        + " from audit_events where user_id = ? order by occurred_at desc, id desc limit ?")
                 .params(userId, limit)
-                .query((rs, n) -> new AuditEvent(rs.getLong("id"),
-                        Db.instant(rs, "occurred_at"),
-                        AuditEventType.valueOf(rs.getString("type")), rs.getObject("user_id", UUID.class),
-                        rs.getObject("account_id", UUID.class), rs.getString("ip"), rs.getString("user_agent"),
-                        rs.getString("detail")))
+                .query(AuditLog::event)
                 .list();
     }
 
@@ -78,6 +94,84 @@ public class AuditLog {
                 .query((rs, n) -> java.util.Map.entry(rs.getObject(1, UUID.class), Db.instant(rs, "last_at")))
                 .list().forEach(e -> last.put(e.getKey(), e.getValue()));
         return last;
+    }
+
+    /**
+     * One page of the user's own events (everything recorded with their id), newest first; {@code kind} null for
+     * every kind. {@code from} null for the newest page; {@code newer} says which side of {@code from} to show.
+     */
+    public ActivityPage userActivity(UUID userId, ActivityKind kind, ActivityPage.Cursor from, boolean newer,
+                                     int size) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("user", userId);
+        return page("select " + COLUMNS + " from audit_events where user_id = :user", kind, null, from, newer,
+                size, params);
+    }
+
+    /**
+     * One page of an account's activity, newest first: every event recorded on the account (its rules, invitations,
+     * members joining, two-step resets: whoever did them), and its current members' own events of the kinds in
+     * {@link #SHOWN_TO_MEMBERS_ACCOUNTS} recorded on no account, from when they joined. A member's events recorded on
+     * another account never show. {@code member} null for everyone; {@code kind} null for every kind.
+     */
+    public ActivityPage accountActivity(UUID accountId, UUID member, ActivityKind kind, ActivityPage.Cursor from,
+                                        boolean newer, int size) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("account", accountId);
+        params.put("shared", SHOWN_TO_MEMBERS_ACCOUNTS.stream().map(Enum::name).toList());
+        String events = "select " + COLUMNS + " from audit_events where account_id = :account"
+                + " union all select e.id, e.occurred_at, e.type, e.user_id, e.account_id, e.ip, e.user_agent, e.detail"
+                + " from audit_events e join memberships m on m.user_id = e.user_id and m.account_id = :account"
+                + " where e.account_id is null and e.type in (:shared) and e.occurred_at >= m.created_at";
+        return page("select " + COLUMNS + " from (" + events + ") e where 1 = 1", kind, member, from, newer, size,
+                params);
+    }
+
+    private ActivityPage page(String base, ActivityKind kind, UUID member, ActivityPage.Cursor from, boolean newer,
+                              int size, Map<String, Object> params) {
+        if (size < 1) {
+            throw new IllegalArgumentException("size must be at least 1");
+        }
+        StringBuilder sql = new StringBuilder(base);
+        if (kind != null) {
+            sql.append(" and type in (:types)");
+            params.put("types", kind.types().stream().map(Enum::name).toList());
+        }
+        if (member != null) {
+            sql.append(" and user_id = :member");
+            params.put("member", member);
+        }
+        if (from != null) {
+            sql.append(newer ? " and (occurred_at > :at or (occurred_at = :at and id > :id))"
+                    : " and (occurred_at < :at or (occurred_at = :at and id < :id))");
+            params.put("at", Db.ts(from.at()));
+            params.put("id", from.id());
+        }
+        String order = newer && from != null ? "asc" : "desc";
+        sql.append(" order by occurred_at ").append(order).append(", id ").append(order).append(" limit :limit");
+        params.put("limit", size + 1);
+        List<AuditEvent> found = new ArrayList<>(jdbc.sql(sql.toString()).paramSource(params)
+                .query(AuditLog::event).list());
+        boolean more = found.size() > size;
+        List<AuditEvent> shown = new ArrayList<>(found.subList(0, Math.min(size, found.size())));
+        if (newer && from != null) {
+            if (shown.isEmpty()) {
+                // Nothing newer (a changed link): the newest page.
+                return page(base, kind, member, null, false, size, params);
+            }
+            Collections.reverse(shown);
+            return new ActivityPage(shown, more ? ActivityPage.Cursor.of(shown.get(0)) : null,
+                    ActivityPage.Cursor.of(shown.get(shown.size() - 1)));
+        }
+        return new ActivityPage(shown, from != null && !shown.isEmpty() ? ActivityPage.Cursor.of(shown.get(0)) : null,
+                more ? ActivityPage.Cursor.of(shown.get(shown.size() - 1)) : null);
+    }
+
+    private static AuditEvent event(ResultSet rs, int row) throws SQLException {
+        return new AuditEvent(rs.getLong("id"), Db.instant(rs, "occurred_at"),
+                AuditEventType.valueOf(rs.getString("type")), rs.getObject("user_id", UUID.class),
+                rs.getObject("account_id", UUID.class), rs.getString("ip"), rs.getString("user_agent"),
+                rs.getString("detail"));
     }
 
     /** Event types of a user in the order they happened; for tests and support tools. */

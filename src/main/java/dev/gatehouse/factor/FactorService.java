@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.SecretSealer;
@@ -220,14 +221,15 @@ public class FactorService {
             if (last) {
                 backupCodes.deleteAll(user.id());
             }
-            audit.record(AuditEventType.FACTOR_DISABLED, user.id(), null, client, target.get().type().name());
-            events.publishEvent(new FactorRemoved(user.id(), target.get().type(), last, client));
             // A factor the user named (a security key, one of possibly several) is told by its name (plain text,
-            // escaped by the mail templates like every other value); a method's own label is its display name.
+            // escaped by the mail templates and pages like every other value); a method's own label is not a name
+            // the user gave (it may hold where codes go), so it is neither mailed as a name nor recorded.
+            String label = methods.containsKey(target.get().type()) ? null : target.get().label();
+            audit.record(AuditEventType.FACTOR_DISABLED, user.id(), null, client,
+                    AuditEvent.methodDetail(target.get().type().name(), label));
+            events.publishEvent(new FactorRemoved(user.id(), target.get().type(), last, client));
             String name = registry.getObject().displayName(target.get().type());
-            String label = target.get().label();
-            String method = label != null && !methods.containsKey(target.get().type())
-                    ? name + " “" + label + "”" : name;
+            String method = label != null ? name + " “" + label + "”" : name;
             notifier.send(SecurityNotice.of(user, "factor-disabled", now, client, Map.of("method", method)));
             return new Removal.Removed(target.get().type());
         });

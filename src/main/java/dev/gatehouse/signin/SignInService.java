@@ -479,7 +479,7 @@ public class SignInService {
     UserService.PasswordCheck reconfirmPassword(SignedInUser user, String password, ClientInfo client) {
         UserService.PasswordCheck check = users.verifyPassword(user.userId(), password, client);
         if (check instanceof UserService.PasswordCheck.Rejected) {
-            audit.record(AuditEventType.SIGN_IN_FAILED, user.userId(), null, client, "re-confirmation");
+            audit.record(AuditEventType.RECONFIRM_PASSWORD_WRONG, user.userId(), null, client, null);
         }
         return check;
     }

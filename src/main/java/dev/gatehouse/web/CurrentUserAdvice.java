@@ -1,10 +1,15 @@
 package dev.gatehouse.web;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
@@ -15,6 +20,8 @@ import dev.gatehouse.signin.SignedInUser;
 /** Gives every page the signed-in user (or null) and their accounts, for the top bar. */
 @ControllerAdvice
 class CurrentUserAdvice {
+
+    private static final Pattern ACCOUNT_PAGE = Pattern.compile("/accounts/([0-9a-fA-F-]{36})(?:/|$)");
 
     private final AccountService accounts;
 
@@ -39,9 +46,18 @@ class CurrentUserAdvice {
         return authentication != null && authentication.getPrincipal() instanceof SignedInUser user ? user : null;
     }
 
-    @ModelAttribute("currentMemberships")
-    List<Membership> currentMemberships() {
+    /**
+     * The user's accounts ({@code currentMemberships}) and, on an account's pages ({@code /accounts/{id}/...}), the
+     * one that is open when the user belongs to it ({@code currentAccount}, else null), for the account switcher. The
+     * open account is read from the path, so it is known before the page's controller runs.
+     */
+    @ModelAttribute
+    void accounts(HttpServletRequest request, Model model) {
         SignedInUser user = currentUser();
-        return user == null ? List.of() : accounts.membershipsOf(user.userId());
+        List<Membership> mine = user == null ? List.of() : accounts.membershipsOf(user.userId());
+        model.addAttribute("currentMemberships", mine);
+        Matcher path = ACCOUNT_PAGE.matcher(request.getRequestURI());
+        model.addAttribute("currentAccount", path.lookingAt() ? mine.stream()
+                .filter(m -> m.accountId().toString().equalsIgnoreCase(path.group(1))).findFirst().orElse(null) : null);
     }
 }

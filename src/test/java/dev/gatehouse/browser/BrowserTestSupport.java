@@ -79,6 +79,7 @@ abstract class BrowserTestSupport {
         if (browser.path().startsWith("/signin")) {
             return;
         }
+        browser.click(By.cssSelector("#profile-menu > summary")); // the profile menu holds "Sign out"
         browser.clickText("Sign out");
         browser.waitForPath("/signin");
     }

@@ -60,7 +60,8 @@ class PasswordResetBrowserTest extends TwoFactorBrowserSupport {
         String next = "moved-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.org";
         signIn(browser, ada.email(), ada.password());
         browser.waitForPath("/settings/security");
-        browser.click("nav-details");
+        browser.click(org.openqa.selenium.By.cssSelector("#profile-menu > summary"));
+        browser.click("menu-details");
         browser.waitForPath("/settings/details");
         browser.screenshot("details-page");
         browser.click("change-email");

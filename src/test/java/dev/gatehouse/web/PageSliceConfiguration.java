@@ -24,7 +24,7 @@ import dev.gatehouse.web.signin.SentCodeWords;
  * enough to be the real ones (messages, the words of a code step), and a clock that stands still at {@link #NOW}.
  */
 @TestConfiguration(proxyBeanMethods = false)
-@Import({SecurityConfiguration.class, Messages.class, CodeWords.class, SentCodeWords.class})
+@Import({SecurityConfiguration.class, Messages.class, ActivityWords.class, CodeWords.class, SentCodeWords.class})
 @EnableConfigurationProperties(SessionProperties.class)
 public class PageSliceConfiguration {
 

@@ -83,6 +83,8 @@ abstract class WebAuthnFlowTests extends WebFlowSupport {
                 AuditEventType.FACTOR_ENABLED, AuditEventType.BACKUP_CODES_GENERATED);
         DevMail.Message mail = mail().await(ada.email(), "security key or device was added");
         assertThat(mail.text()).contains("Name: Blue YubiKey");
+        // The activity says which method was added, by the name the user gave it.
+        assertThat(text(web.get("/settings/security"))).contains("Security key \u201cBlue YubiKey\u201d added");
         // The challenge was used: the same answer again is refused, and nothing more is stored.
         web.get(NEW);
         Page again = add(web, "Again", key().register(options));
@@ -240,6 +242,8 @@ abstract class WebAuthnFlowTests extends WebFlowSupport {
                 AuditEventType.FACTOR_DISABLED);
         DevMail.Message removed = mail().await(ada.email(), "was turned off");
         assertThat(removed.text()).as("names the key removed").contains("Security key or device \u201cNew name\u201d");
+        assertThat(text(web.get("/settings/activity?kind=methods"))).contains("Security key \u201cNew name\u201d removed",
+                "Security key \u201cOld name\u201d added");
     }
 
     @Test

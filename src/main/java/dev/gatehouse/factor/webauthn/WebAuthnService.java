@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.factor.BackupCodeService;
@@ -140,7 +141,8 @@ public class WebAuthnService {
                     return new Registration.Refused(WebAuthnProblem.EXPIRED);
                 }
                 UUID factorId = store.insert(user.id(), name.value(), registered, now);
-                audit.record(AuditEventType.FACTOR_ENABLED, user.id(), null, client, WebAuthnSecondFactor.TYPE.name());
+                audit.record(AuditEventType.FACTOR_ENABLED, user.id(), null, client,
+                        AuditEvent.methodDetail(WebAuthnSecondFactor.TYPE.name(), name.value()));
                 events.publishEvent(new FactorChanged(user.id(), WebAuthnSecondFactor.TYPE, client));
                 notifier.send(SecurityNotice.of(user, "webauthn-added", now, client, Map.of(
                         "name", name.value(), "kind", registered.kind().displayName())));

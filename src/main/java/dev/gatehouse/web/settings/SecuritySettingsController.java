@@ -39,7 +39,8 @@ import dev.gatehouse.web.Messages;
 @Controller
 class SecuritySettingsController {
 
-    static final int ACTIVITY_ROWS = 20;
+    /** The Security page keeps to the last few events; "See all activity" pages through the rest. */
+    static final int ACTIVITY_ROWS = 10;
 
     private final UserService users;
     private final SignInService signIn;

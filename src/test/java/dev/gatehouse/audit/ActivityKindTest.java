@@ -1,0 +1,43 @@
+package dev.gatehouse.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+/** The activity filter's kinds: a closed list that every event type belongs to exactly once. */
+class ActivityKindTest {
+
+    @Test
+    void everyEventTypeBelongsToExactlyOneKind() {
+        for (AuditEventType type : AuditEventType.values()) {
+            assertThat(Arrays.stream(ActivityKind.values()).filter(k -> k.types().contains(type)))
+                    .as(type + ": add it to one ActivityKind").hasSize(1);
+        }
+    }
+
+    @Test
+    void parseWhenUnknownOrHiddenThenEmpty() {
+        assertThat(ActivityKind.parse("sign-ins")).contains(ActivityKind.SIGN_INS);
+        assertThat(ActivityKind.parse("system")).isEmpty();
+        assertThat(ActivityKind.parse("SIGN_INS")).isEmpty();
+        assertThat(ActivityKind.parse(null)).isEmpty();
+        assertThat(ActivityKind.choosable()).doesNotContain(ActivityKind.SYSTEM);
+    }
+
+    @Test
+    void methodWhenDetailNamesAKeyThenKindAndNameApart() {
+        AuditEvent named = new AuditEvent(1, java.time.Instant.EPOCH, AuditEventType.FACTOR_DISABLED, null, null,
+                null, null, AuditEvent.methodDetail("WEBAUTHN", " Yubi Key 5 "));
+        assertThat(named.method()).contains("WEBAUTHN");
+        assertThat(named.methodName()).contains("Yubi Key 5");
+        AuditEvent plain = new AuditEvent(2, java.time.Instant.EPOCH, AuditEventType.FACTOR_ENABLED, null, null,
+                null, null, "TOTP");
+        assertThat(plain.method()).contains("TOTP");
+        assertThat(plain.methodName()).isEmpty();
+        AuditEvent other = new AuditEvent(3, java.time.Instant.EPOCH, AuditEventType.SIGN_IN, null, null,
+                null, null, "password + TOTP");
+        assertThat(other.method()).isEmpty();
+    }
+}

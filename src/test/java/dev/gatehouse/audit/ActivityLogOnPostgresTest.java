@@ -1,0 +1,7 @@
+package dev.gatehouse.audit;
+
+import dev.gatehouse.testsupport.PostgresTest;
+
+@PostgresTest
+class ActivityLogOnPostgresTest extends ActivityLogTests {
+}

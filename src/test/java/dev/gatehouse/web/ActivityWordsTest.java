@@ -1,0 +1,54 @@
+package dev.gatehouse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.context.support.ResourceBundleMessageSource;
+
+import dev.gatehouse.audit.AuditEvent;
+import dev.gatehouse.audit.AuditEventType;
+
+/** The account activity's words for members' role changes, removals and re-sent invitations. */
+class ActivityWordsTest {
+
+    private final ActivityWords words = new ActivityWords(messages());
+
+    private static ResourceBundleMessageSource messages() {
+        ResourceBundleMessageSource source = new ResourceBundleMessageSource();
+        source.setBasename("messages");
+        source.setDefaultEncoding("UTF-8");
+        return source;
+    }
+
+    private static AuditEvent event(AuditEventType type, String detail) {
+        return new AuditEvent(1L, Instant.parse("2026-12-05T10:00:00Z"), type, UUID.randomUUID(), UUID.randomUUID(),
+                null, null, detail);
+    }
+
+    @Test
+    void roleChangeSaysTheOldAndNewRoleAndWhoChangedIt() {
+        assertThat(words.detail(event(AuditEventType.MEMBER_ROLE_CHANGED,
+                "MEMBER -> ADMIN by Ada (by) Lovelace (" + UUID.randomUUID() + ")")))
+                .isEqualTo("Member to Admin, by Ada (by) Lovelace");
+    }
+
+    @Test
+    void removalSaysWhoRemovedTheMember() {
+        assertThat(words.detail(event(AuditEventType.MEMBER_REMOVED, "ADMIN removed by Grace (" + UUID.randomUUID() + ")")))
+                .isEqualTo("by Grace");
+    }
+
+    @Test
+    void resentInvitationSaysItsRole() {
+        assertThat(words.detail(event(AuditEventType.INVITATION_RESENT, "ADMIN"))).isEqualTo("as Admin");
+    }
+
+    @Test
+    void detailsNotWrittenForPeopleStayHidden() {
+        assertThat(words.detail(event(AuditEventType.MEMBER_ROLE_CHANGED, "garbled"))).isEmpty();
+        assertThat(words.detail(event(AuditEventType.PHONE_CHANGED, "GB, proved"))).isEmpty();
+    }
+}
