@@ -23,12 +23,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
-import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
-import dev.gatehouse.user.SecurityNotice;
 import dev.gatehouse.user.User;
-import dev.gatehouse.user.UserService;
 
 /**
  * The accounts' two-step verification rules: what an owner or admin sets ({@link SecurityRules}) and what a user is
@@ -40,18 +37,16 @@ public class SecurityRulesService {
 
     private final JdbcClient jdbc;
     private final AuditLog audit;
-    private final Notifier notifier;
-    private final UserService users;
+    private final AccountAlerts alerts;
     private final Clock clock;
     private final AccountRulesProperties properties;
 
-    SecurityRulesService(JdbcClient jdbc, AuditLog audit, Notifier notifier, UserService users, Clock clock,
+    SecurityRulesService(JdbcClient jdbc, AuditLog audit, AccountAlerts alerts, Clock clock,
                          AccountRulesProperties properties) {
         this.properties = properties;
         this.jdbc = jdbc;
         this.audit = audit;
-        this.notifier = notifier;
-        this.users = users;
+        this.alerts = alerts;
         this.clock = clock;
     }
 
@@ -85,7 +80,8 @@ public class SecurityRulesService {
     /**
      * Saves the rules {@code by} chose for the account (the caller has checked that they manage it and re-confirmed):
      * {@code allowed} must be a non-empty subset of {@code known}, all of them meaning "every method". A change is
-     * audited on the account with who made it, and each owner is emailed, in the same transaction.
+     * audited on the account with who made it, and the account's alert recipients are emailed, in the same
+     * transaction.
      */
     @Transactional
     public Save save(UUID accountId, User by, boolean require, int graceDays, Set<String> allowed,
@@ -129,23 +125,14 @@ public class SecurityRulesService {
 
     /**
      * Records a change of the account's rules on the account (who made it: {@code byId}, null for Gatehouse itself)
-     * and emails each owner, in the caller's transaction.
+     * and alerts the account's recipients ({@link AccountAlerts}), in the caller's transaction.
      */
     private void announce(UUID accountId, UUID byId, String byName, List<String> changes, Instant now,
                           ClientInfo client) {
         String detail = String.join("; ", changes);
         audit.record(AuditEventType.ACCOUNT_RULES_CHANGED, byId, accountId, client,
                 detail.length() > 500 ? detail.substring(0, 500) : detail);
-        String accountName = jdbc.sql("select name from accounts where id = ?").param(accountId)
-                .query(String.class).single();
-        List<UUID> owners = jdbc.sql("""
-                select user_id from memberships where account_id = ? and role = 'OWNER' order by created_at""")
-                .param(accountId).query(UUID.class).list();
-        for (UUID ownerId : owners) {
-            users.findById(ownerId).ifPresent(owner -> notifier.send(SecurityNotice.of(owner, "account-rules-changed",
-                    now, client, Map.of("accountName", accountName, "changedBy", byName, "changes", changes,
-                            "accountId", accountId.toString()))));
-        }
+        alerts.rulesChanged(accountId, byName, changes, now, client);
     }
 
     /** What changed, in the words of the log ("required: on"); empty when nothing did. */

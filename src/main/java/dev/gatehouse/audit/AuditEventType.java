@@ -54,5 +54,15 @@ public enum AuditEventType {
     /** A password reset link was asked for an address that has a user (never for one that has none). */
     PASSWORD_RESET_REQUESTED,
     /** A new password was set through a reset link (after the second factor, for a user who has one). */
-    PASSWORD_RESET
+    PASSWORD_RESET,
+    /**
+     * An owner changed the account's details: name, contact email or phone, postal address (user: who; account:
+     * which; detail: which fields, never their values).
+     */
+    ACCOUNT_DETAILS_CHANGED,
+    /**
+     * Who receives the account's security alerts changed: the roles chosen, an extra address added (waiting for its
+     * link), confirmed by its link (user: none) or removed (user: who; account: which; detail: what and which address).
+     */
+    ALERT_RECIPIENTS_CHANGED
 }
