@@ -42,7 +42,9 @@ class ConfirmFirstRoutesOnH2Test extends WebFlowSupport {
             Map.entry("POST /settings/two-factor/postpone",
                     "only postpones, for this session and within the admins' grace period, a step the rules impose"),
             Map.entry("POST /accounts/{accountId}/invitations",
-                    "asks in the handler, for an admin invitation only (a member invitation gives no power)"));
+                    "asks in the handler, for an admin invitation only (a member invitation gives no power)"),
+            Map.entry("POST /accounts/{accountId}/details",
+                    "the account's name, contact and address: audited, and nothing about sign-in or who is alerted"));
 
     record Route(String method, String pattern, ConfirmFirst rule) {
         String key() {
