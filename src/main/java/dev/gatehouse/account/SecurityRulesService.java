@@ -43,14 +43,15 @@ public class SecurityRulesService {
     private final AuditLog audit;
     private final Notifier notifier;
     private final UserService users;
+    private final AccountAlerts alerts;
     private final Clock clock;
     private final AccountRulesProperties properties;
     /** Lazily: the registered methods themselves ask these rules what a user may add. */
     private final ObjectProvider<MemberMethods> memberMethods;
     private final PhoneNumberCheck phones;
 
-    SecurityRulesService(JdbcClient jdbc, AuditLog audit, Notifier notifier, UserService users, Clock clock,
-                         AccountRulesProperties properties, ObjectProvider<MemberMethods> memberMethods,
+    SecurityRulesService(JdbcClient jdbc, AuditLog audit, Notifier notifier, UserService users, AccountAlerts alerts,
+                         Clock clock, AccountRulesProperties properties, ObjectProvider<MemberMethods> memberMethods,
                          PhoneNumberCheck phones) {
         this.properties = properties;
         this.memberMethods = memberMethods;
@@ -59,6 +60,7 @@ public class SecurityRulesService {
         this.audit = audit;
         this.notifier = notifier;
         this.users = users;
+        this.alerts = alerts;
         this.clock = clock;
     }
 
@@ -108,7 +110,8 @@ public class SecurityRulesService {
     /**
      * Saves the rules {@code by} chose for the account (the caller has checked that they manage it and re-confirmed):
      * {@code allowed} must be a non-empty subset of {@code known}, all of them meaning "every method". A change is
-     * audited on the account with who made it, and each owner is emailed, in the same transaction.
+     * audited on the account with who made it, and the account's alert recipients are emailed, in the same
+     * transaction.
      */
     @Transactional
     public Save save(UUID accountId, User by, boolean require, int graceDays, Set<String> allowed,
@@ -182,22 +185,14 @@ public class SecurityRulesService {
 
     /**
      * Records a change of the account's rules on the account (who made it: {@code byId}, null for Gatehouse itself)
-     * and emails each owner, in the caller's transaction.
+     * and alerts the account's recipients ({@link AccountAlerts}), in the caller's transaction.
      */
     private void announce(UUID accountId, UUID byId, String byName, List<String> changes, Instant now,
                           ClientInfo client) {
         String detail = String.join("; ", changes);
         audit.record(AuditEventType.ACCOUNT_RULES_CHANGED, byId, accountId, client,
                 detail.length() > 500 ? detail.substring(0, 500) : detail);
-        String accountName = accountName(accountId);
-        List<UUID> owners = jdbc.sql("""
-                select user_id from memberships where account_id = ? and role = 'OWNER' order by created_at""")
-                .param(accountId).query(UUID.class).list();
-        for (UUID ownerId : owners) {
-            users.findById(ownerId).ifPresent(owner -> notifier.send(SecurityNotice.of(owner, "account-rules-changed",
-                    now, client, Map.of("accountName", accountName, "changedBy", byName, "changes", changes,
-                            "accountId", accountId.toString()))));
-        }
+        alerts.rulesChanged(accountId, byName, changes, now, client);
     }
 
     /** What changed, in the words of the log ("required: on"); empty when nothing did. */

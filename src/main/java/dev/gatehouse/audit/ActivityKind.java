@@ -28,7 +28,8 @@ public enum ActivityKind {
     DEVICES(EnumSet.of(TRUSTED_DEVICE_ADDED, TRUSTED_DEVICE_REMOVED)),
     /** Accounts: sign-up, invitations, joining, members' roles, the account's rules. */
     ACCOUNT(EnumSet.of(SIGN_UP_REQUESTED, SIGN_UP_COMPLETED, INVITATION_SENT, INVITATION_ACCEPTED,
-            INVITATION_RESENT, INVITATION_REVOKED, MEMBER_ROLE_CHANGED, MEMBER_REMOVED, ACCOUNT_RULES_CHANGED)),
+            INVITATION_RESENT, INVITATION_REVOKED, MEMBER_ROLE_CHANGED, MEMBER_REMOVED, ACCOUNT_RULES_CHANGED,
+            ACCOUNT_DETAILS_CHANGED, ALERT_RECIPIENTS_CHANGED)),
     /** What the server itself records about delivery; on no one's activity list. */
     SYSTEM(EnumSet.of(MESSAGE_DELIVERY_FAILED));
 

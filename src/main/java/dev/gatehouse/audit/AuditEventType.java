@@ -85,5 +85,15 @@ public enum AuditEventType {
      */
     INVITATION_RESENT,
     /** An owner or admin took an invitation back; its link no longer works (user: who did it; account: where). */
-    INVITATION_REVOKED
+    INVITATION_REVOKED,
+    /**
+     * An owner changed the account's details: name, contact email or phone, postal address (user: who; account:
+     * which; detail: which fields, never their values).
+     */
+    ACCOUNT_DETAILS_CHANGED,
+    /**
+     * Who receives the account's security alerts changed: the roles chosen, an extra address added (waiting for its
+     * link), confirmed by its link (user: none) or removed (user: who; account: which; detail: what and which address).
+     */
+    ALERT_RECIPIENTS_CHANGED
 }

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.gatehouse.account.AccountAlerts;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.notify.EmailMessage;
@@ -21,7 +22,8 @@ import dev.gatehouse.user.UserService;
  * The one lockout-guarded code check, used by every code method (app codes, email and SMS codes, backup codes): an
  * attempt is counted before the code is looked at, so parallel guesses evaluate at most the allowed number
  * (DESIGN.md invariant 2); a wrong code is audited and, when it used up the attempts, the lock is placed, audited and
- * emailed, so every method locks and tells the user the same way.
+ * emailed (to the user, and as an alert to the recipients of their accounts), so every method locks and tells the
+ * user the same way.
  */
 @Component
 class CodeGuard {
@@ -30,13 +32,16 @@ class CodeGuard {
     private final UserService users;
     private final AuditLog audit;
     private final Notifier notifier;
+    private final AccountAlerts accountAlerts;
     private final TransactionTemplate tx;
 
-    CodeGuard(CodeAttempts attempts, UserService users, AuditLog audit, Notifier notifier, TransactionTemplate tx) {
+    CodeGuard(CodeAttempts attempts, UserService users, AuditLog audit, Notifier notifier,
+              AccountAlerts accountAlerts, TransactionTemplate tx) {
         this.attempts = attempts;
         this.users = users;
         this.audit = audit;
         this.notifier = notifier;
+        this.accountAlerts = accountAlerts;
         this.tx = tx;
     }
 
@@ -94,9 +99,13 @@ class CodeGuard {
             audit.record(AuditEventType.SECOND_FACTOR_FAILED, userId, null, client, method);
             if (lockedUntil.isPresent()) {
                 audit.record(AuditEventType.CODE_ENTRY_LOCKED, userId, null, client, null);
-                users.findById(userId).ifPresent(user -> notifier.send(EmailMessage.of(user.email(),
-                        "code-entry-locked", Map.of("displayName", user.displayName(), "until", lockedUntil.get(),
-                                "minutes", Duration.between(now, lockedUntil.get()).toMinutes()))));
+                users.findById(userId).ifPresent(user -> {
+                    notifier.send(EmailMessage.of(user.email(), "code-entry-locked", Map.of("displayName",
+                            user.displayName(), "until", lockedUntil.get(),
+                            "minutes", Duration.between(now, lockedUntil.get()).toMinutes())));
+                    // Someone may know the member's password: the accounts they belong to hear of it too.
+                    accountAlerts.memberLockedOut(user, lockedUntil.get(), now, client);
+                });
             }
             if (suspendedNow) {
                 audit.record(AuditEventType.CODE_METHODS_SUSPENDED, userId, null, client, null);

@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.gatehouse.account.AccountAlerts;
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
@@ -47,6 +48,7 @@ public class FactorService {
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final Notifier notifier;
+    private final AccountAlerts accountAlerts;
     private final SecretSealer sealer;
     private final TransactionTemplate tx;
     private final UserService users;
@@ -55,7 +57,7 @@ public class FactorService {
     FactorService(List<SecretMethod> methods, ObjectProvider<SecondFactors> registry, JdbcClient jdbc,
                   CodeAttempts attempts, MethodRules methodRules, CodeGuard guard,
                   BackupCodeService backupCodes, ApplicationEventPublisher events, AuditLog audit, Notifier notifier,
-                  SecretSealer sealer, TransactionTemplate tx, UserService users, Clock clock) {
+                  AccountAlerts accountAlerts, SecretSealer sealer, TransactionTemplate tx, UserService users, Clock clock) {
         methods.forEach(m -> {
             if (this.methods.put(m.type(), m) != null) {
                 throw new IllegalStateException("two methods of type " + m.type());
@@ -70,6 +72,7 @@ public class FactorService {
         this.events = events;
         this.audit = audit;
         this.notifier = notifier;
+        this.accountAlerts = accountAlerts;
         this.sealer = sealer;
         this.tx = tx;
         this.users = users;
@@ -168,7 +171,7 @@ public class FactorService {
     /**
      * An admin's reset of a member's two-step verification: every method and backup code of the member goes, their
      * code lockout is lifted, and (through {@link FactorRemoved}) their trusted devices are forgotten and their
-     * sessions end; the member is emailed. Recorded on the member's activity and the account's, naming who did it.
+     * sessions end; the member is emailed, and so are the account's alert recipients. Recorded on the member's activity and the account's, naming who did it.
      * Whether {@code by} may do it is the caller's to check. A member with no method has nothing to remove but the
      * lockout. Returns how many methods were removed.
      */
@@ -187,6 +190,7 @@ public class FactorService {
                     .forEach(type -> events.publishEvent(new FactorRemoved(member.id(), type, true, client)));
             notifier.send(SecurityNotice.of(member, "two-factor-reset", now, client,
                     Map.of("resetBy", by.displayName(), "accountName", accountName)));
+            accountAlerts.memberReset(accountId, member, by, now, client);
             return own.size();
         });
         return removed == null ? 0 : removed;

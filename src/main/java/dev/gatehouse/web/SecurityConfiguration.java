@@ -35,7 +35,8 @@ class SecurityConfiguration {
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    static final String[] PUBLIC = {"/signin", "/signin/**", "/signup", "/signup/**", "/invite/*", "/denied",
+    static final String[] PUBLIC = {"/signin", "/signin/**", "/signup", "/signup/**", "/invite/*", "/alerts/confirm/*",
+            "/denied",
             "/error", "/css/**", "/img/**", "/js/**", "/favicon.ico", "/dev/mailbox", "/dev/mailbox/**"};
 
     @Bean

@@ -22,6 +22,7 @@ class TwoFactorRequiredInterceptor implements HandlerInterceptor {
 
     /** Where a member who must set up a method may still go: the user's settings, signing in and out, errors. */
     static final String[] OPEN = {"/settings/**", "/signin/**", "/signin", "/signout", "/signup/**", "/invite/**",
+            "/alerts/**",
             "/error", "/denied", "/css/**", "/img/**", "/js/**", "/favicon.ico", "/dev/**"};
 
     private final TwoFactorRequirement requirement;

@@ -165,6 +165,62 @@ class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
         browser.screenshot("account-rules-missing-phone");
     }
 
+    @Test
+    void detailsWhenOwnerAddsAnExtraAddressThenOnceConfirmedItReceivesTheNextRulesAlert() {
+        TestUsers.Created owner = users.create("acme");
+        String soc = "soc-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@acme.example";
+        signIn(browser, owner.email(), owner.password());
+        browser.waitForPath("/settings/security");
+
+        browser.click(By.linkText("acme Ltd"));
+        browser.waitForPath("/accounts/" + owner.accountId() + "/settings");
+        browser.click("details-tab");
+        browser.waitForPath("/accounts/" + owner.accountId() + "/details");
+        browser.type("name", "Acme Widgets").type("contactEmail", "it@acme.example")
+                .type("contactPhone", "020 7946 0958").type("addressLine1", "1 High Street")
+                .type("city", "London").type("postalCode", "EC1A 1BB");
+        new org.openqa.selenium.support.ui.Select(browser.byId("country")).selectByVisibleText("United Kingdom");
+        browser.click("save-details");
+        browser.waitForPath("/accounts/" + owner.accountId() + "/details");
+        assertThat(browser.notice()).contains("The account's details were saved.");
+        assertThat(browser.byId("contactPhone").getAttribute("value")).isEqualTo("+44 20 7946 0958");
+        assertThat(browser.byId("alert-recipients").getText()).isEqualTo("The account's owners");
+        browser.screenshot("account-details");
+
+        // Changing who is alerted asks to confirm it's you first.
+        browser.click("change-recipients");
+        browser.waitForPath("/settings/confirm");
+        browser.type("password", owner.password()).click("confirm");
+        browser.waitForPath("/accounts/" + owner.accountId() + "/details/recipients");
+        browser.type("email", soc).click("add-address");
+        browser.waitForPath("/accounts/" + owner.accountId() + "/details/recipients");
+        assertThat(browser.notice()).contains("A link was sent to " + soc);
+        assertThat(browser.byId("addresses").getText()).contains(soc, "Waiting for its link");
+        browser.screenshot("account-alert-recipients");
+
+        // Whoever reads that mailbox confirms, signed in or not.
+        try (Browser other = browser.another()) {
+            followMailLink(other, soc, "/alerts/confirm/", "alert-address-mail");
+            assertThat(other.h1()).isEqualTo("Receive security alerts");
+            assertThat(other.mainText()).contains("The security alerts of Acme Widgets will be sent to " + soc);
+            other.screenshot("alert-address-confirm");
+            other.click("confirm-alerts");
+            assertThat(other.byId("alerts-confirmed").getText())
+                    .isEqualTo("Done: " + soc + " now receives the security alerts of Acme Widgets.");
+            other.screenshot("alert-address-confirmed");
+        }
+        browser.open("/accounts/" + owner.accountId() + "/details");
+        assertThat(browser.byId("alert-recipients").getText()).contains(soc, "Receives alerts");
+
+        // The next rules change reaches the address.
+        browser.open("/accounts/" + owner.accountId() + "/settings/security");
+        browser.click("trust-one_week").click("save-rules");
+        browser.waitForPath("/accounts/" + owner.accountId() + "/settings/security");
+        assertThat(mail.await(soc, "sign-in rules").text())
+                .contains("Hello,", "changed the two-step verification rules of the account Acme Widgets",
+                        "remember devices for: 1 week");
+    }
+
     /** Makes {@code member} a member of {@code owner}'s account, as an accepted invitation would. */
     private void join(TestUsers.Created owner, TestUsers.Created member) {
         context.getBean(JdbcClient.class).sql("""

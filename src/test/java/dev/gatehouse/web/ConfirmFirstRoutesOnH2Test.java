@@ -50,7 +50,9 @@ class ConfirmFirstRoutesOnH2Test extends WebFlowSupport {
                     "asks in the handler, for an admin invitation only (a member invitation gives no power)"),
             Map.entry("POST /accounts/{accountId}/invitations/{invitationId}/resend",
                     "sends the same invitation again, to the same address and role that were confirmed when it was sent"),
-            Map.entry("POST /accounts/{accountId}/invitations/{invitationId}/revoke", "only takes an invitation back"));
+            Map.entry("POST /accounts/{accountId}/invitations/{invitationId}/revoke", "only takes an invitation back"),
+            Map.entry("POST /accounts/{accountId}/details",
+                    "the account's name, contact and address: audited, and nothing about sign-in or who is alerted"));
 
     record Route(String method, String pattern, ConfirmFirst rule) {
         String key() {

@@ -9,6 +9,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 import dev.gatehouse.account.AccountService;
 import dev.gatehouse.account.Membership;
+import dev.gatehouse.account.Role;
 import dev.gatehouse.signin.SignedInUser;
 
 /**
@@ -35,6 +36,32 @@ class AccountAccess {
             throw new AdminsOnly(membership.get().accountName());
         }
         return membership.get();
+    }
+
+    /**
+     * The signed-in user's membership of the account, when they own it: an admin is told it is for the owners
+     * ({@link OwnersOnly}), a member that it is for the admins, anyone else gets the 404.
+     */
+    Membership owned(UUID accountId, SignedInUser me) {
+        Membership membership = managed(accountId, me);
+        if (membership.role() != Role.OWNER) {
+            throw new OwnersOnly(membership.accountName());
+        }
+        return membership;
+    }
+
+    /** An admin of the account asked for something only its owners may do. */
+    static final class OwnersOnly extends RuntimeException {
+        private final String accountName;
+
+        OwnersOnly(String accountName) {
+            super(null, null, false, false);
+            this.accountName = accountName;
+        }
+
+        String accountName() {
+            return accountName;
+        }
     }
 
     /** A member of the account opened one of its admin pages. */
