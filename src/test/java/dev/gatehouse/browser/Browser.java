@@ -47,12 +47,15 @@ public final class Browser implements AutoCloseable {
     private final ChromeDriverService service;
     private final ChromeDriver driver;
     private final Path profile;
+    /** False for a test class's view of the shared browser: the JVM's end quits that one. */
+    private final boolean quitOnClose;
 
-    private Browser(String base, ChromeDriverService service, ChromeDriver driver, Path profile) {
+    private Browser(String base, ChromeDriverService service, ChromeDriver driver, Path profile, boolean quitOnClose) {
         this.base = base;
         this.service = service;
         this.driver = driver;
         this.profile = profile;
+        this.quitOnClose = quitOnClose;
     }
 
     /** Starts a browser for the server at {@code base} (http://localhost:PORT); skips or fails when none is installed. */
@@ -75,7 +78,51 @@ public final class Browser implements AutoCloseable {
                 "--user-data-dir=" + profile);
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        return new Browser(base, service, driver, profile);
+        return new Browser(base, service, driver, profile, true);
+    }
+
+    private static Browser shared;
+
+    /**
+     * The one Chromium of this test JVM, started on first use (a Chromium start costs seconds) and quit when the JVM
+     * ends, reset to the state of a fresh one for the server at {@code base}: a new tab (so no page, history, virtual
+     * authenticator or emulated media is left over) with every other one closed, no cookies and an empty cache (the
+     * pages keep nothing in web storage), at 1280 × 1000. Test classes run one after another, never at once.
+     */
+    public static synchronized Browser shared(String base) {
+        if (shared == null || !shared.alive()) {
+            Browser started = start(base);
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+            shared = started;
+        }
+        shared.reset();
+        return new Browser(base, shared.service, shared.driver, shared.profile, false);
+    }
+
+    private boolean alive() {
+        try {
+            driver.getWindowHandles();
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            return false;
+        }
+    }
+
+    private void reset() {
+        String fresh = driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB).getWindowHandle();
+        for (String handle : driver.getWindowHandles()) {
+            if (!handle.equals(fresh)) {
+                driver.switchTo().window(handle).close();
+            }
+        }
+        driver.switchTo().window(fresh);
+        driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        driver.executeCdpCommand("Network.clearBrowserCache", Map.of());
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        Object cookies = driver.executeCdpCommand("Network.getAllCookies", Map.of()).get("cookies");
+        if (!(cookies instanceof List<?> list) || !list.isEmpty()) {
+            throw new IllegalStateException("cookies left in the shared browser: " + cookies);
+        }
     }
 
     /** Another, independent browser for the same server (sign in from another computer, another person). */
@@ -259,11 +306,14 @@ public final class Browser implements AutoCloseable {
         // click before it reaches the page, so it never happens twice.
         Clicked clicked = whilePageSettles(() -> {
             WebElement element = waiting(WAIT).until(ExpectedConditions.elementToBeClickable(by));
-            String tag = element.getTagName();
-            String type = element.getAttribute("type");
-            boolean navigates = "a".equals(tag) && element.getAttribute("href") != null
-                    || ("button".equals(tag) && (type == null || "submit".equals(type)))
-                    || ("input".equals(tag) && "submit".equals(type));
+            // One round trip instead of three (tag name, then the type and href attributes, each an atom of its own):
+            // a link with an href, a submit button (a button's type is "submit" unless it says otherwise) or a submit
+            // input sends the browser to the next page.
+            boolean navigates = Boolean.TRUE.equals(script("""
+                    const e = arguments[0], tag = e.tagName.toLowerCase();
+                    return (tag === 'a' && e.hasAttribute('href'))
+                        || (tag === 'button' && e.type === 'submit')
+                        || (tag === 'input' && e.type === 'submit');""", element));
             element.click();
             return new Clicked(element, navigates);
         });
@@ -390,7 +440,7 @@ public final class Browser implements AutoCloseable {
         Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", Math.ceil(width),
                 "height", Math.ceil(num(size.get("height"))), "scale", 1);
         Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
-                Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
+                Map.of("format", "png", "captureBeyondViewport", true, "clip", clip, "optimizeForSpeed", true));
         return Base64.getDecoder().decode((String) shot.get("data"));
     }
 
@@ -413,6 +463,9 @@ public final class Browser implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!quitOnClose) {
+            return;
+        }
         try {
             driver.quit();
         } finally {

@@ -9,7 +9,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
@@ -25,8 +24,9 @@ import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.testsupport.Tools;
 
 /**
- * The whole server on a random port and one headless Chromium per test class, quit after the class. Tests in a class
- * share the browser (and its cookies), so each test starts by putting it where it needs it.
+ * The whole server on a random port and the JVM's one headless Chromium, reset for each test class to the state of a
+ * fresh one ({@link Browser#shared}). Tests in a class share the browser (and its cookies), so each test starts by
+ * putting it where it needs it.
  */
 @H2Test
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -49,14 +49,7 @@ abstract class BrowserTestSupport {
     void startBrowser() {
         mail = new DevMail(context);
         users = new TestUsers(context);
-        browser = Browser.start("http://localhost:" + port);
-    }
-
-    @AfterAll
-    void quitBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
+        browser = Browser.shared("http://localhost:" + port);
     }
 
     MutableClock clock() {
