@@ -69,7 +69,7 @@ class CodeMessageTemplatesTest {
                 Map.of("displayName", "Ada", "method", "Text message codes", "destination", "+44 ••••••• 456",
                         "when", UNTIL, "ip", "203.0.113.7", "browser", "Firefox on Linux")));
 
-        assertThat(mail.subject()).isEqualTo("Two-step verification: your Text message codes now go somewhere else");
+        assertThat(mail.subject()).isEqualTo("Two-step verification: a new destination for Text message codes");
         assertThat(mail.text()).contains("+44 ••••••• 456", "23 Nov 2026, 14:15 UTC", "Firefox on Linux",
                 "If this wasn't you", "https://sign-in.example.com/settings/security");
     }

@@ -97,6 +97,17 @@ class SecurityNoticeTemplatesTest {
         }
     }
 
+    @Test
+    void pausesWhenOneMinuteOrSeveralThenTheWordAgrees() {
+        for (String template : java.util.List.of("code-entry-locked", "password-checks-paused")) {
+            MailRenderer.RenderedEmail one = render(template, vars("until", WHEN, "minutes", 1, "maxMinutes", 15));
+            assertThat(one.text()).as(template).contains("(about 1 minute)").doesNotContain("1 minutes");
+            assertThat(one.html()).as(template).contains("about <span>1 minute</span>");
+            assertThat(render(template, vars("until", WHEN, "minutes", 5, "maxMinutes", 15)).text()).as(template)
+                    .contains("(about 5 minutes)");
+        }
+    }
+
     private MailRenderer.RenderedEmail render(String template, Map<String, Object> variables) {
         MailRenderer.RenderedEmail mail = renderer.render(EmailMessage.of("ada@example.com", template, variables));
         assertThat(mail.text()).doesNotContain("[(", "[#", "${", "<p", "\n\n\n");

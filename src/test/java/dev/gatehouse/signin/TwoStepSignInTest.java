@@ -495,7 +495,7 @@ abstract class TwoStepSignInTest {
         assertThat(removePage.body()).contains("id=\"remove\"");
         Page removed = s.post(remove, Map.of());
         assertThat(removed.location()).isEqualTo("/settings/security");
-        assertThat(s.get("/settings/security").body()).contains("Authenticator app is off");
+        assertThat(s.get("/settings/security").body()).contains("Removed: Authenticator app.");
         assertThat(jdbc.sql("select count(*) from second_factors where user_id = ?").param(ada.user().id())
                 .query(Long.class).single()).isZero();
         assertThat(count(ada, AuditEventType.REAUTHENTICATED)).isEqualTo(3);
@@ -594,7 +594,7 @@ abstract class TwoStepSignInTest {
     void invariant10_methodChangeAndLockoutAreAuditedAndEmailed() {
         TestUsers.Created ada = users.create("told");
         Enabled enabled = enableApp(ada);
-        DevMail.Message on = mail.await(ada.email(), "Authenticator app was turned on");
+        DevMail.Message on = mail.await(ada.email(), "method added: Authenticator app");
         assertThat(on.text()).contains("A sign-in method was added").contains("Authenticator app");
         assertThat(enabled.session().get("/settings/security").body()).contains("Two-step method added");
 
@@ -613,7 +613,7 @@ abstract class TwoStepSignInTest {
         String remove = "/settings/two-factor/" + factorId(ada) + "/remove";
         reconfirmWithPassword(again, ada, remove);
         assertThat(again.post(remove, Map.of()).location()).isEqualTo("/settings/security");
-        DevMail.Message off = mail.await(ada.email(), "Authenticator app was turned off");
+        DevMail.Message off = mail.await(ada.email(), "method removed: Authenticator app");
         assertThat(off.text()).contains("A sign-in method was removed");
 
         assertThat(audit.typesForUser(ada.user().id())).containsSubsequence(AuditEventType.FACTOR_ENABLED,

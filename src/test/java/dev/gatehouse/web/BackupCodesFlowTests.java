@@ -85,6 +85,9 @@ abstract class BackupCodesFlowTests extends WebFlowSupport {
         assertThat(text(shown)).contains("Your new backup codes", "Download PDF", "Download text", ada.user().email());
         assertThat(web.get("/settings/backup-codes").body()).as("a reload shows the same set until confirmed")
                 .contains(codes.get(0), codes.get(9));
+        // ... and the words say so, instead of promising a one-time view the page does not keep (issue 15).
+        assertThat(text(shown)).contains("we show them on this page until you confirm you have saved them")
+                .doesNotContain("only time");
 
         Page txt = web.get("/settings/backup-codes/backup-codes.txt");
         assertThat(txt.status()).isEqualTo(200);
@@ -99,7 +102,8 @@ abstract class BackupCodesFlowTests extends WebFlowSupport {
         Page unticked = web.post("/settings/backup-codes/saved", Map.of());
         clean(unticked);
         assertThat(unticked.status()).isEqualTo(200);
-        assertThat(text(unticked)).contains("Please confirm that you have saved your codes");
+        assertThat(text(unticked)).contains("Please confirm that you have saved your codes")
+                .doesNotContain("Once you leave this page");
         assertThat(web.post("/settings/backup-codes/saved", Map.of("saved", "true")).location())
                 .isEqualTo("/settings/security");
         assertThat(web.get("/settings/backup-codes").location()).startsWith("/settings/security");

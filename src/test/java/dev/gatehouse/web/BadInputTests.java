@@ -178,10 +178,12 @@ abstract class BadInputTests extends WebFlowSupport {
         WebSession web = signedIn(user.email(), PASSWORD);
         Page missing = web.get("/no/such/page");
         assertThat(missing.status()).isEqualTo(404);
-        assertThat(missing.body()).contains("Page not found");
+        assertThat(missing.body()).contains("Page not found")
+                .as("the tab says so too, not \"Something went wrong\"").contains("<title>Page not found · Gatehouse</title>");
         Page badId = web.get("/accounts/not-an-id/settings");
         assertThat(badId.status()).isEqualTo(400);
-        assertThat(badId.body()).contains("That request could not be handled").doesNotContain("accountId");
+        assertThat(badId.body()).contains("That request could not be handled").doesNotContain("accountId")
+                .doesNotContain("<title>Something went wrong");
         web.get("/settings/security");
         Page wrongMethod = web.post("/settings/security", Map.of());
         assertThat(wrongMethod.status()).isEqualTo(405);

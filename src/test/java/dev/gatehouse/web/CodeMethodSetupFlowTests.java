@@ -67,7 +67,7 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
                 .hasValueSatisfying(f -> assertThat(f.publicData()).isEqualTo(ada.user().email()));
         assertThat(auditTypes(ada.user().user().id())).containsSubsequence(AuditEventType.REAUTHENTICATED,
                 AuditEventType.CODE_SENT, AuditEventType.FACTOR_ENABLED, AuditEventType.BACKUP_CODES_GENERATED);
-        assertThat(mail().await(ada.user().email(), "was turned on").text()).contains("Email codes");
+        assertThat(mail().await(ada.user().email(), "method added: Email codes").text()).contains("Email codes");
     }
 
     @Test
@@ -232,7 +232,7 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
         assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), EmailCodeMethod.TYPE).orElseThrow()
                 .publicData()).isEqualTo(other);
         assertThat(auditTypes(ada.user().user().id())).contains(AuditEventType.CODE_DESTINATION_CHANGED);
-        assertThat(mail().await(ada.user().email(), "now go somewhere else").text()).contains("c•••@example.com");
+        assertThat(mail().await(ada.user().email(), "a new destination for Email codes").text()).contains("c•••@example.com");
         assertThat(phone.get("/settings/security").location()).as("the other session ended").isEqualTo("/signin");
         assertThat(ada.web().get("/settings/security").status()).as("this one goes on").isEqualTo(200);
 

@@ -57,20 +57,20 @@ abstract class SecurityEmailsTests extends TwoFactorFlowSupport {
         assertThat(office.post("/settings/backup-codes/new", Map.of()).location()).isEqualTo("/settings/backup-codes");
         List<String> newCodes = BackupCodesFlowTests.codesIn(office.get("/settings/backup-codes").body());
 
-        // The app turned off: "was turned off".
+        // The app removed: "method removed".
         UUID factor = jdbc().sql("select id from second_factors where user_id = ?").param(ada.id())
                 .query(UUID.class).single();
         office.get("/settings/two-factor/" + factor + "/remove");
         assertThat(office.post("/settings/two-factor/" + factor + "/remove", Map.of()).location())
                 .isEqualTo("/settings/security");
 
-        DevMail.Message on = once(ada, "Authenticator app was turned on");
+        DevMail.Message on = once(ada, "method added: Authenticator app");
         DevMail.Message newBrowser = once(ada, "new sign-in from Chrome on Linux");
         DevMail.Message device = once(ada, "a device will skip the code step");
         DevMail.Message used = once(ada, "a backup code was used to sign in");
         DevMail.Message locked = once(ada, "code entry paused");
         DevMail.Message regenerated = once(ada, "new backup codes were created");
-        DevMail.Message off = once(ada, "Authenticator app was turned off");
+        DevMail.Message off = once(ada, "method removed: Authenticator app");
         // The office browser was new once too: two "new sign-in" notices in all, one per new browser.
         once(ada, "new sign-in from Firefox on Windows");
         assertThat(mail().to(ada.email())).extracting(DevMail.Message::subject).hasSize(8);

@@ -120,7 +120,7 @@ abstract class WebAuthnFlowTests extends WebFlowSupport {
         Page remove = web.get("/settings/webauthn/" + factorId + "/remove");
         assertThat(remove.body()).contains("&lt;img").doesNotContain("<img src=x");
         web.post("/settings/webauthn/" + factorId + "/remove", Map.of());
-        DevMail.Message removed = mail().await(ada.email(), "was turned off");
+        DevMail.Message removed = mail().await(ada.email(), "method removed");
         assertThat(removed.html()).as("the name in the email is text too").contains("&lt;img src=x")
                 .doesNotContain("<img src=x");
     }
@@ -240,7 +240,7 @@ abstract class WebAuthnFlowTests extends WebFlowSupport {
         assertThat(credentials(ada.user().id())).isZero();
         assertThat(auditTypes(ada.user().id())).containsSubsequence(AuditEventType.WEBAUTHN_RENAMED,
                 AuditEventType.FACTOR_DISABLED);
-        DevMail.Message removed = mail().await(ada.email(), "was turned off");
+        DevMail.Message removed = mail().await(ada.email(), "method removed");
         assertThat(removed.text()).as("names the key removed").contains("Security key or device \u201cNew name\u201d");
         assertThat(text(web.get("/settings/activity?kind=methods"))).contains("Security key \u201cNew name\u201d removed",
                 "Security key \u201cOld name\u201d added");
