@@ -119,10 +119,10 @@ class TotpBrowserTest extends BrowserTestSupport {
         browser.screenshot("totp-remove");
         browser.click("remove");
         browser.waitForPath("/settings/security");
-        assertThat(browser.notice()).contains("off");
+        assertThat(browser.notice()).contains("Removed: Authenticator app.");
         assertThat(browser.present(By.id("setup-app"))).isTrue();
         assertThat(browser.find(By.id("activity")).getText())
-                .contains("Two-step method added", "Two-step method removed", "Code entry paused");
+                .contains("Authenticator app removed", "Code entry paused");
         browser.screenshot("totp-removed");
 
         // And the password alone signs in again.

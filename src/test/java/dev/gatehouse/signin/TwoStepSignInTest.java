@@ -596,7 +596,7 @@ abstract class TwoStepSignInTest {
         Enabled enabled = enableApp(ada);
         DevMail.Message on = mail.await(ada.email(), "method added: Authenticator app");
         assertThat(on.text()).contains("A sign-in method was added").contains("Authenticator app");
-        assertThat(enabled.session().get("/settings/security").body()).contains("Two-step method added");
+        assertThat(enabled.session().get("/settings/security").body()).contains("Authenticator app added");
 
         clock.advance(STEP);
         WebSession s = passwordStep(ada);
