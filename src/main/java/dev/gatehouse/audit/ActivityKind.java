@@ -14,7 +14,7 @@ import java.util.Set;
 public enum ActivityKind {
     /** Signing in and out, confirming it's you, wrong codes and passwords at those steps, codes sent for them. */
     SIGN_INS(EnumSet.of(SIGN_IN, SIGN_IN_FAILED, RECONFIRM_PASSWORD_WRONG, SIGN_OUT, SIGN_OUT_EVERYWHERE,
-            REAUTHENTICATED, SECOND_FACTOR_FAILED, NO_WAY_LEFT_SHOWN, CODE_SENT)),
+            SESSION_SIGNED_OUT, REAUTHENTICATED, SECOND_FACTOR_FAILED, NO_WAY_LEFT_SHOWN, CODE_SENT)),
     /** Two-step methods and backup codes: added, removed, changed, used, reset by an admin. */
     METHODS(EnumSet.of(FACTOR_ENABLED, FACTOR_DISABLED, BACKUP_CODES_GENERATED, BACKUP_CODE_USED,
             PRIMARY_METHOD_CHANGED, CODE_DESTINATION_CHANGED, WEBAUTHN_RENAMED, TWO_FACTOR_RESET)),

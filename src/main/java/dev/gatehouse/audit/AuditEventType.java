@@ -18,6 +18,8 @@ public enum AuditEventType {
     PASSWORD_CHECKS_PAUSED,
     SIGN_OUT,
     SIGN_OUT_EVERYWHERE,
+    /** The user signed out one of their other sessions from the Security tab (detail: its browser and network). */
+    SESSION_SIGNED_OUT,
     PASSWORD_CHANGED,
     REAUTHENTICATED,
     INVITATION_SENT,

@@ -1,8 +1,18 @@
 package dev.gatehouse.signin;
 
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.Session;
@@ -10,7 +20,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 import dev.gatehouse.factor.FactorChanged;
+import dev.gatehouse.crypto.RandomCodes;
 import dev.gatehouse.factor.FactorRemoved;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Network;
 
 /**
  * Turns a finished sign-in into a signed-in session, and ends sessions. Sessions live in the database (Spring Session
@@ -28,6 +41,26 @@ public class Sessions {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Sessions.class);
 
     private static final String CSRF_TOKEN = HttpSessionCsrfTokenRepository.class.getName() + ".CSRF_TOKEN";
+
+    /** Session attribute: what the sessions list shows of a signed-in session ({@link SessionInfo}). */
+    static final String INFO = "gatehouse.sessionInfo";
+
+    /**
+     * What a signed-in session records of its sign-in, for the sessions list. It lives in the session itself, so it is
+     * in the database like the session (any node can list or end it) and goes when the session goes. Kept when the
+     * session moves to a new id, so its handle stays the same for its whole life.
+     *
+     * @param handle names the session in a page instead of its id: 256 random bits, unrelated to the id
+     */
+    record SessionInfo(String handle, String browser, String ip, Instant signedInAt) implements Serializable {
+
+        SessionInfo {
+            Objects.requireNonNull(handle, "handle");
+            Objects.requireNonNull(signedInAt, "signedInAt");
+            browser = browser == null ? "" : browser;
+            ip = ip == null ? "" : ip;
+        }
+    }
 
     private final FindByIndexNameSessionRepository<? extends Session> sessions;
     private final CurrentBrowserSession current;
@@ -70,6 +103,9 @@ public class Sessions {
     void signIn(BrowserSession browser, SignedInUser user) {
         establish(browser, user);
         browser.removeAttribute(CSRF_TOKEN);
+        ClientInfo client = browser.client();
+        browser.setAttribute(INFO, new SessionInfo(RandomCodes.token(), client.browser(), client.ip(),
+                user.signedInAt()));
     }
 
     /** Replaces the principal of the current session (e.g. after a fresh second factor) and rotates its id. */
@@ -115,5 +151,69 @@ public class Sessions {
                 .filter(id -> !id.equals(keepSessionId)).toList();
         ids.forEach(sessions::deleteById);
         return ids.size();
+    }
+
+    /**
+     * The signed-in sessions of the user, as {@code browser} sees them: its own first and marked, then the others by
+     * last activity, newest first. A sign-in still waiting for its second step is not a signed-in session and is not
+     * listed ("sign out everywhere" and a password change end it all the same).
+     */
+    public List<SignedInSession> list(UUID userId, BrowserSession browser) {
+        String currentId = browser.sessionId().orElse(null);
+        String currentIp = browser.client().ip();
+        return sessions.findByPrincipalName(userId.toString()).entrySet().stream()
+                .flatMap(e -> shown(userId, e.getKey(), e.getValue(), currentId, currentIp).stream())
+                .sorted(Comparator.comparing(SignedInSession::thisSession).reversed()
+                        .thenComparing(SignedInSession::lastActiveAt, Comparator.reverseOrder()))
+                .toList();
+    }
+
+    /**
+     * Ends the user's other session named by {@code handle}, on every node. The handle is looked up among this user's
+     * own sessions only, and never matches the asking browser's session (that is "sign out"). Returns the session
+     * ended; empty when no other session of the user has that handle, and then nothing ends.
+     */
+    public Optional<SignedInSession> endOther(UUID userId, String handle, BrowserSession browser) {
+        if (handle == null || handle.isEmpty()) {
+            return Optional.empty();
+        }
+        String currentId = browser.sessionId().orElse(null);
+        byte[] wanted = handle.getBytes(StandardCharsets.UTF_8);
+        for (Map.Entry<String, ? extends Session> e : sessions.findByPrincipalName(userId.toString()).entrySet()) {
+            if (e.getKey().equals(currentId)) {
+                continue;
+            }
+            Optional<SignedInSession> shown = shown(userId, e.getKey(), e.getValue(), currentId,
+                    browser.client().ip());
+            if (shown.flatMap(SignedInSession::handle)
+                    .filter(h -> MessageDigest.isEqual(h.getBytes(StandardCharsets.UTF_8), wanted)).isPresent()) {
+                sessions.deleteById(e.getKey());
+                return shown;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The session as listed, if it is signed in as the user (not only waiting for a second step). */
+    private static Optional<SignedInSession> shown(UUID userId, String id, Session session, String currentId,
+                                                   String currentIp) {
+        Optional<SignedInUser> principal = principal(session).filter(p -> p.userId().equals(userId));
+        if (principal.isEmpty()) {
+            return Optional.empty();
+        }
+        SessionInfo info = session.getAttribute(INFO) instanceof SessionInfo i ? i : null;
+        Instant signedInAt = info != null ? info.signedInAt() : principal.get().signedInAt();
+        return Optional.of(new SignedInSession(Optional.ofNullable(info).map(SessionInfo::handle),
+                info != null ? info.browser() : "", signedInAt, session.getLastAccessedTime(),
+                Network.of(info != null ? info.ip() : "", currentIp), id.equals(currentId)));
+    }
+
+    private static Optional<SignedInUser> principal(Session session) {
+        Object context = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+        if (context instanceof SecurityContext sc && sc.getAuthentication() != null
+                && sc.getAuthentication().getPrincipal() instanceof SignedInUser user) {
+            return Optional.of(user);
+        }
+        return Optional.empty();
     }
 }

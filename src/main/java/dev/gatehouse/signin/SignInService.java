@@ -301,6 +301,24 @@ public class SignInService {
         trustedDevices.removeAll(user.userId(), client, "signed out everywhere");
     }
 
+    /** The user's signed-in sessions, as this browser sees them (its own first, marked). */
+    public List<SignedInSession> sessions(SignedInUser user, BrowserSession browser) {
+        return sessions.list(user.userId(), browser);
+    }
+
+    /**
+     * Signs out one other session of the user, named by the handle the sessions list gave it; audited. The handle is
+     * looked up among this user's own sessions only: another user's handle, this browser's own, or a made-up one ends
+     * nothing and answers false. Its trusted device, if it has one, stays trusted (it is listed beside, to remove).
+     */
+    public boolean signOutSession(SignedInUser user, String handle, BrowserSession browser) {
+        Optional<SignedInSession> ended = sessions.endOther(user.userId(), handle, browser);
+        ended.ifPresent(s -> audit.record(AuditEventType.SESSION_SIGNED_OUT, user.userId(), null, browser.client(),
+                (s.browser().isEmpty() ? "browser not recorded" : s.browser())
+                        + (s.network().known() ? " from " + s.network().prefix() : "")));
+        return ended.isPresent();
+    }
+
     /**
      * After a password change: other sessions end and this one continues under a new id. (Trusted devices were
      * already forgotten inside the change's transaction: {@link TrustedDevices#passwordChanged}.)

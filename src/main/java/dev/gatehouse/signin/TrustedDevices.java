@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,6 +24,7 @@ import dev.gatehouse.factor.FactorRemoved;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
+import dev.gatehouse.system.Network;
 import dev.gatehouse.user.PasswordChanged;
 import dev.gatehouse.user.SecurityNotice;
 import dev.gatehouse.user.User;
@@ -36,18 +39,20 @@ import dev.gatehouse.user.User;
 @Service
 public class TrustedDevices {
 
-    private static final String COLUMNS = "id, browser, first_ip, last_ip, created_at, last_used_at";
+    private static final String COLUMNS = "id, browser, first_ip, last_ip, created_at, last_used_at, token_hash";
 
     private final JdbcClient jdbc;
     private final AccountService accounts;
     private final AuditLog audit;
     private final Notifier notifier;
     private final TransactionTemplate tx;
+    private final DeviceCookies cookies;
     private final Clock clock;
 
     TrustedDevices(JdbcClient jdbc, AccountService accounts, AuditLog audit, Notifier notifier, TransactionTemplate tx,
-                   Clock clock) {
+                   DeviceCookies cookies, Clock clock) {
         this.jdbc = jdbc;
+        this.cookies = cookies;
         this.accounts = accounts;
         this.audit = audit;
         this.notifier = notifier;
@@ -112,22 +117,38 @@ public class TrustedDevices {
         return Optional.empty();
     }
 
-    /** The user's devices trusted now, most recently used first. */
+    /** The user's devices trusted now, most recently used first (none marked as this browser). */
     public List<TrustedDevice> list(UUID userId) {
+        return list(userId, List.of(), ClientInfo.SYSTEM);
+    }
+
+    /**
+     * The user's devices trusted now, most recently used first, as {@code browser} sees them: the one whose token it
+     * holds (for this user) marked as this browser, and each network compared with the browser's own.
+     */
+    public List<TrustedDevice> list(UUID userId, BrowserSession browser) {
+        return list(userId, cookies.trustTokens(browser), browser.client());
+    }
+
+    List<TrustedDevice> list(UUID userId, List<String> tokens, ClientInfo asking) {
         DeviceTrustPeriod period = period(userId);
         Instant now = clock.instant();
         if (!period.allowsTrust()) {
             return List.of();
         }
+        // A token counts only hashed with this user's id, as at sign-in: another user's token marks nothing.
+        Set<String> held = tokens.stream().map(t -> hash(userId, t)).collect(Collectors.toSet());
         return jdbc.sql("select " + COLUMNS + """
                  from trusted_devices where user_id = ? and revoked_at is null and created_at > ?
                 order by last_used_at desc, id""")
                 .params(userId, Db.ts(now.minus(period.duration())))
                 .query((rs, n) -> {
                     Instant createdAt = Db.instant(rs, "created_at");
+                    String lastIp = rs.getString("last_ip");
                     return new TrustedDevice(rs.getObject("id", UUID.class), rs.getString("browser"),
-                            rs.getString("first_ip"), rs.getString("last_ip"), createdAt,
-                            Db.instant(rs, "last_used_at"), createdAt.plus(period.duration()));
+                            rs.getString("first_ip"), lastIp, createdAt, Db.instant(rs, "last_used_at"),
+                            createdAt.plus(period.duration()), held.contains(rs.getString("token_hash")),
+                            Network.of(lastIp, asking.ip()));
                 })
                 .list();
     }

@@ -23,6 +23,7 @@ import dev.gatehouse.crypto.Tokens;
 import dev.gatehouse.factor.FactorRemoved;
 import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Network;
 import dev.gatehouse.testsupport.MutableClock;
 import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.user.User;
@@ -216,6 +217,36 @@ abstract class TrustedDevicesTest {
                 .isInstanceOf(UserService.PasswordChange.Changed.class);
         assertThat(devices.recognise(ada.user().id(), List.of(token), LAPTOP)).as("the service call alone revokes")
                 .isEmpty();
+    }
+
+    @Test
+    void listWhenTheBrowserHoldsADevicesTokenThenThatDeviceIsThisBrowserAndNetworksAreCoarse() {
+        User ada = users.create("this-browser").user();
+        User bob = users.create("this-browser-bob").user();
+        // Two browsers that read alike ("Chrome on Linux"): one at home, one at a cafe.
+        String home = devices.trust(ada, LAPTOP).orElseThrow();
+        clock.advance(Duration.ofMinutes(5));
+        String cafe = devices.trust(ada, CAFE).orElseThrow();
+        String bobs = devices.trust(bob, LAPTOP).orElseThrow();
+        ClientInfo atHome = new ClientInfo("203.0.113.99", LAPTOP.userAgent());
+
+        List<TrustedDevice> fromHome = devices.list(ada.id(), List.of(bobs, home), atHome);
+        assertThat(fromHome).extracting(TrustedDevice::browser).containsExactly("Chrome on Linux", "Chrome on Linux");
+        TrustedDevice homeRow = fromHome.stream().filter(TrustedDevice::thisBrowser).findFirst().orElseThrow();
+        assertThat(fromHome.stream().filter(TrustedDevice::thisBrowser)).hasSize(1);
+        assertThat(homeRow.firstIp()).isEqualTo(LAPTOP.ip());
+        assertThat(homeRow.network()).isEqualTo(new Network("203.0.113.0/24", true));
+        TrustedDevice cafeRow = fromHome.stream().filter(d -> !d.thisBrowser()).findFirst().orElseThrow();
+        assertThat(cafeRow.network()).isEqualTo(new Network("198.51.100.0/24", false));
+        assertThat(cafeRow.createdAt()).isEqualTo(homeRow.createdAt().plus(Duration.ofMinutes(5)));
+
+        // The cafe browser sees its own marked; another user's token, or none, marks nothing.
+        assertThat(devices.list(ada.id(), List.of(cafe), CAFE)).filteredOn(TrustedDevice::thisBrowser)
+                .extracting(TrustedDevice::id).containsExactly(cafeRow.id());
+        assertThat(devices.list(ada.id(), List.of(bobs), LAPTOP)).noneMatch(TrustedDevice::thisBrowser);
+        assertThat(devices.list(ada.id())).noneMatch(TrustedDevice::thisBrowser);
+        // A token of Ada's held by a browser signed in as Bob marks nothing in Bob's list.
+        assertThat(devices.list(bob.id(), List.of(home), LAPTOP)).noneMatch(TrustedDevice::thisBrowser);
     }
 
     private void setPeriod(UUID accountId, DeviceTrustPeriod period) {

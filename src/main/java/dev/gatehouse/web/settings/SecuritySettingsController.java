@@ -76,7 +76,7 @@ class SecuritySettingsController {
     private final SecurityRulesService accountRules;
 
     @GetMapping("/settings/security")
-    String page(@AuthenticationPrincipal SignedInUser me, Model model) {
+    String page(@AuthenticationPrincipal SignedInUser me, BrowserSession browser, Model model) {
         model.addAttribute("user", users.findById(me.userId()).orElseThrow());
         model.addAttribute("activity", audit.recentForUser(me.userId(), ACTIVITY_ROWS));
         model.addAttribute("factors", factors.factors(me.userId()));
@@ -89,7 +89,8 @@ class SecuritySettingsController {
         java.util.List<FactorType> methodTypes = methods.ordered(me.userId());
         model.addAttribute("methodTypes", methodTypes);
         model.addAttribute("primary", methodTypes.isEmpty() ? null : methodTypes.get(0));
-        model.addAttribute("trustedDevices", trustedDevices.list(me.userId()));
+        model.addAttribute("trustedDevices", trustedDevices.list(me.userId(), browser));
+        model.addAttribute("sessions", signIn.sessions(me, browser));
         model.addAttribute("trustPeriod", trustedDevices.period(me.userId()));
         // Which account set each rule, for a user who belongs to accounts with a say (docs/decisions.md).
         model.addAttribute("origins", accountRules.originsFor(me.userId()));
@@ -128,20 +129,20 @@ class SecuritySettingsController {
                           HttpServletRequest request,
                           HttpServletResponse response, RedirectAttributes redirect, Model model) {
         if (!newPassword.equals(confirmPassword)) {
-            return passwordProblem(me, model, response, "confirmPassword", "password.mismatch");
+            return passwordProblem(me, browser, model, response, "confirmPassword", "password.mismatch");
         }
         PasswordChange result = users.changePassword(me.userId(), currentPassword, newPassword, ClientInfo.of(request));
         if (result instanceof PasswordChange.WrongCurrentPassword) {
-            return passwordProblem(me, model, response, "currentPassword", "password.wrongCurrent");
+            return passwordProblem(me, browser, model, response, "currentPassword", "password.wrongCurrent");
         }
         if (result instanceof PasswordChange.Paused paused) {
             model.addAttribute("passwordErrors",
                     java.util.Map.of("currentPassword", messages.until("password.paused", paused.until())));
             response.setStatus(429);
-            return page(me, model);
+            return page(me, browser, model);
         }
         if (result instanceof PasswordChange.Rejected rejected) {
-            return passwordProblem(me, model, response, "newPassword", rejected.problemKey());
+            return passwordProblem(me, browser, model, response, "newPassword", rejected.problemKey());
         }
         signIn.afterPasswordChange(me, browser);
         redirect.addFlashAttribute("flashSuccess", messages.get("password.changed"));
@@ -169,10 +170,10 @@ class SecuritySettingsController {
         return "redirect:/signin?signedOutEverywhere";
     }
 
-    private String passwordProblem(SignedInUser me, Model model, HttpServletResponse response, String field,
-                                   String key) {
+    private String passwordProblem(SignedInUser me, BrowserSession browser, Model model, HttpServletResponse response,
+                                   String field, String key) {
         model.addAttribute("passwordErrors", java.util.Map.of(field, messages.get(key)));
         response.setStatus(422);
-        return page(me, model);
+        return page(me, browser, model);
     }
 }

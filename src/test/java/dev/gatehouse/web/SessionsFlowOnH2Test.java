@@ -1,0 +1,7 @@
+package dev.gatehouse.web;
+
+import dev.gatehouse.testsupport.H2Test;
+
+@H2Test
+class SessionsFlowOnH2Test extends SessionsFlowTests {
+}
