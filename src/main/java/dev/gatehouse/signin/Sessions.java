@@ -197,14 +197,26 @@ public class Sessions {
     /** The session as listed, if it is signed in as the user (not only waiting for a second step). */
     private static Optional<SignedInSession> shown(UUID userId, String id, Session session, String currentId,
                                                    String currentIp) {
-        Optional<SignedInUser> principal = principal(session).filter(p -> p.userId().equals(userId));
+        Optional<SignedInUser> principal;
+        SessionInfo info;
+        try {
+            principal = principal(session).filter(p -> p.userId().equals(userId));
+            info = session.getAttribute(INFO) instanceof SessionInfo i ? i : null;
+        } catch (RuntimeException unreadable) {
+            // Attributes are read lazily; one stored by an older version may no longer deserialise. Such a session
+            // cannot be used either (its requests fail the same way); "sign out everywhere" still ends it.
+            log.debug("Session of user {} not listed: {}", userId, unreadable.getClass().getSimpleName());
+            return Optional.empty();
+        }
         if (principal.isEmpty()) {
             return Optional.empty();
         }
-        SessionInfo info = session.getAttribute(INFO) instanceof SessionInfo i ? i : null;
         Instant signedInAt = info != null ? info.signedInAt() : principal.get().signedInAt();
+        // Spring Session stamps the access when a request begins, before its sign-in: never shown as earlier.
+        Instant lastActive = session.getLastAccessedTime().isAfter(signedInAt) ? session.getLastAccessedTime()
+                : signedInAt;
         return Optional.of(new SignedInSession(Optional.ofNullable(info).map(SessionInfo::handle),
-                info != null ? info.browser() : "", signedInAt, session.getLastAccessedTime(),
+                info != null ? info.browser() : "", signedInAt, lastActive,
                 Network.of(info != null ? info.ip() : "", currentIp), id.equals(currentId)));
     }
 

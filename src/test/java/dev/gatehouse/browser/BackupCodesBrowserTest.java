@@ -12,7 +12,8 @@ import dev.gatehouse.testsupport.TestUsers;
 
 /**
  * Backup codes and trusted devices in a real browser: the codes shown once when the app is turned on, a sign-in with
- * one ("Try another way"), new codes voiding the old, and "Remember this device" until it is removed.
+ * one ("Try another way"), new codes voiding the old, and "Remember this device" until it is removed; and the sessions
+ * beside the devices, one signed out from another browser.
  */
 class BackupCodesBrowserTest extends TwoFactorBrowserSupport {
 
@@ -113,7 +114,8 @@ class BackupCodesBrowserTest extends TwoFactorBrowserSupport {
         signIn(browser, bob.email(), bob.password());
         browser.waitForPath("/settings/security");
         String devices = browser.byId("trusted-devices").getText();
-        assertThat(devices).contains("Chrome on Linux", "Remove all").containsAnyOf("127.0.0.1", "::1");
+        assertThat(devices).contains("Chrome on Linux", "Remove all", "This browser", "Added", "Last used",
+                "This network");
         assertThat(browser.find(By.id("activity")).getText()).contains("Signed in on a trusted device",
                 "Device remembered");
         browser.screenshotOf(browser.byId("trusted-devices"), "trusted-devices");
@@ -129,5 +131,38 @@ class BackupCodesBrowserTest extends TwoFactorBrowserSupport {
         browser.waitForPath("/signin/verify");
         browser.type("code", freshTotp(key)).click("verify");
         browser.waitForPath("/settings/security");
+    }
+
+    @Test
+    void sessionsWhenSignedInOnTwoBrowsersThenTheFirstSeesBothAndSignsTheOtherOut() {
+        TestUsers.Created ada = users.create("sessions");
+        try (Browser other = browser.another()) {
+            signIn(other, ada.email(), ada.password());
+            other.waitForPath("/settings/security");
+            signIn(browser, ada.email(), ada.password());
+            browser.waitForPath("/settings/security");
+
+            // Both read "Chrome on Linux": this one is marked, the other has its own "Sign out".
+            assertThat(browser.all(By.cssSelector("#sessions-list tbody tr"))).hasSize(2);
+            assertThat(browser.byId("session-0").getText()).contains("Chrome on Linux", "This session", "Now",
+                    "This network").doesNotContain("Sign out");
+            assertThat(browser.byId("session-1").getText()).contains("Chrome on Linux", "This network", "Sign out")
+                    .doesNotContain("This session");
+            assertThat(browser.byId("signout-everywhere").getText()).isEqualTo("Sign out everywhere");
+            browser.screenshotOf(browser.byId("sessions"), "sessions");
+            browser.screenshot("security-sessions");
+
+            browser.click("signout-session-1");
+            browser.waitForPath("/settings/security");
+            assertThat(browser.notice()).contains("That session is signed out");
+            assertThat(browser.all(By.cssSelector("#sessions-list tbody tr"))).hasSize(1);
+            assertThat(browser.find(By.id("activity")).getText()).contains("Signed out another session");
+            browser.screenshot("security-session-signed-out");
+
+            // The other browser still shows its page; its next click finds it signed out.
+            other.click("all-activity");
+            other.waitForPath("/signin");
+            other.screenshot("session-ended-elsewhere");
+        }
     }
 }

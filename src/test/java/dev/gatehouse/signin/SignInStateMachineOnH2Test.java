@@ -262,4 +262,32 @@ class SignInStateMachineOnH2Test {
         browser.setAttribute(Reconfirmation.ATTRIBUTE, new Reconfirmation(me.userId(), clock.instant()));
         assertThat(signIn.reconfirmationNeeded(me, browser)).isEqualTo(SignInService.Reconfirm.NOTHING);
     }
+
+    @Test
+    void signInWhenCompletedThenTheSessionRecordsItsBrowserNetworkAndAHandleThatOutlivesEveryRotation() {
+        passwordStep(browser);
+        assertThat(browser.has(Sessions.INFO)).as("not while waiting for the second step").isFalse();
+        Instant signedInAt = clock.instant();
+        signIn.secondFactor(totp, app.code(clock.instant()), false, browser);
+        Sessions.SessionInfo info = browser.attribute(Sessions.INFO, Sessions.SessionInfo.class).orElseThrow();
+        assertThat(info.browser()).isEqualTo("Firefox on Linux");
+        assertThat(info.ip()).isEqualTo(CLIENT.ip());
+        assertThat(info.signedInAt()).isEqualTo(signedInAt);
+        assertThat(info.handle()).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(browser.sessionId().orElseThrow());
+
+        // A re-confirmation moves the session to a new id; the handle a page showed still names it.
+        SignedInUser me = browser.principal().orElseThrow();
+        String before = browser.sessionId().orElseThrow();
+        signIn.reconfirm(me, ada.password(), java.util.Optional.empty(), "", browser);
+        assertThat(browser.sessionId()).get().isNotEqualTo(before);
+        assertThat(browser.attribute(Sessions.INFO, Sessions.SessionInfo.class)).contains(info);
+
+        // A new sign-in on the same browser is a new session: a new handle.
+        passwordStep(browser);
+        assertThat(browser.has(Sessions.INFO)).isFalse();
+        clock.advance(TOTP_STEP);
+        signIn.secondFactor(totp, app.code(clock.instant()), false, browser);
+        assertThat(browser.attribute(Sessions.INFO, Sessions.SessionInfo.class)).get()
+                .extracting(Sessions.SessionInfo::handle).isNotEqualTo(info.handle());
+    }
 }

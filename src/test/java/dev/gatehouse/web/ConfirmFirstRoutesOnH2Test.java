@@ -36,6 +36,8 @@ class ConfirmFirstRoutesOnH2Test extends WebFlowSupport {
             Map.entry("POST /settings/trusted-devices/{deviceId}/remove", "only takes trust away"),
             Map.entry("POST /settings/trusted-devices/remove-all", "only takes trust away"),
             Map.entry("POST /settings/signout-everywhere", "only ends sessions"),
+            Map.entry("POST /settings/sessions/sign-out",
+                    "only ends one of the user's own other sessions, at once, like sign out everywhere"),
             Map.entry("POST /settings/primary-method", "convenience: every method still works through 'Try another way'"),
             Map.entry("POST /settings/backup-codes/saved", "acknowledges codes shown after a guarded change"),
             Map.entry("POST /settings/webauthn/{factorId}/rename", "a label; changes nothing about sign-in"),

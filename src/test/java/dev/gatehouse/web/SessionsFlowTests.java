@@ -53,6 +53,8 @@ abstract class SessionsFlowTests extends TwoFactorFlowSupport {
     void sessionsWhenSignedInInTwoBrowsersThenEachListsBothMarksItsOwnAndShowsNoSessionId() {
         TestUsers.Created ada = users().create("sessions-two");
         WebSession chrome = signedIn(ada.email(), PASSWORD);
+        // The server's clock runs ahead of the request times Spring Session stamps (as a sign-in stamps after them).
+        clock().advance(java.time.Duration.ofMinutes(1));
         WebSession firefox = browser().userAgent(FIREFOX);
         assertThat(signIn(firefox, ada.email(), PASSWORD).location()).isEqualTo("/settings/security");
 
@@ -63,6 +65,12 @@ abstract class SessionsFlowTests extends TwoFactorFlowSupport {
                 "This network").doesNotContain("name=\"session\"");
         assertThat(rows.get(1)).contains("Firefox on Windows", "This network", "Sign out")
                 .doesNotContain("This session");
+        Matcher times = Pattern.compile("datetime=\"([^\"]+)\"").matcher(rows.get(1));
+        assertThat(times.find()).isTrue();
+        java.time.Instant signedInAt = java.time.Instant.parse(times.group(1));
+        assertThat(times.find()).isTrue();
+        assertThat(java.time.Instant.parse(times.group(1))).as("last active, never before the sign-in")
+                .isAfterOrEqualTo(signedInAt);
         assertThat(text(page)).contains("Sign out everywhere");
         assertThat(handles(page)).hasSize(1).allMatch(h -> h.matches("[A-Za-z0-9_-]{43}"));
         // Neither session's id, nor the cookie that carries it, is anywhere in the page.
@@ -163,6 +171,27 @@ abstract class SessionsFlowTests extends TwoFactorFlowSupport {
         assertThat(sessionRows(page).get(1)).contains("Browser not recorded", "Not recorded")
                 .doesNotContain("name=\"session\"");
         assertThat(handles(page)).isEmpty();
+    }
+
+    @Test
+    void sessionsWhenAnotherSessionNoLongerReadsThenThePageStillShowsAndSignOutEverywhereEndsIt() {
+        TestUsers.Created ada = users().create("sessions-unreadable");
+        WebSession old = signedIn(ada.email(), PASSWORD);
+        WebSession web = signedIn(ada.email(), PASSWORD);
+        // What an older version stored and this one cannot deserialise any more.
+        jdbc().sql("""
+                update spring_session_attributes set attribute_bytes = ?
+                where attribute_name = 'gatehouse.sessionInfo' and session_primary_id in
+                      (select primary_id from spring_session where principal_name = ? and session_id <> ?)""")
+                .params(new byte[] {(byte) 0xac, (byte) 0xed, 0, 5, 1}, ada.user().id().toString(), sessionIdOf(web))
+                .update();
+
+        Page page = web.get("/settings/security");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(sessionRows(page)).hasSize(1).allMatch(row -> row.contains("This session"));
+        web.post("/settings/signout-everywhere", Map.of());
+        assertThat(sessionIds(ada)).isEmpty();
+        assertThat(old.get("/settings/security").location()).isEqualTo("/signin");
     }
 
     @Test
