@@ -85,6 +85,23 @@ public class SecurityRulesService {
         return rules.allows(SMS) && phones.available();
     }
 
+    /**
+     * The names of {@code userId}'s accounts that ask every member for a phone number ({@link #phoneRequired}), while
+     * the user has none on file: no {@code users.phone} and no text-message method (the members pages' reckoning).
+     * Empty when they have one, or no account asks. Nothing is enforced: the Security page asks, calmly.
+     */
+    public List<String> phoneAskedBy(UUID userId) {
+        List<String> asking = accountsOf(userId).stream().filter(r -> phoneRequired(r.rules())).map(Row::name)
+                .toList();
+        if (asking.isEmpty()
+                || jdbc.sql("select count(*) from users where id = ? and phone is not null").param(userId)
+                        .query(Long.class).single() > 0
+                || memberMethods.getObject().of(userId).contains(SMS)) {
+            return List.of();
+        }
+        return asking;
+    }
+
     /** The text-message method's name, as the rules store it. */
     static final String SMS = "SMS";
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.mail.BodyPart;
@@ -21,6 +22,7 @@ import jakarta.mail.internet.MimeMultipart;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -43,15 +45,20 @@ import dev.gatehouse.testsupport.WebSession;
  * Email and text message codes end to end, with email over real SMTP (GreenMail): turned on in the browser with the
  * code read from the received message, then a sign-in with the next one. Text messages go to the dev mailbox (the
  * SMS gateway of this server), and only numbers of the United Kingdom and Ireland are allowed here. Also, through
- * HTTP, what happens when the SMTP server is down during a sign-in.
+ * HTTP, what happens when the SMTP server is down during a sign-in. New accounts start with text messages on, as a
+ * deployment's do by default ({@code gatehouse.accounts.text-messages-by-default}; the other test servers turn it
+ * off): only sign-up reads it, and only the sign-up journey here signs up, so this server carries it at no cost of a
+ * Spring context of its own.
  */
 @TestPropertySource(properties = {"gatehouse.mail.gateway=smtp", "spring.mail.host=localhost",
-        "gatehouse.mail.from=Gatehouse <no-reply@gatehouse.test>", "gatehouse.sms.allowed-countries=GB,IE"})
+        "gatehouse.mail.from=Gatehouse <no-reply@gatehouse.test>", "gatehouse.sms.allowed-countries=GB,IE",
+        "gatehouse.accounts.text-messages-by-default=true"})
 class SentCodesBrowserTest extends TwoFactorBrowserSupport {
 
     private static final int SMTP_PORT = freePort();
     private static final GreenMail SMTP = new GreenMail(new ServerSetup(SMTP_PORT, "localhost", "smtp"));
     private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String PASSWORD = "violet otter under moonlight";
 
     static {
         SMTP.start();
@@ -133,6 +140,10 @@ class SentCodesBrowserTest extends TwoFactorBrowserSupport {
         TestUsers.Created bob = users.create("sms-browser");
         signIn(browser, bob.email(), bob.password());
         browser.waitForPath("/settings/security");
+        // His account allows text messages and he has no phone on file: asked for one, calmly.
+        assertThat(browser.byId("phone-asked").getText())
+                .contains("sms-browser Ltd asks every member for a mobile number.", "Add yours in User details");
+        browser.screenshot("codes-05a-security-phone-asked");
         browser.click("setup-sms");
         browser.waitForPath("/settings/confirm");
         browser.type("password", bob.password()).click("confirm");
@@ -169,6 +180,72 @@ class SentCodesBrowserTest extends TwoFactorBrowserSupport {
         browser.screenshot("codes-10-signin-sms-wrong");
         browser.type("code", code).click("verify");
         browser.waitForPath("/settings/security");
+    }
+
+    @Test
+    void signUpWhenTextMessagesByDefaultThenHeldOnSecurityUntilCodesGoToTheNumberGivenAtSignUp() {
+        signOut(browser);
+        String email = "sms-signup-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String digits = String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
+        String e164 = "+447400" + digits;
+        String shown = "+44 7400 " + digits;
+
+        browser.open("/signup");
+        assertThat(browser.byId("phone").getAttribute("type")).isEqualTo("tel");
+        browser.type("displayName", "Ada Lovelace").type("email", email).type("password", PASSWORD)
+                .type("accountName", "Analytical Engines").type("phone", "+44 7400 " + digits);
+        browser.screenshot("signup-sms-01-form");
+        browser.click("signup");
+        browser.waitForPath("/signup/sent");
+
+        // This server sends email over SMTP: the confirmation link is read from the message GreenMail received.
+        await().atMost(WAIT).until(() -> messagesTo(email).stream().anyMatch(m -> text(m).contains("/signup/confirm/")));
+        String mailText = text(messagesTo(email).stream().filter(m -> text(m).contains("/signup/confirm/"))
+                .reduce((first, last) -> last).orElseThrow());
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("https?://[^/\\s]+(/signup/confirm/\\S+)")
+                .matcher(mailText);
+        assertThat(link.find()).as("a confirmation link in: " + mailText).isTrue();
+        browser.open(link.group(1));
+        browser.waitForPathStartingWith("/signup/confirm/");
+        browser.click("confirm");
+
+        // Signed in, and held on the Security page: the new account requires two-step verification from the start.
+        browser.waitForPath("/settings/security?welcome");
+        assertThat(browser.byId("setup-required").getText()).contains("Analytical Engines requires two-step verification",
+                "It can no longer be postponed");
+        assertThat(browser.present(By.id("phone-asked"))).as("the number given at sign-up is on file").isFalse();
+        browser.screenshot("signup-sms-02-security-held");
+        UUID accountId = context.getBean(JdbcClient.class).sql("""
+                select m.account_id from memberships m join users u on u.id = m.user_id
+                where u.email_normalized = lower(?)""").param(email).query(UUID.class).single();
+        browser.open("/accounts/" + accountId + "/settings");
+        browser.waitForPathStartingWith("/settings/security");
+
+        browser.click("setup-sms");
+        browser.waitForPath("/settings/confirm");
+        browser.type("password", PASSWORD).click("confirm");
+        browser.waitForPath("/settings/two-factor/sms");
+        assertThat(browser.byId("destination").getAttribute("value")).as("the number on file, offered")
+                .isEqualTo(shown);
+        assertThat(browser.byId("destination").getAttribute("readonly")).as("still editable").isNull();
+        assertThat(browser.byId("destination-hint").getText()).contains("phone number in your User details");
+        browser.screenshot("signup-sms-03-number-prefilled");
+        browser.click("send-code");
+        browser.waitForPath("/settings/two-factor/sms/verify");
+        assertThat(browser.byId("sent-to").getText()).contains(shown);
+        browser.type("code", new SentCodes(context).awaitCode(e164, 1)).click("verify");
+        browser.waitForPath("/settings/backup-codes");
+        confirmSaved();
+        assertThat(browser.present(By.id("setup-required"))).isFalse();
+        assertThat(browser.byId("method-sms").getText()).contains("On", shown);
+        browser.screenshot("signup-sms-04-security-done");
+
+        // Free to go: the account's pages open, and the number on file is now proved.
+        browser.open("/accounts/" + accountId + "/settings");
+        browser.waitForPath("/accounts/" + accountId + "/settings");
+        browser.open("/settings/details");
+        assertThat(browser.byId("phone").getText()).contains(shown, "Verified");
+        browser.screenshot("signup-sms-05-details-verified");
     }
 
     @Test

@@ -8,9 +8,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 
+import dev.gatehouse.account.DeviceTrustPeriod;
+import dev.gatehouse.account.SecurityRulesService;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.sms.SmsCodeMethod;
+import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.testsupport.H2Test;
 import dev.gatehouse.testsupport.SentCodes;
 import dev.gatehouse.testsupport.TestUsers;
@@ -211,5 +214,67 @@ class UserDetailsFlowOnH2Test extends WebFlowSupport {
                 "Only the account's owners can change its name.",
                 "href=\"/accounts/" + member.accountId() + "/settings\"")
                 .doesNotContain("href=\"/accounts/" + owner.accountId() + "/settings\"");
+    }
+
+    @Test
+    void securityPageWhenAnAccountAllowsTextMessagesAndNoPhoneOnFileThenAsksForOneNamingOnlyThoseAccounts() {
+        TestUsers.Created ada = users().create("flow-ask");
+        TestUsers.Created other = users().create("flow-ask-other");
+        TestUsers.Created strict = users().create("flow-ask-strict");
+        for (TestUsers.Created account : java.util.List.of(other, strict)) {
+            jdbc().sql("insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', ?)")
+                    .params(account.accountId(), ada.user().id(), java.sql.Timestamp.from(clock().instant()))
+                    .update();
+        }
+        // One account no longer allows text messages: it asks for no number.
+        java.util.Set<String> known = java.util.Set.of("TOTP", "EMAIL", "SMS", "WEBAUTHN");
+        ctx.getBean(SecurityRulesService.class).save(strict.accountId(), strict.user(), false, 0,
+                java.util.Set.of("TOTP"), DeviceTrustPeriod.THIRTY_DAYS, known, ClientInfo.SYSTEM);
+        WebSession web = signedIn(ada.email(), PASSWORD);
+
+        Page asked = web.get("/settings/security");
+
+        assertThat(asked.status()).as("a request, not a block").isEqualTo(200);
+        assertThat(text(asked)).contains("id=\"phone-asked\"",
+                "flow-ask Ltd, flow-ask-other Ltd ask every member for a mobile number.",
+                "href=\"/settings/details#phone\"", "Add yours in User details")
+                .doesNotContain("flow-ask-strict Ltd ask");
+        assertThat(web.get(PAGE).status()).as("User details open").isEqualTo(200);
+        assertThat(web.get("/accounts/" + ada.accountId() + "/settings").status()).as("nothing held").isEqualTo(200);
+
+        // Only the own account asks (the other left): named alone, in the singular.
+        jdbc().sql("delete from memberships where account_id = ? and user_id = ?")
+                .params(other.accountId(), ada.user().id()).update();
+        assertThat(text(web.get("/settings/security"))).contains("flow-ask Ltd asks every member for a mobile number.")
+                .doesNotContain("flow-ask-other Ltd");
+
+        // A number on file, proved or not, answers it.
+        web.get("/settings/confirm?next=" + PAGE + "/phone");
+        web.post("/settings/confirm", Map.of("password", PASSWORD, "next", PAGE + "/phone"));
+        assertThat(web.post(PAGE + "/phone", Map.of("country", "", "phone", number())).location()).isEqualTo(PAGE);
+        assertThat(web.get("/settings/security").body()).doesNotContain("id=\"phone-asked\"");
+
+        // So do text-message codes, whose number is a phone by the members pages' reckoning.
+        TestUsers.Created bo = users().create("flow-ask-sms");
+        WebSession bos = confirmed(bo);
+        assertThat(bos.get("/settings/security").body()).contains("id=\"phone-asked\"");
+        String first = number();
+        bos.get("/settings/two-factor/sms");
+        bos.post("/settings/two-factor/sms", Map.of("country", "GB", "destination", first));
+        bos.post("/settings/two-factor/sms/verify", Map.of("code", new SentCodes(ctx).awaitCode(first, 1)));
+        jdbc().sql("update users set phone = null, phone_verified_at = null where id = ?").param(bo.user().id())
+                .update();
+        assertThat(bos.get("/settings/security").body()).doesNotContain("id=\"phone-asked\"");
+
+        // An account that stops allowing text messages stops asking.
+        ctx.getBean(SecurityRulesService.class).save(bo.accountId(), bo.user(), false, 0, java.util.Set.of("TOTP"),
+                DeviceTrustPeriod.THIRTY_DAYS, known, ClientInfo.SYSTEM);
+        TestUsers.Created cy = users().create("flow-ask-none");
+        jdbc().sql("insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', ?)")
+                .params(bo.accountId(), cy.user().id(), java.sql.Timestamp.from(clock().instant())).update();
+        ctx.getBean(SecurityRulesService.class).save(cy.accountId(), cy.user(), false, 0, java.util.Set.of("TOTP"),
+                DeviceTrustPeriod.THIRTY_DAYS, known, ClientInfo.SYSTEM);
+        assertThat(signedIn(cy.email(), PASSWORD).get("/settings/security").body())
+                .doesNotContain("id=\"phone-asked\"", "every member for a mobile number");
     }
 }

@@ -94,6 +94,8 @@ class SecuritySettingsController {
         model.addAttribute("trustPeriod", trustedDevices.period(me.userId()));
         // Which account set each rule, for a user who belongs to accounts with a say (docs/decisions.md).
         model.addAttribute("origins", accountRules.originsFor(me.userId()));
+        // Accounts that ask every member for a phone number, while this user has none: asked here, never enforced.
+        model.addAttribute("phoneAskedBy", accountRules.phoneAskedBy(me.userId()));
         if (!model.containsAttribute("passwordErrors")) {
             model.addAttribute("passwordErrors", java.util.Map.of());
         }

@@ -24,6 +24,7 @@ import dev.gatehouse.factor.CodeCheck;
 import dev.gatehouse.factor.CodePurpose;
 import dev.gatehouse.factor.CodeSend;
 import dev.gatehouse.factor.CodeSetup;
+import dev.gatehouse.factor.DestinationCheck;
 import dev.gatehouse.factor.EnrolledFactor;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
@@ -40,6 +41,7 @@ import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserDetails;
 import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.CurrentUser;
 import dev.gatehouse.web.Messages;
@@ -68,11 +70,13 @@ class CodeMethodSettingsController {
     private final Messages messages;
     private final Clock clock;
     private final SecondFactors registered;
+    private final UserDetails details;
 
     CodeMethodSettingsController(CodeChallenges codes, FactorService factors, SmsCodeMethod sms,
                                  CodeDestinations destinations, SignInService signIn, CodeWords codeWords,
                                  SentCodeWords sentCodeWords, Messages messages, Clock clock,
-                                 SecondFactors registered) {
+                                 SecondFactors registered, UserDetails details) {
+        this.details = details;
         this.registered = registered;
         this.sentCodeWords = sentCodeWords;
         this.codes = codes;
@@ -97,12 +101,27 @@ class CodeMethodSettingsController {
             redirect.addFlashAttribute("flashError", messages.get(MethodRules.NOT_ALLOWED));
             return "redirect:/settings/security";
         }
-        String value = EmailCodeMethod.TYPE.equals(type) ? current.map(EnrolledFactor::publicData).orElse(user.email()) : "";
-        String region = current.map(f -> codes.method(type).orElseThrow().checkDestination(f.publicData(), null))
-                .filter(c -> c instanceof dev.gatehouse.factor.DestinationCheck.Valid)
-                .map(c -> ((dev.gatehouse.factor.DestinationCheck.Valid) c).region())
+        String region = current.flatMap(f -> valid(type, f.publicData())).map(DestinationCheck.Valid::region)
                 .orElseGet(() -> browserCountry(request));
-        return destinationPage(type, user, value, region, null, model);
+        if (EmailCodeMethod.TYPE.equals(type)) {
+            return destinationPage(type, user, current.map(EnrolledFactor::publicData).orElse(user.email()), region,
+                    null, model);
+        }
+        // The phone on file (asked at sign-up or by an invitation, or given in User details) is offered, still
+        // editable; when changing the number, only if codes go to another one now (offering the same is no help).
+        Optional<String> onFile = details.phone(user.id()).map(UserDetails.Phone::number)
+                .filter(number -> current.map(f -> !f.publicData().equals(number)).orElse(true));
+        Optional<DestinationCheck.Valid> offered = onFile.flatMap(number -> valid(type, number));
+        // A number the rules no longer accept (another country, say) is offered as stored: sending says why not.
+        String value = offered.map(DestinationCheck.Valid::shown).or(() -> onFile).orElse("");
+        model.addAttribute("fromFile", onFile.isPresent());
+        return destinationPage(type, user, value, offered.map(DestinationCheck.Valid::region).orElse(region), null,
+                model);
+    }
+
+    private Optional<DestinationCheck.Valid> valid(FactorType type, String destination) {
+        return codes.method(type).map(m -> m.checkDestination(destination, null))
+                .filter(DestinationCheck.Valid.class::isInstance).map(DestinationCheck.Valid.class::cast);
     }
 
     @ConfirmFirst
