@@ -547,9 +547,12 @@ public class SignInService {
         return check;
     }
 
-    /** Records in the session that a second factor was just proved (e.g. by the first code of a new method). */
-    public void secondFactorProved(SignedInUser user, BrowserSession browser) {
-        sessions.update(browser, user.withSecondFactorAt(clock.instant()));
+    /**
+     * Records in the session that a second factor was just proved with {@code method} (e.g. by the first code of a new
+     * method), and so that the session's sign-in has used it ({@link SignedInUser#amr}).
+     */
+    public void secondFactorProved(SignedInUser user, SecondFactorMethod method, BrowserSession browser) {
+        sessions.update(browser, user.withSecondFactor(clock.instant(), method.traits().amr()));
     }
 
     private boolean codeNeeded(SignedInUser user) {

@@ -54,10 +54,6 @@ public record SignedInUser(UUID userId, String email, String displayName, Instan
         return !now.isBefore(signedInAt.plus(absoluteLifetime));
     }
 
-    public SignedInUser withSecondFactorAt(Instant at) {
-        return new SignedInUser(userId, email, displayName, signedInAt, at, amr);
-    }
-
     /** This session after it proved a second factor at {@code at} with a method whose RFC 8176 value is {@code amr}. */
     public SignedInUser withSecondFactor(Instant at, String methodAmr) {
         return new SignedInUser(userId, email, displayName, signedInAt, at, with(amr, methodAmr));

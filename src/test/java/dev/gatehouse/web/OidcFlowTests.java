@@ -452,6 +452,96 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT_EVERYWHERE);
     }
 
+    @Test
+    void refreshWhenPasswordChangedOrTwoStepVerificationResetThenRefused() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-password");
+        String app = webApp();
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        RefreshToken first = tokens(signInForCode(web, ada, request, false), request).getOIDCTokens()
+                .getRefreshToken();
+        web.get("/settings/security");
+        String changed = "a brand new passphrase " + UUID.randomUUID();
+        Page done = web.post("/settings/password", Map.of("currentPassword", PASSWORD, "newPassword", changed,
+                "confirmPassword", changed));
+        assertThat(done.location()).isEqualTo("/settings/security");
+        assertThat(error(refresh(app, first))).isEqualTo("invalid_grant");
+        assertThat(auditTypes(ada.id())).contains(AuditEventType.PASSWORD_CHANGED);
+
+        // A second application's tokens, then an admin resets the user's two-step verification.
+        Request again = request(app, Map.of());
+        RefreshToken second = tokens(codeFrom(web.get(again.path()), again), again).getOIDCTokens()
+                .getRefreshToken();
+        assertThat(refresh(app, second).indicatesSuccess()).isTrue();
+        TwoFactorUser other = twoFactorUser("oidc-reset");
+        Request theirs = request(app, Map.of());
+        RefreshToken reset = tokens(signInForCode(browser(), other, theirs, false), theirs).getOIDCTokens()
+                .getRefreshToken();
+        ctx.getBean(dev.gatehouse.factor.FactorService.class).resetByAdmin(other.user().user(), ada.user().user(),
+                other.user().accountId(), "their account", dev.gatehouse.system.ClientInfo.SYSTEM);
+        assertThat(error(refresh(app, reset))).isEqualTo("invalid_grant");
+        assertThat(auditTypes(other.id())).contains(AuditEventType.TWO_FACTOR_RESET);
+    }
+
+    @Test
+    void authorizeWhenTheAccountRequiresTwoStepVerificationThenSetUpFirstThenBackToTheApplication()
+            throws Exception {
+        dev.gatehouse.testsupport.TestUsers.Created bob = users().create("oidc-setup");
+        java.util.Set<String> all = java.util.Set.of("TOTP", "EMAIL", "SMS", "WEBAUTHN");
+        ctx.getBean(dev.gatehouse.account.SecurityRulesService.class).save(bob.accountId(), bob.user(), true, 0, all,
+                dev.gatehouse.account.DeviceTrustPeriod.ONE_DAY, all, dev.gatehouse.system.ClientInfo.SYSTEM);
+        String app = webApp();
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        assertThat(web.get(request.path()).location()).isEqualTo("/signin");
+        assertThat(signIn(web, bob.email(), PASSWORD).location()).isEqualTo(request.path());
+        assertThat(web.get(request.path()).location()).isEqualTo("/settings/security#two-factor");
+        // Asked silently, the application hears that the user must act.
+        Request silent = request(app, Map.of("prompt", "none"));
+        assertThat(callback(web.get(silent.path())).toErrorResponse().getErrorObject().getCode())
+                .isEqualTo("interaction_required");
+
+        // The set-up, as a person does it (the silent request above did not replace the page to return to).
+        web.get(request.path());
+        web.get("/settings/confirm?next=" + SETUP);
+        web.post("/settings/confirm", Map.of("password", PASSWORD, "next", SETUP));
+        dev.gatehouse.testsupport.AuthenticatorApp phone = dev.gatehouse.testsupport.AuthenticatorApp
+                .fromSetupPage(web.get(SETUP).body());
+        nextStep();
+        assertThat(web.post(SETUP, Map.of("code", phone.code(clock().instant()))).location())
+                .isEqualTo("/settings/backup-codes");
+        web.get("/settings/backup-codes");
+        Page saved = web.post("/settings/backup-codes/saved", Map.of("saved", "true"));
+        assertThat(saved.location()).isEqualTo(request.path());
+        IDTokenClaimsSet claims = validated(tokens(codeFrom(web.get(saved.location()), request), request)
+                .getOIDCTokens().getIDToken(), request);
+        assertThat(claims.getAMR()).extracting(AMR::getValue).containsExactly("pwd", "otp", "mfa");
+    }
+
+    @Test
+    void logoutWhenTheApplicationSendsItsIdTokenThenTheGatehouseSessionEndsAndTheBrowserGoesBack()
+            throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-logout");
+        String app = webApp();
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        String idToken = tokens(signInForCode(web, ada, request, false), request).getOIDCTokens().getIDTokenString();
+        assertThat(web.get("/settings/security").status()).isEqualTo(200);
+
+        Page out = web.get("/connect/logout?id_token_hint=" + idToken + "&post_logout_redirect_uri="
+                + enc("https://app.example/signed-out") + "&state=bye");
+        assertThat(out.status()).isEqualTo(302);
+        assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out?state=bye");
+        assertThat(web.get("/settings/security").location()).isEqualTo("/signin");
+        // Anywhere else is no place to send a browser after signing out.
+        WebSession other = browser();
+        Request theirs = request(app, Map.of());
+        String token = tokens(signInForCode(other, ada, theirs, false), theirs).getOIDCTokens().getIDTokenString();
+        Page refused = other.get("/connect/logout?id_token_hint=" + token + "&post_logout_redirect_uri="
+                + enc("https://evil.example/"));
+        assertThat(refused.header("Location").orElse("")).doesNotContain("evil.example");
+    }
+
     static String error(TokenResponse response) {
         assertThat(response.indicatesSuccess()).isFalse();
         return ((TokenErrorResponse) response).getErrorObject().getCode();
