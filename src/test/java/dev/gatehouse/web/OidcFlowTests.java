@@ -374,6 +374,12 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(response.indicatesSuccess()).isFalse();
         assertThat(response.toErrorResponse().getErrorObject().getCode()).isEqualTo("login_required");
         assertThat(response.getState()).isEqualTo(request.state());
+
+        // A state that looks like more parameters stays one value: nothing is added to the client's callback.
+        String tricky = request.path().replace("state=" + request.state().getValue(), "state=x%26code%3Dforged");
+        AuthorizationResponse forged = callback(browser().get(tricky));
+        assertThat(forged.indicatesSuccess()).isFalse();
+        assertThat(forged.getState().getValue()).isEqualTo("x&code=forged");
     }
 
     @Test
@@ -434,6 +440,18 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         clock().advance(java.time.Duration.ofMinutes(2));
         Request old = request(app, Map.of("max_age", "60"));
         assertThat(web.get(old.path()).location()).isEqualTo("/signin");
+    }
+
+    @Test
+    void authorizeWhenTheSessionOutlivedItsAbsoluteLifetimeThenSignInAgain() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-expired");
+        String app = webApp();
+        WebSession web = browser();
+        signInForCode(web, ada, request(app, Map.of()), false);
+        clock().advance(ctx.getBean(dev.gatehouse.signin.SessionProperties.class).absoluteLifetime());
+        Request later = request(app, Map.of());
+        assertThat(web.get(later.path()).location()).startsWith("/signin");
+        assertThat(web.get("/settings/security").location()).startsWith("/signin");
     }
 
     // --- What ends a sign-in ends the application's tokens --------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.gatehouse.web.oidc;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -31,8 +32,10 @@ import org.springframework.web.context.request.RequestContextHolder;
 import dev.gatehouse.oidc.AuthorizeAsks;
 import dev.gatehouse.oidc.OidcPrincipal;
 import dev.gatehouse.oidc.SignInChecks;
+import dev.gatehouse.signin.SessionProperties;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.TwoFactorRequirement;
+import dev.gatehouse.web.AbsoluteSessionLifetimeFilter;
 import dev.gatehouse.web.ReturnPageCache;
 
 /**
@@ -51,7 +54,8 @@ class AuthorizationServerSecurity {
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityFilterChain authorizationServer(HttpSecurity http, ReturnPageCache returnPage, SignInChecks checks,
                                             SignInService signIn, TwoFactorRequirement requirement,
-                                            RegisteredClientRepository clients, AuthorizationServerSettings settings)
+                                            RegisteredClientRepository clients, AuthorizationServerSettings settings,
+                                            SessionProperties sessionProperties, Clock clock)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         http
@@ -78,6 +82,9 @@ class AuthorizationServerSecurity {
                         .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
+                // A session past its absolute lifetime authorizes nothing, here as on the pages.
+                .addFilterBefore(new AbsoluteSessionLifetimeFilter(sessionProperties, clock),
+                        AbstractPreAuthenticatedProcessingFilter.class)
                 .addFilterBefore(new SignInForAuthorization(settings.getAuthorizationEndpoint(), checks, signIn,
                         requirement, clients, returnPage), AbstractPreAuthenticatedProcessingFilter.class);
         return http.build();

@@ -25,7 +25,6 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.UriComponentsBuilder;
 
 import dev.gatehouse.oidc.Acr;
 import dev.gatehouse.oidc.AuthorizeAsks;
@@ -123,10 +122,10 @@ final class SignInForAuthorization extends OncePerRequestFilter {
             // Spring's endpoint sits behind the sign-in rule, so it would send this browser to sign in: answered here.
             Optional<String> callback = registeredRedirect(request);
             if (callback.isPresent()) {
-                response.sendRedirect(UriComponentsBuilder.fromUriString(callback.get())
-                        .queryParam("error", "login_required")
-                        .queryParamIfPresent("state", Optional.ofNullable(request.getParameter("state")))
-                        .encode().build().toUriString());
+                String state = request.getParameter("state");
+                response.sendRedirect(callback.get() + (callback.get().contains("?") ? "&" : "?")
+                        + "error=login_required"
+                        + (state == null ? "" : "&state=" + URLEncoder.encode(state, StandardCharsets.UTF_8)));
                 return;
             }
         } else if (known && (asks.login() || asks.maxAge() != null
