@@ -38,6 +38,15 @@ public class SignInService {
     /** Session attribute: the sign-in attempt for which {@link #noWayLeftShown} was recorded. */
     private static final String NO_WAY_LEFT_SHOWN = "gatehouse.noWayLeftShown";
 
+    /**
+     * Session attribute: an application asked for a new sign-in (OpenID Connect {@code prompt=login} or
+     * {@code max_age}), so the next password step asks for the second factor even on a trusted device.
+     */
+    private static final String FRESH_SIGN_IN = "gatehouse.freshSignIn";
+
+    /** Session attribute: the signed-in session a second step under way will upgrade ({@link #stepUp}). */
+    private static final String STEP_UP = "gatehouse.stepUp";
+
     private final UserService users;
     private final FactorService factors;
     private final Sessions sessions;
@@ -47,11 +56,13 @@ public class SignInService {
     private final TrustedDevices trustedDevices;
     private final KnownBrowsers browsers;
     private final DeviceCookies cookies;
+    private final org.springframework.context.ApplicationEventPublisher events;
     private final Clock clock;
 
     SignInService(UserService users, FactorService factors, Sessions sessions, AuditLog audit,
                   StepWindows windows, SecondFactors methods, TrustedDevices trustedDevices,
-                  KnownBrowsers browsers, DeviceCookies cookies, Clock clock) {
+                  KnownBrowsers browsers, DeviceCookies cookies,
+                  org.springframework.context.ApplicationEventPublisher events, Clock clock) {
         this.users = users;
         this.factors = factors;
         this.methods = methods;
@@ -61,6 +72,7 @@ public class SignInService {
         this.sessions = sessions;
         this.audit = audit;
         this.windows = windows;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -94,15 +106,17 @@ public class SignInService {
         User user = ((UserService.PasswordCheck.Accepted) check).user();
         if (factors.hasFactor(user.id())) {
             // A browser this user asked to remember skips the second step; its token is bound to this user only.
-            if (trustedDevices.recognise(user.id(), cookies.trustTokens(browser), client).isPresent()) {
+            // Not when an application asked for a new sign-in: then the factor is asked on every device.
+            boolean fresh = browser.attribute(FRESH_SIGN_IN, Boolean.class).isPresent();
+            if (!fresh && trustedDevices.recognise(user.id(), cookies.trustTokens(browser), client).isPresent()) {
                 return new PasswordStep.SignedIn(signIn(user, null, browser, "password + trusted device",
-                        true));
+                        List.of("pwd", SignedInUser.TRUSTED_DEVICE), true));
             }
             PendingSignIn pending = new PendingSignIn(user.id(), UUID.randomUUID(), clock.instant());
             sessions.awaitSecondFactor(browser, pending);
             return new PasswordStep.SecondFactorRequired(pending);
         }
-        return new PasswordStep.SignedIn(signIn(user, null, browser, "password", true));
+        return new PasswordStep.SignedIn(signIn(user, null, browser, "password", List.of("pwd"), true));
     }
 
     /**
@@ -219,9 +233,16 @@ public class SignInService {
         SecondFactorMethod.Finish finish = method.finishVerification(new SecondFactorMethod.Attempt(user,
                 CodePurpose.SIGN_IN, pending.get().attemptId(), browser.client()), step, answer);
         if (finish instanceof SecondFactorMethod.Finish.Proved) {
+            Optional<SignedInUser> upgraded = browser.takeAttribute(STEP_UP, SignedInUser.class)
+                    .filter(before -> before.userId().equals(user.id()));
+            if (upgraded.isPresent()) {
+                return new SecondFactorStep.SignedIn(steppedUp(upgraded.get(), method, remember, browser));
+            }
             String first = browser.takeAttribute(FIRST_STEP, String.class).orElse("password");
+            List<String> amr = SignedInUser.with(List.of("password".equals(first) ? "pwd" : "x-email-link"),
+                    method.traits().amr());
             return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, first + " + " + method.auditName(),
-                    remember, browser));
+                    amr, remember, browser));
         }
         return SecondFactorStep.of(finish);
     }
@@ -290,7 +311,7 @@ public class SignInService {
     /** Signs in a user who just proved their address and chose a password (sign-up link, invitation). */
     public SignedInUser signInNewUser(User user, BrowserSession browser) {
         // The browser that proved the address is the user's first known browser: no "new sign-in" email for it.
-        return signIn(user, null, browser, "new user", false);
+        return signIn(user, null, browser, "new user", List.of("pwd"), false);
     }
 
     /** Ends every session of the user, this one included, on every node, and forgets every trusted device. */
@@ -299,6 +320,48 @@ public class SignInService {
         int ended = sessions.endAll(user.userId(), null);
         audit.record(AuditEventType.SIGN_OUT_EVERYWHERE, user.userId(), null, client, ended + " sessions");
         trustedDevices.removeAll(user.userId(), client, "signed out everywhere");
+        events.publishEvent(new SignedOutEverywhere(user.userId()));
+    }
+
+    // --- Signing in again when an application asks for it (OpenID Connect) -------------------------------------
+
+    /**
+     * An application asked for a new sign-in ({@code prompt=login}, or a {@code max_age} this session is older than):
+     * the session is signed out (it stays, with what it holds), and the sign-in that follows asks for the password and,
+     * for a user with a method, the second factor even on a trusted device.
+     */
+    public void requireFreshSignIn(BrowserSession browser) {
+        browser.unauthenticate();
+        browser.setAttribute(FRESH_SIGN_IN, Boolean.TRUE);
+    }
+
+    /**
+     * An application asked for a second factor proved now, which this session has not: the session waits for the
+     * second step of its own user (the usual pages, window and lockout; no trusted device spares it), and is signed out
+     * meanwhile. Proved, it goes on as the same sign-in (same password time) with the factor added to its
+     * {@link SignedInUser#amr}. Empty, and nothing changed, when the user has no method to prove.
+     */
+    public Optional<PendingSignIn> stepUp(SignedInUser user, BrowserSession browser) {
+        if (!factors.hasFactor(user.userId())) {
+            return Optional.empty();
+        }
+        PendingSignIn pending = new PendingSignIn(user.userId(), UUID.randomUUID(), clock.instant());
+        sessions.awaitSecondFactor(browser, pending);
+        browser.setAttribute(STEP_UP, user);
+        return Optional.of(pending);
+    }
+
+    private SignedInUser steppedUp(SignedInUser before, SecondFactorMethod method, boolean remember,
+                                   BrowserSession browser) {
+        SignedInUser after = before.withSecondFactor(clock.instant(), method.traits().amr());
+        sessions.signIn(browser, after);
+        audit.record(AuditEventType.REAUTHENTICATED, after.userId(), null, browser.client(),
+                "step-up + " + method.auditName());
+        if (remember) {
+            users.findById(after.userId()).flatMap(user -> trustedDevices.trust(user, browser.client()))
+                    .ifPresent(token -> cookies.addTrustToken(browser, token));
+        }
+        return after;
     }
 
     /** The user's signed-in sessions, as this browser sees them (its own first, marked). */
@@ -449,7 +512,7 @@ public class SignInService {
                 return new ReconfirmStep.CodeProblem(SecondFactorStep.of(finish));
             }
             provedBy = used.get();
-            confirmed = user.withSecondFactorAt(now);
+            confirmed = user.withSecondFactor(now, provedBy.traits().amr());
             sessions.update(browser, confirmed);
         }
         if (confirmed == user) {
@@ -502,9 +565,12 @@ public class SignInService {
         return check;
     }
 
-    /** Records in the session that a second factor was just proved (e.g. by the first code of a new method). */
-    public void secondFactorProved(SignedInUser user, BrowserSession browser) {
-        sessions.update(browser, user.withSecondFactorAt(clock.instant()));
+    /**
+     * Records in the session that a second factor was just proved with {@code method} (e.g. by the first code of a new
+     * method), and so that the session's sign-in has used it ({@link SignedInUser#amr}).
+     */
+    public void secondFactorProved(SignedInUser user, SecondFactorMethod method, BrowserSession browser) {
+        sessions.update(browser, user.withSecondFactor(clock.instant(), method.traits().amr()));
     }
 
     private boolean codeNeeded(SignedInUser user) {
@@ -513,8 +579,9 @@ public class SignInService {
 
 
     /** Signs in after a second factor was proved. */
-    private SignedInUser signInWithSecondFactor(User user, String via, boolean remember, BrowserSession browser) {
-        SignedInUser signedIn = signIn(user, clock.instant(), browser, via, true);
+    private SignedInUser signInWithSecondFactor(User user, String via, List<String> amr, boolean remember,
+                                                BrowserSession browser) {
+        SignedInUser signedIn = signIn(user, clock.instant(), browser, via, amr, true);
         if (remember) {
             trustedDevices.trust(user, browser.client())
                     .ifPresent(token -> cookies.addTrustToken(browser, token));
@@ -527,10 +594,11 @@ public class SignInService {
      * them (every sign-in but the one that completes a sign-up or an invitation).
      */
     private SignedInUser signIn(User user, Instant secondFactorAt, BrowserSession browser, String via,
-                                boolean announceNewBrowser) {
+                                List<String> amr, boolean announceNewBrowser) {
         SignedInUser principal = new SignedInUser(user.id(), user.email(), user.displayName(), clock.instant(),
-                secondFactorAt);
+                secondFactorAt, amr);
         sessions.signIn(browser, principal);
+        browser.removeAttribute(FRESH_SIGN_IN);
         audit.record(AuditEventType.SIGN_IN, user.id(), null, browser.client(), via);
         browsers.signedIn(user, announceNewBrowser, browser);
         return principal;

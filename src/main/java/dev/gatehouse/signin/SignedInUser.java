@@ -3,6 +3,8 @@ package dev.gatehouse.signin;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -15,13 +17,32 @@ import org.springframework.security.core.AuthenticatedPrincipal;
  * @param userId           never null; also the principal name Spring Session indexes sessions by
  * @param signedInAt       when the session was signed in; the absolute session lifetime counts from here
  * @param secondFactorAt   when a second factor was last proved in this session; null if none was asked
+ * @param amr              what this session's sign-in really used, as RFC 8176 Authentication Method Reference values
+ *                         in the order given: {@code pwd}, then each proved method's own value
+ *                         ({@code MethodTraits.amr()}) and {@code mfa}, or {@value #TRUSTED_DEVICE} for a device the
+ *                         user trusted (docs/integration.md); never null or empty
  */
-public record SignedInUser(UUID userId, String email, String displayName, Instant signedInAt, Instant secondFactorAt)
+public record SignedInUser(UUID userId, String email, String displayName, Instant signedInAt, Instant secondFactorAt,
+                           List<String> amr)
         implements AuthenticatedPrincipal, Serializable {
+
+    /** The {@code amr} value of a trusted device, which RFC 8176 has no name for. */
+    public static final String TRUSTED_DEVICE = "x-trusted-device";
+
+    /** RFC 8176: more than one factor was used. */
+    static final String MULTIPLE_FACTORS = "mfa";
 
     public SignedInUser {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(signedInAt, "signedInAt");
+        // A session signed in before amr was recorded used its password, and a second factor if it has a time.
+        amr = amr == null || amr.isEmpty()
+                ? (secondFactorAt == null ? List.of("pwd") : List.of("pwd", MULTIPLE_FACTORS)) : List.copyOf(amr);
+    }
+
+    /** A session whose sign-in is described by its times alone (tests, sessions from before amr was recorded). */
+    public SignedInUser(UUID userId, String email, String displayName, Instant signedInAt, Instant secondFactorAt) {
+        this(userId, email, displayName, signedInAt, secondFactorAt, null);
     }
 
     @Override
@@ -33,7 +54,19 @@ public record SignedInUser(UUID userId, String email, String displayName, Instan
         return !now.isBefore(signedInAt.plus(absoluteLifetime));
     }
 
-    public SignedInUser withSecondFactorAt(Instant at) {
-        return new SignedInUser(userId, email, displayName, signedInAt, at);
+    /** This session after it proved a second factor at {@code at} with a method whose RFC 8176 value is {@code amr}. */
+    public SignedInUser withSecondFactor(Instant at, String methodAmr) {
+        return new SignedInUser(userId, email, displayName, signedInAt, at, with(amr, methodAmr));
+    }
+
+    /** {@code amr} with a proved method's value, and {@code mfa}, added (each once). */
+    static List<String> with(List<String> amr, String methodAmr) {
+        List<String> more = new ArrayList<>(amr);
+        for (String value : List.of(methodAmr, MULTIPLE_FACTORS)) {
+            if (!more.contains(value)) {
+                more.add(value);
+            }
+        }
+        return List.copyOf(more);
     }
 }

@@ -19,13 +19,14 @@ import dev.gatehouse.signin.SignedInUser;
 /**
  * Ends a signed-in session once its absolute lifetime (12 h by default) has passed, however active it was. Not a bean:
  * Boot would also register a bean filter in the servlet chain, where it would run before the security context exists.
+ * Used by the pages' filter chain and the OpenID Connect provider's ({@code web.oidc}).
  */
-class AbsoluteSessionLifetimeFilter extends OncePerRequestFilter {
+public class AbsoluteSessionLifetimeFilter extends OncePerRequestFilter {
 
     private final SessionProperties properties;
     private final Clock clock;
 
-    AbsoluteSessionLifetimeFilter(SessionProperties properties, Clock clock) {
+    public AbsoluteSessionLifetimeFilter(SessionProperties properties, Clock clock) {
         this.properties = properties;
         this.clock = clock;
     }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
 import org.springframework.http.CacheControl;
@@ -40,6 +41,7 @@ import dev.gatehouse.user.User;
 import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.CurrentUser;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.ReturnPageCache;
 import dev.gatehouse.web.settings.BackupCodesToShow;
 
 /**
@@ -57,9 +59,11 @@ class BackupCodesController {
     private final BackupCodeSecondFactor sheet;
     private final GatehouseProperties gatehouse;
     private final Messages messages;
+    private final ReturnPageCache returnPage;
 
     BackupCodesController(BackupCodeService backupCodes, BackupCodeSecondFactor sheet,
-                          GatehouseProperties gatehouse, Messages messages) {
+                          GatehouseProperties gatehouse, Messages messages, ReturnPageCache returnPage) {
+        this.returnPage = returnPage;
         this.backupCodes = backupCodes;
         this.sheet = sheet;
         this.gatehouse = gatehouse;
@@ -98,7 +102,8 @@ class BackupCodesController {
 
     @PostMapping(SHOW + "/saved")
     String saved(@AuthenticationPrincipal SignedInUser me, @RequestParam(defaultValue = "false") boolean saved,
-                 HttpServletRequest request, Model model, RedirectAttributes redirect) {
+                 HttpServletRequest request, HttpServletResponse response, Model model,
+                 RedirectAttributes redirect) {
         if (issued(request, me).isEmpty()) {
             return "redirect:/settings/security#backup-codes";
         }
@@ -107,10 +112,13 @@ class BackupCodesController {
             return page(me, request, model);
         }
         HttpSession session = request.getSession();
+        boolean first = Boolean.TRUE.equals(session.getAttribute(FIRST));
         session.removeAttribute(ISSUED);
         session.removeAttribute(FIRST);
         redirect.addFlashAttribute("flashSuccess", messages.get("backupcodes.saved"));
-        return "redirect:/settings/security";
+        // The first method ends a set-up the account's rules imposed: an application's sign-in that waited for it
+        // (web.oidc) goes on where it was.
+        return "redirect:" + (first ? returnPage.continueTo(request, response) : "/settings/security");
     }
 
     @ConfirmFirst

@@ -185,7 +185,7 @@ class CodeMethodSettingsController {
         HttpSession session = request.getSession();
         if (result instanceof SecondFactorMethod.Finish.Proved proved && !proved.changed()) {
             session.removeAttribute(attribute(type));
-            signIn.secondFactorProved(me, browser);
+            signIn.secondFactorProved(me, method(type), browser);
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.enabled." + type.name()));
             if (proved.firstBackupCodes() != null) {
                 // The first method brings the backup codes: they are shown now, once.
@@ -195,7 +195,7 @@ class CodeMethodSettingsController {
         }
         if (result instanceof SecondFactorMethod.Finish.Proved) {
             session.removeAttribute(attribute(type));
-            signIn.secondFactorProved(me, browser);
+            signIn.secondFactorProved(me, method(type), browser);
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.changed." + type.name(),
                     setup.get().shown()));
             return "redirect:/settings/security";

@@ -82,7 +82,7 @@ class TotpSettingsController {
         SecondFactorMethod.Finish result = app.finishEnrollment(setup, pending, code);
         if (result instanceof SecondFactorMethod.Finish.Proved enabled) {
             session.removeAttribute(PENDING);
-            signIn.secondFactorProved(me, browser);
+            signIn.secondFactorProved(me, app, browser);
             redirect.addFlashAttribute("flashSuccess", messages.get("totp.enabled"));
             if (enabled.firstBackupCodes() != null) {
                 // The first method brings the backup codes: they are shown now, once.

@@ -91,7 +91,7 @@ class WebAuthnSettingsController {
                 ClientInfo.of(request), Map.of(WebAuthnSecondFactor.NAME, name)), pending, credential);
         if (result instanceof SecondFactorMethod.Finish.Proved registered) {
             // Touching the new key proved a second factor, as the first code of a new app does.
-            signIn.secondFactorProved(me, browser);
+            signIn.secondFactorProved(me, keys, browser);
             redirect.addFlashAttribute("flashSuccess", messages.get("webauthn.added.flash",
                     new CredentialName(name).value()));
             if (registered.firstBackupCodes() != null) {

@@ -1,0 +1,60 @@
+package dev.gatehouse.oidc;
+
+import java.util.UUID;
+
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.stereotype.Service;
+
+/**
+ * Registers the applications that may use Gatehouse, with Gatehouse's token lifetimes (until the client pages and the
+ * REST API exist, by code or from a test; docs/integration.md). A public client (no secret: a single-page or native
+ * app) must use PKCE; refresh tokens rotate: each use returns a new one and the old one stops working.
+ */
+@Service
+public class OidcClients {
+
+    private final RegisteredClientRepository clients;
+    private final OidcProperties properties;
+
+    OidcClients(RegisteredClientRepository clients, OidcProperties properties) {
+        this.clients = clients;
+        this.properties = properties;
+    }
+
+    /** A client with Gatehouse's token settings; {@code secret} already encoded ({@code {bcrypt}...}), or null. */
+    public RegisteredClient.Builder client(String clientId, String encodedSecret) {
+        boolean isPublic = encodedSecret == null;
+        RegisteredClient.Builder builder = RegisteredClient.withId(UUID.randomUUID().toString()).clientId(clientId)
+                .clientName(clientId)
+                .clientSettings(ClientSettings.builder().requireProofKey(isPublic)
+                        .requireAuthorizationConsent(false).build())
+                .tokenSettings(tokenSettings());
+        if (isPublic) {
+            builder.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+                    .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE);
+        } else {
+            builder.clientSecret(encodedSecret)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST);
+        }
+        return builder;
+    }
+
+    public TokenSettings tokenSettings() {
+        return TokenSettings.builder()
+                .accessTokenTimeToLive(properties.accessTokenLifetime())
+                .refreshTokenTimeToLive(properties.refreshTokenLifetime())
+                .reuseRefreshTokens(false)
+                .authorizationCodeTimeToLive(properties.authorizationCodeLifetime())
+                .build();
+    }
+
+    public void save(RegisteredClient client) {
+        clients.save(client);
+    }
+}

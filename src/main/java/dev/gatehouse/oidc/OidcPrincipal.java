@@ -1,0 +1,46 @@
+package dev.gatehouse.oidc;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+import org.springframework.security.core.AuthenticatedPrincipal;
+
+/**
+ * The signed-in user as an authorization remembers them: a snapshot taken when the authorization request was
+ * granted, from which every token of that authorization (the first ID token and those issued on refresh) takes its
+ * claims. Stored as JSON with the authorization (so any node can issue the tokens); the {@code amr} values are one
+ * space-separated string for that reason.
+ *
+ * @param userId         the subject; never null
+ * @param authTime       when the user last gave their password in this session ({@code auth_time}); never null
+ * @param secondFactorAt when the session last proved a second factor; null if it never did
+ * @param amr            RFC 8176 values of what this sign-in used, space-separated, e.g. {@code "pwd otp mfa"}
+ * @param acr            the {@link Acr} value the session reached when the request was granted
+ */
+public record OidcPrincipal(UUID userId, String email, String displayName, Instant authTime, Instant secondFactorAt,
+                            String amr, String acr) implements AuthenticatedPrincipal, Serializable {
+
+    public OidcPrincipal {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(authTime, "authTime");
+        Objects.requireNonNull(amr, "amr");
+        Objects.requireNonNull(acr, "acr");
+    }
+
+    /** The principal name: the user id, as for a signed-in session (consents and revocation go by it). */
+    @Override
+    @JsonIgnore
+    public String getName() {
+        return userId.toString();
+    }
+
+    public List<String> amrValues() {
+        return Arrays.stream(amr.split(" ")).filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.gatehouse.oidc;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.springframework.stereotype.Component;
+
+import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.signin.SignedInUser;
+
+/**
+ * Whether the sign-in of a session is enough for an authorization request, and what it becomes in the authorization
+ * ({@link OidcPrincipal}). The request's {@code prompt=login}, or a {@code max_age} older than the session's password,
+ * needs a new sign-in; {@code acr_values} that the session has not reached need a second factor now, when the user has
+ * one (a user without one cannot reach more, and gets a token whose {@code acr} says so).
+ */
+@Component
+public class SignInChecks {
+
+    /** What the session must do before the request is granted. */
+    public enum Need {
+        NOTHING,
+        /** Prove a second factor now, on any device: {@link Acr#MFA_NOW} or another level was asked and not reached. */
+        SECOND_FACTOR,
+        /** Sign in again, password and second factor, trusted device or not. */
+        SIGN_IN
+    }
+
+    private final FactorService factors;
+    private final OidcProperties properties;
+    private final Clock clock;
+
+    SignInChecks(FactorService factors, OidcProperties properties, Clock clock) {
+        this.factors = factors;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** The session's sign-in as the authorization will remember it, its {@code acr} as reached now. */
+    public OidcPrincipal principal(SignedInUser user) {
+        return new OidcPrincipal(user.userId(), user.email(), user.displayName(), user.signedInAt(),
+                user.secondFactorAt(), String.join(" ", user.amr()), reached(user).value());
+    }
+
+    public Need need(SignedInUser user, AuthorizeAsks asks) {
+        return need(user.userId(), user.signedInAt(), reached(user), asks);
+    }
+
+    /** The same question for a sign-in already taken into a request (a {@code prompt=none} request is answered so). */
+    public Need need(OidcPrincipal user, AuthorizeAsks asks) {
+        return need(user.userId(), user.authTime(),
+                Acr.reached(user.secondFactorAt(), user.amrValues(), clock.instant(), properties.freshFactor()), asks);
+    }
+
+    private Need need(UUID userId, Instant authTime, Acr reached, AuthorizeAsks asks) {
+        if (asks.login() || asks.maxAge() != null && clock.instant().isAfter(authTime.plusSeconds(asks.maxAge()))) {
+            return Need.SIGN_IN;
+        }
+        if (asks.weakestAccepted().filter(reached::below).isPresent() && factors.hasFactor(userId)) {
+            return Need.SECOND_FACTOR;
+        }
+        return Need.NOTHING;
+    }
+
+    private Acr reached(SignedInUser user) {
+        return Acr.reached(user.secondFactorAt(), user.amr(), clock.instant(), properties.freshFactor());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.gatehouse.web.oidc;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+
+import dev.gatehouse.oidc.AuthorizeAsks;
+import dev.gatehouse.oidc.OidcPrincipal;
+import dev.gatehouse.oidc.SignInChecks;
+import dev.gatehouse.signin.SessionProperties;
+import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.signin.TwoFactorRequirement;
+import dev.gatehouse.web.AbsoluteSessionLifetimeFilter;
+import dev.gatehouse.web.ReturnPageCache;
+
+/**
+ * The OpenID Connect provider's endpoints (Spring Authorization Server, OpenID Connect on): authorization, token,
+ * JWK set, discovery, UserInfo, revocation, introspection and RP-initiated logout, in a filter chain of their own before
+ * the pages. A browser that is not signed in goes to Gatehouse's own sign-in and comes back to the authorization
+ * request afterwards (the {@link ReturnPageCache}); {@link SignInForAuthorization} asks again what the request needs.
+ */
+@Configuration(proxyBeanMethods = false)
+class AuthorizationServerSecurity {
+
+    /** Request attribute: the signed-in user must first set up two-step verification (their account's rules). */
+    static final String SETUP_REQUIRED = "gatehouse.oidc.setupRequired";
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityFilterChain authorizationServer(HttpSecurity http, ReturnPageCache returnPage, SignInChecks checks,
+                                            SignInService signIn, TwoFactorRequirement requirement,
+                                            RegisteredClientRepository clients, AuthorizationServerSettings settings,
+                                            SessionProperties sessionProperties, Clock clock)
+            throws Exception {
+        OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
+        http
+                .securityMatcher(server.getEndpointsMatcher())
+                .with(server, as -> as
+                        .oidc(Customizer.withDefaults())
+                        .authorizationEndpoint(endpoint -> endpoint.authenticationProviders(providers -> providers
+                                .stream()
+                                .filter(OAuth2AuthorizationCodeRequestAuthenticationProvider.class::isInstance)
+                                .map(OAuth2AuthorizationCodeRequestAuthenticationProvider.class::cast)
+                                .forEach(provider -> provider.setAuthenticationValidator(
+                                        new OAuth2AuthorizationCodeRequestAuthenticationValidator()
+                                                .andThen(noInteractionPossible(checks)))))))
+                .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
+                // A browser asking to authorize goes to sign in; the other endpoints answer clients with their own 401.
+                .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint("/signin"),
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET,
+                                settings.getAuthorizationEndpoint())))
+                .requestCache(cache -> cache.requestCache(returnPage))
+                // The UserInfo endpoint takes the access token as a bearer token.
+                .oauth2ResourceServer(resourceServer -> resourceServer.jwt(Customizer.withDefaults()))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
+                        .frameOptions(frame -> frame.deny())
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
+                // A session past its absolute lifetime authorizes nothing, here as on the pages.
+                .addFilterBefore(new AbsoluteSessionLifetimeFilter(sessionProperties, clock),
+                        AbstractPreAuthenticatedProcessingFilter.class)
+                .addFilterBefore(new SignInForAuthorization(settings.getAuthorizationEndpoint(), checks, signIn,
+                        requirement, clients, returnPage), AbstractPreAuthenticatedProcessingFilter.class);
+        return http.build();
+    }
+
+    /**
+     * {@code prompt=none} forbids asking the user anything: when the session would have to prove more (sign in again,
+     * a second factor now, a set-up its account requires), the answer is {@code interaction_required} at the client's
+     * redirect URI. Runs after the standard checks, so the redirect URI is the registered one.
+     */
+    private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> noInteractionPossible(
+            SignInChecks checks) {
+        return context -> {
+            OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+            Map<String, Object> parameters = request.getAdditionalParameters();
+            AuthorizeAsks asks = AuthorizeAsks.of(name -> parameters.get(name) instanceof String value ? value : null);
+            if (!asks.none() || !(request.getPrincipal() instanceof Authentication user)
+                    || !(user.getPrincipal() instanceof OidcPrincipal principal)) {
+                return;
+            }
+            RequestAttributes current = RequestContextHolder.getRequestAttributes();
+            boolean setupRequired = current != null
+                    && current.getAttribute(SETUP_REQUIRED, RequestAttributes.SCOPE_REQUEST) != null;
+            if (setupRequired || checks.need(principal, asks) != SignInChecks.Need.NOTHING) {
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
+                        "interaction_required", "The sign-in must be completed by the user.", null), request);
+            }
+        };
+    }
+}

@@ -1,0 +1,196 @@
+package dev.gatehouse.web.oidc;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.gatehouse.oidc.Acr;
+import dev.gatehouse.oidc.AuthorizeAsks;
+import dev.gatehouse.oidc.OidcPrincipal;
+import dev.gatehouse.oidc.SignInChecks;
+import dev.gatehouse.signin.BrowserSession;
+import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.signin.TwoFactorRequirement;
+import dev.gatehouse.signin.servlet.ServletBrowserSession;
+
+/**
+ * Before an authorization request is granted, the session must have done all that Gatehouse's sign-in asks and all
+ * that the request asks ({@link SignInChecks}). Runs in front of the authorization endpoint:
+ * <ul>
+ *   <li>a member whose account requires two-step verification they have not set up goes to set it up first;</li>
+ *   <li>{@code prompt=login}, or a {@code max_age} older than the session's password: the session is signed out and
+ *       the user signs in again, the second factor asked even on a trusted device;</li>
+ *   <li>an {@code acr_values} level the session has not reached: the user proves a second factor now;</li>
+ *   <li>then the authorization request goes on where it was. Resumed after a new sign-in, it no longer says
+ *       {@code prompt=login} or {@code max_age}, which that sign-in has met (else it would ask for ever).</li>
+ * </ul>
+ * A request the session meets is granted to an {@link dev.gatehouse.oidc.OidcPrincipal}, the snapshot its tokens'
+ * claims come from; the session itself keeps its {@link SignedInUser}. With {@code prompt=none} nothing is asked here:
+ * the endpoint answers {@code login_required} or {@code interaction_required} ({@link AuthorizationServerSecurity}).
+ */
+final class SignInForAuthorization extends OncePerRequestFilter {
+
+    private final String endpoint;
+    private final SignInChecks checks;
+    private final SignInService signIn;
+    private final TwoFactorRequirement requirement;
+    private final RegisteredClientRepository clients;
+    private final dev.gatehouse.web.ReturnPageCache returnPage;
+    private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
+
+    SignInForAuthorization(String endpoint, SignInChecks checks, SignInService signIn,
+                           TwoFactorRequirement requirement, RegisteredClientRepository clients,
+                           dev.gatehouse.web.ReturnPageCache returnPage) {
+        this.endpoint = endpoint;
+        this.checks = checks;
+        this.signIn = signIn;
+        this.requirement = requirement;
+        this.clients = clients;
+        this.returnPage = returnPage;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !"GET".equals(request.getMethod())
+                || !(request.getContextPath() + endpoint).equals(request.getRequestURI());
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        AuthorizeAsks asks = AuthorizeAsks.of(request::getParameter);
+        Authentication authentication = holder.getContext().getAuthentication();
+        BrowserSession browser = ServletBrowserSession.of(request, response);
+        boolean known = knownClient(request);
+        if (authentication != null && authentication.getPrincipal() instanceof SignedInUser user) {
+            if (requirement.blocks(user.userId(), browser)) {
+                if (asks.none() || !known) {
+                    request.setAttribute(AuthorizationServerSecurity.SETUP_REQUIRED, Boolean.TRUE);
+                } else {
+                    continueAfter("/settings/security#two-factor", thisRequest(request), request, response);
+                    return;
+                }
+            } else if (!asks.none() && known) {
+                switch (checks.need(user, asks)) {
+                    case SIGN_IN -> {
+                        signIn.requireFreshSignIn(browser);
+                        continueAfter("/signin", resumed(request), request, response);
+                        return;
+                    }
+                    case SECOND_FACTOR -> {
+                        if (signIn.stepUp(user, browser).isPresent()) {
+                            continueAfter("/signin/verify", thisRequest(request), request, response);
+                            return;
+                        }
+                    }
+                    case NOTHING -> { }
+                }
+            }
+            // For this request only (never saved): the authorization remembers the sign-in as it is now.
+            // The password's time is the factor Spring's token generator reads auth_time from.
+            OidcPrincipal principal = checks.principal(user);
+            List<GrantedAuthority> authorities = new ArrayList<>(authentication.getAuthorities());
+            authorities.add(FactorGrantedAuthority.withAuthority(FactorGrantedAuthority.PASSWORD_AUTHORITY)
+                    .issuedAt(principal.authTime()).build());
+            SecurityContext granted = holder.createEmptyContext();
+            granted.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(principal, null, authorities));
+            holder.setContext(granted);
+        } else if (asks.none()) {
+            // Spring's endpoint sits behind the sign-in rule, so it would send this browser to sign in: answered here.
+            Optional<String> callback = registeredRedirect(request);
+            if (callback.isPresent()) {
+                String state = request.getParameter("state");
+                response.sendRedirect(callback.get() + (callback.get().contains("?") ? "&" : "?")
+                        + "error=login_required"
+                        + (state == null ? "" : "&state=" + URLEncoder.encode(state, StandardCharsets.UTF_8)));
+                return;
+            }
+        } else if (known && (asks.login() || asks.maxAge() != null
+                || asks.weakestAccepted().filter(Acr.MFA_NOW::equals).isPresent())) {
+            // Not signed in: the sign-in about to happen is the new one asked for; no trusted device spares its factor.
+            signIn.requireFreshSignIn(browser);
+            continueAfter("/signin", resumed(request), request, response);
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    /**
+     * The request's redirect URI when it is one its client registered (or, when it names none, the client's only one):
+     * the only place an error may be sent to. Empty for an unknown client or any other URI.
+     */
+    private Optional<String> registeredRedirect(HttpServletRequest request) {
+        String clientId = request.getParameter("client_id");
+        RegisteredClient client = clientId == null || clientId.isBlank() ? null : clients.findByClientId(clientId);
+        if (client == null) {
+            return Optional.empty();
+        }
+        String asked = request.getParameter("redirect_uri");
+        if (asked == null) {
+            return client.getRedirectUris().size() == 1 ? client.getRedirectUris().stream().findFirst()
+                    : Optional.empty();
+        }
+        return client.getRedirectUris().contains(asked) ? Optional.of(asked) : Optional.empty();
+    }
+
+    private boolean knownClient(HttpServletRequest request) {
+        String clientId = request.getParameter("client_id");
+        return clientId != null && !clientId.isBlank() && clients.findByClientId(clientId) != null;
+    }
+
+    private void continueAfter(String page, String authorizeRequest, HttpServletRequest request,
+                               HttpServletResponse response) throws IOException {
+        returnPage.returnTo(authorizeRequest, request, response);
+        response.sendRedirect(request.getContextPath() + page);
+    }
+
+    private String thisRequest(HttpServletRequest request) {
+        return endpoint + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+    }
+
+    /** This request as it is resumed after a new sign-in: without {@code max_age} and the {@code login} prompt. */
+    private String resumed(HttpServletRequest request) {
+        String query = request.getQueryString() == null ? "" : request.getQueryString();
+        String kept = Arrays.stream(query.split("&")).filter(pair -> !pair.isEmpty())
+                .filter(pair -> !pair.startsWith("max_age="))
+                .map(pair -> pair.startsWith("prompt=") ? withoutLogin(pair.substring("prompt=".length())) : pair)
+                .filter(pair -> !pair.isEmpty())
+                .collect(Collectors.joining("&"));
+        return endpoint + (kept.isEmpty() ? "" : "?" + kept);
+    }
+
+    private static String withoutLogin(String encodedPrompt) {
+        String prompt;
+        try {
+            prompt = URLDecoder.decode(encodedPrompt, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return "";
+        }
+        String rest = Arrays.stream(prompt.trim().split("\\s+"))
+                .filter(p -> !p.equals("login") && !p.isEmpty()).collect(Collectors.joining(" "));
+        return rest.isEmpty() ? "" : "prompt=" + URLEncoder.encode(rest, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,142 @@
+package dev.gatehouse.oidc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.Principal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import com.nimbusds.jose.jwk.RSAKey;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.gatehouse.crypto.SecretSealer;
+import dev.gatehouse.testsupport.MutableClock;
+import dev.gatehouse.testsupport.PostgresTest;
+import dev.gatehouse.testsupport.Race;
+
+/**
+ * The provider's state on PostgreSQL, where production keeps it: the three stores of V22 (its {@code varchar} columns
+ * in place of the stock {@code blob}) keep an authorization and its principal exactly, and two nodes (two
+ * {@link SigningKeys} on one database) make one first key under a race and agree on every rotation.
+ */
+@PostgresTest
+class OidcStoresOnPostgresTest {
+
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    SecretSealer sealer;
+    @Autowired
+    TransactionTemplate tx;
+    @Autowired
+    OidcProperties properties;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    SigningKeys keys;
+    @Autowired
+    OidcClients clients;
+    @Autowired
+    OAuth2AuthorizationService authorizations;
+    @Autowired
+    OAuth2AuthorizationConsentService consents;
+
+    /** Another node: its own instance and cache over the same database. */
+    SigningKeys otherNode() {
+        return new SigningKeys(jdbc, sealer, tx, properties, clock);
+    }
+
+    @Test
+    void firstKeyWhenEightNodesStartAtOnceThenExactlyOneIsCreatedAndAllSignWithIt() {
+        jdbc.sql("delete from oidc_signing_keys").update();
+        List<String> kids = Race.run(8, i -> otherNode().active().getKeyID());
+        assertThat(Set.copyOf(kids)).hasSize(1);
+        assertThat(jdbc.sql("select count(*) from oidc_signing_keys").query(Long.class).single()).isEqualTo(1);
+        assertThat(keys.active().getKeyID()).isEqualTo(kids.get(0));
+        // The private key is sealed, never stored as it is.
+        String sealed = jdbc.sql("select private_key_sealed from oidc_signing_keys").query(String.class).single();
+        assertThat(sealed).startsWith("v1.");
+    }
+
+    @Test
+    void rotateWhenDoneOnOneNodeThenTheOtherSignsWithTheNewKeyAndPublishesTheOldUntilItsTokensExpire()
+            throws Exception {
+        SigningKeys nodeB = otherNode();
+        RSAKey before = keys.active();
+        assertThat(nodeB.active().getKeyID()).isEqualTo(before.getKeyID());
+        assertThat(nodeB.active().toRSAPublicKey()).isEqualTo(before.toRSAPublicKey());
+
+        String rotated = nodeB.rotate();
+        assertThat(keys.active().getKeyID()).isEqualTo(rotated).isNotEqualTo(before.getKeyID());
+        assertThat(keys.published()).extracting(RSAKey::getKeyID).containsExactly(rotated, before.getKeyID());
+        assertThat(keys.published()).allMatch(key -> !key.isPrivate());
+
+        clock.advance(properties.retiredKeyKept().minusSeconds(1));
+        assertThat(nodeB.published()).extracting(RSAKey::getKeyID).contains(before.getKeyID());
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(nodeB.published()).extracting(RSAKey::getKeyID).containsExactly(rotated);
+    }
+
+    @Test
+    void rotateWhenTwoNodesRotateAtOnceThenOneKeyStaysActive() {
+        Race.run(2, i -> otherNode().rotate());
+        assertThat(jdbc.sql("select count(*) from oidc_signing_keys where active = 1").query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void authorizationWhenSavedThenReadBackWithItsPrincipalAndTokensFromAnyInstance() {
+        RegisteredClient client = clients.client("store-" + UUID.randomUUID(), "{noop}store-secret-" + UUID.randomUUID())
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUri("https://app.example/callback").scope("openid").build();
+        clients.save(client);
+        Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
+        UUID userId = UUID.randomUUID();
+        OidcPrincipal principal = new OidcPrincipal(userId, "ada@example.com", "Ada", now.minusSeconds(60), now,
+                "pwd otp mfa", Acr.MFA_NOW.value());
+        String refresh = "refresh-" + UUID.randomUUID();
+        OAuth2Authorization authorization = OAuth2Authorization.withRegisteredClient(client)
+                .id(UUID.randomUUID().toString()).principalName(principal.getName())
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE).authorizedScopes(Set.of("openid"))
+                .attribute(Principal.class.getName(), UsernamePasswordAuthenticationToken.authenticated(principal,
+                        null, AuthorityUtils.createAuthorityList("ROLE_USER")))
+                .token(new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "access-" + UUID.randomUUID(), now,
+                        now.plusSeconds(600), Set.of("openid")))
+                .refreshToken(new OAuth2RefreshToken(refresh, now, now.plus(Duration.ofHours(8))))
+                .build();
+        authorizations.save(authorization);
+
+        OAuth2Authorization found = authorizations.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN);
+        assertThat(found).isNotNull();
+        assertThat(found.getRefreshToken().getToken().getExpiresAt()).isEqualTo(now.plus(Duration.ofHours(8)));
+        UsernamePasswordAuthenticationToken stored = found.getAttribute(Principal.class.getName());
+        assertThat(stored.getPrincipal()).isEqualTo(principal);
+
+        consents.save(OAuth2AuthorizationConsent.withId(client.getId(), principal.getName()).scope("openid").build());
+        assertThat(consents.findById(client.getId(), principal.getName()).getScopes()).containsExactly("openid");
+
+        // What ends the user's sign-ins ends this authorization on every node.
+        assertThat(new TokenRevocations(jdbc).revokeAll(userId)).isEqualTo(1);
+        assertThat(authorizations.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN)).isNull();
+    }
+}

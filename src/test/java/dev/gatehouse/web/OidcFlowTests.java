@@ -1,0 +1,572 @@
+package dev.gatehouse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URL;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationResponse;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionResponse;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.AccessToken;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import com.nimbusds.openid.connect.sdk.UserInfoRequest;
+import com.nimbusds.openid.connect.sdk.UserInfoResponse;
+import com.nimbusds.openid.connect.sdk.claims.ACR;
+import com.nimbusds.openid.connect.sdk.claims.AMR;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
+
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.oidc.OidcClients;
+import dev.gatehouse.testsupport.WebSession;
+import dev.gatehouse.testsupport.WebSession.Page;
+
+/**
+ * The OpenID Connect provider through HTTP, the application's side played by an independent client library (Nimbus
+ * oauth2-oidc-sdk): discovery, the authorization code flow with PKCE behind Gatehouse's whole sign-in, the ID token
+ * checked against the published keys, refresh rotation, revocation, introspection, client credentials, step-up and
+ * the prompts, and the attempts to get around them.
+ */
+abstract class OidcFlowTests extends TwoFactorFlowSupport {
+
+    static final URI CALLBACK = URI.create("https://app.example/callback");
+    static final String MFA_NOW = "urn:gatehouse:acr:mfa-now";
+
+    /** Each client's secret (a store refuses two clients with the same one). */
+    static String secret(String clientId) {
+        return "secret-of-" + clientId;
+    }
+
+    /** A confidential web application registered for this test: its id; secret {@link #secret}. */
+    String webApp() {
+        String id = "app-" + UUID.randomUUID();
+        OidcClients clients = ctx.getBean(OidcClients.class);
+        clients.save(clients.client(id, "{noop}" + secret(id))
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+                .redirectUri(CALLBACK.toString()).postLogoutRedirectUri("https://app.example/signed-out")
+                .scope("openid").scope("email").scope("profile").build());
+        return id;
+    }
+
+    String base() {
+        return "http://localhost:" + port;
+    }
+
+    URI endpoint(String path) {
+        return URI.create(base() + path);
+    }
+
+    ClientAuthentication auth(String clientId) {
+        return new ClientSecretBasic(new ClientID(clientId), new Secret(secret(clientId)));
+    }
+
+    /** One authorization request of the application, with PKCE and a nonce, and what it must find again. */
+    record Request(String clientId, CodeVerifier verifier, Nonce nonce, State state, String path) {
+    }
+
+    Request request(String clientId, Map<String, String> extra) {
+        CodeVerifier verifier = new CodeVerifier();
+        Nonce nonce = new Nonce();
+        State state = new State();
+        AuthenticationRequest.Builder builder = new AuthenticationRequest.Builder(ResponseType.CODE,
+                new Scope("openid", "email", "profile"), new ClientID(clientId), CALLBACK)
+                .endpointURI(endpoint("/oauth2/authorize")).state(state).nonce(nonce)
+                .codeChallenge(verifier, CodeChallengeMethod.S256);
+        extra.forEach((name, value) -> builder.customParameter(name, value));
+        URI uri = builder.build().toURI();
+        return new Request(clientId, verifier, nonce, state, uri.getRawPath() + "?" + uri.getRawQuery());
+    }
+
+    /** The client's callback the browser was sent to, read by the client library. */
+    static AuthorizationResponse callback(Page page) throws Exception {
+        assertThat(page.status()).as("redirect to the application").isEqualTo(302);
+        String location = page.header("Location").orElseThrow();
+        assertThat(location).startsWith(CALLBACK.toString());
+        return AuthorizationResponse.parse(URI.create(location));
+    }
+
+    /** Signs in through the authorization request: password, then the app's code; returns the code it gives. */
+    AuthorizationCode signInForCode(WebSession web, TwoFactorUser user, Request request, boolean remember)
+            throws Exception {
+        assertThat(web.get(request.path()).location()).isEqualTo("/signin");
+        assertThat(signIn(web, user.email(), PASSWORD).location()).isEqualTo("/signin/verify");
+        Page proved = code(web, user, remember);
+        assertThat(proved.location()).isEqualTo(request.path());
+        return codeFrom(web.get(proved.location()), request);
+    }
+
+    static AuthorizationCode codeFrom(Page page, Request request) throws Exception {
+        AuthorizationResponse response = callback(page);
+        assertThat(response.indicatesSuccess()).as("authorization response " + page.header("Location")).isTrue();
+        assertThat(response.getState()).isEqualTo(request.state());
+        return response.toSuccessResponse().getAuthorizationCode();
+    }
+
+    TokenResponse exchange(AuthorizationCode code, Request request, ClientAuthentication auth, CodeVerifier verifier)
+            throws Exception {
+        AuthorizationGrant grant = new AuthorizationCodeGrant(code, CALLBACK, verifier);
+        TokenRequest token = auth == null
+                ? new TokenRequest(endpoint("/oauth2/token"), new ClientID(request.clientId()), grant)
+                : new TokenRequest(endpoint("/oauth2/token"), auth, grant);
+        return OIDCTokenResponseParser.parse(token.toHTTPRequest().send());
+    }
+
+    OIDCTokenResponse tokens(AuthorizationCode code, Request request) throws Exception {
+        TokenResponse response = exchange(code, request, auth(request.clientId()), request.verifier());
+        assertThat(response.indicatesSuccess()).as(String.valueOf(response)).isTrue();
+        return (OIDCTokenResponse) response.toSuccessResponse();
+    }
+
+    /** The ID token's claims after the client library checked its signature (fetched key set), iss, aud and nonce. */
+    IDTokenClaimsSet validated(JWT idToken, Request request) throws Exception {
+        IDTokenValidator validator = new IDTokenValidator(new Issuer(base()), new ClientID(request.clientId()),
+                JWSAlgorithm.RS256, new URL(base() + "/oauth2/jwks"));
+        return validator.validate(idToken, request.nonce());
+    }
+
+    TokenIntrospectionSuccessResponse introspect(String clientId, String token) throws Exception {
+        HTTPResponse http = new TokenIntrospectionRequest(endpoint("/oauth2/introspect"), auth(clientId),
+                new BearerAccessToken(token)).toHTTPRequest().send();
+        TokenIntrospectionResponse response = TokenIntrospectionResponse.parse(http);
+        assertThat(response.indicatesSuccess()).isTrue();
+        return response.toSuccessResponse();
+    }
+
+    TokenResponse refresh(String clientId, RefreshToken token) throws Exception {
+        return OIDCTokenResponseParser.parse(new TokenRequest(endpoint("/oauth2/token"), auth(clientId),
+                new RefreshTokenGrant(token)).toHTTPRequest().send());
+    }
+
+    // --- Discovery and the whole flow ---------------------------------------------------------------------------
+
+    @Test
+    void discoveryWhenReadByTheClientLibraryThenNamesEveryEndpoint() throws Exception {
+        OIDCProviderMetadata metadata = OIDCProviderMetadata.resolve(new Issuer(base()));
+        assertThat(metadata.getIssuer().getValue()).isEqualTo(base());
+        assertThat(metadata.getAuthorizationEndpointURI()).isEqualTo(endpoint("/oauth2/authorize"));
+        assertThat(metadata.getTokenEndpointURI()).isEqualTo(endpoint("/oauth2/token"));
+        assertThat(metadata.getJWKSetURI()).isEqualTo(endpoint("/oauth2/jwks"));
+        assertThat(metadata.getUserInfoEndpointURI()).isEqualTo(endpoint("/userinfo"));
+        assertThat(metadata.getRevocationEndpointURI()).isEqualTo(endpoint("/oauth2/revoke"));
+        assertThat(metadata.getIntrospectionEndpointURI()).isEqualTo(endpoint("/oauth2/introspect"));
+        assertThat(metadata.getEndSessionEndpointURI()).isEqualTo(endpoint("/connect/logout"));
+        assertThat(metadata.getCodeChallengeMethods()).contains(CodeChallengeMethod.S256);
+        assertThat(metadata.getIDTokenJWSAlgs()).contains(JWSAlgorithm.RS256);
+    }
+
+    @Test
+    void codeFlowWhenPasswordAndAppCodeThenIdTokenVerifiesAndTellsHowTheUserSignedIn() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-ada");
+        String app = webApp();
+        Request request = request(app, Map.of());
+        WebSession web = browser();
+        AuthorizationCode code = signInForCode(web, ada, request, false);
+        java.time.Instant signedInAt = clock().instant();
+
+        OIDCTokenResponse tokens = tokens(code, request);
+        IDTokenClaimsSet claims = validated(tokens.getOIDCTokens().getIDToken(), request);
+        assertThat(claims.getSubject().getValue()).isEqualTo(ada.id().toString());
+        assertThat(claims.getAudience()).extracting(a -> a.getValue()).containsExactly(app);
+        assertThat(claims.getAMR()).extracting(AMR::getValue).containsExactly("pwd", "otp", "mfa");
+        assertThat(claims.getACR()).isEqualTo(new ACR("urn:gatehouse:acr:mfa-now"));
+        assertThat(claims.getAuthenticationTime().toInstant()).isBetween(signedInAt.minusSeconds(60), signedInAt);
+        assertThat(claims.getStringClaim("email")).isEqualTo(ada.email());
+        assertThat(claims.getBooleanClaim("email_verified")).isTrue();
+        assertThat(claims.getStringClaim("name")).isEqualTo("oidc-ada");
+        assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_IN);
+
+        // UserInfo answers the access token with the same user.
+        AccessToken access = tokens.getOIDCTokens().getAccessToken();
+        UserInfoResponse info = UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"),
+                (BearerAccessToken) access).toHTTPRequest().send());
+        assertThat(info.indicatesSuccess()).isTrue();
+        assertThat(info.toSuccessResponse().getUserInfo().getSubject().getValue()).isEqualTo(ada.id().toString());
+        assertThat(info.toSuccessResponse().getUserInfo().getEmailAddress()).isEqualTo(ada.email());
+
+        // Already signed in: the next request of the application is answered without asking anything.
+        Request again = request(app, Map.of());
+        assertThat(codeFrom(web.get(again.path()), again)).isNotNull();
+    }
+
+    @Test
+    void refreshWhenUsedThenRotatesAndTheOldTokenIsRefused() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-refresh");
+        String app = webApp();
+        Request request = request(app, Map.of());
+        OIDCTokenResponse first = tokens(signInForCode(browser(), ada, request, false), request);
+        RefreshToken old = first.getOIDCTokens().getRefreshToken();
+        assertThat(old).isNotNull();
+
+        TokenResponse rotated = refresh(app, old);
+        assertThat(rotated.indicatesSuccess()).isTrue();
+        OIDCTokenResponse fresh = (OIDCTokenResponse) rotated.toSuccessResponse();
+        RefreshToken next = fresh.getOIDCTokens().getRefreshToken();
+        assertThat(next.getValue()).isNotEqualTo(old.getValue());
+        // The ID token issued on refresh tells the same sign-in.
+        // (No nonce: that belongs to the authentication request alone.)
+        IDTokenClaimsSet claims = validated(fresh.getOIDCTokens().getIDToken(),
+                new Request(app, request.verifier(), null, request.state(), request.path()));
+        assertThat(claims.getAMR()).extracting(AMR::getValue).containsExactly("pwd", "otp", "mfa");
+
+        TokenResponse replay = refresh(app, old);
+        assertThat(replay.indicatesSuccess()).isFalse();
+        assertThat(((TokenErrorResponse) replay).getErrorObject().getCode()).isEqualTo("invalid_grant");
+        assertThat(refresh(app, next).indicatesSuccess()).isTrue();
+    }
+
+    @Test
+    void revocationWhenRefreshTokenRevokedThenIntrospectionSaysInactiveAndRefreshIsRefused() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-revoke");
+        String app = webApp();
+        Request request = request(app, Map.of());
+        OIDCTokenResponse tokens = tokens(signInForCode(browser(), ada, request, false), request);
+        String access = tokens.getOIDCTokens().getAccessToken().getValue();
+        RefreshToken refresh = tokens.getOIDCTokens().getRefreshToken();
+
+        TokenIntrospectionSuccessResponse active = introspect(app, access);
+        assertThat(active.isActive()).isTrue();
+        assertThat(active.getSubject().getValue()).isEqualTo(ada.id().toString());
+        assertThat(active.getClientID().getValue()).isEqualTo(app);
+
+        HTTPResponse revoked = new TokenRevocationRequest(endpoint("/oauth2/revoke"), auth(app), refresh)
+                .toHTTPRequest().send();
+        assertThat(revoked.getStatusCode()).isEqualTo(200);
+        assertThat(introspect(app, refresh.getValue()).isActive()).isFalse();
+        assertThat(refresh(app, refresh).indicatesSuccess()).isFalse();
+    }
+
+    @Test
+    void clientCredentialsWhenMachineClientThenAccessTokenWithoutUser() throws Exception {
+        String machine = "machine-" + UUID.randomUUID();
+        OidcClients clients = ctx.getBean(OidcClients.class);
+        clients.save(clients.client(machine, "{noop}" + secret(machine))
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).scope("reports.read").build());
+        TokenResponse response = OIDCTokenResponseParser.parse(new TokenRequest(endpoint("/oauth2/token"),
+                auth(machine), new ClientCredentialsGrant(), new Scope("reports.read")).toHTTPRequest().send());
+        assertThat(response.indicatesSuccess()).as(String.valueOf(response)).isTrue();
+        String token = response.toSuccessResponse().getTokens().getAccessToken().getValue();
+        TokenIntrospectionSuccessResponse introspected = introspect(machine, token);
+        assertThat(introspected.isActive()).isTrue();
+        assertThat(introspected.getSubject().getValue()).isEqualTo(machine);
+        assertThat(introspected.getScope()).isEqualTo(new Scope("reports.read"));
+
+        TokenResponse wrongSecret = OIDCTokenResponseParser.parse(new TokenRequest(endpoint("/oauth2/token"),
+                new ClientSecretBasic(new ClientID(machine), new Secret("guessed")), new ClientCredentialsGrant())
+                .toHTTPRequest().send());
+        assertThat(wrongSecret.indicatesSuccess()).isFalse();
+    }
+
+    // --- What an attacker tries -----------------------------------------------------------------------------------
+
+    @Test
+    void authorizeWhenRedirectUriNotRegisteredThenErrorPageAndNoRedirect() throws Exception {
+        String app = webApp();
+        Request request = request(app, Map.of());
+        String evil = request.path().replace(enc(CALLBACK.toString()), enc("https://evil.example/callback"));
+        assertThat(evil).isNotEqualTo(request.path());
+        WebSession web = browser();
+        Page page = web.get(evil);
+        assertThat(page.status()).isEqualTo(400);
+        assertThat(page.header("Location")).isEmpty();
+    }
+
+    @Test
+    void tokenWhenCodeReusedOrTakenByAnotherClientOrVerifierMissingThenRefused() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-code");
+        String app = webApp();
+        String other = webApp();
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        AuthorizationCode code = signInForCode(web, ada, request, false);
+
+        // Another client (with its own valid secret) cannot redeem it; the code is spent by the attempt, so a thief
+        // who tried it first leaves the real client nothing either.
+        Request theirs = new Request(other, request.verifier(), request.nonce(), request.state(), request.path());
+        assertThat(error(exchange(code, theirs, auth(other), request.verifier()))).isEqualTo("invalid_grant");
+        assertThat(error(exchange(code, request, auth(app), request.verifier()))).isEqualTo("invalid_grant");
+
+        // Without the PKCE verifier, or with another one, it is refused.
+        Request second = request(app, Map.of());
+        AuthorizationCode code2 = codeFrom(web.get(second.path()), second);
+        assertThat(exchange(code2, second, auth(app), null).indicatesSuccess()).isFalse();
+        Request third = request(app, Map.of());
+        AuthorizationCode code3 = codeFrom(web.get(third.path()), third);
+        assertThat(error(exchange(code3, third, auth(app), new CodeVerifier()))).isEqualTo("invalid_grant");
+
+        // Used once, a code is spent.
+        Request fourth = request(app, Map.of());
+        AuthorizationCode code4 = codeFrom(web.get(fourth.path()), fourth);
+        assertThat(exchange(code4, fourth, auth(app), fourth.verifier()).indicatesSuccess()).isTrue();
+        assertThat(error(exchange(code4, fourth, auth(app), fourth.verifier()))).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void publicClientWhenNoPkceThenRefusedAndWithPkceThenTokens() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-spa");
+        String spa = "spa-" + UUID.randomUUID();
+        OidcClients clients = ctx.getBean(OidcClients.class);
+        RegisteredClient registered = clients.client(spa, null).redirectUri(CALLBACK.toString())
+                .scope("openid").scope("email").scope("profile").build();
+        assertThat(registered.getClientAuthenticationMethods()).containsExactly(ClientAuthenticationMethod.NONE);
+        clients.save(registered);
+        WebSession web = browser();
+        Request request = request(spa, Map.of());
+        AuthorizationCode code = signInForCode(web, ada, request, false);
+        assertThat(exchange(code, request, null, null).indicatesSuccess()).isFalse();
+
+        Request again = request(spa, Map.of());
+        AuthorizationCode code2 = codeFrom(web.get(again.path()), again);
+        assertThat(exchange(code2, again, null, again.verifier()).indicatesSuccess()).isTrue();
+
+        // A request without a code challenge is refused at the authorization endpoint.
+        String noChallenge = again.path().replaceAll("&code_challenge(_method)?=[^&]*", "");
+        AuthorizationResponse refused = callback(web.get(noChallenge));
+        assertThat(refused.indicatesSuccess()).isFalse();
+    }
+
+    // --- Prompts and step-up ----------------------------------------------------------------------------------------
+
+    @Test
+    void promptNoneWhenNotSignedInThenLoginRequiredAtTheCallback() throws Exception {
+        String app = webApp();
+        Request request = request(app, Map.of("prompt", "none"));
+        AuthorizationResponse response = callback(browser().get(request.path()));
+        assertThat(response.indicatesSuccess()).isFalse();
+        assertThat(response.toErrorResponse().getErrorObject().getCode()).isEqualTo("login_required");
+        assertThat(response.getState()).isEqualTo(request.state());
+
+        // A state that looks like more parameters stays one value: nothing is added to the client's callback.
+        String tricky = request.path().replace("state=" + request.state().getValue(), "state=x%26code%3Dforged");
+        AuthorizationResponse forged = callback(browser().get(tricky));
+        assertThat(forged.indicatesSuccess()).isFalse();
+        assertThat(forged.getState().getValue()).isEqualTo("x&code=forged");
+    }
+
+    @Test
+    void stepUpWhenTrustedDeviceThenFactorAskedForMfaNowAndPromptNoneSaysInteractionRequired() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-stepup");
+        String app = webApp();
+        WebSession web = browser();
+        // Once with "Remember this device", then signed out: the next sign-in on this browser skips the factor.
+        signInForCode(web, ada, request(app, Map.of()), true);
+        web.get("/settings/security");
+        web.post("/signout", Map.of());
+
+        Request plain = request(app, Map.of());
+        assertThat(web.get(plain.path()).location()).isEqualTo("/signin");
+        Page signedIn = signIn(web, ada.email(), PASSWORD);
+        assertThat(signedIn.location()).isEqualTo(plain.path());
+        IDTokenClaimsSet device = validated(tokens(codeFrom(web.get(plain.path()), plain), plain)
+                .getOIDCTokens().getIDToken(), plain);
+        assertThat(device.getAMR()).extracting(AMR::getValue).containsExactly("pwd", "x-trusted-device");
+        assertThat(device.getACR()).isEqualTo(new ACR("urn:gatehouse:acr:mfa"));
+
+        Request silent = request(app, Map.of("prompt", "none", "acr_values", MFA_NOW));
+        AuthorizationResponse refused = callback(web.get(silent.path()));
+        assertThat(refused.toErrorResponse().getErrorObject().getCode()).isEqualTo("interaction_required");
+
+        Request stepUp = request(app, Map.of("acr_values", MFA_NOW));
+        assertThat(web.get(stepUp.path()).location()).isEqualTo("/signin/verify");
+        // Until the factor is proved, the session is not signed in: it waits for the second step.
+        assertThat(web.get("/signin/verify").status()).isEqualTo(200);
+        Page proved = code(web, ada, false);
+        assertThat(proved.location()).isEqualTo(stepUp.path());
+        IDTokenClaimsSet now = validated(tokens(codeFrom(web.get(stepUp.path()), stepUp), stepUp)
+                .getOIDCTokens().getIDToken(), stepUp);
+        assertThat(now.getAMR()).extracting(AMR::getValue).containsExactly("pwd", "x-trusted-device", "otp", "mfa");
+        assertThat(now.getACR()).isEqualTo(new ACR(MFA_NOW));
+        // The same sign-in, stepped up: its password time does not move.
+        assertThat(now.getAuthenticationTime()).isEqualTo(device.getAuthenticationTime());
+        assertThat(auditTypes(ada.id())).contains(AuditEventType.REAUTHENTICATED);
+    }
+
+    @Test
+    void promptLoginWhenSignedInOnATrustedDeviceThenPasswordAndFactorAskedAgain() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-login");
+        String app = webApp();
+        WebSession web = browser();
+        signInForCode(web, ada, request(app, Map.of()), true);
+
+        Request login = request(app, Map.of("prompt", "login"));
+        assertThat(web.get(login.path()).location()).isEqualTo("/signin");
+        // Trusted device or not, the factor is asked.
+        assertThat(signIn(web, ada.email(), PASSWORD).location()).isEqualTo("/signin/verify");
+        Page proved = code(web, ada, false);
+        String resumed = proved.location();
+        assertThat(resumed).doesNotContain("prompt=");
+        assertThat(codeFrom(web.get(resumed), login)).isNotNull();
+
+        // max_age older than the sign-in asks again the same way.
+        clock().advance(java.time.Duration.ofMinutes(2));
+        Request old = request(app, Map.of("max_age", "60"));
+        assertThat(web.get(old.path()).location()).isEqualTo("/signin");
+    }
+
+    @Test
+    void authorizeWhenTheSessionOutlivedItsAbsoluteLifetimeThenSignInAgain() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-expired");
+        String app = webApp();
+        WebSession web = browser();
+        signInForCode(web, ada, request(app, Map.of()), false);
+        clock().advance(ctx.getBean(dev.gatehouse.signin.SessionProperties.class).absoluteLifetime());
+        Request later = request(app, Map.of());
+        assertThat(web.get(later.path()).location()).startsWith("/signin");
+        assertThat(web.get("/settings/security").location()).startsWith("/signin");
+    }
+
+    // --- What ends a sign-in ends the application's tokens --------------------------------------------------------
+
+    @Test
+    void refreshWhenUserSignedOutEverywhereThenRefused() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-everywhere");
+        String app = webApp();
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        RefreshToken refresh = tokens(signInForCode(web, ada, request, false), request).getOIDCTokens()
+                .getRefreshToken();
+        web.get("/settings/security");
+        assertThat(web.post("/settings/signout-everywhere", Map.of()).status()).isEqualTo(302);
+        assertThat(refresh(app, refresh).indicatesSuccess()).isFalse();
+        assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT_EVERYWHERE);
+    }
+
+    @Test
+    void refreshWhenPasswordChangedOrTwoStepVerificationResetThenRefused() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-password");
+        String app = webApp();
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        RefreshToken first = tokens(signInForCode(web, ada, request, false), request).getOIDCTokens()
+                .getRefreshToken();
+        web.get("/settings/security");
+        String changed = "a brand new passphrase " + UUID.randomUUID();
+        Page done = web.post("/settings/password", Map.of("currentPassword", PASSWORD, "newPassword", changed,
+                "confirmPassword", changed));
+        assertThat(done.location()).isEqualTo("/settings/security");
+        assertThat(error(refresh(app, first))).isEqualTo("invalid_grant");
+        assertThat(auditTypes(ada.id())).contains(AuditEventType.PASSWORD_CHANGED);
+
+        // A second application's tokens, then an admin resets the user's two-step verification.
+        Request again = request(app, Map.of());
+        RefreshToken second = tokens(codeFrom(web.get(again.path()), again), again).getOIDCTokens()
+                .getRefreshToken();
+        assertThat(refresh(app, second).indicatesSuccess()).isTrue();
+        TwoFactorUser other = twoFactorUser("oidc-reset");
+        Request theirs = request(app, Map.of());
+        RefreshToken reset = tokens(signInForCode(browser(), other, theirs, false), theirs).getOIDCTokens()
+                .getRefreshToken();
+        ctx.getBean(dev.gatehouse.factor.FactorService.class).resetByAdmin(other.user().user(), ada.user().user(),
+                other.user().accountId(), "their account", dev.gatehouse.system.ClientInfo.SYSTEM);
+        assertThat(error(refresh(app, reset))).isEqualTo("invalid_grant");
+        assertThat(auditTypes(other.id())).contains(AuditEventType.TWO_FACTOR_RESET);
+    }
+
+    @Test
+    void authorizeWhenTheAccountRequiresTwoStepVerificationThenSetUpFirstThenBackToTheApplication()
+            throws Exception {
+        dev.gatehouse.testsupport.TestUsers.Created bob = users().create("oidc-setup");
+        java.util.Set<String> all = java.util.Set.of("TOTP", "EMAIL", "SMS", "WEBAUTHN");
+        ctx.getBean(dev.gatehouse.account.SecurityRulesService.class).save(bob.accountId(), bob.user(), true, 0, all,
+                dev.gatehouse.account.DeviceTrustPeriod.ONE_DAY, all, dev.gatehouse.system.ClientInfo.SYSTEM);
+        String app = webApp();
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        assertThat(web.get(request.path()).location()).isEqualTo("/signin");
+        assertThat(signIn(web, bob.email(), PASSWORD).location()).isEqualTo(request.path());
+        assertThat(web.get(request.path()).location()).isEqualTo("/settings/security#two-factor");
+        // Asked silently, the application hears that the user must act.
+        Request silent = request(app, Map.of("prompt", "none"));
+        assertThat(callback(web.get(silent.path())).toErrorResponse().getErrorObject().getCode())
+                .isEqualTo("interaction_required");
+
+        // The set-up, as a person does it (the silent request above did not replace the page to return to).
+        web.get(request.path());
+        web.get("/settings/confirm?next=" + SETUP);
+        web.post("/settings/confirm", Map.of("password", PASSWORD, "next", SETUP));
+        dev.gatehouse.testsupport.AuthenticatorApp phone = dev.gatehouse.testsupport.AuthenticatorApp
+                .fromSetupPage(web.get(SETUP).body());
+        nextStep();
+        assertThat(web.post(SETUP, Map.of("code", phone.code(clock().instant()))).location())
+                .isEqualTo("/settings/backup-codes");
+        web.get("/settings/backup-codes");
+        Page saved = web.post("/settings/backup-codes/saved", Map.of("saved", "true"));
+        assertThat(saved.location()).isEqualTo(request.path());
+        IDTokenClaimsSet claims = validated(tokens(codeFrom(web.get(saved.location()), request), request)
+                .getOIDCTokens().getIDToken(), request);
+        assertThat(claims.getAMR()).extracting(AMR::getValue).containsExactly("pwd", "otp", "mfa");
+    }
+
+    @Test
+    void logoutWhenTheApplicationSendsItsIdTokenThenTheGatehouseSessionEndsAndTheBrowserGoesBack()
+            throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-logout");
+        String app = webApp();
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        String idToken = tokens(signInForCode(web, ada, request, false), request).getOIDCTokens().getIDTokenString();
+        assertThat(web.get("/settings/security").status()).isEqualTo(200);
+
+        Page out = web.get("/connect/logout?id_token_hint=" + idToken + "&post_logout_redirect_uri="
+                + enc("https://app.example/signed-out") + "&state=bye");
+        assertThat(out.status()).isEqualTo(302);
+        assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out?state=bye");
+        assertThat(web.get("/settings/security").location()).isEqualTo("/signin");
+        // Anywhere else is no place to send a browser after signing out.
+        WebSession other = browser();
+        Request theirs = request(app, Map.of());
+        String token = tokens(signInForCode(other, ada, theirs, false), theirs).getOIDCTokens().getIDTokenString();
+        Page refused = other.get("/connect/logout?id_token_hint=" + token + "&post_logout_redirect_uri="
+                + enc("https://evil.example/"));
+        assertThat(refused.header("Location").orElse("")).doesNotContain("evil.example");
+    }
+
+    static String error(TokenResponse response) {
+        assertThat(response.indicatesSuccess()).isFalse();
+        return ((TokenErrorResponse) response).getErrorObject().getCode();
+    }
+
+    static String enc(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+}
