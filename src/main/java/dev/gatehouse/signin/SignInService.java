@@ -47,11 +47,13 @@ public class SignInService {
     private final TrustedDevices trustedDevices;
     private final KnownBrowsers browsers;
     private final DeviceCookies cookies;
+    private final SignInMetrics metrics;
     private final Clock clock;
 
     SignInService(UserService users, FactorService factors, Sessions sessions, AuditLog audit,
                   StepWindows windows, SecondFactors methods, TrustedDevices trustedDevices,
-                  KnownBrowsers browsers, DeviceCookies cookies, Clock clock) {
+                  KnownBrowsers browsers, DeviceCookies cookies, SignInMetrics metrics, Clock clock) {
+        this.metrics = metrics;
         this.users = users;
         this.factors = factors;
         this.methods = methods;
@@ -77,6 +79,13 @@ public class SignInService {
 
     /** Checks the password; on success either signs the session in or leaves it waiting for a second factor. */
     public PasswordStep password(String email, String password, BrowserSession browser) {
+        boolean[] trustedDevice = new boolean[1];
+        PasswordStep step = passwordStep(email, password, browser, trustedDevice);
+        metrics.password(step, trustedDevice[0]);
+        return step;
+    }
+
+    private PasswordStep passwordStep(String email, String password, BrowserSession browser, boolean[] trustedDevice) {
         ClientInfo client = browser.client();
         UserService.PasswordCheck check = users.authenticate(email, password, client,
                 known -> browsers.passwordCounter(known, browser));
@@ -95,6 +104,7 @@ public class SignInService {
         if (factors.hasFactor(user.id())) {
             // A browser this user asked to remember skips the second step; its token is bound to this user only.
             if (trustedDevices.recognise(user.id(), cookies.trustTokens(browser), client).isPresent()) {
+                trustedDevice[0] = true;
                 return new PasswordStep.SignedIn(signIn(user, null, browser, "password + trusted device",
                         true));
             }
@@ -203,6 +213,13 @@ public class SignInService {
      */
     public SecondFactorStep secondFactor(SecondFactorMethod method, String answer, boolean remember,
                                          BrowserSession browser) {
+        SecondFactorStep outcome = secondFactorStep(method, answer, remember, browser);
+        metrics.secondFactor(method, outcome);
+        return outcome;
+    }
+
+    private SecondFactorStep secondFactorStep(SecondFactorMethod method, String answer, boolean remember,
+                                              BrowserSession browser) {
         PendingStep step = take(method, CodePurpose.SIGN_IN, browser);
         Optional<PendingSignIn> pending = pending(browser);
         Optional<User> found = pending.flatMap(p -> stillValid(p, browser));
@@ -234,7 +251,11 @@ public class SignInService {
     public SecondFactorStep unanswered(SecondFactorMethod method, CodePurpose purpose, String error,
                                        BrowserSession browser) {
         take(method, purpose, browser);
-        return SecondFactorStep.of(method.unanswered(error));
+        SecondFactorStep outcome = SecondFactorStep.of(method.unanswered(error));
+        if (purpose == CodePurpose.SIGN_IN) {
+            metrics.secondFactor(method, outcome);
+        }
+        return outcome;
     }
 
     /**
