@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -16,6 +18,7 @@ import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.MetricNames;
 import dev.gatehouse.user.UserService;
 
 /**
@@ -34,9 +37,14 @@ class CodeGuard {
     private final Notifier notifier;
     private final AccountAlerts accountAlerts;
     private final TransactionTemplate tx;
+    private final MeterRegistry meters;
 
     CodeGuard(CodeAttempts attempts, UserService users, AuditLog audit, Notifier notifier,
-              AccountAlerts accountAlerts, TransactionTemplate tx) {
+              AccountAlerts accountAlerts, TransactionTemplate tx, MeterRegistry meters) {
+        this.meters = meters;
+        // At 0 from the start, so the series exist before the first lock.
+        meters.counter(MetricNames.LOCKOUTS, "kind", "code_entry");
+        meters.counter(MetricNames.LOCKOUTS, "kind", "code_methods_suspended");
         this.attempts = attempts;
         this.users = users;
         this.audit = audit;
@@ -61,9 +69,11 @@ class CodeGuard {
     <T> Outcome<T> check(UUID userId, String method, Instant now, ClientInfo client, Supplier<Optional<T>> check) {
         CodeAttempts.Reservation reservation = attempts.reserve(userId, now);
         if (reservation instanceof CodeAttempts.Reservation.Locked locked) {
+            counted(method, "locked");
             return new Outcome.Refused<>(new CodeCheck.Locked(locked.until()));
         }
         if (reservation instanceof CodeAttempts.Reservation.Suspended) {
+            counted(method, "suspended");
             return new Outcome.Refused<>(new CodeCheck.Suspended());
         }
         Optional<T> accepted;
@@ -77,13 +87,21 @@ class CodeGuard {
             } catch (RuntimeException alsoFailed) {
                 e.addSuppressed(alsoFailed);
             }
+            counted(method, "error");
             throw e;
         }
         if (accepted.isPresent()) {
             attempts.succeeded(userId);
+            counted(method, "accepted");
             return new Outcome.Accepted<>(accepted.get());
         }
-        return new Outcome.Refused<>(wrongCode(userId, method, now, client));
+        CodeCheck refused = wrongCode(userId, method, now, client);
+        counted(method, "wrong");
+        return new Outcome.Refused<>(refused);
+    }
+
+    private void counted(String method, String outcome) {
+        meters.counter(MetricNames.CODE_CHECKS, "outcome", outcome, "method", MetricNames.tag(method)).increment();
     }
 
     /**
@@ -95,6 +113,10 @@ class CodeGuard {
         Optional<Instant> lockedUntil = attempts.failed(userId, now);
         boolean suspended = attempts.suspended(userId);
         boolean suspendedNow = suspended && attempts.noteSuspension(userId);
+        lockedUntil.ifPresent(until -> meters.counter(MetricNames.LOCKOUTS, "kind", "code_entry").increment());
+        if (suspendedNow) {
+            meters.counter(MetricNames.LOCKOUTS, "kind", "code_methods_suspended").increment();
+        }
         tx.executeWithoutResult(status -> {
             audit.record(AuditEventType.SECOND_FACTOR_FAILED, userId, null, client, method);
             if (lockedUntil.isPresent()) {

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,6 +29,7 @@ import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
+import dev.gatehouse.system.MetricNames;
 
 /**
  * Delivers due outbox rows through the active {@link MailGateway} (email) or {@link SmsGateway} (text messages); runs
@@ -59,6 +62,7 @@ class OutboxRelay {
     private final AuditLog audit;
     private final OutboxProperties properties;
     private final Clock clock;
+    private final MeterRegistry meters;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "outbox-wake");
@@ -68,13 +72,24 @@ class OutboxRelay {
 
     @Autowired
     OutboxRelay(JdbcClient jdbc, MailGateway gateway, ObjectProvider<SmsGateway> smsGateway, AuditLog audit,
-                OutboxProperties properties, Clock clock) {
-        this(jdbc, gateway, smsGateway.getIfAvailable(), audit, properties, clock);
+                OutboxProperties properties, Clock clock, MeterRegistry meters) {
+        this(jdbc, gateway, smsGateway.getIfAvailable(), audit, properties, clock, meters);
     }
 
     /** {@code smsGateway} may be null: text messages then fail at once (gateway {@code none}). */
     OutboxRelay(JdbcClient jdbc, MailGateway gateway, SmsGateway smsGateway, AuditLog audit,
                 OutboxProperties properties, Clock clock) {
+        this(jdbc, gateway, smsGateway, audit, properties, clock, new SimpleMeterRegistry());
+    }
+
+    OutboxRelay(JdbcClient jdbc, MailGateway gateway, SmsGateway smsGateway, AuditLog audit,
+                OutboxProperties properties, Clock clock, MeterRegistry meters) {
+        this.meters = meters;
+        // Every series exists from the start at 0, so a rate over it means something before the first failure.
+        for (Channel channel : Channel.values()) {
+            failureCounter(channel, "retrying");
+            failureCounter(channel, "gave_up");
+        }
         this.jdbc = jdbc;
         this.gateway = gateway;
         this.smsGateway = smsGateway;
@@ -285,6 +300,7 @@ class OutboxRelay {
                 log.debug("Message {}: this attempt lost its claim to another node; leaving the row to it", message.id());
                 return;
             }
+            failureCounted(message.channel(), "gave_up");
             audit.record(AuditEventType.MESSAGE_DELIVERY_FAILED, null, null, ClientInfo.SYSTEM, detail + " gave up");
             log.error("Gave up message {} ({} to {}) after {} attempt(s): {}", message.id(), message.channel(),
                     message.recipientHint(), attempts, reason);
@@ -300,11 +316,22 @@ class OutboxRelay {
             log.debug("Message {}: this attempt lost its claim to another node; leaving the row to it", message.id());
             return;
         }
+        failureCounted(message.channel(), "retrying");
         if (attempts == 1) {
             audit.record(AuditEventType.MESSAGE_DELIVERY_FAILED, null, null, ClientInfo.SYSTEM, detail + " retrying");
         }
         log.warn("Delivery of message {} ({} to {}) failed: {}; attempt {} of {}, next at {}", message.id(),
                 message.channel(), message.recipientHint(), reason, attempts, properties.maxAttempts(), next);
+    }
+
+    /** Every failed attempt (the audit log records only the first and the last): an outage shows as a rate. */
+    private void failureCounted(Channel channel, String outcome) {
+        failureCounter(channel, outcome).increment();
+    }
+
+    private io.micrometer.core.instrument.Counter failureCounter(Channel channel, String outcome) {
+        return meters.counter(MetricNames.DELIVERY_FAILURES, "channel", MetricNames.tag(channel.name()),
+                "outcome", outcome);
     }
 
     private static String cut(String s, int max) {

@@ -57,12 +57,14 @@ public class SignInService {
     private final KnownBrowsers browsers;
     private final DeviceCookies cookies;
     private final org.springframework.context.ApplicationEventPublisher events;
+    private final SignInMetrics metrics;
     private final Clock clock;
 
     SignInService(UserService users, FactorService factors, Sessions sessions, AuditLog audit,
                   StepWindows windows, SecondFactors methods, TrustedDevices trustedDevices,
                   KnownBrowsers browsers, DeviceCookies cookies,
-                  org.springframework.context.ApplicationEventPublisher events, Clock clock) {
+                  org.springframework.context.ApplicationEventPublisher events, SignInMetrics metrics, Clock clock) {
+        this.metrics = metrics;
         this.users = users;
         this.factors = factors;
         this.methods = methods;
@@ -89,6 +91,13 @@ public class SignInService {
 
     /** Checks the password; on success either signs the session in or leaves it waiting for a second factor. */
     public PasswordStep password(String email, String password, BrowserSession browser) {
+        boolean[] trustedDevice = new boolean[1];
+        PasswordStep step = passwordStep(email, password, browser, trustedDevice);
+        metrics.password(step, trustedDevice[0]);
+        return step;
+    }
+
+    private PasswordStep passwordStep(String email, String password, BrowserSession browser, boolean[] trustedDevice) {
         ClientInfo client = browser.client();
         UserService.PasswordCheck check = users.authenticate(email, password, client,
                 known -> browsers.passwordCounter(known, browser));
@@ -109,6 +118,7 @@ public class SignInService {
             // Not when an application asked for a new sign-in: then the factor is asked on every device.
             boolean fresh = browser.attribute(FRESH_SIGN_IN, Boolean.class).isPresent();
             if (!fresh && trustedDevices.recognise(user.id(), cookies.trustTokens(browser), client).isPresent()) {
+                trustedDevice[0] = true;
                 return new PasswordStep.SignedIn(signIn(user, null, browser, "password + trusted device",
                         List.of("pwd", SignedInUser.TRUSTED_DEVICE), true));
             }
@@ -217,6 +227,13 @@ public class SignInService {
      */
     public SecondFactorStep secondFactor(SecondFactorMethod method, String answer, boolean remember,
                                          BrowserSession browser) {
+        SecondFactorStep outcome = secondFactorStep(method, answer, remember, browser);
+        metrics.secondFactor(method, outcome);
+        return outcome;
+    }
+
+    private SecondFactorStep secondFactorStep(SecondFactorMethod method, String answer, boolean remember,
+                                              BrowserSession browser) {
         PendingStep step = take(method, CodePurpose.SIGN_IN, browser);
         Optional<PendingSignIn> pending = pending(browser);
         Optional<User> found = pending.flatMap(p -> stillValid(p, browser));
@@ -255,7 +272,11 @@ public class SignInService {
     public SecondFactorStep unanswered(SecondFactorMethod method, CodePurpose purpose, String error,
                                        BrowserSession browser) {
         take(method, purpose, browser);
-        return SecondFactorStep.of(method.unanswered(error));
+        SecondFactorStep outcome = SecondFactorStep.of(method.unanswered(error));
+        if (purpose == CodePurpose.SIGN_IN) {
+            metrics.secondFactor(method, outcome);
+        }
+        return outcome;
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -25,6 +27,7 @@ import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
 import dev.gatehouse.system.Inputs;
+import dev.gatehouse.system.MetricNames;
 import dev.gatehouse.system.RateLimits;
 
 /** Users and their passwords. */
@@ -44,11 +47,14 @@ public class UserService {
     private final SecretSealer sealer;
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
+    private final MeterRegistry meters;
     private final Clock clock;
 
     UserService(JdbcClient jdbc, PasswordHasher hasher, PasswordPolicy policy, AuditLog audit, Notifier notifier,
                 PasswordAttempts attempts, PasswordProperties properties, SecretSealer sealer, TransactionTemplate tx,
-                ApplicationEventPublisher events, RateLimits rateLimits, Clock clock) {
+                ApplicationEventPublisher events, RateLimits rateLimits, MeterRegistry meters, Clock clock) {
+        this.meters = meters;
+        meters.counter(MetricNames.LOCKOUTS, "kind", "password"); // at 0 from the start
         this.rateLimits = rateLimits;
         this.jdbc = jdbc;
         this.hasher = hasher;
@@ -174,6 +180,7 @@ public class UserService {
             return new PasswordCheck.Accepted(found.get().user());
         }
         Optional<PasswordAttempts.Pause> pause = attempts.failed(subject, now);
+        pause.ifPresent(placed -> meters.counter(MetricNames.LOCKOUTS, "kind", "password").increment());
         if (pause.isPresent() && found.isPresent()) {
             User user = found.get().user();
             tx.executeWithoutResult(status -> {

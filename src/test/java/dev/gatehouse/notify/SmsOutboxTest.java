@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.system.GatehouseProperties;
+import dev.gatehouse.system.MetricNames;
 import dev.gatehouse.testsupport.MutableClock;
 
 /**
@@ -89,6 +91,7 @@ class SmsOutboxTest {
     @Autowired MutableClock clock;
     @Autowired AuditLog audit;
     @Autowired OutboxProperties outboxProperties;
+    @Autowired MeterRegistry meters;
 
     @BeforeEach
     void reset() {
@@ -121,6 +124,7 @@ class SmsOutboxTest {
         TWILIO.answer(FakeProvider.twilioError(500, 20500, "Internal Server Error"),
                 FakeProvider.twilioError(429, 20429, "Too Many Requests"), FakeProvider.twilioQueued());
         String to = number();
+        double retriedBefore = deliveryFailures("retrying");
 
         queue(to, clock.instant().plus(Duration.ofMinutes(10)));
         await().atMost(WAIT).until(() -> attempts(to) == 1);
@@ -138,6 +142,8 @@ class SmsOutboxTest {
         List<String> audit = jdbc.sql("select detail from audit_events where type = 'MESSAGE_DELIVERY_FAILED'"
                 + " and detail like 'channel=SMS%'").query(String.class).list();
         assertThat(audit).contains("channel=SMS country=GB error=Twilio HTTP 500 error 20500 attempts=1 retrying");
+        assertThat(deliveryFailures("retrying")).as("every failed try counts, not only the audited first")
+                .isEqualTo(retriedBefore + 2);
         assertThat(output.getAll()).contains("Twilio HTTP 500 error 20500", "Twilio HTTP 429 error 20429")
                 .doesNotContain(CODE).doesNotContain(to).doesNotContain("not-a-real-token");
     }
@@ -146,6 +152,7 @@ class SmsOutboxTest {
     void sendWhenTwilioRefusesTheNumberThenGivenUpAtOnceAndAudited(CapturedOutput output) {
         String to = number();
         TWILIO.answer(FakeProvider.twilioError(400, 21211, "The 'To' number " + to + " is not a valid phone number."));
+        double gaveUpBefore = deliveryFailures("gave_up");
 
         queue(to, clock.instant().plus(Duration.ofMinutes(10)));
 
@@ -157,6 +164,11 @@ class SmsOutboxTest {
                 .param("channel=SMS country=GB error=Twilio HTTP 400 error 21211 attempts=1 gave up")
                 .query(Long.class).single()).isEqualTo(1);
         assertThat(output.getAll()).doesNotContain(CODE).doesNotContain(to);
+        assertThat(deliveryFailures("gave_up")).isEqualTo(gaveUpBefore + 1);
+    }
+
+    private double deliveryFailures(String outcome) {
+        return meters.get(MetricNames.DELIVERY_FAILURES).tags("channel", "sms", "outcome", outcome).counter().count();
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 
 import dev.gatehouse.testsupport.H2Test;
 import dev.gatehouse.testsupport.WebSession;
@@ -36,11 +37,42 @@ class OperationsOnH2Test {
     @Autowired
     ApplicationContext context;
 
+    @Autowired
+    HealthEndpointGroups healthGroups;
+
     @Test
     void healthWhenServerRunsThenUpOnManagementPort() {
         WebSession.Page health = new WebSession(managementPort).get("/actuator/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.body()).contains("\"UP\"");
+    }
+
+    @Test
+    void probesWhenServerRunsThenLivenessAndReadinessUpOnManagementPort() {
+        for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+            WebSession.Page page = new WebSession(managementPort).get(probe);
+            assertThat(page.status()).as(probe).isEqualTo(200);
+            assertThat(page.body()).as(probe).contains("\"status\":\"UP\"");
+        }
+    }
+
+    @Test
+    void probesWhenAskedOnPublicPortThenNotServed() {
+        for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness", "/livez", "/readyz",
+                "/actuator/prometheus")) {
+            WebSession.Page page = new WebSession(port).get(probe);
+            assertThat(page.status()).as(probe).isNotEqualTo(200);
+            assertThat(page.body()).as(probe).doesNotContain("\"UP\"").doesNotContain("jvm_");
+        }
+    }
+
+    @Test
+    void probeGroupsWhenDefinedThenReadinessWaitsForTheDatabaseAndLivenessDoesNot() {
+        // A database outage takes nodes out of the load balancer (readiness) without restarting them (liveness).
+        assertThat(healthGroups.get("readiness").isMember("db")).isTrue();
+        assertThat(healthGroups.get("readiness").isMember("readinessState")).isTrue();
+        assertThat(healthGroups.get("liveness").isMember("db")).isFalse();
+        assertThat(healthGroups.get("liveness").isMember("livenessState")).isTrue();
     }
 
     @Test
