@@ -41,7 +41,8 @@ import dev.gatehouse.user.UserService;
  *       setup) and the channel. Only its keyed hash is stored.</li>
  *   <li>A new code replaces the hash in place, so the previous code stops working, and its message is withdrawn if
  *       it has not gone out yet. A new code needs the cooldown ({@code gatehouse.codes.resend-cooldown}) to have passed
- *       since the last one, and a free send under every abuse limit ({@link SendLimits}); the cooldown is a
+ *       since the last one, and a free send under every abuse limit ({@link SendLimits}: the user's own per channel and
+ *       purpose, the network's, and for setup codes the destination's and its country's); the cooldown is a
  *       conditional UPDATE and the limits are counters in the same transaction, so both hold across nodes.</li>
  *   <li>A typed code takes an attempt of the shared wrong-code lockout before it is looked at (like app codes); a
  *       right one is used by one conditional UPDATE, so of parallel submits exactly one passes. Sending a new code does
@@ -307,6 +308,8 @@ public class CodeChallenges {
         if (check instanceof DestinationCheck.Invalid invalid) {
             return new CodeSend.Refused(invalid.problemKey());
         }
+        SendLimits.Send counted = new SendLimits.Send(user.id(), type, purpose, destination,
+                ((DestinationCheck.Valid) check).region());
         Instant now = clock.instant();
         String code = RandomCodes.digits(DIGITS);
         String hash = sealer.keyedHash(code, context(user.id(), purpose, attemptId, type));
@@ -341,10 +344,10 @@ public class CodeChallenges {
                             view(previous));
                 }
             }
-            Optional<Instant> blocked = limits.take(user.id(), client.ip(), now);
-            if (blocked.isPresent()) {
+            Optional<CodeSend.LimitReached> limited = limits.take(counted, client.ip(), now);
+            if (limited.isPresent()) {
                 status.setRollbackOnly();
-                return new CodeSend.LimitReached(blocked.get());
+                return limited.get();
             }
             if (previous != null && previous.messageId() != null) {
                 notifier.withdraw(previous.messageId());
@@ -361,7 +364,8 @@ public class CodeChallenges {
             return new CodeSend.Sent(current(user.id(), type, purpose, attemptId).orElseThrow());
         });
         if (result instanceof CodeSend.LimitReached limited) {
-            log.info("Not sending a {} code for user {}: send limit reached until {}", type, user.id(), limited.until());
+            log.info("Not sending a {} {} code for user {}: {} send limit reached until {}", type, purpose, user.id(),
+                    limited.budget(), limited.until());
         }
         return result;
     }

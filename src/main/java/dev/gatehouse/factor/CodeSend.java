@@ -21,11 +21,27 @@ public sealed interface CodeSend {
         }
     }
 
-    /** Too many codes for this user or from this address lately; sending is possible again from {@code until}. */
-    record LimitReached(Instant until) implements CodeSend {
+    /**
+     * A limit on sending codes is full ({@code budget} says which, so the page can say it); nothing was sent, and
+     * sending is possible again from {@code until}.
+     */
+    record LimitReached(Instant until, Budget budget) implements CodeSend {
         public LimitReached {
             Objects.requireNonNull(until, "until");
+            Objects.requireNonNull(budget, "budget");
         }
+    }
+
+    /** The limits a send must fit (see {@link CodeProperties} for their sizes and why). */
+    enum Budget {
+        /** This user's codes of one channel (how they travel) for one purpose (sign-in, re-confirmation, setup). */
+        USER,
+        /** Codes asked for from the client's network (an IPv4 address, an IPv6 /64, and its /48). */
+        NETWORK,
+        /** Setup codes to one address or number, whoever asks: nobody has proved it yet. */
+        DESTINATION,
+        /** Setup codes to phone numbers of one country, whoever asks (SMS pumping). */
+        COUNTRY
     }
 
     /**

@@ -54,7 +54,20 @@ public class RateLimits {
      * so a refused request counts nowhere (a network kept waiting cannot use up its daily budget with refused tries).
      */
     public Optional<Instant> take(List<Limit> limits, Instant now) {
-        Instant blockedUntil = null;
+        return tryTake(limits, now).map(Refusal::until);
+    }
+
+    /** Why {@link #tryTake} took nothing: the full limit whose window ends last, and that end. */
+    public record Refusal(Limit limit, Instant until) {
+        public Refusal {
+            Objects.requireNonNull(limit, "limit");
+            Objects.requireNonNull(until, "until");
+        }
+    }
+
+    /** {@link #take}, telling which limit was full (the one that decides when all have room again). */
+    public Optional<Refusal> tryTake(List<Limit> limits, Instant now) {
+        Refusal refusal = null;
         List<Limit> taken = new ArrayList<>();
         // Always in the same order, so two requests never wait for each other's rows crosswise (no deadlock).
         for (Limit limit : limits.stream().sorted(Comparator.comparing(Limit::scope)).toList()) {
@@ -72,14 +85,14 @@ public class RateLimits {
             }
             if (hit == 1) {
                 taken.add(limit);
-            } else if (blockedUntil == null || end.isAfter(blockedUntil)) {
-                blockedUntil = end;
+            } else if (refusal == null || end.isAfter(refusal.until())) {
+                refusal = new Refusal(limit, end);
             }
         }
-        if (blockedUntil != null) {
+        if (refusal != null) {
             giveBack(taken, now);
         }
-        return Optional.ofNullable(blockedUntil);
+        return Optional.ofNullable(refusal);
     }
 
     private int increment(Limit limit, Instant start) {

@@ -48,6 +48,7 @@ abstract class CodeChallengesTest {
     @Autowired MutableClock clock;
     @Autowired JdbcClient jdbc;
     @Autowired TransactionTemplate tx;
+    @Autowired dev.gatehouse.crypto.SecretSealer sealer;
 
     TestUsers users;
     SentCodes sent;
@@ -321,27 +322,142 @@ abstract class CodeChallengesTest {
     void sendsPastTheUserLimitSendNothingAndSayWhen() {
         User ada = users.create("user-limit").user();
         String to = enroll(ada, EmailCodeMethod.TYPE);
-        for (int i = 1; i < properties.userSendsPerWindow(); i++) {
+        for (int i = 0; i < properties.userSendsPerWindow(); i++) {
             assertThat(send(ada, EmailCodeMethod.TYPE, UUID.randomUUID())).isInstanceOf(CodeSend.Sent.class);
         }
         long rows = outboxRows(to);
 
         CodeSend refused = send(ada, EmailCodeMethod.TYPE, UUID.randomUUID());
 
-        long window = properties.limitWindow().toSeconds();
-        Instant windowEnd = Instant.ofEpochSecond((clock.instant().getEpochSecond() / window + 1) * window);
-        assertThat(refused).isEqualTo(new CodeSend.LimitReached(windowEnd));
+        assertThat(refused).isEqualTo(new CodeSend.LimitReached(windowEnd(properties), CodeSend.Budget.USER));
         assertThat(outboxRows(to)).as("nothing sent").isEqualTo(rows);
         assertThat(jdbc.sql("select count(*) from code_challenges where user_id = ?").param(ada.id())
-                .query(Long.class).single()).as("nothing stored").isEqualTo(properties.userSendsPerWindow());
+                .query(Long.class).single()).as("nothing stored: the setup's and the sign-in codes")
+                .isEqualTo(1 + properties.userSendsPerWindow());
+    }
+
+    @Test
+    void sendsWhenOneChannelAndPurposeIsFullThenTheOtherChannelsAndPurposesStillSend() {
+        User ada = users.create("budgets").user();
+        enroll(ada, EmailCodeMethod.TYPE);
+        String number = enroll(ada, SmsCodeMethod.TYPE);
+        for (int i = 0; i < properties.userSendsPerWindow(); i++) {
+            send(ada, EmailCodeMethod.TYPE, UUID.randomUUID());
+        }
+        assertThat(send(ada, EmailCodeMethod.TYPE, UUID.randomUUID())).as("sign-in codes by email: full")
+                .isEqualTo(new CodeSend.LimitReached(windowEnd(properties), CodeSend.Budget.USER));
+
+        assertThat(send(ada, SmsCodeMethod.TYPE, UUID.randomUUID())).as("sign-in codes by text message")
+                .isInstanceOf(CodeSend.Sent.class);
+        assertThat(challenges.send(ada, EmailCodeMethod.TYPE, CodePurpose.RECONFIRM, UUID.randomUUID(), CLIENT))
+                .as("re-confirmation codes by email").isInstanceOf(CodeSend.Sent.class);
+        SetupStart setup = challenges.startSetup(ada, EmailCodeMethod.TYPE, "new-" + ada.email(), null, null, CLIENT);
+        assertThat(setup).as("setup codes by email").isInstanceOfSatisfying(SetupStart.Started.class, started ->
+                assertThat(started.send()).isInstanceOf(CodeSend.Sent.class));
+        sent.awaitCode(number, 1);
+    }
+
+    @Test
+    void setupCodesToOneDestinationStopAtItsLimitWhoeverAsksButItsOwnersSignInCodesStillGo() {
+        User owner = users.create("dest-owner").user();
+        String number = enroll(owner, SmsCodeMethod.TYPE);
+        // Others type the owner's number into their own setups: the first setup was the owner's, one more fits.
+        for (int i = 1; i < properties.destinationSetupSendsPerWindow(); i++) {
+            User other = users.create("dest-other").user();
+            assertThat(challenges.startSetup(other, SmsCodeMethod.TYPE, number, null, null, CLIENT))
+                    .isInstanceOfSatisfying(SetupStart.Started.class, started ->
+                            assertThat(started.send()).isInstanceOf(CodeSend.Sent.class));
+        }
+        User late = users.create("dest-late").user();
+        long rows = outboxRows(number);
+
+        SetupStart refused = challenges.startSetup(late, SmsCodeMethod.TYPE, number, null, null, CLIENT);
+
+        assertThat(refused).isInstanceOfSatisfying(SetupStart.Started.class, started -> assertThat(started.send())
+                .isEqualTo(new CodeSend.LimitReached(windowEnd(properties), CodeSend.Budget.DESTINATION)));
+        assertThat(outboxRows(number)).as("nothing more went to the number").isEqualTo(rows);
+        assertThat(send(owner, SmsCodeMethod.TYPE, UUID.randomUUID())).as("codes to a proved number are not counted")
+                .isInstanceOf(CodeSend.Sent.class);
+        sent.awaitCode(number, properties.destinationSetupSendsPerWindow());
+    }
+
+    @Test
+    void setupCodesToOneAddressCountedWhateverTheLetterCase() {
+        User ada = users.create("dest-case").user();
+        String address = "Case-" + UUID.randomUUID() + "@Example.com";
+        for (int i = 0; i < properties.destinationSetupSendsPerWindow(); i++) {
+            String typed = i % 2 == 0 ? address : address.toLowerCase(java.util.Locale.ROOT);
+            assertThat(challenges.startSetup(users.create("dest-case").user(), EmailCodeMethod.TYPE, typed, null,
+                    null, CLIENT)).isInstanceOf(SetupStart.Started.class);
+        }
+
+        SetupStart refused = challenges.startSetup(ada, EmailCodeMethod.TYPE, address.toUpperCase(java.util.Locale.ROOT),
+                null, null, CLIENT);
+
+        assertThat(((SetupStart.Started) refused).send()).isInstanceOfSatisfying(CodeSend.LimitReached.class,
+                limited -> assertThat(limited.budget()).isEqualTo(CodeSend.Budget.DESTINATION));
+    }
+
+    @Test
+    void setupCodesToNumbersOfOneCountryStopAtItsLimitAndTheCountryIsTheNumbersNotTheFormField() {
+        // A country no other test texts, its setup budget filled as by a pumping run of many accounts and networks.
+        com.google.i18n.phonenumbers.PhoneNumberUtil phones = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        String japan = phones.format(phones.getExampleNumberForType("JP",
+                com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType.MOBILE),
+                com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat.E164);
+        long window = properties.limitWindow().toSeconds();
+        Instant start = Instant.ofEpochSecond(clock.instant().getEpochSecond() / window * window);
+        jdbc.sql("""
+                insert into rate_counters (scope, window_start, window_end, hits) values (?, ?, ?, ?)
+                on conflict do nothing""")
+                .params("setup-country:JP/" + properties.limitWindow(), Db.ts(start),
+                        Db.ts(start.plusSeconds(window)), properties.countrySetupSendsPerWindow()).update();
+        User ada = users.create("country").user();
+
+        SetupStart refused = challenges.startSetup(ada, SmsCodeMethod.TYPE, japan, "GB", null, CLIENT);
+        SetupStart elsewhere = challenges.startSetup(ada, SmsCodeMethod.TYPE, newMobile(), null, null, CLIENT);
+
+        assertThat(((SetupStart.Started) refused).send())
+                .isEqualTo(new CodeSend.LimitReached(windowEnd(properties), CodeSend.Budget.COUNTRY));
+        assertThat(sent.count(japan)).isZero();
+        assertThat(((SetupStart.Started) elsewhere).send()).as("another country's budget")
+                .isInstanceOf(CodeSend.Sent.class);
+    }
+
+    @Test
+    void countryLimitCountsSetupCodesToPhoneNumbersOnly() {
+        CodeProperties tight = new CodeProperties(Duration.ofMinutes(10), Duration.ofSeconds(60),
+                Duration.ofMinutes(15), 10, 50, 30, 200, 5, 10, 2, 4);
+        SendLimits limits = new SendLimits(new dev.gatehouse.system.RateLimits(jdbc), sealer, tight);
+        String region = "X" + (char) ('A' + ThreadLocalRandom.current().nextInt(26));   // a region of its own
+        Instant now = clock.instant();
+
+        List<String> outcomes = new java.util.ArrayList<>();
+        for (CodePurpose purpose : List.of(CodePurpose.SIGN_IN, CodePurpose.RECONFIRM, CodePurpose.SIGN_IN,
+                CodePurpose.SETUP, CodePurpose.SETUP, CodePurpose.SETUP)) {
+            SendLimits.Send send = new SendLimits.Send(UUID.randomUUID(), SmsCodeMethod.TYPE, purpose, newMobile(),
+                    region);
+            outcomes.add(purpose + " " + tx.execute(s -> {
+                java.util.Optional<CodeSend.LimitReached> limited = limits.take(send, null, now);
+                limited.ifPresent(l -> s.setRollbackOnly());
+                return limited.map(l -> l.budget().name()).orElse("sent");
+            }));
+        }
+        String setupEmail = tx.execute(s -> limits.take(new SendLimits.Send(UUID.randomUUID(), EmailCodeMethod.TYPE,
+                CodePurpose.SETUP, UUID.randomUUID() + "@example.com", null), null, now)
+                .map(l -> l.budget().name()).orElse("sent"));
+
+        assertThat(outcomes).containsExactly("SIGN_IN sent", "RECONFIRM sent", "SIGN_IN sent", "SETUP sent",
+                "SETUP sent", "SETUP COUNTRY");
+        assertThat(setupEmail).as("an address has no country").isEqualTo("sent");
     }
 
     @Test
     void sendsPastTheIpLimitSendNothingAndSayWhen() {
         // The test configuration lifts the address limit (every test browser is 127.0.0.1): these are its own.
         CodeProperties tight = new CodeProperties(Duration.ofMinutes(10), Duration.ofSeconds(60),
-                Duration.ofMinutes(15), 5, 20, 3, 4);
-        SendLimits limits = new SendLimits(new dev.gatehouse.system.RateLimits(jdbc), tight);
+                Duration.ofMinutes(15), 5, 20, 3, 4, 5, 10, 100, 1000);
+        SendLimits limits = new SendLimits(new dev.gatehouse.system.RateLimits(jdbc), sealer, tight);
         String ip = "198.51.100." + ThreadLocalRandom.current().nextInt(1, 255) + "-" + UUID.randomUUID();
         Instant now = clock.instant();
 
@@ -349,7 +465,7 @@ abstract class CodeChallengesTest {
         for (int i = 0; i < 4; i++) {
             UUID someone = users.create("ip-limit").user().id();
             taken.add(Boolean.TRUE.equals(tx.execute(s -> {
-                boolean free = limits.take(someone, ip, now).isEmpty();
+                boolean free = limits.take(signIn(someone), ip, now).isEmpty();
                 if (!free) {
                     s.setRollbackOnly();
                 }
@@ -358,13 +474,35 @@ abstract class CodeChallengesTest {
         }
 
         assertThat(taken).containsExactly(true, true, true, false);
-        long window = tight.limitWindow().toSeconds();
         UUID late = users.create("ip-limit").user().id();
-        java.util.Optional<Instant> until = tx.execute(s -> {
+        java.util.Optional<CodeSend.LimitReached> until = tx.execute(s -> {
             s.setRollbackOnly();
-            return limits.take(late, ip, now);
+            return limits.take(signIn(late), ip, now);
         });
-        assertThat(until).contains(Instant.ofEpochSecond((now.getEpochSecond() / window + 1) * window));
+        assertThat(until).contains(new CodeSend.LimitReached(windowEnd(tight), CodeSend.Budget.NETWORK));
+    }
+
+    @Test
+    void limitReachedNamesTheFullLimitWhoseWindowEndsLast() {
+        CodeProperties tight = new CodeProperties(Duration.ofMinutes(10), Duration.ofSeconds(60),
+                Duration.ofMinutes(15), 1, 1, 1, 100, 5, 10, 100, 1000);
+        SendLimits limits = new SendLimits(new dev.gatehouse.system.RateLimits(jdbc), sealer, tight);
+        if (!windowEnd(tight).isBefore(dayEnd())) {
+            clock.advance(Duration.ofHours(1));   // the last window of a day ends with the day: step past it
+        }
+        String ip = "198.51.100.7-" + UUID.randomUUID();
+        UUID ada = UUID.randomUUID();
+        Instant now = clock.instant();
+        tx.execute(s -> limits.take(signIn(ada), ip, now));
+
+        java.util.Optional<CodeSend.LimitReached> both = tx.execute(s -> limits.take(signIn(ada), ip, now));
+
+        // The network's window is full (it ends within 15 minutes), the user's day too (it ends at midnight UTC).
+        assertThat(both).contains(new CodeSend.LimitReached(dayEnd(), CodeSend.Budget.USER));
+    }
+
+    Instant dayEnd() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofDays(1));
     }
 
     @Test
@@ -458,6 +596,19 @@ abstract class CodeChallengesTest {
     /** A fresh, valid UK mobile number (07400 range). */
     static String newMobile() {
         return "+447400" + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
+    }
+
+    static Instant windowEnd(CodeProperties limits, Instant now) {
+        long window = limits.limitWindow().toSeconds();
+        return Instant.ofEpochSecond((now.getEpochSecond() / window + 1) * window);
+    }
+
+    Instant windowEnd(CodeProperties limits) {
+        return windowEnd(limits, clock.instant());
+    }
+
+    static SendLimits.Send signIn(UUID userId) {
+        return new SendLimits.Send(userId, EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, userId + "@example.com", null);
     }
 
     CodeSend send(User user, FactorType type, UUID attempt) {

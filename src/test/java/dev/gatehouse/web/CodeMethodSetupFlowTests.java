@@ -12,8 +12,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.factor.CodeChallenges;
+import dev.gatehouse.factor.CodeProperties;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.testsupport.SentCodes;
 import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.testsupport.WebSession;
@@ -89,6 +92,33 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
                 .isEqualTo("/settings/backup-codes");
         assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), SmsCodeMethod.TYPE).orElseThrow()
                 .publicData()).isEqualTo(e164);
+    }
+
+    /**
+     * A number other accounts have typed into their setups until its limit: the next setup to it sends nothing, and
+     * the page says that this number's limit was met and when it resets (not that the user asked for too many).
+     */
+    @Test
+    void smsSetupWhenTheNumbersSetupLimitIsMetThenSaysItIsTheNumbersAndWhenNothingSent() {
+        String number = "+447400" + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
+        CodeChallenges challenges = ctx.getBean(CodeChallenges.class);
+        for (int i = 0; i < ctx.getBean(CodeProperties.class).destinationSetupSendsPerWindow(); i++) {
+            assertThat(challenges.startSetup(users().create("dest-filler").user(), SmsCodeMethod.TYPE, number, null,
+                    null, new ClientInfo("198.51.100.20", "elsewhere"))).isInstanceOf(CodeChallenges.SetupStart.Started.class);
+        }
+        long sent = count("select count(*) from outbox where recipient = ?", number);
+        Ready ada = confirmedFor("dest-limit", "sms");
+        ada.web().get("/settings/two-factor/sms");
+
+        Page refused = ada.web().post("/settings/two-factor/sms", Map.of("country", "GB", "destination", number));
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(text(refused)).contains("Many codes were sent to this address or number in a short time",
+                "You can send a new code there after").doesNotContain("You have asked for a lot of codes");
+        assertThat(count("select count(*) from outbox where recipient = ?", number)).isEqualTo(sent);
+        assertThat(ada.web().post("/settings/two-factor/sms", Map.of("country", "GB", "destination",
+                "+447400" + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000)))).location())
+                .as("another number has its own limit").isEqualTo("/settings/two-factor/sms/verify");
     }
 
     @Test

@@ -5,6 +5,8 @@ import dev.gatehouse.factor.email.EmailCodeMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -15,6 +17,7 @@ import dev.gatehouse.factor.CodeChallenges;
 import dev.gatehouse.factor.CodeChallenges.SetupResult;
 import dev.gatehouse.factor.CodeChallenges.SetupStart;
 import dev.gatehouse.factor.CodeProperties;
+import dev.gatehouse.factor.CodeSend;
 import dev.gatehouse.factor.CodeSetup;
 import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.system.ClientInfo;
@@ -146,18 +149,55 @@ abstract class CodeSignInFlowTests extends WebFlowSupport {
         TestUsers.Created ada = users().create("signin-limit");
         String to = enroll(ada, EmailCodeMethod.TYPE);
         int perWindow = ctx.getBean(CodeProperties.class).userSendsPerWindow();
-        for (int i = 1; i < perWindow; i++) {
+        for (int i = 0; i < perWindow; i++) {
             passwordStep(ada).get("/signin/verify");
         }
-        int sent = perWindow;
-        codes().awaitCode(to, sent);
+        codes().awaitCode(to, 1 + perWindow);
 
         Page limited = passwordStep(ada).get("/signin/verify");
 
         assertThat(text(limited)).contains("You have asked for a lot of codes in a short time",
                 "You can get a new code after").doesNotContain("We sent a 6-digit code");
         assertThat(count("select count(*) from outbox where recipient = ? and subject like 'Your % sign-in code'", to))
-                .as("one code per sign-in attempt until the limit, none past it").isEqualTo(perWindow - 1);
+                .as("one code per sign-in attempt until the limit, none past it").isEqualTo(perWindow);
+    }
+
+    /**
+     * Issue 15: with email and text message codes on, three sign-ins within four minutes, each with a code and one
+     * "Send a new code", then a setup code, all in one window of every limit: each is sent, because each channel and
+     * purpose has a budget of its own, sized above this.
+     */
+    @Test
+    void issue15_threeSignInsInFourMinutesEachWithSendAgainPlusASetupCodeAreAllSent() {
+        long window = ctx.getBean(CodeProperties.class).limitWindow().toSeconds();
+        clock().set(Instant.ofEpochSecond((clock().instant().getEpochSecond() / window + 1) * window));
+        TestUsers.Created ada = users().create("budget-journey");
+        String address = enroll(ada, EmailCodeMethod.TYPE);
+        clock().advance(Duration.ofSeconds(1));   // the second method comes second
+        String number = enroll(ada, SmsCodeMethod.TYPE);
+
+        for (String method : List.of("EMAIL", "SMS", "EMAIL")) {
+            WebSession web = passwordStep(ada);
+            Page shown = web.get("/signin/verify?method=" + method);
+            assertThat(text(shown)).as(method).contains("We sent a 6-digit code").doesNotContain("a lot of codes");
+            clock().advance(Duration.ofSeconds(60));
+            assertThat(web.post("/signin/verify/resend", Map.of("method", method)).location())
+                    .isEqualTo("/signin/verify?method=" + method);
+            assertThat(text(web.get("/signin/verify?method=" + method))).as(method + " send again")
+                    .contains("We sent a new code").doesNotContain("a lot of codes");
+            clock().advance(Duration.ofSeconds(20));
+        }
+        String newNumber = "+447400" + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
+        SetupStart setup = ctx.getBean(CodeChallenges.class).startSetup(ada.user(), SmsCodeMethod.TYPE, newNumber,
+                null, null, new ClientInfo("127.0.0.1", "journey"));
+
+        assertThat(setup).isInstanceOfSatisfying(SetupStart.Started.class, started ->
+                assertThat(started.send()).isInstanceOf(CodeSend.Sent.class));
+        codes().awaitCode(address, 1 + 4);
+        codes().awaitCode(number, 1 + 2);
+        codes().awaitCode(newNumber, 1);
+        assertThat(count("select count(*) from audit_events where user_id = ? and type = 'CODE_SENT'",
+                ada.user().id())).as("2 setups, 6 sign-in codes, 1 setup").isEqualTo(9);
     }
 
     @Test

@@ -75,7 +75,11 @@ public class SentCodeWords {
             return Optional.of(messages.get("codes.coolingDown", seconds));
         }
         if (send instanceof CodeSend.LimitReached limited) {
-            return Optional.of(messages.get("codes.limitReached", TIME.format(limited.until()),
+            // The user's own budget keeps the wording people know; the others say whose budget it was.
+            String key = limited.budget() == CodeSend.Budget.USER ? "codes.limitReached"
+                    : "budgets.limitReached." + limited.budget().name();
+            return Optional.of(messages.get(key,
+                    TIME.format(limited.until()),
                     Math.max(1, (Duration.between(clock.instant(), limited.until()).toSeconds() + 59) / 60)));
         }
         if (send instanceof CodeSend.Refused refused) {
