@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * minute ({@link #from}), so "at 13:44" never comes before the real end (13:43:20); a deadline (a code or a link
  * expires) is rounded down ({@link #time}, {@link #dateTime}), so acting by the shown minute is always in time.
  */
-@Component
+@Component("zonedTimes") // "times" is the pages' one (web.PageTimes)
 public class Times {
 
     /** IANA ids are at most 32 characters today; a longer value is not worth a look-up. */
