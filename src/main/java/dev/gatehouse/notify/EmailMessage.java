@@ -16,6 +16,12 @@ import java.util.Objects;
  */
 public record EmailMessage(String to, String template, Map<String, Object> variables, Instant notAfter) {
 
+    /**
+     * A variable of this name holding a {@link java.time.ZoneId} is the zone the email's times are written in; without
+     * it, the zone of the user who signs in with {@code to}, else UTC.
+     */
+    public static final String TIME_ZONE = "timeZone";
+
     public EmailMessage {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(template, "template");

@@ -1,15 +1,19 @@
 package dev.gatehouse.notify;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.HtmlUtils;
@@ -19,6 +23,7 @@ import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
 import dev.gatehouse.system.GatehouseProperties;
+import dev.gatehouse.system.Times;
 
 /**
  * Renders an {@link EmailMessage} from {@code templates/mail/<template>.html} (HTML mode: every {@code th:text} is
@@ -31,8 +36,6 @@ import dev.gatehouse.system.GatehouseProperties;
 @Component
 class MailRenderer {
 
-    static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH)
-            .withZone(ZoneOffset.UTC);
     private static final Pattern TITLE = Pattern.compile("<title>(.*?)</title>", Pattern.DOTALL);
     private static final int SUBJECT_MAX = 300;
 
@@ -42,9 +45,24 @@ class MailRenderer {
     private final SpringTemplateEngine engine = new SpringTemplateEngine();
     private final SpringTemplateEngine smsEngine = new SpringTemplateEngine();
     private final GatehouseProperties gatehouse;
+    private final Times times;
+    private final RecipientZones zones;
 
+    /** Times in UTC for every address (template tests). */
     MailRenderer(GatehouseProperties gatehouse, MessageSource messages) {
+        this(gatehouse, messages, new Times(Clock.systemUTC()), address -> Optional.empty());
+    }
+
+    @Autowired
+    MailRenderer(GatehouseProperties gatehouse, MessageSource messages, Times times,
+                 ObjectProvider<RecipientZones> zones) {
+        this(gatehouse, messages, times, address -> zones.getIfAvailable(() -> a -> Optional.empty()).zoneOf(address));
+    }
+
+    MailRenderer(GatehouseProperties gatehouse, MessageSource messages, Times times, RecipientZones zones) {
         this.gatehouse = gatehouse;
+        this.times = times;
+        this.zones = zones;
         engine.addTemplateResolver(resolver(TemplateMode.HTML, "*.html", 1));
         engine.addTemplateResolver(resolver(TemplateMode.TEXT, "*.txt", 2));
         engine.setTemplateEngineMessageSource(messages);
@@ -71,7 +89,7 @@ class MailRenderer {
      * {@link #SMS_MAX} characters (a missing template or a longer text is a bug and throws).
      */
     String render(SmsMessage message) {
-        Context context = new Context(Locale.ENGLISH, variables(message.variables()));
+        Context context = new Context(Locale.ENGLISH, variables(message.variables(), ZoneOffset.UTC));
         String text = smsEngine.process(message.template() + ".txt", context).strip()
                 .replaceAll("[ \\t]*\\R[ \\t]*", "\n");
         if (text.isEmpty() || text.length() > SMS_MAX) {
@@ -81,14 +99,17 @@ class MailRenderer {
         return text;
     }
 
+    /** Instants are written in the recipient's zone, named; UTC (said so) when the address has no known zone. */
     private Map<String, Object> variables(EmailMessage message) {
-        return variables(message.variables());
+        ZoneId zone = message.variables().get(EmailMessage.TIME_ZONE) instanceof ZoneId given ? given
+                : zones.zoneOf(message.to()).orElse(ZoneOffset.UTC);
+        return variables(message.variables(), zone);
     }
 
-    private Map<String, Object> variables(Map<String, Object> given) {
+    private Map<String, Object> variables(Map<String, Object> given, ZoneId zone) {
         Map<String, Object> variables = new HashMap<>();
         given.forEach((name, value) ->
-                variables.put(name, value instanceof Instant instant ? WHEN.format(instant) : value));
+                variables.put(name, value instanceof Instant instant ? times.inEmail(instant, zone) : value));
         variables.put("productName", gatehouse.productName());
         variables.put("baseUrl", gatehouse.baseUrl());
         return variables;

@@ -3,6 +3,8 @@ package dev.gatehouse.user;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,10 +27,11 @@ import dev.gatehouse.system.Db;
 import dev.gatehouse.system.GatehouseProperties;
 import dev.gatehouse.system.Inputs;
 import dev.gatehouse.system.RateLimits;
+import dev.gatehouse.system.Times;
 
 /**
- * A user's own details: their name, their contact email (which is also the address they sign in with) and the phone
- * number on file.
+ * A user's own details: their name, their contact email (which is also the address they sign in with), the phone
+ * number on file and the time zone their times are shown in.
  *
  * <ul>
  *   <li>The name changes at once.</li>
@@ -89,6 +92,30 @@ public class UserDetails {
         return Optional.empty();
     }
 
+    // --- time zone ----------------------------------------------------------------------------------------------
+
+    /** The zone the user's times are shown in; empty when they have none (times are then in UTC). */
+    public Optional<ZoneId> timeZone(UUID userId) {
+        return jdbc.sql("select time_zone from users where id = ?").param(userId).query(String.class).optional()
+                .flatMap(Times::zone);
+    }
+
+    /**
+     * The zone of the user's browser (as its script reported it) becomes theirs when they have none yet; a value that
+     * is not an available zone id is ignored. One conditional UPDATE, so a zone the user chose is never overwritten.
+     */
+    public void rememberBrowserZone(UUID userId, String reported) {
+        Times.zone(reported).ifPresent(zone -> jdbc.sql("update users set time_zone = ? where id = ? and time_zone is null")
+                .params(zone.getId(), userId).update());
+    }
+
+    /** Sets the user's zone to {@code chosen}; false (and nothing changed) when it is not an available zone id. */
+    public boolean chooseTimeZone(UUID userId, String chosen) {
+        Optional<ZoneId> zone = Times.zone(chosen);
+        zone.ifPresent(z -> jdbc.sql("update users set time_zone = ? where id = ?").params(z.getId(), userId).update());
+        return zone.isPresent();
+    }
+
     // --- contact email ------------------------------------------------------------------------------------------
 
     /** A change of email waiting for its link. */
@@ -137,7 +164,9 @@ public class UserDetails {
             notifier.send(new EmailMessage(email, "email-change-confirm", Map.of(
                     "displayName", user.displayName(), "link", gatehouse.link("/settings/details/email/confirm/" + token),
                     "expiresAt", expires, "hours", LINK_VALIDITY.toHours(), "ip", client.ip(),
-                    "browser", client.browser(), "when", now), expires));
+                    "browser", client.browser(), "when", now,
+                    // The new address has no user yet: its times are written in the asking user's zone.
+                    EmailMessage.TIME_ZONE, timeZone(user.id()).orElse(ZoneOffset.UTC)), expires));
             notifier.send(SecurityNotice.of(user, "email-change-requested", now, client,
                     Map.of("destination", masked(email), "expiresAt", expires)));
         });

@@ -1,7 +1,5 @@
 package dev.gatehouse.web;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,21 +14,20 @@ import dev.gatehouse.account.FieldProblems;
 @Component
 public class Messages {
 
-    private static final java.time.format.DateTimeFormatter HH_MM =
-            java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneOffset.UTC);
-
     private final MessageSource source;
-    private final Clock clock;
+    private final PageTimes times;
 
-    Messages(MessageSource source, Clock clock) {
+    Messages(MessageSource source, PageTimes times) {
         this.source = source;
-        this.clock = clock;
+        this.times = times;
     }
 
-    /** A message whose arguments are the whole minutes left until {@code until} (at least 1) and its UTC time. */
+    /**
+     * A message whose arguments are the whole minutes left until {@code until} (at least 1) and the time it comes in
+     * the reader's zone, rounded up to the minute ({@code 13:44 GMT} for 13:43:20, never a minute too early).
+     */
     public String until(String key, Instant until) {
-        long seconds = Duration.between(clock.instant(), until).getSeconds();
-        return get(key, Math.max(1, (seconds + 59) / 60), HH_MM.format(until));
+        return get(key, times.minutesUntil(until), times.from(until));
     }
 
     public String get(String key, Object... args) {

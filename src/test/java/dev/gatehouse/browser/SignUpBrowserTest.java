@@ -2,6 +2,7 @@ package dev.gatehouse.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -101,5 +102,30 @@ class SignUpBrowserTest extends BrowserTestSupport {
         assertThat(browser.byId("email").getAttribute("value")).isEqualTo(email);
         browser.screenshot("signin-paused");
         clock().advance(java.time.Duration.ofMinutes(2));
+    }
+
+    @Test
+    void signInWhenTheBrowserIsInAnotherTimeZoneThenPagesShowItsLocalTimes() {
+        dev.gatehouse.testsupport.TestUsers.Created ada = users.create("tz-browser");
+        signOut(browser);
+        // Chromium reports this zone to the page's script (Intl) as a browser in India would.
+        browser.driver().executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "Asia/Kolkata"));
+        try {
+            signIn(browser, ada.user().email(), ada.password());
+            browser.waitForPath("/settings/security");
+            assertThat(browser.mainText()).containsPattern("\\d{2}:\\d{2} IST").doesNotContain("When (UTC)");
+
+            browser.open("/settings/activity");
+            // Chromium names India's zone by its older IANA id, Asia/Calcutta, an alias Java knows too.
+            assertThat(browser.mainText()).containsPattern("Times are in your time zone, Asia/(Kolkata|Calcutta)")
+                    .containsPattern("\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} IST");
+            browser.screenshot("time-zone-activity");
+
+            browser.open("/settings/details");
+            assertThat(browser.byId("timeZone").getAttribute("value")).matches("Asia/(Kolkata|Calcutta)");
+            browser.screenshot("time-zone-details");
+        } finally {
+            browser.driver().executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", ""));
+        }
     }
 }

@@ -114,4 +114,21 @@ class SecurityNoticeTemplatesTest {
         assertThat(mail.html()).doesNotContain(" th:", "${");
         return mail;
     }
+
+    @Test
+    void noticeWhenRecipientHasATimeZoneThenTimesAreInItAndNamed() {
+        MailRenderer zoned = new MailRenderer(
+                new GatehouseProperties("Gatehouse", "https://sign-in.example.com", Path.of("data")),
+                new StaticMessageSource(), new dev.gatehouse.system.Times(java.time.Clock.systemUTC()),
+                address -> address.equals("ada@example.com") ? java.util.Optional.of(java.time.ZoneId.of("Asia/Kolkata"))
+                        : java.util.Optional.empty());
+
+        assertThat(zoned.render(EmailMessage.of("ada@example.com", "backup-code-used", vars("remaining", 7))).text())
+                .contains("When: 23 Nov 2026, 19:35 IST (Asia/Kolkata)").doesNotContain("UTC");
+        assertThat(zoned.render(EmailMessage.of("bob@example.com", "backup-code-used", vars("remaining", 7))).text())
+                .as("no zone known").contains("When: 23 Nov 2026, 14:05 UTC");
+        assertThat(zoned.render(EmailMessage.of("new@example.com", "backup-code-used", vars("remaining", 7,
+                        EmailMessage.TIME_ZONE, java.time.ZoneId.of("Europe/London")))).text())
+                .as("a zone given with the message").contains("When: 23 Nov 2026, 14:05 GMT (Europe/London)");
+    }
 }

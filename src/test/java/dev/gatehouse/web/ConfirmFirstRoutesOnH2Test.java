@@ -44,6 +44,7 @@ class ConfirmFirstRoutesOnH2Test extends WebFlowSupport {
             Map.entry("POST /settings/two-factor/postpone",
                     "only postpones, for this session and within the admins' grace period, a step the rules impose"),
             Map.entry("POST /settings/details/name", "a name; changes nothing about sign-in"),
+            Map.entry("POST /settings/details/time-zone", "how times are written; changes nothing about sign-in"),
             Map.entry("POST /settings/details/email/cancel", "only takes a pending change of email away"),
             Map.entry("POST /settings/details/email/confirm/{token}",
                     "completes a change confirmed when it was asked for; the link proves the new inbox and works"

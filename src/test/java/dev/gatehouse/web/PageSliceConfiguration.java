@@ -16,6 +16,7 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 import dev.gatehouse.signin.SessionProperties;
 import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.system.Times;
 import dev.gatehouse.web.signin.CodeWords;
 import dev.gatehouse.web.signin.SentCodeWords;
 
@@ -24,7 +25,8 @@ import dev.gatehouse.web.signin.SentCodeWords;
  * enough to be the real ones (messages, the words of a code step), and a clock that stands still at {@link #NOW}.
  */
 @TestConfiguration(proxyBeanMethods = false)
-@Import({SecurityConfiguration.class, Messages.class, ActivityWords.class, CodeWords.class, SentCodeWords.class})
+@Import({SecurityConfiguration.class, Messages.class, ActivityWords.class, CodeWords.class, SentCodeWords.class,
+        PageTimes.class, Times.class})
 @EnableConfigurationProperties(SessionProperties.class)
 public class PageSliceConfiguration {
 

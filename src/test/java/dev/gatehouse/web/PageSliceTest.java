@@ -17,6 +17,7 @@ import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.factor.SecondFactors;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.TwoFactorRequirement;
+import dev.gatehouse.user.UserDetails;
 import dev.gatehouse.user.UserService;
 
 /**
@@ -38,7 +39,7 @@ import dev.gatehouse.user.UserService;
 @WebMvcTest
 @Import(PageSliceConfiguration.class)
 @MockitoBean(types = {SignInService.class, SecondFactors.class, UserService.class, AccountService.class,
-        AuditLog.class, TwoFactorRequirement.class})
+        AuditLog.class, TwoFactorRequirement.class, UserDetails.class})
 public @interface PageSliceTest {
 
     /** The controllers under test (only these are created; every other controller is left out). */

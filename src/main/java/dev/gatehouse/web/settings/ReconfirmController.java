@@ -107,7 +107,7 @@ class ReconfirmController {
             model.addAttribute("error", messages.get("password.wrongCurrent"));
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         } else if (step instanceof ReconfirmStep.PasswordPaused paused) {
-            model.addAttribute("error", messages.until("password.paused", paused.until()));
+            model.addAttribute("error", messages.until("tz.password.paused", paused.until()));
             response.setStatus(429);
         } else if (step instanceof ReconfirmStep.CodeProblem problem) {
             boolean sent = asked.filter(m -> m.traits().answer() == MethodTraits.Answer.SENT_CODE).isPresent();
@@ -168,7 +168,7 @@ class ReconfirmController {
                 response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
             } else if (step instanceof ReconfirmStep.PasswordPaused paused) {
                 problemKey = null;
-                model.addAttribute("error", messages.until("password.paused", paused.until()));
+                model.addAttribute("error", messages.until("tz.password.paused", paused.until()));
                 response.setStatus(429);
             } else if (((ReconfirmStep.CodeProblem) step).step() instanceof SecondFactorStep.Problem problem) {
                 problemKey = problem.messageKey();

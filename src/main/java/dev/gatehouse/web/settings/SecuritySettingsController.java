@@ -139,7 +139,7 @@ class SecuritySettingsController {
         }
         if (result instanceof PasswordChange.Paused paused) {
             model.addAttribute("passwordErrors",
-                    java.util.Map.of("currentPassword", messages.until("password.paused", paused.until())));
+                    java.util.Map.of("currentPassword", messages.until("tz.password.paused", paused.until())));
             response.setStatus(429);
             return page(me, browser, model);
         }

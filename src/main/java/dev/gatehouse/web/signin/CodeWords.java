@@ -34,7 +34,7 @@ public class CodeWords {
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         } else if (step instanceof SecondFactorStep.Locked locked) {
             model.addAttribute("locked", true);
-            model.addAttribute("error", messages.until("code.locked", locked.until()));
+            model.addAttribute("error", messages.until("tz.code.locked", locked.until()));
             response.setStatus(429);
         } else if (step instanceof SecondFactorStep.Suspended) {
             model.addAttribute("locked", true);

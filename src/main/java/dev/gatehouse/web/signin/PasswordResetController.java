@@ -67,7 +67,7 @@ class PasswordResetController {
         PasswordResets.Request result = resets.request(email, ClientInfo.of(request));
         model.addAttribute("email", FormEcho.cut(email));
         if (result instanceof PasswordResets.Request.TooMany tooMany) {
-            model.addAttribute("error", messages.until("pwreset.tooMany", tooMany.until()));
+            model.addAttribute("error", messages.until("tz.pwreset.tooMany", tooMany.until()));
             response.setStatus(429);
             return "signin/forgot";
         }

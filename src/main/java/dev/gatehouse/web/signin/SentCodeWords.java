@@ -3,9 +3,6 @@ package dev.gatehouse.web.signin;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
@@ -15,23 +12,23 @@ import dev.gatehouse.factor.CodeChallenge;
 import dev.gatehouse.factor.CodeSend;
 import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.PageTimes;
 
 /**
  * The words every page with a sent code shares (sign-in, re-confirmation, setup): where the code went, how long it
- * works, when a new one may be asked for, and why none was sent. Times are shown in UTC, like the other pages.
+ * works, when a new one may be asked for, and why none was sent. Times are in the reader's zone ({@link PageTimes}):
+ * an expiry rounded down, a moment a new code may be asked for rounded up.
  */
 @Component
 public class SentCodeWords {
 
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-    static final DateTimeFormatter TIME_SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ENGLISH)
-            .withZone(ZoneOffset.UTC);
-
     private final Messages messages;
+    private final PageTimes times;
     private final Clock clock;
 
-    SentCodeWords(Messages messages, Clock clock) {
+    SentCodeWords(Messages messages, PageTimes times, Clock clock) {
         this.messages = messages;
+        this.times = times;
         this.clock = clock;
     }
 
@@ -47,8 +44,8 @@ public class SentCodeWords {
             model.addAttribute("minutes", Duration.between(c.sentAt(), c.expiresAt()).toMinutes());
             model.addAttribute("codeSent", true);
             model.addAttribute("expired", c.expired(now));
-            model.addAttribute("validUntil", TIME.format(c.expiresAt()));
-            model.addAttribute("resendAt", c.canResend(now) ? null : TIME_SECONDS.format(c.resendAt()));
+            model.addAttribute("validUntil", times.time(c.expiresAt()));
+            model.addAttribute("resendAt", c.canResend(now) ? null : times.timeWithSeconds(c.resendAt()));
         });
     }
 
@@ -76,11 +73,9 @@ public class SentCodeWords {
         }
         if (send instanceof CodeSend.LimitReached limited) {
             // The user's own budget keeps the wording people know; the others say whose budget it was.
-            String key = limited.budget() == CodeSend.Budget.USER ? "codes.limitReached"
+            String key = limited.budget() == CodeSend.Budget.USER ? "tz.codes.limitReached"
                     : "budgets.limitReached." + limited.budget().name();
-            return Optional.of(messages.get(key,
-                    TIME.format(limited.until()),
-                    Math.max(1, (Duration.between(clock.instant(), limited.until()).toSeconds() + 59) / 60)));
+            return Optional.of(messages.get(key, times.from(limited.until()), times.minutesUntil(limited.until())));
         }
         if (send instanceof CodeSend.Refused refused) {
             return Optional.of(messages.get(refused.problemKey()));

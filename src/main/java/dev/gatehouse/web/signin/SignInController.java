@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
+import dev.gatehouse.user.UserDetails;
 import dev.gatehouse.web.Messages;
 import dev.gatehouse.web.ReturnPageCache;
 
@@ -21,11 +22,13 @@ class SignInController {
     private final SignInService signIn;
     private final ReturnPageCache requestCache;
     private final Messages messages;
+    private final UserDetails details;
     private final java.time.Clock clock;
 
-    SignInController(SignInService signIn, ReturnPageCache requestCache, Messages messages,
+    SignInController(SignInService signIn, ReturnPageCache requestCache, Messages messages, UserDetails details,
                      java.time.Clock clock) {
         this.clock = clock;
+        this.details = details;
         this.signIn = signIn;
         this.requestCache = requestCache;
         this.messages = messages;
@@ -47,20 +50,24 @@ class SignInController {
 
     @PostMapping("/signin")
     String submit(@RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String password,
+                  @RequestParam(defaultValue = "") String timeZone,
                   BrowserSession browser, HttpServletRequest request, HttpServletResponse response, Model model) {
         SignInService.PasswordStep step = signIn.password(email, password, browser);
-        if (step instanceof SignInService.PasswordStep.SignedIn) {
+        // The browser's zone (js/time-zone.js) becomes the user's when they have none; only after the password.
+        if (step instanceof SignInService.PasswordStep.SignedIn signedIn) {
+            details.rememberBrowserZone(signedIn.user().userId(), timeZone);
             return "redirect:" + requestCache.continueTo(request, response);
         }
-        if (step instanceof SignInService.PasswordStep.SecondFactorRequired) {
+        if (step instanceof SignInService.PasswordStep.SecondFactorRequired required) {
+            details.rememberBrowserZone(required.pending().userId(), timeZone);
             return "redirect:/signin/verify";
         }
         model.addAttribute("email", email.length() > 320 ? "" : email.strip());
         if (step instanceof SignInService.PasswordStep.Paused paused) {
-            model.addAttribute("error", messages.until("password.paused", paused.until()));
+            model.addAttribute("error", messages.until("tz.password.paused", paused.until()));
             response.setStatus(429);
         } else if (step instanceof SignInService.PasswordStep.NetworkPaused paused) {
-            model.addAttribute("error", messages.until("password.networkPaused", paused.until()));
+            model.addAttribute("error", messages.until("tz.password.networkPaused", paused.until()));
             response.setStatus(429);
             response.setHeader("Retry-After", String.valueOf(Math.max(1,
                     java.time.Duration.between(clock.instant(), paused.until()).toSeconds())));

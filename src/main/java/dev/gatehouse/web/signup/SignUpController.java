@@ -19,6 +19,7 @@ import dev.gatehouse.account.SignUpService;
 import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.user.UserDetails;
 import dev.gatehouse.web.Messages;
 
 @Controller
@@ -27,11 +28,13 @@ class SignUpController {
     private final SignUpService signUp;
     private final SignInService signIn;
     private final Messages messages;
+    private final UserDetails details;
 
-    SignUpController(SignUpService signUp, SignInService signIn, Messages messages) {
+    SignUpController(SignUpService signUp, SignInService signIn, Messages messages, UserDetails details) {
         this.signUp = signUp;
         this.signIn = signIn;
         this.messages = messages;
+        this.details = details;
     }
 
     @GetMapping("/signup")
@@ -62,7 +65,7 @@ class SignUpController {
             model.addAttribute("form", new SignUpService.SignUpForm(cut(displayName), cut(email), "", cut(accountName),
                     cut(phone)));
             model.addAttribute("errors", Map.of());
-            model.addAttribute("error", messages.until("signup.tooMany", tooMany.until()));
+            model.addAttribute("error", messages.until("tz.signup.tooMany", tooMany.until()));
             response.setStatus(429);
             return "signup/form";
         }
@@ -87,10 +90,11 @@ class SignUpController {
     }
 
     @PostMapping("/signup/confirm/{token}")
-    String confirm(@PathVariable String token, BrowserSession browser, HttpServletRequest request, HttpServletResponse response,
-                   Model model) {
+    String confirm(@PathVariable String token, @RequestParam(defaultValue = "") String timeZone, BrowserSession browser,
+                   HttpServletRequest request, HttpServletResponse response, Model model) {
         SignUpService.Completion completion = signUp.complete(token, ClientInfo.of(request));
         if (completion instanceof SignUpService.Completion.Completed completed) {
+            details.rememberBrowserZone(completed.user().id(), timeZone);
             signIn.signInNewUser(completed.user(), browser);
             return "redirect:/settings/security?welcome";
         }

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -35,6 +36,7 @@ import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.PendingSignIn;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignInService.PasswordStep;
+import dev.gatehouse.user.UserDetails;
 import dev.gatehouse.web.PageSliceTest;
 
 /** The password step's page: what it answers for each outcome of {@link SignInService#password}. */
@@ -49,6 +51,9 @@ class SignInControllerTest {
 
     @Autowired
     SignInService signIn;
+
+    @Autowired
+    UserDetails details;
 
     @Test
     void formWhenSignedOutThenPasswordPageWithEmptyEmail() throws Exception {
@@ -141,7 +146,46 @@ class SignInControllerTest {
                 .andExpect(status().isTooManyRequests())
                 .andExpect(header().string("Retry-After", "90"))
                 .andExpect(content().string(containsString("from your network")))
-                .andExpect(content().string(containsString("paused for 2 minutes (until 12:01 UTC)")));
+                .andExpect(content().string(containsString("paused for 2 minutes (until 12:02 UTC)")));
+    }
+
+    @Test
+    void submitWhenPausedThenEndRoundedUpAndInTheZoneTheFormReported() throws Exception {
+        // Ends at 12:03:20 UTC = 13:03:20 in London (summer time): "until 13:03" would send them back too early.
+        when(signIn.password(anyString(), anyString(), any(BrowserSession.class)))
+                .thenReturn(new PasswordStep.Paused(NOW.plus(Duration.ofSeconds(200))));
+
+        mvc.perform(post("/signin").with(csrf()).param("email", EMAIL).param("password", PASSWORD)
+                        .param("timeZone", "Europe/London"))
+                .andExpect(status().isTooManyRequests())
+                .andExpect(content().string(containsString("for 4 minutes (until 13:04 BST)")));
+        verify(details, never()).timeZone(any());
+    }
+
+    @Test
+    void submitWhenSecondFactorRequiredThenTheBrowserZoneIsOfferedForThatUser() throws Exception {
+        UUID userId = UUID.randomUUID();
+        when(signIn.password(eq(EMAIL), eq(PASSWORD), any(BrowserSession.class))).thenReturn(
+                new PasswordStep.SecondFactorRequired(new PendingSignIn(userId, UUID.randomUUID(), NOW)));
+
+        mvc.perform(post("/signin").with(csrf()).param("email", EMAIL).param("password", PASSWORD)
+                        .param("timeZone", "Asia/Kolkata"))
+                .andExpect(redirectedUrl("/signin/verify"));
+
+        verify(details).rememberBrowserZone(userId, "Asia/Kolkata");
+    }
+
+    @Test
+    void submitWhenTimeZoneIsGarbageThenAnsweredAsWithoutOne() throws Exception {
+        when(signIn.password(anyString(), anyString(), any(BrowserSession.class)))
+                .thenReturn(new PasswordStep.Paused(NOW.plus(Duration.ofMinutes(5))));
+
+        mvc.perform(post("/signin").with(csrf()).param("email", EMAIL).param("password", PASSWORD)
+                        .param("timeZone", "Mars/Olympus<script>" + "x".repeat(50_000)))
+                .andExpect(status().isTooManyRequests())
+                .andExpect(content().string(containsString("for 5 minutes (until 12:05 UTC)")))
+                .andExpect(content().string(not(containsString("Olympus"))));
+        verify(details, never()).rememberBrowserZone(any(), anyString());
     }
 
     @Test

@@ -1,8 +1,6 @@
 package dev.gatehouse.web.settings.details;
 
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -37,11 +35,13 @@ import dev.gatehouse.factor.sms.SmsCodeMethod;
 import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Times;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserDetails;
 import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.CurrentUser;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.PageTimes;
 import dev.gatehouse.web.signin.CodeWords;
 import dev.gatehouse.web.signin.SentCodeWords;
 
@@ -59,8 +59,6 @@ class UserDetailsController {
     static final String PAGE = "/settings/details";
     private static final String PHONE = PAGE + "/phone";
     private static final String PENDING_PHONE = "details.phone.pending";
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH)
-            .withZone(ZoneOffset.UTC);
 
     private final UserDetails details;
     private final AccountService accounts;
@@ -71,11 +69,12 @@ class UserDetailsController {
     private final CodeWords codeWords;
     private final SentCodeWords sentCodeWords;
     private final Messages messages;
+    private final PageTimes times;
     private final Clock clock;
 
     UserDetailsController(UserDetails details, AccountService accounts, FactorService factors, SmsCodeMethod sms,
                           SecondFactors registered, CodeChallenges codes, CodeWords codeWords,
-                          SentCodeWords sentCodeWords, Messages messages, Clock clock) {
+                          SentCodeWords sentCodeWords, Messages messages, PageTimes times, Clock clock) {
         this.details = details;
         this.accounts = accounts;
         this.factors = factors;
@@ -85,6 +84,7 @@ class UserDetailsController {
         this.codeWords = codeWords;
         this.sentCodeWords = sentCodeWords;
         this.messages = messages;
+        this.times = times;
         this.clock = clock;
     }
 
@@ -108,7 +108,29 @@ class UserDetailsController {
         return "redirect:" + PAGE;
     }
 
+    // --- time zone ----------------------------------------------------------------------------------------------
+
+    /**
+     * Saves the zone chosen from the list. Not a "Confirm it's you" change and not audited: it only changes how times
+     * are written, nothing about sign-in (docs/decisions.md). A value not in the list changes nothing (422).
+     */
+    @PostMapping(PAGE + "/time-zone")
+    String chooseTimeZone(@CurrentUser User user, @RequestParam(defaultValue = "") String timeZone,
+                          HttpServletResponse response, Model model, RedirectAttributes redirect) {
+        if (!details.chooseTimeZone(user.id(), timeZone)) {
+            response.setStatus(422);
+            model.addAttribute("timeZoneError", messages.get("tz.details.invalid"));
+            return page(user, user.displayName(), null, model);
+        }
+        redirect.addFlashAttribute("flashSuccess", messages.get("tz.details.saved", timeZone));
+        return "redirect:" + PAGE;
+    }
+
     private String page(User user, String name, String nameError, Model model) {
+        String zone = details.timeZone(user.id()).map(java.time.ZoneId::getId).orElse("UTC");
+        model.addAttribute("timeZone", zone);
+        model.addAttribute("timeZones", Times.offered().contains(zone) ? Times.offered()
+                : java.util.stream.Stream.concat(java.util.stream.Stream.of(zone), Times.offered().stream()).toList());
         model.addAttribute("user", user);
         model.addAttribute("name", name);
         model.addAttribute("nameError", nameError);
@@ -139,13 +161,13 @@ class UserDetailsController {
         UserDetails.EmailChangeRequest asked = details.requestEmailChange(user, email, ClientInfo.of(request));
         if (asked instanceof UserDetails.EmailChangeRequest.Sent sent) {
             redirect.addFlashAttribute("flashSuccess", messages.get("details.email.sent", sent.pending().newEmail(),
-                    WHEN.format(sent.pending().expiresAt())));
+                    times.dateTime(sent.pending().expiresAt())));
             return "redirect:" + PAGE;
         }
         String echo = email.length() <= 320 && email.chars().noneMatch(Character::isISOControl) ? email : "";
         if (asked instanceof UserDetails.EmailChangeRequest.TooMany tooMany) {
             response.setStatus(429);
-            return emailForm(user, echo, messages.until("details.email.tooMany", tooMany.until()), model);
+            return emailForm(user, echo, messages.until("tz.details.email.tooMany", tooMany.until()), model);
         }
         response.setStatus(422);
         return emailForm(user, echo,
