@@ -193,8 +193,10 @@ abstract class CodeSignInFlowTests extends WebFlowSupport {
 
         assertThat(setup).isInstanceOfSatisfying(SetupStart.Started.class, started ->
                 assertThat(started.send()).isInstanceOf(CodeSend.Sent.class));
-        codes().awaitCode(address, 1 + 4);
-        codes().awaitCode(number, 1 + 2);
+        // Every send was allowed (the audit below). Not every earlier code need arrive: one still queued when "send
+        // again" is pressed is withdrawn on purpose, which a loaded machine makes likely. The last of each does.
+        codes().awaitCode(address, 1 + 1);
+        codes().awaitCode(number, 1 + 1);
         codes().awaitCode(newNumber, 1);
         assertThat(count("select count(*) from audit_events where user_id = ? and type = 'CODE_SENT'",
                 ada.user().id())).as("2 setups, 6 sign-in codes, 1 setup").isEqualTo(9);

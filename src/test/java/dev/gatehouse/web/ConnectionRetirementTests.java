@@ -103,7 +103,8 @@ abstract class ConnectionRetirementTests extends TwoFactorFlowSupport {
                 Map.of("email", invitee, "role", "MEMBER", "phone", "+447400123456")).status()).isEqualTo(302);
         mail().awaitNth(invitee, 1);
 
-        assertThat(count("select count(*) from outbox where status not in ('SENT', 'PENDING')"))
-                .as("no message failed").isZero();
+        // FAILED only: a code superseded before it went out is EXPIRED on purpose (the in-flight withdrawal), and other
+        // test classes sharing this database may have left such rows.
+        assertThat(count("select count(*) from outbox where status = 'FAILED'")).as("no message failed").isZero();
     }
 }
