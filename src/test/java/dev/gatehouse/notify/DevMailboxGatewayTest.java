@@ -23,6 +23,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.system.Times;
 import dev.gatehouse.system.GatehouseProperties;
 import dev.gatehouse.testsupport.MutableClock;
 
@@ -44,7 +45,7 @@ class DevMailboxGatewayTest {
     @EnableConfigurationProperties({GatehouseProperties.class, NotifyProperties.class, OutboxProperties.class})
     @ComponentScan(basePackageClasses = Notifier.class,
             excludeFilters = @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class))
-    @Import(AuditLog.class)
+    @Import({AuditLog.class, Times.class})
     static class NotifyOnly {
 
         @Bean

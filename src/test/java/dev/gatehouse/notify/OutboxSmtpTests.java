@@ -49,6 +49,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.system.Times;
 import dev.gatehouse.system.GatehouseProperties;
 import dev.gatehouse.testsupport.MutableClock;
 
@@ -88,7 +89,7 @@ abstract class OutboxSmtpTests {
     @EnableConfigurationProperties({GatehouseProperties.class, NotifyProperties.class, OutboxProperties.class})
     @ComponentScan(basePackageClasses = Notifier.class,
             excludeFilters = @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class))
-    @Import(AuditLog.class)
+    @Import({AuditLog.class, Times.class})
     static class NotifyOnly {
 
         @Bean

@@ -32,6 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.system.Times;
 import dev.gatehouse.system.GatehouseProperties;
 import dev.gatehouse.system.MetricNames;
 import dev.gatehouse.testsupport.MutableClock;
@@ -75,7 +76,7 @@ class SmsOutboxTest {
             SmsGatewayProperties.class})
     @ComponentScan(basePackageClasses = Notifier.class,
             excludeFilters = @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class))
-    @Import(AuditLog.class)
+    @Import({AuditLog.class, Times.class})
     static class NotifyOnly {
 
         @Bean

@@ -72,7 +72,7 @@ class CodeMethodSettingsControllerTest {
     @MockitoBean
     CodeDestinations destinations;
 
-    @MockitoBean
+    @Autowired // a mock: PageSliceTest mocks it for every page slice
     UserDetails details;
 
     @BeforeEach
