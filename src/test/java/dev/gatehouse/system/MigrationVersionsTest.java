@@ -3,8 +3,13 @@ package dev.gatehouse.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -14,62 +19,90 @@ import java.util.stream.IntStream;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /**
- * A released database must upgrade. Flyway refuses a new migration numbered below one already applied (we do not turn
- * on {@code outOfOrder}), so a migration written on a branch while another branch released a higher number has to be
- * renumbered above it before it lands. This test holds the list of what the last release shipped: nothing may be
- * added at or below it, and an upgrade from exactly that state to today's must run. Update both constants at each
- * release.
+ * Every released database must upgrade. Stop 21 shipped V1-V16 and V21; stop 22 added V17-V20, written on branches
+ * before V21 landed, so a stop-21 database takes them out of order ({@code spring.flyway.out-of-order}). This test
+ * holds what each release shipped: a released migration is never renamed or removed, a new one is numbered above the
+ * highest released version, and an upgrade from each released state to today's runs. Add a line to {@link #RELEASES}
+ * at each release.
  */
 class MigrationVersionsTest {
 
-    /** The highest migration version of the last release (stop 21). */
-    private static final int LAST_RELEASED = 21;
-
-    /** The versions that release shipped: every database in the field has exactly these. */
-    private static final Set<Integer> RELEASED = IntStream.concat(IntStream.rangeClosed(1, 16), IntStream.of(21))
-            .boxed().collect(Collectors.toCollection(TreeSet::new));
+    /** The migration versions each release shipped, by stop. */
+    private static final Map<Integer, Set<Integer>> RELEASES = Map.of(
+            21, versions(IntStream.concat(IntStream.rangeClosed(1, 16), IntStream.of(21))),
+            22, versions(IntStream.rangeClosed(1, 21)));
 
     private static final Pattern VERSION = Pattern.compile("V(\\d+)__.+\\.sql");
 
     @Test
-    void migrationsAtOrBelowTheLastReleaseAreExactlyTheReleasedOnes() throws IOException {
-        List<Integer> versions = versions();
+    void releasedMigrationsStayAndNewOnesAreNumberedAboveThem() throws IOException {
+        List<Integer> versions = onDisk().stream().map(Migration::version).toList();
         assertThat(versions).as("each version once").doesNotHaveDuplicates();
-        Set<Integer> atOrBelow = versions.stream().filter(v -> v <= LAST_RELEASED)
+        int highestReleased = RELEASES.values().stream().flatMap(Set::stream).max(Integer::compare).orElseThrow();
+        Set<Integer> released = RELEASES.values().stream().flatMap(Set::stream)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(atOrBelow).as("a migration numbered at or below %d never runs on a released database: renumber it above",
-                        LAST_RELEASED)
-                .isEqualTo(RELEASED);
+        Set<Integer> atOrBelow = versions.stream().filter(v -> v <= highestReleased)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(atOrBelow).as("released migrations stay, and nothing new is numbered at or below V%d",
+                highestReleased).isEqualTo(released);
     }
 
-    @Test
-    void upgradeFromTheLastReleaseRunsEveryNewerMigration() throws IOException {
-        SimpleDriverDataSource db = new SimpleDriverDataSource(new org.h2.Driver(),
-                "jdbc:h2:mem:migration-upgrade;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;"
-                        + "DB_CLOSE_DELAY=-1", "sa", "");
-        MigrateResult released = Flyway.configure().dataSource(db).target(String.valueOf(LAST_RELEASED)).load()
-                .migrate();
-        assertThat(released.migrations).hasSize(RELEASED.size());
+    @ParameterizedTest(name = "from stop {0}")
+    @ValueSource(ints = {21, 22})
+    void upgradeFromAReleaseRunsEveryMigrationItLacks(int stop, @TempDir Path released) throws IOException {
+        Set<Integer> shipped = RELEASES.get(stop);
+        for (Migration m : onDisk()) {
+            if (shipped.contains(m.version())) {
+                try (InputStream in = m.file().getInputStream()) {
+                    Files.copy(in, released.resolve(m.file().getFilename()));
+                }
+            }
+        }
+        SimpleDriverDataSource db = new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:upgrade-from-" + stop
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "sa", "");
+        assertThat(Flyway.configure().dataSource(db).locations("filesystem:" + released).load().migrate().migrations)
+                .hasSize(shipped.size());
 
-        MigrateResult upgrade = Flyway.configure().dataSource(db).load().migrate();
+        MigrateResult upgrade = Flyway.configure().dataSource(db).outOfOrder(outOfOrderAsConfigured()).load()
+                .migrate();
 
         assertThat(upgrade.success).isTrue();
         assertThat(upgrade.migrations.stream().map(m -> Integer.parseInt(m.version)))
-                .containsExactlyElementsOf(versions().stream().filter(v -> v > LAST_RELEASED).sorted().toList());
+                .containsExactlyInAnyOrderElementsOf(onDisk().stream().map(Migration::version)
+                        .filter(v -> !shipped.contains(v)).toList());
     }
 
-    private static List<Integer> versions() throws IOException {
+    private static boolean outOfOrderAsConfigured() {
+        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
+        yaml.setResources(new ClassPathResource("application.yml"));
+        Properties app = yaml.getObject();
+        return Boolean.parseBoolean(app.getProperty("spring.flyway.out-of-order", "false"));
+    }
+
+    private record Migration(int version, Resource file) {
+    }
+
+    private static List<Migration> onDisk() throws IOException {
         Resource[] files = new PathMatchingResourcePatternResolver().getResources("classpath:db/migration/*.sql");
         return Arrays.stream(files).map(f -> {
             Matcher m = VERSION.matcher(f.getFilename());
             assertThat(m.matches()).as(f.getFilename()).isTrue();
-            return Integer.parseInt(m.group(1));
+            return new Migration(Integer.parseInt(m.group(1)), f);
         }).toList();
+    }
+
+    private static Set<Integer> versions(IntStream range) {
+        return range.boxed().collect(Collectors.toCollection(TreeSet::new));
     }
 }
