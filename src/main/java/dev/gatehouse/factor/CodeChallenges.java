@@ -297,6 +297,13 @@ public class CodeChallenges {
 
     // --- the shared core ----------------------------------------------------------------------------------------
 
+    /** The user already receives at this destination: it is their sign-in address or their verified phone on file. */
+    private boolean proven(User user, String destination) {
+        return destination.equalsIgnoreCase(user.email()) || details.phone(user.id())
+                .filter(UserDetails.Phone::verified).map(UserDetails.Phone::number).filter(destination::equals)
+                .isPresent();
+    }
+
     private CodeSend sendTo(User user, FactorType type, CodePurpose purpose, UUID attemptId, String destination,
                             ClientInfo client) {
         SentCodeMethod method = methods.get(type);
@@ -309,7 +316,7 @@ public class CodeChallenges {
             return new CodeSend.Refused(invalid.problemKey());
         }
         SendLimits.Send counted = new SendLimits.Send(user.id(), type, purpose, destination,
-                ((DestinationCheck.Valid) check).region());
+                ((DestinationCheck.Valid) check).region(), purpose == CodePurpose.SETUP && proven(user, destination));
         Instant now = clock.instant();
         String code = RandomCodes.digits(DIGITS);
         String hash = sealer.keyedHash(code, context(user.id(), purpose, attemptId, type));

@@ -41,13 +41,22 @@ class SendLimits {
      * @param channel     how the code travels: the method's type (its codes never share a budget with another's)
      * @param destination where it goes (an address, an E.164 number), already checked by the method
      * @param region      the destination's country (a phone number's), or null when it has none
+     * @param proven      the user has already proved they receive at this destination (their sign-in address, their
+     *                    verified phone on file): a setup code to it is not one to a stranger's number, so the
+     *                    destination's and country's setup limits do not count it, and strangers who fill those
+     *                    limits cannot keep its owner from setting up a method on it
      */
-    record Send(UUID userId, FactorType channel, CodePurpose purpose, String destination, String region) {
+    record Send(UUID userId, FactorType channel, CodePurpose purpose, String destination, String region,
+                boolean proven) {
         Send {
             Objects.requireNonNull(userId, "userId");
             Objects.requireNonNull(channel, "channel");
             Objects.requireNonNull(purpose, "purpose");
             Objects.requireNonNull(destination, "destination");
+        }
+
+        Send(UUID userId, FactorType channel, CodePurpose purpose, String destination, String region) {
+            this(userId, channel, purpose, destination, region, false);
         }
     }
 
@@ -63,7 +72,7 @@ class SendLimits {
                 properties.userSendsPerDay()));
         add(limits, CodeSend.Budget.NETWORK, RateLimits.perNetwork("ip", ip, properties.limitWindow(),
                 properties.ipSendsPerWindow(), properties.ipSendsPerDay()));
-        if (send.purpose() == CodePurpose.SETUP) {
+        if (send.purpose() == CodePurpose.SETUP && !send.proven()) {
             add(limits, CodeSend.Budget.DESTINATION, RateLimits.windowAndDay("setup-to:" + destinationKey(send),
                     properties.limitWindow(), properties.destinationSetupSendsPerWindow(),
                     properties.destinationSetupSendsPerDay()));

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -151,5 +152,16 @@ public class PasswordResets {
             status.setRollbackOnly(); // the link stays usable: the password broke a rule
             return new Completion.Rejected(((UserService.PasswordChange.Rejected) change).problemKey());
         });
+    }
+
+    /**
+     * A reset link was sent to the address the user had then: once their address changes, a link in the old mailbox
+     * (perhaps the one they left because someone else reads it) no longer sets their password. In the change's
+     * transaction.
+     */
+    @EventListener
+    void emailChanged(EmailChanged changed) {
+        jdbc.sql("update password_resets set used_at = ? where user_id = ? and used_at is null")
+                .params(Db.ts(clock.instant()), changed.userId()).update();
     }
 }

@@ -379,6 +379,10 @@ abstract class CodeChallengesTest {
         assertThat(send(owner, SmsCodeMethod.TYPE, UUID.randomUUID())).as("codes to a proved number are not counted")
                 .isInstanceOf(CodeSend.Sent.class);
         sent.awaitCode(number, properties.destinationSetupSendsPerWindow());
+        // Strangers filled the number's setup limit; its owner, whose phone on file it is, can still set it up again.
+        assertThat(challenges.startSetup(owner, SmsCodeMethod.TYPE, number, null, null, CLIENT))
+                .isInstanceOfSatisfying(SetupStart.Started.class, started ->
+                        assertThat(started.send()).isInstanceOf(CodeSend.Sent.class));
     }
 
     @Test

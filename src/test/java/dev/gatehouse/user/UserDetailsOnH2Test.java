@@ -99,6 +99,25 @@ class UserDetailsOnH2Test {
     }
 
     @Test
+    void confirmWhenAPasswordResetLinkWentToTheOldAddressThenThatLinkNoLongerWorks() {
+        TestUsers.Created ada = users.create("details-reset");
+        PasswordResets resets = context.getBean(PasswordResets.class);
+        assertThat(resets.request(ada.email(), CLIENT)).isInstanceOf(PasswordResets.Request.CheckEmail.class);
+        String link = mail.await(ada.email(), "Reset your").link("/signin/reset/");
+        String resetToken = link.substring(link.lastIndexOf('/') + 1);
+        assertThat(resets.find(resetToken)).as("valid before the change").isPresent();
+
+        String token = requestAndReadLink(ada.user(), fresh("ada-moved"));
+        assertThat(resets.find(resetToken)).as("asking for a change is not the change").isPresent();
+        assertThat(details.confirmEmailChange(ada.user().id(), token, CLIENT))
+                .isInstanceOf(UserDetails.EmailConfirmation.Changed.class);
+
+        assertThat(resets.find(resetToken)).as("a link in the old mailbox").isEmpty();
+        assertThat(resets.complete(resetToken, "a new password nobody knows 42", CLIENT))
+                .isInstanceOf(PasswordResets.Completion.Expired.class);
+    }
+
+    @Test
     void confirmWhenLinkOlderThan24HoursThenInvalidAndNothingChanges() {
         TestUsers.Created ada = users.create("details-expiry");
         String token = requestAndReadLink(ada.user(), fresh("late"));

@@ -311,6 +311,20 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     }
 
     @Test
+    void promptLoginWhenTheCallbackIsNotRegisteredThenErrorPageAndTheUserStaysSignedIn() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-forged-login");
+        String app = webApp();
+        WebSession web = browser();
+        signInForCode(web, ada, request(app, Map.of()), false);
+
+        Request forged = request(app, Map.of("prompt", "login"));
+        Page page = web.get(forged.path().replace(enc(CALLBACK.toString()), enc("https://evil.example/callback")));
+
+        assertThat(page.status()).isEqualTo(400);
+        assertThat(web.get("/settings/security").status()).as("a forged link signs nobody out").isEqualTo(200);
+    }
+
+    @Test
     void tokenWhenCodeReusedOrTakenByAnotherClientOrVerifierMissingThenRefused() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-code");
         String app = webApp();
@@ -418,6 +432,43 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         // The same sign-in, stepped up: its password time does not move.
         assertThat(now.getAuthenticationTime()).isEqualTo(device.getAuthenticationTime());
         assertThat(auditTypes(ada.id())).contains(AuditEventType.REAUTHENTICATED);
+    }
+
+    @Test
+    void stepUpWhenAskedByPostOrAnotherSpellingOfThePathThenTheFactorIsAskedAllTheSame() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-stepup-bypass");
+        String app = webApp();
+        WebSession web = browser();
+        signInForCode(web, ada, request(app, Map.of()), true);
+        web.get("/settings/security");
+        web.post("/signout", Map.of());
+        Request plain = request(app, Map.of());
+        web.get(plain.path());
+        assertThat(signIn(web, ada.email(), PASSWORD).location()).as("trusted device: no factor")
+                .isEqualTo(plain.path());
+
+        // The same step-up request with the path spelled with an escaped letter: Spring's endpoint answers it too.
+        Request encoded = request(app, Map.of("acr_values", MFA_NOW));
+        assertThat(web.get(encoded.path().replace("/oauth2/authorize", "/oauth2/%61uthorize")).location())
+                .isEqualTo("/signin/verify");
+
+        // And as a form POST, which the endpoint also accepts: asked for the factor, resumed as a GET.
+        web.post("/signout", Map.of());
+        web.get(plain.path());
+        signIn(web, ada.email(), PASSWORD);
+        Request posted = request(app, Map.of("acr_values", MFA_NOW));
+        Map<String, String> form = new java.util.LinkedHashMap<>();
+        for (String pair : posted.path().substring(posted.path().indexOf('?') + 1).split("&")) {
+            String[] nameValue = pair.split("=", 2);
+            form.put(java.net.URLDecoder.decode(nameValue[0], java.nio.charset.StandardCharsets.UTF_8),
+                    java.net.URLDecoder.decode(nameValue[1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(web.postRaw("/oauth2/authorize", form).location()).isEqualTo("/signin/verify");
+        Page proved = code(web, ada, false);
+        assertThat(proved.location()).startsWith("/oauth2/authorize?").contains("acr_values=");
+        IDTokenClaimsSet now = validated(tokens(codeFrom(web.get(proved.location()), posted), posted)
+                .getOIDCTokens().getIDToken(), posted);
+        assertThat(now.getACR()).isEqualTo(new ACR(MFA_NOW));
     }
 
     @Test

@@ -12,8 +12,11 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.authentication.AuthenticationTrustResolver;
+import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
@@ -49,6 +52,8 @@ class AuthorizationServerSecurity {
 
     /** Request attribute: the signed-in user must first set up two-step verification (their account's rules). */
     static final String SETUP_REQUIRED = "gatehouse.oidc.setupRequired";
+
+    private static final AuthenticationTrustResolver SIGNED_IN = new AuthenticationTrustResolverImpl();
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -101,6 +106,13 @@ class AuthorizationServerSecurity {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
             Map<String, Object> parameters = request.getAdditionalParameters();
             AuthorizeAsks asks = AuthorizeAsks.of(name -> parameters.get(name) instanceof String value ? value : null);
+            if (request.getPrincipal() instanceof Authentication user && SIGNED_IN.isAuthenticated(user)
+                    && !(user.getPrincipal() instanceof OidcPrincipal)) {
+                // Only SignInForAuthorization grants an OidcPrincipal, after its checks: a signed-in request that
+                // reached the endpoint without them (another method, another spelling of the path) gets nothing.
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
+                        OAuth2ErrorCodes.ACCESS_DENIED, "The sign-in was not checked for this request.", null), request);
+            }
             if (!asks.none() || !(request.getPrincipal() instanceof Authentication user)
                     || !(user.getPrincipal() instanceof OidcPrincipal principal)) {
                 return;

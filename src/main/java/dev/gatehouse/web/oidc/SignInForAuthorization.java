@@ -24,6 +24,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.gatehouse.oidc.Acr;
@@ -54,6 +56,8 @@ import dev.gatehouse.signin.servlet.ServletBrowserSession;
 final class SignInForAuthorization extends OncePerRequestFilter {
 
     private final String endpoint;
+    /** The endpoint as Spring's matches it (decoded path, GET or POST): a request it answers never skips this filter. */
+    private final RequestMatcher endpointMatcher;
     private final SignInChecks checks;
     private final SignInService signIn;
     private final TwoFactorRequirement requirement;
@@ -65,6 +69,7 @@ final class SignInForAuthorization extends OncePerRequestFilter {
                            TwoFactorRequirement requirement, RegisteredClientRepository clients,
                            dev.gatehouse.web.ReturnPageCache returnPage) {
         this.endpoint = endpoint;
+        this.endpointMatcher = PathPatternRequestMatcher.withDefaults().matcher(endpoint);
         this.checks = checks;
         this.signIn = signIn;
         this.requirement = requirement;
@@ -74,8 +79,7 @@ final class SignInForAuthorization extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"GET".equals(request.getMethod())
-                || !(request.getContextPath() + endpoint).equals(request.getRequestURI());
+        return !endpointMatcher.matches(request);
     }
 
     @Override
@@ -84,7 +88,9 @@ final class SignInForAuthorization extends OncePerRequestFilter {
         AuthorizeAsks asks = AuthorizeAsks.of(request::getParameter);
         Authentication authentication = holder.getContext().getAuthentication();
         BrowserSession browser = ServletBrowserSession.of(request, response);
-        boolean known = knownClient(request);
+        // Only a request Spring's endpoint would answer at a registered callback may sign out, step up or send to
+        // set-up: a forged link with an unknown client or callback ends at the endpoint's error page, nothing changed.
+        boolean known = registeredRedirect(request).isPresent();
         if (authentication != null && authentication.getPrincipal() instanceof SignedInUser user) {
             if (requirement.blocks(user.userId(), browser)) {
                 if (asks.none() || !known) {
@@ -156,11 +162,6 @@ final class SignInForAuthorization extends OncePerRequestFilter {
         return client.getRedirectUris().contains(asked) ? Optional.of(asked) : Optional.empty();
     }
 
-    private boolean knownClient(HttpServletRequest request) {
-        String clientId = request.getParameter("client_id");
-        return clientId != null && !clientId.isBlank() && clients.findByClientId(clientId) != null;
-    }
-
     private void continueAfter(String page, String authorizeRequest, HttpServletRequest request,
                                HttpServletResponse response) throws IOException {
         returnPage.returnTo(authorizeRequest, request, response);
@@ -168,12 +169,30 @@ final class SignInForAuthorization extends OncePerRequestFilter {
     }
 
     private String thisRequest(HttpServletRequest request) {
-        return endpoint + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+        String query = query(request);
+        return endpoint + (query.isEmpty() ? "" : "?" + query);
+    }
+
+    /**
+     * The request's parameters as a query string, to resume it with a GET: the query string itself, or for a POST
+     * (parameters in the body) every parameter encoded again.
+     */
+    private static String query(HttpServletRequest request) {
+        if ("GET".equals(request.getMethod())) {
+            return request.getQueryString() == null ? "" : request.getQueryString();
+        }
+        return request.getParameterMap().entrySet().stream()
+                .flatMap(p -> Arrays.stream(p.getValue()).map(value -> encode(p.getKey()) + "=" + encode(value)))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** This request as it is resumed after a new sign-in: without {@code max_age} and the {@code login} prompt. */
     private String resumed(HttpServletRequest request) {
-        String query = request.getQueryString() == null ? "" : request.getQueryString();
+        String query = query(request);
         String kept = Arrays.stream(query.split("&")).filter(pair -> !pair.isEmpty())
                 .filter(pair -> !pair.startsWith("max_age="))
                 .map(pair -> pair.startsWith("prompt=") ? withoutLogin(pair.substring("prompt=".length())) : pair)
