@@ -45,8 +45,11 @@ public class AlertRecipients {
     private final Notifier notifier;
     private final GatehouseProperties gatehouse;
     private final Clock clock;
+    private final AddressMailBudget mailBudget;
 
-    AlertRecipients(JdbcClient jdbc, AuditLog audit, Notifier notifier, GatehouseProperties gatehouse, Clock clock) {
+    AlertRecipients(JdbcClient jdbc, AuditLog audit, Notifier notifier, GatehouseProperties gatehouse, Clock clock,
+                    AddressMailBudget mailBudget) {
+        this.mailBudget = mailBudget;
         this.jdbc = jdbc;
         this.audit = audit;
         this.notifier = notifier;
@@ -98,6 +101,8 @@ public class AlertRecipients {
         /** A confirmation link was emailed to the address (normalized). */
         record Sent(String email) implements Add { }
         record Invalid(FieldProblems problems) implements Add { }
+        /** The address has had enough emails from accounts lately ({@link AddressMailBudget}): nothing changed. */
+        record TooMany(Instant until) implements Add { }
     }
 
     /**
@@ -124,17 +129,20 @@ public class AlertRecipients {
             return new Add.Invalid(new FieldProblems(Map.of("email", "recipients.address.already")));
         }
         Instant now = clock.instant();
+        if (existing.isEmpty() && jdbc.sql("select count(*) from account_alert_addresses where account_id = ?")
+                .param(accountId).query(Long.class).single() >= MAX_ADDRESSES) {
+            return new Add.Invalid(new FieldProblems(Map.of("email", "recipients.address.tooMany")));
+        }
+        Optional<Instant> busy = mailBudget.take(email, now);
+        if (busy.isPresent()) {
+            return new Add.TooMany(busy.get());
+        }
         Instant expires = now.plus(LINK_VALIDITY);
         String token = RandomCodes.token();
         if (existing.isPresent()) {
             jdbc.sql("update account_alert_addresses set token_hash = ?, expires_at = ? where id = ?")
                     .params(Tokens.sha256(token), Db.ts(expires), existing.get().id()).update();
         } else {
-            long count = jdbc.sql("select count(*) from account_alert_addresses where account_id = ?")
-                    .param(accountId).query(Long.class).single();
-            if (count >= MAX_ADDRESSES) {
-                return new Add.Invalid(new FieldProblems(Map.of("email", "recipients.address.tooMany")));
-            }
             jdbc.sql("""
                     insert into account_alert_addresses (id, account_id, email, email_normalized, token_hash,
                                                          created_at, expires_at, added_by)

@@ -48,10 +48,13 @@ public class InvitationService {
     private final Clock clock;
     private final SecurityRulesService rules;
     private final PhoneNumberCheck phones;
+    private final AddressMailBudget mailBudget;
 
     InvitationService(JdbcClient jdbc, AccountService accounts, UserService users, PasswordPolicy policy,
                       PasswordHasher hasher, Notifier notifier, AuditLog audit, GatehouseProperties gatehouse,
-                      Clock clock, SecurityRulesService rules, PhoneNumberCheck phones) {
+                      Clock clock, SecurityRulesService rules, PhoneNumberCheck phones,
+                      AddressMailBudget mailBudget) {
+        this.mailBudget = mailBudget;
         this.rules = rules;
         this.phones = phones;
         this.jdbc = jdbc;
@@ -70,6 +73,8 @@ public class InvitationService {
         record Invalid(FieldProblems problems) implements Invite { }
         /** The inviter may not manage this account (or it does not exist: the two are not told apart). */
         record NotAllowed() implements Invite { }
+        /** The address has had enough emails from accounts lately ({@link AddressMailBudget}): none sent or stored. */
+        record TooMany(Instant until) implements Invite { }
     }
 
     /**
@@ -113,8 +118,12 @@ public class InvitationService {
             return new Invite.Invalid(problems);
         }
         Instant now = clock.instant();
-        String token = RandomCodes.token();
         String address = Inputs.trim(email);
+        Optional<Instant> busy = mailBudget.take(address, now);
+        if (busy.isPresent()) {
+            return new Invite.TooMany(busy.get());
+        }
+        String token = RandomCodes.token();
         jdbc.sql("""
                 insert into invitations (id, account_id, email, role, token_hash, invited_by, created_at, expires_at,
                                          phone)
@@ -165,6 +174,8 @@ public class InvitationService {
          * meanwhile, or another account's): not told apart.
          */
         record NotFound() implements Handling { }
+        /** The address has had enough invitations lately ({@link Invite.TooMany}): nothing changed. */
+        record TooMany(Instant until) implements Handling { }
     }
 
     /**
@@ -180,6 +191,10 @@ public class InvitationService {
             return new Handling.NotFound();
         }
         Instant now = clock.instant();
+        Optional<Instant> busy = mailBudget.take(invitation.get().email(), now);
+        if (busy.isPresent()) {
+            return new Handling.TooMany(busy.get());
+        }
         String token = RandomCodes.token();
         int updated = jdbc.sql("""
                 update invitations set token_hash = ?, expires_at = ?

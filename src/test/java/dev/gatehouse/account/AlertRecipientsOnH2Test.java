@@ -101,6 +101,25 @@ class AlertRecipientsOnH2Test {
     }
 
     @Test
+    void addWhenTheAddressHadThreeEmailsThisHourThenNoLinkSentUntilItPassesAndTheLastLinkStillWorks() {
+        TestUsers.Created owner = users.create("alerts-flood");
+        String extra = unique("flooded");
+        for (int i = 1; i <= 3; i++) {
+            assertThat(recipients.add(owner.accountId(), owner.user(), extra, CLIENT)).as("email " + i)
+                    .isInstanceOf(AlertRecipients.Add.Sent.class);
+        }
+        String third = token(extra, 3);
+
+        AlertRecipients.Add refused = recipients.add(owner.accountId(), owner.user(), extra, CLIENT);
+
+        assertThat(refused).isInstanceOf(AlertRecipients.Add.TooMany.class);
+        assertThat(recipients.pending(third)).as("nothing changed: the last link works").isPresent();
+        clock.advance(java.time.Duration.ofHours(1));
+        assertThat(recipients.add(owner.accountId(), owner.user(), extra, CLIENT))
+                .isInstanceOf(AlertRecipients.Add.Sent.class);
+    }
+
+    @Test
     void confirmWhenLinkExpiredOrReplacedThenRefusedAndOnlyTheNewestWorks() {
         TestUsers.Created owner = users.create("alerts-expiry");
         String extra = unique("expiring");

@@ -197,6 +197,34 @@ abstract class MembersTests {
     }
 
     @Test
+    void inviteAndResendWhenTheAddressHadThreeInvitationsThisHourThenNoneSentFromAnyAccountUntilItPasses() {
+        TestUsers.Created owner = users.create("flood-owner");
+        String email = "flood-" + UUID.randomUUID() + "@example.com";
+        invitations.invite(owner.accountId(), owner.user(), email, "MEMBER", PHONE, null, CLIENT);
+        UUID id = invitations.pending(owner.accountId()).get(0).id();
+        invitations.resend(owner.accountId(), owner.user(), id, CLIENT);
+        assertThat(invitations.resend(owner.accountId(), owner.user(), id, CLIENT))
+                .isEqualTo(new InvitationService.Handling.Done(email));
+        String third = token(email, 3);
+
+        InvitationService.Handling refused = invitations.resend(owner.accountId(), owner.user(), id, CLIENT);
+        TestUsers.Created other = users.create("flood-other");
+        InvitationService.Invite elsewhere = invitations.invite(other.accountId(), other.user(), email.toUpperCase(),
+                "MEMBER", PHONE, null, CLIENT);
+
+        assertThat(refused).isInstanceOf(InvitationService.Handling.TooMany.class);
+        assertThat(elsewhere).as("the address's budget, whichever account asks")
+                .isInstanceOf(InvitationService.Invite.TooMany.class);
+        assertThat(invitations.find(third)).as("the last link still works").isPresent();
+        assertThat(invitations.pending(other.accountId())).as("nothing half-written").isEmpty();
+        assertThat(audit(owner.accountId(), "INVITATION_RESENT")).hasSize(2);
+
+        clock.advance(Duration.ofHours(1));
+        assertThat(invitations.resend(owner.accountId(), owner.user(), id, CLIENT))
+                .isEqualTo(new InvitationService.Handling.Done(email));
+    }
+
+    @Test
     void resendWhenDoneThenTheOldLinkStopsAndTheNewOneWorksForSevenDays() {
         TestUsers.Created owner = users.create("resend-owner");
         String email = "resend-" + UUID.randomUUID() + "@example.com";

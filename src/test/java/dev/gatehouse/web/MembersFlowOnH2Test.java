@@ -245,6 +245,18 @@ class MembersFlowOnH2Test extends WebFlowSupport {
         assertThat(web.get(settings).body()).doesNotContain(revoked).contains(resent);
         assertThat(auditTypes(owner.user().id())).contains(AuditEventType.INVITATION_REVOKED,
                 AuditEventType.INVITATION_RESENT);
+
+        // A third email to the address in the hour is the last: "Send again" then says when it can be sent.
+        web.get(settings);
+        assertThat(web.post("/accounts/" + owner.accountId() + "/invitations/" + resentId + "/resend", Map.of())
+                .status()).isEqualTo(302);
+        web.get(settings);
+        Page refused = web.follow(web.post("/accounts/" + owner.accountId() + "/invitations/" + resentId + "/resend",
+                Map.of()));
+        assertThat(text(refused)).contains("This address has had several emails from accounts in a short time",
+                "You can send one again in");
+        mail().awaitNth(resent, 3);
+        assertThat(mail().to(resent)).as("no fourth email").hasSize(3);
     }
 
     @Test

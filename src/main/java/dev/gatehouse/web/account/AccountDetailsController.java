@@ -163,9 +163,15 @@ class AccountDetailsController {
             redirect.addFlashAttribute("flashSuccess", messages.get("recipients.address.sent", sent.email()));
             return "redirect:/accounts/" + accountId + "/details/recipients";
         }
-        model.addAttribute("errors", messages.resolve(((AlertRecipients.Add.Invalid) result).problems()));
+        if (result instanceof AlertRecipients.Add.TooMany tooMany) {
+            model.addAttribute("errors", Map.of("email", messages.until("recipients.address.mailsTooMany",
+                    tooMany.until())));
+            response.setStatus(429);
+        } else {
+            model.addAttribute("errors", messages.resolve(((AlertRecipients.Add.Invalid) result).problems()));
+            response.setStatus(422);
+        }
         model.addAttribute("addressEmail", FormEcho.cut(email));
-        response.setStatus(422);
         return recipientsPage(accountId, me, model);
     }
 

@@ -115,13 +115,18 @@ class AccountSettingsController {
             redirect.addFlashAttribute("flashSuccess", messages.get("invite.sent", sent.email()));
             return "redirect:" + settings;
         }
-        if (result instanceof InvitationService.Invite.Invalid invalid) {
-            model.addAttribute("inviteErrors", messages.resolve(invalid.problems()));
+        if (result instanceof InvitationService.Invite.Invalid
+                || result instanceof InvitationService.Invite.TooMany) {
+            boolean tooMany = result instanceof InvitationService.Invite.TooMany;
+            model.addAttribute("inviteErrors", tooMany
+                    ? Map.of("email", messages.until("invite.tooMany",
+                            ((InvitationService.Invite.TooMany) result).until()))
+                    : messages.resolve(((InvitationService.Invite.Invalid) result).problems()));
             model.addAttribute("inviteEmail", FormEcho.cut(email));
             model.addAttribute("inviteRole", "ADMIN".equals(role) ? "ADMIN" : "MEMBER");
             model.addAttribute("invitePhone", FormEcho.cut(phone));
             model.addAttribute("inviteCountry", FormEcho.cut(phoneCountry));
-            response.setStatus(422);
+            response.setStatus(tooMany ? 429 : 422);
             return page(accountId, me, browser, model);
         }
         throw new ResponseStatusException(HttpStatus.NOT_FOUND);
@@ -138,6 +143,10 @@ class AccountSettingsController {
                   RedirectAttributes redirect) {
         access.managed(accountId, me);
         InvitationService.Handling result = invitations.resend(accountId, user, invitationId, ClientInfo.of(request));
+        if (result instanceof InvitationService.Handling.TooMany tooMany) {
+            redirect.addFlashAttribute("flashError", messages.until("invite.tooMany", tooMany.until()));
+            return "redirect:/accounts/" + accountId + "/settings";
+        }
         if (!(result instanceof InvitationService.Handling.Done done)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
