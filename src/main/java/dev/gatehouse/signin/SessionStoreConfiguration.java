@@ -16,6 +16,14 @@ import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
  * (the foreign key broke). Both answered 500. Here an attribute is written only while its session row exists, and
  * a second insert of the same attribute updates it: the late write of an ended session goes nowhere, and of two
  * concurrent writes the last one wins, as it does for attributes that already existed.
+ *
+ * <p>A user's sessions (the sessions list, "sign out everywhere", ending one session) are read with one join of
+ * sessions and their attributes, which Spring Session groups into sessions only while one session's rows come one
+ * after another; its query has no ORDER BY. PostgreSQL keeps them together only by the plan it happens to pick: once
+ * the tables have grown it may hash-join and return the rows in the attributes table's order, where a session's
+ * attributes added later (its {@code gatehouse.sessionInfo}) lie after another session's rows. Spring Session then made
+ * two half sessions of one and kept the last: a session listed without its browser and handle, or not at all. Here
+ * the rows are ordered by session.
  */
 @Configuration(proxyBeanMethods = false)
 class SessionStoreConfiguration {
@@ -40,10 +48,23 @@ class SessionStoreConfiguration {
             KEY (SESSION_PRIMARY_ID, ATTRIBUTE_NAME)
             """ + EXISTING_SESSION;
 
+    /** Spring Session's query, with its rows ordered so that each session's come together. */
+    static final String LIST_BY_PRINCIPAL_NAME = """
+            SELECT S.PRIMARY_ID, S.SESSION_ID, S.CREATION_TIME, S.LAST_ACCESS_TIME, S.MAX_INACTIVE_INTERVAL,
+                   SA.ATTRIBUTE_NAME, SA.ATTRIBUTE_BYTES
+            FROM %TABLE_NAME% S
+            LEFT JOIN %TABLE_NAME%_ATTRIBUTES SA ON S.PRIMARY_ID = SA.SESSION_PRIMARY_ID
+            WHERE S.PRINCIPAL_NAME = ?
+            ORDER BY S.SESSION_ID
+            """;
+
     @Bean
     SessionRepositoryCustomizer<JdbcIndexedSessionRepository> concurrentSessionWrites(Environment environment) {
         DatabaseDriver driver = DatabaseDriver.fromJdbcUrl(environment.getProperty("spring.datasource.url"));
         String insert = driver == DatabaseDriver.H2 ? H2_INSERT : POSTGRES_INSERT;
-        return repository -> repository.setCreateSessionAttributeQuery(insert);
+        return repository -> {
+            repository.setCreateSessionAttributeQuery(insert);
+            repository.setListSessionsByPrincipalNameQuery(LIST_BY_PRINCIPAL_NAME);
+        };
     }
 }
