@@ -396,20 +396,27 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(forged.getState().getValue()).isEqualTo("x&code=forged");
     }
 
+    /**
+     * Signs in once through {@code app} with "Remember this device", signs out, and signs in again through it: the
+     * password alone, the factor spared by the trusted device. Returns that second, plain authorization request.
+     */
+    Request signedInOnATrustedDevice(WebSession web, TwoFactorUser user, String app) throws Exception {
+        signInForCode(web, user, request(app, Map.of()), true);
+        web.get("/settings/security");
+        web.post("/signout", Map.of());
+        Request plain = request(app, Map.of());
+        assertThat(web.get(plain.path()).location()).isEqualTo("/signin");
+        assertThat(signIn(web, user.email(), PASSWORD).location()).as("trusted device: no factor")
+                .isEqualTo(plain.path());
+        return plain;
+    }
+
     @Test
     void stepUpWhenTrustedDeviceThenFactorAskedForMfaNowAndPromptNoneSaysInteractionRequired() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-stepup");
         String app = webApp();
         WebSession web = browser();
-        // Once with "Remember this device", then signed out: the next sign-in on this browser skips the factor.
-        signInForCode(web, ada, request(app, Map.of()), true);
-        web.get("/settings/security");
-        web.post("/signout", Map.of());
-
-        Request plain = request(app, Map.of());
-        assertThat(web.get(plain.path()).location()).isEqualTo("/signin");
-        Page signedIn = signIn(web, ada.email(), PASSWORD);
-        assertThat(signedIn.location()).isEqualTo(plain.path());
+        Request plain = signedInOnATrustedDevice(web, ada, app);
         IDTokenClaimsSet device = validated(tokens(codeFrom(web.get(plain.path()), plain), plain)
                 .getOIDCTokens().getIDToken(), plain);
         assertThat(device.getAMR()).extracting(AMR::getValue).containsExactly("pwd", "x-trusted-device");
@@ -439,13 +446,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TwoFactorUser ada = twoFactorUser("oidc-stepup-bypass");
         String app = webApp();
         WebSession web = browser();
-        signInForCode(web, ada, request(app, Map.of()), true);
-        web.get("/settings/security");
-        web.post("/signout", Map.of());
-        Request plain = request(app, Map.of());
-        web.get(plain.path());
-        assertThat(signIn(web, ada.email(), PASSWORD).location()).as("trusted device: no factor")
-                .isEqualTo(plain.path());
+        Request plain = signedInOnATrustedDevice(web, ada, app);
 
         // The same step-up request with the path spelled with an escaped letter: Spring's endpoint answers it too.
         Request encoded = request(app, Map.of("acr_values", MFA_NOW));
