@@ -29,7 +29,8 @@ public enum ActivityKind {
     /** Accounts: sign-up, invitations, joining, members' roles, the account's rules. */
     ACCOUNT(EnumSet.of(SIGN_UP_REQUESTED, SIGN_UP_COMPLETED, INVITATION_SENT, INVITATION_ACCEPTED,
             INVITATION_RESENT, INVITATION_REVOKED, MEMBER_ROLE_CHANGED, MEMBER_REMOVED, ACCOUNT_RULES_CHANGED,
-            ACCOUNT_DETAILS_CHANGED, ALERT_RECIPIENTS_CHANGED)),
+            ACCOUNT_DETAILS_CHANGED, ALERT_RECIPIENTS_CHANGED, APPLICATION_REGISTERED,
+            APPLICATION_SECRET_REPLACED, APPLICATION_REMOVED)),
     /** What the server itself records about delivery; on no one's activity list. */
     SYSTEM(EnumSet.of(MESSAGE_DELIVERY_FAILED));
 

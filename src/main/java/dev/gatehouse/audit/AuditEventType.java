@@ -97,5 +97,11 @@ public enum AuditEventType {
      * Who receives the account's security alerts changed: the roles chosen, an extra address added (waiting for its
      * link), confirmed by its link (user: none) or removed (user: who; account: which; detail: what and which address).
      */
-    ALERT_RECIPIENTS_CHANGED
+    ALERT_RECIPIENTS_CHANGED,
+    /** An owner registered an application (OpenID Connect client) for the account (detail: its client id and type). */
+    APPLICATION_REGISTERED,
+    /** An owner gave an application a new secret; the old one stopped working (detail: its client id). */
+    APPLICATION_SECRET_REPLACED,
+    /** An owner removed an application and every authorization it held (detail: its client id). */
+    APPLICATION_REMOVED
 }

@@ -1,0 +1,265 @@
+package dev.gatehouse.oidc;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.gatehouse.account.FieldProblems;
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.system.ClientInfo;
+
+/**
+ * The applications (OpenID Connect clients) an account's owners register on the account's Applications page: each is
+ * a client of Spring Authorization Server's store, tied to its account in {@code account_clients} and looked up within
+ * that account only. A confidential client's secret is generated here, returned once, and stored only encoded the way
+ * the token endpoint verifies it (the default delegating encoder: {@code {bcrypt}...}).
+ */
+@Service
+public class AccountClients {
+
+    /** At most this many redirect URIs (and as many post-sign-out URIs) per application. */
+    public static final int MAX_URIS = 10;
+    static final int NAME_MAX = 100;
+    /** The store keeps each list comma-joined in a column of 1000 characters. */
+    static final int URIS_TOTAL_MAX = 1000;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
+
+    private final JdbcClient jdbc;
+    private final OidcClients clients;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+
+    AccountClients(JdbcClient jdbc, OidcClients clients, AuditLog audit, Clock clock) {
+        this.jdbc = jdbc;
+        this.clients = clients;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** One registered application as the page lists it. */
+    public record AccountClient(String clientId, String name, boolean confidential, List<String> redirectUris,
+                                List<String> postLogoutUris, List<String> scopes, Instant createdAt) {
+    }
+
+    /** What the owner typed in the registration form. */
+    public record Registration(String name, String redirectUris, String postLogoutUris, boolean confidential,
+                               boolean email, boolean profile) {
+    }
+
+    public sealed interface Register {
+        /** Registered: its client id, and for a confidential client the secret (to show once; null otherwise). */
+        record Registered(String clientId, String secret) implements Register {
+        }
+
+        record Invalid(FieldProblems problems) implements Register {
+        }
+    }
+
+    public List<AccountClient> list(UUID accountId) {
+        return jdbc.sql("""
+                select c.client_id, c.client_name, c.client_secret, c.redirect_uris, c.post_logout_redirect_uris,
+                       c.scopes, a.created_at
+                from account_clients a join oauth2_registered_client c on c.id = a.registered_client_id
+                where a.account_id = ? order by a.created_at, c.client_id""")
+                .param(accountId)
+                .query((rs, n) -> new AccountClient(rs.getString(1), rs.getString(2), rs.getString(3) != null,
+                        split(rs.getString(4)), split(rs.getString(5)), split(rs.getString(6)),
+                        rs.getObject(7, java.time.OffsetDateTime.class).toInstant()))
+                .list();
+    }
+
+    public Optional<AccountClient> find(UUID accountId, String clientId) {
+        return list(accountId).stream().filter(c -> c.clientId().equals(clientId)).findFirst();
+    }
+
+    @Transactional
+    public Register register(UUID accountId, UUID by, Registration form, ClientInfo client) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        String name = form.name() == null ? "" : form.name().strip();
+        if (name.isEmpty()) {
+            problems.put("name", "clients.name.required");
+        } else if (name.length() > NAME_MAX || name.chars().anyMatch(Character::isISOControl)) {
+            problems.put("name", "clients.name.invalid");
+        }
+        List<String> redirects = new ArrayList<>();
+        uris(form.redirectUris(), true).ifPresentOrElse(key -> problems.put("redirectUris", key),
+                () -> redirects.addAll(lines(form.redirectUris())));
+        List<String> postLogout = new ArrayList<>();
+        uris(form.postLogoutUris(), false).ifPresentOrElse(key -> problems.put("postLogoutUris", key),
+                () -> postLogout.addAll(lines(form.postLogoutUris())));
+        if (!problems.isEmpty()) {
+            return new Register.Invalid(new FieldProblems(problems));
+        }
+        String clientId = "gh_" + random(16);
+        String secret = form.confidential() ? random(32) : null;
+        RegisteredClient.Builder builder = clients.client(clientId, secret == null ? null : encoder.encode(secret))
+                .clientName(name)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .scope("openid");
+        if (form.confidential()) {
+            builder.authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN);
+        }
+        if (form.email()) {
+            builder.scope("email");
+        }
+        if (form.profile()) {
+            builder.scope("profile");
+        }
+        redirects.forEach(builder::redirectUri);
+        postLogout.forEach(builder::postLogoutRedirectUri);
+        RegisteredClient registered = builder.build();
+        clients.save(registered);
+        jdbc.sql("insert into account_clients (registered_client_id, account_id, created_by, created_at) values (?, ?, ?, ?)")
+                .params(registered.getId(), accountId, by, java.sql.Timestamp.from(clock.instant())).update();
+        audit.record(AuditEventType.APPLICATION_REGISTERED, by, accountId, client,
+                clientId + (form.confidential() ? " (confidential)" : " (public)"));
+        return new Register.Registered(clientId, secret);
+    }
+
+    /** A new secret for the account's confidential client, the old one stopping at once; empty if none such here. */
+    @Transactional
+    public Optional<String> newSecret(UUID accountId, UUID by, String clientId, ClientInfo client) {
+        Optional<String> id = registeredId(accountId, clientId);
+        if (id.isEmpty() || find(accountId, clientId).map(c -> !c.confidential()).orElse(true)) {
+            return Optional.empty();
+        }
+        String secret = random(32);
+        jdbc.sql("update oauth2_registered_client set client_secret = ? where id = ?")
+                .params(encoder.encode(secret), id.get()).update();
+        audit.record(AuditEventType.APPLICATION_SECRET_REPLACED, by, accountId, client, clientId);
+        return Optional.of(secret);
+    }
+
+    /** Removes the account's client and every authorization it holds (its tokens stop working); false if none here. */
+    @Transactional
+    public boolean remove(UUID accountId, UUID by, String clientId, ClientInfo client) {
+        Optional<String> id = registeredId(accountId, clientId);
+        if (id.isEmpty()) {
+            return false;
+        }
+        jdbc.sql("delete from oauth2_authorization where registered_client_id = ?").param(id.get()).update();
+        jdbc.sql("delete from oauth2_authorization_consent where registered_client_id = ?").param(id.get()).update();
+        jdbc.sql("delete from account_clients where registered_client_id = ?").param(id.get()).update();
+        jdbc.sql("delete from oauth2_registered_client where id = ?").param(id.get()).update();
+        audit.record(AuditEventType.APPLICATION_REMOVED, by, accountId, client, clientId);
+        return true;
+    }
+
+    private Optional<String> registeredId(UUID accountId, String clientId) {
+        if (clientId == null || clientId.isBlank()) {
+            return Optional.empty();
+        }
+        return jdbc.sql("""
+                select c.id from account_clients a join oauth2_registered_client c on c.id = a.registered_client_id
+                where a.account_id = ? and c.client_id = ? for update""")
+                .params(accountId, clientId).query(String.class).optional();
+    }
+
+    /** What is wrong with the URIs typed one per line, if anything (a message key). */
+    static Optional<String> uris(String typed, boolean required) {
+        List<String> lines = lines(typed);
+        if (lines.isEmpty()) {
+            return required ? Optional.of("clients.uris.required") : Optional.empty();
+        }
+        if (lines.size() > MAX_URIS) {
+            return Optional.of("clients.uris.tooMany");
+        }
+        if (String.join(",", lines).length() > URIS_TOTAL_MAX) {
+            return Optional.of("clients.uris.tooLong");
+        }
+        for (String line : lines) {
+            Optional<String> problem = uri(line);
+            if (problem.isPresent()) {
+                return problem;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One URI, matched exactly by the authorization server: absolute, https (http on this machine only), plain. */
+    static Optional<String> uri(String value) {
+        if (value.contains("*")) {
+            return Optional.of("clients.uri.wildcard");
+        }
+        if (value.contains("#")) {
+            return Optional.of("clients.uri.fragment");
+        }
+        if (value.contains(",") || value.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
+            return Optional.of("clients.uri.invalid");
+        }
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            return Optional.of("clients.uri.invalid");
+        }
+        if (!uri.isAbsolute() || uri.isOpaque() || uri.getRawAuthority() == null) {
+            return Optional.of("clients.uri.invalid");
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawAuthority().contains("@")) {
+            return Optional.of("clients.uri.userInfo");
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            return Optional.of("clients.uri.invalid");
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("https")) {
+            return Optional.empty();
+        }
+        if (scheme.equals("http") && LOOPBACK.contains(host.toLowerCase(Locale.ROOT))) {
+            return Optional.empty();
+        }
+        return Optional.of("clients.uri.https");
+    }
+
+    static List<String> lines(String typed) {
+        if (typed == null) {
+            return List.of();
+        }
+        Set<String> lines = new LinkedHashSet<>();
+        for (String line : typed.split("\\R")) {
+            if (!line.isBlank()) {
+                lines.add(line.strip());
+            }
+        }
+        return List.copyOf(lines);
+    }
+
+    private static List<String> split(String joined) {
+        if (joined == null || joined.isBlank()) {
+            return List.of();
+        }
+        return List.of(joined.split(","));
+    }
+
+    private static String random(int bytes) {
+        byte[] value = new byte[bytes];
+        RANDOM.nextBytes(value);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
+    }
+}

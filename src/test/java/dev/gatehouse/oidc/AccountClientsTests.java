@@ -1,0 +1,205 @@
+package dev.gatehouse.oidc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.testsupport.TestUsers;
+
+/**
+ * Applications registered by an account's owners, at the service and in the store (H2 and PostgreSQL): what is
+ * checked, how the client and its secret are stored, that a client is found in its own account only, and that a new
+ * secret or a removal takes effect in the store at once.
+ */
+abstract class AccountClientsTests {
+
+    static final ClientInfo CLIENT = new ClientInfo("198.51.100.23", "Mozilla/5.0 Firefox/140.0");
+    static final PasswordEncoder TOKEN_ENDPOINT_ENCODER = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+
+    @Autowired
+    ApplicationContext context;
+    @Autowired
+    AccountClients clients;
+    @Autowired
+    RegisteredClientRepository store;
+    @Autowired
+    JdbcClient jdbc;
+
+    TestUsers users;
+
+    @BeforeEach
+    void setUp() {
+        users = new TestUsers(context);
+    }
+
+    static AccountClients.Registration web(String name) {
+        return new AccountClients.Registration(name, " https://app.example/callback \n\nhttp://localhost:3000/cb",
+                "https://app.example/signed-out", true, true, false);
+    }
+
+    AccountClients.Register.Registered register(TestUsers.Created owner, AccountClients.Registration form) {
+        return (AccountClients.Register.Registered) clients.register(owner.accountId(), owner.user().id(), form, CLIENT);
+    }
+
+    @Test
+    void registerWhenConfidentialThenRandomIdSecretStoredEncodedTiedToTheAccountAndAudited() {
+        TestUsers.Created owner = users.create("clients-web");
+        AccountClients.Register.Registered registered = register(owner, web("Billing"));
+
+        assertThat(registered.clientId()).matches("gh_[A-Za-z0-9_-]{22}").doesNotContain("Billing");
+        assertThat(registered.secret()).matches("[A-Za-z0-9_-]{43}"); // 256 bits
+        RegisteredClient stored = store.findByClientId(registered.clientId());
+        assertThat(stored.getClientName()).isEqualTo("Billing");
+        assertThat(stored.getClientSecret()).startsWith("{bcrypt}").doesNotContain(registered.secret());
+        assertThat(TOKEN_ENDPOINT_ENCODER.matches(registered.secret(), stored.getClientSecret())).isTrue();
+        assertThat(stored.getClientAuthenticationMethods()).containsExactlyInAnyOrder(
+                ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST);
+        assertThat(stored.getAuthorizationGrantTypes()).containsExactlyInAnyOrder(
+                AuthorizationGrantType.AUTHORIZATION_CODE, AuthorizationGrantType.REFRESH_TOKEN);
+        assertThat(stored.getRedirectUris()).containsExactlyInAnyOrder("https://app.example/callback",
+                "http://localhost:3000/cb");
+        assertThat(stored.getPostLogoutRedirectUris()).containsExactly("https://app.example/signed-out");
+        assertThat(stored.getScopes()).containsExactlyInAnyOrder("openid", "email");
+        assertThat(stored.getClientSettings().isRequireProofKey()).isFalse();
+
+        assertThat(jdbc.sql("select account_id, created_by from account_clients where registered_client_id = ?")
+                .param(stored.getId()).query((rs, n) -> rs.getObject(1, UUID.class) + " " + rs.getObject(2, UUID.class))
+                .single()).isEqualTo(owner.accountId() + " " + owner.user().id());
+        assertThat(jdbc.sql("select user_id || ' ' || detail from audit_events where account_id = ? and type = 'APPLICATION_REGISTERED'")
+                .param(owner.accountId()).query(String.class).single())
+                .isEqualTo(owner.user().id() + " " + registered.clientId() + " (confidential)");
+        assertThat(clients.list(owner.accountId())).singleElement().satisfies(c -> {
+            assertThat(c.clientId()).isEqualTo(registered.clientId());
+            assertThat(c.confidential()).isTrue();
+            assertThat(c.redirectUris()).hasSize(2);
+        });
+    }
+
+    @Test
+    void registerWhenPublicThenNoSecretPkceRequiredAndCodeGrantOnly() {
+        TestUsers.Created owner = users.create("clients-spa");
+        AccountClients.Register.Registered registered = register(owner, new AccountClients.Registration("SPA",
+                "https://spa.example/cb", "", false, false, true));
+
+        assertThat(registered.secret()).isNull();
+        RegisteredClient stored = store.findByClientId(registered.clientId());
+        assertThat(stored.getClientSecret()).isNull();
+        assertThat(stored.getClientAuthenticationMethods()).containsExactly(ClientAuthenticationMethod.NONE);
+        assertThat(stored.getAuthorizationGrantTypes()).containsExactly(AuthorizationGrantType.AUTHORIZATION_CODE);
+        assertThat(stored.getClientSettings().isRequireProofKey()).isTrue();
+        assertThat(stored.getScopes()).containsExactlyInAnyOrder("openid", "profile");
+        assertThat(clients.newSecret(owner.accountId(), owner.user().id(), registered.clientId(), CLIENT)).isEmpty();
+    }
+
+    @Test
+    void registerWhenAnyFieldIsWrongThenEachFieldSaysWhyAndNothingIsWritten() {
+        TestUsers.Created owner = users.create("clients-bad");
+        int before = count();
+        AccountClients.Register result = clients.register(owner.accountId(), owner.user().id(),
+                new AccountClients.Registration(" ", "http://app.example/cb", "https://app.example/out#x", true,
+                        false, false), CLIENT);
+
+        assertThat(result).isEqualTo(new AccountClients.Register.Invalid(new dev.gatehouse.account.FieldProblems(
+                Map.of("name", "clients.name.required", "redirectUris", "clients.uri.https",
+                        "postLogoutUris", "clients.uri.fragment"))));
+        assertThat(count()).isEqualTo(before);
+        assertThat(clients.list(owner.accountId())).isEmpty();
+        assertThat(jdbc.sql("select count(*) from audit_events where account_id = ? and type = 'APPLICATION_REGISTERED'")
+                .param(owner.accountId()).query(Integer.class).single()).isZero();
+    }
+
+    @Test
+    void uriWhenNotExactOrNotSafeThenRefusedWithItsReason() {
+        assertThat(AccountClients.uri("https://app.example/callback?x=1")).isEmpty();
+        assertThat(AccountClients.uri("http://127.0.0.1:8080/cb")).isEmpty();
+        assertThat(AccountClients.uri("http://[::1]:8080/cb")).isEmpty();
+        assertThat(AccountClients.uri("http://LOCALHOST/cb")).isEmpty();
+        assertThat(AccountClients.uri("http://app.example/cb")).contains("clients.uri.https");
+        assertThat(AccountClients.uri("http://localhost.evil.example/cb")).contains("clients.uri.https");
+        assertThat(AccountClients.uri("https://app.example/cb#done")).contains("clients.uri.fragment");
+        assertThat(AccountClients.uri("https://*.app.example/cb")).contains("clients.uri.wildcard");
+        assertThat(AccountClients.uri("https://app.example/*")).contains("clients.uri.wildcard");
+        assertThat(AccountClients.uri("https://user:pw@app.example/cb")).contains("clients.uri.userInfo");
+        assertThat(AccountClients.uri("/callback")).contains("clients.uri.invalid");
+        assertThat(AccountClients.uri("javascript:alert(1)")).contains("clients.uri.invalid");
+        assertThat(AccountClients.uri("ftp://app.example/cb")).contains("clients.uri.https");
+        assertThat(AccountClients.uri("https://app.example/a,b")).contains("clients.uri.invalid");
+        assertThat(AccountClients.uris("", true)).contains("clients.uris.required");
+        assertThat(AccountClients.uris("", false)).isEmpty();
+        String eleven = java.util.stream.IntStream.range(0, 11).mapToObj(i -> "https://app.example/" + i)
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(AccountClients.uris(eleven, true)).contains("clients.uris.tooMany");
+    }
+
+    @Test
+    void newSecretWhenOwnAccountThenOldStopsAndNewMatchesAndAnotherAccountFindsNothing() {
+        TestUsers.Created owner = users.create("clients-secret");
+        TestUsers.Created other = users.create("clients-secret-other");
+        AccountClients.Register.Registered registered = register(owner, web("App"));
+
+        assertThat(clients.find(other.accountId(), registered.clientId())).isEmpty();
+        assertThat(clients.newSecret(other.accountId(), other.user().id(), registered.clientId(), CLIENT)).isEmpty();
+        assertThat(clients.remove(other.accountId(), other.user().id(), registered.clientId(), CLIENT)).isFalse();
+        assertThat(store.findByClientId(registered.clientId())).isNotNull();
+
+        Optional<String> fresh = clients.newSecret(owner.accountId(), owner.user().id(), registered.clientId(), CLIENT);
+        String encoded = store.findByClientId(registered.clientId()).getClientSecret();
+        assertThat(TOKEN_ENDPOINT_ENCODER.matches(registered.secret(), encoded)).isFalse();
+        assertThat(TOKEN_ENDPOINT_ENCODER.matches(fresh.orElseThrow(), encoded)).isTrue();
+        assertThat(jdbc.sql("select detail from audit_events where account_id = ? and type = 'APPLICATION_SECRET_REPLACED'")
+                .param(owner.accountId()).query(String.class).single()).isEqualTo(registered.clientId());
+    }
+
+    @Test
+    void removeWhenOwnAccountThenClientAndItsAuthorizationsGoAndOthersStay() {
+        TestUsers.Created owner = users.create("clients-remove");
+        AccountClients.Register.Registered gone = register(owner, web("Gone"));
+        AccountClients.Register.Registered kept = register(owner, web("Kept"));
+        String goneId = store.findByClientId(gone.clientId()).getId();
+        String keptId = store.findByClientId(kept.clientId()).getId();
+        authorization(goneId);
+        authorization(keptId);
+
+        assertThat(clients.remove(owner.accountId(), owner.user().id(), gone.clientId(), CLIENT)).isTrue();
+
+        assertThat(store.findByClientId(gone.clientId())).isNull();
+        assertThat(authorizations(goneId)).isZero();
+        assertThat(authorizations(keptId)).isOne();
+        assertThat(clients.list(owner.accountId())).extracting(AccountClients.AccountClient::clientId)
+                .containsExactly(kept.clientId());
+        assertThat(clients.remove(owner.accountId(), owner.user().id(), gone.clientId(), CLIENT)).isFalse();
+        assertThat(jdbc.sql("select detail from audit_events where account_id = ? and type = 'APPLICATION_REMOVED'")
+                .param(owner.accountId()).query(String.class).single()).isEqualTo(gone.clientId());
+    }
+
+    private void authorization(String registeredClientId) {
+        jdbc.sql("""
+                insert into oauth2_authorization (id, registered_client_id, principal_name, authorization_grant_type)
+                values (?, ?, ?, 'authorization_code')""")
+                .params(UUID.randomUUID().toString(), registeredClientId, UUID.randomUUID().toString()).update();
+    }
+
+    private int authorizations(String registeredClientId) {
+        return jdbc.sql("select count(*) from oauth2_authorization where registered_client_id = ?")
+                .param(registeredClientId).query(Integer.class).single();
+    }
+
+    private int count() {
+        return jdbc.sql("select count(*) from oauth2_registered_client").query(Integer.class).single();
+    }
+}
