@@ -57,6 +57,7 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.oidc.OidcClients;
+import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.testsupport.WebSession;
 import dev.gatehouse.testsupport.WebSession.Page;
 
@@ -610,6 +611,78 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         Page refused = other.get("/connect/logout?id_token_hint=" + token + "&post_logout_redirect_uri="
                 + enc("https://evil.example/"));
         assertThat(refused.header("Location").orElse("")).doesNotContain("evil.example");
+    }
+
+    // --- An application registered by an account's owner on the Applications page --------------------------------
+
+    /** The value of the element with this id on the page (the client id and the secret shown once). */
+    static String shown(Page page, String id) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"" + id + "\">([^<]+)<").matcher(page.body());
+        assertThat(m.find()).as(id + " on the page").isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void registeredOnThePageWhenSecretReadFromThePageThenWholeFlowThenNewSecretAndRemoveStopIt() throws Exception {
+        TestUsers.Created owner = users().create("oidc-owner");
+        WebSession ownerWeb = signedIn(owner.email(), owner.password());
+        String page = "/accounts/" + owner.accountId() + "/applications";
+        ownerWeb.get("/settings/confirm?next=/settings/security");
+        assertThat(ownerWeb.post("/settings/confirm", Map.of("password", owner.password(),
+                "next", "/settings/security")).status()).isEqualTo(302);
+        assertThat(ownerWeb.get(page).status()).isEqualTo(200);
+        Page registered = ownerWeb.post(page, Map.of("name", "Billing", "redirectUris", CALLBACK.toString(),
+                "postLogoutUris", "", "type", "confidential", "email", "true", "profile", "true"));
+        assertThat(registered.location()).isEqualTo(page + "/secret");
+        Page once = ownerWeb.follow(registered);
+        assertThat(text(once)).contains("it is not shown again");
+        String app = shown(once, "client-id");
+        Secret secret = new Secret(shown(once, "client-secret"));
+        assertThat(app).matches("gh_[A-Za-z0-9_-]{22}");
+        // A reload no longer shows it.
+        Page reloaded = ownerWeb.get(page + "/secret");
+        assertThat(reloaded.location()).isEqualTo(page);
+        assertThat(ownerWeb.get(page).body()).contains(app, "Billing").doesNotContain(secret.getValue());
+
+        // The whole authorization code flow with the secret read from the page.
+        TwoFactorUser ada = twoFactorUser("oidc-registered");
+        Request request = request(app, Map.of());
+        AuthorizationCode code = signInForCode(browser(), ada, request, false);
+        TokenResponse response = exchange(code, request, new ClientSecretBasic(new ClientID(app), secret),
+                request.verifier());
+        assertThat(response.indicatesSuccess()).as(String.valueOf(response)).isTrue();
+        OIDCTokenResponse tokens = (OIDCTokenResponse) response.toSuccessResponse();
+        assertThat(validated(tokens.getOIDCTokens().getIDToken(), request).getSubject().getValue())
+                .isEqualTo(ada.user().user().id().toString());
+        RefreshToken refreshToken = tokens.getOIDCTokens().getRefreshToken();
+
+        // "New secret": the old one fails at the token endpoint at once, the new one works.
+        ownerWeb.get(page);
+        Page replaced = ownerWeb.post(page + "/new-secret", Map.of("clientId", app));
+        Secret fresh = new Secret(shown(ownerWeb.follow(replaced), "client-secret"));
+        TokenResponse withOld = refreshWith(app, secret, refreshToken);
+        assertThat(withOld.indicatesSuccess()).isFalse();
+        assertThat(((TokenErrorResponse) withOld).getErrorObject().getCode()).isEqualTo("invalid_client");
+        TokenResponse withNew = refreshWith(app, fresh, refreshToken);
+        assertThat(withNew.indicatesSuccess()).as(String.valueOf(withNew)).isTrue();
+        RefreshToken latest = withNew.toSuccessResponse().getTokens().getRefreshToken();
+
+        // "Remove": its refresh token stops working, and its authorizations are gone.
+        ownerWeb.get(page);
+        assertThat(ownerWeb.post(page + "/remove", Map.of("clientId", app)).location()).isEqualTo(page);
+        assertThat(refreshWith(app, fresh, latest).indicatesSuccess()).isFalse();
+        assertThat(count("""
+                select count(*) from oauth2_authorization where registered_client_id not in
+                (select id from oauth2_registered_client) and principal_name = ?""",
+                ada.user().user().id().toString())).isZero();
+        assertThat(auditTypes(owner.user().id())).contains(AuditEventType.APPLICATION_REGISTERED,
+                AuditEventType.APPLICATION_SECRET_REPLACED, AuditEventType.APPLICATION_REMOVED);
+    }
+
+    TokenResponse refreshWith(String clientId, Secret secret, RefreshToken token) throws Exception {
+        return OIDCTokenResponseParser.parse(new TokenRequest(endpoint("/oauth2/token"),
+                new ClientSecretBasic(new ClientID(clientId), secret), new RefreshTokenGrant(token))
+                .toHTTPRequest().send());
     }
 
     static String error(TokenResponse response) {
