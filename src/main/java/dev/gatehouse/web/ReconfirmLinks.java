@@ -10,7 +10,7 @@ public final class ReconfirmLinks {
 
     /** Where a re-confirmation may lead: our own settings pages only, so {@code next} is no open redirect. */
     private static final Pattern NEXT = Pattern.compile("/settings/[a-z0-9/-]{1,80}"
-            + "|/accounts/[0-9a-f-]{36}/(settings(/[a-z-]{1,30})?|details/recipients"
+            + "|/accounts/[0-9a-f-]{36}/(settings(/[a-z-]{1,30})?|details/recipients|applications"
             + "|members/[0-9a-f-]{36}/(reset-two-factor|role|remove))");
 
     private ReconfirmLinks() {

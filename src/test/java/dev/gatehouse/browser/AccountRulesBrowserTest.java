@@ -222,6 +222,38 @@ class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
     }
 
     /** Makes {@code member} a member of {@code owner}'s account, as an accepted invitation would. */
+    @Test
+    void applicationsWhenOwnerRegistersAWebApplicationThenTheSecretIsShownOnceAndTheListNamesIt() {
+        TestUsers.Created owner = users.create("apps");
+        signIn(browser, owner.email(), owner.password());
+        browser.waitForPath("/settings/security");
+
+        browser.click(By.linkText("apps Ltd"));
+        browser.waitForPath("/accounts/" + owner.accountId() + "/settings");
+        browser.click("applications-tab");
+        browser.waitForPath("/settings/confirm");
+        browser.type("password", owner.password()).click("confirm");
+        String page = "/accounts/" + owner.accountId() + "/applications";
+        browser.waitForPath(page);
+        assertThat(browser.h1()).isEqualTo("Applications");
+        browser.type("name", "Billing portal")
+                .type("redirectUris", "https://billing.example/callback\nhttp://localhost:3000/callback")
+                .type("postLogoutUris", "https://billing.example/");
+        browser.screenshot("applications");
+        browser.click("register-application");
+        browser.waitForPath(page + "/secret");
+        assertThat(browser.byId("shown-once").getText()).contains("it is not shown again");
+        String clientId = browser.byId("client-id").getText();
+        assertThat(browser.byId("client-secret").getText()).hasSize(43);
+        browser.screenshot("application-secret-shown-once");
+
+        browser.click("back-to-applications");
+        browser.waitForPath(page);
+        assertThat(browser.byId("application-" + clientId).getText())
+                .contains("Billing portal", clientId, "Web application", "https://billing.example/callback");
+        browser.screenshot("applications-registered");
+    }
+
     private void join(TestUsers.Created owner, TestUsers.Created member) {
         context.getBean(JdbcClient.class).sql("""
                 insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', ?)""")
