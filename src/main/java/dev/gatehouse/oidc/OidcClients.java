@@ -11,8 +11,8 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
 import org.springframework.stereotype.Service;
 
 /**
- * Registers the applications that may use Gatehouse, with Gatehouse's token lifetimes (until the client pages and the
- * REST API exist, by code or from a test; docs/integration.md). A public client (no secret: a single-page or native
+ * Registers the applications that may use Gatehouse, with Gatehouse's token lifetimes (account owners on the
+ * Applications page through {@link AccountClients}; the operator by code; docs/integration.md). A public client (no secret: a single-page or native
  * app) must use PKCE; refresh tokens rotate: each use returns a new one and the old one stops working.
  */
 @Service
