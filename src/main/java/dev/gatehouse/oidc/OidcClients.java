@@ -12,8 +12,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Registers the applications that may use Gatehouse, with Gatehouse's token lifetimes (account owners on the
- * Applications page through {@link AccountClients}; the operator by code; docs/integration.md). A public client (no secret: a single-page or native
- * app) must use PKCE; refresh tokens rotate: each use returns a new one and the old one stops working.
+ * Applications page through {@link AccountClients}; the operator by code; docs/integration.md). A public client (no
+ * secret: a single-page or native app) must use PKCE; refresh tokens rotate: each use returns a new one and the old
+ * one stops working.
  */
 @Service
 public class OidcClients {
