@@ -65,16 +65,21 @@ class SignInController {
         model.addAttribute("email", email.length() > 320 ? "" : email.strip());
         if (step instanceof SignInService.PasswordStep.Paused paused) {
             model.addAttribute("error", messages.until("tz.password.paused", paused.until()));
-            response.setStatus(429);
+            tooManyUntil(paused.until(), response);
         } else if (step instanceof SignInService.PasswordStep.NetworkPaused paused) {
             model.addAttribute("error", messages.until("tz.password.networkPaused", paused.until()));
-            response.setStatus(429);
-            response.setHeader("Retry-After", String.valueOf(Math.max(1,
-                    java.time.Duration.between(clock.instant(), paused.until()).toSeconds())));
+            tooManyUntil(paused.until(), response);
         } else {
             model.addAttribute("error", messages.get("signin.rejected"));
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         }
         return "signin/password";
+    }
+
+    /** 429 with {@code Retry-After} in whole seconds, rounded up: a client that waits that long is never early. */
+    private void tooManyUntil(java.time.Instant until, HttpServletResponse response) {
+        long millis = java.time.Duration.between(clock.instant(), until).toMillis();
+        response.setStatus(429);
+        response.setHeader("Retry-After", String.valueOf(Math.max(1, (millis + 999) / 1000)));
     }
 }

@@ -125,12 +125,13 @@ class SignInControllerTest {
     }
 
     @Test
-    void submitWhenPausedThenTooManyRequestsWithTheTimeItEnds() throws Exception {
+    void submitWhenPausedThenTooManyRequestsWithTheTimeItEndsAndRetryAfter() throws Exception {
         when(signIn.password(anyString(), anyString(), any(BrowserSession.class)))
                 .thenReturn(new PasswordStep.Paused(NOW.plus(Duration.ofMinutes(5))));
 
         mvc.perform(post("/signin").with(csrf()).param("email", EMAIL).param("password", PASSWORD))
                 .andExpect(status().isTooManyRequests())
+                .andExpect(header().string("Retry-After", "300"))
                 .andExpect(view().name("signin/password"))
                 .andExpect(model().attribute("email", EMAIL))
                 .andExpect(model().attribute("error", containsString("for this email address")))
