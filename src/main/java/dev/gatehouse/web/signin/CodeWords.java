@@ -1,5 +1,8 @@
 package dev.gatehouse.web.signin;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.stereotype.Component;
@@ -16,9 +19,11 @@ import dev.gatehouse.web.Messages;
 public class CodeWords {
 
     private final Messages messages;
+    private final Clock clock;
 
-    CodeWords(Messages messages) {
+    CodeWords(Messages messages, Clock clock) {
         this.messages = messages;
+        this.clock = clock;
     }
 
     /** Puts the words for a failed code step into the model. */
@@ -36,6 +41,9 @@ public class CodeWords {
             model.addAttribute("locked", true);
             model.addAttribute("error", messages.until("tz.code.locked", locked.until()));
             response.setStatus(429);
+            // Whole seconds, rounded up: a client that waits that long is never early.
+            long millis = Duration.between(clock.instant(), locked.until()).toMillis();
+            response.setHeader("Retry-After", String.valueOf(Math.max(1, (millis + 999) / 1000)));
         } else if (step instanceof SecondFactorStep.Suspended) {
             model.addAttribute("locked", true);
             model.addAttribute("error", messages.get("code.suspended"));

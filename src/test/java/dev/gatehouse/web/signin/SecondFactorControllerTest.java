@@ -17,6 +17,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.cookie;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.model;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -135,13 +136,14 @@ class SecondFactorControllerTest {
     }
 
     @Test
-    void submitWhenLockedThenTooManyRequestsWithTheWaitAndNoCodeForm() throws Exception {
+    void submitWhenLockedThenTooManyRequestsWithTheWaitRetryAfterAndNoCodeForm() throws Exception {
         SecondFactorMethod app = pendingWith(method("TOTP", MethodTraits.Answer.TYPED_CODE));
         when(signIn.secondFactor(eq(app), anyString(), anyBoolean(), any(BrowserSession.class)))
                 .thenReturn(new SecondFactorStep.Locked(NOW.plus(Duration.ofMinutes(15))));
 
         mvc.perform(post("/signin/verify").with(csrf()).param("code", "000000"))
                 .andExpect(status().isTooManyRequests())
+                .andExpect(header().string("Retry-After", "900"))
                 .andExpect(view().name("signin/verify"))
                 .andExpect(model().attribute("locked", true))
                 .andExpect(model().attribute("error", containsString("try again in 15 minutes (after 12:15 UTC)")))
