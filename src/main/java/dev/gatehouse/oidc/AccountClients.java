@@ -2,10 +2,8 @@ package dev.gatehouse.oidc;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,6 +25,8 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.gatehouse.account.FieldProblems;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.crypto.RandomCodes;
+import dev.gatehouse.system.Db;
 import dev.gatehouse.system.ClientInfo;
 
 /**
@@ -44,7 +44,6 @@ public class AccountClients {
     /** The store keeps each list comma-joined in a column of 1000 characters. */
     static final int URIS_TOTAL_MAX = 1000;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
 
     private final JdbcClient jdbc;
@@ -79,21 +78,25 @@ public class AccountClients {
         }
     }
 
+    private static final String SELECT = """
+            select c.client_id, c.client_name, c.client_secret, c.redirect_uris, c.post_logout_redirect_uris,
+                   c.scopes, a.created_at
+            from account_clients a join oauth2_registered_client c on c.id = a.registered_client_id
+            where a.account_id = ?""";
+
     public List<AccountClient> list(UUID accountId) {
-        return jdbc.sql("""
-                select c.client_id, c.client_name, c.client_secret, c.redirect_uris, c.post_logout_redirect_uris,
-                       c.scopes, a.created_at
-                from account_clients a join oauth2_registered_client c on c.id = a.registered_client_id
-                where a.account_id = ? order by a.created_at, c.client_id""")
-                .param(accountId)
-                .query((rs, n) -> new AccountClient(rs.getString(1), rs.getString(2), rs.getString(3) != null,
-                        split(rs.getString(4)), split(rs.getString(5)), split(rs.getString(6)),
-                        rs.getObject(7, java.time.OffsetDateTime.class).toInstant()))
-                .list();
+        return jdbc.sql(SELECT + " order by a.created_at, c.client_id").param(accountId)
+                .query(AccountClients::row).list();
     }
 
     public Optional<AccountClient> find(UUID accountId, String clientId) {
-        return list(accountId).stream().filter(c -> c.clientId().equals(clientId)).findFirst();
+        return jdbc.sql(SELECT + " and c.client_id = ?").params(accountId, clientId)
+                .query(AccountClients::row).optional();
+    }
+
+    private static AccountClient row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new AccountClient(rs.getString(1), rs.getString(2), rs.getString(3) != null, split(rs.getString(4)),
+                split(rs.getString(5)), split(rs.getString(6)), Db.instant(rs, "created_at"));
     }
 
     @Transactional
@@ -105,17 +108,15 @@ public class AccountClients {
         } else if (name.length() > NAME_MAX || name.chars().anyMatch(Character::isISOControl)) {
             problems.put("name", "clients.name.invalid");
         }
-        List<String> redirects = new ArrayList<>();
-        uris(form.redirectUris(), true).ifPresentOrElse(key -> problems.put("redirectUris", key),
-                () -> redirects.addAll(lines(form.redirectUris())));
-        List<String> postLogout = new ArrayList<>();
-        uris(form.postLogoutUris(), false).ifPresentOrElse(key -> problems.put("postLogoutUris", key),
-                () -> postLogout.addAll(lines(form.postLogoutUris())));
+        List<String> redirects = lines(form.redirectUris());
+        uris(redirects, true).ifPresent(key -> problems.put("redirectUris", key));
+        List<String> postLogout = lines(form.postLogoutUris());
+        uris(postLogout, false).ifPresent(key -> problems.put("postLogoutUris", key));
         if (!problems.isEmpty()) {
             return new Register.Invalid(new FieldProblems(problems));
         }
-        String clientId = "gh_" + random(16);
-        String secret = form.confidential() ? random(32) : null;
+        String clientId = "gh_" + Base64.getUrlEncoder().withoutPadding().encodeToString(RandomCodes.bytes(16));
+        String secret = form.confidential() ? RandomCodes.token() : null;
         RegisteredClient.Builder builder = clients.client(clientId, secret == null ? null : encoder.encode(secret))
                 .clientName(name)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
@@ -134,7 +135,7 @@ public class AccountClients {
         RegisteredClient registered = builder.build();
         clients.save(registered);
         jdbc.sql("insert into account_clients (registered_client_id, account_id, created_by, created_at) values (?, ?, ?, ?)")
-                .params(registered.getId(), accountId, by, java.sql.Timestamp.from(clock.instant())).update();
+                .params(registered.getId(), accountId, by, Db.ts(clock.instant())).update();
         audit.record(AuditEventType.APPLICATION_REGISTERED, by, accountId, client,
                 clientId + (form.confidential() ? " (confidential)" : " (public)"));
         return new Register.Registered(clientId, secret);
@@ -143,13 +144,13 @@ public class AccountClients {
     /** A new secret for the account's confidential client, the old one stopping at once; empty if none such here. */
     @Transactional
     public Optional<String> newSecret(UUID accountId, UUID by, String clientId, ClientInfo client) {
-        Optional<String> id = registeredId(accountId, clientId);
-        if (id.isEmpty() || find(accountId, clientId).map(c -> !c.confidential()).orElse(true)) {
+        Optional<Stored> stored = stored(accountId, clientId).filter(Stored::confidential);
+        if (stored.isEmpty()) {
             return Optional.empty();
         }
-        String secret = random(32);
+        String secret = RandomCodes.token();
         jdbc.sql("update oauth2_registered_client set client_secret = ? where id = ?")
-                .params(encoder.encode(secret), id.get()).update();
+                .params(encoder.encode(secret), stored.get().id()).update();
         audit.record(AuditEventType.APPLICATION_SECRET_REPLACED, by, accountId, client, clientId);
         return Optional.of(secret);
     }
@@ -157,7 +158,7 @@ public class AccountClients {
     /** Removes the account's client and every authorization it holds (its tokens stop working); false if none here. */
     @Transactional
     public boolean remove(UUID accountId, UUID by, String clientId, ClientInfo client) {
-        Optional<String> id = registeredId(accountId, clientId);
+        Optional<String> id = stored(accountId, clientId).map(Stored::id);
         if (id.isEmpty()) {
             return false;
         }
@@ -169,19 +170,28 @@ public class AccountClients {
         return true;
     }
 
-    private Optional<String> registeredId(UUID accountId, String clientId) {
+    /** The store's id of the account's client, and whether it has a secret; the row locked until commit. */
+    private record Stored(String id, boolean confidential) {
+    }
+
+    private Optional<Stored> stored(UUID accountId, String clientId) {
         if (clientId == null || clientId.isBlank()) {
             return Optional.empty();
         }
         return jdbc.sql("""
-                select c.id from account_clients a join oauth2_registered_client c on c.id = a.registered_client_id
+                select c.id, c.client_secret from account_clients a
+                join oauth2_registered_client c on c.id = a.registered_client_id
                 where a.account_id = ? and c.client_id = ? for update""")
-                .params(accountId, clientId).query(String.class).optional();
+                .params(accountId, clientId)
+                .query((rs, n) -> new Stored(rs.getString(1), rs.getString(2) != null)).optional();
     }
 
     /** What is wrong with the URIs typed one per line, if anything (a message key). */
     static Optional<String> uris(String typed, boolean required) {
-        List<String> lines = lines(typed);
+        return uris(lines(typed), required);
+    }
+
+    private static Optional<String> uris(List<String> lines, boolean required) {
         if (lines.isEmpty()) {
             return required ? Optional.of("clients.uris.required") : Optional.empty();
         }
@@ -255,11 +265,5 @@ public class AccountClients {
             return List.of();
         }
         return List.of(joined.split(","));
-    }
-
-    private static String random(int bytes) {
-        byte[] value = new byte[bytes];
-        RANDOM.nextBytes(value);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
     }
 }

@@ -210,6 +210,6 @@ final class SignInForAuthorization extends OncePerRequestFilter {
         }
         String rest = Arrays.stream(prompt.trim().split("\\s+"))
                 .filter(p -> !p.equals("login") && !p.isEmpty()).collect(Collectors.joining(" "));
-        return rest.isEmpty() ? "" : "prompt=" + URLEncoder.encode(rest, StandardCharsets.UTF_8).replace("+", "%20");
+        return rest.isEmpty() ? "" : "prompt=" + encode(rest);
     }
 }

@@ -1,7 +1,6 @@
 package dev.gatehouse.web.signin;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -10,6 +9,7 @@ import org.springframework.ui.Model;
 
 import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.TooManyRequests;
 
 /**
  * The words for a code step that did not pass (a wrong code, a lock, a suspension) and the status that goes with
@@ -40,10 +40,7 @@ public class CodeWords {
         } else if (step instanceof SecondFactorStep.Locked locked) {
             model.addAttribute("locked", true);
             model.addAttribute("error", messages.until("tz.code.locked", locked.until()));
-            response.setStatus(429);
-            // Whole seconds, rounded up: a client that waits that long is never early.
-            long millis = Duration.between(clock.instant(), locked.until()).toMillis();
-            response.setHeader("Retry-After", String.valueOf(Math.max(1, (millis + 999) / 1000)));
+            TooManyRequests.until(response, clock.instant(), locked.until());
         } else if (step instanceof SecondFactorStep.Suspended) {
             model.addAttribute("locked", true);
             model.addAttribute("error", messages.get("code.suspended"));

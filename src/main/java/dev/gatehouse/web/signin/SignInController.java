@@ -14,6 +14,7 @@ import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.user.UserDetails;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.TooManyRequests;
 import dev.gatehouse.web.ReturnPageCache;
 
 @Controller
@@ -65,21 +66,14 @@ class SignInController {
         model.addAttribute("email", email.length() > 320 ? "" : email.strip());
         if (step instanceof SignInService.PasswordStep.Paused paused) {
             model.addAttribute("error", messages.until("tz.password.paused", paused.until()));
-            tooManyUntil(paused.until(), response);
+            TooManyRequests.until(response, clock.instant(), paused.until());
         } else if (step instanceof SignInService.PasswordStep.NetworkPaused paused) {
             model.addAttribute("error", messages.until("tz.password.networkPaused", paused.until()));
-            tooManyUntil(paused.until(), response);
+            TooManyRequests.until(response, clock.instant(), paused.until());
         } else {
             model.addAttribute("error", messages.get("signin.rejected"));
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         }
         return "signin/password";
-    }
-
-    /** 429 with {@code Retry-After} in whole seconds, rounded up: a client that waits that long is never early. */
-    private void tooManyUntil(java.time.Instant until, HttpServletResponse response) {
-        long millis = java.time.Duration.between(clock.instant(), until).toMillis();
-        response.setStatus(429);
-        response.setHeader("Retry-After", String.valueOf(Math.max(1, (millis + 999) / 1000)));
     }
 }

@@ -1,0 +1,23 @@
+package dev.gatehouse.web;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+/** A page answered with 429 because something is paused: the status, and when to come back. */
+public final class TooManyRequests {
+
+    private TooManyRequests() {
+    }
+
+    /**
+     * 429 with {@code Retry-After} in whole seconds until {@code until}, rounded up (a client that waits that long is
+     * never early), at least 1.
+     */
+    public static void until(HttpServletResponse response, Instant now, Instant until) {
+        long millis = Duration.between(now, until).toMillis();
+        response.setStatus(429);
+        response.setHeader("Retry-After", String.valueOf(Math.max(1, (millis + 999) / 1000)));
+    }
+}
