@@ -118,6 +118,8 @@ class AbuseLimitsOnH2Test extends WebFlowSupport {
         String refusedAddress = unique("many");
         Page refused = signUp(from("198.51.100.99"), "Many", refusedAddress);
         assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("Retry-After")).isPresent()
+                .hasValueSatisfying(s -> assertThat(Integer.parseInt(s)).isPositive());
         assertThat(text(refused)).contains("Many sign-ups have come from your network")
                 .containsPattern("try again after \\d\\d:\\d\\d UTC \\(in about \\d+ minutes?\\)")
                 .doesNotContain("{");

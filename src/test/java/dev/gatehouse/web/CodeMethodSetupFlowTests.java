@@ -113,6 +113,8 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
         Page refused = ada.web().post("/settings/two-factor/sms", Map.of("country", "GB", "destination", number));
 
         assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("Retry-After")).isPresent()
+                .hasValueSatisfying(s -> assertThat(Integer.parseInt(s)).isPositive());
         assertThat(text(refused)).contains("Many codes were sent to this address or number in a short time",
                 "You can send a new code there after").doesNotContain("You have asked for a lot of codes");
         assertThat(count("select count(*) from outbox where recipient = ?", number)).isEqualTo(sent);

@@ -118,6 +118,8 @@ abstract class PasswordThrottleTests extends WebFlowSupport {
         }
         Page tenth = borrowed.post("/settings/confirm", Map.of("password", WRONG, "next", "/settings/backup-codes/new"));
         assertThat(tenth.status()).isEqualTo(429);
+        assertThat(tenth.header("Retry-After")).as("whole seconds until the pause ends").isPresent()
+                .hasValueSatisfying(s -> assertThat(Integer.parseInt(s)).isBetween(1, 61));
         assertThat(text(tenth)).contains("Too many wrong passwords");
         Page right = borrowed.post("/settings/confirm", Map.of("password", PASSWORD,
                 "next", "/settings/backup-codes/new"));
@@ -126,6 +128,8 @@ abstract class PasswordThrottleTests extends WebFlowSupport {
         Page change = borrowed.post("/settings/password", Map.of("currentPassword", PASSWORD,
                 "newPassword", "a brand new passphrase", "confirmPassword", "a brand new passphrase"));
         assertThat(change.status()).isEqualTo(429);
+        assertThat(change.header("Retry-After")).isPresent()
+                .hasValueSatisfying(s -> assertThat(Integer.parseInt(s)).isBetween(1, 61));
         assertThat(text(change)).contains("Too many wrong passwords");
         assertThat(count("select count(*) from audit_events where user_id = ? and type = 'PASSWORD_CHANGED'",
                 ada.user().id())).isZero();

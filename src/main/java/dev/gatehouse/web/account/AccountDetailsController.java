@@ -35,6 +35,7 @@ import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.CurrentUser;
 import dev.gatehouse.web.FormEcho;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.TooManyRequests;
 
 /**
  * Account > Settings > Details: the account's name, contact and postal address, and who receives its security
@@ -166,7 +167,7 @@ class AccountDetailsController {
         if (result instanceof AlertRecipients.Add.TooMany tooMany) {
             model.addAttribute("errors", Map.of("email", messages.until("recipients.address.mailsTooMany",
                     tooMany.until())));
-            response.setStatus(429);
+            TooManyRequests.until(response, clock.instant(), tooMany.until());
         } else {
             model.addAttribute("errors", messages.resolve(((AlertRecipients.Add.Invalid) result).problems()));
             response.setStatus(422);

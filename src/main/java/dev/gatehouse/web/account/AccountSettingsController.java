@@ -1,5 +1,6 @@
 package dev.gatehouse.web.account;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,7 @@ import dev.gatehouse.user.User;
 import dev.gatehouse.web.CurrentUser;
 import dev.gatehouse.web.FormEcho;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.TooManyRequests;
 import dev.gatehouse.web.ReconfirmLinks;
 
 /**
@@ -48,10 +50,12 @@ class AccountSettingsController {
     private final MemberOverview overview;
     private final SecurityRulesService rules;
     private final SmsCodeMethod sms;
+    private final Clock clock;
 
     AccountSettingsController(AccountAccess access, InvitationService invitations, Messages messages,
                               SignInService signIn, MemberOverview overview, SecurityRulesService rules,
-                              SmsCodeMethod sms) {
+                              SmsCodeMethod sms, Clock clock) {
+        this.clock = clock;
         this.overview = overview;
         this.rules = rules;
         this.sms = sms;
@@ -126,7 +130,11 @@ class AccountSettingsController {
             model.addAttribute("inviteRole", "ADMIN".equals(role) ? "ADMIN" : "MEMBER");
             model.addAttribute("invitePhone", FormEcho.cut(phone));
             model.addAttribute("inviteCountry", FormEcho.cut(phoneCountry));
-            response.setStatus(tooMany ? 429 : 422);
+            if (tooMany) {
+                TooManyRequests.until(response, clock.instant(), ((InvitationService.Invite.TooMany) result).until());
+            } else {
+                response.setStatus(422);
+            }
             return page(accountId, me, browser, model);
         }
         throw new ResponseStatusException(HttpStatus.NOT_FOUND);

@@ -2,6 +2,7 @@ package dev.gatehouse.web.settings;
 
 import static dev.gatehouse.web.ReconfirmLinks.safeNext;
 
+import java.time.Clock;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletResponse;
@@ -24,6 +25,7 @@ import dev.gatehouse.signin.SignInService.ReconfirmStep;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.TooManyRequests;
 import dev.gatehouse.web.signin.CodeWords;
 import dev.gatehouse.web.signin.SentCodeWords;
 
@@ -39,9 +41,11 @@ class ReconfirmController {
     private final Messages messages;
     private final SentCodeWords sentCodeWords;
     private final SecondFactors methods;
+    private final Clock clock;
 
     ReconfirmController(SignInService signIn, CodeWords codeWords, Messages messages, SentCodeWords sentCodeWords,
-                        SecondFactors methods) {
+                        SecondFactors methods, Clock clock) {
+        this.clock = clock;
         this.signIn = signIn;
         this.codeWords = codeWords;
         this.messages = messages;
@@ -108,7 +112,7 @@ class ReconfirmController {
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         } else if (step instanceof ReconfirmStep.PasswordPaused paused) {
             model.addAttribute("error", messages.until("tz.password.paused", paused.until()));
-            response.setStatus(429);
+            TooManyRequests.until(response, clock.instant(), paused.until());
         } else if (step instanceof ReconfirmStep.CodeProblem problem) {
             boolean sent = asked.filter(m -> m.traits().answer() == MethodTraits.Answer.SENT_CODE).isPresent();
             codeWords.describe(problem.step(), model, response, sent ? "codes.wrong" : "code.wrong");
@@ -169,7 +173,7 @@ class ReconfirmController {
             } else if (step instanceof ReconfirmStep.PasswordPaused paused) {
                 problemKey = null;
                 model.addAttribute("error", messages.until("tz.password.paused", paused.until()));
-                response.setStatus(429);
+                TooManyRequests.until(response, clock.instant(), paused.until());
             } else if (((ReconfirmStep.CodeProblem) step).step() instanceof SecondFactorStep.Problem problem) {
                 problemKey = problem.messageKey();
                 response.setStatus(problem.malformed() ? 400 : 401);

@@ -1,5 +1,6 @@
 package dev.gatehouse.web.settings;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
@@ -31,6 +32,7 @@ import dev.gatehouse.user.UserService.PasswordChange;
 import dev.gatehouse.user.UserService;
 import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.TooManyRequests;
 
 /**
  * Settings > Security: the password, methods, backup codes, the primary method, trusted devices, sessions and recent
@@ -53,12 +55,14 @@ class SecuritySettingsController {
     private final List<SecurityTabCard> cards;
     private final TwoFactorRequirement requirement;
     private final MethodRules methodRules;
+    private final Clock clock;
 
     SecuritySettingsController(UserService users, SignInService signIn, AuditLog audit, Messages messages,
                                FactorService factors, SignInMethods methods, TrustedDevices trustedDevices,
                                SecondFactors registered, List<SecurityTabCard> cards,
                                TwoFactorRequirement requirement, MethodRules methodRules,
-                               SecurityRulesService accountRules) {
+                               SecurityRulesService accountRules, Clock clock) {
+        this.clock = clock;
         this.accountRules = accountRules;
         this.requirement = requirement;
         this.methodRules = methodRules;
@@ -140,7 +144,7 @@ class SecuritySettingsController {
         if (result instanceof PasswordChange.Paused paused) {
             model.addAttribute("passwordErrors",
                     java.util.Map.of("currentPassword", messages.until("tz.password.paused", paused.until())));
-            response.setStatus(429);
+            TooManyRequests.until(response, clock.instant(), paused.until());
             return page(me, browser, model);
         }
         if (result instanceof PasswordChange.Rejected rejected) {

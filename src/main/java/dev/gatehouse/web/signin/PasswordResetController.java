@@ -1,5 +1,6 @@
 package dev.gatehouse.web.signin;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,6 +25,7 @@ import dev.gatehouse.user.PasswordResets;
 import dev.gatehouse.user.UserService;
 import dev.gatehouse.web.FormEcho;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.TooManyRequests;
 import dev.gatehouse.web.ReturnPageCache;
 
 /**
@@ -44,9 +46,11 @@ class PasswordResetController {
     private final SignInService signIn;
     private final ReturnPageCache returnPage;
     private final Messages messages;
+    private final Clock clock;
 
     PasswordResetController(PasswordResets resets, UserService users, FactorService factors, SignInService signIn,
-                            ReturnPageCache returnPage, Messages messages) {
+                            ReturnPageCache returnPage, Messages messages, Clock clock) {
+        this.clock = clock;
         this.resets = resets;
         this.users = users;
         this.factors = factors;
@@ -68,7 +72,7 @@ class PasswordResetController {
         model.addAttribute("email", FormEcho.cut(email));
         if (result instanceof PasswordResets.Request.TooMany tooMany) {
             model.addAttribute("error", messages.until("tz.pwreset.tooMany", tooMany.until()));
-            response.setStatus(429);
+            TooManyRequests.until(response, clock.instant(), tooMany.until());
             return "signin/forgot";
         }
         model.addAttribute("sent", true);

@@ -2,6 +2,7 @@ package dev.gatehouse.web.signup;
 
 import static dev.gatehouse.web.FormEcho.cut;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,7 @@ import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.UserDetails;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.TooManyRequests;
 
 @Controller
 class SignUpController {
@@ -29,8 +31,11 @@ class SignUpController {
     private final SignInService signIn;
     private final Messages messages;
     private final UserDetails details;
+    private final Clock clock;
 
-    SignUpController(SignUpService signUp, SignInService signIn, Messages messages, UserDetails details) {
+    SignUpController(SignUpService signUp, SignInService signIn, Messages messages, UserDetails details,
+                     Clock clock) {
+        this.clock = clock;
         this.signUp = signUp;
         this.signIn = signIn;
         this.messages = messages;
@@ -66,7 +71,7 @@ class SignUpController {
                     cut(phone)));
             model.addAttribute("errors", Map.of());
             model.addAttribute("error", messages.until("tz.signup.tooMany", tooMany.until()));
-            response.setStatus(429);
+            TooManyRequests.until(response, clock.instant(), tooMany.until());
             return "signup/form";
         }
         return "redirect:/signup/sent";

@@ -45,6 +45,7 @@ import dev.gatehouse.user.UserDetails;
 import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.CurrentUser;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.TooManyRequests;
 import dev.gatehouse.web.settings.BackupCodesToShow;
 import dev.gatehouse.web.signin.CodeWords;
 import dev.gatehouse.web.signin.SentCodeWords;
@@ -150,7 +151,11 @@ class CodeMethodSettingsController {
             }
             return "redirect:" + BASE + method + "/verify";
         }
-        response.setStatus(send instanceof CodeSend.LimitReached ? 429 : 422);
+        if (send instanceof CodeSend.LimitReached limited) {
+            TooManyRequests.until(response, clock.instant(), limited.until());
+        } else {
+            response.setStatus(422);
+        }
         return destinationPage(type, user, echo, country, sendProblem(send), model);
     }
 

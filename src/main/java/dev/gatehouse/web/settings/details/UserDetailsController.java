@@ -42,6 +42,7 @@ import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.CurrentUser;
 import dev.gatehouse.web.Messages;
 import dev.gatehouse.web.PageTimes;
+import dev.gatehouse.web.TooManyRequests;
 import dev.gatehouse.web.signin.CodeWords;
 import dev.gatehouse.web.signin.SentCodeWords;
 
@@ -166,7 +167,7 @@ class UserDetailsController {
         }
         String echo = email.length() <= 320 && email.chars().noneMatch(Character::isISOControl) ? email : "";
         if (asked instanceof UserDetails.EmailChangeRequest.TooMany tooMany) {
-            response.setStatus(429);
+            TooManyRequests.until(response, clock.instant(), tooMany.until());
             return emailForm(user, echo, messages.until("tz.details.email.tooMany", tooMany.until()), model);
         }
         response.setStatus(422);
@@ -297,7 +298,11 @@ class UserDetailsController {
             }
             return "redirect:" + PHONE + "/verify";
         }
-        response.setStatus(send instanceof CodeSend.LimitReached ? 429 : 422);
+        if (send instanceof CodeSend.LimitReached limited) {
+            TooManyRequests.until(response, clock.instant(), limited.until());
+        } else {
+            response.setStatus(422);
+        }
         return phoneForm(user, echo, country, sentCodeWords.problem(send).orElse(""), model);
     }
 
