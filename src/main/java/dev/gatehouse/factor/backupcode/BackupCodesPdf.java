@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
@@ -18,19 +18,20 @@ import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 
 /**
- * One clean A4 page with a user's backup codes: product name, email, date, the codes in two columns, how to use them.
+ * One clean A4 page with a user's backup codes: product name, email, date (in the reader's zone: the day they made
+ * them), the codes in two columns, how to use them.
  * Standard-14 fonts only (nothing embedded, nothing fetched); text is real text, so it can be copied and read by
  * {@code pdftotext}. The text passed in is plain: WinAnsi encoding, characters it lacks are replaced by '?'.
  */
 public final class BackupCodesPdf {
 
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH)
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
 
     private BackupCodesPdf() {
     }
 
-    public static byte[] render(String productName, String email, Instant createdAt, List<String> codes) {
+    public static byte[] render(String productName, String email, Instant createdAt, ZoneId zone,
+                                List<String> codes) {
         PDType1Font regular = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
         PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
         PDType1Font mono = new PDType1Font(Standard14Fonts.FontName.COURIER_BOLD);
@@ -45,7 +46,7 @@ public final class BackupCodesPdf {
             try (PDPageContentStream s = new PDPageContentStream(doc, page)) {
                 text(s, bold, 22, left, top, plain(productName) + " backup codes");
                 text(s, regular, 11, left, top - 28, "For " + plain(email));
-                text(s, regular, 11, left, top - 44, "Created " + DATE.format(createdAt)
+                text(s, regular, 11, left, top - 44, "Created " + DATE.format(createdAt.atZone(zone))
                         + ". Creating new codes makes all of these stop working.");
                 s.setLineWidth(0.7f);
                 s.addRect(left, top - 84 - 5 * 34, 451, 5 * 34 + 22);

@@ -100,7 +100,8 @@ class BackupCodesTest {
     @Test
     void pdfWhenRenderedThenOnePageWithProductEmailDateAndCodes() throws Exception {
         List<String> codes = BackupCodes.newSet();
-        byte[] pdf = BackupCodesPdf.render("Gatehouse", "ada@example.com", Instant.parse("2026-11-23T10:00:00Z"), codes);
+        byte[] pdf = BackupCodesPdf.render("Gatehouse", "ada@example.com", Instant.parse("2026-11-23T10:00:00Z"),
+                java.time.ZoneOffset.UTC, codes);
         assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
         try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
             assertThat(doc.getNumberOfPages()).isEqualTo(1);
@@ -115,8 +116,23 @@ class BackupCodesTest {
     void textWhenRenderedThenSameContentAsThePdf() {
         List<String> codes = BackupCodes.newSet();
         String text = BackupCodesText.render("Gatehouse", "ada@example.com", Instant.parse("2026-11-23T10:00:00Z"),
-                codes);
+                java.time.ZoneOffset.UTC, codes);
         assertThat(text).startsWith("Gatehouse backup codes\r\nFor ada@example.com\r\nCreated 23 November 2026")
                 .contains(" 1. " + codes.get(0) + "\r\n", "10. " + codes.get(9) + "\r\n");
+    }
+
+    @Test
+    void pdfAndTextWhenTheReaderIsInAnotherZoneThenTheDateIsTheirDay() throws Exception {
+        List<String> codes = BackupCodes.newSet();
+        Instant lateEvening = Instant.parse("2026-11-23T22:30:00Z");
+        java.time.ZoneId auckland = java.time.ZoneId.of("Pacific/Auckland");
+        assertThat(BackupCodesText.render("Gatehouse", "ada@example.com", lateEvening, auckland, codes))
+                .contains("Created 24 November 2026");
+        byte[] pdf = BackupCodesPdf.render("Gatehouse", "ada@example.com", lateEvening, auckland, codes);
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            assertThat(new org.apache.pdfbox.text.PDFTextStripper().getText(doc)).contains("Created 24 November 2026");
+        }
+        assertThat(BackupCodesText.render("Gatehouse", "ada@example.com", lateEvening, java.time.ZoneOffset.UTC, codes))
+                .contains("Created 23 November 2026");
     }
 }

@@ -41,6 +41,7 @@ import dev.gatehouse.user.User;
 import dev.gatehouse.web.ConfirmFirst;
 import dev.gatehouse.web.CurrentUser;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.PageTimes;
 import dev.gatehouse.web.ReturnPageCache;
 import dev.gatehouse.web.settings.BackupCodesToShow;
 
@@ -60,9 +61,12 @@ class BackupCodesController {
     private final GatehouseProperties gatehouse;
     private final Messages messages;
     private final ReturnPageCache returnPage;
+    private final PageTimes times;
 
     BackupCodesController(BackupCodeService backupCodes, BackupCodeSecondFactor sheet,
-                          GatehouseProperties gatehouse, Messages messages, ReturnPageCache returnPage) {
+                          GatehouseProperties gatehouse, Messages messages, ReturnPageCache returnPage,
+                          PageTimes times) {
+        this.times = times;
         this.returnPage = returnPage;
         this.backupCodes = backupCodes;
         this.sheet = sheet;
@@ -87,7 +91,7 @@ class BackupCodesController {
     @GetMapping(SHOW + "/backup-codes.pdf")
     ResponseEntity<byte[]> pdf(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request) {
         return issued(request, me).map(issued -> download(BackupCodesPdf.render(gatehouse.productName(),
-                        me.email(), issued.createdAt(), backupCodes.reveal(issued, me.userId())),
+                        me.email(), issued.createdAt(), times.zone(), backupCodes.reveal(issued, me.userId())),
                         MediaType.APPLICATION_PDF, "pdf"))
                 .orElseGet(BackupCodesController::gone);
     }
@@ -95,7 +99,7 @@ class BackupCodesController {
     @GetMapping(SHOW + "/backup-codes.txt")
     ResponseEntity<byte[]> text(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request) {
         return issued(request, me).map(issued -> download(BackupCodesText.render(gatehouse.productName(),
-                        me.email(), issued.createdAt(), backupCodes.reveal(issued, me.userId()))
+                        me.email(), issued.createdAt(), times.zone(), backupCodes.reveal(issued, me.userId()))
                         .getBytes(StandardCharsets.UTF_8), TEXT, "txt"))
                 .orElseGet(BackupCodesController::gone);
     }
