@@ -15,4 +15,10 @@ class SystemConfiguration {
     Clock clock() {
         return Clock.systemUTC();
     }
+
+    /** Static: a post-processor is created before the other beans, and must not pull them in early. */
+    @Bean
+    static PostgresErrorDetail postgresErrorDetail() {
+        return new PostgresErrorDetail();
+    }
 }

@@ -17,6 +17,8 @@ import org.springframework.web.servlet.ModelAndView;
  * The last word on an exception no other resolver handled (a bug or an outage): the person sees the calm error page,
  * and the log gets one line with an incident id and the exception classes — never the messages, which for database
  * errors hold SQL and the values bound to it (DESIGN.md invariant 12). The full stack trace goes to DEBUG only.
+ * When the database cannot be reached (restarting, failing over, the pool exhausted) the answer is 503 with
+ * {@code Retry-After}: the request was not done, and the same request a few seconds later is the right thing to do.
  */
 @Component
 class UnexpectedErrorResolver implements HandlerExceptionResolver, Ordered {
@@ -29,8 +31,44 @@ class UnexpectedErrorResolver implements HandlerExceptionResolver, Ordered {
         String incident = UUID.randomUUID().toString().substring(0, 8);
         log.error("Unexpected error {} on {} {}: {}", incident, request.getMethod(), route(request), classes(ex));
         log.debug("Unexpected error " + incident, ex);
+        int status = status(response, ex);
+        return new ModelAndView("error", Map.of("status", status, "incident", incident));
+    }
+
+    /** How long a client is asked to wait while the database cannot be reached. */
+    static final int DATABASE_RETRY_SECONDS = 5;
+
+    /** Sets 503 with {@code Retry-After} when the database could not be reached, 500 otherwise; returns it. */
+    static int status(HttpServletResponse response, Throwable ex) {
+        if (databaseUnreachable(ex)) {
+            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            response.setHeader("Retry-After", String.valueOf(DATABASE_RETRY_SECONDS));
+            return HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+        }
         response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-        return new ModelAndView("error", Map.of("status", 500, "incident", incident));
+        return HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+    }
+
+    /**
+     * The database was not there (no connection could be had, or the one in use was cut), as opposed to a query that
+     * failed on a working database (a bug: 500).
+     */
+    static boolean databaseUnreachable(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.springframework.jdbc.CannotGetJdbcConnectionException
+                    || t instanceof org.springframework.dao.DataAccessResourceFailureException
+                    || t instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.net.ConnectException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57P01"))) {
+                return true; // connection exception class, or "terminating connection due to administrator command"
+            }
+        }
+        return false;
     }
 
     /**

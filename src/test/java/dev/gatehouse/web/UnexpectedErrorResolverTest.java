@@ -2,10 +2,14 @@ package dev.gatehouse.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.SQLTransientConnectionException;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.servlet.HandlerMapping;
@@ -36,5 +40,26 @@ class UnexpectedErrorResolverTest {
         MockHttpServletRequest tokenLike = new MockHttpServletRequest("GET", "/signup/confirm/" + TOKEN);
         assertThat(UnexpectedErrorResolver.route(plain)).isEqualTo("/settings/security");
         assertThat(UnexpectedErrorResolver.route(tokenLike)).isEqualTo("(unmatched path)");
+    }
+
+    @Test
+    void handlerFailsWhenTheDatabaseCannotBeReachedThen503WithRetryAfter() {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        ModelAndView page = new UnexpectedErrorResolver().resolveException(new MockHttpServletRequest("POST", "/signin"), response, null,
+                new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
+                        new SQLTransientConnectionException("request timed out")));
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+        assertThat(page.getModel()).containsEntry("status", 503);
+    }
+
+    @Test
+    void handlerFailsOnAWorkingDatabaseThen500AndNoRetryAfter() {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        ModelAndView page = new UnexpectedErrorResolver().resolveException(new MockHttpServletRequest("POST", "/signin"), response, null,
+                new DataIntegrityViolationException("duplicate key"));
+        assertThat(response.getStatus()).isEqualTo(500);
+        assertThat(response.getHeader("Retry-After")).isNull();
+        assertThat(page.getModel()).containsEntry("status", 500);
     }
 }

@@ -1,0 +1,95 @@
+package dev.gatehouse.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.UUID;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.MessageSource;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * Catches the database failures no resolver could: thrown while a page was being rendered, or while the session was
+ * being saved after it (both need the database, so both fail when it is down). Left alone, such an exception reaches the
+ * servlet container, which logs its message and stack trace (SQL and bound values included, against DESIGN.md
+ * invariant 12) and, when the error page fails the same way, answers its own bare page. Here the person gets a plain
+ * page that needs nothing (no template, no database), with 503 and {@code Retry-After} when the database was
+ * unreachable, and the log gets the same one line as {@link UnexpectedErrorResolver}. Runs outside the session and
+ * security filters, so it sees their failures too.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+class LastResortErrorFilter extends OncePerRequestFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(LastResortErrorFilter.class);
+
+    private final MessageSource messages;
+
+    LastResortErrorFilter(MessageSource messages) {
+        this.messages = messages;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        try {
+            chain.doFilter(request, response);
+        } catch (ServletException | RuntimeException ex) {
+            Throwable cause = ex instanceof ServletException && ex.getCause() != null ? ex.getCause() : ex;
+            if (!fromTheDatabase(cause)) {
+                throw ex; // the container's own answers stand (a form body it cannot read is 400, too large 413)
+            }
+            String incident = UUID.randomUUID().toString().substring(0, 8);
+            log.error("Unexpected error {} on {} {} (after its handler): {}", incident, request.getMethod(),
+                    UnexpectedErrorResolver.route(request), UnexpectedErrorResolver.classes(cause));
+            log.debug("Unexpected error " + incident, ex);
+            if (response.isCommitted()) {
+                return; // part of the page has gone out; nothing more can be said to the browser
+            }
+            response.reset();
+            int status = UnexpectedErrorResolver.status(response, cause);
+            response.setContentType("text/html;charset=UTF-8");
+            response.setHeader("Cache-Control", "no-store");
+            response.getOutputStream().write(page(status, incident).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A database failure: what the container would log with its SQL and values, and cannot show a page for. */
+    static boolean fromTheDatabase(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.springframework.dao.DataAccessException || t instanceof java.sql.SQLException
+                    || t instanceof org.springframework.transaction.TransactionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The words of the error page (the message source is in memory), in markup that needs no template. */
+    private String page(int status, String incident) {
+        boolean unavailable = status == HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+        String title = text(unavailable ? "error.unavailable" : "error.title");
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<title>" + title + "</title></head>"
+                + "<body style=\"font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem\">"
+                + "<main><h1>" + title + "</h1><p>" + text(unavailable ? "error.unavailable.body" : "error.body")
+                + "</p><p><small>" + text("error.incident", incident) + "</small></p>"
+                + "<p><a href=\"/\">" + text("error.home") + "</a></p></main></body></html>\n";
+    }
+
+    private String text(String key, Object... args) {
+        return HtmlUtils.htmlEscape(messages.getMessage(key, args, Locale.ENGLISH));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.gatehouse.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLTransientConnectionException;
+
+import jakarta.servlet.ServletException;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.context.support.ResourceBundleMessageSource;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+/** What the browser gets when an exception escapes everything (a page failing while it renders, the session save). */
+class LastResortErrorFilterTest {
+
+    private static final String SQL = "insert into users (email) values ('ada@example.com')";
+
+    private final LastResortErrorFilter filter = new LastResortErrorFilter(messages());
+
+    private static ResourceBundleMessageSource messages() {
+        ResourceBundleMessageSource source = new ResourceBundleMessageSource();
+        source.setBasename("messages");
+        source.setDefaultEncoding("UTF-8");
+        return source;
+    }
+
+    private MockHttpServletResponse run(RuntimeException thrown) throws Exception {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        filter.doFilter(new MockHttpServletRequest("GET", "/signin/verify"), response, (req, res) -> {
+            throw new ServletException("Request processing failed: " + thrown.getMessage(), thrown);
+        });
+        return response;
+    }
+
+    @Test
+    void renderingFailsWhenTheDatabaseIsDownThen503WithRetryAfterAndAPlainPageWithoutTheException() throws Exception {
+        MockHttpServletResponse response = run(new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
+                new SQLTransientConnectionException("HikariPool-1 - Connection is not available " + SQL)));
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+        assertThat(response.getContentType()).startsWith("text/html");
+        assertThat(response.getContentAsString()).contains("Gatehouse is not available for a moment",
+                "Please try again in a few seconds", "tell your administrator this reference")
+                .doesNotContain("Exception", "Hikari", "insert into", "ada@example.com", " at ");
+    }
+
+    @Test
+    void renderingFailsOnABugThen500AndThePlainPage() throws Exception {
+        MockHttpServletResponse response = run(new DataIntegrityViolationException(SQL));
+
+        assertThat(response.getStatus()).isEqualTo(500);
+        assertThat(response.getHeader("Retry-After")).isNull();
+        assertThat(response.getContentAsString()).contains("Something went wrong")
+                .doesNotContain("Exception", "insert into", "ada@example.com");
+    }
+
+    @Test
+    void partOfThePageAlreadySentWhenItFailsThenNothingIsAddedAndNothingEscapes() throws Exception {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        filter.doFilter(new MockHttpServletRequest("GET", "/settings/security"), response, (req, res) -> {
+            res.getWriter().write("<html><body>half a page");
+            res.flushBuffer();
+            throw new DataIntegrityViolationException(SQL);
+        });
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getContentAsString()).isEqualTo("<html><body>half a page");
+    }
+
+    @Test
+    void somethingElseEscapesWhenItIsNotTheDatabaseThenTheContainerAnswersAsItWould() {
+        IllegalStateException unreadableBody = new IllegalStateException("parameters could not be parsed");
+        Throwable escaped = org.assertj.core.api.Assertions.catchThrowable(() -> filter.doFilter(
+                new MockHttpServletRequest("POST", "/signup"), new MockHttpServletResponse(), (req, res) -> {
+                    throw unreadableBody;
+                }));
+        assertThat(escaped).isSameAs(unreadableBody);
+    }
+}
