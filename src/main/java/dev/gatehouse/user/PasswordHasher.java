@@ -5,6 +5,8 @@ import java.util.function.Supplier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.gatehouse.system.MetricNames;
@@ -18,6 +20,8 @@ import dev.gatehouse.system.MetricNames;
 @Component
 public class PasswordHasher {
 
+    private static final Logger log = LoggerFactory.getLogger(PasswordHasher.class);
+
     private final PooledArgon2 argon2;
     private final HashingGate gate;
     private final String decoy;
@@ -26,7 +30,10 @@ public class PasswordHasher {
 
     PasswordHasher(PasswordProperties properties, MeterRegistry meters) {
         PasswordProperties.Hashing limits = properties.hashing();
-        this.gate = new HashingGate(limits.permits(), limits.queue(), limits.maxWait(), meters);
+        int permits = limits.permits(properties.argon2().memoryKib(), Runtime.getRuntime().maxMemory());
+        this.gate = new HashingGate(permits, limits.queue(), limits.maxWait(), meters);
+        log.info("Password hashing: {} at once ({} processors, {} MiB heap), up to {} waiting", permits,
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, limits.queue());
         this.argon2 = new PooledArgon2(properties.argon2(), gate.permits());
         this.decoy = argon2.encode("decoy password that matches nothing");
         // The histogram lets a dashboard show the 95th percentile across nodes: Argon2 is where sign-in time goes.

@@ -25,13 +25,15 @@ public record PasswordProperties(@DefaultValue("8") int minLength, @DefaultValue
      * nothing.
      *
      * @param concurrency hashes at once; default 0, meaning the number of processors the JVM sees (its container
-     *                    limit included): more only share the same cores and hold more memory
+     *                    limit included), but no more than the heap holds besides the application
+     *                    ({@link #APPLICATION_HEAP}): more only share the same cores and hold more memory
      * @param queue       requests that may wait for a hash; default 64 (two cores clear that many OWASP-cost hashes
      *                    in about a second)
-     * @param maxWait     the longest one waits; default 2 seconds
+     * @param maxWait     the longest one waits; default 5 seconds (a busy machine shared with other work can take
+     *                    a second or two per turn with a queue of sign-ins)
      */
     public record Hashing(@DefaultValue("0") int concurrency, @DefaultValue("64") int queue,
-                          @DefaultValue("2s") Duration maxWait) {
+                          @DefaultValue("5s") Duration maxWait) {
 
         public Hashing {
             if (concurrency < 0 || queue < 0 || maxWait == null || maxWait.isNegative()) {
@@ -40,9 +42,19 @@ public record PasswordProperties(@DefaultValue("8") int minLength, @DefaultValue
             }
         }
 
-        /** {@code concurrency}, or the processors available when it is 0. */
-        int permits() {
-            return concurrency > 0 ? concurrency : Runtime.getRuntime().availableProcessors();
+        /** The heap the application needs besides the hashes' memory (measured: docs/benchmarks.md). */
+        static final long APPLICATION_HEAP = 128L << 20;
+
+        /**
+         * {@code concurrency}; when it is 0, the processors available, but at most as many hashes of
+         * {@code memoryKib} as fit in {@code maxHeap} besides the application, and at least 1.
+         */
+        int permits(int memoryKib, long maxHeap) {
+            if (concurrency > 0) {
+                return concurrency;
+            }
+            long fit = (maxHeap - APPLICATION_HEAP) / (memoryKib * 1024L);
+            return (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), fit));
         }
     }
 

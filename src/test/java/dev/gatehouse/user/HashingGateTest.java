@@ -148,4 +148,17 @@ class HashingGateTest {
         })).isInstanceOf(IllegalStateException.class);
         assertThat(gate.call(() -> "next")).isEqualTo("next");
     }
+
+    @Test
+    void permitsWhenNotSetThenTheProcessorsButNoMoreThanTheHeapHolds() {
+        PasswordProperties.Hashing unset = new PasswordProperties.Hashing(0, 64, Duration.ofSeconds(2));
+        int cores = Runtime.getRuntime().availableProcessors();
+        long mib = 1L << 20;
+        assertThat(unset.permits(19456, 64L * 1024 * mib)).as("a big heap: the cores").isEqualTo(cores);
+        assertThat(unset.permits(19456, 128 * mib + 19 * mib * 1)).as("room for one hash").isEqualTo(1);
+        assertThat(unset.permits(19456, 100 * mib)).as("never none").isEqualTo(1);
+        assertThat(unset.permits(7168, 128 * mib + 7 * mib * 64)).isEqualTo(Math.min(cores, 64));
+        assertThat(new PasswordProperties.Hashing(3, 64, Duration.ofSeconds(2)).permits(19456, 100 * mib))
+                .as("set: as set").isEqualTo(3);
+    }
 }
