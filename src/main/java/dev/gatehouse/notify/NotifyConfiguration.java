@@ -6,8 +6,8 @@ import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 /**
- * Runs the outbox relay on every node with a fixed delay (not a fixed rate: a slow poll is never overlapped by the
- * next one). Registered here rather than with {@code @Scheduled} so the interval comes from the typed
+ * Beats the outbox relay on every node with a fixed delay: expires stale rows and wakes the channels' senders, which
+ * send on threads of their own (so the scheduler's thread never waits for a gateway). Registered here rather than with {@code @Scheduled} so the interval comes from the typed
  * {@link OutboxProperties}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -24,6 +24,6 @@ class NotifyConfiguration implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        registrar.addFixedDelayTask(relay::poll, properties.pollInterval());
+        registrar.addFixedDelayTask(relay::tick, properties.pollInterval());
     }
 }

@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       default 1 minute
  * @param retention      how long a message in a final state (sent, expired, failed) is kept, for support, before it
  *                       is deleted with its address or number; default 7 days
+ * @param senders        sender threads per channel on each node; default 2. Each channel has its own, so a gateway
+ *                       that hangs holds only its own channel's senders; more than one lets a slow provider's
+ *                       messages go out side by side
  */
 @ConfigurationProperties("gatehouse.outbox")
 record OutboxProperties(@DefaultValue("1s") Duration pollInterval,
@@ -27,7 +30,8 @@ record OutboxProperties(@DefaultValue("1s") Duration pollInterval,
                         @DefaultValue("10m") Duration maxBackoff,
                         @DefaultValue("10") int maxAttempts,
                         @DefaultValue("1m") Duration claimTimeout,
-                        @DefaultValue("7d") Duration retention) {
+                        @DefaultValue("7d") Duration retention,
+                        @DefaultValue("2") int senders) {
 
     OutboxProperties {
         requirePositive(pollInterval, "poll-interval");
@@ -37,6 +41,9 @@ record OutboxProperties(@DefaultValue("1s") Duration pollInterval,
         requirePositive(retention, "retention");
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("gatehouse.outbox.max-backoff must not be shorter than initial-backoff");
+        }
+        if (senders < 1) {
+            throw new IllegalArgumentException("gatehouse.outbox.senders must be at least 1, not " + senders);
         }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("gatehouse.outbox.max-attempts must be at least 1, not " + maxAttempts);

@@ -2,16 +2,11 @@ package dev.gatehouse.notify;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 
@@ -33,18 +28,23 @@ import dev.gatehouse.system.MetricNames;
 
 /**
  * Delivers due outbox rows through the active {@link MailGateway} (email) or {@link SmsGateway} (text messages); runs
- * on every node (scheduled by
- * {@link NotifyConfiguration}). Each row is claimed with one conditional UPDATE before it is sent, so two nodes never
- * send one row at the same time; a node that dies mid-send loses its claim after {@code claim-timeout} and another
- * node sends the row again (delivery is at least once, and exactly once without crashes). Each claim carries a token
- * that the attempt's final write must match, so an attempt that outlived its claim cannot undo the next one's; and a
- * row claimed more often than {@code max-attempts} (its tries never came back) is given up.
+ * on every node. Each channel has a lane of its own ({@link OutboxLane}: {@code senders} threads), so a hanging SMTP
+ * server never delays a text message, nor a hanging SMS provider an email.
+ *
+ * <p>A sender claims the next due row of its channel with one statement: an UPDATE of the row that a
+ * {@code SELECT ... FOR UPDATE SKIP LOCKED} picked. Two senders (threads or nodes) never pick the same row: a row
+ * another is claiming right now is locked and skipped, and a row claimed a moment ago no longer matches (PostgreSQL
+ * checks the condition again on the row's newest version before it locks it; the UPDATE repeats the condition as
+ * well). A node that dies mid-send loses its claim after {@code claim-timeout} and another node sends the row again
+ * (delivery is at least once, and exactly once without crashes). Each claim carries a token that the attempt's final
+ * write must match, so an attempt that outlived its claim cannot undo the next one's; and a row claimed more often
+ * than {@code max-attempts} (its tries never came back) is given up.
  *
  * <p>Runs without a surrounding transaction: each statement commits by itself, so a claim is visible to other nodes
  * at once and a slow SMTP server never holds a database transaction open. Logs never contain subjects or bodies.
  *
- * <p>Besides the scheduled poll, {@link #wake()} (called when a transaction that queued a message commits) polls at
- * once on a thread of its own, so a code leaves within milliseconds instead of up to a poll interval later.
+ * <p>{@link #wake()} (called when a transaction that queued a message commits, and by the scheduled {@link #tick})
+ * sets the lanes going, so a code leaves within milliseconds instead of up to a poll interval later.
  *
  * <p>A failed delivery is audited ({@code MESSAGE_DELIVERY_FAILED}) on its first failure and when it is given up,
  * not on every retry in between, so an outage shows promptly without flooding the log.
@@ -53,8 +53,10 @@ import dev.gatehouse.system.MetricNames;
 class OutboxRelay {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-    private static final int BATCH = 50;
-    private static final int MAX_BATCHES_PER_POLL = 20;
+    /** The most rows one {@link #poll} handles per channel, so a flood of new rows cannot keep it going forever. */
+    private static final int MAX_PER_POLL = 1000;
+    /** Picks after a lost race before a sender gives up for this wake-up (the next one tries again). */
+    private static final int CLAIM_RACES = 5;
 
     private final JdbcClient jdbc;
     private final MailGateway gateway;
@@ -63,12 +65,9 @@ class OutboxRelay {
     private final OutboxProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
-    private final AtomicBoolean wakeQueued = new AtomicBoolean();
-    private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "outbox-wake");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Map<Channel, OutboxLane> lanes = new EnumMap<>(Channel.class);
+    /** Whether the database is H2 (see {@link #claimFirstFree}); found on the first claim. */
+    private volatile Boolean h2;
 
     @Autowired
     OutboxRelay(JdbcClient jdbc, MailGateway gateway, ObjectProvider<SmsGateway> smsGateway, AuditLog audit,
@@ -89,6 +88,7 @@ class OutboxRelay {
         for (Channel channel : Channel.values()) {
             failureCounter(channel, "retrying");
             failureCounter(channel, "gave_up");
+            lanes.put(channel, new OutboxLane(channel, properties.senders(), this::sendNext));
         }
         this.jdbc = jdbc;
         this.gateway = gateway;
@@ -103,65 +103,61 @@ class OutboxRelay {
         this(jdbc, gateway, (SmsGateway) null, audit, properties, clock);
     }
 
-    /**
-     * Polls soon on the wake-up thread; calls while one is queued are folded into it. Never blocks, never throws.
-     */
+    /** Sets every channel's senders going (those not running already). Never blocks, never throws. */
     void wake() {
-        if (!wakeQueued.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            waker.execute(() -> {
-                wakeQueued.set(false);
-                try {
-                    poll();
-                } catch (RuntimeException e) {
-                    // The scheduled poll will try again; the row is still there.
-                    log.warn("Outbox poll after a commit failed: {}", e.getClass().getName());
-                }
-            });
-        } catch (RejectedExecutionException shuttingDown) {
-            wakeQueued.set(false);
-        }
+        lanes.values().forEach(OutboxLane::wake);
+    }
+
+    /** The scheduled beat: expires stale rows, then wakes the lanes for rows whose retry came due. */
+    void tick() {
+        expireStale();
+        wake();
     }
 
     @PreDestroy
     void stop() {
-        waker.shutdownNow();
+        lanes.values().forEach(OutboxLane::stop);
     }
 
-    /** One poll: expires stale rows, then claims and handles due ones. Returns how many rows this call handled. */
+    /** The lane of {@code channel} (tests). */
+    OutboxLane lane(Channel channel) {
+        return lanes.get(channel);
+    }
+
+    /**
+     * Expires stale rows, then handles due ones on the calling thread until none is left, the channels taking turns
+     * (one email, one text message, ...). Returns how many rows this call handled. The lanes do the same work in the
+     * background; this is for tests and tools that want it done before they go on.
+     */
     int poll() {
         expireStale();
         int handled = 0;
-        for (int batch = 0; batch < MAX_BATCHES_PER_POLL; batch++) {
-            // Each channel's due rows, taken in turns: a slow or failing channel (SMTP hanging until its timeouts)
-            // delays the other's messages by at most one delivery at a time, not by its whole backlog.
-            List<Deque<UUID>> queues = new ArrayList<>();
-            boolean more = false;
+        java.util.Set<Channel> open = java.util.EnumSet.allOf(Channel.class);
+        for (int round = 0; round < MAX_PER_POLL && !open.isEmpty(); round++) {
             for (Channel channel : Channel.values()) {
-                List<UUID> due = due(channel);
-                more |= due.size() == BATCH;
-                queues.add(new ArrayDeque<>(due));
-            }
-            while (queues.stream().anyMatch(q -> !q.isEmpty())) {
-                for (Deque<UUID> queue : queues) {
-                    UUID id = queue.poll();
-                    if (id == null) {
-                        continue;
-                    }
-                    Optional<String> token = claim(id);
-                    if (token.isPresent()) {
-                        load(id).ifPresent(row -> handle(row, token.get()));
+                if (open.contains(channel)) {
+                    if (sendNext(channel, () -> { })) {
                         handled++;
+                    } else {
+                        open.remove(channel);
                     }
                 }
             }
-            if (!more) {
-                break;
-            }
         }
         return handled;
+    }
+
+    /**
+     * Claims the next due row of {@code channel} and handles it; false when no row was due (or free) to claim.
+     * {@code claimed} runs between the claim and the delivery (a lane starts another sender there).
+     */
+    boolean sendNext(Channel channel, Runnable claimed) {
+        Optional<Claim> claim = claimNext(channel);
+        claim.ifPresent(c -> {
+            claimed.run();
+            load(c.id()).ifPresent(row -> handle(row, c.token()));
+        });
+        return claim.isPresent();
     }
 
     /**
@@ -191,16 +187,92 @@ class OutboxRelay {
         }
     }
 
-    private List<UUID> due(Channel channel) {
+    /**
+     * The one statement that decides which sender gets the next due row of {@code channel}: the row a
+     * {@code FOR UPDATE SKIP LOCKED} sub-select picked, updated only if it is still free. The pick and the update
+     * can lose a race with another sender that claimed the row in between (the update then changes nothing): then
+     * it picks again while any free due row is left, a few times, so a sender does not stop with work waiting.
+     */
+    Optional<Claim> claimNext(Channel channel) {
+        for (int attempt = 0; attempt < CLAIM_RACES; attempt++) {
+            Optional<Claim> claim = claimOnce(channel);
+            if (claim.isPresent() || !anyFree(channel)) {
+                return claim;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean anyFree(Channel channel) {
         Instant now = clock.instant();
         return jdbc.sql("""
+                select count(*) from (select id from outbox
+                                      where status = 'PENDING' and channel = ? and next_attempt_at <= ?
+                                        and (claimed_until is null or claimed_until < ?) limit 1) due""")
+                .params(channel.name(), Db.ts(now), Db.ts(now)).query(Integer.class).single() > 0;
+    }
+
+    private Optional<Claim> claimOnce(Channel channel) {
+        if (isH2()) {
+            return claimFirstFree(channel);
+        }
+        Instant now = clock.instant();
+        String token = UUID.randomUUID().toString();
+        return jdbc.sql("""
+                update outbox set claimed_until = :until, claim_token = :token, claims = claims + 1
+                where id = (select id from outbox
+                            where status = 'PENDING' and channel = :channel and next_attempt_at <= :now
+                              and (claimed_until is null or claimed_until < :now)
+                            order by next_attempt_at, seq limit 1 for update skip locked)
+                  and status = 'PENDING' and next_attempt_at <= :now
+                  and (claimed_until is null or claimed_until < :now)
+                returning id""")
+                .param("until", Db.ts(now.plus(properties.claimTimeout())))
+                .param("token", token)
+                .param("channel", channel.name())
+                .param("now", Db.ts(now))
+                .query(UUID.class)
+                .optional()
+                .map(id -> new Claim(id, token));
+    }
+
+    /**
+     * H2's way (the trial's single node): its {@code FOR UPDATE} locks every row the sub-select reads before the
+     * {@code LIMIT}, so concurrent senders would skip each other's whole backlog. Instead the first few due rows are
+     * read without a lock and claimed one by one with {@link #claim}'s conditional UPDATE, which only one sender can
+     * win for each row.
+     */
+    private Optional<Claim> claimFirstFree(Channel channel) {
+        Instant now = clock.instant();
+        List<UUID> due = jdbc.sql("""
                 select id from outbox
                 where status = 'PENDING' and channel = ? and next_attempt_at <= ?
                   and (claimed_until is null or claimed_until < ?)
                 order by next_attempt_at, seq limit ?""")
-                .params(channel.name(), Db.ts(now), Db.ts(now), BATCH)
+                .params(channel.name(), Db.ts(now), Db.ts(now), properties.senders() * 2)
                 .query(UUID.class)
                 .list();
+        for (UUID id : due) {
+            Optional<String> token = claim(id);
+            if (token.isPresent()) {
+                return Optional.of(new Claim(id, token.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A claimed row and the token every later write of this attempt must present. */
+    record Claim(UUID id, String token) {
+    }
+
+    private boolean isH2() {
+        Boolean known = h2;
+        if (known == null) {
+            // H2 in PostgreSQL mode answers "PostgreSQL 8.2.23 server protocol using H2 2.x".
+            known = jdbc.sql("select version()").query(String.class).single().contains("H2");
+            h2 = known;
+        }
+        return known;
     }
 
     /**

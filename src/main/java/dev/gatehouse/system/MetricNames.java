@@ -24,6 +24,12 @@ public final class MetricNames {
     public static final String DELIVERY_FAILURES = "gatehouse.delivery.failures";
     /** Argon2id time: {@code operation} (hash, verify). */
     public static final String PASSWORD_HASH = "gatehouse.password.hash";
+    /** Requests waiting now for a turn to hash (the hashing gate's queue) on this node. */
+    public static final String PASSWORD_QUEUE = "gatehouse.password.queue";
+    /** Time a request waited for its turn to hash (zero when a turn was free). */
+    public static final String PASSWORD_WAIT = "gatehouse.password.wait";
+    /** Requests refused as busy: the hashing queue was full or the wait ran out. */
+    public static final String PASSWORD_BUSY = "gatehouse.password.busy";
 
     private MetricNames() {
     }

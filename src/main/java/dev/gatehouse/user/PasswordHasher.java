@@ -1,26 +1,41 @@
 package dev.gatehouse.user;
 
+import java.util.function.Supplier;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.gatehouse.system.MetricNames;
 
-/** Argon2id hashing of passwords, with a fixed decoy so that checking an unknown user costs as much as a known one. */
+/**
+ * Argon2id hashing of passwords, with a fixed decoy so that checking an unknown user costs as much as a known one.
+ * Every hash and check passes the node's {@link HashingGate}: at most {@code gatehouse.password.hashing.concurrency}
+ * at once, the rest queued briefly, and past the queue {@link HashingBusy}. A flow that writes anything before it
+ * hashes runs inside {@link #gated} so that a refusal comes before its first write.
+ */
 @Component
 public class PasswordHasher {
 
-    private final Argon2PasswordEncoder encoder;
+    private static final Logger log = LoggerFactory.getLogger(PasswordHasher.class);
+
+    private final PooledArgon2 argon2;
+    private final HashingGate gate;
     private final String decoy;
     private final Timer hashing;
     private final Timer verifying;
 
     PasswordHasher(PasswordProperties properties, MeterRegistry meters) {
-        PasswordProperties.Argon2 a = properties.argon2();
-        this.encoder = new Argon2PasswordEncoder(16, 32, a.parallelism(), a.memoryKib(), a.iterations());
-        this.decoy = encoder.encode("decoy password that matches nothing");
+        PasswordProperties.Hashing limits = properties.hashing();
+        int permits = limits.permits(properties.argon2().memoryKib(), Runtime.getRuntime().maxMemory());
+        this.gate = new HashingGate(permits, limits.queue(), limits.maxWait(), meters);
+        log.info("Password hashing: {} at once ({} processors, {} MiB heap), up to {} waiting", permits,
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, limits.queue());
+        this.argon2 = new PooledArgon2(properties.argon2(), gate.permits());
+        this.decoy = argon2.encode("decoy password that matches nothing");
         // The histogram lets a dashboard show the 95th percentile across nodes: Argon2 is where sign-in time goes.
         this.hashing = Timer.builder(MetricNames.PASSWORD_HASH).tag("operation", "hash")
                 .publishPercentileHistogram().register(meters);
@@ -28,17 +43,29 @@ public class PasswordHasher {
                 .publishPercentileHistogram().register(meters);
     }
 
+    /** Throws {@link HashingBusy} when this node is hashing at its limit with a full queue. */
     public String hash(String password) {
-        return hashing.record(() -> encoder.encode(password));
+        return gate.call(() -> hashing.record(() -> argon2.encode(password)));
     }
 
+    /** Throws {@link HashingBusy} when this node is hashing at its limit with a full queue. */
     public boolean matches(String password, String hash) {
-        return verifying.record(() -> encoder.matches(password, hash));
+        return gate.call(() -> verifying.record(() -> argon2.matches(password, hash)));
+    }
+
+    /**
+     * Runs {@code work} holding one of the hashing permits, which the hashes and checks inside it use (several in a
+     * row, one at a time). Throws {@link HashingBusy} before {@code work} starts when none is to be had in time, so
+     * work that writes before it hashes (a counted attempt, a claimed link) writes nothing when refused. Work should
+     * be short besides its hashing: the permit stands for a core.
+     */
+    public <T> T gated(Supplier<T> work) {
+        return gate.call(work);
     }
 
     /** Spends the time of one check and returns false: for a sign-in with an unknown email. */
     boolean matchesNothing(String password) {
-        verifying.record(() -> encoder.matches(password, decoy));
+        matches(password, decoy);
         return false;
     }
 }

@@ -12,10 +12,51 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxLength longest accepted password in characters; default 128
  * @param argon2    Argon2id cost; defaults are OWASP's (19 MiB, 2 passes, 1 lane), about 60 ms a hash on one core here
  * @param throttle  the pause on password checks after wrong passwords for one email address
+ * @param hashing   how many hashes run at once on a node, and how many requests may wait for one
  */
 @ConfigurationProperties("gatehouse.password")
 public record PasswordProperties(@DefaultValue("8") int minLength, @DefaultValue("128") int maxLength,
-                                 @DefaultValue Argon2 argon2, @DefaultValue Throttle throttle) {
+                                 @DefaultValue Argon2 argon2, @DefaultValue Throttle throttle,
+                                 @DefaultValue Hashing hashing) {
+
+    /**
+     * The gate in front of every Argon2 hash and check ({@link HashingGate}). A request that finds the queue full,
+     * or waits {@code maxWait} without its turn, is answered "busy, try again in a few seconds" (503) having done
+     * nothing.
+     *
+     * @param concurrency hashes at once; default 0, meaning the number of processors the JVM sees (its container
+     *                    limit included), but no more than the heap holds besides the application
+     *                    ({@link #APPLICATION_HEAP}): more only share the same cores and hold more memory
+     * @param queue       requests that may wait for a hash; default 64 (two cores clear that many OWASP-cost hashes
+     *                    in about a second)
+     * @param maxWait     the longest one waits; default 5 seconds (a busy machine shared with other work can take
+     *                    a second or two per turn with a queue of sign-ins)
+     */
+    public record Hashing(@DefaultValue("0") int concurrency, @DefaultValue("64") int queue,
+                          @DefaultValue("5s") Duration maxWait) {
+
+        public Hashing {
+            if (concurrency < 0 || queue < 0 || maxWait == null || maxWait.isNegative()) {
+                throw new IllegalArgumentException("gatehouse.password.hashing: concurrency and queue must not be"
+                        + " negative, max-wait must be a duration of 0 or more");
+            }
+        }
+
+        /** The heap the application needs besides the hashes' memory (measured: docs/benchmarks.md). */
+        static final long APPLICATION_HEAP = 128L << 20;
+
+        /**
+         * {@code concurrency}; when it is 0, the processors available, but at most as many hashes of
+         * {@code memoryKib} as fit in {@code maxHeap} besides the application, and at least 1.
+         */
+        int permits(int memoryKib, long maxHeap) {
+            if (concurrency > 0) {
+                return concurrency;
+            }
+            long fit = (maxHeap - APPLICATION_HEAP) / (memoryKib * 1024L);
+            return (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), fit));
+        }
+    }
 
     /**
      * Online guessing of one address's password: after {@code maxFailures} wrong passwords in a row (at sign-in,

@@ -46,9 +46,12 @@ public class PasswordResets {
     private final GatehouseProperties gatehouse;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final PasswordHasher hasher;
 
     PasswordResets(JdbcClient jdbc, UserService users, Notifier notifier, AuditLog audit, RateLimits rateLimits,
-                   SecretSealer sealer, GatehouseProperties gatehouse, TransactionTemplate tx, Clock clock) {
+                   SecretSealer sealer, GatehouseProperties gatehouse, TransactionTemplate tx, Clock clock,
+                   PasswordHasher hasher) {
+        this.hasher = hasher;
         this.jdbc = jdbc;
         this.users = users;
         this.notifier = notifier;
@@ -135,6 +138,11 @@ public class PasswordResets {
      * decides), together with every other link of the user.
      */
     public Completion complete(String token, String proposed, ClientInfo client) {
+        // The turn to hash before the link is used up, and outside the transaction (a waiter holds no connection).
+        return hasher.gated(() -> completeHolding(token, proposed, client));
+    }
+
+    private Completion completeHolding(String token, String proposed, ClientInfo client) {
         Instant now = clock.instant();
         return tx.execute(status -> {
             Optional<Link> link = find(token);

@@ -117,6 +117,12 @@ public class UserService {
      */
     public PasswordCheck authenticate(String email, String password, ClientInfo client,
                                       Function<Optional<UUID>, Optional<String>> browserCounter) {
+        // The turn to hash first: a sign-in refused as busy has counted nothing (not even against its network).
+        return hasher.gated(() -> authenticateHolding(email, password, client, browserCounter));
+    }
+
+    private PasswordCheck authenticateHolding(String email, String password, ClientInfo client,
+                                              Function<Optional<UUID>, Optional<String>> browserCounter) {
         // The network's budget first: a network past it checks nothing (not even a malformed attempt's decoy hash)
         // and counts nothing against the addresses it tries.
         Instant now = clock.instant();
@@ -152,6 +158,10 @@ public class UserService {
 
     /** Checks the password of a signed-in user (re-confirmation, password change); counts toward the same pause. */
     public PasswordCheck verifyPassword(UUID userId, String password, ClientInfo client) {
+        return hasher.gated(() -> verifyPasswordHolding(userId, password, client));
+    }
+
+    private PasswordCheck verifyPasswordHolding(UUID userId, String password, ClientInfo client) {
         Optional<Credentials> found = jdbc.sql("select " + COLUMNS + ", email_normalized, password_hash from users where id = ?")
                 .param(userId)
                 .query((rs, n) -> new Credentials(user(rs, n), rs.getString("password_hash"),
@@ -248,10 +258,14 @@ public class UserService {
     /**
      * Changes the password after checking the current one. Audits it, emails the user and publishes
      * {@link PasswordChanged} (trusted devices are forgotten) in the same transaction. The caller signs out the
-     * user's other sessions.
+     * user's other sessions. Both hashes use one turn at the {@link PasswordHasher}'s gate, taken before anything.
      */
-    @Transactional
     public PasswordChange changePassword(UUID userId, String current, String proposed, ClientInfo client) {
+        // The turn outside the transaction: a request waiting for it holds no database connection.
+        return hasher.gated(() -> tx.execute(status -> changePasswordHolding(userId, current, proposed, client)));
+    }
+
+    private PasswordChange changePasswordHolding(UUID userId, String current, String proposed, ClientInfo client) {
         PasswordCheck check = verifyPassword(userId, current, client);
         if (check instanceof PasswordCheck.Paused paused) {
             return new PasswordChange.Paused(paused.until());

@@ -387,6 +387,44 @@ abstract class OutboxSmtpTests {
     }
 
     @Test
+    void lanesWhenFourSendersOnEachOfThreeNodesThenEveryRowSentExactlyOnce() {
+        // Rows due a day from now, and three more nodes whose clocks are a day ahead: only they send these rows.
+        Instant due = clock.instant().plus(Duration.ofDays(1));
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        int count = 120;
+        for (int i = 0; i < count; i++) {
+            outboxRow("lanes-" + i + "-" + tag + "@notify.test", "PENDING", clock.instant(), due);
+        }
+        java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> sends =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        MailGateway recording = m -> {
+            sends.computeIfAbsent(m.recipient(), r -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet();
+            return new Delivery.Delivered();
+        };
+        OutboxProperties fourSenders = new OutboxProperties(outboxProperties.pollInterval(),
+                outboxProperties.initialBackoff(), outboxProperties.maxBackoff(), outboxProperties.maxAttempts(),
+                outboxProperties.claimTimeout(), outboxProperties.retention(), 4);
+        MutableClock later = new MutableClock(due.plusSeconds(1));
+        List<OutboxRelay> nodes = List.of(new OutboxRelay(jdbc, recording, audit, fourSenders, later),
+                new OutboxRelay(jdbc, recording, audit, fourSenders, later),
+                new OutboxRelay(jdbc, recording, audit, fourSenders, later));
+        try {
+            nodes.forEach(OutboxRelay::wake);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(jdbc.sql(
+                    "select count(*) from outbox where recipient like ? and status = 'SENT'")
+                    .param("lanes-%-" + tag + "@notify.test").query(Integer.class).single()).isEqualTo(count));
+            await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> n.lane(Channel.EMAIL).running() == 0));
+        } finally {
+            nodes.forEach(OutboxRelay::stop);
+        }
+
+        assertThat(sends.keySet().stream().filter(r -> r.contains(tag))).hasSize(count);
+        assertThat(sends.entrySet().stream().filter(e -> e.getKey().contains(tag)))
+                .allSatisfy(e -> assertThat(e.getValue().get()).as(e.getKey()).isEqualTo(1));
+    }
+
+    @Test
     void renderWhenDisplayNameHoldsMarkupThenHtmlEscapesIt() throws Exception {
         String to = recipient("xss");
         String name = "<script>alert(1)</script>";
@@ -482,7 +520,7 @@ abstract class OutboxSmtpTests {
     @Test
     void backoffWhenAttemptsGrowThenDoublesUpToMax() {
         OutboxProperties p = new OutboxProperties(Duration.ofSeconds(1), Duration.ofSeconds(10),
-                Duration.ofMinutes(10), 10, Duration.ofMinutes(1), Duration.ofDays(7));
+                Duration.ofMinutes(10), 10, Duration.ofMinutes(1), Duration.ofDays(7), 2);
 
         assertThat(List.of(1, 2, 3, 4, 6, 7, 50).stream().map(p::backoff)).containsExactly(
                 Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(40), Duration.ofSeconds(80),

@@ -9,7 +9,8 @@ class PasswordPolicyTest {
     private final PasswordPolicy policy = new PasswordPolicy(new PasswordProperties(8, 128,
             new PasswordProperties.Argon2(64, 1, 1),
             new PasswordProperties.Throttle(10, java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(15),
-                    new PasswordProperties.Throttle.Network(java.time.Duration.ofMinutes(10), 30, 300))));
+                    new PasswordProperties.Throttle.Network(java.time.Duration.ofMinutes(10), 30, 300)),
+            new PasswordProperties.Hashing(0, 64, java.time.Duration.ofSeconds(2))));
 
     @Test
     void problemWhenShorterThanEightCharactersThenTooShort() {

@@ -1,0 +1,7 @@
+package dev.gatehouse.web;
+
+import dev.gatehouse.testsupport.PostgresTest;
+
+@PostgresTest
+class HashingBusyOnPostgresTest extends HashingBusyTests {
+}
