@@ -338,10 +338,11 @@ class SeveralNodesReliabilityTest {
                 assertThat(web.get("/settings/security").status()).as("signed in before the restart").isEqualTo(200);
             }
             figures.add("PostgreSQL restarted mid-load", String.format("6 browsers signing in through HAProxy; "
-                    + "PostgreSQL down %.1f s; %d sign-ins interrupted, %s (500: a node's error page, 503: HAProxy's), no trace "
-                    + "or SQL in any page; both nodes "
+                    + "PostgreSQL down %.1f s; %d sign-ins interrupted, %s (500: a node's error page, of them %d Tomcat's "
+                    + "bare one; 503: HAProxy's), no trace or SQL in any page; both nodes "
                     + "served sign-ins again %.1f s after it was back, same processes; %d sign-ins in all",
-                    Duration.between(down, up).toMillis() / 1000.0, interrupted.get(), traffic, recovered,
+                    Duration.between(down, up).toMillis() / 1000.0, interrupted.get(), traffic,
+                    traffic.bareContainerPages(), recovered,
                     signedIn.get()));
         } finally {
             running.set(false);

@@ -25,6 +25,12 @@ final class Traffic {
     /** The title of Gatehouse's error page (messages.properties, error.title). */
     static final String ERROR_PAGE = "Something went wrong";
 
+    private static final Pattern BARE_CONTAINER_PAGE = Pattern.compile("<h1>HTTP Status 500 . Internal Server Error</h1>");
+    /** What Tomcat's error page shows when its report is on: the exception, its message, the server's version. */
+    private static final Pattern CONTAINER_REPORT = Pattern.compile(
+            "<b>(Type|Message|Description|Exception|Root Cause)</b>|Apache Tomcat/");
+    private final AtomicInteger bareContainerPages = new AtomicInteger();
+
     private final Map<Integer, AtomicInteger> byStatus = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger broken = new AtomicInteger();
     private final ConcurrentLinkedQueue<String> leaks = new ConcurrentLinkedQueue<>();
@@ -42,16 +48,27 @@ final class Traffic {
         if (page.status() >= 500 && !page.header("Content-Type").orElse("").startsWith("text/html")) {
             leaks.add(page.status() + " not a page: " + page.header("Content-Type").orElse("(no type)"));
         }
-        // A node's own failure answer is its calm error page, never a container's or a framework's default one.
+        // A node's failure answer is its calm error page; or, where rendering that page failed too (the error
+        // dispatch needs the session, which is in the database), Tomcat's page without a report, which Boot sets up
+        // with server.error.include-stacktrace=never: a title and nothing else. Counted, to be told apart.
         if (page.status() == 500 && !page.body().contains(ERROR_PAGE)) {
-            leaks.add("500 that is not Gatehouse's error page: "
-                    + page.body().substring(0, Math.min(400, page.body().length())));
+            if (BARE_CONTAINER_PAGE.matcher(page.body()).find() && !CONTAINER_REPORT.matcher(page.body()).find()) {
+                bareContainerPages.incrementAndGet();
+            } else {
+                leaks.add("500 that is neither Gatehouse's error page nor a bare one: "
+                        + page.body().substring(0, Math.min(400, page.body().length())));
+            }
         }
     }
 
     /** A request that got no answer at all (the connection was refused or cut). */
     void broken() {
         broken.incrementAndGet();
+    }
+
+    /** 500 answers that were Tomcat's bare page rather than Gatehouse's (see {@link #record}). */
+    int bareContainerPages() {
+        return bareContainerPages.get();
     }
 
     int brokenCount() {
