@@ -133,6 +133,16 @@ public class SecurityRulesService {
     @Transactional
     public Save save(UUID accountId, User by, boolean require, int graceDays, Set<String> allowed,
                      DeviceTrustPeriod trustPeriod, Set<String> known, ClientInfo client) {
+        return save(accountId, by.id(), by.displayName(), require, graceDays, allowed, trustPeriod, known, client);
+    }
+
+    /**
+     * {@link #save(UUID, User, boolean, int, Set, DeviceTrustPeriod, Set, ClientInfo)} by someone who may not be a
+     * user: {@code byId} null and {@code byName} naming an application acting for the account through the API.
+     */
+    @Transactional
+    public Save save(UUID accountId, UUID byId, String byName, boolean require, int graceDays, Set<String> allowed,
+                     DeviceTrustPeriod trustPeriod, Set<String> known, ClientInfo client) {
         Map<String, String> problems = new LinkedHashMap<>();
         if (trustPeriod == null) {
             problems.put("trustPeriod", "rules.trust.invalid");
@@ -166,9 +176,9 @@ public class SecurityRulesService {
                 .params(require, graceDays, stored.isEmpty() ? null : String.join(",", new TreeSet<>(stored)),
                         trustPeriod.name(), since == null ? null : Db.ts(since), accountId)
                 .update();
-        announce(accountId, by.id(), by.displayName(), changes, now, client);
+        announce(accountId, byId, byName, changes, now, client);
         if (!before.allowedMethods().equals(after.allowedMethods())) {
-            tellMembersLeftWithoutAMethod(accountId, by, before, after, now, client);
+            tellMembersLeftWithoutAMethod(accountId, byName, before, after, now, client);
         }
         return new Save.Saved(after, changes);
     }
@@ -178,7 +188,8 @@ public class SecurityRulesService {
      * next sign-in they count as having none and are asked to set up an allowed one, and they should hear it from us
      * first. A member who had no method, or none allowed already, was told nothing new and gets nothing.
      */
-    private void tellMembersLeftWithoutAMethod(UUID accountId, User by, SecurityRules before, SecurityRules after,
+    private void tellMembersLeftWithoutAMethod(UUID accountId, String byName, SecurityRules before,
+                                               SecurityRules after,
                                                Instant now, ClientInfo client) {
         MemberMethods methods = memberMethods.getObject();
         String accountName = accountName(accountId);
@@ -191,7 +202,7 @@ public class SecurityRulesService {
             }
             users.findById(memberId).ifPresent(member -> notifier.send(SecurityNotice.of(member,
                     "method-no-longer-allowed", now, client, Map.of("accountName", accountName,
-                            "changedBy", by.displayName(), "methods", own.stream().map(methods::displayName).toList(),
+                            "changedBy", byName, "methods", own.stream().map(methods::displayName).toList(),
                             "allowed", allowedNow))));
         }
     }
@@ -332,18 +343,43 @@ public class SecurityRulesService {
      * The relying application reports that the account has placed orders: from now on its members must have a
      * method, whatever the admins' switch says (with the deployment's grace period for conditions). Only the first
      * report counts; it is recorded on the account and its owners are emailed. Returns whether this report was the
-     * first. (A service method for now; the REST API will expose it to authenticated applications.)
+     * first. The REST API exposes it to the account's applications ({@link #ordersPlaced(UUID, String, ClientInfo)}).
      */
     @Transactional
     public boolean ordersPlaced(UUID accountId, ClientInfo client) {
+        return ordersPlaced(accountId, "Gatehouse", client);
+    }
+
+    /** {@link #ordersPlaced(UUID, ClientInfo)} reported by {@code byName} (an application), who the owners are told of. */
+    @Transactional
+    public boolean ordersPlaced(UUID accountId, String byName, ClientInfo client) {
         Instant now = clock.instant();
         int first = jdbc.sql("update accounts set orders_placed_at = ? where id = ? and orders_placed_at is null")
                 .params(Db.ts(now), accountId).update();
         if (first == 0) {
             return false;
         }
-        announce(accountId, null, "Gatehouse",
+        announce(accountId, null, byName,
                 List.of("two-step verification required: the account has placed orders"), now, client);
+        return true;
+    }
+
+    /**
+     * The relying application withdraws its report of orders (e.g. sent by mistake): the condition no longer requires
+     * two-step verification (the admins' switch still may). Recorded and announced like the report; a report made
+     * again later starts a new grace period. Returns whether the condition was set.
+     */
+    @Transactional
+    public boolean ordersCleared(UUID accountId, String byName, ClientInfo client) {
+        Instant now = clock.instant();
+        int cleared = jdbc.sql("update accounts set orders_placed_at = null where id = ? and orders_placed_at is not null")
+                .param(accountId).update();
+        if (cleared == 0) {
+            return false;
+        }
+        announce(accountId, null, byName,
+                List.of("two-step verification no longer required by placed orders (the report was withdrawn)"), now,
+                client);
         return true;
     }
 }

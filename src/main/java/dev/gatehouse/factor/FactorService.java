@@ -171,11 +171,22 @@ public class FactorService {
     /**
      * An admin's reset of a member's two-step verification: every method and backup code of the member goes, their
      * code lockout is lifted, and (through {@link FactorRemoved}) their trusted devices are forgotten and their
-     * sessions end; the member is emailed, and so are the account's alert recipients. Recorded on the member's activity and the account's, naming who did it.
-     * Whether {@code by} may do it is the caller's to check. A member with no method has nothing to remove but the
-     * lockout. Returns how many methods were removed.
+     * sessions end; the member is emailed, and so are the account's alert recipients. Recorded on the member's
+     * activity and the account's, naming who did it. Whether {@code by} may do it is the caller's to check
+     * ({@link dev.gatehouse.account.AccountService#resetRefusal}). A member with no method has nothing to remove but
+     * the lockout. Returns how many methods were removed.
      */
     public int resetByAdmin(User member, User by, UUID accountId, String accountName, ClientInfo client) {
+        return resetByAdmin(member, by.displayName(), by.id().toString(), accountId, accountName, client);
+    }
+
+    /**
+     * {@link #resetByAdmin(User, User, UUID, String, ClientInfo)} by someone who is not a user: an application acting
+     * for the account through the API. {@code byName} is what the member and the alert recipients read (e.g.
+     * {@code application “Billing”}), {@code byRef} what the log records in brackets after it (its client id).
+     */
+    public int resetByAdmin(User member, String byName, String byRef, UUID accountId, String accountName,
+                            ClientInfo client) {
         Instant now = clock.instant();
         Integer removed = tx.execute(status -> {
             users.lockForChange(member.id());
@@ -184,13 +195,13 @@ public class FactorService {
             backupCodes.deleteAll(member.id());
             attempts.succeeded(member.id());
             audit.record(AuditEventType.TWO_FACTOR_RESET, member.id(), accountId, client,
-                    "by " + by.displayName() + " (" + by.id() + "): " + own.size() + " methods");
+                    "by " + byName + " (" + byRef + "): " + own.size() + " methods");
             // Each removed kind, like a removal by the member: their trusted devices go and their sessions end.
             own.stream().map(EnrolledFactor::type).distinct()
                     .forEach(type -> events.publishEvent(new FactorRemoved(member.id(), type, true, client)));
             notifier.send(SecurityNotice.of(member, "two-factor-reset", now, client,
-                    Map.of("resetBy", by.displayName(), "accountName", accountName)));
-            accountAlerts.memberReset(accountId, member, by, now, client);
+                    Map.of("resetBy", byName, "accountName", accountName)));
+            accountAlerts.memberReset(accountId, member, byName, now, client);
             return own.size();
         });
         return removed == null ? 0 : removed;
