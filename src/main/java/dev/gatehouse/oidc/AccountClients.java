@@ -132,6 +132,19 @@ public class AccountClients {
                 .param(registeredClientId).query(UUID.class).optional();
     }
 
+    /** Who registered a client of the account (null if that user is gone), and the client's name. */
+    public record Registrant(UUID userId, String clientName) {
+    }
+
+    public Optional<Registrant> registrant(UUID accountId, String clientId) {
+        return jdbc.sql("""
+                select a.created_by, c.client_name from account_clients a
+                join oauth2_registered_client c on c.id = a.registered_client_id
+                where a.account_id = ? and c.client_id = ?""")
+                .params(accountId, clientId)
+                .query((rs, n) -> new Registrant(rs.getObject(1, UUID.class), rs.getString(2))).optional();
+    }
+
     /**
      * The account a service client (client credentials) is registered for now, by its client id: empty once it was
      * removed, or for any other client. The REST API asks this on each call, so a removed client's tokens stop at once.

@@ -45,6 +45,11 @@ abstract class IdempotencyKeysTests extends ApiSupport {
 
         clock().advance(ctx.getBean(ApiProperties.class).idempotencyKeyLifetime().plusSeconds(1));
         assertThat(keys().claim(client, "k", "other")).isInstanceOf(IdempotencyKeys.Claim.Claimed.class);
+
+        clock().advance(ctx.getBean(ApiProperties.class).idempotencyKeyLifetime().plusSeconds(1));
+        assertThat(keys().deleteExpired()).isPositive();
+        assertThat(jdbc().sql("select count(*) from api_idempotency_keys where client_id = ?").param(client)
+                .query(Long.class).single()).isZero();
     }
 
     @Test
