@@ -50,18 +50,12 @@ public class AccountAlerts {
     /** {@code by} reset the two-step verification of {@code member} of the account. */
     @Transactional(propagation = Propagation.MANDATORY)
     public void memberReset(UUID accountId, User member, User by, Instant now, ClientInfo client) {
-        memberReset(accountId, member, by.displayName(), now, client);
-    }
-
-    /** {@code byName} (an admin, or an application through the API) reset the two-step verification of a member. */
-    @Transactional(propagation = Propagation.MANDATORY)
-    public void memberReset(UUID accountId, User member, String byName, Instant now, ClientInfo client) {
         String accountName = accountName(accountId);
         for (AlertRecipients.Recipient to : recipients.recipients(accountId)) {
             if (!same(to.email(), member.email())) {
                 notifier.send(message(to, "account-member-reset", now, client, Map.of("accountName", accountName,
                         "memberName", member.displayName(), "memberEmail", member.email(),
-                        "resetBy", byName, "accountId", accountId.toString())));
+                        "resetBy", by.displayName(), "accountId", accountId.toString())));
             }
         }
     }

@@ -104,8 +104,8 @@ public class AccountService {
 
     /**
      * Whether someone managing the account with role {@code byRole} may reset the two-step verification of
-     * {@code member}: empty when they may. The one rule for the members page and the API (which acts as an admin).
-     * That nobody resets themselves is the page's to check; an application is nobody's self.
+     * {@code member}: empty when they may. The one rule for the members page and the API (whose clients act with the
+     * role of the owner who registered them). That nobody resets themselves is the caller's to check.
      */
     public Optional<ResetRefusal> resetRefusal(Member member, Role byRole) {
         // A reset removes the member's methods everywhere: an admin of one account must not be able to weaken how

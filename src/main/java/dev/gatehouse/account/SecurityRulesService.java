@@ -133,16 +133,6 @@ public class SecurityRulesService {
     @Transactional
     public Save save(UUID accountId, User by, boolean require, int graceDays, Set<String> allowed,
                      DeviceTrustPeriod trustPeriod, Set<String> known, ClientInfo client) {
-        return save(accountId, by.id(), by.displayName(), require, graceDays, allowed, trustPeriod, known, client);
-    }
-
-    /**
-     * {@link #save(UUID, User, boolean, int, Set, DeviceTrustPeriod, Set, ClientInfo)} by someone who may not be a
-     * user: {@code byId} null and {@code byName} naming an application acting for the account through the API.
-     */
-    @Transactional
-    public Save save(UUID accountId, UUID byId, String byName, boolean require, int graceDays, Set<String> allowed,
-                     DeviceTrustPeriod trustPeriod, Set<String> known, ClientInfo client) {
         Map<String, String> problems = new LinkedHashMap<>();
         if (trustPeriod == null) {
             problems.put("trustPeriod", "rules.trust.invalid");
@@ -176,9 +166,9 @@ public class SecurityRulesService {
                 .params(require, graceDays, stored.isEmpty() ? null : String.join(",", new TreeSet<>(stored)),
                         trustPeriod.name(), since == null ? null : Db.ts(since), accountId)
                 .update();
-        announce(accountId, byId, byName, changes, now, client);
+        announce(accountId, by.id(), by.displayName(), changes, now, client);
         if (!before.allowedMethods().equals(after.allowedMethods())) {
-            tellMembersLeftWithoutAMethod(accountId, byName, before, after, now, client);
+            tellMembersLeftWithoutAMethod(accountId, by, before, after, now, client);
         }
         return new Save.Saved(after, changes);
     }
@@ -188,8 +178,7 @@ public class SecurityRulesService {
      * next sign-in they count as having none and are asked to set up an allowed one, and they should hear it from us
      * first. A member who had no method, or none allowed already, was told nothing new and gets nothing.
      */
-    private void tellMembersLeftWithoutAMethod(UUID accountId, String byName, SecurityRules before,
-                                               SecurityRules after,
+    private void tellMembersLeftWithoutAMethod(UUID accountId, User by, SecurityRules before, SecurityRules after,
                                                Instant now, ClientInfo client) {
         MemberMethods methods = memberMethods.getObject();
         String accountName = accountName(accountId);
@@ -202,7 +191,7 @@ public class SecurityRulesService {
             }
             users.findById(memberId).ifPresent(member -> notifier.send(SecurityNotice.of(member,
                     "method-no-longer-allowed", now, client, Map.of("accountName", accountName,
-                            "changedBy", byName, "methods", own.stream().map(methods::displayName).toList(),
+                            "changedBy", by.displayName(), "methods", own.stream().map(methods::displayName).toList(),
                             "allowed", allowedNow))));
         }
     }
@@ -350,7 +339,7 @@ public class SecurityRulesService {
         return ordersPlaced(accountId, "Gatehouse", client);
     }
 
-    /** {@link #ordersPlaced(UUID, ClientInfo)} reported by {@code byName} (an application), who the owners are told of. */
+    /** {@link #ordersPlaced(UUID, ClientInfo)} reported by {@code byName} (an API client), named to the owners. */
     @Transactional
     public boolean ordersPlaced(UUID accountId, String byName, ClientInfo client) {
         Instant now = clock.instant();
@@ -372,7 +361,8 @@ public class SecurityRulesService {
     @Transactional
     public boolean ordersCleared(UUID accountId, String byName, ClientInfo client) {
         Instant now = clock.instant();
-        int cleared = jdbc.sql("update accounts set orders_placed_at = null where id = ? and orders_placed_at is not null")
+        int cleared = jdbc.sql("""
+                update accounts set orders_placed_at = null where id = ? and orders_placed_at is not null""")
                 .param(accountId).update();
         if (cleared == 0) {
             return false;

@@ -177,16 +177,6 @@ public class FactorService {
      * the lockout. Returns how many methods were removed.
      */
     public int resetByAdmin(User member, User by, UUID accountId, String accountName, ClientInfo client) {
-        return resetByAdmin(member, by.displayName(), by.id().toString(), accountId, accountName, client);
-    }
-
-    /**
-     * {@link #resetByAdmin(User, User, UUID, String, ClientInfo)} by someone who is not a user: an application acting
-     * for the account through the API. {@code byName} is what the member and the alert recipients read (e.g.
-     * {@code application “Billing”}), {@code byRef} what the log records in brackets after it (its client id).
-     */
-    public int resetByAdmin(User member, String byName, String byRef, UUID accountId, String accountName,
-                            ClientInfo client) {
         Instant now = clock.instant();
         Integer removed = tx.execute(status -> {
             users.lockForChange(member.id());
@@ -195,13 +185,13 @@ public class FactorService {
             backupCodes.deleteAll(member.id());
             attempts.succeeded(member.id());
             audit.record(AuditEventType.TWO_FACTOR_RESET, member.id(), accountId, client,
-                    "by " + byName + " (" + byRef + "): " + own.size() + " methods");
+                    "by " + by.displayName() + " (" + by.id() + "): " + own.size() + " methods");
             // Each removed kind, like a removal by the member: their trusted devices go and their sessions end.
             own.stream().map(EnrolledFactor::type).distinct()
                     .forEach(type -> events.publishEvent(new FactorRemoved(member.id(), type, true, client)));
             notifier.send(SecurityNotice.of(member, "two-factor-reset", now, client,
-                    Map.of("resetBy", byName, "accountName", accountName)));
-            accountAlerts.memberReset(accountId, member, byName, now, client);
+                    Map.of("resetBy", by.displayName(), "accountName", accountName)));
+            accountAlerts.memberReset(accountId, member, by, now, client);
             return own.size();
         });
         return removed == null ? 0 : removed;

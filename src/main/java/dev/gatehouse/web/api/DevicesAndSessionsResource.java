@@ -19,14 +19,13 @@ import dev.gatehouse.signin.Sessions;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInSession;
 import dev.gatehouse.signin.TrustedDevices;
-import dev.gatehouse.system.ClientInfo;
 
 /**
  * A member's trusted devices and signed-in sessions: listed, and one ended, as the member can on their Security tab.
  * Ids are looked up among this member's own only: another user's device or session is the same 404 as one that never
  * existed. A session is named by a hash of the handle the pages use ({@link SignedInSession#reference()}), never by
  * its id (the cookie's value). Addresses are shown as their network (e.g. {@code 203.0.113.0/24}), as the Security tab
- * shows them, never whole. Ending one is audited on the member and the account, naming the application.
+ * shows them, never whole. Ending one is audited on the member and the account, naming the client ({@link ApiActor}).
  */
 @RestController
 @RequestMapping(ApiPaths.ACCOUNT + "/users/{userId}")
@@ -36,8 +35,11 @@ class DevicesAndSessionsResource {
     private final TrustedDevices devices;
     private final Sessions sessions;
     private final SignInService signIn;
+    private final ApiActor actor;
 
-    DevicesAndSessionsResource(MemberLookup lookup, TrustedDevices devices, Sessions sessions, SignInService signIn) {
+    DevicesAndSessionsResource(MemberLookup lookup, TrustedDevices devices, Sessions sessions, SignInService signIn,
+                               ApiActor actor) {
+        this.actor = actor;
         this.lookup = lookup;
         this.devices = devices;
         this.sessions = sessions;
@@ -84,8 +86,8 @@ class DevicesAndSessionsResource {
     void removeDevice(@PathVariable UUID accountId, @PathVariable UUID userId, @PathVariable UUID deviceId,
                       ApiCaller caller, HttpServletRequest request) {
         lookup.member(caller, userId);
-        if (!devices.removeFor(userId, deviceId, caller.accountId(), lookup.actorName(caller) + " (" + caller.actor()
-                + ")", ClientInfo.of(request))) {
+        if (!devices.removeFor(userId, deviceId, caller.accountId(), actor.of(caller).displayName(),
+                ApiActor.client(request, caller))) {
             throw ApiProblem.notFound("No such trusted device of this user.");
         }
     }
@@ -106,8 +108,8 @@ class DevicesAndSessionsResource {
     void endSession(@PathVariable UUID accountId, @PathVariable UUID userId, @PathVariable String sessionId,
                     ApiCaller caller, HttpServletRequest request) {
         lookup.member(caller, userId);
-        if (!signIn.endSessionOf(userId, sessionId, caller.accountId(), lookup.actorName(caller) + " ("
-                + caller.actor() + ")", ClientInfo.of(request))) {
+        if (!signIn.endSessionOf(userId, sessionId, caller.accountId(), actor.of(caller).displayName(),
+                ApiActor.client(request, caller))) {
             throw ApiProblem.notFound("No such session of this user.");
         }
     }

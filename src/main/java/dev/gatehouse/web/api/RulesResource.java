@@ -36,14 +36,13 @@ import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.factor.SecondFactors;
 import dev.gatehouse.factor.sms.SmsCodeMethod;
 import dev.gatehouse.oidc.ApiScopes;
-import dev.gatehouse.system.ClientInfo;
 
 /**
  * The account's two-step verification rules (Account settings > Security) and the "has placed orders" condition,
  * through the same service as the page, so the same validation applies and a change is audited and announced to the
- * account's alert recipients, naming the application. A {@code PUT} replaces the four settings an admin chooses; the
- * rest (when it was turned on, the condition, who has no phone) is read-only, and a body naming any other field is
- * refused with that field in the problem, nothing saved.
+ * account's alert recipients, naming the client ({@link ApiActor}). A {@code PUT} replaces the four settings an admin
+ * chooses; the rest (when it was turned on, the condition, who has no phone) is read-only, and a body naming any
+ * other field is refused with that field in the problem, nothing saved.
  */
 @RestController
 @RequestMapping(ApiPaths.ACCOUNT)
@@ -53,15 +52,15 @@ class RulesResource {
     private final SecondFactors methods;
     private final AccountService accounts;
     private final FactorService factors;
-    private final MemberLookup lookup;
+    private final ApiActor actor;
 
     RulesResource(SecurityRulesService rules, SecondFactors methods, AccountService accounts, FactorService factors,
-                  MemberLookup lookup) {
+                  ApiActor actor) {
         this.rules = rules;
         this.methods = methods;
         this.accounts = accounts;
         this.factors = factors;
-        this.lookup = lookup;
+        this.actor = actor;
     }
 
     /**
@@ -143,9 +142,8 @@ class RulesResource {
                 .filter(p -> p.name().equals(update.trustPeriod)).findFirst().orElse(null);
         Set<String> chosen = new LinkedHashSet<>();
         update.allowedMethods.forEach(m -> chosen.add(m == null ? "" : m));
-        SecurityRulesService.Save result = rules.save(caller.accountId(), null, lookup.actorName(caller),
-                update.requireTwoFactor, update.graceDays, chosen, period, new LinkedHashSet<>(choosable()),
-                ClientInfo.of(request));
+        SecurityRulesService.Save result = rules.save(caller.accountId(), actor.of(caller), update.requireTwoFactor,
+                update.graceDays, chosen, period, new LinkedHashSet<>(choosable()), ApiActor.client(request, caller));
         if (result instanceof SecurityRulesService.Save.Invalid invalid) {
             throw ApiProblem.invalid(errors(invalid.problems()));
         }
@@ -165,7 +163,7 @@ class RulesResource {
     @PutMapping("/conditions/placed-orders")
     @RequiresScope(ApiScopes.ACCOUNTS_ADMIN)
     ConditionView placeOrders(@PathVariable UUID accountId, ApiCaller caller, HttpServletRequest request) {
-        rules.ordersPlaced(caller.accountId(), lookup.actorName(caller), ClientInfo.of(request));
+        rules.ordersPlaced(caller.accountId(), actor.of(caller).displayName(), ApiActor.client(request, caller));
         return condition(rules.rules(caller.accountId()));
     }
 
@@ -174,7 +172,7 @@ class RulesResource {
     @RequiresScope(ApiScopes.ACCOUNTS_ADMIN)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void clearOrders(@PathVariable UUID accountId, ApiCaller caller, HttpServletRequest request) {
-        rules.ordersCleared(caller.accountId(), lookup.actorName(caller), ClientInfo.of(request));
+        rules.ordersCleared(caller.accountId(), actor.of(caller).displayName(), ApiActor.client(request, caller));
     }
 
     private static ConditionView condition(SecurityRules saved) {

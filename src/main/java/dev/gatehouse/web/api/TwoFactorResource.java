@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.gatehouse.account.AccountService;
 import dev.gatehouse.account.Member;
+import dev.gatehouse.account.Membership;
 import dev.gatehouse.account.SecurityRules;
 import dev.gatehouse.account.SecurityRulesService;
 import dev.gatehouse.factor.BackupCodeService;
@@ -24,7 +25,6 @@ import dev.gatehouse.factor.SecondFactorMethod;
 import dev.gatehouse.factor.SecondFactors;
 import dev.gatehouse.factor.sms.SmsCodeMethod;
 import dev.gatehouse.oidc.ApiScopes;
-import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserDetails;
 import dev.gatehouse.user.UserService;
@@ -33,8 +33,7 @@ import dev.gatehouse.user.UserService;
  * A member's two-step verification, as the account's members page knows it: whether the account requires it, their
  * methods (metadata only: never a secret, a code, an address or a full phone number), how many backup codes are left,
  * and whether a phone number is on file (masked as the sign-in page shows it). And the admins' reset, under the same
- * rules as the page ({@link AccountService#resetRefusal}); the application acts as an admin, so owners are out of its
- * reach.
+ * rules as the page ({@link AccountService#resetRefusal}), acted by the person who registered the client.
  */
 @RestController
 @RequestMapping(ApiPaths.ACCOUNT + "/users/{userId}/two-factor")
@@ -49,10 +48,12 @@ class TwoFactorResource {
     private final UserDetails details;
     private final UserService users;
     private final SmsCodeMethod sms;
+    private final ApiActor actor;
 
     TwoFactorResource(MemberLookup lookup, AccountService accounts, SecurityRulesService rules, FactorService factors,
                       SecondFactors methods, BackupCodeService backupCodes, UserDetails details, UserService users,
-                      SmsCodeMethod sms) {
+                      SmsCodeMethod sms, ApiActor actor) {
+        this.actor = actor;
         this.lookup = lookup;
         this.accounts = accounts;
         this.rules = rules;
@@ -124,23 +125,31 @@ class TwoFactorResource {
     /**
      * Removes every method and backup code of the member and lifts their code lockout; their trusted devices, sessions
      * and applications' tokens end, they are emailed, and so are the account's alert recipients (the page's reset).
-     * Refused with 409 {@code conflict} for an owner, and for someone who belongs to other accounts too.
+     * The client acts as the owner who registered it ({@link ApiActor}), under the page's rules: 409 {@code conflict}
+     * for that person themselves, for an owner when they are now only an admin, and for someone who belongs to other
+     * accounts too.
      */
     @PostMapping("/reset")
     @RequiresScope(ApiScopes.USERS_WRITE)
     ResetView reset(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller,
                     HttpServletRequest request) {
         Member member = lookup.member(caller, userId);
-        Optional<AccountService.ResetRefusal> refusal = accounts.resetRefusal(member, dev.gatehouse.account.Role.ADMIN);
+        User by = actor.of(caller);
+        if (member.userId().equals(by.id())) {
+            throw ApiProblem.conflict("This client acts for the person who registered it: nobody resets their own"
+                    + " two-step verification.");
+        }
+        Membership acting = accounts.membership(caller.accountId(), by.id())
+                .orElseThrow(() -> ApiProblem.notFound("No such user in this account."));
+        Optional<AccountService.ResetRefusal> refusal = accounts.resetRefusal(member, acting.role());
         if (refusal.isPresent()) {
             throw ApiProblem.conflict(refusal.get() == AccountService.ResetRefusal.OWNER
-                    ? "Only an owner of the account resets an owner's two-step verification, on the members page."
+                    ? "Only an owner resets an owner's two-step verification, and this client acts for an admin."
                     : "This user belongs to other accounts too: a reset would weaken how they sign in to those.");
         }
         User user = users.findById(userId).orElseThrow(() -> ApiProblem.notFound("No such user in this account."));
-        String accountName = accounts.membership(caller.accountId(), userId).orElseThrow().accountName();
-        int removed = factors.resetByAdmin(user, lookup.actorName(caller), caller.actor(), caller.accountId(),
-                accountName, ClientInfo.of(request));
+        int removed = factors.resetByAdmin(user, by, caller.accountId(), acting.accountName(),
+                ApiActor.client(request, caller));
         return new ResetView(userId, removed);
     }
 }

@@ -159,15 +159,20 @@ abstract class MemberSecurityApiTests extends ApiSupport {
         String detail = jdbc().sql("""
                 select detail from audit_events where user_id = ? and account_id = ? and type = 'TWO_FACTOR_RESET'""")
                 .params(ada.user().id(), owner.accountId()).query(String.class).single();
-        assertThat(detail).startsWith("by application “Billing sync” (api:").endsWith("): 1 methods");
-        awaitMail(ada.email(), "application “Billing sync”, an application connected to the account api2-reset Ltd,"
-                + " reset your two-step verification");
+        assertThat(detail).isEqualTo("by Billing sync (API client) (" + owner.user().id() + "): 1 methods");
+        assertThat(jdbc().sql("""
+                select user_agent from audit_events where user_id = ? and type = 'TWO_FACTOR_RESET'""")
+                .param(ada.user().id()).query(String.class).single()).startsWith("Gatehouse API client ");
+        awaitMail(ada.email(), "Billing sync (API client), an admin of the account api2-reset Ltd, reset your"
+                + " two-step verification");
         awaitMail(owner.email(), "api2-reset-ada");
     }
 
     @Test
-    void resetWhenOwnerOrMemberOfAnotherAccountTooThen409AndNothingChanges() throws Exception {
+    void resetWhenTheRegistrantThemselvesAnOwnerByAnAdminOrAMemberOfAnotherAccountThen409AndNothingChanges()
+            throws Exception {
         TestUsers.Created owner = users().create("api2-reset-no");
+        addFactor(owner.user().id(), "TOTP", "Authenticator app", null);
         TestUsers.Created coOwner = member(owner, "api2-reset-coowner", "OWNER");
         addFactor(coOwner.user().id(), "TOTP", "Authenticator app", null);
         TestUsers.Created elsewhere = users().create("api2-reset-elsewhere");
@@ -176,19 +181,41 @@ abstract class MemberSecurityApiTests extends ApiSupport {
         addFactor(elsewhere.user().id(), "TOTP", "Authenticator app", null);
         String write = token(service(owner, ApiScopes.USERS_WRITE), ApiScopes.USERS_WRITE);
 
-        Answer ownerReset = send("POST", users(owner) + coOwner.user().id() + "/two-factor/reset", write, null);
-        assertProblem(ownerReset, 409, "conflict");
-        assertThat(ownerReset.json().get("detail").asString()).contains("owner");
+        // The client acts for the owner who registered it: not on themselves, as on the members page.
+        Answer self = send("POST", users(owner) + owner.user().id() + "/two-factor/reset", write, null);
+        assertProblem(self, 409, "conflict");
+        assertThat(self.json().get("detail").asString()).contains("their own");
         Answer other = send("POST", users(owner) + elsewhere.user().id() + "/two-factor/reset", write, null);
         assertProblem(other, 409, "conflict");
         assertThat(other.json().get("detail").asString()).contains("other accounts");
         assertProblem(send("POST", users(owner) + UUID.randomUUID() + "/two-factor/reset", write, null), 404,
                 "not-found");
-
-        assertThat(count("select count(*) from second_factors where user_id in (?, ?)", coOwner.user().id(),
-                elsewhere.user().id())).isEqualTo(2);
+        // Its registrant now only an admin: an owner is out of reach, as on the page.
+        jdbc().sql("update memberships set role = 'ADMIN' where account_id = ? and user_id = ?")
+                .params(owner.accountId(), owner.user().id()).update();
+        Answer ownerByAdmin = send("POST", users(owner) + coOwner.user().id() + "/two-factor/reset", write, null);
+        assertProblem(ownerByAdmin, 409, "conflict");
+        assertThat(ownerByAdmin.json().get("detail").asString()).contains("owner");
+        assertThat(count("select count(*) from second_factors where user_id in (?, ?, ?)", owner.user().id(),
+                coOwner.user().id(), elsewhere.user().id())).isEqualTo(3);
         assertThat(count("select count(*) from audit_events where type = 'TWO_FACTOR_RESET' and account_id = ?",
                 owner.accountId())).isZero();
+
+        // An owner again: one owner resets another.
+        jdbc().sql("update memberships set role = 'OWNER' where account_id = ? and user_id = ?")
+                .params(owner.accountId(), owner.user().id()).update();
+        Answer ownerByOwner = send("POST", users(owner) + coOwner.user().id() + "/two-factor/reset", write, null);
+        assertThat(ownerByOwner.status()).as(ownerByOwner.raw().body()).isEqualTo(200);
+        assertThat(count("select count(*) from second_factors where user_id = ?", coOwner.user().id())).isZero();
+
+        // Its registrant no longer managing the account: the client can change nothing.
+        jdbc().sql("update memberships set role = 'MEMBER' where account_id = ? and user_id = ?")
+                .params(owner.accountId(), owner.user().id()).update();
+        TestUsers.Created ada = member(owner, "api2-reset-ada2", "MEMBER");
+        addFactor(ada.user().id(), "TOTP", "Authenticator app", null);
+        assertProblem(send("POST", users(owner) + ada.user().id() + "/two-factor/reset", write, null), 403,
+                "not-allowed");
+        assertThat(count("select count(*) from second_factors where user_id = ?", ada.user().id())).isEqualTo(1);
     }
 
     @Test
@@ -238,7 +265,7 @@ abstract class MemberSecurityApiTests extends ApiSupport {
         assertThat(jdbc().sql("""
                 select detail from audit_events where user_id = ? and account_id = ? and type = 'TRUSTED_DEVICE_REMOVED'""")
                 .params(ada.user().id(), owner.accountId()).query(String.class).single())
-                .startsWith("Firefox on Windows by application “Billing sync” (api:");
+                .isEqualTo("Firefox on Windows by Billing sync (API client)");
         assertProblem(send("DELETE", users(owner) + ada.user().id() + "/devices/" + adas, write, null), 404,
                 "not-found");
     }
@@ -287,7 +314,7 @@ abstract class MemberSecurityApiTests extends ApiSupport {
         assertThat(ctx.getBean(AuditLog.class).typesForUser(ada.user().id()))
                 .contains(AuditEventType.SESSION_SIGNED_OUT);
         assertThat(count("select count(*) from audit_events where user_id = ? and account_id = ?"
-                + " and type = 'SESSION_SIGNED_OUT' and detail like '%by application “Billing sync” (api:%'",
+                + " and type = 'SESSION_SIGNED_OUT' and detail like '% by Billing sync (API client)'",
                 ada.user().id(), owner.accountId())).isEqualTo(1);
         assertProblem(send("DELETE", users(owner) + ada.user().id() + "/sessions/" + reference, write, null), 404,
                 "not-found");
