@@ -57,10 +57,12 @@ class AuditEventsResource {
     }
 
     /**
-     * @param page       the page shown, from 0
-     * @param totalItems how many events match the filters
+     * The page's shape is every list's (docs/api.md, "Paging").
+     *
+     * @param page  the page shown, from 0
+     * @param total how many events match the filters
      */
-    record EventsPage(List<EventView> items, int page, int size, long totalItems, long totalPages) {
+    record EventsPage(List<EventView> items, int page, int size, long total) {
     }
 
     /**
@@ -70,7 +72,7 @@ class AuditEventsResource {
      */
     @GetMapping
     @RequiresScope(ApiScopes.AUDIT_READ)
-    EventsPage events(@PathVariable UUID accountId, ApiCaller caller,
+    EventsPage listAuditEvents(@PathVariable UUID accountId, ApiCaller caller,
                       @RequestParam(required = false) List<String> type,
                       @RequestParam(required = false) String from, @RequestParam(required = false) String to,
                       @RequestParam(required = false) String page, @RequestParam(required = false) String size) {
@@ -92,7 +94,7 @@ class AuditEventsResource {
         LocaleContextHolder.setLocale(Locale.ENGLISH);
         try {
             List<EventView> items = found.events().stream().map(this::view).toList();
-            return new EventsPage(items, number, perPage, found.total(), (found.total() + perPage - 1) / perPage);
+            return new EventsPage(items, number, perPage, found.total());
         } finally {
             LocaleContextHolder.setLocale(before);
         }

@@ -72,7 +72,7 @@ class DevicesAndSessionsResource {
 
     @GetMapping("/devices")
     @RequiresScope(ApiScopes.USERS_READ)
-    Items<DeviceView> devices(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller) {
+    Items<DeviceView> listDevices(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller) {
         lookup.member(caller, userId);
         return new Items<>(devices.list(userId).stream()
                 .map(d -> new DeviceView(d.id(), d.browser(), d.network().prefix(), d.createdAt(), d.lastUsedAt(),
@@ -94,7 +94,7 @@ class DevicesAndSessionsResource {
 
     @GetMapping("/sessions")
     @RequiresScope(ApiScopes.USERS_READ)
-    Items<SessionView> sessions(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller) {
+    Items<SessionView> listSessions(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller) {
         lookup.member(caller, userId);
         return new Items<>(sessions.list(userId).stream()
                 .map(s -> new SessionView(s.reference().orElse(null), s.browser(), s.network().prefix(),

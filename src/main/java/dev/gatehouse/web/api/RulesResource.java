@@ -112,13 +112,13 @@ class RulesResource {
 
     @GetMapping("/rules")
     @RequiresScope(ApiScopes.ACCOUNTS_ADMIN)
-    RulesView rules(@PathVariable UUID accountId, ApiCaller caller) {
+    RulesView readRules(@PathVariable UUID accountId, ApiCaller caller) {
         return view(caller.accountId(), rules.rules(caller.accountId()));
     }
 
     @PutMapping("/rules")
     @RequiresScope(ApiScopes.ACCOUNTS_ADMIN)
-    RulesView save(@PathVariable UUID accountId, @RequestBody RulesUpdate update, ApiCaller caller,
+    RulesView saveRules(@PathVariable UUID accountId, @RequestBody RulesUpdate update, ApiCaller caller,
                    HttpServletRequest request) {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
         update.others.keySet().forEach(name -> errors.add(new ApiProblem.FieldError(name,
@@ -152,7 +152,7 @@ class RulesResource {
 
     @GetMapping("/conditions/placed-orders")
     @RequiresScope(ApiScopes.ACCOUNTS_ADMIN)
-    ConditionView placedOrders(@PathVariable UUID accountId, ApiCaller caller) {
+    ConditionView readPlacedOrders(@PathVariable UUID accountId, ApiCaller caller) {
         return condition(rules.rules(caller.accountId()));
     }
 
@@ -162,7 +162,7 @@ class RulesResource {
      */
     @PutMapping("/conditions/placed-orders")
     @RequiresScope(ApiScopes.ACCOUNTS_ADMIN)
-    ConditionView placeOrders(@PathVariable UUID accountId, ApiCaller caller, HttpServletRequest request) {
+    ConditionView setPlacedOrders(@PathVariable UUID accountId, ApiCaller caller, HttpServletRequest request) {
         rules.ordersPlaced(caller.accountId(), actor.of(caller).displayName(), ApiActor.client(request, caller));
         return condition(rules.rules(caller.accountId()));
     }
@@ -171,7 +171,7 @@ class RulesResource {
     @DeleteMapping("/conditions/placed-orders")
     @RequiresScope(ApiScopes.ACCOUNTS_ADMIN)
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void clearOrders(@PathVariable UUID accountId, ApiCaller caller, HttpServletRequest request) {
+    void clearPlacedOrders(@PathVariable UUID accountId, ApiCaller caller, HttpServletRequest request) {
         rules.ordersCleared(caller.accountId(), actor.of(caller).displayName(), ApiActor.client(request, caller));
     }
 

@@ -98,7 +98,7 @@ class TwoFactorResource {
 
     @GetMapping
     @RequiresScope(ApiScopes.USERS_READ)
-    TwoFactorView status(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller) {
+    TwoFactorView twoFactorStatus(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller) {
         Member member = lookup.member(caller, userId);
         SecurityRules accountRules = rules.rules(caller.accountId());
         List<SecondFactorMethod> ordered = methods.ordered(userId);
@@ -131,7 +131,7 @@ class TwoFactorResource {
      */
     @PostMapping("/reset")
     @RequiresScope(ApiScopes.USERS_WRITE)
-    ResetView reset(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller,
+    ResetView resetTwoFactor(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller,
                     HttpServletRequest request) {
         Member member = lookup.member(caller, userId);
         User by = actor.of(caller);

@@ -206,8 +206,9 @@ abstract class AccountRulesApiTests extends ApiSupport {
         Answer all = get(path + "?type=ACCOUNT_RULES_CHANGED&size=3", token);
         assertThat(all.status()).as(all.raw().body()).isEqualTo(200);
         JsonNode page = all.json();
-        assertThat(page.get("totalItems").asLong()).isEqualTo(7);
-        assertThat(page.get("totalPages").asLong()).isEqualTo(3);
+        assertThat(page.get("total").asLong()).isEqualTo(7);
+        assertThat(page.get("page").asInt()).isZero();
+        assertThat(page.get("size").asInt()).isEqualTo(3);
         assertThat(page.get("items")).hasSize(3);
         JsonNode newest = page.get("items").get(0);
         assertThat(newest.get("detail").asString()).isEqualTo("grace period: 6 days");
@@ -229,7 +230,7 @@ abstract class AccountRulesApiTests extends ApiSupport {
         window.get("items").forEach(e -> details.add(e.get("detail").asString()));
         assertThat(details).containsExactly("grace period: 2 days", "grace period: 1 days");
 
-        assertThat(get(path + "?type=SIGN_IN", token).json().get("totalItems").asLong())
+        assertThat(get(path + "?type=SIGN_IN", token).json().get("total").asLong())
                 .as("a member's sign-ins are their own business, as on the page").isZero();
     }
 
