@@ -94,6 +94,31 @@ public class AccountService {
                 .list();
     }
 
+    /** Why a two-step verification reset of a member is refused ({@link #resetRefusal}). */
+    public enum ResetRefusal {
+        /** The member belongs to other accounts too: a reset would weaken how they sign in to those. */
+        OTHER_ACCOUNTS,
+        /** Only an owner resets an owner. */
+        OWNER
+    }
+
+    /**
+     * Whether someone managing the account with role {@code byRole} may reset the two-step verification of
+     * {@code member}: empty when they may. The one rule for the members page and the API (whose clients act with the
+     * role of the owner who registered them). That nobody resets themselves is the caller's to check.
+     */
+    public Optional<ResetRefusal> resetRefusal(Member member, Role byRole) {
+        // A reset removes the member's methods everywhere: an admin of one account must not be able to weaken how
+        // someone signs in to other accounts (for example after inviting them for that purpose).
+        if (membershipsOf(member.userId()).size() > 1) {
+            return Optional.of(ResetRefusal.OTHER_ACCOUNTS);
+        }
+        if (member.role() == Role.OWNER && byRole != Role.OWNER) {
+            return Optional.of(ResetRefusal.OWNER);
+        }
+        return Optional.empty();
+    }
+
     /** One member of the account, if {@code userId} is one. */
     public Optional<Member> member(UUID accountId, UUID userId) {
         return members(accountId).stream().filter(m -> m.userId().equals(userId)).findFirst();

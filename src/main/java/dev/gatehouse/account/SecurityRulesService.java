@@ -332,18 +332,44 @@ public class SecurityRulesService {
      * The relying application reports that the account has placed orders: from now on its members must have a
      * method, whatever the admins' switch says (with the deployment's grace period for conditions). Only the first
      * report counts; it is recorded on the account and its owners are emailed. Returns whether this report was the
-     * first. (A service method for now; the REST API will expose it to authenticated applications.)
+     * first. The REST API exposes it to the account's applications ({@link #ordersPlaced(UUID, String, ClientInfo)}).
      */
     @Transactional
     public boolean ordersPlaced(UUID accountId, ClientInfo client) {
+        return ordersPlaced(accountId, "Gatehouse", client);
+    }
+
+    /** {@link #ordersPlaced(UUID, ClientInfo)} reported by {@code byName} (an API client), named to the owners. */
+    @Transactional
+    public boolean ordersPlaced(UUID accountId, String byName, ClientInfo client) {
         Instant now = clock.instant();
         int first = jdbc.sql("update accounts set orders_placed_at = ? where id = ? and orders_placed_at is null")
                 .params(Db.ts(now), accountId).update();
         if (first == 0) {
             return false;
         }
-        announce(accountId, null, "Gatehouse",
+        announce(accountId, null, byName,
                 List.of("two-step verification required: the account has placed orders"), now, client);
+        return true;
+    }
+
+    /**
+     * The relying application withdraws its report of orders (e.g. sent by mistake): the condition no longer requires
+     * two-step verification (the admins' switch still may). Recorded and announced like the report; a report made
+     * again later starts a new grace period. Returns whether the condition was set.
+     */
+    @Transactional
+    public boolean ordersCleared(UUID accountId, String byName, ClientInfo client) {
+        Instant now = clock.instant();
+        int cleared = jdbc.sql("""
+                update accounts set orders_placed_at = null where id = ? and orders_placed_at is not null""")
+                .param(accountId).update();
+        if (cleared == 0) {
+            return false;
+        }
+        announce(accountId, null, byName,
+                List.of("two-step verification no longer required by placed orders (the report was withdrawn)"), now,
+                client);
         return true;
     }
 }

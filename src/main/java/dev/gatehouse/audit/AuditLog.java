@@ -119,12 +119,57 @@ public class AuditLog {
         Map<String, Object> params = new HashMap<>();
         params.put("account", accountId);
         params.put("shared", SHOWN_TO_MEMBERS_ACCOUNTS.stream().map(Enum::name).toList());
-        String events = "select " + COLUMNS + " from audit_events where account_id = :account"
-                + " union all select e.id, e.occurred_at, e.type, e.user_id, e.account_id, e.ip, e.user_agent, e.detail"
-                + " from audit_events e join memberships m on m.user_id = e.user_id and m.account_id = :account"
-                + " where e.account_id is null and e.type in (:shared) and e.occurred_at >= m.created_at";
-        return page("select " + COLUMNS + " from (" + events + ") e where 1 = 1", kind, member, from, newer, size,
-                params);
+        return page("select " + COLUMNS + " from (" + ACCOUNT_EVENTS + ") e where 1 = 1", kind, member, from, newer,
+                size, params);
+    }
+
+    /** The events of an account's activity ({@link #accountActivity}); parameters {@code :account}, {@code :shared}. */
+    private static final String ACCOUNT_EVENTS = "select " + COLUMNS + " from audit_events where account_id = :account"
+            + " union all select e.id, e.occurred_at, e.type, e.user_id, e.account_id, e.ip, e.user_agent, e.detail"
+            + " from audit_events e join memberships m on m.user_id = e.user_id and m.account_id = :account"
+            + " where e.account_id is null and e.type in (:shared) and e.occurred_at >= m.created_at";
+
+    /** One page of {@link #accountEvents}: the events shown and how many match in all. */
+    public record EventPage(List<AuditEvent> events, long total) {
+        public EventPage {
+            events = List.copyOf(events);
+        }
+    }
+
+    /**
+     * The account's activity as {@link #accountActivity} reckons it (the same events, the same members' events), for
+     * applications: newest first, {@code types} empty for every type, {@code from} inclusive and {@code to} exclusive
+     * (each null for no bound), {@code size} events after skipping {@code page * size}.
+     */
+    public EventPage accountEvents(UUID accountId, Set<AuditEventType> types, java.time.Instant from,
+                                   java.time.Instant to, int page, int size) {
+        if (page < 0 || size < 1) {
+            throw new IllegalArgumentException("page must be at least 0 and size at least 1");
+        }
+        Map<String, Object> params = new HashMap<>();
+        params.put("account", accountId);
+        params.put("shared", SHOWN_TO_MEMBERS_ACCOUNTS.stream().map(Enum::name).toList());
+        StringBuilder where = new StringBuilder(" where 1 = 1");
+        if (!types.isEmpty()) {
+            where.append(" and type in (:types)");
+            params.put("types", types.stream().map(Enum::name).toList());
+        }
+        if (from != null) {
+            where.append(" and occurred_at >= :from");
+            params.put("from", Db.ts(from));
+        }
+        if (to != null) {
+            where.append(" and occurred_at < :to");
+            params.put("to", Db.ts(to));
+        }
+        String events = "(" + ACCOUNT_EVENTS + ") e" + where;
+        long total = jdbc.sql("select count(*) from " + events).paramSource(params).query(Long.class).single();
+        params.put("limit", size);
+        params.put("offset", (long) page * size);
+        List<AuditEvent> shown = jdbc.sql("select " + COLUMNS + " from " + events
+                        + " order by occurred_at desc, id desc limit :limit offset :offset")
+                .paramSource(params).query(AuditLog::event).list();
+        return new EventPage(shown, total);
     }
 
     private ActivityPage page(String base, ActivityKind kind, UUID member, ActivityPage.Cursor from, boolean newer,

@@ -171,9 +171,10 @@ public class FactorService {
     /**
      * An admin's reset of a member's two-step verification: every method and backup code of the member goes, their
      * code lockout is lifted, and (through {@link FactorRemoved}) their trusted devices are forgotten and their
-     * sessions end; the member is emailed, and so are the account's alert recipients. Recorded on the member's activity and the account's, naming who did it.
-     * Whether {@code by} may do it is the caller's to check. A member with no method has nothing to remove but the
-     * lockout. Returns how many methods were removed.
+     * sessions end; the member is emailed, and so are the account's alert recipients. Recorded on the member's
+     * activity and the account's, naming who did it. Whether {@code by} may do it is the caller's to check
+     * ({@link dev.gatehouse.account.AccountService#resetRefusal}). A member with no method has nothing to remove but
+     * the lockout. Returns how many methods were removed.
      */
     public int resetByAdmin(User member, User by, UUID accountId, String accountName, ClientInfo client) {
         Instant now = clock.instant();

@@ -34,6 +34,10 @@ import dev.gatehouse.system.ClientInfo;
  * a client of Spring Authorization Server's store, tied to its account in {@code account_clients} and looked up within
  * that account only. A confidential client's secret is generated here, returned once, and stored only encoded the way
  * the token endpoint verifies it (the default delegating encoder: {@code {bcrypt}...}).
+ * <p>
+ * A <em>service</em> is a client of the REST API rather than of people's sign-in: the {@code client_credentials} grant
+ * only, no redirect URIs, and the API scopes ({@link ApiScopes}) its owner ticked. Its access tokens name its account
+ * ({@link ApiScopes#ACCOUNT_CLAIM}, added by {@link TokenClaims} from {@link #accountOfStored}).
  */
 @Service
 public class AccountClients {
@@ -61,12 +65,31 @@ public class AccountClients {
 
     /** One registered application as the page lists it. */
     public record AccountClient(String clientId, String name, boolean confidential, List<String> redirectUris,
-                                List<String> postLogoutUris, List<String> scopes, Instant createdAt) {
+                                List<String> postLogoutUris, List<String> scopes, Instant createdAt,
+                                boolean service) {
     }
 
-    /** What the owner typed in the registration form. */
+    /**
+     * What the owner typed in the registration form. For a {@code service} (API access), {@code confidential} is
+     * irrelevant (a service always has a secret), the URIs and {@code email}/{@code profile} are ignored, and
+     * {@code apiScopes} are the API scopes ticked; never null.
+     */
     public record Registration(String name, String redirectUris, String postLogoutUris, boolean confidential,
-                               boolean email, boolean profile) {
+                               boolean email, boolean profile, boolean service, Set<String> apiScopes) {
+        public Registration {
+            apiScopes = apiScopes == null ? Set.of() : Set.copyOf(apiScopes);
+        }
+
+        /** An application people sign in to (no API access). */
+        public Registration(String name, String redirectUris, String postLogoutUris, boolean confidential,
+                            boolean email, boolean profile) {
+            this(name, redirectUris, postLogoutUris, confidential, email, profile, false, Set.of());
+        }
+
+        /** A service: the REST API with {@code apiScopes}, through the client credentials grant. */
+        public static Registration service(String name, Set<String> apiScopes) {
+            return new Registration(name, "", "", true, false, false, true, apiScopes);
+        }
     }
 
     public sealed interface Register {
@@ -80,7 +103,7 @@ public class AccountClients {
 
     private static final String SELECT = """
             select c.client_id, c.client_name, c.client_secret, c.redirect_uris, c.post_logout_redirect_uris,
-                   c.scopes, a.created_at
+                   c.scopes, a.created_at, c.authorization_grant_types
             from account_clients a join oauth2_registered_client c on c.id = a.registered_client_id
             where a.account_id = ?""";
 
@@ -96,7 +119,41 @@ public class AccountClients {
 
     private static AccountClient row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new AccountClient(rs.getString(1), rs.getString(2), rs.getString(3) != null, split(rs.getString(4)),
-                split(rs.getString(5)), split(rs.getString(6)), Db.instant(rs, "created_at"));
+                split(rs.getString(5)), split(rs.getString(6)), Db.instant(rs, "created_at"),
+                split(rs.getString(8)).contains(AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()));
+    }
+
+    /**
+     * The account a client was registered for, by the store's id of the client ({@code RegisteredClient.getId()});
+     * empty for a client registered in code.
+     */
+    public Optional<UUID> accountOfStored(String registeredClientId) {
+        return jdbc.sql("select account_id from account_clients where registered_client_id = ?")
+                .param(registeredClientId).query(UUID.class).optional();
+    }
+
+    /** Who registered a client of the account (null if that user is gone), and the client's name. */
+    public record Registrant(UUID userId, String clientName) {
+    }
+
+    public Optional<Registrant> registrant(UUID accountId, String clientId) {
+        return jdbc.sql("""
+                select a.created_by, c.client_name from account_clients a
+                join oauth2_registered_client c on c.id = a.registered_client_id
+                where a.account_id = ? and c.client_id = ?""")
+                .params(accountId, clientId)
+                .query((rs, n) -> new Registrant(rs.getObject(1, UUID.class), rs.getString(2))).optional();
+    }
+
+    /**
+     * The account a service client (client credentials) is registered for now, by its client id: empty once it was
+     * removed, or for any other client. The REST API asks this on each call, so a removed client's tokens stop at once.
+     */
+    public Optional<UUID> accountOfService(String clientId) {
+        return jdbc.sql("""
+                select a.account_id from account_clients a join oauth2_registered_client c on c.id = a.registered_client_id
+                where c.client_id = ? and c.authorization_grant_types like '%client_credentials%'""")
+                .param(clientId).query(UUID.class).optional();
     }
 
     @Transactional
@@ -107,6 +164,9 @@ public class AccountClients {
             problems.put("name", "clients.name.required");
         } else if (name.length() > NAME_MAX || name.chars().anyMatch(Character::isISOControl)) {
             problems.put("name", "clients.name.invalid");
+        }
+        if (form.service()) {
+            return registerService(accountId, by, name, form.apiScopes(), problems, client);
         }
         List<String> redirects = lines(form.redirectUris());
         uris(redirects, true).ifPresent(key -> problems.put("redirectUris", key));
@@ -138,6 +198,32 @@ public class AccountClients {
                 .params(registered.getId(), accountId, by, Db.ts(clock.instant())).update();
         audit.record(AuditEventType.APPLICATION_REGISTERED, by, accountId, client,
                 clientId + (form.confidential() ? " (confidential)" : " (public)"));
+        return new Register.Registered(clientId, secret);
+    }
+
+    private Register registerService(UUID accountId, UUID by, String name, Set<String> scopes,
+                                     Map<String, String> problems, ClientInfo client) {
+        if (scopes.isEmpty()) {
+            problems.put("apiScopes", "clients.apiScopes.required");
+        } else if (!ApiScopes.ALL.containsAll(scopes)) {
+            problems.put("apiScopes", "clients.apiScopes.invalid");
+        }
+        if (!problems.isEmpty()) {
+            return new Register.Invalid(new FieldProblems(problems));
+        }
+        String clientId = "gh_" + Base64.getUrlEncoder().withoutPadding().encodeToString(RandomCodes.bytes(16));
+        String secret = RandomCodes.token();
+        RegisteredClient.Builder builder = clients.client(clientId, encoder.encode(secret))
+                .clientName(name)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS);
+        List<String> ordered = ApiScopes.ALL.stream().filter(scopes::contains).toList();
+        ordered.forEach(builder::scope);
+        RegisteredClient registered = builder.build();
+        clients.save(registered);
+        jdbc.sql("insert into account_clients (registered_client_id, account_id, created_by, created_at) values (?, ?, ?, ?)")
+                .params(registered.getId(), accountId, by, Db.ts(clock.instant())).update();
+        audit.record(AuditEventType.APPLICATION_REGISTERED, by, accountId, client,
+                clientId + " (service: " + String.join(" ", ordered) + ")");
         return new Register.Registered(clientId, secret);
     }
 

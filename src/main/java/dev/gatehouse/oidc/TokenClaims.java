@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Set;
 
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
@@ -14,19 +16,30 @@ import org.springframework.stereotype.Component;
  * The claims Gatehouse adds to the tokens of a user's authorization, all from the {@link OidcPrincipal} taken when
  * the request was granted (so an ID token issued on refresh tells the same sign-in): in the ID token {@code auth_time},
  * {@code amr}, {@code acr}, and by scope {@code email}/{@code email_verified} and {@code name}; its lifetime is
- * {@code gatehouse.oidc.id-token-lifetime}. Tokens of a machine client (client credentials) carry no user claims.
+ * {@code gatehouse.oidc.id-token-lifetime}. Tokens of a machine client (client credentials) carry no user claims; the
+ * access token of a service registered for an account ({@link AccountClients}) names that account
+ * ({@link ApiScopes#ACCOUNT_CLAIM}), which is what the REST API accepts.
  */
 @Component
 class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
     private final OidcProperties properties;
+    private final AccountClients accountClients;
 
-    TokenClaims(OidcProperties properties) {
+    TokenClaims(OidcProperties properties, AccountClients accountClients) {
         this.properties = properties;
+        this.accountClients = accountClients;
     }
 
     @Override
     public void customize(JwtEncodingContext context) {
+        if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
+            if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+                accountClients.accountOfStored(context.getRegisteredClient().getId()).ifPresent(account ->
+                        context.getClaims().claim(ApiScopes.ACCOUNT_CLAIM, account.toString()));
+            }
+            return;
+        }
         Authentication principal = context.getPrincipal();
         if (principal == null || !(principal.getPrincipal() instanceof OidcPrincipal user)) {
             return;

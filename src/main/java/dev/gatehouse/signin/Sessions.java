@@ -169,6 +169,38 @@ public class Sessions {
     }
 
     /**
+     * The signed-in sessions of the user as someone else sees them (an account's administrators, through the API): no
+     * session is marked as theirs and no network as theirs; by last activity, newest first.
+     */
+    public List<SignedInSession> list(UUID userId) {
+        return sessions.findByPrincipalName(userId.toString()).entrySet().stream()
+                .flatMap(e -> shown(userId, e.getKey(), e.getValue(), null, "").stream())
+                .sorted(Comparator.comparing(SignedInSession::lastActiveAt, Comparator.reverseOrder()))
+                .toList();
+    }
+
+    /**
+     * Ends the user's session named by {@code reference} ({@link SignedInSession#reference()}), on every node, for
+     * someone else than the user (no session of the caller's is spared). Looked up among this user's signed-in
+     * sessions only; empty, and nothing ends, when none has that reference.
+     */
+    public Optional<SignedInSession> endByReference(UUID userId, String reference) {
+        if (reference == null || reference.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] wanted = reference.getBytes(StandardCharsets.UTF_8);
+        for (Map.Entry<String, ? extends Session> e : sessions.findByPrincipalName(userId.toString()).entrySet()) {
+            Optional<SignedInSession> shown = shown(userId, e.getKey(), e.getValue(), null, "");
+            if (shown.flatMap(SignedInSession::reference)
+                    .filter(r -> MessageDigest.isEqual(r.getBytes(StandardCharsets.UTF_8), wanted)).isPresent()) {
+                sessions.deleteById(e.getKey());
+                return shown;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Ends the user's other session named by {@code handle}, on every node. The handle is looked up among this user's
      * own sessions only, and never matches the asking browser's session (that is "sign out"). Returns the session
      * ended; empty when no other session of the user has that handle, and then nothing ends.

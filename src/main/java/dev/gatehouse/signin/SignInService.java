@@ -404,6 +404,20 @@ public class SignInService {
     }
 
     /**
+     * Ends one signed-in session of {@code userId} for someone else: an account's administrator through the API
+     * ({@code by} names them, {@code accountId} the account they act for). The session is named by its
+     * {@link SignedInSession#reference()}, looked up among this user's sessions only. Audited on the user and the
+     * account; returns whether a session ended.
+     */
+    public boolean endSessionOf(UUID userId, String reference, UUID accountId, String by, ClientInfo client) {
+        Optional<SignedInSession> ended = sessions.endByReference(userId, reference);
+        ended.ifPresent(s -> audit.record(AuditEventType.SESSION_SIGNED_OUT, userId, accountId, client,
+                (s.browser().isEmpty() ? "browser not recorded" : s.browser())
+                        + (s.network().known() ? " from " + s.network().prefix() : "") + " by " + by));
+        return ended.isPresent();
+    }
+
+    /**
      * After a password change: other sessions end and this one continues under a new id. (Trusted devices were
      * already forgotten inside the change's transaction: {@link TrustedDevices#passwordChanged}.)
      */

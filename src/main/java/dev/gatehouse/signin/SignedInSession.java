@@ -28,4 +28,16 @@ public record SignedInSession(Optional<String> handle, String browser, Instant s
         Objects.requireNonNull(lastActiveAt, "lastActiveAt");
         Objects.requireNonNull(network, "network");
     }
+
+    /**
+     * How the session is named outside the pages (the REST API): a hash of its handle, so a list handed to an
+     * application carries no value a page form accepts. Empty when the session has no handle.
+     */
+    public Optional<String> reference() {
+        return handle.map(SignedInSession::reference);
+    }
+
+    static String reference(String handle) {
+        return dev.gatehouse.crypto.Tokens.sha256("session-reference:" + handle).substring(0, 32);
+    }
 }

@@ -155,16 +155,30 @@ public class TrustedDevices {
 
     /** Stops trusting one of the user's devices; the id is only looked up among this user's own. */
     public boolean remove(User user, UUID deviceId, ClientInfo client) {
+        return remove(user.id(), deviceId, null, null, client);
+    }
+
+    /**
+     * Stops trusting one of {@code userId}'s devices for someone else: an account's administrator through the API
+     * ({@code by} names them, {@code accountId} the account they act for; the event is recorded on both). The id is
+     * only looked up among this user's own.
+     */
+    public boolean removeFor(UUID userId, UUID deviceId, UUID accountId, String by, ClientInfo client) {
+        return remove(userId, deviceId, accountId, by, client);
+    }
+
+    private boolean remove(UUID userId, UUID deviceId, UUID accountId, String by, ClientInfo client) {
         Instant now = clock.instant();
         return Boolean.TRUE.equals(tx.execute(status -> {
             Optional<String> browser = jdbc.sql("""
                     select browser from trusted_devices where id = ? and user_id = ? and revoked_at is null""")
-                    .params(deviceId, user.id()).query(String.class).optional();
+                    .params(deviceId, userId).query(String.class).optional();
             int revoked = jdbc.sql("""
                     update trusted_devices set revoked_at = ? where id = ? and user_id = ? and revoked_at is null""")
-                    .params(Db.ts(now), deviceId, user.id()).update();
+                    .params(Db.ts(now), deviceId, userId).update();
             if (revoked == 1) {
-                audit.record(AuditEventType.TRUSTED_DEVICE_REMOVED, user.id(), null, client, browser.orElse(""));
+                audit.record(AuditEventType.TRUSTED_DEVICE_REMOVED, userId, accountId, client,
+                        browser.orElse("") + (by == null ? "" : " by " + by));
             }
             return revoked == 1;
         }));

@@ -184,6 +184,29 @@ class SecurityRulesOnH2Test {
     }
 
     @Test
+    void ordersClearedWhenSetThenNoLongerRequiredByTheConditionAndAnnouncedOnce() {
+        TestUsers.Created owner = users.create("rules-cleared");
+        TestUsers.Created member = users.create("rules-cleared-buyer");
+        accounts.addMember(owner.accountId(), member.user().id(), Role.MEMBER);
+        assertThat(rules.ordersCleared(owner.accountId(), "application “Shop”", CLIENT))
+                .as("nothing to clear").isFalse();
+        assertThat(rules.ordersPlaced(owner.accountId(), "application “Shop”", CLIENT)).isTrue();
+        assertThat(rules.rulesFor(member.user().id()).required()).isTrue();
+
+        assertThat(rules.ordersCleared(owner.accountId(), "application “Shop”", CLIENT)).isTrue();
+        assertThat(rules.ordersCleared(owner.accountId(), "application “Shop”", CLIENT)).isFalse();
+
+        assertThat(rules.rules(owner.accountId()).ordersPlacedAt()).isNull();
+        assertThat(rules.rulesFor(member.user().id()).required()).isFalse();
+        assertThat(rulesMails(owner.email())).as("the report and its withdrawal").isEqualTo(2);
+        assertThat(jdbc.sql("select count(*) from audit_events where account_id = ? and type = 'ACCOUNT_RULES_CHANGED'")
+                .param(owner.accountId()).query(Long.class).single()).isEqualTo(2);
+        // The admins' switch still works as before.
+        rules.save(owner.accountId(), owner.user(), true, 0, KNOWN, DeviceTrustPeriod.THIRTY_DAYS, KNOWN, CLIENT);
+        assertThat(rules.rulesFor(member.user().id()).required()).isTrue();
+    }
+
+    @Test
     void originsForWhenInSeveralAccountsThenNamesTheAccountBehindEachRule() {
         TestUsers.Created member = users.create("origins-held");
         TestUsers.Created beta = users.create("origins-beta");

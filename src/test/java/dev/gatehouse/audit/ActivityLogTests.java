@@ -198,6 +198,48 @@ abstract class ActivityLogTests {
     }
 
     @Test
+    void accountEventsWhenFilteredByTypeAndTimeThenNewestFirstCountedAndPagedByOffset() {
+        TestUsers.Created owner = users.create("acct-events");
+        TestUsers.Created other = users.create("acct-events-other");
+        java.time.Instant start = clock.instant();
+        for (int i = 0; i < 12; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            audit.record(i % 3 == 0 ? AuditEventType.ACCOUNT_RULES_CHANGED : AuditEventType.INVITATION_SENT,
+                    owner.user().id(), owner.accountId(), CLIENT, "e" + i);
+            audit.record(AuditEventType.ACCOUNT_RULES_CHANGED, other.user().id(), other.accountId(), CLIENT, "x" + i);
+        }
+        // The owner's own security event shows on their account, as on the page; their sign-in does not.
+        audit.record(AuditEventType.PASSWORD_CHANGED, owner.user().id(), null, CLIENT, null);
+        audit.record(AuditEventType.SIGN_IN, owner.user().id(), null, CLIENT, "password");
+
+        AuditLog.EventPage all = audit.accountEvents(owner.accountId(), java.util.Set.of(), null, null, 0, 5);
+        assertThat(all.total()).isEqualTo(13);
+        assertThat(all.events()).hasSize(5).allMatch(e -> owner.user().id().equals(e.userId()));
+        assertThat(all.events().get(0).type()).isEqualTo(AuditEventType.PASSWORD_CHANGED);
+        List<Long> walked = new ArrayList<>();
+        for (int page = 0; page < 3; page++) {
+            walked.addAll(ids(audit.accountEvents(owner.accountId(), java.util.Set.of(), null, null, page, 5)
+                    .events()));
+        }
+        assertThat(walked).hasSize(13).doesNotHaveDuplicates();
+        List<Long> sorted = new ArrayList<>(walked);
+        sorted.sort(Collections.reverseOrder());
+        assertThat(walked).as("newest first").isEqualTo(sorted);
+        assertThat(audit.accountEvents(owner.accountId(), java.util.Set.of(), null, null, 3, 5).events()).isEmpty();
+
+        AuditLog.EventPage rules = audit.accountEvents(owner.accountId(),
+                java.util.Set.of(AuditEventType.ACCOUNT_RULES_CHANGED), null, null, 0, 50);
+        assertThat(rules.total()).isEqualTo(4);
+        assertThat(rules.events()).extracting(AuditEvent::detail).containsExactly("e9", "e6", "e3", "e0");
+
+        // From inclusive, to exclusive: minutes 3, 4 and 5 after the start hold events e2, e3 and e4.
+        AuditLog.EventPage window = audit.accountEvents(owner.accountId(), java.util.Set.of(),
+                start.plus(Duration.ofMinutes(3)), start.plus(Duration.ofMinutes(6)), 0, 50);
+        assertThat(window.events()).extracting(AuditEvent::detail).containsExactly("e4", "e3", "e2");
+        assertThat(window.total()).isEqualTo(3);
+    }
+
+    @Test
     void cursorWhenWrittenThenReadBackAndWhenChangedThenIgnored() {
         UUID me = users.create("cursor").user().id();
         audit.record(AuditEventType.SIGN_IN, me, null, CLIENT, null);

@@ -107,6 +107,47 @@ abstract class AccountClientsTests {
     }
 
     @Test
+    void registerWhenServiceThenClientCredentialsOnlyWithTheTickedApiScopesASecretAndNoRedirect() {
+        TestUsers.Created owner = users.create("clients-service");
+        AccountClients.Register.Registered registered = register(owner, AccountClients.Registration.service(
+                "Billing sync", java.util.Set.of(ApiScopes.USERS_WRITE, ApiScopes.USERS_READ)));
+
+        assertThat(registered.secret()).matches("[A-Za-z0-9_-]{43}");
+        RegisteredClient stored = store.findByClientId(registered.clientId());
+        assertThat(stored.getAuthorizationGrantTypes()).containsExactly(AuthorizationGrantType.CLIENT_CREDENTIALS);
+        assertThat(stored.getScopes()).containsExactlyInAnyOrder(ApiScopes.USERS_READ, ApiScopes.USERS_WRITE);
+        assertThat(stored.getRedirectUris()).isEmpty();
+        assertThat(TOKEN_ENDPOINT_ENCODER.matches(registered.secret(), stored.getClientSecret())).isTrue();
+        assertThat(clients.accountOfService(registered.clientId())).contains(owner.accountId());
+        assertThat(clients.accountOfStored(stored.getId())).contains(owner.accountId());
+        assertThat(clients.list(owner.accountId())).singleElement().satisfies(c -> {
+            assertThat(c.service()).isTrue();
+            assertThat(c.scopes()).containsExactly(ApiScopes.USERS_READ, ApiScopes.USERS_WRITE);
+        });
+        assertThat(jdbc.sql("select detail from audit_events where account_id = ? and type = 'APPLICATION_REGISTERED'")
+                .param(owner.accountId()).query(String.class).single())
+                .isEqualTo(registered.clientId() + " (service: users:read users:write)");
+    }
+
+    @Test
+    void registerWhenServiceWithoutOrWithUnknownScopesThenRefusedAndNothingIsWritten() {
+        TestUsers.Created owner = users.create("clients-service-bad");
+        int before = count();
+        assertThat(clients.register(owner.accountId(), owner.user().id(),
+                AccountClients.Registration.service("Sync", java.util.Set.of()), CLIENT))
+                .isEqualTo(new AccountClients.Register.Invalid(new dev.gatehouse.account.FieldProblems(
+                        Map.of("apiScopes", "clients.apiScopes.required"))));
+        assertThat(clients.register(owner.accountId(), owner.user().id(),
+                AccountClients.Registration.service("Sync", java.util.Set.of(ApiScopes.USERS_READ, "openid")), CLIENT))
+                .isEqualTo(new AccountClients.Register.Invalid(new dev.gatehouse.account.FieldProblems(
+                        Map.of("apiScopes", "clients.apiScopes.invalid"))));
+        assertThat(count()).isEqualTo(before);
+        // A web application is no service, whatever it is called.
+        AccountClients.Register.Registered web = register(owner, web("Web"));
+        assertThat(clients.accountOfService(web.clientId())).isEmpty();
+    }
+
+    @Test
     void registerWhenAnyFieldIsWrongThenEachFieldSaysWhyAndNothingIsWritten() {
         TestUsers.Created owner = users.create("clients-bad");
         int before = count();

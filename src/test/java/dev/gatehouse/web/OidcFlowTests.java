@@ -300,6 +300,26 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     // --- What an attacker tries -----------------------------------------------------------------------------------
 
     @Test
+    void apiWhenAUsersAccessTokenOfTheAccountsOwnApplicationThenRefused() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-api");
+        dev.gatehouse.oidc.AccountClients.Register.Registered registered = (dev.gatehouse.oidc.AccountClients.Register.Registered)
+                ctx.getBean(dev.gatehouse.oidc.AccountClients.class).register(ada.user().accountId(), ada.id(),
+                        new dev.gatehouse.oidc.AccountClients.Registration("Ada's app", CALLBACK.toString(), "", true,
+                                true, true), new dev.gatehouse.system.ClientInfo("198.51.100.2", "test"));
+        Request request = request(registered.clientId(), Map.of());
+        TokenResponse response = exchange(signInForCode(browser(), ada, request, false), request,
+                new ClientSecretBasic(new ClientID(registered.clientId()), new Secret(registered.secret())),
+                request.verifier());
+        assertThat(response.indicatesSuccess()).as(String.valueOf(response)).isTrue();
+        String access = response.toSuccessResponse().getTokens().getAccessToken().getValue();
+        assertThat(com.nimbusds.jwt.SignedJWT.parse(access).getJWTClaimsSet().getClaim("account_id")).isNull();
+
+        Page api = new WebSession(port).header("Authorization", "Bearer " + access).get("/api/v1/accounts/" + ada.user().accountId());
+        assertThat(api.status()).isEqualTo(401);
+        assertThat(api.body()).contains("https://gatehouse.dev/problems/unauthorized");
+    }
+
+    @Test
     void authorizeWhenRedirectUriNotRegisteredThenErrorPageAndNoRedirect() throws Exception {
         String app = webApp();
         Request request = request(app, Map.of());

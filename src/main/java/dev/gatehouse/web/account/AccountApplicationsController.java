@@ -1,6 +1,9 @@
 package dev.gatehouse.web.account;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,6 +22,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.account.Membership;
 import dev.gatehouse.oidc.AccountClients;
+import dev.gatehouse.oidc.ApiScopes;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.web.ConfirmFirst;
@@ -54,6 +58,7 @@ class AccountApplicationsController {
         model.addAttribute("membership", membership);
         model.addAttribute("applications", clients.list(accountId));
         model.addAttribute("maxUris", AccountClients.MAX_URIS);
+        model.addAttribute("apiScopes", ApiScopes.ALL);
         if (!model.containsAttribute("form")) {
             model.addAttribute("form", new AccountClients.Registration("", "", "", true, true, true));
             model.addAttribute("errors", Map.of());
@@ -69,12 +74,16 @@ class AccountApplicationsController {
                     @RequestParam(defaultValue = "") String type,
                     @RequestParam(defaultValue = "false") boolean email,
                     @RequestParam(defaultValue = "false") boolean profile,
+                    @RequestParam(defaultValue = "") List<String> apiScopes,
                     HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect,
                     Model model) {
         access.owned(accountId, me);
         boolean confidential = !"public".equals(type);
+        boolean service = "service".equals(type);
+        Set<String> scopes = new LinkedHashSet<>(apiScopes);
+        scopes.remove("");
         AccountClients.Registration form = new AccountClients.Registration(name, redirectUris, postLogoutUris,
-                confidential, email, profile);
+                confidential, email, profile, service, scopes);
         AccountClients.Register result = clients.register(accountId, me.userId(), form, ClientInfo.of(request));
         if (result instanceof AccountClients.Register.Registered registered) {
             redirect.addFlashAttribute("registeredClientId", registered.clientId());
@@ -88,7 +97,8 @@ class AccountApplicationsController {
             return "redirect:/accounts/" + accountId + "/applications/secret";
         }
         model.addAttribute("form", new AccountClients.Registration(FormEcho.cut(name),
-                FormEcho.cut(redirectUris), FormEcho.cut(postLogoutUris), confidential, email, profile));
+                FormEcho.cut(redirectUris), FormEcho.cut(postLogoutUris), confidential, email, profile, service,
+                scopes.stream().filter(ApiScopes.ALL::contains).collect(java.util.stream.Collectors.toSet())));
         model.addAttribute("errors", messages.resolve(((AccountClients.Register.Invalid) result).problems()));
         response.setStatus(422);
         return page(accountId, me, model);

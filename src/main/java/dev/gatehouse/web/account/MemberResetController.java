@@ -18,7 +18,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import dev.gatehouse.account.AccountService;
 import dev.gatehouse.account.Member;
 import dev.gatehouse.account.Membership;
-import dev.gatehouse.account.Role;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
@@ -101,15 +100,8 @@ class MemberResetController {
         if (member.userId().equals(me.userId())) {
             return Optional.of("reset.self");
         }
-        // A reset removes the member's methods everywhere: an admin of one account must not be able to weaken how
-        // someone signs in to other accounts (for example after inviting them for that purpose).
-        if (accounts.membershipsOf(member.userId()).size() > 1) {
-            return Optional.of("reset.otherAccounts");
-        }
-        if (member.role() == Role.OWNER && managing.role() != Role.OWNER) {
-            return Optional.of("reset.notAllowed");
-        }
-        return Optional.empty();
+        return accounts.resetRefusal(member, managing.role())
+                .map(r -> r == AccountService.ResetRefusal.OTHER_ACCOUNTS ? "reset.otherAccounts" : "reset.notAllowed");
     }
 
     private Member member(UUID accountId, UUID userId) {

@@ -1,0 +1,7 @@
+package dev.gatehouse.web.api;
+
+import dev.gatehouse.testsupport.H2Test;
+
+@H2Test
+class ApiAccessOnH2Test extends ApiAccessTests {
+}

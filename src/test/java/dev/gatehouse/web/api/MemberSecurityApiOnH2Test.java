@@ -1,0 +1,7 @@
+package dev.gatehouse.web.api;
+
+import dev.gatehouse.testsupport.H2Test;
+
+@H2Test
+class MemberSecurityApiOnH2Test extends MemberSecurityApiTests {
+}
