@@ -311,6 +311,28 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(page.header("Location")).isEmpty();
     }
 
+    /**
+     * Browsers apply a page's {@code form-action} to the redirects after its form is sent, and the last sign-in form
+     * ends at the application's callback: while (and only while) a sign-in for a registered callback is under way,
+     * its origin is allowed; a forged callback adds nothing.
+     */
+    @Test
+    void signInPagesWhenForAnApplicationThenTheirFormsMayGoOnToItsCallbackOriginOnly() throws Exception {
+        String app = webApp();
+        WebSession web = browser();
+        String plain = web.get("/signin").header("Content-Security-Policy").orElseThrow();
+        assertThat(plain).contains("form-action 'self';");
+
+        Request request = request(app, Map.of());
+        assertThat(web.get(request.path()).location()).isEqualTo("/signin");
+        assertThat(web.get("/signin").header("Content-Security-Policy").orElseThrow())
+                .isEqualTo(plain.replace("form-action 'self';", "form-action 'self' https://app.example;"));
+
+        WebSession forged = browser();
+        forged.get(request.path().replace(enc(CALLBACK.toString()), enc("https://evil.example/callback")));
+        assertThat(forged.get("/signin").header("Content-Security-Policy").orElseThrow()).isEqualTo(plain);
+    }
+
     @Test
     void promptLoginWhenTheCallbackIsNotRegisteredThenErrorPageAndTheUserStaysSignedIn() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-forged-login");
