@@ -645,7 +645,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     }
 
     @Test
-    void registeredOnThePageWhenSecretReadFromThePageThenWholeFlowThenNewSecretAndRemoveStopIt() throws Exception {
+    void registeredOnThePageWhenSecretReadFromThePageThenWholeFlowThenNewSecretRevokesEditMovesAndRemoveStops() throws Exception {
         TestUsers.Created owner = users().create("oidc-owner");
         WebSession ownerWeb = signedIn(owner.email(), owner.password());
         String page = "/accounts/" + owner.accountId() + "/applications";
@@ -668,8 +668,9 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
 
         // The whole authorization code flow with the secret read from the page.
         TwoFactorUser ada = twoFactorUser("oidc-registered");
+        WebSession adaWeb = browser();
         Request request = request(app, Map.of());
-        AuthorizationCode code = signInForCode(browser(), ada, request, false);
+        AuthorizationCode code = signInForCode(adaWeb, ada, request, false);
         TokenResponse response = exchange(code, request, new ClientSecretBasic(new ClientID(app), secret),
                 request.verifier());
         assertThat(response.indicatesSuccess()).as(String.valueOf(response)).isTrue();
@@ -677,28 +678,66 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(validated(tokens.getOIDCTokens().getIDToken(), request).getSubject().getValue())
                 .isEqualTo(ada.user().user().id().toString());
         RefreshToken refreshToken = tokens.getOIDCTokens().getRefreshToken();
+        String accessToken = tokens.getOIDCTokens().getAccessToken().getValue();
 
-        // "New secret": the old one fails at the token endpoint at once, the new one works.
+        // "New secret": the old one fails at the token endpoint at once, and what it obtained is revoked with it.
         ownerWeb.get(page);
         Page replaced = ownerWeb.post(page + "/new-secret", Map.of("clientId", app));
-        Secret fresh = new Secret(shown(ownerWeb.follow(replaced), "client-secret"));
+        Page shownAgain = ownerWeb.follow(replaced);
+        assertThat(text(shownAgain)).contains("tokens issued to the application, no longer work");
+        Secret fresh = new Secret(shown(shownAgain, "client-secret"));
         TokenResponse withOld = refreshWith(app, secret, refreshToken);
         assertThat(withOld.indicatesSuccess()).isFalse();
         assertThat(((TokenErrorResponse) withOld).getErrorObject().getCode()).isEqualTo("invalid_client");
-        TokenResponse withNew = refreshWith(app, fresh, refreshToken);
+        assertThat(error(refreshWith(app, fresh, refreshToken))).as("refresh token issued before").isEqualTo(
+                "invalid_grant");
+        assertThat(new TokenIntrospectionRequest(endpoint("/oauth2/introspect"),
+                new ClientSecretBasic(new ClientID(app), fresh), new BearerAccessToken(accessToken)).toHTTPRequest()
+                .send().getBody()).contains("\"active\":false");
+        // The user's next visit to the application signs in again (still signed in at Gatehouse: nothing asked).
+        Request again = request(app, Map.of());
+        TokenResponse withNew = exchange(codeFrom(adaWeb.get(again.path()), again), again,
+                new ClientSecretBasic(new ClientID(app), fresh), again.verifier());
         assertThat(withNew.indicatesSuccess()).as(String.valueOf(withNew)).isTrue();
         RefreshToken latest = withNew.toSuccessResponse().getTokens().getRefreshToken();
+
+        // "Edit addresses": checked as at registration; saved, the old callback is refused at once.
+        Page edit = ownerWeb.get(page + "/edit?clientId=" + app);
+        assertThat(edit.status()).isEqualTo(200);
+        assertThat(edit.body()).contains(CALLBACK.toString());
+        Page invalid = ownerWeb.post(page + "/edit", Map.of("clientId", app,
+                "redirectUris", "http://app.example/moved", "postLogoutUris", ""));
+        assertThat(invalid.status()).isEqualTo(422);
+        assertThat(text(invalid)).contains("Use https");
+        Page saved = ownerWeb.post(page + "/edit", Map.of("clientId", app,
+                "redirectUris", "https://app.example/moved", "postLogoutUris", "https://app.example/bye"));
+        assertThat(saved.location()).isEqualTo(page);
+        assertThat(text(ownerWeb.follow(saved))).contains("https://app.example/moved");
+        assertThat(adaWeb.get(request(app, Map.of()).path()).status()).as("old callback").isEqualTo(400);
+        TokenResponse kept = refreshWith(app, fresh, latest);
+        assertThat(kept.indicatesSuccess()).as("tokens stay").isTrue();
+        RefreshToken last = kept.toSuccessResponse().getTokens().getRefreshToken();
+        // Another account's owner finds no such application.
+        TestUsers.Created intruder = users().create("oidc-intruder");
+        WebSession intruderWeb = signedIn(intruder.email(), intruder.password());
+        intruderWeb.get("/settings/confirm?next=/settings/security");
+        intruderWeb.post("/settings/confirm", Map.of("password", intruder.password(), "next", "/settings/security"));
+        String theirPage = "/accounts/" + intruder.accountId() + "/applications";
+        assertThat(intruderWeb.get(theirPage + "/edit?clientId=" + app).status()).isEqualTo(404);
+        assertThat(intruderWeb.post(theirPage + "/edit", Map.of("clientId", app,
+                "redirectUris", "https://evil.example/cb", "postLogoutUris", "")).status()).isEqualTo(404);
 
         // "Remove": its refresh token stops working, and its authorizations are gone.
         ownerWeb.get(page);
         assertThat(ownerWeb.post(page + "/remove", Map.of("clientId", app)).location()).isEqualTo(page);
-        assertThat(refreshWith(app, fresh, latest).indicatesSuccess()).isFalse();
+        assertThat(refreshWith(app, fresh, last).indicatesSuccess()).isFalse();
         assertThat(count("""
                 select count(*) from oauth2_authorization where registered_client_id not in
                 (select id from oauth2_registered_client) and principal_name = ?""",
                 ada.user().user().id().toString())).isZero();
         assertThat(auditTypes(owner.user().id())).contains(AuditEventType.APPLICATION_REGISTERED,
-                AuditEventType.APPLICATION_SECRET_REPLACED, AuditEventType.APPLICATION_REMOVED);
+                AuditEventType.APPLICATION_SECRET_REPLACED, AuditEventType.APPLICATION_URIS_CHANGED,
+                AuditEventType.APPLICATION_REMOVED);
     }
 
     TokenResponse refreshWith(String clientId, Secret secret, RefreshToken token) throws Exception {
