@@ -377,6 +377,47 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(error(exchange(code4, fourth, auth(app), fourth.verifier()))).isEqualTo("invalid_grant");
     }
 
+    /**
+     * Lifetimes are checked at each use: a client registered with 2-second codes and tokens (each client carries its
+     * own token settings) holds, 2 seconds on, a code that no longer exchanges, an access token that UserInfo and
+     * introspection refuse, and a refresh token that no longer refreshes.
+     */
+    @Test
+    void tokensWhenTheirLifetimeIsOverThenCodeAccessAndRefreshTokensAreRefused() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-expiry");
+        String app = "short-lived-" + UUID.randomUUID();
+        OidcClients clients = ctx.getBean(OidcClients.class);
+        java.time.Duration lifetime = java.time.Duration.ofSeconds(2);
+        clients.save(clients.client(app, "{noop}" + secret(app))
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+                .redirectUri(CALLBACK.toString()).scope("openid").scope("email").scope("profile")
+                .tokenSettings(org.springframework.security.oauth2.server.authorization.settings.TokenSettings
+                        .withSettings(clients.tokenSettings().getSettings())
+                        .authorizationCodeTimeToLive(lifetime).accessTokenTimeToLive(lifetime)
+                        .refreshTokenTimeToLive(lifetime).build())
+                .build());
+        WebSession web = browser();
+        Request first = request(app, Map.of());
+        OIDCTokenResponse tokens = tokens(signInForCode(web, ada, first, false), first);
+        BearerAccessToken access = (BearerAccessToken) tokens.getOIDCTokens().getAccessToken();
+        assertThat(access.getLifetime()).isBetween(1L, lifetime.toSeconds());
+        Request second = request(app, Map.of());
+        AuthorizationCode unused = codeFrom(web.get(second.path()), second);
+        assertThat(UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"), access).toHTTPRequest().send())
+                .indicatesSuccess()).as("before it expires").isTrue();
+
+        Thread.sleep(lifetime.toMillis() + 200);
+
+        assertThat(error(exchange(unused, second, auth(app), second.verifier()))).isEqualTo("invalid_grant");
+        UserInfoResponse info = UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"), access)
+                .toHTTPRequest().send());
+        assertThat(info.indicatesSuccess()).isFalse();
+        assertThat(info.toErrorResponse().getErrorObject().getHTTPStatusCode()).isEqualTo(401);
+        assertThat(introspect(app, access.getValue()).isActive()).isFalse();
+        assertThat(error(refresh(app, tokens.getOIDCTokens().getRefreshToken()))).isEqualTo("invalid_grant");
+    }
+
     @Test
     void publicClientWhenNoPkceThenRefusedAndWithPkceThenTokens() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-spa");
