@@ -25,7 +25,9 @@ class SecurityConfiguration {
         OidcClientInitiatedLogoutSuccessHandler signedOut = new OidcClientInitiatedLogoutSuccessHandler(registrations);
         signedOut.setPostLogoutRedirectUri("{baseUrl}/");
         http.authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/", "/app.css", "/error").permitAll()
+                        // The browser's own fetch of /favicon.ico must not start a sign-in: it would replace the
+                        // authorization request under way (one per session), and the real one would then fail.
+                        .requestMatchers("/", "/app.css", "/favicon.ico", "/error").permitAll()
                         .anyRequest().authenticated())
                 .oauth2Login(login -> login
                         .loginPage("/oauth2/authorization/" + GatehouseRegistration.ID)
