@@ -100,8 +100,13 @@ public enum AuditEventType {
     ALERT_RECIPIENTS_CHANGED,
     /** An owner registered an application (OpenID Connect client) for the account (detail: its client id and type). */
     APPLICATION_REGISTERED,
-    /** An owner gave an application a new secret; the old one stopped working (detail: its client id). */
+    /**
+     * An owner gave an application a new secret; the old one and every token issued to the application stopped
+     * working (detail: its client id).
+     */
     APPLICATION_SECRET_REPLACED,
+    /** An owner changed an application's redirect or post-sign-out URIs (detail: its client id). */
+    APPLICATION_URIS_CHANGED,
     /** An owner removed an application and every authorization it held (detail: its client id). */
     APPLICATION_REMOVED
 }

@@ -227,7 +227,11 @@ public class AccountClients {
         return new Register.Registered(clientId, secret);
     }
 
-    /** A new secret for the account's confidential client, the old one stopping at once; empty if none such here. */
+    /**
+     * A new secret for the account's confidential client, the old one stopping at once; empty if none such here. A
+     * secret is replaced because it may have leaked, so whatever was obtained with it goes too: every authorization
+     * the client holds (codes, access and refresh tokens); its users sign in to it again.
+     */
     @Transactional
     public Optional<String> newSecret(UUID accountId, UUID by, String clientId, ClientInfo client) {
         Optional<Stored> stored = stored(accountId, clientId).filter(Stored::confidential);
@@ -237,8 +241,54 @@ public class AccountClients {
         String secret = RandomCodes.token();
         jdbc.sql("update oauth2_registered_client set client_secret = ? where id = ?")
                 .params(encoder.encode(secret), stored.get().id()).update();
+        jdbc.sql("delete from oauth2_authorization where registered_client_id = ?").param(stored.get().id()).update();
         audit.record(AuditEventType.APPLICATION_SECRET_REPLACED, by, accountId, client, clientId);
         return Optional.of(secret);
+    }
+
+    /** The outcome of changing an application's URIs. */
+    public sealed interface Change {
+        record Changed() implements Change {
+        }
+
+        record Invalid(FieldProblems problems) implements Change {
+        }
+
+        /** No such client in this account (another account's is not found either). */
+        record NotFound() implements Change {
+        }
+    }
+
+    /**
+     * Replaces the redirect URIs and the post-sign-out URIs of the account's client, checked as at registration. Codes
+     * issued and not yet exchanged go (one may have been sent to a URI just removed); tokens already issued stay.
+     */
+    @Transactional
+    public Change changeUris(UUID accountId, UUID by, String clientId, String redirectUris, String postLogoutUris,
+                             ClientInfo client) {
+        Optional<Stored> stored = stored(accountId, clientId);
+        if (stored.isEmpty()) {
+            return new Change.NotFound();
+        }
+        Map<String, String> problems = new LinkedHashMap<>();
+        List<String> redirects = lines(redirectUris);
+        uris(redirects, true).ifPresent(key -> problems.put("redirectUris", key));
+        List<String> postLogout = lines(postLogoutUris);
+        uris(postLogout, false).ifPresent(key -> problems.put("postLogoutUris", key));
+        if (!problems.isEmpty()) {
+            return new Change.Invalid(new FieldProblems(problems));
+        }
+        // The store's own format: each list comma-joined (a URI never holds a comma here, see uri()).
+        jdbc.sql("update oauth2_registered_client set redirect_uris = ?, post_logout_redirect_uris = ? where id = ?")
+                .params(String.join(",", redirects), postLogout.isEmpty() ? null : String.join(",", postLogout),
+                        stored.get().id())
+                .update();
+        jdbc.sql("""
+                delete from oauth2_authorization where registered_client_id = ?
+                and authorization_code_value is not null and access_token_value is null""")
+                .param(stored.get().id()).update();
+        audit.record(AuditEventType.APPLICATION_URIS_CHANGED, by, accountId, client, clientId);
+        return new Change.Changed();
     }
 
     /** Removes the account's client and every authorization it holds (its tokens stop working); false if none here. */

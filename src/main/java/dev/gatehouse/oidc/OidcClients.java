@@ -55,6 +55,23 @@ public class OidcClients {
                 .build();
     }
 
+    /**
+     * The redirect URI {@code redirectUri} when the client registered it, or, when it names none (null), the client's
+     * only one; empty for an unknown client or any other URI.
+     */
+    public java.util.Optional<String> registeredRedirect(String clientId, String redirectUri) {
+        RegisteredClient client = clientId == null || clientId.isBlank() ? null : clients.findByClientId(clientId);
+        if (client == null) {
+            return java.util.Optional.empty();
+        }
+        if (redirectUri == null) {
+            return client.getRedirectUris().size() == 1 ? client.getRedirectUris().stream().findFirst()
+                    : java.util.Optional.empty();
+        }
+        return client.getRedirectUris().contains(redirectUri) ? java.util.Optional.of(redirectUri)
+                : java.util.Optional.empty();
+    }
+
     public void save(RegisteredClient client) {
         clients.save(client);
     }

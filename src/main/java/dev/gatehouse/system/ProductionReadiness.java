@@ -51,6 +51,10 @@ class ProductionReadiness {
         if (env.getProperty("gatehouse.base-url", "").startsWith("http://localhost")) {
             missing.add("gatehouse.base-url must be the public https URL");
         }
+        if (!env.getProperty("gatehouse.dev.example-app-url", "").isBlank()) {
+            missing.add("gatehouse.dev.example-app-url must not be set (it registers the example application, "
+                    + "whose secret is public, for the trial only)");
+        }
         return missing;
     }
 }

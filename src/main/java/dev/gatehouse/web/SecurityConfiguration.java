@@ -1,10 +1,12 @@
 package dev.gatehouse.web;
 
 import java.time.Clock;
+import java.util.Optional;
 
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
@@ -12,6 +14,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -20,6 +23,7 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.oidc.OidcClients;
 import dev.gatehouse.signin.SessionProperties;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
@@ -65,6 +69,8 @@ class SecurityConfiguration {
     @Order(2)
     SecurityFilterChain pages(HttpSecurity http, AuditLog audit, ReturnPageCache requestCache,
                               SessionProperties sessionProperties, Clock clock,
+                              ObjectProvider<OidcClients> oidcClients,
+                              ObjectProvider<AuthorizationServerSettings> oidcSettings,
                               @Value("${server.servlet.session.cookie.name}") String sessionCookie,
                               @Value("${server.servlet.session.cookie.secure:false}") boolean secureCookies)
             throws Exception {
@@ -93,7 +99,11 @@ class SecurityConfiguration {
                             }
                         }))
                 .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CSP))
+                        .addHeaderWriter(new PagePolicy(requestCache,
+                                oidcSettings.getIfAvailable(() -> AuthorizationServerSettings.builder().build())
+                                        .getAuthorizationEndpoint(),
+                                (clientId, redirectUri) -> Optional.ofNullable(oidcClients.getIfAvailable())
+                                        .flatMap(clients -> clients.registeredRedirect(clientId, redirectUri))))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
                 .addFilterBefore(new AbsoluteSessionLifetimeFilter(sessionProperties, clock), AuthorizationFilter.class);

@@ -184,8 +184,11 @@ class SignInBenchmark {
         return new Result(total, total / seconds, BenchReport.percentileMs(latencies, 50), BenchReport.percentileMs(latencies, 99));
     }
 
-    /** Signs in the way a browser does: the page, the password form with its token, the code page, the code form. */
-    private void signIn(HttpClient http, int port, BenchUser u) throws Exception {
+    /**
+     * Signs in the way a browser does: the page, the password form with its token, the code page, the code form.
+     * Returns the signed-in session's cookie.
+     */
+    static String signIn(HttpClient http, int port, BenchUser u) throws Exception {
         String base = "http://localhost:" + port;
         HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/signin")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -205,6 +208,7 @@ class SignInBenchmark {
         if (code.statusCode() != 302 || code.headers().firstValue("Location").orElse("").contains("/signin")) {
             throw new AssertionError("code step: " + code.statusCode() + " " + code.headers().map());
         }
+        return cookie(code, "GATEHOUSE_SESSION").orElse(cookie);
     }
 
     private static String csrf(HttpResponse<String> page) {
@@ -225,7 +229,7 @@ class SignInBenchmark {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static Optional<String> cookie(HttpResponse<?> response, String name) {
+    static Optional<String> cookie(HttpResponse<?> response, String name) {
         return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(name + "="))
                 .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';'))).findFirst();
     }
@@ -239,7 +243,7 @@ class SignInBenchmark {
         }
     }
 
-    private static List<BenchUser> createUsers(JdbcClient jdbc, SecretSealer sealer, String hash, int count,
+    static List<BenchUser> createUsers(JdbcClient jdbc, SecretSealer sealer, String hash, int count,
                                                String prefix) {
         List<BenchUser> users = new ArrayList<>(count);
         Instant now = Clock.systemUTC().instant();
@@ -260,7 +264,7 @@ class SignInBenchmark {
         return users;
     }
 
-    private static ConfigurableApplicationContext start(String url) {
+    static ConfigurableApplicationContext start(String url) {
         // Command-line arguments, because they outrank the cheap test Argon2 settings in src/test/resources/config.
         return new SpringApplicationBuilder(GatehouseApplication.class).profiles("dev").run(
                 "--server.port=0", "--management.server.port=0", "--spring.datasource.url=" + url,

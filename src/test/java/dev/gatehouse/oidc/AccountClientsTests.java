@@ -198,10 +198,19 @@ abstract class AccountClientsTests {
         assertThat(clients.remove(other.accountId(), other.user().id(), registered.clientId(), CLIENT)).isFalse();
         assertThat(store.findByClientId(registered.clientId())).isNotNull();
 
+        String id = store.findByClientId(registered.clientId()).getId();
+        String otherId = store.findByClientId(register(owner, web("Other")).clientId()).getId();
+        authorization(id, "code", null);
+        authorization(id, "code", "token");
+        authorization(otherId, "code", "token");
+
         Optional<String> fresh = clients.newSecret(owner.accountId(), owner.user().id(), registered.clientId(), CLIENT);
         String encoded = store.findByClientId(registered.clientId()).getClientSecret();
         assertThat(TOKEN_ENDPOINT_ENCODER.matches(registered.secret(), encoded)).isFalse();
         assertThat(TOKEN_ENDPOINT_ENCODER.matches(fresh.orElseThrow(), encoded)).isTrue();
+        // What the old secret may have obtained goes with it; the account's other application keeps its own.
+        assertThat(authorizations(id)).isZero();
+        assertThat(authorizations(otherId)).isOne();
         assertThat(jdbc.sql("select detail from audit_events where account_id = ? and type = 'APPLICATION_SECRET_REPLACED'")
                 .param(owner.accountId()).query(String.class).single()).isEqualTo(registered.clientId());
     }
@@ -226,6 +235,62 @@ abstract class AccountClientsTests {
         assertThat(clients.remove(owner.accountId(), owner.user().id(), gone.clientId(), CLIENT)).isFalse();
         assertThat(jdbc.sql("select detail from audit_events where account_id = ? and type = 'APPLICATION_REMOVED'")
                 .param(owner.accountId()).query(String.class).single()).isEqualTo(gone.clientId());
+    }
+
+    @Test
+    void changeUrisWhenOwnAccountThenStoreTakesThemPendingCodesGoAndItIsAudited() {
+        TestUsers.Created owner = users.create("clients-uris");
+        TestUsers.Created other = users.create("clients-uris-other");
+        AccountClients.Register.Registered registered = register(owner, web("App"));
+        String id = store.findByClientId(registered.clientId()).getId();
+        authorization(id, "pending-code", null);
+        authorization(id, "used-code", "token");
+
+        assertThat(clients.changeUris(other.accountId(), other.user().id(), registered.clientId(),
+                "https://evil.example/cb", "", CLIENT)).isInstanceOf(AccountClients.Change.NotFound.class);
+        AccountClients.Change changed = clients.changeUris(owner.accountId(), owner.user().id(),
+                registered.clientId(), "https://app.example/new-callback\n https://app.example/other ",
+                "", CLIENT);
+
+        assertThat(changed).isInstanceOf(AccountClients.Change.Changed.class);
+        RegisteredClient stored = store.findByClientId(registered.clientId());
+        assertThat(stored.getRedirectUris()).containsExactlyInAnyOrder("https://app.example/new-callback",
+                "https://app.example/other");
+        assertThat(stored.getPostLogoutRedirectUris()).isEmpty();
+        assertThat(clients.find(owner.accountId(), registered.clientId()).orElseThrow().redirectUris())
+                .containsExactly("https://app.example/new-callback", "https://app.example/other");
+        assertThat(jdbc.sql("select authorization_code_value from oauth2_authorization where registered_client_id = ?")
+                .param(id).query(String.class).list()).containsExactly("used-code");
+        assertThat(jdbc.sql("select detail from audit_events where account_id = ? and type = 'APPLICATION_URIS_CHANGED'")
+                .param(owner.accountId()).query(String.class).single()).isEqualTo(registered.clientId());
+    }
+
+    @Test
+    void changeUrisWhenAnyIsWrongThenEachFieldSaysWhyAndNothingChanges() {
+        TestUsers.Created owner = users.create("clients-uris-bad");
+        AccountClients.Register.Registered registered = register(owner, web("App"));
+
+        AccountClients.Change refused = clients.changeUris(owner.accountId(), owner.user().id(),
+                registered.clientId(), "http://app.example/callback", "https://app.example/*", CLIENT);
+
+        assertThat(refused).isInstanceOf(AccountClients.Change.Invalid.class);
+        assertThat(((AccountClients.Change.Invalid) refused).problems().byField())
+                .containsEntry("redirectUris", "clients.uri.https")
+                .containsEntry("postLogoutUris", "clients.uri.wildcard");
+        assertThat(clients.changeUris(owner.accountId(), owner.user().id(), registered.clientId(), " \n ", "",
+                CLIENT)).isInstanceOf(AccountClients.Change.Invalid.class);
+        assertThat(store.findByClientId(registered.clientId()).getRedirectUris())
+                .containsExactlyInAnyOrder("https://app.example/callback", "http://localhost:3000/cb");
+        assertThat(jdbc.sql("select count(*) from audit_events where account_id = ? and type = 'APPLICATION_URIS_CHANGED'")
+                .param(owner.accountId()).query(Integer.class).single()).isZero();
+    }
+
+    private void authorization(String registeredClientId, String code, String accessToken) {
+        jdbc.sql("""
+                insert into oauth2_authorization (id, registered_client_id, principal_name, authorization_grant_type,
+                authorization_code_value, access_token_value) values (?, ?, ?, 'authorization_code', ?, ?)""")
+                .params(UUID.randomUUID().toString(), registeredClientId, UUID.randomUUID().toString(), code,
+                        accessToken).update();
     }
 
     private void authorization(String registeredClientId) {

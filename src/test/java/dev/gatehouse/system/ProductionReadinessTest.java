@@ -39,6 +39,20 @@ class ProductionReadinessTest {
     }
 
     @Test
+    void startWhenTheTrialExampleAppIsRegisteredThenRefused() {
+        MockEnvironment env = new MockEnvironment()
+                .withProperty("spring.datasource.url", "jdbc:postgresql://db/gatehouse")
+                .withProperty("gatehouse.crypto.active-key-id", "k2026")
+                .withProperty("gatehouse.mail.gateway", "smtp")
+                .withProperty("spring.mail.host", "smtp.example.com")
+                .withProperty("gatehouse.sms.gateway", "none")
+                .withProperty("gatehouse.base-url", "https://login.example.com")
+                .withProperty("gatehouse.dev.example-app-url", "http://localhost:8090");
+        assertThat(ProductionReadiness.problems(env)).singleElement().asString()
+                .contains("gatehouse.dev.example-app-url");
+    }
+
+    @Test
     void refusalNeverContainsTheKeyMaterial() {
         MockEnvironment env = new MockEnvironment()
                 .withProperty("spring.datasource.url", "jdbc:h2:mem:x")

@@ -331,6 +331,28 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(page.header("Location")).isEmpty();
     }
 
+    /**
+     * Browsers apply a page's {@code form-action} to the redirects after its form is sent, and the last sign-in form
+     * ends at the application's callback: while (and only while) a sign-in for a registered callback is under way,
+     * its origin is allowed; a forged callback adds nothing.
+     */
+    @Test
+    void signInPagesWhenForAnApplicationThenTheirFormsMayGoOnToItsCallbackOriginOnly() throws Exception {
+        String app = webApp();
+        WebSession web = browser();
+        String plain = web.get("/signin").header("Content-Security-Policy").orElseThrow();
+        assertThat(plain).contains("form-action 'self';");
+
+        Request request = request(app, Map.of());
+        assertThat(web.get(request.path()).location()).isEqualTo("/signin");
+        assertThat(web.get("/signin").header("Content-Security-Policy").orElseThrow())
+                .isEqualTo(plain.replace("form-action 'self';", "form-action 'self' https://app.example;"));
+
+        WebSession forged = browser();
+        forged.get(request.path().replace(enc(CALLBACK.toString()), enc("https://evil.example/callback")));
+        assertThat(forged.get("/signin").header("Content-Security-Policy").orElseThrow()).isEqualTo(plain);
+    }
+
     @Test
     void promptLoginWhenTheCallbackIsNotRegisteredThenErrorPageAndTheUserStaysSignedIn() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-forged-login");
@@ -373,6 +395,47 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         AuthorizationCode code4 = codeFrom(web.get(fourth.path()), fourth);
         assertThat(exchange(code4, fourth, auth(app), fourth.verifier()).indicatesSuccess()).isTrue();
         assertThat(error(exchange(code4, fourth, auth(app), fourth.verifier()))).isEqualTo("invalid_grant");
+    }
+
+    /**
+     * Lifetimes are checked at each use: a client registered with 2-second codes and tokens (each client carries its
+     * own token settings) holds, 2 seconds on, a code that no longer exchanges, an access token that UserInfo and
+     * introspection refuse, and a refresh token that no longer refreshes.
+     */
+    @Test
+    void tokensWhenTheirLifetimeIsOverThenCodeAccessAndRefreshTokensAreRefused() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-expiry");
+        String app = "short-lived-" + UUID.randomUUID();
+        OidcClients clients = ctx.getBean(OidcClients.class);
+        java.time.Duration lifetime = java.time.Duration.ofSeconds(2);
+        clients.save(clients.client(app, "{noop}" + secret(app))
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+                .redirectUri(CALLBACK.toString()).scope("openid").scope("email").scope("profile")
+                .tokenSettings(org.springframework.security.oauth2.server.authorization.settings.TokenSettings
+                        .withSettings(clients.tokenSettings().getSettings())
+                        .authorizationCodeTimeToLive(lifetime).accessTokenTimeToLive(lifetime)
+                        .refreshTokenTimeToLive(lifetime).build())
+                .build());
+        WebSession web = browser();
+        Request first = request(app, Map.of());
+        OIDCTokenResponse tokens = tokens(signInForCode(web, ada, first, false), first);
+        BearerAccessToken access = (BearerAccessToken) tokens.getOIDCTokens().getAccessToken();
+        assertThat(access.getLifetime()).isBetween(1L, lifetime.toSeconds());
+        Request second = request(app, Map.of());
+        AuthorizationCode unused = codeFrom(web.get(second.path()), second);
+        assertThat(UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"), access).toHTTPRequest().send())
+                .indicatesSuccess()).as("before it expires").isTrue();
+
+        Thread.sleep(lifetime.toMillis() + 200);
+
+        assertThat(error(exchange(unused, second, auth(app), second.verifier()))).isEqualTo("invalid_grant");
+        UserInfoResponse info = UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"), access)
+                .toHTTPRequest().send());
+        assertThat(info.indicatesSuccess()).isFalse();
+        assertThat(info.toErrorResponse().getErrorObject().getHTTPStatusCode()).isEqualTo(401);
+        assertThat(introspect(app, access.getValue()).isActive()).isFalse();
+        assertThat(error(refresh(app, tokens.getOIDCTokens().getRefreshToken()))).isEqualTo("invalid_grant");
     }
 
     @Test
@@ -643,7 +706,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     }
 
     @Test
-    void registeredOnThePageWhenSecretReadFromThePageThenWholeFlowThenNewSecretAndRemoveStopIt() throws Exception {
+    void registeredOnThePageWhenSecretReadFromThePageThenWholeFlowThenNewSecretRevokesEditMovesAndRemoveStops() throws Exception {
         TestUsers.Created owner = users().create("oidc-owner");
         WebSession ownerWeb = signedIn(owner.email(), owner.password());
         String page = "/accounts/" + owner.accountId() + "/applications";
@@ -666,8 +729,9 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
 
         // The whole authorization code flow with the secret read from the page.
         TwoFactorUser ada = twoFactorUser("oidc-registered");
+        WebSession adaWeb = browser();
         Request request = request(app, Map.of());
-        AuthorizationCode code = signInForCode(browser(), ada, request, false);
+        AuthorizationCode code = signInForCode(adaWeb, ada, request, false);
         TokenResponse response = exchange(code, request, new ClientSecretBasic(new ClientID(app), secret),
                 request.verifier());
         assertThat(response.indicatesSuccess()).as(String.valueOf(response)).isTrue();
@@ -675,28 +739,66 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(validated(tokens.getOIDCTokens().getIDToken(), request).getSubject().getValue())
                 .isEqualTo(ada.user().user().id().toString());
         RefreshToken refreshToken = tokens.getOIDCTokens().getRefreshToken();
+        String accessToken = tokens.getOIDCTokens().getAccessToken().getValue();
 
-        // "New secret": the old one fails at the token endpoint at once, the new one works.
+        // "New secret": the old one fails at the token endpoint at once, and what it obtained is revoked with it.
         ownerWeb.get(page);
         Page replaced = ownerWeb.post(page + "/new-secret", Map.of("clientId", app));
-        Secret fresh = new Secret(shown(ownerWeb.follow(replaced), "client-secret"));
+        Page shownAgain = ownerWeb.follow(replaced);
+        assertThat(text(shownAgain)).contains("tokens issued to the application, no longer work");
+        Secret fresh = new Secret(shown(shownAgain, "client-secret"));
         TokenResponse withOld = refreshWith(app, secret, refreshToken);
         assertThat(withOld.indicatesSuccess()).isFalse();
         assertThat(((TokenErrorResponse) withOld).getErrorObject().getCode()).isEqualTo("invalid_client");
-        TokenResponse withNew = refreshWith(app, fresh, refreshToken);
+        assertThat(error(refreshWith(app, fresh, refreshToken))).as("refresh token issued before").isEqualTo(
+                "invalid_grant");
+        assertThat(new TokenIntrospectionRequest(endpoint("/oauth2/introspect"),
+                new ClientSecretBasic(new ClientID(app), fresh), new BearerAccessToken(accessToken)).toHTTPRequest()
+                .send().getBody()).contains("\"active\":false");
+        // The user's next visit to the application signs in again (still signed in at Gatehouse: nothing asked).
+        Request again = request(app, Map.of());
+        TokenResponse withNew = exchange(codeFrom(adaWeb.get(again.path()), again), again,
+                new ClientSecretBasic(new ClientID(app), fresh), again.verifier());
         assertThat(withNew.indicatesSuccess()).as(String.valueOf(withNew)).isTrue();
         RefreshToken latest = withNew.toSuccessResponse().getTokens().getRefreshToken();
+
+        // "Edit addresses": checked as at registration; saved, the old callback is refused at once.
+        Page edit = ownerWeb.get(page + "/edit?clientId=" + app);
+        assertThat(edit.status()).isEqualTo(200);
+        assertThat(edit.body()).contains(CALLBACK.toString());
+        Page invalid = ownerWeb.post(page + "/edit", Map.of("clientId", app,
+                "redirectUris", "http://app.example/moved", "postLogoutUris", ""));
+        assertThat(invalid.status()).isEqualTo(422);
+        assertThat(text(invalid)).contains("Use https");
+        Page saved = ownerWeb.post(page + "/edit", Map.of("clientId", app,
+                "redirectUris", "https://app.example/moved", "postLogoutUris", "https://app.example/bye"));
+        assertThat(saved.location()).isEqualTo(page);
+        assertThat(text(ownerWeb.follow(saved))).contains("https://app.example/moved");
+        assertThat(adaWeb.get(request(app, Map.of()).path()).status()).as("old callback").isEqualTo(400);
+        TokenResponse kept = refreshWith(app, fresh, latest);
+        assertThat(kept.indicatesSuccess()).as("tokens stay").isTrue();
+        RefreshToken last = kept.toSuccessResponse().getTokens().getRefreshToken();
+        // Another account's owner finds no such application.
+        TestUsers.Created intruder = users().create("oidc-intruder");
+        WebSession intruderWeb = signedIn(intruder.email(), intruder.password());
+        intruderWeb.get("/settings/confirm?next=/settings/security");
+        intruderWeb.post("/settings/confirm", Map.of("password", intruder.password(), "next", "/settings/security"));
+        String theirPage = "/accounts/" + intruder.accountId() + "/applications";
+        assertThat(intruderWeb.get(theirPage + "/edit?clientId=" + app).status()).isEqualTo(404);
+        assertThat(intruderWeb.post(theirPage + "/edit", Map.of("clientId", app,
+                "redirectUris", "https://evil.example/cb", "postLogoutUris", "")).status()).isEqualTo(404);
 
         // "Remove": its refresh token stops working, and its authorizations are gone.
         ownerWeb.get(page);
         assertThat(ownerWeb.post(page + "/remove", Map.of("clientId", app)).location()).isEqualTo(page);
-        assertThat(refreshWith(app, fresh, latest).indicatesSuccess()).isFalse();
+        assertThat(refreshWith(app, fresh, last).indicatesSuccess()).isFalse();
         assertThat(count("""
                 select count(*) from oauth2_authorization where registered_client_id not in
                 (select id from oauth2_registered_client) and principal_name = ?""",
                 ada.user().user().id().toString())).isZero();
         assertThat(auditTypes(owner.user().id())).contains(AuditEventType.APPLICATION_REGISTERED,
-                AuditEventType.APPLICATION_SECRET_REPLACED, AuditEventType.APPLICATION_REMOVED);
+                AuditEventType.APPLICATION_SECRET_REPLACED, AuditEventType.APPLICATION_URIS_CHANGED,
+                AuditEventType.APPLICATION_REMOVED);
     }
 
     TokenResponse refreshWith(String clientId, Secret secret, RefreshToken token) throws Exception {

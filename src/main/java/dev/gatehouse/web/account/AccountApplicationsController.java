@@ -32,7 +32,8 @@ import dev.gatehouse.web.Messages;
 /**
  * Account > Settings > Applications: the account's OpenID Connect clients, for its owners only (an admin or member is
  * told whose page it is, anyone else gets the 404). Register, new secret and remove are security changes behind
- * "Confirm it's you"; the page itself is too, so that what the owner types is saved in one go. A secret is shown
+ * "Confirm it's you", and so is changing an application's URIs; the page itself is too, so that what the owner types
+ * is saved in one go. A secret is shown
  * once, on the page the change redirects to (a flash attribute: a reload no longer has it).
  */
 @Controller
@@ -40,6 +41,7 @@ class AccountApplicationsController {
 
     static final String PAGE = "/accounts/{accountId}/applications";
     static final String SECRET = PAGE + "/secret";
+    static final String EDIT = PAGE + "/edit";
 
     private final AccountAccess access;
     private final AccountClients clients;
@@ -127,6 +129,51 @@ class AccountApplicationsController {
         redirect.addFlashAttribute("secretClientId", clientId);
         redirect.addFlashAttribute("replaced", true);
         return "redirect:/accounts/" + accountId + "/applications/secret";
+    }
+
+    /** The application's redirect and post-sign-out URIs, to change; another account's client is a 404. */
+    @ConfirmFirst(next = PAGE)
+    @GetMapping(EDIT)
+    String edit(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me,
+                @RequestParam(defaultValue = "") String clientId, Model model) {
+        Membership membership = access.owned(accountId, me);
+        AccountClients.AccountClient application = clients.find(accountId, clientId)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        model.addAttribute("membership", membership);
+        model.addAttribute("app", application);
+        model.addAttribute("maxUris", AccountClients.MAX_URIS);
+        if (!model.containsAttribute("redirectUris")) {
+            model.addAttribute("redirectUris", String.join("\n", application.redirectUris()));
+            model.addAttribute("postLogoutUris", String.join("\n", application.postLogoutUris()));
+            model.addAttribute("errors", Map.of());
+        }
+        return "account/application-edit";
+    }
+
+    @ConfirmFirst(next = PAGE)
+    @PostMapping(EDIT)
+    String saveEdit(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me,
+                    @RequestParam(defaultValue = "") String clientId,
+                    @RequestParam(defaultValue = "") String redirectUris,
+                    @RequestParam(defaultValue = "") String postLogoutUris,
+                    HttpServletRequest request, HttpServletResponse response, RedirectAttributes redirect,
+                    Model model) {
+        access.owned(accountId, me);
+        AccountClients.Change result = clients.changeUris(accountId, me.userId(), clientId, redirectUris,
+                postLogoutUris, ClientInfo.of(request));
+        if (result instanceof AccountClients.Change.NotFound) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
+        if (result instanceof AccountClients.Change.Invalid invalid) {
+            model.addAttribute("redirectUris", FormEcho.cut(redirectUris));
+            model.addAttribute("postLogoutUris", FormEcho.cut(postLogoutUris));
+            model.addAttribute("errors", messages.resolve(invalid.problems()));
+            response.setStatus(422);
+            return edit(accountId, me, clientId, model);
+        }
+        String name = clients.find(accountId, clientId).map(AccountClients.AccountClient::name).orElse("");
+        redirect.addFlashAttribute("flashSuccess", messages.get("clients.edited", name));
+        return "redirect:/accounts/" + accountId + "/applications";
     }
 
     @ConfirmFirst(next = PAGE)

@@ -1,0 +1,98 @@
+package dev.gatehouse.web;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.web.header.HeaderWriter;
+import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.web.util.UriComponents;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * The pages' Content-Security-Policy ({@link SecurityConfiguration#CSP}), with one exception to its
+ * {@code form-action 'self'}. Browsers apply {@code form-action} to every redirect that follows a form's submission,
+ * and when a sign-in was started by an application, its last form (the password on a trusted device, the code, the
+ * saved backup codes) redirects through the authorization endpoint to the application's callback, on the
+ * application's origin: Chromium refuses that hop. So while the page to return to is an authorization request whose
+ * redirect URI its client registered, that one origin is allowed too; nothing else ever is. A policy a controller
+ * set itself (the dev mailbox's) is left alone.
+ */
+final class PagePolicy implements HeaderWriter {
+
+    static final String HEADER = "Content-Security-Policy";
+
+    private final ReturnPageCache returnPage;
+    private final String authorizationEndpoint;
+    /** The registered redirect URI for (client id, redirect_uri or null), if it is one; empty otherwise. */
+    private final BiFunction<String, String, Optional<String>> registeredRedirect;
+
+    PagePolicy(ReturnPageCache returnPage, String authorizationEndpoint,
+               BiFunction<String, String, Optional<String>> registeredRedirect) {
+        this.returnPage = returnPage;
+        this.authorizationEndpoint = authorizationEndpoint;
+        this.registeredRedirect = registeredRedirect;
+    }
+
+    @Override
+    public void writeHeaders(HttpServletRequest request, HttpServletResponse response) {
+        if (response.containsHeader(HEADER)) {
+            return;
+        }
+        response.setHeader(HEADER, applicationOrigin(request, response)
+                .map(origin -> SecurityConfiguration.CSP.replace("form-action 'self'", "form-action 'self' " + origin))
+                .orElse(SecurityConfiguration.CSP));
+    }
+
+    /** The origin of the callback the sign-in under way ends at, when it is an application's registered one. */
+    private Optional<String> applicationOrigin(HttpServletRequest request, HttpServletResponse response) {
+        SavedRequest saved = returnPage.getRequest(request, response);
+        if (saved == null) {
+            return Optional.empty();
+        }
+        UriComponents page;
+        try {
+            page = UriComponentsBuilder.fromUriString(saved.getRedirectUrl()).build();
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
+        if (!authorizationEndpoint.equals(page.getPath())) {
+            return Optional.empty();
+        }
+        String clientId = decoded(page.getQueryParams().getFirst("client_id"));
+        if (clientId == null || clientId.isBlank()) {
+            return Optional.empty();
+        }
+        return registeredRedirect.apply(clientId, decoded(page.getQueryParams().getFirst("redirect_uri")))
+                .flatMap(PagePolicy::origin);
+    }
+
+    private static String decoded(String value) {
+        try {
+            return value == null ? null : UriUtils.decode(value, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+    }
+
+    /** scheme://host[:port] of an absolute http(s) URI, nothing else: the value goes into a header. */
+    static Optional<String> origin(String uri) {
+        try {
+            URI parsed = new URI(uri);
+            String scheme = parsed.getScheme();
+            if (parsed.getHost() == null || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))
+                    || !parsed.getHost().matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
+                return Optional.empty();
+            }
+            return Optional.of(scheme.toLowerCase(java.util.Locale.ROOT) + "://" + parsed.getHost()
+                    + (parsed.getPort() == -1 ? "" : ":" + parsed.getPort()));
+        } catch (URISyntaxException malformed) {
+            return Optional.empty();
+        }
+    }
+}
