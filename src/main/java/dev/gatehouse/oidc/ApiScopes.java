@@ -11,7 +11,7 @@ public final class ApiScopes {
 
     /** Read the account, its users and their two-step verification, devices and sessions. */
     public static final String USERS_READ = "users:read";
-    /** Invite, update, disable users, change roles, reset two-step verification, revoke devices and sessions. */
+    /** Invite, update, remove users, change roles, reset two-step verification, revoke devices and sessions. */
     public static final String USERS_WRITE = "users:write";
     /** The account's sign-in rules and conditions. */
     public static final String ACCOUNTS_ADMIN = "accounts:admin";

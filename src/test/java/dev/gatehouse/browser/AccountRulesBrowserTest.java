@@ -252,6 +252,20 @@ class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
         assertThat(browser.byId("application-" + clientId).getText())
                 .contains("Billing portal", clientId, "Web application", "https://billing.example/callback");
         browser.screenshot("applications-registered");
+
+        // A service for the REST API: no redirect URI, the API scopes ticked, its secret shown once too.
+        browser.type("name", "Billing sync").click("type-service").click("api-scope-users-read")
+                .click("api-scope-users-write");
+        browser.screenshot("applications-service");
+        browser.click("register-application");
+        browser.waitForPath(page + "/secret");
+        String serviceId = browser.byId("client-id").getText();
+        assertThat(browser.byId("client-secret").getText()).hasSize(43);
+        browser.click("back-to-applications");
+        browser.waitForPath(page);
+        assertThat(browser.byId("application-" + serviceId).getText())
+                .contains("Billing sync", serviceId, "Service (API)", "users:read", "users:write");
+        browser.screenshot("applications-service-registered");
     }
 
     private void join(TestUsers.Created owner, TestUsers.Created member) {

@@ -10,8 +10,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.stereotype.Component;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
@@ -29,9 +29,9 @@ import dev.gatehouse.oidc.AccountClients;
  *         an account that does not exist;</li>
  *     <li>the token has one of the handler's scopes — otherwise 403 {@code insufficient-scope}.</li>
  * </ol>
- * The caller is then kept in the request for {@link ApiCallerResolver}.
+ * The caller is then kept in the request for {@link ApiCallerResolver}. Made by {@link ApiWebConfiguration}, which
+ * every MVC context has (page slices too, where the clients' store is absent and no API handler runs).
  */
-@Component
 class ApiAccess implements HandlerInterceptor {
 
     static final String CALLER = ApiCaller.class.getName();
@@ -39,9 +39,9 @@ class ApiAccess implements HandlerInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(ApiAccess.class);
 
-    private final AccountClients clients;
+    private final ObjectProvider<AccountClients> clients;
 
-    ApiAccess(AccountClients clients) {
+    ApiAccess(ObjectProvider<AccountClients> clients) {
         this.clients = clients;
     }
 
@@ -60,7 +60,7 @@ class ApiAccess implements HandlerInterceptor {
         }
         ApiCaller caller = ApiCaller.of(SecurityContextHolder.getContext().getAuthentication())
                 .orElseThrow(() -> ApiProblem.unauthorized("Use an access token of a service client (client credentials)."));
-        Optional<UUID> registered = clients.accountOfService(caller.clientId());
+        Optional<UUID> registered = clients.getObject().accountOfService(caller.clientId());
         if (registered.isEmpty() || !registered.get().equals(caller.accountId())) {
             throw ApiProblem.unauthorized("This token's client is no longer registered.");
         }

@@ -35,6 +35,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
     static final String HEADER = "Idempotency-Key";
     static final String REPLAYED = "Idempotent-Replayed";
     static final int KEY_MAX = 255;
+    /** The largest body a POST with a key may have (it is read whole to compare it with the first request's). */
+    static final int BODY_MAX = 64 * 1024;
 
     private final IdempotencyKeys keys;
 
@@ -56,7 +58,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
                     "Use 1 to " + KEY_MAX + " visible ASCII characters, e.g. a UUID."));
             return;
         }
-        byte[] body = request.getInputStream().readAllBytes();
+        byte[] body = request.getInputStream().readNBytes(BODY_MAX + 1);
+        if (body.length > BODY_MAX) {
+            ProblemResponses.write(request, response, ApiProblem.invalid("body",
+                    "At most " + BODY_MAX / 1024 + " KiB with an Idempotency-Key."));
+            return;
+        }
         String client = token.getName();
         IdempotencyKeys.Claim claim = keys.claim(client, key, hash(request, body));
         if (claim instanceof IdempotencyKeys.Claim.Replay replay) {

@@ -52,7 +52,7 @@ class OpenApiDocument {
     OpenAPI gatehouseOpenApi() {
         Scopes scopes = new Scopes();
         scopes.addString(ApiScopes.USERS_READ, "Read the account, its users, their two-step verification, devices and sessions");
-        scopes.addString(ApiScopes.USERS_WRITE, "Invite, update and disable users, change roles, reset two-step verification, revoke devices and sessions");
+        scopes.addString(ApiScopes.USERS_WRITE, "Invite, update and remove users, change roles, reset two-step verification, revoke devices and sessions");
         scopes.addString(ApiScopes.ACCOUNTS_ADMIN, "Read and change the account's sign-in rules and conditions");
         scopes.addString(ApiScopes.AUDIT_READ, "Read the account's audit events");
         return new OpenAPI()

@@ -86,6 +86,12 @@ abstract class UsersApiTests extends ApiSupport {
         assertThat(again.header("Location")).isEqualTo(first.header("Location"));
         assertThat(invitations(s.owner().accountId(), email)).isEqualTo(1);
 
+        Answer tooBig = post(s.path(), s.write(), body + " ".repeat(IdempotencyFilter.BODY_MAX),
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        assertProblem(tooBig, 400, "invalid-request");
+        assertProblem(post(s.path(), s.write(), body, Map.of("Idempotency-Key", "no spaces allowed")), 400,
+                "invalid-request");
+
         Answer reused = post(s.path(), s.write(), body.replace("MEMBER", "ADMIN"), key);
         assertProblem(reused, 422, "idempotency-key-reused");
         // Without a key, a second invitation to the same address is refused by the service's own rule.
