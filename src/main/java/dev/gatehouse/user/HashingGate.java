@@ -74,9 +74,14 @@ final class HashingGate {
     }
 
     private void acquire() {
-        if (semaphore.tryAcquire()) {
-            waits.record(Duration.ZERO);
-            return;
+        try {
+            if (semaphore.tryAcquire(0, TimeUnit.NANOSECONDS)) { // honours fairness: no barging past those waiting
+                waits.record(Duration.ZERO);
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            refused();
         }
         if (waiting.incrementAndGet() > queue) {
             waiting.decrementAndGet();

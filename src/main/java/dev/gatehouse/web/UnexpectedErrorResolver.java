@@ -21,7 +21,7 @@ import org.springframework.web.servlet.ModelAndView;
  * {@code Retry-After}: the request was not done, and the same request a few seconds later is the right thing to do.
  */
 @Component
-class UnexpectedErrorResolver implements HandlerExceptionResolver, Ordered {
+public class UnexpectedErrorResolver implements HandlerExceptionResolver, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(UnexpectedErrorResolver.class);
 
@@ -36,7 +36,7 @@ class UnexpectedErrorResolver implements HandlerExceptionResolver, Ordered {
     }
 
     /** How long a client is asked to wait while the database cannot be reached. */
-    static final int DATABASE_RETRY_SECONDS = 5;
+    public static final int DATABASE_RETRY_SECONDS = 5;
 
     /** Sets 503 with {@code Retry-After} when the database could not be reached, 500 otherwise; returns it. */
     static int status(HttpServletResponse response, Throwable ex) {
@@ -53,7 +53,7 @@ class UnexpectedErrorResolver implements HandlerExceptionResolver, Ordered {
      * The database was not there (no connection could be had, or the one in use was cut), as opposed to a query that
      * failed on a working database (a bug: 500).
      */
-    static boolean databaseUnreachable(Throwable ex) {
+    public static boolean databaseUnreachable(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof org.springframework.jdbc.CannotGetJdbcConnectionException
                     || t instanceof org.springframework.dao.DataAccessResourceFailureException
@@ -86,7 +86,7 @@ class UnexpectedErrorResolver implements HandlerExceptionResolver, Ordered {
     }
 
     /** The chain of exception classes, e.g. "DataIntegrityViolationException < PSQLException". */
-    static String classes(Throwable ex) {
+    public static String classes(Throwable ex) {
         StringBuilder out = new StringBuilder();
         for (Throwable t = ex; t != null && out.length() < 500; t = t.getCause() == t ? null : t.getCause()) {
             out.append(out.isEmpty() ? "" : " < ").append(t.getClass().getSimpleName());

@@ -23,6 +23,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
+import dev.gatehouse.web.UnexpectedErrorResolver;
+
 /**
  * Turns what the API's handlers throw into RFC 9457 problems ({@link ApiProblem}); bean validation becomes
  * {@code invalid-request} with each field. Anything unexpected is a 500 {@code internal-error} with an incident id,
@@ -103,12 +105,12 @@ class ApiAdvice {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         String incident = UUID.randomUUID().toString().substring(0, 8);
-        StringBuilder classes = new StringBuilder();
-        for (Throwable t = e; t != null && classes.length() < 500; t = t.getCause() == t ? null : t.getCause()) {
-            classes.append(classes.isEmpty() ? "" : " < ").append(t.getClass().getSimpleName());
-        }
-        log.error("Unexpected API error {}: {}", incident, classes);
+        log.error("Unexpected API error {}: {}", incident, UnexpectedErrorResolver.classes(e));
         log.debug("Unexpected API error " + incident, e);
+        if (UnexpectedErrorResolver.databaseUnreachable(e)) {
+            return problem(ApiProblem.unavailable("The database could not be reached (incident " + incident
+                    + "). Retry in a few seconds.", UnexpectedErrorResolver.DATABASE_RETRY_SECONDS));
+        }
         return problem(new ApiProblem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "Something went wrong on our side (incident " + incident + "). Try again later."));
     }

@@ -72,6 +72,12 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
     }
 
+    /** 503 {@code service-unavailable} with {@code Retry-After}: nothing was done, the same request later may be. */
+    public static ApiProblem unavailable(String detail, long retryAfterSeconds) {
+        return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service unavailable", detail,
+                List.of(), Math.max(1, retryAfterSeconds));
+    }
+
     /** 429 {@code rate-limited}, with {@code Retry-After} in whole seconds (at least 1). */
     public static ApiProblem rateLimited(long retryAfterSeconds) {
         return new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",

@@ -19,6 +19,7 @@ import dev.gatehouse.signin.Sessions;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInSession;
 import dev.gatehouse.signin.TrustedDevices;
+import dev.gatehouse.user.User;
 
 /**
  * A member's trusted devices and signed-in sessions: listed, and one ended, as the member can on their Security tab.
@@ -85,8 +86,9 @@ class DevicesAndSessionsResource {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void removeDevice(@PathVariable UUID accountId, @PathVariable UUID userId, @PathVariable UUID deviceId,
                       ApiCaller caller, HttpServletRequest request) {
-        lookup.member(caller, userId);
-        if (!devices.removeFor(userId, deviceId, caller.accountId(), actor.of(caller).displayName(),
+        User by = actor.of(caller);
+        lookup.changeableEverywhere(caller, userId, by);
+        if (!devices.removeFor(userId, deviceId, caller.accountId(), by.displayName(),
                 ApiActor.client(request, caller))) {
             throw ApiProblem.notFound("No such trusted device of this user.");
         }
@@ -107,8 +109,9 @@ class DevicesAndSessionsResource {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void endSession(@PathVariable UUID accountId, @PathVariable UUID userId, @PathVariable String sessionId,
                     ApiCaller caller, HttpServletRequest request) {
-        lookup.member(caller, userId);
-        if (!signIn.endSessionOf(userId, sessionId, caller.accountId(), actor.of(caller).displayName(),
+        User by = actor.of(caller);
+        lookup.changeableEverywhere(caller, userId, by);
+        if (!signIn.endSessionOf(userId, sessionId, caller.accountId(), by.displayName(),
                 ApiActor.client(request, caller))) {
             throw ApiProblem.notFound("No such session of this user.");
         }

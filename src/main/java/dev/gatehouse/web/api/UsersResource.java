@@ -64,10 +64,12 @@ class UsersResource {
     private final ApiActor actor;
     private final Messages messages;
     private final java.time.Clock clock;
+    private final MemberLookup lookup;
 
     UsersResource(AccountService accounts, InvitationService invitations, MemberService members, UserDetails details,
-                  UserService users, ApiActor actor, Messages messages, java.time.Clock clock) {
+                  UserService users, ApiActor actor, Messages messages, java.time.Clock clock, MemberLookup lookup) {
         this.clock = clock;
+        this.lookup = lookup;
         this.accounts = accounts;
         this.invitations = invitations;
         this.members = members;
@@ -105,8 +107,8 @@ class UsersResource {
     record Update(@NotBlank @Size(max = 100) String displayName) {
     }
 
-    record RoleChange(@NotNull @Pattern(regexp = "OWNER|ADMIN|MEMBER", message = "must be OWNER, ADMIN or MEMBER")
-                      String role) {
+    /** Owners are made on the account's pages only ({@link MemberLookup#changeableHere}). */
+    record RoleChange(@NotNull @Pattern(regexp = "ADMIN|MEMBER", message = "must be ADMIN or MEMBER") String role) {
     }
 
     @GetMapping
@@ -171,8 +173,7 @@ class UsersResource {
     @RequiresScope(ApiScopes.USERS_WRITE)
     UserView update(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller,
                     @Valid @RequestBody Update body, HttpServletRequest request) {
-        actor.of(caller);
-        member(caller, userId);
+        lookup.changeableEverywhere(caller, userId, actor.of(caller));
         User user = users.findById(userId).orElseThrow(() -> ApiProblem.notFound("No such user in this account."));
         details.rename(user, body.displayName(), ApiActor.client(request, caller)).ifPresent(problem -> {
             throw ApiProblem.invalid("displayName", messages.get(problem));
@@ -184,8 +185,9 @@ class UsersResource {
     @RequiresScope(ApiScopes.USERS_WRITE)
     UserView role(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller,
                   @Valid @RequestBody RoleChange body, HttpServletRequest request) {
-        member(caller, userId);
-        return UserView.of(done(members.changeRole(caller.accountId(), actor.of(caller), userId, body.role(),
+        User by = actor.of(caller);
+        lookup.changeableHere(caller, userId, by);
+        return UserView.of(done(members.changeRole(caller.accountId(), by, userId, body.role(),
                 ApiActor.client(request, caller))));
     }
 
@@ -197,14 +199,14 @@ class UsersResource {
     @RequiresScope(ApiScopes.USERS_WRITE)
     ResponseEntity<Void> remove(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller,
                                 HttpServletRequest request) {
-        member(caller, userId);
-        done(members.remove(caller.accountId(), actor.of(caller), userId, ApiActor.client(request, caller)));
+        User by = actor.of(caller);
+        lookup.changeableHere(caller, userId, by);
+        done(members.remove(caller.accountId(), by, userId, ApiActor.client(request, caller)));
         return ResponseEntity.noContent().build();
     }
 
     private Member member(ApiCaller caller, UUID userId) {
-        return accounts.member(caller.accountId(), userId)
-                .orElseThrow(() -> ApiProblem.notFound("No such user in this account."));
+        return lookup.member(caller, userId);
     }
 
     private Member done(MemberService.Change change) {

@@ -321,6 +321,30 @@ abstract class MemberSecurityApiTests extends ApiSupport {
     }
 
     /** Waits for a message to {@code recipient} whose text contains {@code text}. */
+    /** Sessions and trusted devices are the user's in every account: one account ends none of someone shared. */
+    @Test
+    void devicesAndSessionsWhenTheUserBelongsToOtherAccountsTooOrIsAnOwnerThenNothingEnds() throws Exception {
+        TestUsers.Created owner = users().create("api2-shared");
+        TestUsers.Created shared = users().create("api2-shared-user");
+        jdbc().sql("insert into memberships (account_id, user_id, role, created_at) values (?, ?, ?, ?)")
+                .params(owner.accountId(), shared.user().id(), "MEMBER", Timestamp.from(clock().instant())).update();
+        TestUsers.Created coOwner = member(owner, "api2-shared-co", "OWNER");
+        signedIn(shared);
+        Service service = service(owner, ApiScopes.USERS_READ, ApiScopes.USERS_WRITE);
+        String read = token(service, ApiScopes.USERS_READ);
+        String write = token(service, ApiScopes.USERS_WRITE);
+        String reference = get(users(owner) + shared.user().id() + "/sessions", read).json().get("items").get(0)
+                .get("id").asString();
+
+        for (TestUsers.Created target : List.of(shared, coOwner, owner)) {
+            assertProblem(send("DELETE", users(owner) + target.user().id() + "/sessions/" + reference, write, null),
+                    409, "conflict");
+            assertProblem(send("DELETE", users(owner) + target.user().id() + "/devices/" + UUID.randomUUID(), write,
+                    null), 409, "conflict");
+        }
+        assertThat(get(users(owner) + shared.user().id() + "/sessions", read).json().get("items")).hasSize(1);
+    }
+
     void awaitMail(String recipient, String text) throws InterruptedException {
         DevMail mail = new DevMail(ctx);
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();

@@ -38,6 +38,20 @@ abstract class UsersApiTests extends ApiSupport {
         return user;
     }
 
+    /** A new user who belongs to the owner's account only (others' changes would reach no other account). */
+    TestUsers.Created joinOnly(TestUsers.Created owner, String name, String role) {
+        TestUsers.Created user = users().create(name);
+        jdbc().sql("delete from memberships where user_id = ?").param(user.user().id()).update();
+        jdbc().sql("insert into memberships (account_id, user_id, role, created_at) values (?, ?, ?, ?)")
+                .params(owner.accountId(), user.user().id(), role, Timestamp.from(clock().instant())).update();
+        return user;
+    }
+
+    String role(TestUsers.Created owner, TestUsers.Created user) {
+        return jdbc().sql("select role from memberships where user_id = ? and account_id = ?")
+                .params(user.user().id(), owner.accountId()).query(String.class).single();
+    }
+
     long invitations(UUID accountId, String email) {
         return jdbc().sql("select count(*) from invitations where account_id = ? and email = ?")
                 .params(accountId, email).query(Long.class).single();
@@ -124,7 +138,7 @@ abstract class UsersApiTests extends ApiSupport {
     @Test
     void userWhenReadRenamedAndRoleChangedThenTheServicesRulesApplyAndTheClientIsNamed() throws Exception {
         Setup s = setup("users-change");
-        TestUsers.Created bob = join(s.owner(), "users-change-bob", "MEMBER");
+        TestUsers.Created bob = joinOnly(s.owner(), "users-change-bob", "MEMBER");
         String bobPath = s.path() + "/" + bob.user().id();
 
         assertThat(get(bobPath, s.read()).json().get("email").asString()).isEqualTo(bob.email());
@@ -145,6 +159,42 @@ abstract class UsersApiTests extends ApiSupport {
                 "{\"role\":\"MEMBER\"}");
         assertProblem(lastOwner, 409, "conflict");
         assertProblem(send("PUT", bobPath + "/role", s.write(), "{\"role\":\"KING\"}"), 400, "invalid-request");
+    }
+
+    /**
+     * A leaked users:write secret must not be enough to take the account over: the API makes no owner, changes or
+     * removes no owner, never demotes or removes the person the client acts for, and renames nobody who is in other
+     * accounts too (a name is theirs everywhere).
+     */
+    @Test
+    void roleRemoveAndRenameWhenOwnersTheRegistrantOrAUserOfOtherAccountsThenRefusedAndNothingChanges()
+            throws Exception {
+        Setup s = setup("users-takeover");
+        TestUsers.Created coOwner = joinOnly(s.owner(), "users-takeover-co", "OWNER");
+        TestUsers.Created mallory = joinOnly(s.owner(), "users-takeover-mallory", "MEMBER");
+        TestUsers.Created shared = join(s.owner(), "users-takeover-shared", "MEMBER");
+        String coOwnerPath = s.path() + "/" + coOwner.user().id();
+        String ownPath = s.path() + "/" + s.owner().user().id();
+
+        assertProblem(send("PUT", s.path() + "/" + mallory.user().id() + "/role", s.write(), "{\"role\":\"OWNER\"}"),
+                400, "invalid-request");
+        assertProblem(send("PUT", coOwnerPath + "/role", s.write(), "{\"role\":\"MEMBER\"}"), 409, "conflict");
+        assertProblem(send("DELETE", coOwnerPath, s.write(), null), 409, "conflict");
+        assertProblem(send("PATCH", coOwnerPath, s.write(), "{\"displayName\":\"Not the owner\"}"), 409,
+                "conflict");
+        assertProblem(send("PUT", ownPath + "/role", s.write(), "{\"role\":\"ADMIN\"}"), 409, "conflict");
+        assertProblem(send("DELETE", ownPath, s.write(), null), 409, "conflict");
+        assertProblem(send("PATCH", s.path() + "/" + shared.user().id(), s.write(), "{\"displayName\":\"Renamed\"}"),
+                409, "conflict");
+
+        assertThat(role(s.owner(), mallory)).isEqualTo("MEMBER");
+        assertThat(role(s.owner(), coOwner)).isEqualTo("OWNER");
+        assertThat(role(s.owner(), s.owner())).isEqualTo("OWNER");
+        assertThat(jdbc().sql("select display_name from users where id in (?, ?)")
+                .params(coOwner.user().id(), shared.user().id()).query(String.class).list())
+                .doesNotContain("Not the owner", "Renamed");
+        assertThat(send("PUT", s.path() + "/" + shared.user().id() + "/role", s.write(), "{\"role\":\"ADMIN\"}")
+                .status()).as("a role here is this account's own, whoever else they belong to").isEqualTo(200);
     }
 
     @Test
