@@ -1,0 +1,7 @@
+package dev.gatehouse.web.api;
+
+import dev.gatehouse.testsupport.PostgresTest;
+
+@PostgresTest
+class ApplicationsApiOnPostgresTest extends ApplicationsApiTests {
+}
