@@ -9,12 +9,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import dev.gatehouse.crypto.SecretSealer;
 import dev.gatehouse.system.Db;
 
 /**
  * The stored first answers of API requests sent with an {@code Idempotency-Key} (V27), per client and key. A key is
  * claimed with one insert, so of two requests racing with the same key exactly one runs; the other is told the first
- * is still running. Nothing here reads and then writes in Java.
+ * is still running. Nothing here reads and then writes in Java. A stored answer's body is sealed (an application's
+ * secret is in the answer that registered it), bound to its client and key, and opened only to replay it to them.
  */
 @Component
 class IdempotencyKeys {
@@ -25,8 +27,10 @@ class IdempotencyKeys {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final ApiProperties properties;
+    private final SecretSealer sealer;
 
-    IdempotencyKeys(JdbcClient jdbc, Clock clock, ApiProperties properties) {
+    IdempotencyKeys(JdbcClient jdbc, Clock clock, ApiProperties properties, SecretSealer sealer) {
+        this.sealer = sealer;
         this.jdbc = jdbc;
         this.clock = clock;
         this.properties = properties;
@@ -86,7 +90,9 @@ class IdempotencyKeys {
         if (row.status() == null) {
             return new Claim.Running();
         }
-        return new Claim.Replay(new Answer(row.status(), row.contentType(), row.location(), row.body()));
+        String body = row.body() == null ? null
+                : new String(sealer.open(row.body(), context(clientId, key)), java.nio.charset.StandardCharsets.UTF_8);
+        return new Claim.Replay(new Answer(row.status(), row.contentType(), row.location(), body));
     }
 
     private record Stored(String hash, Integer status, String contentType, String location, String body) {
@@ -96,8 +102,14 @@ class IdempotencyKeys {
         jdbc.sql("""
                 update api_idempotency_keys set status = ?, content_type = ?, location = ?, body = ?
                 where client_id = ? and idempotency_key = ?""")
-                .params(answer.status(), answer.contentType(), answer.location(), answer.body(), clientId, key)
+                .params(answer.status(), answer.contentType(), answer.location(), answer.body() == null ? null
+                        : sealer.seal(answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        context(clientId, key)), clientId, key)
                 .update();
+    }
+
+    private static String context(String clientId, String key) {
+        return "api-idempotency:" + clientId + ":" + key;
     }
 
     /** Forgets a claim whose request did not end in an answer worth repeating, so that a retry runs again. */

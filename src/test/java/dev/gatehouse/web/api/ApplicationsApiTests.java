@@ -108,6 +108,11 @@ abstract class ApplicationsApiTests extends ApiSupport {
         assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(again.raw().body()).isEqualTo(first.raw().body());
         assertThat(get(s.path(), s.admin()).json().get("items")).hasSize(2);
+        String secret = first.json().get("clientSecret").asString();
+        assertThat(jdbc().sql("select body from api_idempotency_keys where idempotency_key = ?")
+                .param(key.get("Idempotency-Key")).query(String.class).single())
+                .as("the stored answer is sealed: the secret is not at rest in plain text")
+                .startsWith("v1.").doesNotContain(secret).doesNotContain("clientSecret");
     }
 
     @Test
