@@ -60,6 +60,12 @@ public class OidcClients {
      * only one; empty for an unknown client or any other URI.
      */
     public java.util.Optional<String> registeredRedirect(String clientId, String redirectUri) {
+        return registeredRedirect(clients, clientId, redirectUri);
+    }
+
+    /** As {@link #registeredRedirect(String, String)}, for a caller that holds the store itself (a filter). */
+    public static java.util.Optional<String> registeredRedirect(RegisteredClientRepository clients, String clientId,
+                                                                String redirectUri) {
         RegisteredClient client = clientId == null || clientId.isBlank() ? null : clients.findByClientId(clientId);
         if (client == null) {
             return java.util.Optional.empty();

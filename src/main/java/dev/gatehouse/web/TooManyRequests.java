@@ -16,8 +16,13 @@ public final class TooManyRequests {
      * never early), at least 1.
      */
     public static void until(HttpServletResponse response, Instant now, Instant until) {
-        long millis = Duration.between(now, until).toMillis();
         response.setStatus(429);
-        response.setHeader("Retry-After", String.valueOf(Math.max(1, (millis + 999) / 1000)));
+        response.setHeader("Retry-After", String.valueOf(secondsUntil(now, until)));
+    }
+
+    /** Whole seconds from {@code now} until {@code until}, rounded up, at least 1: a {@code Retry-After} value. */
+    public static long secondsUntil(Instant now, Instant until) {
+        long millis = Duration.between(now, until).toMillis();
+        return Math.max(1, (millis + 999) / 1000);
     }
 }

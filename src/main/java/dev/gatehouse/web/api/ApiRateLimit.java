@@ -1,11 +1,9 @@
 package dev.gatehouse.web.api;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,7 +16,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.gatehouse.crypto.Tokens;
 import dev.gatehouse.system.RateLimits;
+import dev.gatehouse.web.TooManyRequests;
 
 /**
  * At most {@link ApiProperties#requestsPerMinute} requests per API client and minute, counted in the database's rate
@@ -42,8 +42,7 @@ class ApiRateLimit extends OncePerRequestFilter {
 
     /** The limit of one client (a long client id is hashed to fit the counter's scope). */
     static RateLimits.Limit limitOf(String clientId, int perMinute) {
-        String subject = clientId.length() <= 60 ? clientId : HexFormat.of().formatHex(
-                sha256(clientId)).substring(0, 40);
+        String subject = clientId.length() <= 60 ? clientId : Tokens.sha256(clientId).substring(0, 40);
         return new RateLimits.Limit("api:" + subject + "/" + WINDOW, WINDOW, perMinute);
     }
 
@@ -55,19 +54,11 @@ class ApiRateLimit extends OncePerRequestFilter {
             Optional<Instant> until = limits.take(List.of(limitOf(token.getName(), properties.requestsPerMinute())),
                     now);
             if (until.isPresent()) {
-                long millis = Duration.between(now, until.get()).toMillis();
-                ProblemResponses.write(request, response, ApiProblem.rateLimited((millis + 999) / 1000));
+                ProblemResponses.write(request, response,
+                        ApiProblem.rateLimited(TooManyRequests.secondsUntil(now, until.get())));
                 return;
             }
         }
         chain.doFilter(request, response);
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

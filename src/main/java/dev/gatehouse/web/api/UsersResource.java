@@ -2,7 +2,6 @@ package dev.gatehouse.web.api;
 
 import java.net.URI;
 import java.time.Instant;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +42,7 @@ import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserDetails;
 import dev.gatehouse.user.UserService;
 import dev.gatehouse.web.Messages;
+import dev.gatehouse.web.TooManyRequests;
 
 /**
  * The account's users: list (paged, filtered), invite, read, rename, change role, remove from the account. Each change
@@ -155,8 +155,7 @@ class UsersResource {
             throw invalid(invalid.problems());
         }
         if (outcome instanceof InvitationService.Invite.TooMany tooMany) {
-            long millis = Duration.between(clock.instant(), tooMany.until()).toMillis();
-            throw ApiProblem.rateLimited((millis + 999) / 1000);
+            throw ApiProblem.rateLimited(TooManyRequests.secondsUntil(clock.instant(), tooMany.until()));
         }
         throw new ApiProblem(HttpStatus.FORBIDDEN, "not-allowed", "Not allowed",
                 "The person who registered this client may not invite people to this account.");

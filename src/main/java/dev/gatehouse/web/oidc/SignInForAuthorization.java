@@ -22,12 +22,12 @@ import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
-import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.gatehouse.oidc.OidcClients;
 import dev.gatehouse.oidc.Acr;
 import dev.gatehouse.oidc.AuthorizeAsks;
 import dev.gatehouse.oidc.OidcPrincipal;
@@ -149,17 +149,8 @@ final class SignInForAuthorization extends OncePerRequestFilter {
      * the only place an error may be sent to. Empty for an unknown client or any other URI.
      */
     private Optional<String> registeredRedirect(HttpServletRequest request) {
-        String clientId = request.getParameter("client_id");
-        RegisteredClient client = clientId == null || clientId.isBlank() ? null : clients.findByClientId(clientId);
-        if (client == null) {
-            return Optional.empty();
-        }
-        String asked = request.getParameter("redirect_uri");
-        if (asked == null) {
-            return client.getRedirectUris().size() == 1 ? client.getRedirectUris().stream().findFirst()
-                    : Optional.empty();
-        }
-        return client.getRedirectUris().contains(asked) ? Optional.of(asked) : Optional.empty();
+        return OidcClients.registeredRedirect(clients, request.getParameter("client_id"),
+                request.getParameter("redirect_uri"));
     }
 
     private void continueAfter(String page, String authorizeRequest, HttpServletRequest request,
