@@ -103,11 +103,22 @@ public class SigningKeys {
      */
     public String rotate() {
         RSAKey next = newKey();
-        tx.executeWithoutResult(status -> {
-            jdbc.sql("update oidc_signing_keys set active = null, retired_at = ? where active = 1")
-                    .param(Db.ts(clock.instant())).update();
-            insertActive(next);
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                tx.executeWithoutResult(status -> {
+                    jdbc.sql("update oidc_signing_keys set active = null, retired_at = ? where active = 1")
+                            .param(Db.ts(clock.instant())).update();
+                    insertActive(next);
+                });
+                break;
+            } catch (org.springframework.dao.DuplicateKeyException racedByAnotherNode) {
+                // Another node's rotation committed between our retire and our insert (read committed: our UPDATE
+                // waited for its row and then found nothing active). Again: this time we retire its new key.
+                if (attempt == 3) {
+                    throw racedByAnotherNode;
+                }
+            }
+        }
         log.info("OpenID Connect signing key rotated: {} signs from now on", next.getKeyID());
         return next.getKeyID();
     }
