@@ -43,6 +43,27 @@ class LastResortErrorFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        guarded(request, response, chain);
+    }
+
+    /**
+     * The error page's own dispatch too (a 404 or 403 sent by {@code sendError}, or an exception the container passes
+     * to {@code /error}): that page reads the session and so fails the same way while the database is down, and left
+     * alone the container then answers its bare page.
+     */
+    @Override
+    protected boolean shouldNotFilterErrorDispatch() {
+        return false;
+    }
+
+    @Override
+    protected void doFilterNestedErrorDispatch(HttpServletRequest request, HttpServletResponse response,
+            FilterChain chain) throws ServletException, IOException {
+        guarded(request, response, chain);
+    }
+
+    private void guarded(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
         try {
             chain.doFilter(request, response);
         } catch (ServletException | RuntimeException ex) {

@@ -49,6 +49,25 @@ class LastResortErrorFilterTest {
     }
 
     @Test
+    void errorPageFailsWhenTheDatabaseIsDownThen503AndThePlainPageNotTheContainersOwn() throws Exception {
+        // The container's dispatch to /error after a sendError(404): the error page reads the session, which fails.
+        MockHttpServletRequest errorDispatch = new MockHttpServletRequest("GET", "/error");
+        errorDispatch.setDispatcherType(jakarta.servlet.DispatcherType.ERROR);
+        errorDispatch.setAttribute(org.springframework.web.util.WebUtils.ERROR_REQUEST_URI_ATTRIBUTE, "/favicon.ico");
+        errorDispatch.setAttribute(org.springframework.web.util.WebUtils.ERROR_STATUS_CODE_ATTRIBUTE, 404);
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        filter.doFilter(errorDispatch, response, (req, res) -> {
+            throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
+                    new SQLTransientConnectionException("HikariPool-1 - Connection is not available " + SQL));
+        });
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+        assertThat(response.getContentAsString()).contains("Gatehouse is not available for a moment")
+                .doesNotContain("Exception", "Hikari", "insert into", "HTTP Status");
+    }
+
+    @Test
     void renderingFailsOnABugThen500AndThePlainPage() throws Exception {
         MockHttpServletResponse response = run(new DataIntegrityViolationException(SQL));
 
