@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
@@ -33,7 +32,7 @@ import dev.gatehouse.system.ClientInfo;
  * The applications (OpenID Connect clients) an account's owners register on the account's Applications page: each is
  * a client of Spring Authorization Server's store, tied to its account in {@code account_clients} and looked up within
  * that account only. A confidential client's secret is generated here, returned once, and stored only encoded the way
- * the token endpoint verifies it (the default delegating encoder: {@code {bcrypt}...}).
+ * the token endpoint verifies it ({@link ClientSecrets}: {@code {sha256}...}).
  * <p>
  * A <em>service</em> is a client of the REST API rather than of people's sign-in: the {@code client_credentials} grant
  * only, no redirect URIs, and the API scopes ({@link ApiScopes}) its owner ticked. Its access tokens name its account
@@ -54,7 +53,7 @@ public class AccountClients {
     private final OidcClients clients;
     private final AuditLog audit;
     private final Clock clock;
-    private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    private final PasswordEncoder encoder = ClientSecrets.ENCODER;
 
     AccountClients(JdbcClient jdbc, OidcClients clients, AuditLog audit, Clock clock) {
         this.jdbc = jdbc;

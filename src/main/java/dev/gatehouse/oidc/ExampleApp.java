@@ -2,7 +2,6 @@ package dev.gatehouse.oidc;
 
 import java.net.URI;
 
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -27,7 +26,7 @@ public final class ExampleApp {
     public static RegisteredClient register(OidcClients clients, RegisteredClientRepository store, URI url) {
         String base = url.toString().replaceAll("/+$", "");
         RegisteredClient.Builder builder = clients.client(CLIENT_ID,
-                        PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(TRIAL_SECRET))
+                        ClientSecrets.ENCODER.encode(TRIAL_SECRET))
                 .clientName("Example app (trial)")
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)

@@ -30,7 +30,7 @@ import dev.gatehouse.testsupport.TestUsers;
 
 /**
  * REST API latency over HTTP on one node, one request at a time: a client credentials token from the token endpoint
- * (client secret checked with bcrypt, JWT signed), and the users list of an account of 50 members with a valid token
+ * (client secret checked as SHA-256, JWT signed), and the users list of an account of 50 members with a valid token
  * (signature, the client's registration, the rate limit counter, the list). Run with
  * {@code ./mvnw -B -Pbench test -Dtest=ApiLatencyBenchmark}; figures in docs/benchmarks.md.
  */
@@ -108,7 +108,7 @@ class ApiLatencyBenchmark {
                     | `GET /api/v1/accounts/{id}/users?size=50` (50 members) | %d (after %d warm-up) | %.1f ms | %.1f ms | %.1f ms | %.1f ms |
 
                     One request at a time over HTTP on this machine (Java's HttpClient; Nimbus for the token). A token
-                    costs a bcrypt check of the client secret (Spring Security's default cost, 10) and an RS256
+                    costs a SHA-256 check of the client secret (ClientSecrets) and an RS256
                     signature; an API call a signature check, the client's registration, one rate counter update and
                     the list itself. Java %s, %d cores.""",
                     TOKENS, WARM_UP, BenchReport.percentileMs(tokenNanos, 50), BenchReport.percentileMs(tokenNanos, 90),

@@ -23,12 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 
 import dev.gatehouse.crypto.RandomCodes;
 import dev.gatehouse.crypto.SecretSealer;
+import dev.gatehouse.oidc.ClientSecrets;
 import dev.gatehouse.oidc.OidcClients;
 import dev.gatehouse.testsupport.Databases;
 import dev.gatehouse.user.PasswordHasher;
@@ -37,14 +36,13 @@ import dev.gatehouse.user.PasswordHasher;
  * Token issuance through HTTP against a real server, on H2 and PostgreSQL: client-credentials tokens per second (a
  * machine client, at concurrency 1 and 4) and the authorization-code exchange of a web application (a signed-in
  * browser's authorization request, then the code exchanged with PKCE for an access, refresh and ID token), p50/p99.
- * Client secrets are stored {@code {bcrypt}}-encoded as the Applications page stores them, so each token request
- * pays one BCrypt check; the {@code {noop}} rows show the rest of the server's cost. Run with
+ * Client secrets are stored as the Applications page stores them ({@code ClientSecrets}: SHA-256; before stop 25
+ * bcrypt, which was most of a token's cost: docs/benchmarks.md). Run with
  * {@code ./mvnw -B -Pbench test -Dtest=TokenBenchmark} (docs/benchmarks.md).
  */
 class TokenBenchmark {
 
     private static final String CALLBACK = "https://app.example/callback";
-    private static final PasswordEncoder SECRETS = PasswordEncoderFactories.createDelegatingPasswordEncoder();
     /** Requests per measurement (per thread at concurrency 4): -Dgatehouse.bench.token-rounds, default 100. */
     private static final int ROUNDS = Integer.getInteger("gatehouse.bench.token-rounds", 100);
     private static final int WARM_UP = Math.max(5, ROUNDS / 10);
@@ -73,17 +71,16 @@ class TokenBenchmark {
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         StringBuilder table = new StringBuilder("| measurement | figure |\n|---|---|\n");
 
-        for (boolean bcrypt : new boolean[] {true, false}) {
+        {
             String id = "machine-" + UUID.randomUUID();
             String secret = RandomCodes.token();
-            clients.save(clients.client(id, bcrypt ? SECRETS.encode(secret) : "{noop}" + secret)
+            clients.save(clients.client(id, ClientSecrets.ENCODER.encode(secret))
                     .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).scope("reports.read").build());
             String basic = basic(id, secret);
             run(1, WARM_UP, i -> clientCredentials(http, base, basic));
             for (int concurrency : new int[] {1, 4}) {
                 Result r = run(concurrency, concurrency * ROUNDS, i -> clientCredentials(http, base, basic));
-                table.append(String.format("| client_credentials token, secret %s, concurrency %d, %d tokens | %.1f tokens/s; p50 %.1f ms, p99 %.1f ms |%n",
-                        bcrypt ? "{bcrypt} (as stored by the Applications page)" : "{noop} (no hashing: the server's own cost)",
+                table.append(String.format("| client_credentials token, concurrency %d, %d tokens | %.1f tokens/s; p50 %.1f ms, p99 %.1f ms |%n",
                         concurrency, r.count, r.perSecond, r.p50, r.p99));
             }
         }
@@ -95,10 +92,10 @@ class TokenBenchmark {
         SignInBenchmark.BenchUser user = SignInBenchmark.createUsers(jdbc, app.getBean(SecretSealer.class), hash, 1,
                 "token").get(0);
         String session = SignInBenchmark.signIn(http, port, user);
-        for (boolean bcrypt : new boolean[] {true, false}) {
+        {
             String id = "web-" + UUID.randomUUID();
             String secret = RandomCodes.token();
-            clients.save(clients.client(id, bcrypt ? SECRETS.encode(secret) : "{noop}" + secret)
+            clients.save(clients.client(id, ClientSecrets.ENCODER.encode(secret))
                     .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                     .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                     .redirectUri(CALLBACK).scope("openid").scope("email").scope("profile").build());
@@ -121,11 +118,10 @@ class TokenBenchmark {
             long[] exchanges = exchange;
             Arrays.sort(authorize);
             Arrays.sort(exchanges);
-            String kind = bcrypt ? "{bcrypt}" : "{noop}";
             table.append(String.format("| authorization request of a signed-in browser → code (302), %d requests | p50 %.1f ms, p99 %.1f ms |%n",
                     n, BenchReport.percentileMs(authorize, 50), BenchReport.percentileMs(authorize, 99)));
-            table.append(String.format("| code exchange (PKCE; access, refresh and ID token), secret %s, %d exchanges | p50 %.1f ms, p99 %.1f ms |%n",
-                    kind, n, BenchReport.percentileMs(exchanges, 50), BenchReport.percentileMs(exchanges, 99)));
+            table.append(String.format("| code exchange (PKCE; access, refresh and ID token), %d exchanges | p50 %.1f ms, p99 %.1f ms |%n",
+                    n, BenchReport.percentileMs(exchanges, 50), BenchReport.percentileMs(exchanges, 99)));
         }
         BenchReport.section("Token issuance on " + database, table.toString());
     }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -29,7 +28,7 @@ import dev.gatehouse.testsupport.TestUsers;
 abstract class AccountClientsTests {
 
     static final ClientInfo CLIENT = new ClientInfo("198.51.100.23", "Mozilla/5.0 Firefox/140.0");
-    static final PasswordEncoder TOKEN_ENDPOINT_ENCODER = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    static final PasswordEncoder TOKEN_ENDPOINT_ENCODER = ClientSecrets.ENCODER;
 
     @Autowired
     ApplicationContext context;
@@ -65,7 +64,7 @@ abstract class AccountClientsTests {
         assertThat(registered.secret()).matches("[A-Za-z0-9_-]{43}"); // 256 bits
         RegisteredClient stored = store.findByClientId(registered.clientId());
         assertThat(stored.getClientName()).isEqualTo("Billing");
-        assertThat(stored.getClientSecret()).startsWith("{bcrypt}").doesNotContain(registered.secret());
+        assertThat(stored.getClientSecret()).startsWith("{sha256}").doesNotContain(registered.secret());
         assertThat(TOKEN_ENDPOINT_ENCODER.matches(registered.secret(), stored.getClientSecret())).isTrue();
         assertThat(stored.getClientAuthenticationMethods()).containsExactlyInAnyOrder(
                 ClientAuthenticationMethod.CLIENT_SECRET_BASIC, ClientAuthenticationMethod.CLIENT_SECRET_POST);

@@ -51,11 +51,14 @@ import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
 import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.oidc.ClientSecrets;
 import dev.gatehouse.oidc.OidcClients;
 import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.testsupport.WebSession;
@@ -81,7 +84,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     String webApp() {
         String id = "app-" + UUID.randomUUID();
         OidcClients clients = ctx.getBean(OidcClients.class);
-        clients.save(clients.client(id, "{noop}" + secret(id))
+        clients.save(clients.client(id, ClientSecrets.ENCODER.encode(secret(id)))
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                 .redirectUri(CALLBACK.toString()).postLogoutRedirectUri("https://app.example/signed-out")
@@ -280,7 +283,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     void clientCredentialsWhenMachineClientThenAccessTokenWithoutUser() throws Exception {
         String machine = "machine-" + UUID.randomUUID();
         OidcClients clients = ctx.getBean(OidcClients.class);
-        clients.save(clients.client(machine, "{noop}" + secret(machine))
+        clients.save(clients.client(machine, ClientSecrets.ENCODER.encode(secret(machine)))
                 .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).scope("reports.read").build());
         TokenResponse response = OIDCTokenResponseParser.parse(new TokenRequest(endpoint("/oauth2/token"),
                 auth(machine), new ClientCredentialsGrant(), new Scope("reports.read")).toHTTPRequest().send());
@@ -295,6 +298,26 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 new ClientSecretBasic(new ClientID(machine), new Secret("guessed")), new ClientCredentialsGrant())
                 .toHTTPRequest().send());
         assertThat(wrongSecret.indicatesSuccess()).isFalse();
+    }
+
+    @Test
+    void clientCredentialsWhenTheSecretWasStoredWithBcryptBeforeThenItStillWorksAndIsRewrittenAsSha256() throws Exception {
+        String machine = "machine-" + UUID.randomUUID();
+        OidcClients clients = ctx.getBean(OidcClients.class);
+        clients.save(clients.client(machine, "{bcrypt}" + new BCryptPasswordEncoder(4).encode(secret(machine)))
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).scope("reports.read").build());
+        String before = ctx.getBean(RegisteredClientRepository.class).findByClientId(machine).getClientSecret();
+        assertThat(before).startsWith("{bcrypt}");
+
+        TokenResponse response = OIDCTokenResponseParser.parse(new TokenRequest(endpoint("/oauth2/token"),
+                auth(machine), new ClientCredentialsGrant(), new Scope("reports.read")).toHTTPRequest().send());
+        assertThat(response.indicatesSuccess()).as(String.valueOf(response)).isTrue();
+        String after = ctx.getBean(RegisteredClientRepository.class).findByClientId(machine).getClientSecret();
+        assertThat(after).startsWith("{sha256}").doesNotContain(secret(machine));
+        assertThat(ClientSecrets.ENCODER.matches(secret(machine), after)).isTrue();
+        TokenResponse again = OIDCTokenResponseParser.parse(new TokenRequest(endpoint("/oauth2/token"),
+                auth(machine), new ClientCredentialsGrant(), new Scope("reports.read")).toHTTPRequest().send());
+        assertThat(again.indicatesSuccess()).as(String.valueOf(again)).isTrue();
     }
 
     // --- What an attacker tries -----------------------------------------------------------------------------------
@@ -408,7 +431,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         String app = "short-lived-" + UUID.randomUUID();
         OidcClients clients = ctx.getBean(OidcClients.class);
         java.time.Duration lifetime = java.time.Duration.ofSeconds(2);
-        clients.save(clients.client(app, "{noop}" + secret(app))
+        clients.save(clients.client(app, ClientSecrets.ENCODER.encode(secret(app)))
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                 .redirectUri(CALLBACK.toString()).scope("openid").scope("email").scope("profile")

@@ -19,6 +19,7 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
@@ -33,6 +34,7 @@ import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 
 import dev.gatehouse.oidc.AuthorizeAsks;
+import dev.gatehouse.oidc.ClientSecrets;
 import dev.gatehouse.oidc.OidcPrincipal;
 import dev.gatehouse.oidc.SignInChecks;
 import dev.gatehouse.signin.SessionProperties;
@@ -67,6 +69,11 @@ class AuthorizationServerSecurity {
                 .securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as
                         .oidc(Customizer.withDefaults())
+                        // Client secrets are 256 random bits: checked as SHA-256, not bcrypt (ClientSecrets says why).
+                        .clientAuthentication(authentication -> authentication.authenticationProviders(providers ->
+                                providers.stream().filter(ClientSecretAuthenticationProvider.class::isInstance)
+                                        .map(ClientSecretAuthenticationProvider.class::cast)
+                                        .forEach(provider -> provider.setPasswordEncoder(ClientSecrets.ENCODER))))
                         .authorizationEndpoint(endpoint -> endpoint.authenticationProviders(providers -> providers
                                 .stream()
                                 .filter(OAuth2AuthorizationCodeRequestAuthenticationProvider.class::isInstance)

@@ -15,6 +15,7 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 
 import dev.gatehouse.oidc.AccountClients;
 import dev.gatehouse.oidc.ApiScopes;
+import dev.gatehouse.oidc.ClientSecrets;
 import dev.gatehouse.oidc.OidcClients;
 import dev.gatehouse.system.RateLimits;
 import dev.gatehouse.testsupport.TestUsers;
@@ -97,7 +98,7 @@ abstract class ApiAccessTests extends ApiSupport {
         // A machine client registered in code (not for an account): its tokens carry no account_id.
         String machine = "machine-" + UUID.randomUUID();
         OidcClients clients = ctx.getBean(OidcClients.class);
-        clients.save(clients.client(machine, "{noop}secret-" + machine)
+        clients.save(clients.client(machine, ClientSecrets.ENCODER.encode("secret-" + machine))
                 .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).scope(ApiScopes.USERS_READ).build());
         TokenResponse response = tokenResponse(machine, "secret-" + machine, ApiScopes.USERS_READ);
         String token = response.toSuccessResponse().getTokens().getAccessToken().getValue();
