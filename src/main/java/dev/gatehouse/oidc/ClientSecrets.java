@@ -18,13 +18,16 @@ import dev.gatehouse.crypto.Tokens;
  * client secret here is 256 random bits made by Gatehouse ({@code RandomCodes.token()}), which no number of guesses
  * reaches, so the hash of a copied database gives nothing and slowness buys nothing. It cost every token request a
  * bcrypt check (about 65 ms of CPU on the development machine, most of a token's cost). GitHub stores its tokens the
- * same way. Secrets stored before as {@code {bcrypt}} still match, and the token endpoint rewrites one as
- * {@code {sha256}} at its first right use (Spring Authorization Server asks {@link PasswordEncoder#upgradeEncoding}).
+ * same way. Secrets stored as {@code {bcrypt}} (by Gatehouse before stop 25, or by an operator registering a client in
+ * code with a secret of their own choosing) still match, and stay so: they are never rewritten at the token endpoint
+ * ({@link PasswordEncoder#upgradeEncoding} is false), because Spring Authorization Server's rewrite saves the whole
+ * client it read before the (slow) check, which would undo a "New secret", a removal or an address change made
+ * meanwhile and bring the replaced secret back. An owner's "New secret" stores the new one as {@code {sha256}}.
  * The trial's example application ({@link ExampleApp}) has a fixed secret; it is refused outside the trial.
  */
 public final class ClientSecrets {
 
-    /** Encodes new secrets as {@code {sha256}}; matches those and the {@code {bcrypt}} ones stored before. */
+    /** Encodes new secrets as {@code {sha256}}; matches those and {@code {bcrypt}} ones, never rewriting them. */
     public static final PasswordEncoder ENCODER = encoder();
 
     private ClientSecrets() {
@@ -36,7 +39,32 @@ public final class ClientSecrets {
                 "bcrypt", new BCryptPasswordEncoder()));
         // Anything else stored (plain text, {noop}, an unknown prefix) matches nothing rather than failing the request.
         encoder.setDefaultPasswordEncoderForMatches(new MatchesNothing());
-        return encoder;
+        return new NeverRewritten(encoder);
+    }
+
+    /** Encodes and matches as the given encoder; never asks the token endpoint to rewrite a stored secret. */
+    private static final class NeverRewritten implements PasswordEncoder {
+
+        private final PasswordEncoder encoder;
+
+        NeverRewritten(PasswordEncoder encoder) {
+            this.encoder = encoder;
+        }
+
+        @Override
+        public String encode(CharSequence secret) {
+            return encoder.encode(secret);
+        }
+
+        @Override
+        public boolean matches(CharSequence secret, String encoded) {
+            return encoder.matches(secret, encoded);
+        }
+
+        @Override
+        public boolean upgradeEncoding(String encoded) {
+            return false;
+        }
     }
 
     private static final class MatchesNothing implements PasswordEncoder {

@@ -27,7 +27,7 @@ public class OidcClients {
         this.properties = properties;
     }
 
-    /** A client with Gatehouse's token settings; {@code secret} already encoded ({@code {bcrypt}...}), or null. */
+    /** A client with Gatehouse's token settings; {@code secret} already encoded ({@link ClientSecrets}), or null. */
     public RegisteredClient.Builder client(String clientId, String encodedSecret) {
         boolean isPublic = encodedSecret == null;
         RegisteredClient.Builder builder = RegisteredClient.withId(UUID.randomUUID().toString()).clientId(clientId)

@@ -7,7 +7,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 import dev.gatehouse.crypto.RandomCodes;
 
-/** Client secrets at the token endpoint: SHA-256 for new ones, the bcrypt ones stored before still match once. */
+/** Client secrets at the token endpoint: SHA-256 for new ones; bcrypt ones still match and are left as they are. */
 class ClientSecretsTest {
 
     @Test
@@ -24,13 +24,13 @@ class ClientSecretsTest {
     }
 
     @Test
-    void matchesWhenStoredWithBcryptBeforeThenItMatchesAndAsksToBeRewritten() {
+    void matchesWhenStoredWithBcryptThenItMatchesAndIsNeverRewrittenBehindANewSecret() {
         String secret = RandomCodes.token();
         String old = "{bcrypt}" + new BCryptPasswordEncoder(4).encode(secret);
 
         assertThat(ClientSecrets.ENCODER.matches(secret, old)).isTrue();
         assertThat(ClientSecrets.ENCODER.matches("guessed", old)).isFalse();
-        assertThat(ClientSecrets.ENCODER.upgradeEncoding(old)).isTrue();
+        assertThat(ClientSecrets.ENCODER.upgradeEncoding(old)).isFalse();
     }
 
     @Test

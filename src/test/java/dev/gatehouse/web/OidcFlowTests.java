@@ -301,7 +301,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     }
 
     @Test
-    void clientCredentialsWhenTheSecretWasStoredWithBcryptBeforeThenItStillWorksAndIsRewrittenAsSha256() throws Exception {
+    void clientCredentialsWhenTheSecretWasStoredWithBcryptBeforeThenItStillWorksAndIsLeftAsItWas() throws Exception {
         String machine = "machine-" + UUID.randomUUID();
         OidcClients clients = ctx.getBean(OidcClients.class);
         clients.save(clients.client(machine, "{bcrypt}" + new BCryptPasswordEncoder(4).encode(secret(machine)))
@@ -312,9 +312,9 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TokenResponse response = OIDCTokenResponseParser.parse(new TokenRequest(endpoint("/oauth2/token"),
                 auth(machine), new ClientCredentialsGrant(), new Scope("reports.read")).toHTTPRequest().send());
         assertThat(response.indicatesSuccess()).as(String.valueOf(response)).isTrue();
+        // Not rewritten: the rewrite would save the client as read before the check, undoing a new secret made meanwhile.
         String after = ctx.getBean(RegisteredClientRepository.class).findByClientId(machine).getClientSecret();
-        assertThat(after).startsWith("{sha256}").doesNotContain(secret(machine));
-        assertThat(ClientSecrets.ENCODER.matches(secret(machine), after)).isTrue();
+        assertThat(after).isEqualTo(before);
         TokenResponse again = OIDCTokenResponseParser.parse(new TokenRequest(endpoint("/oauth2/token"),
                 auth(machine), new ClientCredentialsGrant(), new Scope("reports.read")).toHTTPRequest().send());
         assertThat(again.indicatesSuccess()).as(String.valueOf(again)).isTrue();
