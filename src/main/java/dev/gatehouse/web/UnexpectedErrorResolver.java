@@ -81,7 +81,9 @@ public class UnexpectedErrorResolver implements HandlerExceptionResolver, Ordere
                 instanceof String pattern) {
             return pattern;
         }
-        String path = request.getRequestURI();
+        // On the error page's own dispatch, the path that failed rather than /error.
+        String path = request.getAttribute(org.springframework.web.util.WebUtils.ERROR_REQUEST_URI_ATTRIBUTE)
+                instanceof String failed ? failed : request.getRequestURI();
         return path != null && path.length() <= 40 && path.matches("[a-z/-]*") ? path : "(unmatched path)";
     }
 

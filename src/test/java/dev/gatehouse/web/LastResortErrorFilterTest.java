@@ -53,7 +53,7 @@ class LastResortErrorFilterTest {
         // The container's dispatch to /error after a sendError(404): the error page reads the session, which fails.
         MockHttpServletRequest errorDispatch = new MockHttpServletRequest("GET", "/error");
         errorDispatch.setDispatcherType(jakarta.servlet.DispatcherType.ERROR);
-        errorDispatch.setAttribute(org.springframework.web.util.WebUtils.ERROR_REQUEST_URI_ATTRIBUTE, "/favicon.ico");
+        errorDispatch.setAttribute(org.springframework.web.util.WebUtils.ERROR_REQUEST_URI_ATTRIBUTE, "/settings/devices");
         errorDispatch.setAttribute(org.springframework.web.util.WebUtils.ERROR_STATUS_CODE_ATTRIBUTE, 404);
         MockHttpServletResponse response = new MockHttpServletResponse();
         filter.doFilter(errorDispatch, response, (req, res) -> {
@@ -65,6 +65,8 @@ class LastResortErrorFilterTest {
         assertThat(response.getHeader("Retry-After")).isEqualTo("5");
         assertThat(response.getContentAsString()).contains("Gatehouse is not available for a moment")
                 .doesNotContain("Exception", "Hikari", "insert into", "HTTP Status");
+        assertThat(UnexpectedErrorResolver.route(errorDispatch)).as("the log names the path that failed")
+                .isEqualTo("/settings/devices");
     }
 
     @Test
