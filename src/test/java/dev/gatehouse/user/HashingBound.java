@@ -1,0 +1,68 @@
+package dev.gatehouse.user;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The most password sign-ins a machine can do: password checks per second with every core checking, through the
+ * nodes' own {@link PasswordHasher} (its gate, its pooled Argon2) at a given cost. For benchmarks, which compare what
+ * sign-in over HTTP achieves with it.
+ */
+public final class HashingBound {
+
+    private static final String PASSWORD = "correct horse battery staple";
+
+    private HashingBound() {
+    }
+
+    /**
+     * Checks per second of {@code threads} threads checking a right password for {@code duration}, after each
+     * checked for {@code warmUp} (the JIT compiles Argon2's inner loop first).
+     */
+    public static double checksPerSecond(int memoryKib, int iterations, int threads, Duration warmUp, Duration duration)
+            throws Exception {
+        PasswordProperties properties = new PasswordProperties(8, 128, new PasswordProperties.Argon2(memoryKib,
+                iterations, 1), new PasswordProperties.Throttle(10, Duration.ofMinutes(1), Duration.ofMinutes(15),
+                new PasswordProperties.Throttle.Network(Duration.ofMinutes(10), 30, 300)),
+                new PasswordProperties.Hashing(threads, threads, Duration.ofMinutes(1)));
+        PasswordHasher hasher = new PasswordHasher(properties, new SimpleMeterRegistry());
+        String hash = hasher.hash(PASSWORD);
+        run(hasher, hash, threads, warmUp);
+        long start = System.nanoTime();
+        long checks = run(hasher, hash, threads, duration);
+        return checks / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static long run(PasswordHasher hasher, String hash, int threads, Duration duration) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long end = System.nanoTime() + duration.toNanos();
+            AtomicLong checks = new AtomicLong();
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        if (!hasher.matches(PASSWORD, hash)) {
+                            throw new AssertionError("the right password was refused");
+                        }
+                        checks.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            return checks.get();
+        } finally {
+            pool.shutdown();
+        }
+    }
+}
