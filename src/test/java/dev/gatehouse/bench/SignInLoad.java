@@ -24,8 +24,11 @@ import dev.gatehouse.reliability.People.Person;
  */
 final class SignInLoad {
 
-    /** What one concurrency gave. */
-    record Result(int concurrency, int signIns, double seconds, Map<Step, long[]> sortedStepNanos,
+    /**
+     * What one concurrency gave: {@code signIns} ended in the measured window of {@code seconds}, {@code completed}
+     * in the whole run (warm-up and the last ones in flight too).
+     */
+    record Result(int concurrency, int signIns, int completed, double seconds, Map<Step, long[]> sortedStepNanos,
                   Map<String, Integer> failures) {
 
         double perSecond() {
@@ -89,10 +92,14 @@ final class SignInLoad {
         Map<Step, List<Long>> byStep = new java.util.EnumMap<>(Step.class);
         Map<String, Integer> failures = new TreeMap<>();
         int signIns = 0;
+        int completed = 0;
         for (Outcome outcome : outcomes) {
             if (!outcome.signedIn()) {
                 failures.merge(outcome.failure(), 1, Integer::sum);
-            } else if (outcome.endNanos() >= windowStart && outcome.endNanos() < windowEnd) {
+                continue;
+            }
+            completed++;
+            if (outcome.endNanos() >= windowStart && outcome.endNanos() < windowEnd) {
                 signIns++;
                 for (Step step : Step.values()) {
                     byStep.computeIfAbsent(step, s -> new ArrayList<>()).add(outcome.stepNanos()[step.ordinal()]);
@@ -105,6 +112,6 @@ final class SignInLoad {
             Arrays.sort(nanos);
             sorted.put(step, nanos);
         }
-        return new Result(concurrency, signIns, (windowEnd - windowStart) / 1e9, sorted, failures);
+        return new Result(concurrency, signIns, completed, (windowEnd - windowStart) / 1e9, sorted, failures);
     }
 }

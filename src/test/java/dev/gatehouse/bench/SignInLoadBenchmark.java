@@ -24,7 +24,7 @@ import dev.gatehouse.user.HashingBound;
  * the median and 99th percentile of each request, every failure, and the load average. At 1 at once the ratio cannot
  * pass 1 / cores: one sign-in hashes on one core. The code request's own latency at 32 at once is issue 16's
  * "code step p99 ≤ 10 ms at 32 concurrent sign-ins". Needs HAProxy (Debian package haproxy). Run with
- * {@code ./mvnw -B -o -Pbench test -Dtest=SignInLoadBenchmark} (about 8 minutes); figures also in
+ * {@code ./mvnw -B -o -Pbench test -Dtest=SignInLoadBenchmark} (about 9 minutes); figures also in
  * target/bench/results.md, and in docs/benchmarks.md, "Sign-in under load, one node and two behind HAProxy (stop 25)".
  */
 class SignInLoadBenchmark {
@@ -32,8 +32,11 @@ class SignInLoadBenchmark {
     static final int ARGON2_MEMORY_KIB = 7168;
     static final int ARGON2_ITERATIONS = 5;
     static final int[] CONCURRENCY = {1, 2, 4, 8, 16, 32};
-    /** Before the first concurrency: the nodes' JIT compiles the request path and Argon2. */
-    static final Duration NODE_WARM_UP = Duration.ofSeconds(15);
+    /**
+     * Before the first concurrency, so that the nodes' JIT has compiled the request path and Argon2: 15 s still left
+     * the compiler threads a quarter to a third of a node's CPU in the levels after it (JFR, loaded machine).
+     */
+    static final Duration NODE_WARM_UP = Duration.ofSeconds(30);
     static final Duration WARM_UP = Duration.ofSeconds(3);
     static final Duration MEASURED = Duration.ofSeconds(20);
 
@@ -56,26 +59,31 @@ class SignInLoadBenchmark {
         Cluster.Setup setup = new Cluster.Setup("sign-in-load-" + nodes, nodes, firstPort, ARGON2_MEMORY_KIB,
                 ARGON2_ITERATIONS, nodeJvm);
         try (Cluster cluster = new Cluster(setup).start()) {
-            double boundBefore = bound();
+            HashingBound before = bound();
             int port = nodes == 1 ? cluster.node(0).port() : cluster.haproxy().port();
-            SignInLoad load = new SignInLoad(port, cluster.people().withApp("load", peopleNeeded(boundBefore), false));
+            SignInLoad load = new SignInLoad(port, cluster.people().withApp("load", peopleNeeded(before), false));
             SignInLoad.Result warmUp = load.run(2 * cores(), Duration.ZERO, NODE_WARM_UP);
             List<SignInLoad.Result> results = new ArrayList<>();
+            List<CpuUse> cpu = new ArrayList<>();
             List<String> loads = new ArrayList<>();
             for (int concurrency : CONCURRENCY) {
+                CpuUse start = CpuUse.now(cluster);
                 SignInLoad.Result r = load.run(concurrency, WARM_UP, MEASURED);
+                cpu.add(CpuUse.now(cluster).perSignInSince(start, Math.max(1, r.completed())));
                 results.add(r);
                 String loadAverage = loadAverage();
                 loads.add(loadAverage);
                 System.out.printf("[sign-in load] %s, %d at once: %.1f sign-ins/s, code p99 %.1f ms, failures %s, "
                         + "load %s%n", name, concurrency, r.perSecond(), r.p(Step.CODE, 99), r.failures(), loadAverage);
             }
-            double boundAfter = bound();
-            double bound = (boundBefore + boundAfter) / 2;
+            HashingBound after = bound();
+            double bound = (before.checksPerSecond() + after.checksPerSecond()) / 2;
+            double argonMs = (before.cpuMillisPerCheck() + after.cpuMillisPerCheck()) / 2;
             StringBuilder table = new StringBuilder(String.format("%n### %s%n%nBound: %.1f password checks/s before the "
-                            + "sign-ins, %.1f after (%d threads, nodes idle, same run); the ratio is to their mean. Node "
-                            + "warm-up: %d sign-ins at %d at once, failures %s.%n%n", name, boundBefore, boundAfter,
-                    cores(), warmUp.signIns(), 2 * cores(), warmUp.failures().isEmpty() ? "none" : warmUp.failures()));
+                            + "sign-ins, %.1f after (%d threads, nodes idle, same run); the ratio is to their mean. One "
+                            + "check: %.1f ms of CPU. Node warm-up: %d sign-ins at %d at once, failures %s.%n%n", name,
+                    before.checksPerSecond(), after.checksPerSecond(), cores(), argonMs, warmUp.signIns(), 2 * cores(),
+                    warmUp.failures().isEmpty() ? "none" : warmUp.failures()));
             table.append("| at once | sign-ins/s | of bound | sign-in page p50 / p99 | password p50 / p99 "
                     + "| code page p50 / p99 | code p50 / p99 | failures | load average |\n"
                     + "|---|---|---|---|---|---|---|---|---|\n");
@@ -86,13 +94,25 @@ class SignInLoadBenchmark {
                         latency(r, Step.CODE_PAGE), latency(r, Step.CODE),
                         r.failures().isEmpty() ? "0" : r.failureCount() + " " + r.failures(), loads.get(i)));
             }
+            table.append(String.format("%nCPU time per sign-in (all of each concurrency's sign-ins, warm-up included), "
+                    + "against the %.1f ms of one password check; the last column is the most the ratio to the bound "
+                    + "can be with everything on this machine (one check's CPU over all of a sign-in's).%n%n", argonMs));
+            table.append("| at once | sign-ins | nodes | of it beyond the check | PostgreSQL | load generator "
+                    + "| ratio ceiling |\n|---|---|---|---|---|---|---|\n");
+            for (int i = 0; i < results.size(); i++) {
+                CpuUse c = cpu.get(i);
+                table.append(String.format("| %d | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.0f %% |%n",
+                        results.get(i).concurrency(), results.get(i).completed(), c.nodesMs(), c.nodesMs() - argonMs,
+                        c.databaseMs(), c.generatorMs(),
+                        100 * argonMs / (c.nodesMs() + c.databaseMs() + c.generatorMs())));
+            }
             return table.toString();
         }
     }
 
-    /** Password checks per second on every core, with the nodes' hasher and cost. */
-    private static double bound() throws Exception {
-        return HashingBound.checksPerSecond(ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, cores(), Duration.ofSeconds(2),
+    /** Password checks on every core, with the nodes' hasher and cost. */
+    private static HashingBound bound() throws Exception {
+        return HashingBound.measure(ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, cores(), Duration.ofSeconds(2),
                 Duration.ofSeconds(5));
     }
 
@@ -104,9 +124,9 @@ class SignInLoadBenchmark {
      * Enough people for every sign-in of the run to be someone's first: no layout signs in faster than the bound, so
      * half as many again as the bound allows in the run's time.
      */
-    private static int peopleNeeded(double bound) {
+    private static int peopleNeeded(HashingBound bound) {
         double seconds = NODE_WARM_UP.toSeconds() + CONCURRENCY.length * (WARM_UP.toSeconds() + MEASURED.toSeconds() + 1);
-        return (int) Math.ceil(1.5 * bound * seconds) + 500;
+        return (int) Math.ceil(1.5 * bound.checksPerSecond() * seconds) + 500;
     }
 
     /** The flags the image's JVM gets, passed by the bench profile from the pom. */

@@ -153,8 +153,13 @@ public final class Cluster implements AutoCloseable {
         return nodes.get(index);
     }
 
-    List<GatehouseNode> nodes() {
+    public List<GatehouseNode> nodes() {
         return List.copyOf(nodes);
+    }
+
+    /** PostgreSQL's postmaster process; its sessions are its children. */
+    public long databasePid() {
+        return database.pid();
     }
 
     Database database() {

@@ -1,5 +1,7 @@
 package dev.gatehouse.user;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,21 +14,23 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The most password sign-ins a machine can do: password checks per second with every core checking, through the
- * nodes' own {@link PasswordHasher} (its gate, its pooled Argon2) at a given cost. For benchmarks, which compare what
+ * nodes' own {@link PasswordHasher} (its gate, its pooled Argon2) at a given cost; and the CPU time one check takes,
+ * which, unlike the rate, does not depend on what else the machine is doing. For benchmarks, which compare what
  * sign-in over HTTP achieves with it.
+ *
+ * @param checksPerSecond  checks per second of all threads together
+ * @param cpuMillisPerCheck the checking threads' CPU time per check
  */
-public final class HashingBound {
+public record HashingBound(double checksPerSecond, double cpuMillisPerCheck) {
 
     private static final String PASSWORD = "correct horse battery staple";
-
-    private HashingBound() {
-    }
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /**
-     * Checks per second of {@code threads} threads checking a right password for {@code duration}, after each
-     * checked for {@code warmUp} (the JIT compiles Argon2's inner loop first).
+     * {@code threads} threads checking a right password for {@code duration}, after each checked for {@code warmUp}
+     * (the JIT compiles Argon2's inner loop first).
      */
-    public static double checksPerSecond(int memoryKib, int iterations, int threads, Duration warmUp, Duration duration)
+    public static HashingBound measure(int memoryKib, int iterations, int threads, Duration warmUp, Duration duration)
             throws Exception {
         PasswordProperties properties = new PasswordProperties(8, 128, new PasswordProperties.Argon2(memoryKib,
                 iterations, 1), new PasswordProperties.Throttle(10, Duration.ofMinutes(1), Duration.ofMinutes(15),
@@ -34,13 +38,16 @@ public final class HashingBound {
                 new PasswordProperties.Hashing(threads, threads, Duration.ofMinutes(1)));
         PasswordHasher hasher = new PasswordHasher(properties, new SimpleMeterRegistry());
         String hash = hasher.hash(PASSWORD);
-        run(hasher, hash, threads, warmUp);
+        AtomicLong cpuNanos = new AtomicLong();
+        run(hasher, hash, threads, warmUp, cpuNanos);
+        cpuNanos.set(0);
         long start = System.nanoTime();
-        long checks = run(hasher, hash, threads, duration);
-        return checks / ((System.nanoTime() - start) / 1e9);
+        long checks = run(hasher, hash, threads, duration, cpuNanos);
+        return new HashingBound(checks / ((System.nanoTime() - start) / 1e9), cpuNanos.get() / 1e6 / checks);
     }
 
-    private static long run(PasswordHasher hasher, String hash, int threads, Duration duration) throws Exception {
+    private static long run(PasswordHasher hasher, String hash, int threads, Duration duration, AtomicLong cpuNanos)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             long end = System.nanoTime() + duration.toNanos();
@@ -48,12 +55,14 @@ public final class HashingBound {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 futures.add(pool.submit(() -> {
+                    long cpuStart = THREADS.getCurrentThreadCpuTime();
                     while (System.nanoTime() < end) {
                         if (!hasher.matches(PASSWORD, hash)) {
                             throw new AssertionError("the right password was refused");
                         }
                         checks.incrementAndGet();
                     }
+                    cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuStart);
                     return null;
                 }));
             }
