@@ -96,7 +96,9 @@ class SignInLoadBenchmark {
             }
             table.append(String.format("%nCPU time per sign-in (all of each concurrency's sign-ins, warm-up included), "
                     + "against the %.1f ms of one password check; the last column is the most the ratio to the bound "
-                    + "can be with everything on this machine (one check's CPU over all of a sign-in's).%n%n", argonMs));
+                    + "can be on an otherwise idle machine, where the bound has every core: one check's CPU over all of "
+                    + "a sign-in's. (On a shared machine the bound gets less than every core, and the ratio can pass "
+                    + "it.)%n%n", argonMs));
             table.append("| at once | sign-ins | nodes | of it beyond the check | PostgreSQL | load generator "
                     + "| ratio ceiling |\n|---|---|---|---|---|---|---|\n");
             for (int i = 0; i < results.size(); i++) {
