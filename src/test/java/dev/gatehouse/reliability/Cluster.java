@@ -15,26 +15,66 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import dev.gatehouse.crypto.RandomCodes;
 
 /**
- * A production-like deployment on this machine: one PostgreSQL, two Gatehouse nodes as their own JVMs sharing a
- * sealing key, an SMTP server, and HAProxy in front with the shipped configuration. Ports 18500-18599 only.
+ * A production-like deployment on this machine: one PostgreSQL, Gatehouse nodes as their own JVMs sharing a sealing
+ * key, an SMTP server, and HAProxy in front with the shipped configuration; on the ports, with the Argon2 cost and
+ * the node JVM flags of its {@link Setup}. The reliability suite uses {@link Setup#reliability}; the sign-in load
+ * benchmark ({@code bench.SignInLoadBenchmark}) its own ports, Argon2 cost and the shipped JVM flags.
  *
  * <p>The nodes run the trial profile with the production pieces swapped in (PostgreSQL, SMTP, a key file that is not
  * generated), because the prod profile's {@code __Host-} cookies need https. What differs from the defaults, and why:
- * Argon2 at 1 MiB and one pass (the suite tests reliability, not hashing; the benchmarks measure that), the outbox
+ * the Argon2 cost of the setup (the suite's is 1 MiB and one pass: it tests reliability, not hashing), the outbox
  * retrying after 1 s doubling to 5 s (so an outage ends in seconds, not minutes; 40 attempts cover the longest outage
  * the suite makes), a 30 s claim timeout (so a message a killed node held is sent again within the test), a 5 s
  * database connection timeout (a request during a database outage fails within HAProxy's 30 s server timeout), and
  * no per-network limits (every request of the suite comes from 127.0.0.1).
  */
-final class Cluster implements AutoCloseable {
+public final class Cluster implements AutoCloseable {
 
-    static final int PROXY_PORT = 18500;
-    static final int FIRST_NODE_PORT = 18510;
-    static final int SMTP_PORT = 18520;
-    static final int POSTGRES_PORT = 18530;
-    static final int ARGON2_MEMORY_KIB = 1024;
-    static final int ARGON2_ITERATIONS = 1;
+    /**
+     * Where a cluster runs and how its nodes are started. Ports from {@code firstPort}: HAProxy on it, node {@code i}
+     * on {@code firstPort + 10 + 2i} (its management port next), SMTP on {@code + 20}, PostgreSQL on {@code + 30}; so
+     * a setup uses {@code firstPort} to {@code firstPort + 30}, and at most five nodes.
+     *
+     * @param directory  the work folder under target/, emptied at start (logs, data, HAProxy's configuration)
+     * @param nodeJvm    the nodes' JVM options
+     */
+    public record Setup(String directory, int nodeCount, int firstPort, int argon2MemoryKib, int argon2Iterations,
+                        List<String> nodeJvm) {
 
+        public Setup {
+            if (nodeCount < 1 || nodeCount > 5) {
+                throw new IllegalArgumentException("a cluster has 1 to 5 nodes (ports firstPort + 10 to + 19)");
+            }
+            nodeJvm = List.copyOf(nodeJvm);
+        }
+
+        /**
+         * The reliability suite's: ports 18500-18599, Argon2 at 1 MiB and one pass, and small, quick-starting nodes
+         * (the suite shares two cores with other builds) with heap enough for that Argon2 on every Tomcat thread.
+         */
+        static Setup reliability(int nodeCount) {
+            return new Setup("reliability", nodeCount, 18500, 1024, 1,
+                    List.of("-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
+        }
+
+        int proxyPort() {
+            return firstPort;
+        }
+
+        int nodePort(int index) {
+            return firstPort + 10 + 2 * index;
+        }
+
+        int smtpPort() {
+            return firstPort + 20;
+        }
+
+        int postgresPort() {
+            return firstPort + 30;
+        }
+    }
+
+    private final Setup setup;
     private final Path work;
     private final Database database;
     private final Mailbox mailbox;
@@ -42,8 +82,14 @@ final class Cluster implements AutoCloseable {
     private final Haproxy haproxy;
     private final Path keyFile;
 
+    /** The reliability suite's cluster of {@code nodeCount} nodes. */
     Cluster(int nodeCount) {
-        this.work = Path.of("target", "reliability").toAbsolutePath();
+        this(Setup.reliability(nodeCount));
+    }
+
+    public Cluster(Setup setup) {
+        this.setup = setup;
+        this.work = Path.of("target", setup.directory()).toAbsolutePath();
         deleteRecursively(work);
         try {
             Files.createDirectories(work);
@@ -53,19 +99,19 @@ final class Cluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        database = new Database(POSTGRES_PORT, work.resolve("postgres"));
-        mailbox = new Mailbox(SMTP_PORT);
-        for (int i = 0; i < nodeCount; i++) {
+        database = new Database(setup.postgresPort(), work.resolve("postgres"));
+        mailbox = new Mailbox(setup.smtpPort());
+        for (int i = 0; i < setup.nodeCount(); i++) {
             String name = "gatehouse-" + (i + 1);
-            nodes.add(new GatehouseNode(name, FIRST_NODE_PORT + 2 * i, FIRST_NODE_PORT + 2 * i + 1,
+            nodes.add(new GatehouseNode(name, setup.nodePort(i), setup.nodePort(i) + 1, setup.nodeJvm(),
                     settings(work.resolve(name)), work.resolve(name + ".log")));
         }
-        haproxy = new Haproxy(PROXY_PORT, nodes, Path.of("deploy", "haproxy", "haproxy.cfg"), work.resolve("haproxy"));
+        haproxy = new Haproxy(setup.proxyPort(), nodes, Path.of("deploy", "haproxy", "haproxy.cfg"), work.resolve("haproxy"));
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
     }
 
-    /** Starts everything and waits until both nodes are ready; the first node migrates the database alone. */
-    Cluster start() {
+    /** Starts everything and waits until every node is ready; the first node migrates the database alone. */
+    public Cluster start() {
         database.create();
         mailbox.start();
         nodes.get(0).start();
@@ -81,20 +127,20 @@ final class Cluster implements AutoCloseable {
     private List<String> settings(Path dataDirectory) {
         return List.of(
                 "--spring.profiles.active=dev",
-                "--spring.datasource.url=jdbc:postgresql://localhost:" + POSTGRES_PORT + "/" + Database.NAME,
+                "--spring.datasource.url=jdbc:postgresql://localhost:" + setup.postgresPort() + "/" + Database.NAME,
                 "--spring.datasource.username=postgres", "--spring.datasource.password=",
                 "--spring.datasource.hikari.connection-timeout=5000",
                 "--gatehouse.data-dir=" + dataDirectory,
                 "--gatehouse.crypto.key-file=" + work.resolve("gatehouse-keys.properties"),
                 "--gatehouse.crypto.generate-key-file=false",
-                "--gatehouse.base-url=http://localhost:" + PROXY_PORT,
-                "--gatehouse.mail.gateway=smtp", "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + SMTP_PORT,
+                "--gatehouse.base-url=http://localhost:" + setup.proxyPort(),
+                "--gatehouse.mail.gateway=smtp", "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + setup.smtpPort(),
                 "--gatehouse.mail.from=Gatehouse <no-reply@reliability.example>",
                 "--gatehouse.outbox.poll-interval=500ms", "--gatehouse.outbox.initial-backoff=1s",
                 "--gatehouse.outbox.max-backoff=5s", "--gatehouse.outbox.max-attempts=40",
                 "--gatehouse.outbox.claim-timeout=30s",
-                "--gatehouse.password.argon2.memory-kib=" + ARGON2_MEMORY_KIB,
-                "--gatehouse.password.argon2.iterations=" + ARGON2_ITERATIONS,
+                "--gatehouse.password.argon2.memory-kib=" + setup.argon2MemoryKib(),
+                "--gatehouse.password.argon2.iterations=" + setup.argon2Iterations(),
                 "--gatehouse.password.argon2.parallelism=1",
                 "--gatehouse.password.throttle.network.failures-per-window=100000",
                 "--gatehouse.password.throttle.network.failures-per-day=100000",
@@ -103,12 +149,17 @@ final class Cluster implements AutoCloseable {
                 "--spring.main.banner-mode=off", "--spring.jmx.enabled=false");
     }
 
-    GatehouseNode node(int index) {
+    public GatehouseNode node(int index) {
         return nodes.get(index);
     }
 
-    List<GatehouseNode> nodes() {
+    public List<GatehouseNode> nodes() {
         return List.copyOf(nodes);
+    }
+
+    /** PostgreSQL's postmaster process; its sessions are its children. */
+    public long databasePid() {
+        return database.pid();
     }
 
     Database database() {
@@ -123,12 +174,12 @@ final class Cluster implements AutoCloseable {
         return mailbox;
     }
 
-    Haproxy haproxy() {
+    public Haproxy haproxy() {
         return haproxy;
     }
 
-    People people() {
-        return new People(database, keyFile, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS);
+    public People people() {
+        return new People(database, keyFile, setup.argon2MemoryKib(), setup.argon2Iterations());
     }
 
     Path work() {

@@ -58,6 +58,15 @@ final class Database {
         }
     }
 
+    /** The server's process, the postmaster (each session is a child of it), from PostgreSQL's postmaster.pid. */
+    long pid() {
+        try {
+            return Long.parseLong(java.nio.file.Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException("PostgreSQL is not running", e);
+        }
+    }
+
     boolean running() {
         return postgres != null;
     }

@@ -20,31 +20,33 @@ import java.util.stream.Collectors;
  * application's class path, settings as {@code --key=value} arguments), so that {@link #kill()} is a real
  * {@code kill -9}: no shutdown hook, no connection closed politely, no claim released.
  */
-final class GatehouseNode {
+public final class GatehouseNode {
 
     private static final Duration START_WAIT = Duration.ofSeconds(240);
 
     private final String name;
     private final int port;
     private final int managementPort;
+    private final List<String> jvm;
     private final List<String> settings;
     private final Path log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
 
-    GatehouseNode(String name, int port, int managementPort, List<String> settings, Path log) {
+    GatehouseNode(String name, int port, int managementPort, List<String> jvm, List<String> settings, Path log) {
         this.name = name;
         this.port = port;
         this.managementPort = managementPort;
+        this.jvm = List.copyOf(jvm);
         this.settings = List.copyOf(settings);
         this.log = log;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -52,7 +54,7 @@ final class GatehouseNode {
         return managementPort;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -62,11 +64,10 @@ final class GatehouseNode {
 
     /** Starts the process; returns at once ({@link #awaitReady} waits for it). Its console goes to its log file. */
     void start() {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // Small and quick to start: the suite shares two cores with other builds. Heap enough for the
-                // cheap Argon2 of the suite (see Cluster) on every Tomcat thread.
-                "-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-                "-cp", applicationClassPath(), "dev.gatehouse.GatehouseApplication",
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvm);
+        command.addAll(List.of("-cp", applicationClassPath(), "dev.gatehouse.GatehouseApplication",
                 "--server.port=" + port, "--management.server.port=" + managementPort));
         command.addAll(settings);
         try {

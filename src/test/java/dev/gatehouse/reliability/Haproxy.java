@@ -19,7 +19,7 @@ import dev.gatehouse.testsupport.Tools;
  * (deploy/haproxy/haproxy.cfg): only the listening address and the servers' addresses are replaced, so the suite
  * tests the shipped balancing, health checks and retries rather than a copy that could drift from them.
  */
-final class Haproxy {
+public final class Haproxy {
 
     private static final Pattern BIND = Pattern.compile("(?m)^(\\s*)bind :8080$");
     private static final Pattern CHECK_PORT = Pattern.compile("(?m)^(\\s*default-server check) port 8081(.*)$");
@@ -45,7 +45,7 @@ final class Haproxy {
     }
 
     /** HAProxy on the PATH, or where Debian's package puts it (/usr/sbin is not on every user's PATH). */
-    static String executable() {
+    public static String executable() {
         String onPath = Tools.find("haproxy");
         return onPath != null ? onPath : Tools.require("/usr/sbin/haproxy");
     }
@@ -99,7 +99,7 @@ final class Haproxy {
         });
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

@@ -24,12 +24,12 @@ import dev.gatehouse.testsupport.AuthenticatorApp;
  * methods sealed with the nodes' key file), so that setting up a thousand costs a second and no node is involved:
  * everything the suite then does goes through HTTP.
  */
-final class People {
+public final class People {
 
-    static final String PASSWORD = "correct horse battery staple";
+    public static final String PASSWORD = "correct horse battery staple";
 
     /** A person: their address, their authenticator app (when they have one) and backup codes (when they have them). */
-    record Person(UUID id, String email, AuthenticatorApp app, List<String> backupCodes) {
+    public record Person(UUID id, String email, AuthenticatorApp app, List<String> backupCodes) {
     }
 
     private final Database database;
@@ -44,7 +44,7 @@ final class People {
     }
 
     /** People whose only method is the authenticator app; with a set of backup codes when {@code backupCodes}. */
-    List<Person> withApp(String prefix, int count, boolean backupCodes) {
+    public List<Person> withApp(String prefix, int count, boolean backupCodes) {
         return inOneConnection(jdbc -> {
             List<Person> people = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
