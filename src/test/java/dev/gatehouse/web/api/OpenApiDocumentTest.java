@@ -71,6 +71,11 @@ class OpenApiDocumentTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.uri().getPath()).isEqualTo(OpenApiDocument.DOCS_UI + "/index.html");
         assertThat(page.body()).contains("swagger-ui");
+        for (String asset : new String[] {"/swagger-ui-bundle.js", "/swagger-ui.css", "/swagger-initializer.js"}) {
+            HttpResponse<String> file = get(OpenApiDocument.DOCS_UI + asset);
+            assertThat(file.statusCode()).as(asset).isEqualTo(200);
+            assertThat(file.body()).as(asset).isNotBlank();
+        }
         assertThat(get(OpenApiDocument.PATH + "/swagger-config").body()).contains("\"url\":\"" + OpenApiDocument.PATH);
     }
 }
