@@ -47,8 +47,24 @@ final class PooledArgon2 {
     String encode(CharSequence password) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = generate(password, salt, memoryKib, iterations, parallelism, Argon2Parameters.ARGON2_VERSION_13,
-                HASH_BYTES);
+        return encoded(salt, generate(password, salt, memoryKib, iterations, parallelism,
+                Argon2Parameters.ARGON2_VERSION_13, HASH_BYTES));
+    }
+
+    /**
+     * A stored hash in the form and at the cost of {@link #encode}, with a random salt and a random hash in place of
+     * a password's: checking any password against it costs one hash at this cost and matches nothing. Made without
+     * hashing, so a node's start-up neither waits for a hash nor keeps the blocks of one in the pool.
+     */
+    String decoy() {
+        byte[] salt = new byte[SALT_BYTES];
+        byte[] hash = new byte[HASH_BYTES];
+        random.nextBytes(salt);
+        random.nextBytes(hash);
+        return encoded(salt, hash);
+    }
+
+    private String encoded(byte[] salt, byte[] hash) {
         return "$argon2id$v=" + Argon2Parameters.ARGON2_VERSION_13 + "$m=" + memoryKib + ",t=" + iterations + ",p="
                 + parallelism + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }

@@ -2,6 +2,7 @@ package dev.gatehouse.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -108,5 +109,21 @@ class PooledArgon2Test {
         assertThat(pooled.matches("pw", good.replace("m=256", "m=99999999"))).as("a tampered cost").isFalse();
         assertThat(pooled.matches("pw", good.replace("t=2", "t=x"))).isFalse();
         assertThat(pooled.matches("pw", good.substring(0, good.lastIndexOf('$')) + "$!!")).isFalse();
+    }
+
+    @Test
+    void decoyWhenMadeThenTheFormAndCostOfARealHashAndMatchesNothing() {
+        PooledArgon2 pooled = new PooledArgon2(COST, 1);
+        String real = pooled.encode("pw");
+        String decoy = pooled.decoy();
+
+        assertThat(decoy.substring(0, decoy.lastIndexOf('$', decoy.lastIndexOf('$') - 1)))
+                .isEqualTo(real.substring(0, real.lastIndexOf('$', real.lastIndexOf('$') - 1)));
+        assertThat(Arrays.stream(decoy.split("\\$")).mapToInt(String::length).toArray())
+                .as("salt and hash as long as a real one's").containsExactly(
+                        Arrays.stream(real.split("\\$")).mapToInt(String::length).toArray());
+        assertThat(pooled.decoy()).isNotEqualTo(decoy);
+        assertThat(pooled.matches("pw", decoy)).isFalse();
+        assertThat(pooled.matches("", decoy)).isFalse();
     }
 }
