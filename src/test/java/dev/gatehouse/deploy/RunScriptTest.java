@@ -56,11 +56,11 @@ class RunScriptTest {
 
         Path java = jvms.resolve("jdk-26/bin/java");
         assertThat(command).isEqualTo("env MALLOC_ARENA_MAX=2 " + java + " " + FLAGS
-                + " -XX:AOTCache=target/run/gatehouse-java26.aot -jar target/run/gatehouse-1.0.jar --server.port=18999");
+                + " -XX:AOTCache=target/run/gatehouse-java26+1.aot -jar target/run/gatehouse-1.0.jar --server.port=18999");
         assertThat(Files.readAllLines(calls)).containsExactly(
-                "mvnw " + jvms.resolve("jdk-26") + " -B -q package -DskipTests",
+                "mvnw " + jvms.resolve("jdk-26") + " -B -q package -Dmaven.test.skip=true",
                 java + " -Djarmode=tools -jar target/gatehouse-1.0.jar extract --destination target/run",
-                java + " " + FLAGS + " -XX:AOTCacheOutput=target/run/gatehouse-java26.aot -Dspring.context.exit=onRefresh"
+                java + " " + FLAGS + " -XX:AOTCacheOutput=target/run/training-java26+1.aot -Dspring.context.exit=onRefresh"
                         + " -jar target/run/gatehouse-1.0.jar --gatehouse.data-dir=" + trainingDataDir()
                         + " --server.port=0 --management.server.port=0 --logging.level.root=ERROR");
     }
@@ -70,9 +70,9 @@ class RunScriptTest {
         String command = run(Map.of("JAVA_HOME", jvms.resolve("jdk-17").toString()));
 
         assertThat(command).isEqualTo("env MALLOC_ARENA_MAX=2 " + jvms.resolve("jdk-17/bin/java") + " " + FLAGS
-                + " -XX:SharedArchiveFile=target/run/gatehouse-java17.jsa -jar target/run/gatehouse-1.0.jar"
+                + " -XX:SharedArchiveFile=target/run/gatehouse-java17+1.jsa -jar target/run/gatehouse-1.0.jar"
                 + " --server.port=18999");
-        assertThat(Files.readString(calls)).contains("-XX:ArchiveClassesAtExit=target/run/gatehouse-java17.jsa");
+        assertThat(Files.readString(calls)).contains("-XX:ArchiveClassesAtExit=target/run/training-java17+1.jsa");
     }
 
     @Test
@@ -82,7 +82,7 @@ class RunScriptTest {
 
         String command = run(Map.of());
 
-        assertThat(command).contains("-XX:AOTCache=target/run/gatehouse-java26.aot");
+        assertThat(command).contains("-XX:AOTCache=target/run/gatehouse-java26+1.aot");
         assertThat(calls).doesNotExist();
     }
 
@@ -110,9 +110,105 @@ class RunScriptTest {
         assertThat(command).doesNotContain("AOTCache").contains(jvms.resolve("jdk-27/bin/java") + " " + FLAGS + " -jar");
     }
 
+    @Test
+    void aTrainingThatFailsHalfwayLeavesNoCacheToMap() throws Exception {
+        fakeJava(jvms.resolve("jdk-27"), 27, "echo half > \"${arg#*=}\"; exit 1");
+
+        String command = run(Map.of());
+
+        assertThat(command).doesNotContain("AOTCache");
+        try (var files = Files.list(project.resolve("target/run"))) {
+            assertThat(files.map(file -> file.getFileName().toString()))
+                    .noneMatch(name -> name.endsWith(".aot")).contains("gatehouse-java27+1.aot.failed");
+        }
+    }
+
+    // From a review (review2): each of the five below failed on the script as first written.
+
+    @Test
+    void aTrainingThatFailsIsNotMadeAgainAtEveryStart() throws Exception {
+        fakeJava(jvms.resolve("jdk-27"), 27, "exit 1");
+        run(Map.of());
+        Files.delete(calls);
+
+        run(Map.of());
+
+        // A training is a whole start of the application (about a minute on a busy machine). One that fails for a
+        // lasting reason (SPRING_PROFILES_ACTIVE=prod with the settings given as arguments, which the training does
+        // not get; a JVM that cannot write the cache) fails again before every start until the jar is rebuilt.
+        assertThat(calls).as("the second start trained again").doesNotExist();
+    }
+
+    @Test
+    void anUpdatedJavaOfTheSameFeatureVersionGetsACacheOfItsOwn() throws Exception {
+        Map<String, String> java26 = Map.of("JAVA_HOME", jvms.resolve("jdk-26").toString());
+        run(java26);
+        Files.delete(calls);
+        // A JDK update (apt upgrade) replaces the JVM in the same folder; the JVM refuses a cache another build made,
+        // so the cache named only by the feature version is never used again, and never made again.
+        fakeJava(jvms.resolve("jdk-26"), 26, "26.0.1+9", "");
+
+        run(java26);
+
+        assertThat(calls).as("the updated Java made no cache of its own").exists();
+        assertThat(Files.readString(calls)).contains("-XX:AOTCacheOutput=");
+    }
+
+    @Test
+    void aJavaHomeWithoutAJavaStopsWithAMessage() throws Exception {
+        Finished finished = attempt(Map.of("JAVA_HOME", project.resolve("no-jdk-here").toString()));
+
+        assertThat(finished.exit()).isNotZero();
+        assertThat(finished.err()).as("what the script said (today: nothing, exit 127)").contains("JAVA_HOME");
+    }
+
+    @Test
+    void theJarJustBuiltIsStartedWhenAnOlderVersionsJarIsStillInTarget() throws Exception {
+        // A version change in the pom without "clean" leaves the old version's jar beside the new one.
+        Path old = project.resolve("target/gatehouse-0.9.jar");
+        Files.createDirectories(old.getParent());
+        Files.writeString(old, "old");
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(3600)));
+
+        String command = run(Map.of());
+
+        assertThat(command).contains("-jar target/run/gatehouse-1.0.jar");
+    }
+
+    @Test
+    void aChangeThatBuildsNoNewJarIsBuiltOnceNotAtEveryStart() throws Exception {
+        // Maven leaves the jar as it is when nothing it is made of changed (measured: a second ./mvnw package after
+        // touching src/main/java kept the jar's time), as this stand-in does.
+        executable(project.resolve("mvnw"), """
+                #!/usr/bin/env bash
+                echo "mvnw $JAVA_HOME $*" >> calls.log
+                mkdir -p target && [ -f target/gatehouse-1.0.jar ] || echo built > target/gatehouse-1.0.jar
+                """);
+        run(Map.of());
+        // An editor's swap file made and removed beside a source: the folder's time changes, no source does.
+        Files.setLastModifiedTime(project.resolve("src/main/java"), FileTime.from(Instant.now().plusSeconds(60)));
+        run(Map.of());
+        Files.delete(calls);
+
+        run(Map.of());
+
+        assertThat(calls).as("the third start ran the build again").doesNotExist();
+    }
+
     private String run(Map<String, String> environment) throws Exception {
+        Finished finished = attempt(environment);
+        assertThat(finished.exit()).as(finished.out() + finished.err()).isZero();
+        return finished.out();
+    }
+
+    /** The script's exit status, what it printed and what it said on its error stream. */
+    private record Finished(int exit, String out, String err) {
+    }
+
+    private Finished attempt(Map<String, String> environment) throws Exception {
+        Path err = project.resolve("stderr.log");
         ProcessBuilder builder = new ProcessBuilder("./gatehouse", "--server.port=18999").directory(project.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
+                .redirectError(err.toFile());
         builder.environment().remove("JAVA_HOME");
         builder.environment().putAll(environment);
         builder.environment().put("GATEHOUSE_JVM_DIR", jvms.toString());
@@ -120,8 +216,7 @@ class RunScriptTest {
         Process process = builder.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = new String(process.getInputStream().readAllBytes()).strip();
-        assertThat(process.exitValue()).as(out).isZero();
-        return out;
+        return new Finished(process.exitValue(), out, Files.readString(err));
     }
 
     /** The training's data folder: a temporary one of its own, gone once the cache is made. */
@@ -133,22 +228,31 @@ class RunScriptTest {
     }
 
     private static void fakeJava(Path home, int version) throws IOException {
-        fakeJava(home, version, "");
+        fakeJava(home, version, version + "+1", "");
     }
 
-    /** A JVM stand-in: its version, the jar tool's extract, and a cache file for a training start (unless failing). */
     private static void fakeJava(Path home, int version, String training) throws IOException {
+        fakeJava(home, version, version + "+1", training);
+    }
+
+    /**
+     * A JVM stand-in: its version and build, the jar tool's extract, and a cache file for a training start (unless
+     * failing).
+     */
+    private static void fakeJava(Path home, int version, String build, String training) throws IOException {
         executable(home.resolve("bin/java"), """
                 #!/usr/bin/env bash
-                if [ "$1" = -XshowSettings:properties ]; then echo "    java.specification.version = %d" >&2; exit 0; fi
+                if [ "$1" = -XshowSettings:properties ]; then
+                    echo "    java.specification.version = %d" >&2; echo "    java.vm.version = %s" >&2; exit 0
+                fi
                 echo "$0 $*" >> calls.log
                 for arg in "$@"; do
                     case "$arg" in
                         extract) mkdir -p target/run && cp target/gatehouse-1.0.jar target/run/ ;;
-                        -XX:AOTCacheOutput=*|-XX:ArchiveClassesAtExit=*) %s; touch "${arg#*=}" ;;
+                        -XX:AOTCacheOutput=*|-XX:ArchiveClassesAtExit=*) %s; echo classes > "${arg#*=}" ;;
                     esac
                 done
-                """.formatted(version, training.isEmpty() ? ":" : training));
+                """.formatted(version, build, training.isEmpty() ? ":" : training));
     }
 
     private static void executable(Path file, String content) throws IOException {
