@@ -53,11 +53,6 @@ final class SignInLoad {
         this.people = new ConcurrentLinkedQueue<>(people);
     }
 
-    /** People not yet signed in. */
-    int peopleLeft() {
-        return people.size();
-    }
-
     Result run(int concurrency, Duration warmUp, Duration measured) throws Exception {
         long windowStart = System.nanoTime() + warmUp.toNanos();
         long windowEnd = windowStart + measured.toNanos();

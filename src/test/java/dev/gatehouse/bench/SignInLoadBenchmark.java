@@ -131,7 +131,7 @@ class SignInLoadBenchmark {
         return (int) Math.ceil(1.5 * bound.checksPerSecond() * seconds) + 500;
     }
 
-    /** The flags the image's JVM gets, passed by the bench profile from the pom. */
+    /** The run command's JVM flags (the pom's gatehouse.jvm.flags, passed by the bench profile; the image differs only in its heap size). */
     private static List<String> shippedJvmFlags() {
         String flags = System.getProperty("gatehouse.jvm.flags");
         if (flags == null || flags.isBlank()) {
