@@ -131,7 +131,10 @@ class SignInLoadBenchmark {
         return (int) Math.ceil(1.5 * bound.checksPerSecond() * seconds) + 500;
     }
 
-    /** The run command's JVM flags (the pom's gatehouse.jvm.flags, passed by the bench profile; the image differs only in its heap size). */
+    /**
+     * The run command's JVM flags (the pom's gatehouse.jvm.flags, passed by the bench profile); the image's differ
+     * only in how the heap is sized.
+     */
     private static List<String> shippedJvmFlags() {
         String flags = System.getProperty("gatehouse.jvm.flags");
         if (flags == null || flags.isBlank()) {
