@@ -2,10 +2,8 @@ package dev.gatehouse.oidc;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Map;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
-import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 import dev.gatehouse.crypto.Tokens;
@@ -28,64 +26,26 @@ import dev.gatehouse.crypto.Tokens;
 public final class ClientSecrets {
 
     /** Encodes new secrets as {@code {sha256}}; matches those and {@code {bcrypt}} ones, never rewriting them. */
-    public static final PasswordEncoder ENCODER = encoder();
+    public static final PasswordEncoder ENCODER = new Encoder();
+
+    private static final String SHA256 = "{sha256}";
+    private static final String BCRYPT = "{bcrypt}";
 
     private ClientSecrets() {
     }
 
-    private static PasswordEncoder encoder() {
-        DelegatingPasswordEncoder encoder = new DelegatingPasswordEncoder("sha256", Map.of(
-                "sha256", new Sha256(),
-                "bcrypt", new BCryptPasswordEncoder()));
-        // Anything else stored (plain text, {noop}, an unknown prefix) matches nothing rather than failing the request.
-        encoder.setDefaultPasswordEncoderForMatches(new MatchesNothing());
-        return new NeverRewritten(encoder);
-    }
+    /**
+     * {@code {sha256}} and the hex SHA-256 of the secret (no salt: each secret is unique and random already), compared
+     * in constant time; {@code {bcrypt}} checked as such; anything else stored (plain text, {@code {noop}}, an unknown
+     * prefix) matches nothing. {@link PasswordEncoder#upgradeEncoding} keeps its default, false: never rewritten.
+     */
+    private static final class Encoder implements PasswordEncoder {
 
-    /** Encodes and matches as the given encoder; never asks the token endpoint to rewrite a stored secret. */
-    private static final class NeverRewritten implements PasswordEncoder {
-
-        private final PasswordEncoder encoder;
-
-        NeverRewritten(PasswordEncoder encoder) {
-            this.encoder = encoder;
-        }
+        private final PasswordEncoder bcrypt = new BCryptPasswordEncoder();
 
         @Override
         public String encode(CharSequence secret) {
-            return encoder.encode(secret);
-        }
-
-        @Override
-        public boolean matches(CharSequence secret, String encoded) {
-            return encoder.matches(secret, encoded);
-        }
-
-        @Override
-        public boolean upgradeEncoding(String encoded) {
-            return false;
-        }
-    }
-
-    private static final class MatchesNothing implements PasswordEncoder {
-
-        @Override
-        public String encode(CharSequence secret) {
-            throw new UnsupportedOperationException("only matches");
-        }
-
-        @Override
-        public boolean matches(CharSequence secret, String encoded) {
-            return false;
-        }
-    }
-
-    /** The hex SHA-256 of a high-entropy secret; no salt (each secret is unique and random already). */
-    private static final class Sha256 implements PasswordEncoder {
-
-        @Override
-        public String encode(CharSequence secret) {
-            return Tokens.sha256(secret.toString());
+            return SHA256 + Tokens.sha256(secret.toString());
         }
 
         @Override
@@ -93,8 +53,11 @@ public final class ClientSecrets {
             if (secret == null || encoded == null) {
                 return false;
             }
-            return MessageDigest.isEqual(encode(secret).getBytes(StandardCharsets.US_ASCII),
-                    encoded.getBytes(StandardCharsets.US_ASCII));
+            if (encoded.startsWith(SHA256)) {
+                return MessageDigest.isEqual(encode(secret).getBytes(StandardCharsets.US_ASCII),
+                        encoded.getBytes(StandardCharsets.US_ASCII));
+            }
+            return encoded.startsWith(BCRYPT) && bcrypt.matches(secret, encoded.substring(BCRYPT.length()));
         }
     }
 }

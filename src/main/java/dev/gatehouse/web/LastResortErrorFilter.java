@@ -40,16 +40,11 @@ class LastResortErrorFilter extends OncePerRequestFilter {
         this.messages = messages;
     }
 
-    @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        guarded(request, response, chain);
-    }
-
     /**
      * The error page's own dispatch too (a 404 or 403 sent by {@code sendError}, or an exception the container passes
      * to {@code /error}): that page reads the session and so fails the same way while the database is down, and left
-     * alone the container then answers its bare page.
+     * alone the container then answers its bare page. (An error dispatch nested inside this filter's own call is
+     * already guarded by that call.)
      */
     @Override
     protected boolean shouldNotFilterErrorDispatch() {
@@ -57,12 +52,7 @@ class LastResortErrorFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected void doFilterNestedErrorDispatch(HttpServletRequest request, HttpServletResponse response,
-            FilterChain chain) throws ServletException, IOException {
-        guarded(request, response, chain);
-    }
-
-    private void guarded(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         try {
             chain.doFilter(request, response);

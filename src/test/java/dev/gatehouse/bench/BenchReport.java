@@ -25,6 +25,23 @@ public final class BenchReport {
         }
     }
 
+    /** The machine's load average over 1, 5 and 15 minutes, e.g. "0.52 0.61 0.70" ("unknown" where unreadable). */
+    public static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException unreadable) {
+            return "unknown";
+        }
+    }
+
+    /** A line of /proc/PID/status in KiB, e.g. VmRSS (resident now) or VmHWM (the most resident so far); -1 if none. */
+    public static long statusKib(long pid, String field) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(l -> l.startsWith(field + ":")).map(l -> l.replaceAll("\\D", "")).mapToLong(Long::parseLong)
+                .findFirst().orElse(-1);
+    }
+
     /** The value at percentile {@code p} (0-100) of sorted nanosecond samples, in milliseconds. */
     public static double percentileMs(long[] sortedNanos, double p) {
         if (sortedNanos.length == 0) {

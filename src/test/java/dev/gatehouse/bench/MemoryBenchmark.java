@@ -91,7 +91,7 @@ class MemoryBenchmark {
                 probe.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/signin")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 Thread.sleep(10_000);
-                long idleRss = status(process, "VmRSS");
+                long idleRss = BenchReport.statusKib(process.pid(), "VmRSS");
                 double idleHeap = heap(probe, management, "jvm_memory_used_bytes");
 
                 AtomicInteger next = new AtomicInteger();
@@ -100,7 +100,7 @@ class MemoryBenchmark {
                 Thread.sleep(2_000);
                 rows.append(String.format("| %d | %d MiB | %.0f MiB | %.1f | %.0f / %.0f ms | %d | %d MiB | %d MiB | %.0f MiB |%n",
                         run, idleRss >> 10, idleHeap / 1048576, measured.perSecond(), measured.p50(), measured.p99(),
-                        measured.busy(), status(process, "VmRSS") >> 10, status(process, "VmHWM") >> 10,
+                        measured.busy(), BenchReport.statusKib(process.pid(), "VmRSS") >> 10, BenchReport.statusKib(process.pid(), "VmHWM") >> 10,
                         heap(probe, management, "jvm_memory_committed_bytes") / 1048576));
             } finally {
                 process.destroy();
@@ -208,12 +208,6 @@ class MemoryBenchmark {
         throw new AssertionError("server did not become healthy; see " + data.resolve("console.log"));
     }
 
-    /** A line of /proc/PID/status in KiB, e.g. VmRSS (resident now) or VmHWM (the most resident so far). */
-    private static long status(Process process, String field) throws Exception {
-        return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
-                .filter(l -> l.startsWith(field + ":")).map(l -> l.replaceAll("\\D", "")).mapToLong(Long::parseLong)
-                .findFirst().orElse(-1);
-    }
 
     private static double heap(HttpClient http, int management, String metric) throws Exception {
         String prometheus = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + management

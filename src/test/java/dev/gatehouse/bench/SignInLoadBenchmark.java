@@ -48,10 +48,10 @@ class SignInLoadBenchmark {
         report.append(String.format("Argon2id m=%d KiB, t=%d, p=1; node JVM flags `%s`; %d cores; %s warm-up then %s "
                         + "measured per concurrency. Load average at the start: %s.%n%n", ARGON2_MEMORY_KIB,
                 ARGON2_ITERATIONS, String.join(" ", nodeJvm), cores(), WARM_UP.toSeconds() + " s",
-                MEASURED.toSeconds() + " s", loadAverage()));
+                MEASURED.toSeconds() + " s", BenchReport.loadAverage()));
         report.append(layout("one node, direct", 1, 18600, nodeJvm));
         report.append(layout("two nodes behind HAProxy", 2, 18650, nodeJvm));
-        report.append(String.format("%nLoad average at the end: %s.%n", loadAverage()));
+        report.append(String.format("%nLoad average at the end: %s.%n", BenchReport.loadAverage()));
         BenchReport.section("Sign-in under load, one node and two behind HAProxy", report.toString());
     }
 
@@ -71,7 +71,7 @@ class SignInLoadBenchmark {
                 SignInLoad.Result r = load.run(concurrency, WARM_UP, MEASURED);
                 cpu.add(CpuUse.now(cluster).perSignInSince(start, Math.max(1, r.completed())));
                 results.add(r);
-                String loadAverage = loadAverage();
+                String loadAverage = BenchReport.loadAverage();
                 loads.add(loadAverage);
                 System.out.printf("[sign-in load] %s, %d at once: %.1f sign-ins/s, code p99 %.1f ms, failures %s, "
                         + "load %s%n", name, concurrency, r.perSecond(), r.p(Step.CODE, 99), r.failures(), loadAverage);
@@ -145,14 +145,5 @@ class SignInLoadBenchmark {
 
     private static int cores() {
         return Runtime.getRuntime().availableProcessors();
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (java.io.IOException | RuntimeException unreadable) {
-            return "unknown";
-        }
     }
 }

@@ -70,11 +70,9 @@ class StartupBenchmark {
                 if (Double.isNaN(startup)) {
                     throw new AssertionError("no page within 120 s; see " + data.resolve("console.log"));
                 }
-                String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+                String load = BenchReport.loadAverage().split(" ")[0];
                 Thread.sleep(10_000);
-                long rssKib = Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
-                        .filter(l -> l.startsWith("VmRSS:")).map(l -> l.replaceAll("\\D", "")).mapToLong(Long::parseLong)
-                        .findFirst().orElse(-1);
+                long rssKib = BenchReport.statusKib(process.pid(), "VmRSS");
                 String prometheus = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + management
                         + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
                 double heap = prometheus.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
