@@ -43,7 +43,8 @@ class MigrationVersionsTest {
             21, versions(IntStream.concat(IntStream.rangeClosed(1, 16), IntStream.of(21))),
             22, versions(IntStream.rangeClosed(1, 21)),
             23, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26))),
-            24, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))));
+            24, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
+            25, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))));
 
     private static final Pattern VERSION = Pattern.compile("V(\\d+)__.+\\.sql");
 
@@ -61,7 +62,7 @@ class MigrationVersionsTest {
     }
 
     @ParameterizedTest(name = "from stop {0}")
-    @ValueSource(ints = {21, 22, 23, 24})
+    @ValueSource(ints = {21, 22, 23, 24, 25})
     void upgradeFromAReleaseRunsEveryMigrationItLacks(int stop, @TempDir Path released) throws IOException {
         Set<Integer> shipped = RELEASES.get(stop);
         for (Migration m : onDisk()) {
