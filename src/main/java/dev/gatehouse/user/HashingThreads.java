@@ -1,0 +1,75 @@
+package dev.gatehouse.user;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The threads password hashes run on: one per {@link HashingGate} permit, at the lowest Java priority, so that on a
+ * busy node the rest of a sign-in (a code check, a page, a session write: a few milliseconds each) goes first and the
+ * hashes take the CPU left over. Hashes are not fewer for it, only later: the cores are still kept busy, and the
+ * gate still allows one hash per core.
+ *
+ * <p>A Java priority reaches the operating system only with the shipped JVM flags
+ * ({@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=10}: nice 10 on Linux, which any user may set
+ * for its own threads; without them the priority is a no-op and hashes compete as before). The hashes get threads of
+ * their own because a request thread could lower its priority for a hash but, without privileges, never raise it
+ * again.
+ */
+final class HashingThreads implements AutoCloseable {
+
+    private final ExecutorService threads;
+
+    HashingThreads(int count) {
+        AtomicInteger made = new AtomicInteger();
+        ThreadFactory factory = work -> {
+            Thread thread = new Thread(work, "password-hashing-" + made.incrementAndGet());
+            thread.setDaemon(true);
+            thread.setPriority(Thread.MIN_PRIORITY);
+            return thread;
+        };
+        this.threads = Executors.newFixedThreadPool(count, factory);
+    }
+
+    /**
+     * Runs {@code work} on a hashing thread and returns its result, or throws what it threw. Throws
+     * {@link HashingBusy} when the calling thread is interrupted while it waits (its interrupt flag then set again),
+     * as the gate does, and when the node is stopping.
+     */
+    <T> T run(Supplier<T> work) {
+        Future<T> result;
+        try {
+            result = threads.submit(work::get);
+        } catch (RejectedExecutionException stopping) {
+            throw new HashingBusy();
+        }
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HashingBusy();
+        } catch (CancellationException e) {
+            throw new HashingBusy();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.gatehouse.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The threads hashes run on, and the shipped JVM flags that turn their Java priority into a lower share of the CPU
+ * on Linux (checked in a JVM started with the flags, reading the kernel's nice value of such a thread).
+ */
+class HashingThreadsTest {
+
+    private static final List<String> PRIORITY_FLAGS =
+            List.of("-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=10");
+
+    @Test
+    void hashingWhenRunThenOnALowestPriorityThreadOfItsOwn() {
+        try (HashingThreads threads = new HashingThreads(2)) {
+            Thread caller = Thread.currentThread();
+            Thread ran = threads.run(Thread::currentThread);
+
+            assertThat(ran).isNotSameAs(caller);
+            assertThat(ran.getName()).startsWith("password-hashing-");
+            assertThat(ran.getPriority()).isEqualTo(Thread.MIN_PRIORITY);
+            assertThat(ran.isDaemon()).isTrue();
+        }
+    }
+
+    @Test
+    void hashingWhenTheWorkThrowsThenTheCallerGetsTheSameException() {
+        IllegalArgumentException thrown = new IllegalArgumentException("bad hash");
+        try (HashingThreads threads = new HashingThreads(1)) {
+            assertThatThrownBy(() -> threads.run(() -> {
+                throw thrown;
+            })).isSameAs(thrown);
+        }
+    }
+
+    @Test
+    void hashingWhenTheNodeIsStoppingThenBusyNotAnError() {
+        HashingThreads threads = new HashingThreads(1);
+        threads.close();
+
+        assertThatThrownBy(() -> threads.run(() -> "hash")).isInstanceOf(HashingBusy.class);
+    }
+
+    @Test
+    void hashingWhenTheCallerIsInterruptedThenBusyWithItsFlagSetAgain() {
+        try (HashingThreads threads = new HashingThreads(1)) {
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> threads.run(() -> {
+                    sleep(200);
+                    return "hash";
+                })).isInstanceOf(HashingBusy.class);
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    @Test
+    void shippedFlagsWhenTheRunCommandAndTheImageStartThenBothLowerTheHashingThreads() throws IOException {
+        assertThat(runCommandFlags()).containsSubsequence(PRIORITY_FLAGS);
+        assertThat(imageFlags()).containsSubsequence(PRIORITY_FLAGS);
+    }
+
+    @Test
+    void shippedFlagsWhenAJvmRunsWithThemThenALowestPriorityThreadHasNice10AndOthersKeep0() throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(runCommandFlags());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), NiceProbe.class.getName()));
+        Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(probe.waitFor(60, TimeUnit.SECONDS)).as("the probe JVM ended").isTrue();
+        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(out).contains("lowest=10").contains("normal=0");
+    }
+
+    /** The pom's gatehouse.jvm.flags, which ./gatehouse and spring-boot:run start the node with. */
+    static List<String> runCommandFlags() throws IOException {
+        Matcher flags = Pattern.compile("<gatehouse.jvm.flags>(.*)</gatehouse.jvm.flags>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertThat(flags.find()).as("gatehouse.jvm.flags in pom.xml").isTrue();
+        return Arrays.asList(flags.group(1).trim().split("\\s+"));
+    }
+
+    /** The Jib image's jvmFlag entries in pom.xml. */
+    static List<String> imageFlags() throws IOException {
+        Matcher flag = Pattern.compile("<jvmFlag>(.*?)</jvmFlag>").matcher(Files.readString(Path.of("pom.xml")));
+        List<String> flags = new ArrayList<>();
+        while (flag.find()) {
+            flags.add(flag.group(1).trim());
+        }
+        return flags;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Prints the kernel's nice value of a lowest-priority thread and of a normal one (Linux's per-thread stat). */
+    static final class NiceProbe {
+
+        public static void main(String[] args) throws Exception {
+            String[] lowest = new String[1];
+            Thread thread = new Thread(() -> lowest[0] = nice());
+            thread.setPriority(Thread.MIN_PRIORITY);
+            thread.start();
+            thread.join();
+            System.out.println("lowest=" + lowest[0] + " normal=" + nice());
+        }
+
+        private static String nice() {
+            try {
+                String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+                // after "pid (name) ": state is field 3, nice field 19
+                return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16];
+            } catch (IOException e) {
+                return "unreadable: " + e;
+            }
+        }
+    }
+}
