@@ -195,6 +195,30 @@ class RunScriptTest {
         assertThat(calls).as("the third start ran the build again").doesNotExist();
     }
 
+    @Test
+    void aJdkWithAReleaseFileIsChosenAndNamedByItWithoutStartingItsJvm() throws Exception {
+        // Its JVM would call itself 27+1, an older build: the release file is what decided.
+        fakeJava(jvms.resolve("jdk-28"), 27, "27+1", "");
+        Files.writeString(jvms.resolve("jdk-28/release"),
+                "IMPLEMENTOR=\"Stand-in\"\nJAVA_RUNTIME_VERSION=\"28.0.1+5-LTS\"\nJAVA_VERSION=\"28.0.1\"\n");
+
+        String command = run(Map.of());
+
+        assertThat(command).startsWith("env MALLOC_ARENA_MAX=2 " + jvms.resolve("jdk-28/bin/java") + " ")
+                .contains("-XX:AOTCache=target/run/gatehouse-java28.0.1+5-LTS.aot");
+    }
+
+    @Test
+    void aJavaOlderThan17StopsWithAMessage() throws Exception {
+        fakeJava(jvms.resolve("jdk-8"), 8, "1.8.0_402-b06", "");
+        Files.writeString(jvms.resolve("jdk-8/release"), "JAVA_VERSION=\"1.8.0_402\"\nJAVA_RUNTIME_VERSION=\"1.8.0_402-b06\"\n");
+
+        Finished finished = attempt(Map.of("JAVA_HOME", jvms.resolve("jdk-8").toString()));
+
+        assertThat(finished.exit()).isNotZero();
+        assertThat(finished.err()).contains("is Java 8; Gatehouse needs 17 or newer");
+    }
+
     private String run(Map<String, String> environment) throws Exception {
         Finished finished = attempt(environment);
         assertThat(finished.exit()).as(finished.out() + finished.err()).isZero();
