@@ -23,6 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,8 +34,12 @@ import org.springframework.stereotype.Component;
  * {@code "totp:" + userId}) is bound as associated data, so a sealed value copied to another user's row does not
  * open. Opening a value that was tampered with, sealed under another context, or under an unknown key fails with
  * {@link IllegalStateException}: that is never a user error, always corruption or an attack.
+ *
+ * <p>Never lazy, not even with {@code spring.main.lazy-initialization=true}: a missing or wrong key stops the start,
+ * not the first sign-in that needs it.
  */
 @Component
+@Lazy(false)
 public class SecretSealer {
 
     private static final Logger log = LoggerFactory.getLogger(SecretSealer.class);

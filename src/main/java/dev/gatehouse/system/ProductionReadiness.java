@@ -3,16 +3,19 @@ package dev.gatehouse.system;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
  * In the {@code prod} profile, refuses to start with a trial default in place, naming every missing setting at once
- * so an operator fixes them in one round.
+ * so an operator fixes them in one round. Never lazy, not even with {@code spring.main.lazy-initialization=true}: no
+ * bean needs this one, so a lazy start would otherwise skip the check and run with the trial defaults.
  */
 @Component
 @Profile("prod")
+@Lazy(false)
 class ProductionReadiness {
 
     ProductionReadiness(Environment env) {
