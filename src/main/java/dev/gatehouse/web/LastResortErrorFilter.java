@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,6 +19,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.HtmlUtils;
+import org.springframework.web.util.WebUtils;
 
 /**
  * Catches the database failures no resolver could: thrown while a page was being rendered, or while the session was
@@ -65,6 +67,14 @@ class LastResortErrorFilter extends OncePerRequestFilter {
             log.error("Unexpected error {} on {} {} (after its handler): {}", incident, request.getMethod(),
                     UnexpectedErrorResolver.route(request), UnexpectedErrorResolver.classes(cause));
             log.debug("Unexpected error " + incident, ex);
+            // An error view that failed as it rendered (its session save failed when the page was flushed) leaves the
+            // request marked with its exception (DispatcherServlet clears the mark only after a render that worked).
+            // Tomcat's error valve reads that mark after this filter: it would reset the page below and answer its
+            // bare 500 instead. This filter's answer is the last word, so the mark goes. (On the error dispatch the
+            // marks are Tomcat's own, for the failure it forwarded; it does not answer over that dispatch's page.)
+            if (request.getDispatcherType() != DispatcherType.ERROR) {
+                WebUtils.clearErrorRequestAttributes(request);
+            }
             if (response.isCommitted()) {
                 return; // part of the page has gone out; nothing more can be said to the browser
             }
