@@ -29,6 +29,11 @@ import org.springframework.web.util.WebUtils;
  * page that needs nothing (no template, no database), with 503 and {@code Retry-After} when the database was
  * unreachable, and the log gets the same one line as {@link UnexpectedErrorResolver}. Runs outside the session and
  * security filters, so it sees their failures too.
+ *
+ * <p>A session save that fails as the page is flushed (Spring Session saves when the response commits) ends here too,
+ * and is not swallowed where it happens: a request whose session was not saved did not do what its page would say
+ * (a sign-in that did not stick), and for an error answer the bare 500 came from the error mark cleared below, not
+ * from the save, so dropping failed saves of error answers would have left every other failed error render to it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
