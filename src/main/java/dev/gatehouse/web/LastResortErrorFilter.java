@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,6 +19,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.HtmlUtils;
+import org.springframework.web.util.WebUtils;
 
 /**
  * Catches the database failures no resolver could: thrown while a page was being rendered, or while the session was
@@ -27,6 +29,11 @@ import org.springframework.web.util.HtmlUtils;
  * page that needs nothing (no template, no database), with 503 and {@code Retry-After} when the database was
  * unreachable, and the log gets the same one line as {@link UnexpectedErrorResolver}. Runs outside the session and
  * security filters, so it sees their failures too.
+ *
+ * <p>A session save that fails as the page is flushed (Spring Session saves when the response commits) ends here too,
+ * and is not swallowed where it happens: a request whose session was not saved did not do what its page would say
+ * (a sign-in that did not stick), and for an error answer the bare 500 came from the error mark cleared below, not
+ * from the save, so dropping failed saves of error answers would have left every other failed error render to it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -65,6 +72,14 @@ class LastResortErrorFilter extends OncePerRequestFilter {
             log.error("Unexpected error {} on {} {} (after its handler): {}", incident, request.getMethod(),
                     UnexpectedErrorResolver.route(request), UnexpectedErrorResolver.classes(cause));
             log.debug("Unexpected error " + incident, ex);
+            // An error view that failed as it rendered (its session save failed when the page was flushed) leaves the
+            // request marked with its exception (DispatcherServlet clears the mark only after a render that worked).
+            // Tomcat's error valve reads that mark after this filter: it would reset the page below and answer its
+            // bare 500 instead. This filter's answer is the last word, so the mark goes. (On the error dispatch the
+            // marks are Tomcat's own, for the failure it forwarded; it does not answer over that dispatch's page.)
+            if (request.getDispatcherType() != DispatcherType.ERROR) {
+                WebUtils.clearErrorRequestAttributes(request);
+            }
             if (response.isCommitted()) {
                 return; // part of the page has gone out; nothing more can be said to the browser
             }

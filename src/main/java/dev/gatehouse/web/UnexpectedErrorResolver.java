@@ -63,6 +63,11 @@ public class UnexpectedErrorResolver implements HandlerExceptionResolver, Ordere
                     || t instanceof java.net.ConnectException) {
                 return true;
             }
+            if (t instanceof org.springframework.transaction.TransactionSystemException failedRollback
+                    && failedRollback.getApplicationException() != null
+                    && databaseUnreachable(failedRollback.getApplicationException())) {
+                return true; // the rollback after a cut connection fails too, and hides the cut
+            }
             if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57P01"))) {
                 return true; // connection exception class, or "terminating connection due to administrator command"

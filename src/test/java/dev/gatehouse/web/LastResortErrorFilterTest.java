@@ -100,4 +100,22 @@ class LastResortErrorFilterTest {
                 }));
         assertThat(escaped).isSameAs(unreadableBody);
     }
+
+    @Test
+    void errorViewFailsAsItRendersThenItsErrorMarkIsClearedSoTomcatKeepsThisPage() throws Exception {
+        // DispatcherServlet marks the request with the exception its error view shows and clears the mark only after
+        // that view rendered; Tomcat's error valve answers its bare 500 over any page of a request still marked.
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/signin/verify");
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        filter.doFilter(request, response, (req, res) -> {
+            org.springframework.web.util.WebUtils.exposeErrorRequestAttributes((MockHttpServletRequest) req,
+                    new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection"), "dispatcherServlet");
+            throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
+                    new SQLTransientConnectionException("HikariPool-1 - Connection is not available"));
+        });
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_EXCEPTION)).isNull();
+        assertThat(request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_STATUS_CODE)).isNull();
+    }
 }

@@ -2,16 +2,20 @@ package dev.gatehouse.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.ModelAndView;
 
@@ -61,5 +65,30 @@ class UnexpectedErrorResolverTest {
         assertThat(response.getStatus()).isEqualTo(500);
         assertThat(response.getHeader("Retry-After")).isNull();
         assertThat(page.getModel()).containsEntry("status", 500);
+    }
+
+    @Test
+    void rollbackFailsAfterTheConnectionWasCutThen503AsForTheCutItself() {
+        // PostgreSQL restarting: the statement fails on the cut connection, then its rollback fails on the same one.
+        TransactionSystemException rollbackFailed = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("Connection is closed"));
+        rollbackFailed.initApplicationException(new DataAccessResourceFailureException(
+                "I/O error", new SQLNonTransientConnectionException("I/O error", "08006")));
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        new UnexpectedErrorResolver().resolveException(new MockHttpServletRequest("POST", "/signin"), response, null,
+                rollbackFailed);
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+    }
+
+    @Test
+    void rollbackFailsAfterAStatementFailedOnAWorkingDatabaseThen500() {
+        TransactionSystemException rollbackFailed = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("rollback failed"));
+        rollbackFailed.initApplicationException(new DataIntegrityViolationException("duplicate key"));
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        new UnexpectedErrorResolver().resolveException(new MockHttpServletRequest("POST", "/signin"), response, null,
+                rollbackFailed);
+        assertThat(response.getStatus()).isEqualTo(500);
     }
 }
