@@ -68,8 +68,14 @@ final class HashingThreads implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the threads. A hash still queued for one is cancelled, so its caller gets {@link HashingBusy} instead of
+     * waiting for ever: a pool of fixed size queues every hash handed over once its threads exist.
+     */
     @Override
     public void close() {
-        threads.shutdownNow();
+        for (Runnable queued : threads.shutdownNow()) {
+            ((Future<?>) queued).cancel(false);
+        }
     }
 }

@@ -10,7 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,6 +60,39 @@ class HashingThreadsTest {
         threads.close();
 
         assertThatThrownBy(() -> threads.run(() -> "hash")).isInstanceOf(HashingBusy.class);
+    }
+
+    // From a review (review3): failed as first written (the waiting caller never returned).
+    @Test
+    void hashingWhenTheNodeStopsWhileAHashWaitsForAThreadThenThatCallerIsBusyNotLeftWaiting() throws Exception {
+        HashingThreads threads = new HashingThreads(1);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            callers.submit(() -> threads.run(() -> {
+                running.countDown();
+                awaitUninterruptibly(finish);
+                return "first";
+            }));
+            assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+            // Queued behind the first: a pool of one thread per permit queues every hash handed over once its
+            // threads exist, so a stop always has a moment where one is queued.
+            AtomicReference<Thread> second = new AtomicReference<>();
+            Future<String> queued = callers.submit(() -> {
+                second.set(Thread.currentThread());
+                return threads.run(() -> "second");
+            });
+            awaitWaiting(second);
+
+            threads.close();
+
+            assertThatThrownBy(() -> queued.get(10, TimeUnit.SECONDS)).as("the queued caller ended")
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(HashingBusy.class);
+        } finally {
+            finish.countDown();
+            callers.shutdownNow();
+        }
     }
 
     @Test
@@ -107,6 +146,30 @@ class HashingThreadsTest {
             flags.add(flag.group(1).trim());
         }
         return flags;
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (latch.getCount() > 0) {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until that caller has handed its hash over and waits for it (queued: the one thread is busy). */
+    private static void awaitWaiting(AtomicReference<Thread> caller) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((caller.get() == null || caller.get().getState() != Thread.State.WAITING)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(caller.get().getState()).as("the second caller waits for its hash").isEqualTo(Thread.State.WAITING);
     }
 
     private static void sleep(long millis) {
