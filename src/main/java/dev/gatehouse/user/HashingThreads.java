@@ -24,12 +24,15 @@ import java.util.function.Supplier;
  */
 final class HashingThreads implements AutoCloseable {
 
+    /** The start of each hashing thread's name, followed by its number. */
+    static final String NAME = "password-hashing-";
+
     private final ExecutorService threads;
 
     HashingThreads(int count) {
         AtomicInteger made = new AtomicInteger();
         ThreadFactory factory = work -> {
-            Thread thread = new Thread(work, "password-hashing-" + made.incrementAndGet());
+            Thread thread = new Thread(work, NAME + made.incrementAndGet());
             thread.setDaemon(true);
             thread.setPriority(Thread.MIN_PRIORITY);
             return thread;
