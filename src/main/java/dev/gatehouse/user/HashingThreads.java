@@ -42,8 +42,8 @@ final class HashingThreads implements AutoCloseable {
 
     /**
      * Runs {@code work} on a hashing thread and returns its result, or throws what it threw. Throws
-     * {@link HashingBusy} when the calling thread is interrupted while it waits (its interrupt flag then set again),
-     * as the gate does, and when the node is stopping.
+     * {@link HashingBusy} when the calling thread is interrupted while it waits (once the hash ended, its interrupt
+     * flag then set again), as the gate does, and when the node is stopping.
      */
     <T> T run(Supplier<T> work) {
         Future<T> result;
@@ -55,6 +55,7 @@ final class HashingThreads implements AutoCloseable {
         try {
             return result.get();
         } catch (InterruptedException e) {
+            awaitEnd(result);
             Thread.currentThread().interrupt();
             throw new HashingBusy();
         } catch (CancellationException e) {
@@ -68,6 +69,24 @@ final class HashingThreads implements AutoCloseable {
                 throw error;
             }
             throw new IllegalStateException(cause);
+        }
+    }
+
+    /**
+     * Waits, interrupts or not, until that hash ended: Argon2 does not stop when asked, and its caller holds the
+     * permit that stands for it (released sooner, the next holder's hash would queue behind it, past the gate's
+     * max-wait).
+     */
+    private static void awaitEnd(Future<?> result) {
+        while (true) {
+            try {
+                result.get();
+                return;
+            } catch (InterruptedException again) {
+                // the caller's flag is set again once the hash ended
+            } catch (ExecutionException | CancellationException ended) {
+                return;
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +114,41 @@ class HashingThreadsTest {
             } finally {
                 Thread.interrupted();
             }
+        }
+    }
+
+    // From a review (review3): failed as first written (the interrupted caller gave its permit back at once, and the
+    // next holder's hash queued behind the one still running).
+    @Test
+    void hashingWhenTheCallerIsInterruptedThenItsPermitIsHeldUntilItsHashEnds() throws Exception {
+        HashingGate gate = new HashingGate(1, 0, Duration.ZERO, new SimpleMeterRegistry());
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        try (HashingThreads threads = new HashingThreads(1)) {
+            Thread caller = new Thread(() -> {
+                try {
+                    gate.call(() -> threads.run(() -> {
+                        running.countDown();
+                        awaitUninterruptibly(finish);
+                        return "hash";
+                    }));
+                } catch (HashingBusy expected) {
+                    // what an interrupted caller gets
+                }
+            });
+            caller.start();
+            assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+
+            caller.interrupt();
+            caller.join(300);
+
+            assertThat(gate.available()).as("permits free while the one hash still runs").isZero();
+            finish.countDown();
+            caller.join(10_000);
+            assertThat(caller.isAlive()).as("the caller ended once its hash did").isFalse();
+            assertThat(gate.available()).isEqualTo(1);
+        } finally {
+            finish.countDown();
         }
     }
 
