@@ -257,9 +257,15 @@ class HashingThreadsTest {
             List<String> raised = new ArrayList<>();
             try (var tasks = Files.list(Path.of("/proc/self/task"))) {
                 for (Path task : tasks.toList()) {
-                    String nice = nice(task.resolve("stat"));
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    } catch (IOException ended) {
+                        continue; // a thread that ended meanwhile (the JIT stops idle compiler threads)
+                    }
+                    String nice = niceIn(stat);
                     if (nice.startsWith("-")) {
-                        raised.add(nice + " " + name(task.resolve("stat")));
+                        raised.add(nice + " " + stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
                     }
                 }
             }
@@ -268,17 +274,15 @@ class HashingThreadsTest {
 
         private static String nice(Path stat) {
             try {
-                String line = Files.readString(stat);
-                // after "pid (name) ": state is field 3, nice field 19
-                return line.substring(line.lastIndexOf(')') + 2).split(" ")[16];
+                return niceIn(Files.readString(stat));
             } catch (IOException e) {
                 return "unreadable: " + e;
             }
         }
 
-        private static String name(Path stat) throws IOException {
-            String line = Files.readString(stat);
-            return line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+        /** The nice value in a line of /proc/.../stat: after "pid (name) ", state is field 3, nice field 19. */
+        private static String niceIn(String stat) {
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16];
         }
     }
 }
