@@ -24,12 +24,15 @@ import java.util.function.Supplier;
  */
 final class HashingThreads implements AutoCloseable {
 
+    /** The start of each hashing thread's name, followed by its number. */
+    static final String NAME = "password-hashing-";
+
     private final ExecutorService threads;
 
     HashingThreads(int count) {
         AtomicInteger made = new AtomicInteger();
         ThreadFactory factory = work -> {
-            Thread thread = new Thread(work, "password-hashing-" + made.incrementAndGet());
+            Thread thread = new Thread(work, NAME + made.incrementAndGet());
             thread.setDaemon(true);
             thread.setPriority(Thread.MIN_PRIORITY);
             return thread;
@@ -39,8 +42,8 @@ final class HashingThreads implements AutoCloseable {
 
     /**
      * Runs {@code work} on a hashing thread and returns its result, or throws what it threw. Throws
-     * {@link HashingBusy} when the calling thread is interrupted while it waits (its interrupt flag then set again),
-     * as the gate does, and when the node is stopping.
+     * {@link HashingBusy} when the calling thread is interrupted while it waits (once the hash ended, its interrupt
+     * flag then set again), as the gate does, and when the node is stopping.
      */
     <T> T run(Supplier<T> work) {
         Future<T> result;
@@ -52,6 +55,7 @@ final class HashingThreads implements AutoCloseable {
         try {
             return result.get();
         } catch (InterruptedException e) {
+            awaitEnd(result);
             Thread.currentThread().interrupt();
             throw new HashingBusy();
         } catch (CancellationException e) {
@@ -68,8 +72,32 @@ final class HashingThreads implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits, interrupts or not, until that hash ended: Argon2 does not stop when asked, and its caller holds the
+     * permit that stands for it (released sooner, the next holder's hash would queue behind it, past the gate's
+     * max-wait).
+     */
+    private static void awaitEnd(Future<?> result) {
+        while (true) {
+            try {
+                result.get();
+                return;
+            } catch (InterruptedException again) {
+                // the caller's flag is set again once the hash ended
+            } catch (ExecutionException | CancellationException ended) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Stops the threads. A hash still queued for one is cancelled, so its caller gets {@link HashingBusy} instead of
+     * waiting for ever: a pool of fixed size queues every hash handed over once its threads exist.
+     */
     @Override
     public void close() {
-        threads.shutdownNow();
+        for (Runnable queued : threads.shutdownNow()) {
+            ((Future<?>) queued).cancel(false);
+        }
     }
 }

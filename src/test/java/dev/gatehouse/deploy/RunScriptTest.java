@@ -208,6 +208,21 @@ class RunScriptTest {
                 .contains("-XX:AOTCache=target/run/gatehouse-java28.0.1+5-LTS.aot");
     }
 
+    // From a review (review3): failed on the script as first written, which picked the JDK by its release file and
+    // then could not run it (exit 126 at the extract), where the script before had skipped it.
+    @Test
+    void aNewerJdkForAnotherMachineIsPassedOverForOneThatRuns() throws Exception {
+        // A JDK of another architecture (Debian multiarch: openjdk-28-jre-headless:arm64 on amd64) has a release file
+        // like any other, and a java that this machine cannot execute.
+        executable(jvms.resolve("jdk-28/bin/java"), "\u007fELF, not for this machine\n");
+        Files.writeString(jvms.resolve("jdk-28/release"), "JAVA_RUNTIME_VERSION=\"28+1\"\nJAVA_VERSION=\"28\"\n"
+                + "OS_ARCH=\"" + ("aarch64".equals(machine()) ? "x86_64" : "aarch64") + "\"\nOS_NAME=\"Linux\"\n");
+
+        String command = run(Map.of());
+
+        assertThat(command).startsWith("env MALLOC_ARENA_MAX=2 " + jvms.resolve("jdk-26/bin/java") + " ");
+    }
+
     @Test
     void aJavaOlderThan17StopsWithAMessage() throws Exception {
         fakeJava(jvms.resolve("jdk-8"), 8, "1.8.0_402-b06", "");
@@ -241,6 +256,13 @@ class RunScriptTest {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = new String(process.getInputStream().readAllBytes()).strip();
         return new Finished(process.exitValue(), out, Files.readString(err));
+    }
+
+    /** This machine's architecture as {@code uname -m} names it. */
+    private static String machine() throws Exception {
+        Process uname = new ProcessBuilder("uname", "-m").start();
+        assertThat(uname.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return new String(uname.getInputStream().readAllBytes()).strip();
     }
 
     /** The training's data folder: a temporary one of its own, gone once the cache is made. */
