@@ -112,7 +112,7 @@ class DeploymentManifestsTest {
                         && !flag.startsWith("-Duser.home="))
                 .toList();
 
-        assertThat(runCommand).as("the run command's flags besides -Xmx").contains("-XX:TrimNativeHeapInterval=5000");
+        assertThat(runCommand).as("the run command's flags besides -Xmx").contains("-Xmn16m", "-XX:TrimNativeHeapInterval=5000");
         assertThat(image).as("the image's flags besides its heap share and writable folder")
                 .containsExactlyElementsOf(runCommand);
     }
