@@ -95,6 +95,28 @@ class DeploymentManifestsTest {
         assertThat(image.ports()).containsExactly(8080, 8081);
     }
 
+    /**
+     * The image runs with the run command's JVM settings (the pom's {@code gatehouse.jvm.flags}, which ./gatehouse and
+     * spring-boot:run use), so a memory setting changed in one place is changed in both; only the heap cap differs (a
+     * share of the container's limit instead of {@code -Xmx}), and the image adds its writable folder.
+     */
+    @Test
+    void imageWhenBuiltThenTheRunCommandsJvmFlagsWithAHeapShareInsteadOfXmx() throws Exception {
+        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+        Element properties = (Element) pom.getDocumentElement().getElementsByTagName("properties").item(0);
+        List<String> runCommand = Stream.of(text(properties, "gatehouse.jvm.flags").split("\\s+"))
+                .filter(flag -> !flag.startsWith("-Xmx")).toList();
+
+        List<String> image = image().jvmFlags().stream()
+                .filter(flag -> !flag.startsWith("-XX:MaxRAMPercentage=") && !flag.startsWith("-Djava.io.tmpdir=")
+                        && !flag.startsWith("-Duser.home="))
+                .toList();
+
+        assertThat(runCommand).as("the run command's flags besides -Xmx").contains("-Xmn16m", "-XX:TrimNativeHeapInterval=5000");
+        assertThat(image).as("the image's flags besides its heap share and writable folder")
+                .containsExactlyElementsOf(runCommand);
+    }
+
     @Test
     void deploymentWhenRunThenTheImagesOwnEntrypointFlagsAndUser() throws Exception {
         Image image = image();
