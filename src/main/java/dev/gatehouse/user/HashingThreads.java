@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 /**
  * The threads password hashes run on: one per {@link HashingGate} permit, at the lowest Java priority, so that on a
  * busy node the rest of a sign-in (a code check, a page, a session write: a few milliseconds each) goes first and the
- * hashes take the CPU left over. Hashes are not fewer for it, only later: the cores are still kept busy, and the
- * gate still allows one hash per core.
+ * hashes take the CPU left over. Hashes are not fewer for it, only later, as long as the rest of the work leaves some
+ * CPU over (against cheap work that fills every core a hash gets about a tenth of a core: docs/decisions.md); the gate
+ * still allows one hash per core.
  *
  * <p>A Java priority reaches the operating system only with the shipped JVM flags
  * ({@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=10}: nice 10 on Linux, which any user may set
