@@ -35,14 +35,14 @@ import dev.gatehouse.user.PasswordProperties;
  * nothing runs as root or writes outside /tmp, no secret is written into them, and the memory limit holds the heap
  * that the password hashing concurrency needs.
  */
-class DeploymentManifestsTest {
+public class DeploymentManifestsTest {
 
     private static final Path KUBERNETES = Path.of("deploy/kubernetes");
     private static final Path COMPOSE = Path.of("deploy/compose.yaml");
     private static final Pattern SECRET_NAME = Pattern.compile(".*(PASSWORD|TOKEN|SECRET|_KEYS_).*");
 
     /** What the Jib configuration in pom.xml gives the image. */
-    record Image(String user, List<Integer> ports, List<String> jvmFlags, Map<String, String> environment,
+    public record Image(String user, List<Integer> ports, List<String> jvmFlags, Map<String, String> environment,
                  List<String> volumes, String mainClass) {
 
         int uid() {
@@ -55,7 +55,8 @@ class DeploymentManifestsTest {
         }
     }
 
-    static Image image() throws Exception {
+    /** The Jib image's configuration in pom.xml. */
+    public static Image image() throws Exception {
         Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
         Element jib = null;
         NodeList plugins = pom.getElementsByTagName("plugin");
@@ -95,6 +96,13 @@ class DeploymentManifestsTest {
         assertThat(image.ports()).containsExactly(8080, 8081);
     }
 
+    /** The run command's JVM flags: the pom's {@code gatehouse.jvm.flags}, which ./gatehouse and spring-boot:run use. */
+    public static List<String> runCommandFlags() throws Exception {
+        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+        Element properties = (Element) pom.getDocumentElement().getElementsByTagName("properties").item(0);
+        return Stream.of(text(properties, "gatehouse.jvm.flags").trim().split("\\s+")).toList();
+    }
+
     /**
      * The image runs with the run command's JVM settings (the pom's {@code gatehouse.jvm.flags}, which ./gatehouse and
      * spring-boot:run use), so a memory setting changed in one place is changed in both; only the heap cap differs (a
@@ -102,10 +110,7 @@ class DeploymentManifestsTest {
      */
     @Test
     void imageWhenBuiltThenTheRunCommandsJvmFlagsWithAHeapShareInsteadOfXmx() throws Exception {
-        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
-        Element properties = (Element) pom.getDocumentElement().getElementsByTagName("properties").item(0);
-        List<String> runCommand = Stream.of(text(properties, "gatehouse.jvm.flags").split("\\s+"))
-                .filter(flag -> !flag.startsWith("-Xmx")).toList();
+        List<String> runCommand = runCommandFlags().stream().filter(flag -> !flag.startsWith("-Xmx")).toList();
 
         List<String> image = image().jvmFlags().stream()
                 .filter(flag -> !flag.startsWith("-XX:MaxRAMPercentage=") && !flag.startsWith("-Djava.io.tmpdir=")

@@ -2,6 +2,7 @@ package dev.gatehouse.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.gatehouse.deploy.DeploymentManifestsTest.runCommandFlags;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -18,12 +18,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.Test;
+
+import dev.gatehouse.deploy.DeploymentManifestsTest;
 
 /**
  * The threads hashes run on, and the shipped JVM flags that turn their Java priority into a lower share of the CPU
@@ -153,9 +153,9 @@ class HashingThreadsTest {
     }
 
     @Test
-    void shippedFlagsWhenTheRunCommandAndTheImageStartThenBothLowerTheHashingThreads() throws IOException {
+    void shippedFlagsWhenTheRunCommandAndTheImageStartThenBothLowerTheHashingThreads() throws Exception {
         assertThat(runCommandFlags()).containsSubsequence(PRIORITY_FLAGS);
-        assertThat(imageFlags()).containsSubsequence(PRIORITY_FLAGS);
+        assertThat(DeploymentManifestsTest.image().jvmFlags()).containsSubsequence(PRIORITY_FLAGS);
     }
 
     @Test
@@ -184,24 +184,6 @@ class HashingThreadsTest {
         Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(probe.waitFor(60, TimeUnit.SECONDS)).as("the probe JVM ended").isTrue();
         return new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    }
-
-    /** The pom's gatehouse.jvm.flags, which ./gatehouse and spring-boot:run start the node with. */
-    static List<String> runCommandFlags() throws IOException {
-        Matcher flags = Pattern.compile("<gatehouse.jvm.flags>(.*)</gatehouse.jvm.flags>")
-                .matcher(Files.readString(Path.of("pom.xml")));
-        assertThat(flags.find()).as("gatehouse.jvm.flags in pom.xml").isTrue();
-        return Arrays.asList(flags.group(1).trim().split("\\s+"));
-    }
-
-    /** The Jib image's jvmFlag entries in pom.xml. */
-    static List<String> imageFlags() throws IOException {
-        Matcher flag = Pattern.compile("<jvmFlag>(.*?)</jvmFlag>").matcher(Files.readString(Path.of("pom.xml")));
-        List<String> flags = new ArrayList<>();
-        while (flag.find()) {
-            flags.add(flag.group(1).trim());
-        }
-        return flags;
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {
