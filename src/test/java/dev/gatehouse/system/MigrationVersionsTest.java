@@ -44,7 +44,8 @@ class MigrationVersionsTest {
             22, versions(IntStream.rangeClosed(1, 21)),
             23, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26))),
             24, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
-            25, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))));
+            25, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
+            26, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))));
 
     private static final Pattern VERSION = Pattern.compile("V(\\d+)__.+\\.sql");
 
@@ -62,7 +63,7 @@ class MigrationVersionsTest {
     }
 
     @ParameterizedTest(name = "from stop {0}")
-    @ValueSource(ints = {21, 22, 23, 24, 25})
+    @ValueSource(ints = {21, 22, 23, 24, 25, 26})
     void upgradeFromAReleaseRunsEveryMigrationItLacks(int stop, @TempDir Path released) throws IOException {
         Set<Integer> shipped = RELEASES.get(stop);
         for (Migration m : onDisk()) {
