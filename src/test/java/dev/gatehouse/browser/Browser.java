@@ -50,12 +50,21 @@ public final class Browser implements AutoCloseable {
     /** False for a test class's view of the shared browser: the JVM's end quits that one. */
     private final boolean quitOnClose;
 
+    /** True for a view of the spare browser: closing it hands that one back for the next {@link #another()}. */
+    private final boolean spareOnClose;
+
     private Browser(String base, ChromeDriverService service, ChromeDriver driver, Path profile, boolean quitOnClose) {
+        this(base, service, driver, profile, quitOnClose, false);
+    }
+
+    private Browser(String base, ChromeDriverService service, ChromeDriver driver, Path profile, boolean quitOnClose,
+            boolean spareOnClose) {
         this.base = base;
         this.service = service;
         this.driver = driver;
         this.profile = profile;
         this.quitOnClose = quitOnClose;
+        this.spareOnClose = spareOnClose;
     }
 
     /** Starts a browser for the server at {@code base} (http://localhost:PORT); skips or fails when none is installed. */
@@ -75,6 +84,10 @@ public final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--disable-quic", "--window-size=1280,1000", "--lang=en-GB",
+                // Each navigation in a new renderer process (kept for the back/forward cache, or swapped for a new
+                // browsing instance) cost about a third of a page's CPU time; no test goes back in history.
+                "--disable-back-forward-cache",
+                "--disable-features=BackForwardCache,ProactivelySwapBrowsingInstance,RenderDocument",
                 "--user-data-dir=" + profile);
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
@@ -125,9 +138,27 @@ public final class Browser implements AutoCloseable {
         }
     }
 
-    /** Another, independent browser for the same server (sign in from another computer, another person). */
+    /** The second Chromium of this JVM, for {@link #another()}; null while one is in use. */
+    private static Browser spare;
+
+    /**
+     * Another, independent browser for the same server (sign in from another computer, another person): a separate
+     * Chromium, so nothing of this one's cookies or tabs is shared. Starting one costs about two seconds, so the JVM
+     * keeps one spare, reset on each use to the state of a fresh one like {@link #shared}; a second one open at the
+     * same time is started (and quit on close) as before.
+     */
     public Browser another() {
-        return start(base);
+        Browser taken;
+        synchronized (Browser.class) {
+            taken = spare;
+            spare = null;
+        }
+        if (taken == null || !taken.alive()) {
+            taken = start(base);
+            Runtime.getRuntime().addShutdownHook(new Thread(taken::close));
+        }
+        taken.reset();
+        return new Browser(base, taken.service, taken.driver, taken.profile, false, true);
     }
 
     public ChromeDriver driver() {
@@ -228,15 +259,36 @@ public final class Browser implements AutoCloseable {
 
     // --- acting -------------------------------------------------------------------------------------------------
 
-    /** Clears the field with this id (or name) and types into it as a person would. */
+    /**
+     * Replaces what the field with this id (or name) holds by {@code text}, entered the way a keyboard's input method
+     * or a paste enters it: the field is focused, its content selected, and Chromium's own text input inserts the
+     * text (so {@code maxlength}, {@code input} events and the form's validity behave as for typing). No key events
+     * are sent: no page here listens for keys. WebDriver's key by key typing cost about ten times as much (a clear and
+     * a key press each a round trip through the browser), the largest part of a browser test's time.
+     */
     public Browser type(String idOrName, String text) {
         // The field may belong to a page that is just being replaced by the next one (a click returns before the
         // next page loads): then find it again on the new page.
         return whilePageSettles(() -> {
             List<WebElement> byId = driver.findElements(By.id(idOrName));
             WebElement field = byId.isEmpty() ? find(By.name(idOrName)) : byId.get(0);
-            field.clear();
-            field.sendKeys(text);
+            Object refused = script("""
+                    const e = arguments[0], tag = e.tagName.toLowerCase();
+                    if (tag !== 'input' && tag !== 'textarea') return 'is a ' + tag + ', not a text field';
+                    if (e.disabled || e.readOnly) return 'cannot be typed into (disabled or read-only)';
+                    if (e.getClientRects().length === 0) return 'is not shown';
+                    e.focus();
+                    if (document.activeElement !== e) return 'does not take the focus';
+                    e.select();
+                    return null;""", field);
+            if (refused != null) {
+                throw new AssertionError("#" + idOrName + " " + refused);
+            }
+            if (text.isEmpty()) {
+                field.clear();
+            } else {
+                driver.executeCdpCommand("Input.insertText", Map.of("text", text));
+            }
             return this;
         });
     }
@@ -305,17 +357,9 @@ public final class Browser implements AutoCloseable {
         // Finding, inspecting and clicking are retried while a page is being replaced: Chromium then refuses the
         // click before it reaches the page, so it never happens twice.
         Clicked clicked = whilePageSettles(() -> {
-            WebElement element = waiting(WAIT).until(ExpectedConditions.elementToBeClickable(by));
-            // One round trip instead of three (tag name, then the type and href attributes, each an atom of its own):
-            // a link with an href, a submit button (a button's type is "submit" unless it says otherwise) or a submit
-            // input sends the browser to the next page.
-            boolean navigates = Boolean.TRUE.equals(script("""
-                    const e = arguments[0], tag = e.tagName.toLowerCase();
-                    return (tag === 'a' && e.hasAttribute('href'))
-                        || (tag === 'button' && e.type === 'submit')
-                        || (tag === 'input' && e.type === 'submit');""", element));
-            element.click();
-            return new Clicked(element, navigates);
+            Clicked found = clickable(by);
+            found.element().click();
+            return found;
         });
         if (clicked.navigates()) {
             // Wait until the next page has replaced this one, so what follows reads the new page.
@@ -359,6 +403,34 @@ public final class Browser implements AutoCloseable {
     }
 
     private record Clicked(WebElement element, boolean navigates) {
+    }
+
+    /**
+     * Waits until {@code by} finds an element that is shown and enabled, and tells whether clicking it sends the
+     * browser to the next page (a link with an href, a submit button, a button's type being "submit" unless it says
+     * otherwise, or a submit input). Two round trips a look (find, then one script), where Selenium's
+     * "element to be clickable" took three, and reading the tag and attributes three more.
+     */
+    private Clicked clickable(By by) {
+        try {
+            return waiting(WAIT).until(d -> {
+                List<WebElement> found = driver.findElements(by);
+                if (found.isEmpty()) {
+                    return null;
+                }
+                Object state = script("""
+                        const e = arguments[0], tag = e.tagName.toLowerCase();
+                        if (!e.checkVisibility({opacityProperty: true, visibilityProperty: true}) || e.disabled) {
+                            return 'not yet';
+                        }
+                        return (tag === 'a' && e.hasAttribute('href'))
+                            || (tag === 'button' && e.type === 'submit')
+                            || (tag === 'input' && e.type === 'submit') ? 'navigates' : 'stays';""", found.get(0));
+                return "not yet".equals(state) ? null : new Clicked(found.get(0), "navigates".equals(state));
+            });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("nothing to click at " + by + " (shown and enabled) on " + path() + ": " + h1(), e);
+        }
     }
 
     /** Clicks the link or button whose visible text is exactly {@code text}. */
@@ -463,11 +535,24 @@ public final class Browser implements AutoCloseable {
 
     @Override
     public void close() {
+        if (spareOnClose) {
+            Browser owner = new Browser(base, service, driver, profile, true);
+            synchronized (Browser.class) {
+                if (spare == null) {
+                    spare = owner;
+                    return;
+                }
+            }
+            owner.close(); // a second one at the same time: quit (its shutdown hook then finds it quit)
+            return;
+        }
         if (!quitOnClose) {
             return;
         }
         try {
             driver.quit();
+        } catch (org.openqa.selenium.WebDriverException alreadyQuit) {
+            // quit before, by its close or by the JVM's end
         } finally {
             service.stop();
             try (Stream<Path> files = Files.walk(profile)) {
