@@ -52,6 +52,7 @@ public final class Browser implements AutoCloseable {
 
     /** True for a view of the spare browser: closing it hands that one back for the next {@link #another()}. */
     private final boolean spareOnClose;
+    private boolean closed;
 
     private Browser(String base, ChromeDriverService service, ChromeDriver driver, Path profile, boolean quitOnClose) {
         this(base, service, driver, profile, quitOnClose, false);
@@ -157,7 +158,12 @@ public final class Browser implements AutoCloseable {
             taken = start(base);
             Runtime.getRuntime().addShutdownHook(new Thread(taken::close));
         }
-        taken.reset();
+        try {
+            taken.reset();
+        } catch (RuntimeException e) {
+            taken.close();
+            throw e;
+        }
         return new Browser(base, taken.service, taken.driver, taken.profile, false, true);
     }
 
@@ -275,7 +281,9 @@ public final class Browser implements AutoCloseable {
             Object refused = script("""
                     const e = arguments[0], tag = e.tagName.toLowerCase();
                     if (tag !== 'input' && tag !== 'textarea') return 'is a ' + tag + ', not a text field';
-                    if (e.disabled || e.readOnly) return 'cannot be typed into (disabled or read-only)';
+                    if (tag === 'input' && !['text', 'email', 'password', 'tel', 'search', 'url', 'number']
+                            .includes(e.type)) return 'is an input of type ' + e.type + ', not a text field';
+                    if (e.matches(':disabled') || e.readOnly) return 'cannot be typed into (disabled or read-only)';
                     if (e.getClientRects().length === 0) return 'is not shown';
                     e.focus();
                     if (document.activeElement !== e) return 'does not take the focus';
@@ -288,6 +296,10 @@ public final class Browser implements AutoCloseable {
                 field.clear();
             } else {
                 driver.executeCdpCommand("Input.insertText", Map.of("text", text));
+                // The text goes where the focus is: a field replaced meanwhile is stale here (and looked for again).
+                if (!Boolean.TRUE.equals(script("return arguments[0] === document.activeElement", field))) {
+                    throw new AssertionError("#" + idOrName + " lost the focus while the text was entered");
+                }
             }
             return this;
         });
@@ -420,7 +432,7 @@ public final class Browser implements AutoCloseable {
                 }
                 Object state = script("""
                         const e = arguments[0], tag = e.tagName.toLowerCase();
-                        if (!e.checkVisibility({opacityProperty: true, visibilityProperty: true}) || e.disabled) {
+                        if (!e.checkVisibility({opacityProperty: true, visibilityProperty: true}) || e.matches(':disabled')) {
                             return 'not yet';
                         }
                         return (tag === 'a' && e.hasAttribute('href'))
@@ -541,6 +553,10 @@ public final class Browser implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (spareOnClose) {
             Browser owner = new Browser(base, service, driver, profile, true);
             synchronized (Browser.class) {
