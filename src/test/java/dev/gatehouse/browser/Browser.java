@@ -47,25 +47,34 @@ public final class Browser implements AutoCloseable {
     private final ChromeDriverService service;
     private final ChromeDriver driver;
     private final Path profile;
-    /** False for a test class's view of the shared browser: the JVM's end quits that one. */
-    private final boolean quitOnClose;
-
-    /** True for a view of the spare browser: closing it hands that one back for the next {@link #another()}. */
-    private final boolean spareOnClose;
+    /** The started Browser whose Chromium this one drives: itself, or the one a view was taken from. */
+    private final Browser owner;
+    private final OnClose onClose;
     private boolean closed;
 
-    private Browser(String base, ChromeDriverService service, ChromeDriver driver, Path profile, boolean quitOnClose) {
-        this(base, service, driver, profile, quitOnClose, false);
+    /** What closing a Browser does. */
+    private enum OnClose {
+        /** Quit its Chromium: a Browser that {@link #start} started. */
+        QUIT,
+        /** Nothing: a test class's view of the shared browser, which the JVM's end quits. */
+        NOTHING,
+        /** Hand its owner back as the spare for the next {@link #another()}. */
+        HAND_BACK
     }
 
-    private Browser(String base, ChromeDriverService service, ChromeDriver driver, Path profile, boolean quitOnClose,
-            boolean spareOnClose) {
+    private Browser(String base, ChromeDriverService service, ChromeDriver driver, Path profile, Browser owner,
+            OnClose onClose) {
         this.base = base;
         this.service = service;
         this.driver = driver;
         this.profile = profile;
-        this.quitOnClose = quitOnClose;
-        this.spareOnClose = spareOnClose;
+        this.owner = owner == null ? this : owner;
+        this.onClose = onClose;
+    }
+
+    /** A view of this started Browser for the server at {@code base}. */
+    private Browser view(String base, OnClose onClose) {
+        return new Browser(base, service, driver, profile, this, onClose);
     }
 
     /** Starts a browser for the server at {@code base} (http://localhost:PORT); skips or fails when none is installed. */
@@ -92,7 +101,17 @@ public final class Browser implements AutoCloseable {
                 "--user-data-dir=" + profile);
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        return new Browser(base, service, driver, profile, true);
+        return new Browser(base, service, driver, profile, null, OnClose.QUIT);
+    }
+
+    /** {@code browser} when its Chromium still answers, else a newly started one, quit when the JVM ends. */
+    private static Browser running(Browser browser, String base) {
+        if (browser != null && browser.alive()) {
+            return browser;
+        }
+        Browser started = start(base);
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        return started;
     }
 
     private static Browser shared;
@@ -104,13 +123,9 @@ public final class Browser implements AutoCloseable {
      * pages keep nothing in web storage), at 1280 × 1000. Test classes run one after another, never at once.
      */
     public static synchronized Browser shared(String base) {
-        if (shared == null || !shared.alive()) {
-            Browser started = start(base);
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
-            shared = started;
-        }
+        shared = running(shared, base);
         shared.reset();
-        return new Browser(base, shared.service, shared.driver, shared.profile, false);
+        return shared.view(base, OnClose.NOTHING);
     }
 
     private boolean alive() {
@@ -154,17 +169,14 @@ public final class Browser implements AutoCloseable {
             taken = spare;
             spare = null;
         }
-        if (taken == null || !taken.alive()) {
-            taken = start(base);
-            Runtime.getRuntime().addShutdownHook(new Thread(taken::close));
-        }
+        taken = running(taken, base);
         try {
             taken.reset();
         } catch (RuntimeException e) {
             taken.close();
             throw e;
         }
-        return new Browser(base, taken.service, taken.driver, taken.profile, false, true);
+        return taken.view(base, OnClose.HAND_BACK);
     }
 
     public ChromeDriver driver() {
@@ -430,15 +442,16 @@ public final class Browser implements AutoCloseable {
                 if (found.isEmpty()) {
                     return null;
                 }
-                Object state = script("""
+                // null while not shown or disabled, else whether the click navigates
+                Object navigates = script("""
                         const e = arguments[0], tag = e.tagName.toLowerCase();
                         if (!e.checkVisibility({opacityProperty: true, visibilityProperty: true}) || e.matches(':disabled')) {
-                            return 'not yet';
+                            return null;
                         }
                         return (tag === 'a' && e.hasAttribute('href'))
                             || (tag === 'button' && e.type === 'submit')
-                            || (tag === 'input' && e.type === 'submit') ? 'navigates' : 'stays';""", found.get(0));
-                return "not yet".equals(state) ? null : new Clicked(found.get(0), "navigates".equals(state));
+                            || (tag === 'input' && e.type === 'submit');""", found.get(0));
+                return navigates == null ? null : new Clicked(found.get(0), Boolean.TRUE.equals(navigates));
             });
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("nothing to click at " + by + " (shown and enabled) on " + path() + ": " + h1(), e);
@@ -557,18 +570,17 @@ public final class Browser implements AutoCloseable {
             return;
         }
         closed = true;
-        if (spareOnClose) {
-            Browser owner = new Browser(base, service, driver, profile, true);
+        if (onClose == OnClose.HAND_BACK) {
             synchronized (Browser.class) {
                 if (spare == null) {
                     spare = owner;
                     return;
                 }
             }
-            owner.close(); // a second one at the same time: quit (its shutdown hook then finds it quit)
+            owner.close(); // a second one open at the same time: quit (its shutdown hook then finds it closed)
             return;
         }
-        if (!quitOnClose) {
+        if (onClose == OnClose.NOTHING) {
             return;
         }
         try {
