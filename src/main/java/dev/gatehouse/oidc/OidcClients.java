@@ -74,8 +74,52 @@ public class OidcClients {
             return client.getRedirectUris().size() == 1 ? client.getRedirectUris().stream().findFirst()
                     : java.util.Optional.empty();
         }
-        return client.getRedirectUris().contains(redirectUri) ? java.util.Optional.of(redirectUri)
-                : java.util.Optional.empty();
+        if (client.getRedirectUris().contains(redirectUri)) {
+            return java.util.Optional.of(redirectUri);
+        }
+        return client.getRedirectUris().stream().anyMatch(registered -> sameButPort(registered, redirectUri))
+                ? java.util.Optional.of(redirectUri) : java.util.Optional.empty();
+    }
+
+    /**
+     * A loopback IP callback that differs from a registered one in its port only: a native app listens on a port the
+     * system gives it for each sign-in, so Spring's authorization endpoint accepts any port there (RFC 8252, 7.3),
+     * and so must every check that decides what the endpoint will answer. The same comparison as the endpoint's: the
+     * registered URI with the requested port (or none) is the requested URI. Not for {@code localhost}, which the
+     * endpoint matches exactly.
+     */
+    static boolean sameButPort(String registered, String requested) {
+        try {
+            org.springframework.web.util.UriComponents asked =
+                    org.springframework.web.util.UriComponentsBuilder.fromUriString(requested).build();
+            if (!loopbackAddress(asked.getHost()) || asked.getFragment() != null) {
+                return false;
+            }
+            return org.springframework.web.util.UriComponentsBuilder.fromUriString(registered).port(asked.getPort())
+                    .build().toString().equals(asked.toString());
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
+    /** 127.0.0.0/8 or ::1, written as a URI's host: the loopback IP addresses, as the endpoint reads them. */
+    private static boolean loopbackAddress(String host) {
+        if (host == null) {
+            return false;
+        }
+        if ("[::1]".equals(host) || "[0:0:0:0:0:0:0:1]".equals(host)) {
+            return true;
+        }
+        String[] octets = host.split("\\.", -1);
+        if (octets.length != 4 || !"127".equals(octets[0])) {
+            return false;
+        }
+        for (String octet : octets) {
+            if (!octet.matches("[0-9]{1,3}") || Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public void save(RegisteredClient client) {

@@ -109,11 +109,15 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     }
 
     Request request(String clientId, Map<String, String> extra) {
+        return request(clientId, CALLBACK, extra);
+    }
+
+    Request request(String clientId, URI callback, Map<String, String> extra) {
         CodeVerifier verifier = new CodeVerifier();
         Nonce nonce = new Nonce();
         State state = new State();
         AuthenticationRequest.Builder builder = new AuthenticationRequest.Builder(ResponseType.CODE,
-                new Scope("openid", "email", "profile"), new ClientID(clientId), CALLBACK)
+                new Scope("openid", "email", "profile"), new ClientID(clientId), callback)
                 .endpointURI(endpoint("/oauth2/authorize")).state(state).nonce(nonce)
                 .codeChallenge(verifier, CodeChallengeMethod.S256);
         extra.forEach((name, value) -> builder.customParameter(name, value));
@@ -388,6 +392,103 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
 
         assertThat(page.status()).isEqualTo(400);
         assertThat(web.get("/settings/security").status()).as("a forged link signs nobody out").isEqualTo(200);
+    }
+
+    // --- Callbacks and requests the endpoint could read otherwise than the sign-in checks -------------------------
+
+    /** A web application whose callback is on the loopback address, as a native app registers it. */
+    String loopbackApp() {
+        String id = "loopback-" + UUID.randomUUID();
+        OidcClients clients = ctx.getBean(OidcClients.class);
+        clients.save(clients.client(id, ClientSecrets.ENCODER.encode(secret(id)))
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUri("http://127.0.0.1:9000/cb").scope("openid").scope("email").scope("profile").build());
+        return id;
+    }
+
+    /** A member whose account requires two-step verification, with no method set up yet. */
+    TestUsers.Created heldForSetUp(String name) {
+        TestUsers.Created bob = users().create(name);
+        java.util.Set<String> all = java.util.Set.of("TOTP", "EMAIL", "SMS", "WEBAUTHN");
+        ctx.getBean(dev.gatehouse.account.SecurityRulesService.class).save(bob.accountId(), bob.user(), true, 0, all,
+                dev.gatehouse.account.DeviceTrustPeriod.ONE_DAY, all, dev.gatehouse.system.ClientInfo.SYSTEM);
+        return bob;
+    }
+
+    /**
+     * The endpoint accepts a loopback callback on any port (RFC 8252: a native app listens where the system lets it),
+     * so the account's rules and the request's prompts apply there as on the registered port; a native app still
+     * gets its code on the port it asked with.
+     */
+    @Test
+    void authorizeWhenALoopbackCallbackOnAnotherPortThenTheAccountRulesAndPromptsApplyAllTheSame() throws Exception {
+        String app = loopbackApp();
+        TestUsers.Created bob = heldForSetUp("oidc-loopback-setup");
+        WebSession held = browser();
+        Request registered = request(app, URI.create("http://127.0.0.1:9000/cb"), Map.of());
+        assertThat(held.get(registered.path()).location()).isEqualTo("/signin");
+        assertThat(signIn(held, bob.email(), PASSWORD).location()).isEqualTo(registered.path());
+        for (String callback : List.of("http://127.0.0.1:9000/cb", "http://127.0.0.1:9001/cb", "http://127.0.0.1/cb")) {
+            Request other = request(app, URI.create(callback), Map.of());
+            assertThat(held.get(other.path()).location()).as(callback).isEqualTo("/settings/security#two-factor");
+        }
+
+        TwoFactorUser ada = twoFactorUser("oidc-loopback-login");
+        WebSession web = browser();
+        Request native1 = request(app, URI.create("http://127.0.0.1:9001/cb"), Map.of());
+        assertThat(web.get(native1.path()).location()).isEqualTo("/signin");
+        assertThat(signIn(web, ada.email(), PASSWORD).location()).isEqualTo("/signin/verify");
+        Page proved = code(web, ada, false);
+        assertThat(proved.location()).isEqualTo(native1.path());
+        assertThat(web.get(proved.location()).header("Location").orElseThrow())
+                .startsWith("http://127.0.0.1:9001/cb?code=");
+        Request login = request(app, URI.create("http://127.0.0.1:9999/cb"), Map.of("prompt", "login"));
+        assertThat(web.get(login.path()).location()).isEqualTo("/signin");
+    }
+
+    /**
+     * The endpoint reads a POST's parameters from its body only, and drops those whose name is in the query string;
+     * a POST with a query string could be read one way by the sign-in checks and another by the endpoint, so it is
+     * refused, and no code is given, whatever the callback.
+     */
+    @Test
+    void authorizeWhenAPostAlsoHasAQueryStringThenRefusedWithoutACode() throws Exception {
+        String app = webApp();
+        TestUsers.Created bob = heldForSetUp("oidc-post-query");
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        web.get(request.path());
+        signIn(web, bob.email(), PASSWORD);
+        Map<String, String> form = new java.util.LinkedHashMap<>(Map.of("response_type", "code", "client_id", app,
+                "scope", "email profile", "state", "st", "prompt", "login"));
+        form.put("redirect_uri", "https://bogus.example/x");
+        Page tricked = web.postRaw("/oauth2/authorize?zredirect_uri=1", form);
+        assertThat(tricked.status()).isEqualTo(400);
+        assertThat(tricked.header("Location")).isEmpty();
+
+        form.put("redirect_uri", CALLBACK.toString());
+        assertThat(web.postRaw("/oauth2/authorize?state=st", form).status()).isEqualTo(400);
+        // The same request as a plain POST: the account's rule holds it.
+        assertThat(web.postRaw("/oauth2/authorize", form).location()).isEqualTo("/settings/security#two-factor");
+    }
+
+    /** Signed in, a request for an unknown callback or client ends at an error page, whatever the session is. */
+    @Test
+    void authorizeWhenSignedInAndTheCallbackIsUnknownThenErrorPageWithoutACode() throws Exception {
+        String app = webApp();
+        TestUsers.Created bob = heldForSetUp("oidc-unknown-callback");
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        web.get(request.path());
+        signIn(web, bob.email(), PASSWORD);
+        for (String forged : List.of(
+                request.path().replace(enc(CALLBACK.toString()), enc("https://evil.example/callback")),
+                request.path().replace(enc(CALLBACK.toString()), enc("http://127.0.0.1:9000/callback")),
+                request.path().replace("client_id=" + app, "client_id=nobody"))) {
+            Page page = web.get(forged);
+            assertThat(page.status()).as(forged).isEqualTo(400);
+            assertThat(page.header("Location")).as(forged).isEmpty();
+        }
     }
 
     @Test

@@ -103,9 +103,12 @@ class AuthorizationServerSecurity {
     }
 
     /**
-     * {@code prompt=none} forbids asking the user anything: when the session would have to prove more (sign in again,
-     * a second factor now, a set-up its account requires), the answer is {@code interaction_required} at the client's
-     * redirect URI. Runs after the standard checks, so the redirect URI is the registered one.
+     * The endpoint's last word on the sign-in, on the request as the endpoint read it: only a sign-in that
+     * {@link SignInForAuthorization} checked is granted, and it must still meet the request's {@code prompt=login},
+     * {@code max_age} and {@code acr_values} ({@code access_denied} otherwise, which that filter's checks make
+     * unreachable). {@code prompt=none} forbids asking the user anything: when the session would have to prove more
+     * (sign in again, a second factor now, a set-up its account requires), the answer is {@code interaction_required}
+     * at the client's redirect URI. Runs after the standard checks, so the redirect URI is the registered one.
      */
     private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> noInteractionPossible(
             SignInChecks checks) {
@@ -120,8 +123,18 @@ class AuthorizationServerSecurity {
                 throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
                         OAuth2ErrorCodes.ACCESS_DENIED, "The sign-in was not checked for this request.", null), request);
             }
-            if (!asks.none() || !(request.getPrincipal() instanceof Authentication user)
+            if (!(request.getPrincipal() instanceof Authentication user)
                     || !(user.getPrincipal() instanceof OidcPrincipal principal)) {
+                return;
+            }
+            if (!asks.none()) {
+                // SignInForAuthorization met these asks before it granted; checked again on the parameters as the
+                // endpoint read them, so that no way of writing a request can have them seen by one and not the other.
+                if (checks.need(principal, asks) != SignInChecks.Need.NOTHING) {
+                    throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
+                            OAuth2ErrorCodes.ACCESS_DENIED, "The sign-in was not checked for this request.", null),
+                            request);
+                }
                 return;
             }
             RequestAttributes current = RequestContextHolder.getRequestAttributes();

@@ -85,21 +85,36 @@ final class SignInForAuthorization extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if ("POST".equals(request.getMethod()) && request.getQueryString() != null) {
+            // Spring's endpoint reads a POST's parameters from its body only, and drops a body parameter whose name
+            // appears in the query string; this filter's view of the request must be the endpoint's, so a POST that
+            // could be read two ways is answered by neither.
+            response.sendError(HttpServletResponse.SC_BAD_REQUEST);
+            return;
+        }
         AuthorizeAsks asks = AuthorizeAsks.of(request::getParameter);
         Authentication authentication = holder.getContext().getAuthentication();
         BrowserSession browser = ServletBrowserSession.of(request, response);
         // Only a request Spring's endpoint would answer at a registered callback may sign out, step up or send to
-        // set-up: a forged link with an unknown client or callback ends at the endpoint's error page, nothing changed.
+        // set-up: a forged link with an unknown client or callback ends at an error page, nothing changed.
         boolean known = registeredRedirect(request).isPresent();
         if (authentication != null && authentication.getPrincipal() instanceof SignedInUser user) {
+            if (!known) {
+                // Never granted past this filter's checks: were the endpoint to accept a callback this filter does
+                // not know (it must not: the same rule, OidcClients.registeredRedirect), it would issue a code
+                // without the account's rules or the request's prompt, max_age and acr_values. The endpoint would
+                // answer an unknown client or callback with this same error page.
+                response.sendError(HttpServletResponse.SC_BAD_REQUEST);
+                return;
+            }
             if (requirement.blocks(user.userId(), browser)) {
-                if (asks.none() || !known) {
+                if (asks.none()) {
                     request.setAttribute(AuthorizationServerSecurity.SETUP_REQUIRED, Boolean.TRUE);
                 } else {
                     continueAfter("/settings/security#two-factor", thisRequest(request), request, response);
                     return;
                 }
-            } else if (!asks.none() && known) {
+            } else if (!asks.none()) {
                 switch (checks.need(user, asks)) {
                     case SIGN_IN -> {
                         signIn.requireFreshSignIn(browser);
