@@ -89,6 +89,9 @@ public class OidcClients {
      * endpoint matches exactly.
      */
     static boolean sameButPort(String registered, String requested) {
+        if (!wellFormed(requested)) {
+            return false;
+        }
         try {
             org.springframework.web.util.UriComponents asked =
                     org.springframework.web.util.UriComponentsBuilder.fromUriString(requested).build();
@@ -98,6 +101,19 @@ public class OidcClients {
             return org.springframework.web.util.UriComponentsBuilder.fromUriString(registered).port(asked.getPort())
                     .build().toString().equals(asked.toString());
         } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether a callback can be read at all as Spring's endpoint reads it: a URI whose port, when it has one, is a
+     * number ({@code http://127.0.0.1:/cb} makes the endpoint's loopback rule throw).
+     */
+    public static boolean wellFormed(String callback) {
+        try {
+            org.springframework.web.util.UriComponentsBuilder.fromUriString(callback).build().getPort();
+            return true;
+        } catch (IllegalArgumentException | IllegalStateException malformed) {
             return false;
         }
     }

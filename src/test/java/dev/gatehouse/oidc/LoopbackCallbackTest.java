@@ -37,4 +37,13 @@ class LoopbackCallbackTest {
         assertThat(OidcClients.sameButPort("http://10.0.0.1:9000/cb", "http://10.0.0.1:9001/cb")).isFalse();
         assertThat(OidcClients.sameButPort("http://127.0.0.1:9000/cb", "not a uri at all")).isFalse();
     }
+
+    @Test
+    void callbackWhenItsPortIsNoNumberThenNotWellFormedAndNoMatchRatherThanAnException() {
+        assertThat(OidcClients.wellFormed("http://127.0.0.1:/cb")).isFalse();
+        assertThat(OidcClients.wellFormed("http://127.0.0.1:x/cb")).isFalse();
+        assertThat(OidcClients.sameButPort("http://127.0.0.1:9000/cb", "http://127.0.0.1:/cb")).isFalse();
+        assertThat(OidcClients.wellFormed("http://127.0.0.1:9000/cb")).isTrue();
+        assertThat(OidcClients.wellFormed("https://app.example/cb")).isTrue();
+    }
 }

@@ -472,6 +472,32 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(web.postRaw("/oauth2/authorize", form).location()).isEqualTo("/settings/security#two-factor");
     }
 
+    /**
+     * A parameter given twice would be read as its first value here and as a list by the endpoint, which then took
+     * {@code acr_values} or {@code max_age} as not asked; a callback whose port is no number made the endpoint's
+     * loopback rule throw (a 500 and a stack trace in the log). Each is the error page now, and no code.
+     */
+    @Test
+    void authorizeWhenAParameterIsGivenTwiceOrTheCallbackPortIsNoNumberThenErrorPageAndNoCode() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-twice");
+        String app = webApp();
+        WebSession web = browser();
+        Request plain = signedInOnATrustedDevice(web, ada, app);
+        for (String twice : List.of("&acr_values=" + enc("urn:gatehouse:acr:mfa") + "&acr_values=" + enc(MFA_NOW),
+                "&max_age=999999&max_age=0", "&prompt=&prompt=login", "&state=again")) {
+            Page page = web.get(plain.path() + twice);
+            assertThat(page.status()).as(twice).isEqualTo(400);
+            assertThat(page.header("Location")).as(twice).isEmpty();
+        }
+        assertThat(callback(web.get(request(app, Map.of()).path())).indicatesSuccess()).as("still signed in").isTrue();
+
+        String loopback = loopbackApp();
+        String noPort = request(loopback, URI.create("http://127.0.0.1:9000/cb"), Map.of()).path()
+                .replace(enc("http://127.0.0.1:9000/cb"), enc("http://127.0.0.1:/cb"));
+        assertThat(browser().get(noPort).status()).isEqualTo(400);
+        assertThat(web.get(noPort).status()).isEqualTo(400);
+    }
+
     /** Signed in, a request for an unknown callback or client ends at an error page, whatever the session is. */
     @Test
     void authorizeWhenSignedInAndTheCallbackIsUnknownThenErrorPageWithoutACode() throws Exception {

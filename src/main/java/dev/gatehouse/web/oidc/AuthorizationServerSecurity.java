@@ -115,7 +115,12 @@ class AuthorizationServerSecurity {
         return context -> {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
             Map<String, Object> parameters = request.getAdditionalParameters();
-            AuthorizeAsks asks = AuthorizeAsks.of(name -> parameters.get(name) instanceof String value ? value : null);
+            if (parameters.values().stream().anyMatch(value -> !(value instanceof String))) {
+                // A parameter given twice (SignInForAuthorization refuses those first): never read as "not asked".
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
+                        OAuth2ErrorCodes.INVALID_REQUEST, "A parameter was given more than once.", null), request);
+            }
+            AuthorizeAsks asks = AuthorizeAsks.of(name -> (String) parameters.get(name));
             if (request.getPrincipal() instanceof Authentication user && SIGNED_IN.isAuthenticated(user)
                     && !(user.getPrincipal() instanceof OidcPrincipal)) {
                 // Only SignInForAuthorization grants an OidcPrincipal, after its checks: a signed-in request that

@@ -85,10 +85,7 @@ final class SignInForAuthorization extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if ("POST".equals(request.getMethod()) && request.getQueryString() != null) {
-            // Spring's endpoint reads a POST's parameters from its body only, and drops a body parameter whose name
-            // appears in the query string; this filter's view of the request must be the endpoint's, so a POST that
-            // could be read two ways is answered by neither.
+        if (readTwoWays(request)) {
             response.sendError(HttpServletResponse.SC_BAD_REQUEST);
             return;
         }
@@ -157,6 +154,24 @@ final class SignInForAuthorization extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * A request this filter could read otherwise than Spring's endpoint, answered by neither (this filter's view of the
+     * request must be the endpoint's): a POST with a query string (the endpoint reads a POST's body only, and drops a
+     * body parameter whose name appears in the query string); a parameter given twice (this filter would take the
+     * first value, the endpoint a list, and {@code prompt}, {@code max_age} or {@code acr_values} would go unread); a
+     * callback whose port is not a number (the endpoint's loopback rule fails on it with an exception).
+     */
+    private static boolean readTwoWays(HttpServletRequest request) {
+        if ("POST".equals(request.getMethod()) && request.getQueryString() != null) {
+            return true;
+        }
+        if (request.getParameterMap().values().stream().anyMatch(values -> values.length > 1)) {
+            return true;
+        }
+        String callback = request.getParameter("redirect_uri");
+        return callback != null && !OidcClients.wellFormed(callback);
     }
 
     /**
