@@ -131,6 +131,22 @@ public class AccountClients {
                 .param(registeredClientId).query(UUID.class).optional();
     }
 
+    /**
+     * Whether a client may learn about another's tokens (introspection): the same client, or two clients registered
+     * on the same account. A client registered in code belongs to no account, so only its own tokens are its.
+     */
+    public boolean sameAccount(String clientId, String otherClientId) {
+        if (clientId.equals(otherClientId)) {
+            return true;
+        }
+        return jdbc.sql("""
+                select count(*) from account_clients a join oauth2_registered_client c on c.id = a.registered_client_id
+                join account_clients b on b.account_id = a.account_id
+                join oauth2_registered_client d on d.id = b.registered_client_id
+                where c.client_id = ? and d.client_id = ?""")
+                .params(clientId, otherClientId).query(Long.class).single() > 0;
+    }
+
     /** Who registered a client of the account (null if that user is gone), and the client's name. */
     public record Registrant(UUID userId, String clientName) {
     }

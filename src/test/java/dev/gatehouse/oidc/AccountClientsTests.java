@@ -55,6 +55,28 @@ abstract class AccountClientsTests {
         return (AccountClients.Register.Registered) clients.register(owner.accountId(), owner.user().id(), form, CLIENT);
     }
 
+    /** Who may introspect whose tokens: a client its own, and its account's other clients'; nothing else. */
+    @Test
+    void sameAccountWhenBothRegisteredOnOneAccountThenTrueAndAcrossAccountsOrForACodeClientFalse() {
+        TestUsers.Created owner = users.create("clients-same");
+        TestUsers.Created other = users.create("clients-other");
+        String billing = register(owner, web("Billing")).clientId();
+        String shop = register(owner, web("Shop")).clientId();
+        String theirs = register(other, web("Theirs")).clientId();
+        String inCode = "code-client-" + UUID.randomUUID();
+        OidcClients code = context.getBean(OidcClients.class);
+        code.save(code.client(inCode, null).redirectUri("https://code.example/cb").scope("openid").build());
+
+        assertThat(clients.sameAccount(billing, shop)).isTrue();
+        assertThat(clients.sameAccount(shop, billing)).isTrue();
+        assertThat(clients.sameAccount(billing, billing)).isTrue();
+        assertThat(clients.sameAccount(billing, theirs)).isFalse();
+        assertThat(clients.sameAccount(theirs, shop)).isFalse();
+        assertThat(clients.sameAccount(inCode, billing)).isFalse();
+        assertThat(clients.sameAccount(billing, inCode)).isFalse();
+        assertThat(clients.sameAccount(inCode, inCode)).isTrue();
+    }
+
     @Test
     void registerWhenConfidentialThenRandomIdSecretStoredEncodedTiedToTheAccountAndAudited() {
         TestUsers.Created owner = users.create("clients-web");

@@ -283,6 +283,30 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(refresh(app, refresh).indicatesSuccess()).isFalse();
     }
 
+    /**
+     * Introspection tells a client about its own tokens only (and its account's other clients'): to any other client
+     * a live token is "not active", as one that does not exist, so a client of any account cannot check whether a
+     * stolen token still works, nor learn whose it is.
+     */
+    @Test
+    void introspectionWhenAskedByAnotherClientThenNotActiveAndByItsOwnClientActive() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-introspect-other");
+        String app = webApp();
+        String stranger = webApp();
+        Request request = request(app, Map.of());
+        OIDCTokenResponse tokens = tokens(signInForCode(browser(), ada, request, false), request);
+        String access = tokens.getOIDCTokens().getAccessToken().getValue();
+        String refresh = tokens.getOIDCTokens().getRefreshToken().getValue();
+
+        for (String token : List.of(access, refresh)) {
+            TokenIntrospectionSuccessResponse theirs = introspect(stranger, token);
+            assertThat(theirs.isActive()).isFalse();
+            assertThat(theirs.toJSONObject()).containsOnlyKeys("active");
+            assertThat(introspect(app, token).isActive()).isTrue();
+        }
+        assertThat(introspect(app, access).getSubject().getValue()).isEqualTo(ada.id().toString());
+    }
+
     @Test
     void clientCredentialsWhenMachineClientThenAccessTokenWithoutUser() throws Exception {
         String machine = "machine-" + UUID.randomUUID();

@@ -21,6 +21,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -33,6 +34,7 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 
+import dev.gatehouse.oidc.AccountClients;
 import dev.gatehouse.oidc.AuthorizeAsks;
 import dev.gatehouse.oidc.ClientSecrets;
 import dev.gatehouse.oidc.OidcPrincipal;
@@ -62,7 +64,8 @@ class AuthorizationServerSecurity {
     SecurityFilterChain authorizationServer(HttpSecurity http, ReturnPageCache returnPage, SignInChecks checks,
                                             SignInService signIn, TwoFactorRequirement requirement,
                                             RegisteredClientRepository clients, AuthorizationServerSettings settings,
-                                            SessionProperties sessionProperties, Clock clock)
+                                            SessionProperties sessionProperties, AccountClients accountClients,
+                                            Clock clock)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         http
@@ -80,7 +83,11 @@ class AuthorizationServerSecurity {
                                 .map(OAuth2AuthorizationCodeRequestAuthenticationProvider.class::cast)
                                 .forEach(provider -> provider.setAuthenticationValidator(
                                         new OAuth2AuthorizationCodeRequestAuthenticationValidator()
-                                                .andThen(noInteractionPossible(checks)))))))
+                                                .andThen(noInteractionPossible(checks))))))
+                        .tokenIntrospectionEndpoint(endpoint -> endpoint.authenticationProviders(providers ->
+                                providers.replaceAll(provider -> provider
+                                        instanceof OAuth2TokenIntrospectionAuthenticationProvider
+                                        ? new IntrospectionOfOwnTokens(provider, accountClients) : provider))))
                 .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
                 // A browser asking to authorize goes to sign in; the other endpoints answer clients with their own 401.
                 .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(

@@ -1,0 +1,49 @@
+package dev.gatehouse.web.oidc;
+
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenIntrospection;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationToken;
+
+import dev.gatehouse.oidc.AccountClients;
+
+/**
+ * The introspection endpoint answers a client about its own tokens and those of its account's other clients
+ * ({@link AccountClients#sameAccount}); about any other token it says only {@code "active": false}, as for a token
+ * that does not exist. Spring's provider answers every authenticated client about every token, so any account's
+ * client could learn whether another account's stolen token still works, whose it is and until when. Revocation
+ * already refuses another client's token.
+ */
+final class IntrospectionOfOwnTokens implements AuthenticationProvider {
+
+    private final AuthenticationProvider spring;
+    private final AccountClients accountClients;
+
+    IntrospectionOfOwnTokens(AuthenticationProvider spring, AccountClients accountClients) {
+        this.spring = spring;
+        this.accountClients = accountClients;
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) {
+        Authentication answered = spring.authenticate(authentication);
+        if (!(answered instanceof OAuth2TokenIntrospectionAuthenticationToken introspection)
+                || !introspection.getTokenClaims().isActive()) {
+            return answered;
+        }
+        String owner = introspection.getTokenClaims().getClientId();
+        if (introspection.getPrincipal() instanceof OAuth2ClientAuthenticationToken asking
+                && asking.getRegisteredClient() != null && owner != null
+                && accountClients.sameAccount(asking.getRegisteredClient().getClientId(), owner)) {
+            return answered;
+        }
+        return new OAuth2TokenIntrospectionAuthenticationToken(introspection.getToken(),
+                (Authentication) introspection.getPrincipal(), OAuth2TokenIntrospection.builder().build());
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return spring.supports(authentication);
+    }
+}
