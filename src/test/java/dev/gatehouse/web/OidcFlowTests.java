@@ -780,6 +780,28 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT_EVERYWHERE);
     }
 
+    /**
+     * Refresh tokens rotate, each for another full lifetime; the sign-in they came from bounds them: past the browser
+     * session's absolute lifetime from the password, a refresh is refused and the application must send the user to
+     * sign in again.
+     */
+    @Test
+    void refreshWhenTheSignInIsOlderThanASessionsAbsoluteLifetimeThenRefused() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-refresh-bound");
+        String app = webApp();
+        Request request = request(app, Map.of());
+        RefreshToken first = tokens(signInForCode(browser(), ada, request, false), request).getOIDCTokens()
+                .getRefreshToken();
+        java.time.Duration bound = ctx.getBean(dev.gatehouse.signin.SessionProperties.class).absoluteLifetime();
+        clock().advance(bound.minusMinutes(1));
+        TokenResponse renewed = refresh(app, first);
+        assertThat(renewed.indicatesSuccess()).as(String.valueOf(renewed)).isTrue();
+        RefreshToken second = renewed.toSuccessResponse().getTokens().getRefreshToken();
+        clock().advance(java.time.Duration.ofMinutes(1));
+        assertThat(error(refresh(app, second))).isEqualTo("invalid_grant");
+        assertThat(error(refresh(app, second))).as("the authorization is gone").isEqualTo("invalid_grant");
+    }
+
     @Test
     void refreshWhenPasswordChangedOrTwoStepVerificationResetThenRefused() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-password");

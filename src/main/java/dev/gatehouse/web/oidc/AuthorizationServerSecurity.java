@@ -21,6 +21,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
@@ -65,7 +67,7 @@ class AuthorizationServerSecurity {
                                             SignInService signIn, TwoFactorRequirement requirement,
                                             RegisteredClientRepository clients, AuthorizationServerSettings settings,
                                             SessionProperties sessionProperties, AccountClients accountClients,
-                                            Clock clock)
+                                            OAuth2AuthorizationService authorizations, Clock clock)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         http
@@ -84,6 +86,11 @@ class AuthorizationServerSecurity {
                                 .forEach(provider -> provider.setAuthenticationValidator(
                                         new OAuth2AuthorizationCodeRequestAuthenticationValidator()
                                                 .andThen(noInteractionPossible(checks))))))
+                        .tokenEndpoint(endpoint -> endpoint.authenticationProviders(providers ->
+                                providers.replaceAll(provider -> provider
+                                        instanceof OAuth2RefreshTokenAuthenticationProvider
+                                        ? new RefreshWithinTheSignIn(provider, authorizations,
+                                                sessionProperties.absoluteLifetime(), clock) : provider)))
                         .tokenIntrospectionEndpoint(endpoint -> endpoint.authenticationProviders(providers ->
                                 providers.replaceAll(provider -> provider
                                         instanceof OAuth2TokenIntrospectionAuthenticationProvider
