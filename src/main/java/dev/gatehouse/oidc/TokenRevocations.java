@@ -40,6 +40,17 @@ public class TokenRevocations {
         revokeAll(removed.userId());
     }
 
+    /**
+     * Deletes what one application holds for the user (its codes, access and refresh tokens): the application signed
+     * the user out (RP-initiated logout). Returns how many authorizations went.
+     */
+    public int revokeClient(UUID userId, String clientId) {
+        return jdbc.sql("""
+                delete from oauth2_authorization where principal_name = ?
+                and registered_client_id in (select id from oauth2_registered_client where client_id = ?)""")
+                .params(userId.toString(), clientId).update();
+    }
+
     /** Deletes every authorization (codes, access and refresh tokens) of the user; returns how many. */
     public int revokeAll(UUID userId) {
         return jdbc.sql("delete from oauth2_authorization where principal_name = ?").param(userId.toString()).update();

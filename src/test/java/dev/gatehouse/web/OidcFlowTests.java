@@ -892,6 +892,41 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(refused.header("Location").orElse("")).doesNotContain("evil.example");
     }
 
+    /**
+     * The application that signs the user out ends its own tokens for them (its refresh token would outlive the
+     * sign-out); another application's stay. An ID token alone, from a browser without the user's session, ends
+     * nothing.
+     */
+    @Test
+    void logoutWhenTheApplicationSignsTheUserOutThenItsRefreshTokensEndAndAnotherApplicationsStay() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-logout-tokens");
+        String app = webApp();
+        String other = webApp();
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens mine = tokens(signInForCode(web, ada, request, false),
+                request).getOIDCTokens();
+        Request theirs = request(other, Map.of());
+        RefreshToken otherRefresh = tokens(codeFrom(web.get(theirs.path()), theirs), theirs).getOIDCTokens()
+                .getRefreshToken();
+
+        Page out = web.get("/connect/logout?id_token_hint=" + mine.getIDTokenString() + "&post_logout_redirect_uri="
+                + enc("https://app.example/signed-out"));
+        assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
+        assertThat(error(refresh(app, mine.getRefreshToken()))).isEqualTo("invalid_grant");
+        assertThat(refresh(other, otherRefresh).indicatesSuccess()).isTrue();
+
+        WebSession again = browser();
+        Request later = request(app, Map.of());
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens kept = tokens(signInForCode(again, ada, later, false), later)
+                .getOIDCTokens();
+        Page stranger = browser().get("/connect/logout?id_token_hint=" + kept.getIDTokenString()
+                + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out"));
+        assertThat(stranger.status()).isEqualTo(302);
+        assertThat(refresh(app, kept.getRefreshToken()).indicatesSuccess()).as("no session, nothing ended").isTrue();
+        assertThat(again.get("/settings/security").status()).isEqualTo(200);
+    }
+
     // --- An application registered by an account's owner on the Applications page --------------------------------
 
     /** The value of the element with this id on the page (the client id and the secret shown once). */

@@ -22,6 +22,9 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.oidc.web.authentication.OidcLogoutAuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
@@ -41,7 +44,9 @@ import dev.gatehouse.oidc.AuthorizeAsks;
 import dev.gatehouse.oidc.ClientSecrets;
 import dev.gatehouse.oidc.OidcPrincipal;
 import dev.gatehouse.oidc.SignInChecks;
+import dev.gatehouse.oidc.TokenRevocations;
 import dev.gatehouse.signin.SessionProperties;
+import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.TwoFactorRequirement;
 import dev.gatehouse.web.AbsoluteSessionLifetimeFilter;
@@ -67,13 +72,15 @@ class AuthorizationServerSecurity {
                                             SignInService signIn, TwoFactorRequirement requirement,
                                             RegisteredClientRepository clients, AuthorizationServerSettings settings,
                                             SessionProperties sessionProperties, AccountClients accountClients,
-                                            OAuth2AuthorizationService authorizations, Clock clock)
+                                            OAuth2AuthorizationService authorizations,
+                                            TokenRevocations revocations, Clock clock)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         http
                 .securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as
-                        .oidc(Customizer.withDefaults())
+                        .oidc(oidc -> oidc.logoutEndpoint(logout -> logout
+                                .logoutResponseHandler(applicationSignsOut(revocations))))
                         // Client secrets are 256 random bits: checked as SHA-256, not bcrypt (ClientSecrets says why).
                         .clientAuthentication(authentication -> authentication.authenticationProviders(providers ->
                                 providers.stream().filter(ClientSecretAuthenticationProvider.class::isInstance)
@@ -114,6 +121,30 @@ class AuthorizationServerSecurity {
                 .addFilterBefore(new SignInForAuthorization(settings.getAuthorizationEndpoint(), checks, signIn,
                         requirement, clients, returnPage), AbstractPreAuthenticatedProcessingFilter.class);
         return http.build();
+    }
+
+    /**
+     * RP-initiated logout: the application signs the user out of their Gatehouse session (Spring's handler, as before)
+     * and, since the application itself asked, its own tokens for that user end too (its refresh tokens would
+     * otherwise outlive the sign-out). Only when the logout comes from the user's own signed-in session (the ID
+     * token's subject, checked by the endpoint): an ID token alone, without the session, revokes nothing. The user's
+     * other applications keep their tokens; "Sign out everywhere" ends all of them.
+     */
+    private static OidcLogoutAuthenticationSuccessHandler applicationSignsOut(TokenRevocations revocations) {
+        OidcLogoutAuthenticationSuccessHandler handler = new OidcLogoutAuthenticationSuccessHandler();
+        SecurityContextLogoutHandler signOut = new SecurityContextLogoutHandler();
+        handler.setLogoutHandler((request, response, authentication) -> {
+            if (authentication instanceof OidcLogoutAuthenticationToken logout && logout.isPrincipalAuthenticated()) {
+                // The application is the ID token's audience (checked by the endpoint); client_id is optional.
+                if (logout.getPrincipal() instanceof Authentication session
+                        && session.getPrincipal() instanceof SignedInUser user && logout.getIdToken() != null
+                        && logout.getIdToken().getAudience() != null) {
+                    logout.getIdToken().getAudience().forEach(client -> revocations.revokeClient(user.userId(), client));
+                }
+                signOut.logout(request, response, (Authentication) logout.getPrincipal());
+            }
+        });
+        return handler;
     }
 
     /**
