@@ -74,11 +74,12 @@ public class OidcClients {
             return client.getRedirectUris().size() == 1 ? client.getRedirectUris().stream().findFirst()
                     : java.util.Optional.empty();
         }
-        if (client.getRedirectUris().contains(redirectUri)) {
-            return java.util.Optional.of(redirectUri);
-        }
-        return client.getRedirectUris().stream().anyMatch(registered -> sameButPort(registered, redirectUri))
-                ? java.util.Optional.of(redirectUri) : java.util.Optional.empty();
+        // As the endpoint compares: a loopback callback only by the registered URI with the requested port, any
+        // other exactly.
+        boolean registered = loopback(redirectUri)
+                ? client.getRedirectUris().stream().anyMatch(uri -> sameButPort(uri, redirectUri))
+                : client.getRedirectUris().contains(redirectUri);
+        return registered ? java.util.Optional.of(redirectUri) : java.util.Optional.empty();
     }
 
     /**
@@ -105,6 +106,15 @@ public class OidcClients {
         }
     }
 
+    private static boolean loopback(String callback) {
+        try {
+            return wellFormed(callback) && loopbackAddress(
+                    org.springframework.web.util.UriComponentsBuilder.fromUriString(callback).build().getHost());
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
     /**
      * Whether a callback can be read at all as Spring's endpoint reads it: a URI whose port, when it has one, is a
      * number ({@code http://127.0.0.1:/cb} makes the endpoint's loopback rule throw).
@@ -118,7 +128,11 @@ public class OidcClients {
         }
     }
 
-    /** 127.0.0.0/8 or ::1, written as a URI's host: the loopback IP addresses, as the endpoint reads them. */
+    /**
+     * 127.0.0.1 to 127.255.255.255 or ::1, written as a URI's host: the loopback IP addresses as the endpoint reads them
+     * (a last part of 0 is not one there), or stricter (only plain decimal parts): a host the endpoint would call
+     * loopback and this does not is an unknown callback here, answered with the error page.
+     */
     private static boolean loopbackAddress(String host) {
         if (host == null) {
             return false;
@@ -135,7 +149,7 @@ public class OidcClients {
                 return false;
             }
         }
-        return true;
+        return Integer.parseInt(octets[3]) >= 1;
     }
 
     public void save(RegisteredClient client) {

@@ -307,6 +307,27 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(introspect(app, access).getSubject().getValue()).isEqualTo(ada.id().toString());
     }
 
+    /**
+     * Revocation answers another client's token as one that does not exist (200, nothing revoked), so it tells no
+     * client whether someone else's token is still on record.
+     */
+    @Test
+    void revocationWhenAnotherClientsTokenThenAnsweredAsUnknownAndNothingRevoked() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-revoke-other");
+        String app = webApp();
+        String stranger = webApp();
+        Request request = request(app, Map.of());
+        RefreshToken refresh = tokens(signInForCode(browser(), ada, request, false), request).getOIDCTokens()
+                .getRefreshToken();
+        HTTPResponse theirs = new TokenRevocationRequest(endpoint("/oauth2/revoke"), auth(stranger), refresh)
+                .toHTTPRequest().send();
+        HTTPResponse unknown = new TokenRevocationRequest(endpoint("/oauth2/revoke"), auth(stranger),
+                new RefreshToken()).toHTTPRequest().send();
+        assertThat(theirs.getStatusCode()).isEqualTo(200).isEqualTo(unknown.getStatusCode());
+        assertThat(theirs.getBody()).isEqualTo(unknown.getBody());
+        assertThat(refresh(app, refresh).indicatesSuccess()).as("not revoked").isTrue();
+    }
+
     @Test
     void clientCredentialsWhenMachineClientThenAccessTokenWithoutUser() throws Exception {
         String machine = "machine-" + UUID.randomUUID();
@@ -520,6 +541,27 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 .replace(enc("http://127.0.0.1:9000/cb"), enc("http://127.0.0.1:/cb"));
         assertThat(browser().get(noPort).status()).isEqualTo(400);
         assertThat(web.get(noPort).status()).isEqualTo(400);
+    }
+
+    /**
+     * The container decodes a parameter's name ({@code %70rompt} is {@code prompt}), the endpoint keeps only names
+     * written as such in the query string: with {@code %70rompt=none} a member held for set-up was granted as if
+     * nothing were asked. A name not written as such is the error page now.
+     */
+    @Test
+    void authorizeWhenAParameterNameIsPercentEncodedThenErrorPageAndNoCode() throws Exception {
+        String app = webApp();
+        TestUsers.Created bob = heldForSetUp("oidc-encoded-name");
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        web.get(request.path());
+        signIn(web, bob.email(), PASSWORD);
+        for (String encoded : List.of("&%70rompt=none", "&max%5Fage=0", "&acr%5Fvalues=" + enc(MFA_NOW))) {
+            Page page = web.get(request.path() + encoded);
+            assertThat(page.status()).as(encoded).isEqualTo(400);
+            assertThat(page.header("Location")).as(encoded).isEmpty();
+        }
+        assertThat(web.get(request.path()).location()).isEqualTo("/settings/security#two-factor");
     }
 
     /** Signed in, a request for an unknown callback or client ends at an error page, whatever the session is. */
@@ -915,6 +957,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
         assertThat(error(refresh(app, mine.getRefreshToken()))).isEqualTo("invalid_grant");
         assertThat(refresh(other, otherRefresh).indicatesSuccess()).isTrue();
+        assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT);
 
         WebSession again = browser();
         Request later = request(app, Map.of());

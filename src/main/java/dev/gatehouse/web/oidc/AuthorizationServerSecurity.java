@@ -27,6 +27,7 @@ import org.springframework.security.oauth2.server.authorization.oidc.web.authent
 import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenRevocationAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -39,6 +40,8 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.oidc.AccountClients;
 import dev.gatehouse.oidc.AuthorizeAsks;
 import dev.gatehouse.oidc.ClientSecrets;
@@ -49,6 +52,7 @@ import dev.gatehouse.signin.SessionProperties;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.TwoFactorRequirement;
+import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.web.AbsoluteSessionLifetimeFilter;
 import dev.gatehouse.web.ReturnPageCache;
 
@@ -73,14 +77,14 @@ class AuthorizationServerSecurity {
                                             RegisteredClientRepository clients, AuthorizationServerSettings settings,
                                             SessionProperties sessionProperties, AccountClients accountClients,
                                             OAuth2AuthorizationService authorizations,
-                                            TokenRevocations revocations, Clock clock)
+                                            TokenRevocations revocations, AuditLog audit, Clock clock)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         http
                 .securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as
                         .oidc(oidc -> oidc.logoutEndpoint(logout -> logout
-                                .logoutResponseHandler(applicationSignsOut(revocations))))
+                                .logoutResponseHandler(applicationSignsOut(revocations, audit))))
                         // Client secrets are 256 random bits: checked as SHA-256, not bcrypt (ClientSecrets says why).
                         .clientAuthentication(authentication -> authentication.authenticationProviders(providers ->
                                 providers.stream().filter(ClientSecretAuthenticationProvider.class::isInstance)
@@ -98,6 +102,10 @@ class AuthorizationServerSecurity {
                                         instanceof OAuth2RefreshTokenAuthenticationProvider
                                         ? new RefreshWithinTheSignIn(provider, authorizations,
                                                 sessionProperties.absoluteLifetime(), clock) : provider)))
+                        .tokenRevocationEndpoint(endpoint -> endpoint.authenticationProviders(providers ->
+                                providers.replaceAll(provider -> provider
+                                        instanceof OAuth2TokenRevocationAuthenticationProvider
+                                        ? new RevocationOfOwnTokens(provider, authorizations) : provider)))
                         .tokenIntrospectionEndpoint(endpoint -> endpoint.authenticationProviders(providers ->
                                 providers.replaceAll(provider -> provider
                                         instanceof OAuth2TokenIntrospectionAuthenticationProvider
@@ -130,7 +138,8 @@ class AuthorizationServerSecurity {
      * token's subject, checked by the endpoint): an ID token alone, without the session, revokes nothing. The user's
      * other applications keep their tokens; "Sign out everywhere" ends all of them.
      */
-    private static OidcLogoutAuthenticationSuccessHandler applicationSignsOut(TokenRevocations revocations) {
+    private static OidcLogoutAuthenticationSuccessHandler applicationSignsOut(TokenRevocations revocations,
+                                                                              AuditLog audit) {
         OidcLogoutAuthenticationSuccessHandler handler = new OidcLogoutAuthenticationSuccessHandler();
         SecurityContextLogoutHandler signOut = new SecurityContextLogoutHandler();
         handler.setLogoutHandler((request, response, authentication) -> {
@@ -140,6 +149,8 @@ class AuthorizationServerSecurity {
                         && session.getPrincipal() instanceof SignedInUser user && logout.getIdToken() != null
                         && logout.getIdToken().getAudience() != null) {
                     logout.getIdToken().getAudience().forEach(client -> revocations.revokeClient(user.userId(), client));
+                    audit.record(AuditEventType.SIGN_OUT, user.userId(), null, ClientInfo.of(request),
+                            "by application " + String.join(", ", logout.getIdToken().getAudience()));
                 }
                 signOut.logout(request, response, (Authentication) logout.getPrincipal());
             }
@@ -160,8 +171,9 @@ class AuthorizationServerSecurity {
         return context -> {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
             Map<String, Object> parameters = request.getAdditionalParameters();
-            if (parameters.values().stream().anyMatch(value -> !(value instanceof String))) {
-                // A parameter given twice (SignInForAuthorization refuses those first): never read as "not asked".
+            if (SignInForAuthorization.READ.stream().anyMatch(name -> parameters.get(name) != null
+                    && !(parameters.get(name) instanceof String))) {
+                // A parameter read here given twice (SignInForAuthorization refuses those first): never "not asked".
                 throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
                         OAuth2ErrorCodes.INVALID_REQUEST, "A parameter was given more than once.", null), request);
             }
@@ -177,19 +189,20 @@ class AuthorizationServerSecurity {
                     || !(user.getPrincipal() instanceof OidcPrincipal principal)) {
                 return;
             }
+            RequestAttributes current = RequestContextHolder.getRequestAttributes();
+            boolean setupRequired = current != null
+                    && current.getAttribute(SETUP_REQUIRED, RequestAttributes.SCOPE_REQUEST) != null;
             if (!asks.none()) {
-                // SignInForAuthorization met these asks before it granted; checked again on the parameters as the
-                // endpoint read them, so that no way of writing a request can have them seen by one and not the other.
-                if (checks.need(principal, asks) != SignInChecks.Need.NOTHING) {
+                // SignInForAuthorization met these asks, and sent a member who must set up two-step verification to
+                // do so, before it granted; checked again on the parameters as the endpoint read them, so that no way
+                // of writing a request can have them seen by one and not the other.
+                if (setupRequired || checks.need(principal, asks) != SignInChecks.Need.NOTHING) {
                     throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
                             OAuth2ErrorCodes.ACCESS_DENIED, "The sign-in was not checked for this request.", null),
                             request);
                 }
                 return;
             }
-            RequestAttributes current = RequestContextHolder.getRequestAttributes();
-            boolean setupRequired = current != null
-                    && current.getAttribute(SETUP_REQUIRED, RequestAttributes.SCOPE_REQUEST) != null;
             if (setupRequired || checks.need(principal, asks) != SignInChecks.Need.NOTHING) {
                 throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
                         "interaction_required", "The sign-in must be completed by the user.", null), request);

@@ -43,10 +43,12 @@ final class RefreshWithinTheSignIn implements AuthenticationProvider {
         if (authentication instanceof OAuth2RefreshTokenAuthenticationToken refresh) {
             OAuth2Authorization authorization = authorizations.findByToken(refresh.getRefreshToken(),
                     OAuth2TokenType.REFRESH_TOKEN);
+            // Every refresh token comes from a grant SignInForAuthorization made to an OidcPrincipal: a token
+            // without one has no sign-in to be bounded by, and is refused as one past it.
             if (authorization != null
-                    && authorization.getAttribute(Principal.class.getName()) instanceof Authentication signedIn
-                    && signedIn.getPrincipal() instanceof OidcPrincipal user
-                    && !clock.instant().isBefore(user.authTime().plus(absoluteLifetime))) {
+                    && !(authorization.getAttribute(Principal.class.getName()) instanceof Authentication signedIn
+                            && signedIn.getPrincipal() instanceof OidcPrincipal user
+                            && clock.instant().isBefore(user.authTime().plus(absoluteLifetime)))) {
                 authorizations.remove(authorization);
                 throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
                         "The sign-in these tokens came from is over; sign in again.", null));

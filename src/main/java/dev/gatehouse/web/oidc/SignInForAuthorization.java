@@ -156,19 +156,37 @@ final class SignInForAuthorization extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
+    /** The parameters this filter or the endpoint reads: each may be given once. */
+    static final java.util.Set<String> READ = java.util.Set.of("response_type", "client_id", "redirect_uri", "scope",
+            "state", "nonce", "prompt", "max_age", "acr_values", "code_challenge", "code_challenge_method",
+            "request_uri", "login_hint", "id_token_hint");
+
     /**
      * A request this filter could read otherwise than Spring's endpoint, answered by neither (this filter's view of the
-     * request must be the endpoint's): a POST with a query string (the endpoint reads a POST's body only, and drops a
-     * body parameter whose name appears in the query string); a parameter given twice (this filter would take the
-     * first value, the endpoint a list, and {@code prompt}, {@code max_age} or {@code acr_values} would go unread); a
-     * callback whose port is not a number (the endpoint's loopback rule fails on it with an exception).
+     * request must be the endpoint's):
+     * <ul>
+     *   <li>a POST with a query string: the endpoint reads a POST's body only, and drops a body parameter whose name
+     *       appears in the query string;</li>
+     *   <li>a GET parameter whose name is not written as such in the query string ({@code %70rompt=none}): the
+     *       container decodes the name, the endpoint keeps only names found literally in the raw query string;</li>
+     *   <li>a parameter that is read given twice: this filter would take the first value, the endpoint a list (so
+     *       {@code prompt}, {@code max_age} or {@code acr_values} would go unread); others, such as RFC 8707's
+     *       {@code resource}, may repeat;</li>
+     *   <li>a callback whose port is not a number: the endpoint's loopback rule fails on it with an exception.</li>
+     * </ul>
      */
     private static boolean readTwoWays(HttpServletRequest request) {
-        if ("POST".equals(request.getMethod()) && request.getQueryString() != null) {
+        String query = request.getQueryString();
+        if ("POST".equals(request.getMethod()) && query != null) {
             return true;
         }
-        if (request.getParameterMap().values().stream().anyMatch(values -> values.length > 1)) {
-            return true;
+        for (java.util.Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
+            if ("GET".equals(request.getMethod()) && (query == null || !query.contains(parameter.getKey()))) {
+                return true;
+            }
+            if (parameter.getValue().length > 1 && READ.contains(parameter.getKey())) {
+                return true;
+            }
         }
         String callback = request.getParameter("redirect_uri");
         return callback != null && !OidcClients.wellFormed(callback);
