@@ -10,9 +10,10 @@ import java.util.stream.Collectors;
 /**
  * What an authorization request asks of the sign-in behind it (OpenID Connect Core 3.1.2.1): {@code prompt},
  * {@code max_age} and {@code acr_values}. Values Gatehouse does not know are ignored, as the specification allows for
- * {@code acr_values}; a {@code max_age} that is not a number of seconds is ignored too.
+ * {@code acr_values}; a {@code max_age} that is not a plain number of seconds makes the request malformed
+ * ({@link #malformed}), refused rather than read as "not asked".
  *
- * @param maxAge seconds; null when not asked
+ * @param maxAge seconds (at most {@link #LONGEST_MAX_AGE}); null when not asked
  */
 public record AuthorizeAsks(Set<String> prompt, Long maxAge, List<Acr> acrValues) {
 
@@ -46,10 +47,24 @@ public record AuthorizeAsks(Set<String> prompt, Long maxAge, List<Acr> acrValues
                 : Arrays.stream(value.trim().split("\\s+")).filter(s -> !s.isEmpty());
     }
 
+    /** More than any sign-in lives: a longer {@code max_age} asks nothing more. */
+    static final long LONGEST_MAX_AGE = 999_999_999L;
+
+    /**
+     * Whether the request's asks cannot be read: a {@code max_age} that is not a plain decimal number ({@code +0},
+     * {@code " 0"}, {@code -1}, {@code 1e3}). Such a request is refused: ignored, it would go without the new sign-in
+     * its client may have meant.
+     */
+    public static boolean malformed(Function<String, String> parameter) {
+        String maxAge = parameter.apply("max_age");
+        return maxAge != null && !maxAge.matches("[0-9]+");
+    }
+
     private static Long seconds(String value) {
-        if (value == null || !value.matches("[0-9]{1,9}")) {
+        if (value == null || !value.matches("[0-9]+")) {
             return null;
         }
-        return Long.valueOf(value);
+        String digits = value.replaceFirst("^0+(?=.)", "");
+        return digits.length() > 9 ? LONGEST_MAX_AGE : Long.valueOf(digits);
     }
 }

@@ -30,11 +30,21 @@ public final class ReturnPageCache implements RequestCache {
         });
     }
 
+    /**
+     * The longest link kept: its cookie (Base64, plus the scheme and host) stays well under a browser's 4 KiB per
+     * cookie and the server's response header limit. A longer one is not kept (the sign-in ends on the Security page)
+     * rather than answered with an error.
+     */
+    static final int LONGEST_KEPT = 2048;
+
     private static boolean worthKeeping(HttpServletRequest request) {
         if (!"GET".equals(request.getMethod())) {
             return false;
         }
         String query = request.getQueryString();
+        if (request.getRequestURI().length() + (query == null ? 0 : query.length() + 1) > LONGEST_KEPT) {
+            return false;
+        }
         try {
             new URI(request.getRequestURI() + (query == null ? "" : "?" + query));
             return true;
@@ -78,6 +88,9 @@ public final class ReturnPageCache implements RequestCache {
      * for it with a GET.
      */
     public void returnTo(String path, HttpServletRequest request, HttpServletResponse response) {
+        if (path.length() > LONGEST_KEPT) {
+            return;
+        }
         cookies.saveRequest(new jakarta.servlet.http.HttpServletRequestWrapper(request) {
             @Override
             public String getMethod() {

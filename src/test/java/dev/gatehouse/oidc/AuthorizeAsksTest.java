@@ -28,13 +28,19 @@ class AuthorizeAsksTest {
     }
 
     @Test
-    void ofWhenMaxAgeIsNotANumberOfSecondsThenIgnored() {
+    void ofWhenMaxAgeIsAnyRunOfDigitsThenItsSecondsAndOtherwiseTheRequestIsMalformed() {
         assertThat(asks(Map.of("max_age", "300")).maxAge()).isEqualTo(300L);
         assertThat(asks(Map.of("max_age", "0")).maxAge()).isZero();
-        assertThat(asks(Map.of("max_age", "-1")).maxAge()).isNull();
-        assertThat(asks(Map.of("max_age", "1e9")).maxAge()).isNull();
-        assertThat(asks(Map.of("max_age", "99999999999")).maxAge()).isNull();
+        assertThat(asks(Map.of("max_age", "0000000000")).maxAge()).isZero();
+        assertThat(asks(Map.of("max_age", "00000000001")).maxAge()).isEqualTo(1L);
+        assertThat(asks(Map.of("max_age", "99999999999")).maxAge()).isEqualTo(AuthorizeAsks.LONGEST_MAX_AGE);
         assertThat(asks(Map.of()).maxAge()).isNull();
+        assertThat(AuthorizeAsks.malformed(Map.of("max_age", "300")::get)).isFalse();
+        assertThat(AuthorizeAsks.malformed(Map.<String, String>of()::get)).isFalse();
+        for (String malformed : new String[] {"-1", "+0", " 0", "0 ", "0\t", "1e9", "0x0", "0.0", "", "\u0660"}) {
+            assertThat(AuthorizeAsks.malformed(Map.of("max_age", malformed)::get)).as(malformed).isTrue();
+            assertThat(asks(Map.of("max_age", malformed)).maxAge()).as(malformed).isNull();
+        }
     }
 
     @Test

@@ -529,7 +529,8 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         WebSession web = browser();
         Request plain = signedInOnATrustedDevice(web, ada, app);
         for (String twice : List.of("&acr_values=" + enc("urn:gatehouse:acr:mfa") + "&acr_values=" + enc(MFA_NOW),
-                "&max_age=999999&max_age=0", "&prompt=&prompt=login", "&state=again")) {
+                "&max_age=999999&max_age=0", "&prompt=&prompt=login", "&state=again", "&max_age=%2B0",
+                "&max_age=0%20", "&max_age=-0")) {
             Page page = web.get(plain.path() + twice);
             assertThat(page.status()).as(twice).isEqualTo(400);
             assertThat(page.header("Location")).as(twice).isEmpty();
@@ -541,6 +542,34 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 .replace(enc("http://127.0.0.1:9000/cb"), enc("http://127.0.0.1:/cb"));
         assertThat(browser().get(noPort).status()).isEqualTo(400);
         assertThat(web.get(noPort).status()).isEqualTo(400);
+        // Any run of digits is a max_age: leading zeros change nothing, and a sign-in older asks for a new one.
+        clock().advance(java.time.Duration.ofMinutes(1));
+        assertThat(web.get(plain.path() + "&max_age=00000000030").location()).isEqualTo("/signin");
+    }
+
+    /**
+     * A link too long to keep as the page to return to (its cookie would pass the response header limit: a 500 and a
+     * stack trace in the log) is served without being kept; a request line the server cannot parse is a 400 without
+     * a stack trace in the log either.
+     */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void linksWhenTooLongToKeepOrUnparsableThenAnAnswerAndNoStackTraceInTheLog(
+            org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+        String app = webApp();
+        String padding = "a".repeat(5800);
+        assertThat(browser().get(request(app, Map.of()).path() + "&x=" + padding).location()).isEqualTo("/signin");
+        WebSession web = browser();
+        assertThat(web.get("/settings/security?x=" + padding).location()).isEqualTo("/signin");
+        assertThat(web.get("/signin").status()).isEqualTo(200);
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.getOutputStream().write("GET /signin?a[]=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 400");
+        }
+        assertThat(output.getAll()).doesNotContain("\tat ").doesNotContain("HeadersTooLargeException")
+                .doesNotContain("Error parsing HTTP request header");
     }
 
     /**

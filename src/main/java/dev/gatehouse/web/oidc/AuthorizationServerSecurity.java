@@ -181,6 +181,10 @@ class AuthorizationServerSecurity {
                 throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
                         OAuth2ErrorCodes.INVALID_REQUEST, "A parameter was given more than once.", null), request);
             }
+            if (AuthorizeAsks.malformed(name -> (String) parameters.get(name))) {
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
+                        OAuth2ErrorCodes.INVALID_REQUEST, "max_age must be a number of seconds.", null), request);
+            }
             AuthorizeAsks asks = AuthorizeAsks.of(name -> (String) parameters.get(name));
             if (request.getPrincipal() instanceof Authentication user && SIGNED_IN.isAuthenticated(user)
                     && !(user.getPrincipal() instanceof OidcPrincipal)) {

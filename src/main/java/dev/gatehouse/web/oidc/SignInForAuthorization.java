@@ -172,7 +172,8 @@ final class SignInForAuthorization extends OncePerRequestFilter {
      *   <li>a parameter that is read given twice: this filter would take the first value, the endpoint a list (so
      *       {@code prompt}, {@code max_age} or {@code acr_values} would go unread); others, such as RFC 8707's
      *       {@code resource}, may repeat;</li>
-     *   <li>a callback whose port is not a number: the endpoint's loopback rule fails on it with an exception.</li>
+     *   <li>a callback whose port is not a number: the endpoint's loopback rule fails on it with an exception;</li>
+     *   <li>a {@code max_age} that is not a plain number ({@link AuthorizeAsks#malformed}).</li>
      * </ul>
      */
     private static boolean readTwoWays(HttpServletRequest request) {
@@ -187,6 +188,9 @@ final class SignInForAuthorization extends OncePerRequestFilter {
             if (parameter.getValue().length > 1 && READ.contains(parameter.getKey())) {
                 return true;
             }
+        }
+        if (AuthorizeAsks.malformed(request::getParameter)) {
+            return true;
         }
         String callback = request.getParameter("redirect_uri");
         return callback != null && !OidcClients.wellFormed(callback);
