@@ -96,7 +96,7 @@ class AuthorizationServerSecurity {
                                 .map(OAuth2AuthorizationCodeRequestAuthenticationProvider.class::cast)
                                 .forEach(provider -> provider.setAuthenticationValidator(
                                         new OAuth2AuthorizationCodeRequestAuthenticationValidator()
-                                                .andThen(noInteractionPossible(checks))))))
+                                                .andThen(grantedOnlyAsChecked(checks))))))
                         .tokenEndpoint(endpoint -> endpoint.authenticationProviders(providers ->
                                 providers.replaceAll(provider -> provider
                                         instanceof OAuth2RefreshTokenAuthenticationProvider
@@ -163,14 +163,16 @@ class AuthorizationServerSecurity {
     }
 
     /**
-     * The endpoint's last word on the sign-in, on the request as the endpoint read it: only a sign-in that
-     * {@link SignInForAuthorization} checked is granted, and it must still meet the request's {@code prompt=login},
-     * {@code max_age} and {@code acr_values} ({@code access_denied} otherwise, which that filter's checks make
-     * unreachable). {@code prompt=none} forbids asking the user anything: when the session would have to prove more
-     * (sign in again, a second factor now, a set-up its account requires), the answer is {@code interaction_required}
-     * at the client's redirect URI. Runs after the standard checks, so the redirect URI is the registered one.
+     * The endpoint's last word on the sign-in, on the request as the endpoint read it: a request whose asks cannot be
+     * read one way (a read parameter given twice, a malformed {@code max_age}) is {@code invalid_request}; only a
+     * sign-in that {@link SignInForAuthorization} checked is granted, and it must still meet the request's
+     * {@code prompt=login}, {@code max_age} and {@code acr_values} and not belong to a member held for set-up
+     * ({@code access_denied} otherwise, which that filter's checks make unreachable). {@code prompt=none} forbids
+     * asking the user anything: when the session would have to prove more (sign in again, a second factor now, a
+     * set-up its account requires), the answer is {@code interaction_required} at the client's redirect URI. Runs
+     * after the standard checks, so the redirect URI is the registered one.
      */
-    private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> noInteractionPossible(
+    private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> grantedOnlyAsChecked(
             SignInChecks checks) {
         return context -> {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
