@@ -128,7 +128,7 @@ class AuthorizationServerSecurity {
                         AbstractPreAuthenticatedProcessingFilter.class)
                 // Before Spring's own filters at this anchor (its authorization request validating filter takes the
                 // request's principal when it reads the request): ties keep the order of registration, and a grant
-                // read before this filter's OidcPrincipal would be refused by noInteractionPossible (every signed-in
+                // read before this filter's OidcPrincipal would be refused by grantedOnlyAsChecked (every signed-in
                 // authorization in OidcFlowTests would fail), never granted unchecked.
                 .addFilterBefore(new SignInForAuthorization(settings.getAuthorizationEndpoint(), checks, signIn,
                         requirement, clients, returnPage), AbstractPreAuthenticatedProcessingFilter.class);
