@@ -542,6 +542,10 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 .replace(enc("http://127.0.0.1:9000/cb"), enc("http://127.0.0.1:/cb"));
         assertThat(browser().get(noPort).status()).isEqualTo(400);
         assertThat(web.get(noPort).status()).isEqualTo(400);
+        // A request object (whose prompt or max_age nobody would read) is refused, as OpenID Connect Core 6.1 asks.
+        Request withObject = request(app, Map.of("request", "eyJhbGciOiJub25lIn0.eyJwcm9tcHQiOiJsb2dpbiJ9."));
+        assertThat(callback(web.get(withObject.path())).toErrorResponse().getErrorObject().getCode())
+                .isEqualTo("request_not_supported");
         // Any run of digits is a max_age: leading zeros change nothing, and a sign-in older asks for a new one.
         clock().advance(java.time.Duration.ofMinutes(1));
         assertThat(web.get(plain.path() + "&max_age=00000000030").location()).isEqualTo("/signin");

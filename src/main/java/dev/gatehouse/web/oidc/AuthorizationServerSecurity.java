@@ -177,6 +177,12 @@ class AuthorizationServerSecurity {
         return context -> {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
             Map<String, Object> parameters = request.getAdditionalParameters();
+            if (parameters.containsKey("request")) {
+                // OpenID Connect Core 6.1: an OP that does not support request objects MUST say so; read as absent,
+                // the prompt or max_age inside one would go unheeded.
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
+                        "request_not_supported", "Request objects are not supported.", null), request);
+            }
             if (SignInForAuthorization.READ.stream().anyMatch(name -> parameters.get(name) != null
                     && !(parameters.get(name) instanceof String))) {
                 // A parameter read here given twice (SignInForAuthorization refuses those first): never "not asked".
