@@ -460,6 +460,28 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         return bob;
     }
 
+    /** A member held for set-up, signed in through an authorization request of {@code app}. */
+    record Held(WebSession web, Request request) {
+    }
+
+    Held signedInHeldForSetUp(String name, String app) throws Exception {
+        TestUsers.Created bob = heldForSetUp(name);
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        web.get(request.path());
+        signIn(web, bob.email(), PASSWORD);
+        return new Held(web, request);
+    }
+
+    /** Each link is the error page, and no redirect: no code, no sign-out, no step. */
+    static void errorPagesWithoutCode(WebSession web, List<String> links) {
+        for (String link : links) {
+            Page page = web.get(link);
+            assertThat(page.status()).as(link).isEqualTo(400);
+            assertThat(page.header("Location")).as(link).isEmpty();
+        }
+    }
+
     /**
      * The endpoint accepts a loopback callback on any port (RFC 8252: a native app listens where the system lets it),
      * so the account's rules and the request's prompts apply there as on the registered port; a native app still
@@ -499,11 +521,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     @Test
     void authorizeWhenAPostAlsoHasAQueryStringThenRefusedWithoutACode() throws Exception {
         String app = webApp();
-        TestUsers.Created bob = heldForSetUp("oidc-post-query");
-        WebSession web = browser();
-        Request request = request(app, Map.of());
-        web.get(request.path());
-        signIn(web, bob.email(), PASSWORD);
+        WebSession web = signedInHeldForSetUp("oidc-post-query", app).web();
         Map<String, String> form = new java.util.LinkedHashMap<>(Map.of("response_type", "code", "client_id", app,
                 "scope", "email profile", "state", "st", "prompt", "login"));
         form.put("redirect_uri", "https://bogus.example/x");
@@ -528,13 +546,10 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         String app = webApp();
         WebSession web = browser();
         Request plain = signedInOnATrustedDevice(web, ada, app);
-        for (String twice : List.of("&acr_values=" + enc("urn:gatehouse:acr:mfa") + "&acr_values=" + enc(MFA_NOW),
+        errorPagesWithoutCode(web, java.util.stream.Stream.of(
+                "&acr_values=" + enc("urn:gatehouse:acr:mfa") + "&acr_values=" + enc(MFA_NOW),
                 "&max_age=999999&max_age=0", "&prompt=&prompt=login", "&state=again", "&max_age=%2B0",
-                "&max_age=0%20", "&max_age=-0")) {
-            Page page = web.get(plain.path() + twice);
-            assertThat(page.status()).as(twice).isEqualTo(400);
-            assertThat(page.header("Location")).as(twice).isEmpty();
-        }
+                "&max_age=0%20", "&max_age=-0").map(plain.path()::concat).toList());
         assertThat(callback(web.get(request(app, Map.of()).path())).indicatesSuccess()).as("still signed in").isTrue();
 
         String loopback = loopbackApp();
@@ -583,37 +598,23 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
      */
     @Test
     void authorizeWhenAParameterNameIsPercentEncodedThenErrorPageAndNoCode() throws Exception {
-        String app = webApp();
-        TestUsers.Created bob = heldForSetUp("oidc-encoded-name");
-        WebSession web = browser();
-        Request request = request(app, Map.of());
-        web.get(request.path());
-        signIn(web, bob.email(), PASSWORD);
-        for (String encoded : List.of("&%70rompt=none", "&max%5Fage=0", "&acr%5Fvalues=" + enc(MFA_NOW))) {
-            Page page = web.get(request.path() + encoded);
-            assertThat(page.status()).as(encoded).isEqualTo(400);
-            assertThat(page.header("Location")).as(encoded).isEmpty();
-        }
-        assertThat(web.get(request.path()).location()).isEqualTo("/settings/security#two-factor");
+        Held held = signedInHeldForSetUp("oidc-encoded-name", webApp());
+        String path = held.request().path();
+        errorPagesWithoutCode(held.web(), List.of(path + "&%70rompt=none", path + "&max%5Fage=0",
+                path + "&acr%5Fvalues=" + enc(MFA_NOW)));
+        assertThat(held.web().get(path).location()).isEqualTo("/settings/security#two-factor");
     }
 
     /** Signed in, a request for an unknown callback or client ends at an error page, whatever the session is. */
     @Test
     void authorizeWhenSignedInAndTheCallbackIsUnknownThenErrorPageWithoutACode() throws Exception {
         String app = webApp();
-        TestUsers.Created bob = heldForSetUp("oidc-unknown-callback");
-        WebSession web = browser();
-        Request request = request(app, Map.of());
-        web.get(request.path());
-        signIn(web, bob.email(), PASSWORD);
-        for (String forged : List.of(
-                request.path().replace(enc(CALLBACK.toString()), enc("https://evil.example/callback")),
-                request.path().replace(enc(CALLBACK.toString()), enc("http://127.0.0.1:9000/callback")),
-                request.path().replace("client_id=" + app, "client_id=nobody"))) {
-            Page page = web.get(forged);
-            assertThat(page.status()).as(forged).isEqualTo(400);
-            assertThat(page.header("Location")).as(forged).isEmpty();
-        }
+        Held held = signedInHeldForSetUp("oidc-unknown-callback", app);
+        String path = held.request().path();
+        errorPagesWithoutCode(held.web(), List.of(
+                path.replace(enc(CALLBACK.toString()), enc("https://evil.example/callback")),
+                path.replace(enc(CALLBACK.toString()), enc("http://127.0.0.1:9000/callback")),
+                path.replace("client_id=" + app, "client_id=nobody")));
     }
 
     @Test
