@@ -22,7 +22,8 @@ public final class TooManyRequests {
 
     /** Whole seconds from {@code now} until {@code until}, rounded up, at least 1: a {@code Retry-After} value. */
     public static long secondsUntil(Instant now, Instant until) {
-        long millis = Duration.between(now, until).toMillis();
-        return Math.max(1, (millis + 999) / 1000);
+        // Rounded up from the exact time, not from whole milliseconds: 1.0004 s is 2 (at 1 the client would be early).
+        Duration left = Duration.between(now, until);
+        return Math.max(1, left.getSeconds() + (left.getNano() > 0 ? 1 : 0));
     }
 }
