@@ -9,6 +9,8 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.stereotype.Service;
+import org.springframework.web.util.UriComponents;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * Registers the applications that may use Gatehouse, with Gatehouse's token lifetimes (account owners on the
@@ -76,8 +78,9 @@ public class OidcClients {
         }
         // As the endpoint compares: a loopback callback only by the registered URI with the requested port, any
         // other exactly.
-        boolean registered = loopback(redirectUri)
-                ? client.getRedirectUris().stream().anyMatch(uri -> sameButPort(uri, redirectUri))
+        java.util.Optional<UriComponents> loopback = parsed(redirectUri).filter(OidcClients::loopback);
+        boolean registered = loopback.isPresent()
+                ? client.getRedirectUris().stream().anyMatch(uri -> sameButPort(uri, loopback.get()))
                 : client.getRedirectUris().contains(redirectUri);
         return registered ? java.util.Optional.of(redirectUri) : java.util.Optional.empty();
     }
@@ -90,29 +93,18 @@ public class OidcClients {
      * endpoint matches exactly.
      */
     static boolean sameButPort(String registered, String requested) {
-        if (!wellFormed(requested)) {
-            return false;
-        }
-        try {
-            org.springframework.web.util.UriComponents asked =
-                    org.springframework.web.util.UriComponentsBuilder.fromUriString(requested).build();
-            if (!loopbackAddress(asked.getHost()) || asked.getFragment() != null) {
-                return false;
-            }
-            return org.springframework.web.util.UriComponentsBuilder.fromUriString(registered).port(asked.getPort())
-                    .build().toString().equals(asked.toString());
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
+        return parsed(requested).filter(OidcClients::loopback).map(asked -> sameButPort(registered, asked))
+                .orElse(false);
     }
 
-    private static boolean loopback(String callback) {
-        try {
-            return wellFormed(callback) && loopbackAddress(
-                    org.springframework.web.util.UriComponentsBuilder.fromUriString(callback).build().getHost());
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
+    private static boolean sameButPort(String registered, UriComponents asked) {
+        return parsed(registered).map(uri -> UriComponentsBuilder.newInstance().uriComponents(uri).port(asked.getPort()).build()
+                .toString().equals(asked.toString())).orElse(false);
+    }
+
+    /** A callback on a loopback IP address, without a fragment (which the endpoint refuses anyway). */
+    private static boolean loopback(UriComponents callback) {
+        return loopbackAddress(callback.getHost()) && callback.getFragment() == null;
     }
 
     /**
@@ -120,11 +112,17 @@ public class OidcClients {
      * number ({@code http://127.0.0.1:/cb} makes the endpoint's loopback rule throw).
      */
     public static boolean wellFormed(String callback) {
+        return parsed(callback).isPresent();
+    }
+
+    /** The URI as the endpoint parses it; empty when it does not parse or its port is not a number. */
+    private static java.util.Optional<UriComponents> parsed(String uri) {
         try {
-            org.springframework.web.util.UriComponentsBuilder.fromUriString(callback).build().getPort();
-            return true;
+            UriComponents components = UriComponentsBuilder.fromUriString(uri).build();
+            components.getPort();
+            return java.util.Optional.of(components);
         } catch (IllegalArgumentException | IllegalStateException malformed) {
-            return false;
+            return java.util.Optional.empty();
         }
     }
 

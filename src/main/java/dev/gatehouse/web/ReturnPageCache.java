@@ -42,11 +42,12 @@ public final class ReturnPageCache implements RequestCache {
             return false;
         }
         String query = request.getQueryString();
-        if (request.getRequestURI().length() + (query == null ? 0 : query.length() + 1) > LONGEST_KEPT) {
+        String link = request.getRequestURI() + (query == null ? "" : "?" + query);
+        if (link.length() > LONGEST_KEPT) {
             return false;
         }
         try {
-            new URI(request.getRequestURI() + (query == null ? "" : "?" + query));
+            new URI(link);
             return true;
         } catch (URISyntaxException malformed) {
             return false;

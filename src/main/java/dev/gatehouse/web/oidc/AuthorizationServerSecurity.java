@@ -97,19 +97,15 @@ class AuthorizationServerSecurity {
                                 .forEach(provider -> provider.setAuthenticationValidator(
                                         new OAuth2AuthorizationCodeRequestAuthenticationValidator()
                                                 .andThen(grantedOnlyAsChecked(checks))))))
-                        .tokenEndpoint(endpoint -> endpoint.authenticationProviders(providers ->
-                                providers.replaceAll(provider -> provider
-                                        instanceof OAuth2RefreshTokenAuthenticationProvider
-                                        ? new RefreshWithinTheSignIn(provider, authorizations,
-                                                sessionProperties.absoluteLifetime(), clock) : provider)))
-                        .tokenRevocationEndpoint(endpoint -> endpoint.authenticationProviders(providers ->
-                                providers.replaceAll(provider -> provider
-                                        instanceof OAuth2TokenRevocationAuthenticationProvider
-                                        ? new RevocationOfOwnTokens(provider, authorizations) : provider)))
-                        .tokenIntrospectionEndpoint(endpoint -> endpoint.authenticationProviders(providers ->
-                                providers.replaceAll(provider -> provider
-                                        instanceof OAuth2TokenIntrospectionAuthenticationProvider
-                                        ? new IntrospectionOfOwnTokens(provider, accountClients) : provider))))
+                        .tokenEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
+                                OAuth2RefreshTokenAuthenticationProvider.class, spring -> new RefreshWithinTheSignIn(
+                                        spring, authorizations, sessionProperties.absoluteLifetime(), clock))))
+                        .tokenRevocationEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
+                                OAuth2TokenRevocationAuthenticationProvider.class,
+                                spring -> new RevocationOfOwnTokens(spring, authorizations))))
+                        .tokenIntrospectionEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring
+                                .inFrontOf(OAuth2TokenIntrospectionAuthenticationProvider.class,
+                                        spring -> new IntrospectionOfOwnTokens(spring, accountClients)))))
                 .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
                 // A browser asking to authorize goes to sign in; the other endpoints answer clients with their own 401.
                 .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(

@@ -13,15 +13,14 @@ import dev.gatehouse.oidc.AccountClients;
  * ({@link AccountClients#sameAccount}); about any other token it says only {@code "active": false}, as for a token
  * that does not exist. Spring's provider answers every authenticated client about every token, so any account's
  * client could learn whether another account's stolen token still works, whose it is and until when. Revocation
- * already refuses another client's token.
+ * keeps the same secret ({@link RevocationOfOwnTokens}).
  */
-final class IntrospectionOfOwnTokens implements AuthenticationProvider {
+final class IntrospectionOfOwnTokens extends InFrontOfSpring {
 
-    private final AuthenticationProvider spring;
     private final AccountClients accountClients;
 
     IntrospectionOfOwnTokens(AuthenticationProvider spring, AccountClients accountClients) {
-        this.spring = spring;
+        super(spring);
         this.accountClients = accountClients;
     }
 
@@ -40,10 +39,5 @@ final class IntrospectionOfOwnTokens implements AuthenticationProvider {
         }
         return new OAuth2TokenIntrospectionAuthenticationToken(introspection.getToken(),
                 (Authentication) introspection.getPrincipal(), OAuth2TokenIntrospection.builder().build());
-    }
-
-    @Override
-    public boolean supports(Class<?> authentication) {
-        return spring.supports(authentication);
     }
 }

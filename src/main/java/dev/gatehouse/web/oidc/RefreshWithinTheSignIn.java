@@ -23,16 +23,15 @@ import dev.gatehouse.oidc.OidcPrincipal;
  * as the browser session's, a refresh is refused ({@code invalid_grant}) and the authorization deleted; the
  * application sends the user through the authorization endpoint again, where they sign in anew.
  */
-final class RefreshWithinTheSignIn implements AuthenticationProvider {
+final class RefreshWithinTheSignIn extends InFrontOfSpring {
 
-    private final AuthenticationProvider spring;
     private final OAuth2AuthorizationService authorizations;
     private final Duration absoluteLifetime;
     private final Clock clock;
 
     RefreshWithinTheSignIn(AuthenticationProvider spring, OAuth2AuthorizationService authorizations,
                            Duration absoluteLifetime, Clock clock) {
-        this.spring = spring;
+        super(spring);
         this.authorizations = authorizations;
         this.absoluteLifetime = absoluteLifetime;
         this.clock = clock;
@@ -55,10 +54,5 @@ final class RefreshWithinTheSignIn implements AuthenticationProvider {
             }
         }
         return spring.authenticate(authentication);
-    }
-
-    @Override
-    public boolean supports(Class<?> authentication) {
-        return spring.supports(authentication);
     }
 }

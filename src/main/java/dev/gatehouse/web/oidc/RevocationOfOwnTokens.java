@@ -12,13 +12,12 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * revoked (RFC 7009 allows either). Spring's provider refuses it with {@code invalid_client} instead, which told any
  * client whether a stolen token is still on record: what {@link IntrospectionOfOwnTokens} keeps to its owners.
  */
-final class RevocationOfOwnTokens implements AuthenticationProvider {
+final class RevocationOfOwnTokens extends InFrontOfSpring {
 
-    private final AuthenticationProvider spring;
     private final OAuth2AuthorizationService authorizations;
 
     RevocationOfOwnTokens(AuthenticationProvider spring, OAuth2AuthorizationService authorizations) {
-        this.spring = spring;
+        super(spring);
         this.authorizations = authorizations;
     }
 
@@ -34,10 +33,5 @@ final class RevocationOfOwnTokens implements AuthenticationProvider {
             }
         }
         return spring.authenticate(authentication);
-    }
-
-    @Override
-    public boolean supports(Class<?> authentication) {
-        return spring.supports(authentication);
     }
 }
