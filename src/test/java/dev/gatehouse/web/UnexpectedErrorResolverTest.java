@@ -6,9 +6,14 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggerConfiguration;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -25,6 +30,23 @@ import org.springframework.web.servlet.ModelAndView;
 class UnexpectedErrorResolverTest {
 
     private static final String TOKEN = "Zq4Ls0Ve7kP2xT9mWn3bYc8dHf1gJr6a";
+    private static final String LOGGER = UnexpectedErrorResolver.class.getName();
+
+    private final LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+    private LogLevel levelBefore;
+
+    /** The log as the shipped configuration writes it (INFO): another test's context may have left DEBUG on. */
+    @BeforeEach
+    void atTheShippedLevel() {
+        LoggerConfiguration configured = logging.getLoggerConfiguration(LOGGER);
+        levelBefore = configured == null ? null : configured.getConfiguredLevel();
+        logging.setLogLevel(LOGGER, LogLevel.INFO);
+    }
+
+    @AfterEach
+    void levelAsBefore() {
+        logging.setLogLevel(LOGGER, levelBefore);
+    }
 
     @Test
     void invariant6_tokensInTheLinkPathNeverReachTheLog(CapturedOutput output) {
