@@ -132,6 +132,18 @@ public class AccountClients {
     }
 
     /**
+     * Whether the user may sign in to the client: a client registered on an account serves that account's members
+     * only (it is the account's own application); a client registered in code (by the deployment) serves every user.
+     * By the store's id of the client ({@code RegisteredClient.getId()}).
+     */
+    public boolean servesUser(String registeredClientId, UUID userId) {
+        return jdbc.sql("""
+                select count(*) from account_clients a where a.registered_client_id = ?
+                and not exists (select 1 from memberships m where m.account_id = a.account_id and m.user_id = ?)""")
+                .params(registeredClientId, userId).query(Long.class).single() == 0;
+    }
+
+    /**
      * Whether a client may learn about another's tokens (introspection): the same client, or two clients registered
      * on the same account. A client registered in code belongs to no account, so only its own tokens are its.
      */

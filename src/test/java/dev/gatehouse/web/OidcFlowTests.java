@@ -392,6 +392,52 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(api.body()).contains("https://gatehouse.dev/problems/unauthorized");
     }
 
+    /**
+     * An application registered on an account signs in that account's members only: another account's signed-in user
+     * is answered access_denied at its callback (prompt=none too), no code and nothing about the user; once a member,
+     * the same request gives a code. (Found by an outside attack: the stranger's application read a user's name,
+     * email and sign-in from a link the user opened.)
+     */
+    @Test
+    void authorizeWhenTheUserIsNotAMemberOfTheApplicationsAccountThenAccessDeniedAndNoCode() throws Exception {
+        TestUsers.Created stranger = users().create("oidc-stranger");
+        dev.gatehouse.oidc.AccountClients.Register.Registered registered = (dev.gatehouse.oidc.AccountClients.Register.Registered)
+                ctx.getBean(dev.gatehouse.oidc.AccountClients.class).register(stranger.accountId(), stranger.user().id(),
+                        new dev.gatehouse.oidc.AccountClients.Registration("Stranger's app", CALLBACK.toString(), "",
+                                true, true, true), new dev.gatehouse.system.ClientInfo("198.51.100.2", "test"));
+        Secret secret = new Secret(registered.secret());
+        TwoFactorUser ada = twoFactorUser("oidc-not-member");
+        WebSession web = browser();
+        signInForCode(web, ada, request(webApp(), Map.of()), false);   // signed in at Gatehouse through another app
+
+        for (Map<String, String> extra : List.of(Map.<String, String>of(), Map.of("prompt", "none"))) {
+            Request request = request(registered.clientId(), extra);
+            AuthorizationResponse denied = callback(web.get(request.path()));
+            assertThat(denied.indicatesSuccess()).as("granted to a stranger with " + extra).isFalse();
+            assertThat(denied.toErrorResponse().getErrorObject().getCode()).isEqualTo("access_denied");
+            assertThat(denied.getState()).isEqualTo(request.state());
+        }
+
+        jdbc().sql("insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', ?)")
+                .params(stranger.accountId(), ada.id(), java.sql.Timestamp.from(clock().instant())).update();
+        Request member = request(registered.clientId(), Map.of());
+        AuthorizationCode code = codeFrom(web.get(member.path()), member);
+        TokenResponse tokens = exchange(code, member,
+                new ClientSecretBasic(new ClientID(registered.clientId()), secret), member.verifier());
+        assertThat(tokens.indicatesSuccess()).as(String.valueOf(tokens)).isTrue();
+        RefreshToken refresh = tokens.toSuccessResponse().getTokens().getRefreshToken();
+        TokenResponse refreshed = refreshWith(registered.clientId(), secret, refresh);
+        assertThat(refreshed.indicatesSuccess()).as(String.valueOf(refreshed)).isTrue();
+
+        // Removed from the account: the application's refresh token ends with the membership.
+        jdbc().sql("delete from memberships where account_id = ? and user_id = ?")
+                .params(stranger.accountId(), ada.id()).update();
+        TokenResponse afterLeaving = refreshWith(registered.clientId(), secret,
+                refreshed.toSuccessResponse().getTokens().getRefreshToken());
+        assertThat(afterLeaving.indicatesSuccess()).isFalse();
+        assertThat(afterLeaving.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
+    }
+
     @Test
     void authorizeWhenRedirectUriNotRegisteredThenErrorPageAndNoRedirect() throws Exception {
         String app = webApp();
@@ -1036,8 +1082,10 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(reloaded.location()).isEqualTo(page);
         assertThat(ownerWeb.get(page).body()).contains(app, "Billing").doesNotContain(secret.getValue());
 
-        // The whole authorization code flow with the secret read from the page.
+        // The whole authorization code flow with the secret read from the page, by a member of the account.
         TwoFactorUser ada = twoFactorUser("oidc-registered");
+        jdbc().sql("insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', ?)")
+                .params(owner.accountId(), ada.id(), java.sql.Timestamp.from(clock().instant())).update();
         WebSession adaWeb = browser();
         Request request = request(app, Map.of());
         AuthorizationCode code = signInForCode(adaWeb, ada, request, false);

@@ -96,10 +96,11 @@ class AuthorizationServerSecurity {
                                 .map(OAuth2AuthorizationCodeRequestAuthenticationProvider.class::cast)
                                 .forEach(provider -> provider.setAuthenticationValidator(
                                         new OAuth2AuthorizationCodeRequestAuthenticationValidator()
-                                                .andThen(grantedOnlyAsChecked(checks))))))
+                                                .andThen(grantedOnlyAsChecked(checks, accountClients))))))
                         .tokenEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
                                 OAuth2RefreshTokenAuthenticationProvider.class, spring -> new RefreshWithinTheSignIn(
-                                        spring, authorizations, sessionProperties.absoluteLifetime(), clock))))
+                                        spring, authorizations, accountClients, sessionProperties.absoluteLifetime(),
+                                        clock))))
                         .tokenRevocationEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
                                 OAuth2TokenRevocationAuthenticationProvider.class,
                                 spring -> new RevocationOfOwnTokens(spring, authorizations))))
@@ -163,13 +164,14 @@ class AuthorizationServerSecurity {
      * read one way (a read parameter given twice, a malformed {@code max_age}) is {@code invalid_request}; only a
      * sign-in that {@link SignInForAuthorization} checked is granted, and it must still meet the request's
      * {@code prompt=login}, {@code max_age} and {@code acr_values} and not belong to a member held for set-up
-     * ({@code access_denied} otherwise, which that filter's checks make unreachable). {@code prompt=none} forbids
-     * asking the user anything: when the session would have to prove more (sign in again, a second factor now, a
-     * set-up its account requires), the answer is {@code interaction_required} at the client's redirect URI. Runs
-     * after the standard checks, so the redirect URI is the registered one.
+     * ({@code access_denied} otherwise, which that filter's checks make unreachable). An application registered on an
+     * account is granted to that account's members only ({@code access_denied} for anyone else, {@code prompt=none}
+     * or not). {@code prompt=none} forbids asking the user anything: when the session would have to prove more (sign
+     * in again, a second factor now, a set-up its account requires), the answer is {@code interaction_required} at the
+     * client's redirect URI. Runs after the standard checks, so the redirect URI is the registered one.
      */
     private static Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> grantedOnlyAsChecked(
-            SignInChecks checks) {
+            SignInChecks checks, AccountClients accountClients) {
         return context -> {
             OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
             Map<String, Object> parameters = request.getAdditionalParameters();
@@ -200,6 +202,13 @@ class AuthorizationServerSecurity {
             if (!(request.getPrincipal() instanceof Authentication user)
                     || !(user.getPrincipal() instanceof OidcPrincipal principal)) {
                 return;
+            }
+            if (!accountClients.servesUser(context.getRegisteredClient().getId(), principal.userId())) {
+                // An account's application signs in that account's members only: another account's user is never
+                // told to it (no consent screen stands between them: it is the account's own application).
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
+                        OAuth2ErrorCodes.ACCESS_DENIED, "The user is not a member of this application's account.",
+                        null), request);
             }
             RequestAttributes current = RequestContextHolder.getRequestAttributes();
             boolean setupRequired = current != null
