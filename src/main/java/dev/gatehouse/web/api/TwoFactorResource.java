@@ -125,20 +125,22 @@ class TwoFactorResource {
     /**
      * Removes every method and backup code of the member and lifts their code lockout; their trusted devices, sessions
      * and applications' tokens end, they are emailed, and so are the account's alert recipients (the page's reset).
-     * The client acts as the owner who registered it ({@link ApiActor}), under the page's rules: 409 {@code conflict}
-     * for that person themselves, for an owner when they are now only an admin, and for someone who belongs to other
-     * accounts too.
+     * The client acts as the owner who registered it ({@link ApiActor}), under the page's rules and the API's: 409
+     * {@code conflict} for that person themselves, for any owner (owners are changed on the pages only), and for
+     * someone who belongs to other accounts too.
      */
     @PostMapping("/reset")
     @RequiresScope(ApiScopes.USERS_WRITE)
     ResetView resetTwoFactor(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller,
                     HttpServletRequest request) {
-        Member member = lookup.member(caller, userId);
         User by = actor.of(caller);
-        if (member.userId().equals(by.id())) {
+        if (userId.equals(by.id())) {
             throw ApiProblem.conflict("This client acts for the person who registered it: nobody resets their own"
                     + " two-step verification.");
         }
+        // Like every change through the API, none to an owner (docs/api.md: a leaked secret must not be enough to take
+        // an account over, and with an owner's password a reset would be).
+        Member member = lookup.changeableHere(caller, userId, by);
         Membership acting = accounts.membership(caller.accountId(), by.id())
                 .orElseThrow(() -> ApiProblem.notFound("No such user in this account."));
         Optional<AccountService.ResetRefusal> refusal = accounts.resetRefusal(member, acting.role());

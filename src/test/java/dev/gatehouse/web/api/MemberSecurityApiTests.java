@@ -201,12 +201,14 @@ abstract class MemberSecurityApiTests extends ApiSupport {
         assertThat(count("select count(*) from audit_events where type = 'TWO_FACTOR_RESET' and account_id = ?",
                 owner.accountId())).isZero();
 
-        // An owner again: one owner resets another.
+        // An owner again: still no owner's reset through the API (found by an outside attack: with a leaked secret
+        // and a co-owner's password, the reset let the password alone sign in as that owner). The pages do it.
         jdbc().sql("update memberships set role = 'OWNER' where account_id = ? and user_id = ?")
                 .params(owner.accountId(), owner.user().id()).update();
         Answer ownerByOwner = send("POST", users(owner) + coOwner.user().id() + "/two-factor/reset", write, null);
-        assertThat(ownerByOwner.status()).as(ownerByOwner.raw().body()).isEqualTo(200);
-        assertThat(count("select count(*) from second_factors where user_id = ?", coOwner.user().id())).isZero();
+        assertProblem(ownerByOwner, 409, "conflict");
+        assertThat(ownerByOwner.json().get("detail").asString()).contains("Owners are changed on the account's pages");
+        assertThat(count("select count(*) from second_factors where user_id = ?", coOwner.user().id())).isEqualTo(1);
 
         // Its registrant no longer managing the account: the client can change nothing.
         jdbc().sql("update memberships set role = 'MEMBER' where account_id = ? and user_id = ?")
