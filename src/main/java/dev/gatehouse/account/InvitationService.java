@@ -106,6 +106,10 @@ public class InvitationService {
                 .check("role", invitedRole == null ? Optional.of("invite.role.invalid") : Optional.empty())
                 .check("phone", phoneProblem)
                 .build();
+        // One invitation at a time per account: the checks below (a member already, one live invitation per address)
+        // and the insert then see each other (found by an outside attack: six parallel invitations of one address
+        // left two or three live links).
+        jdbc.sql("select id from accounts where id = ? for update").param(accountId).query(UUID.class).single();
         if (problems.isEmpty() && accounts.members(accountId).stream()
                 .anyMatch(m -> Inputs.normalizeEmail(m.email()).equals(Inputs.normalizeEmail(email)))) {
             problems = new FieldProblems(Map.of("email", "invite.email.alreadyMember"));
@@ -197,9 +201,9 @@ public class InvitationService {
         }
         String token = RandomCodes.token();
         int updated = jdbc.sql("""
-                update invitations set token_hash = ?, expires_at = ?
+                update invitations set token_hash = ?, expires_at = ?, invited_by = ?
                 where id = ? and account_id = ? and accepted_at is null and revoked_at is null""")
-                .params(Tokens.sha256(token), Db.ts(now.plus(VALIDITY)), invitationId, accountId).update();
+                .params(Tokens.sha256(token), Db.ts(now.plus(VALIDITY)), by.id(), invitationId, accountId).update();
         if (updated != 1) {
             return new Handling.NotFound();
         }
@@ -234,6 +238,16 @@ public class InvitationService {
                              boolean registered, String phone) {
     }
 
+    /**
+     * An invitation is good only while its sender still manages the account (SQL on the invitations row named
+     * {@code invitation}): removed or made a member, their open invitations are revoked ({@link MemberService}), and
+     * this refuses any left over.
+     */
+    private static String senderStillManages(String invitation) {
+        return "exists (select 1 from memberships m where m.account_id = " + invitation + ".account_id"
+                + " and m.user_id = " + invitation + ".invited_by and m.role in ('OWNER', 'ADMIN'))";
+    }
+
     public Optional<Invitation> find(String token) {
         if (token == null || token.length() > 100) {
             return Optional.empty();
@@ -241,7 +255,8 @@ public class InvitationService {
         return jdbc.sql("""
                 select i.id, i.account_id, a.name, i.email, i.role, u.display_name, i.phone from invitations i
                 join accounts a on a.id = i.account_id join users u on u.id = i.invited_by
-                where i.token_hash = ? and i.accepted_at is null and i.revoked_at is null and i.expires_at > ?""")
+                where i.token_hash = ? and i.accepted_at is null and i.revoked_at is null and i.expires_at > ?
+                and\s""" + senderStillManages("i"))
                 .params(Tokens.sha256(token), Db.ts(clock.instant()))
                 .query((rs, n) -> new Invitation(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                         rs.getString(3), rs.getString(4), Role.valueOf(rs.getString(5)), rs.getString(6),
@@ -311,7 +326,8 @@ public class InvitationService {
         Instant now = clock.instant();
         return jdbc.sql("""
                 update invitations set accepted_at = ?
-                where id = ? and accepted_at is null and revoked_at is null and expires_at > ?""")
+                where id = ? and accepted_at is null and revoked_at is null and expires_at > ?
+                and\s""" + senderStillManages("invitations"))
                 .params(Db.ts(now), invitationId, Db.ts(now)).update() == 1;
     }
 

@@ -14,6 +14,7 @@ import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Db;
 import dev.gatehouse.user.SecurityNotice;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserService;
@@ -126,8 +127,9 @@ public class MemberService {
         }
         jdbc.sql("update memberships set role = ? where account_id = ? and user_id = ?")
                 .params(to.get().name(), accountId, memberId).update();
+        int revoked = to.get().canManage() ? 0 : revokeInvitationsBy(accountId, memberId);
         audit.record(AuditEventType.MEMBER_ROLE_CHANGED, memberId, accountId, client,
-                from + " -> " + to.get() + " by " + by.displayName() + " (" + by.id() + ")");
+                from + " -> " + to.get() + " by " + by.displayName() + " (" + by.id() + ")" + revokedNote(revoked));
         notify(memberId, "member-role-changed", by, managing.get().accountName(), client,
                 Map.of("role", to.get().name()));
         Member changed = member.get();
@@ -160,10 +162,28 @@ public class MemberService {
             return new Change.Refused("members.lastOwner");
         }
         jdbc.sql("delete from memberships where account_id = ? and user_id = ?").params(accountId, memberId).update();
+        int revoked = revokeInvitationsBy(accountId, memberId);
         audit.record(AuditEventType.MEMBER_REMOVED, memberId, accountId, client,
-                member.get().role() + " removed by " + by.displayName() + " (" + by.id() + ")");
+                member.get().role() + " removed by " + by.displayName() + " (" + by.id() + ")" + revokedNote(revoked));
         notify(memberId, "member-removed", by, managing.get().accountName(), client, Map.of());
         return new Change.Done(member.get());
+    }
+
+    /**
+     * An invitation goes with its sender's right to invite: when they are removed or no longer manage the account, the
+     * invitations they sent that nobody accepted yet end (else a removed admin's invitation of a second address of
+     * theirs would bring them back as an admin). {@link InvitationService} also refuses any such link still open.
+     */
+    private int revokeInvitationsBy(UUID accountId, UUID inviterId) {
+        return jdbc.sql("""
+                update invitations set revoked_at = ?
+                where account_id = ? and invited_by = ? and accepted_at is null and revoked_at is null""")
+                .params(Db.ts(clock.instant()), accountId, inviterId).update();
+    }
+
+    private static String revokedNote(int revoked) {
+        return revoked == 0 ? "" : "; " + revoked + (revoked == 1 ? " invitation" : " invitations")
+                + " they sent revoked";
     }
 
     /** Changes to one account's members are made one at a time, so the owner count read below stays true. */

@@ -121,6 +121,20 @@ abstract class MembersTests {
     }
 
     @Test
+    void inviteWhenOneAddressIsInvitedSixTimesAtOnceThenOneLiveInvitation() {
+        TestUsers.Created owner = users.create("race-invite");
+        for (int round = 0; round < 3; round++) {
+            String email = "race-invite-" + UUID.randomUUID() + "@example.com";
+            List<InvitationService.Invite> results = Race.run(6, i -> invitations.invite(owner.accountId(),
+                    owner.user(), email, "MEMBER", PHONE, null, CLIENT));
+            assertThat(results).as("round " + round).filteredOn(InvitationService.Invite.Sent.class::isInstance)
+                    .hasSize(1);
+            assertThat(jdbc.sql("select count(*) from invitations where email = ? and revoked_at is null")
+                    .param(email).query(Long.class).single()).as("round " + round).isEqualTo(1);
+        }
+    }
+
+    @Test
     void removeWhenTheTwoLastOwnersRemoveEachOtherAtOnceThenOneOwnerStays() {
         TestUsers.Created ada = users.create("race-rm-ada");
         TestUsers.Created bob = users.create("race-rm-bob");
@@ -261,6 +275,66 @@ abstract class MembersTests {
         assertThat(invitations.resend(owner.accountId(), stranger.user(), id, CLIENT))
                 .isEqualTo(new InvitationService.Handling.NotFound());
         assertThat(invitations.find(second)).isPresent();
+    }
+
+    /**
+     * An invitation goes with its sender's right to invite (found by an outside attack: an admin invited a second
+     * address of theirs as an admin, was removed, and came back through the link). Removed or made a member, the
+     * sender's open invitations are revoked; one whose sender lost the right some other way is refused all the same;
+     * one sent again by a manager is theirs.
+     */
+    @Test
+    void inviteWhenItsSenderIsRemovedOrMadeAMemberThenTheLinkNoLongerWorks() {
+        TestUsers.Created owner = users.create("sender-owner");
+        TestUsers.Created admin = users.create("sender-admin");
+        accounts.addMember(owner.accountId(), admin.user().id(), Role.ADMIN);
+        UUID account = owner.accountId();
+        String removedAs = "sender-removed-" + UUID.randomUUID() + "@example.com";
+        String demotedAs = "sender-demoted-" + UUID.randomUUID() + "@example.com";
+        String leftOver = "sender-left-" + UUID.randomUUID() + "@example.com";
+        String resent = "sender-resent-" + UUID.randomUUID() + "@example.com";
+        for (String email : List.of(removedAs, demotedAs, leftOver, resent)) {
+            assertThat(invitations.invite(account, admin.user(), email, "ADMIN", PHONE, null, CLIENT))
+                    .isInstanceOf(InvitationService.Invite.Sent.class);
+        }
+        String demotedToken = token(demotedAs, 1);
+        assertThat(invitations.find(demotedToken)).isPresent();
+
+        assertThat(members.changeRole(account, owner.user(), admin.user().id(), "MEMBER", CLIENT))
+                .isInstanceOf(MemberService.Change.Done.class);
+        assertThat(invitations.find(demotedToken)).isEmpty();
+        assertThat(invitations.acceptAsNewUser(demotedToken, "Back door", TestUsers.PASSWORD, CLIENT))
+                .isInstanceOf(InvitationService.Acceptance.InvalidLink.class);
+        assertThat(invitations.pending(account)).isEmpty();
+        assertThat(audit(account, "MEMBER_ROLE_CHANGED")).singleElement().asString()
+                .contains("4 invitations they sent revoked");
+
+        // Left open by some other way (the rows written back as if never revoked): refused all the same.
+        jdbc.sql("update invitations set revoked_at = null where account_id = ? and email in (?, ?)")
+                .params(account, leftOver, resent).update();
+        String leftOverToken = token(leftOver, 1);
+        assertThat(invitations.find(leftOverToken)).isEmpty();
+        assertThat(invitations.acceptAsNewUser(leftOverToken, "Back door", TestUsers.PASSWORD, CLIENT))
+                .isInstanceOf(InvitationService.Acceptance.InvalidLink.class);
+        // Sent again by the owner, the invitation is the owner's: its new link works.
+        UUID resentId = invitations.pending(account).stream().filter(i -> i.email().equals(resent)).findFirst()
+                .orElseThrow().id();
+        assertThat(invitations.resend(account, owner.user(), resentId, CLIENT))
+                .isEqualTo(new InvitationService.Handling.Done(resent));
+        assertThat(invitations.find(token(resent, 2))).isPresent();
+
+        // Made an admin again and then removed: what they sent meanwhile goes with them.
+        assertThat(members.changeRole(account, owner.user(), admin.user().id(), "ADMIN", CLIENT))
+                .isInstanceOf(MemberService.Change.Done.class);
+        assertThat(invitations.invite(account, admin.user(), removedAs, "ADMIN", PHONE, null, CLIENT))
+                .isInstanceOf(InvitationService.Invite.Sent.class);
+        String removedToken = token(removedAs, 2);
+        assertThat(members.remove(account, owner.user(), admin.user().id(), CLIENT))
+                .isInstanceOf(MemberService.Change.Done.class);
+        assertThat(invitations.acceptAsNewUser(removedToken, "Back door", TestUsers.PASSWORD, CLIENT))
+                .isInstanceOf(InvitationService.Acceptance.InvalidLink.class);
+        assertThat(jdbc.sql("select count(*) from memberships where account_id = ?").param(account)
+                .query(Long.class).single()).isEqualTo(1);
     }
 
     @Test
