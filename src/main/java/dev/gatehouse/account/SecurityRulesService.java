@@ -297,8 +297,11 @@ public class SecurityRulesService {
             }
             allowed = Set.copyOf(common);
         }
+        // Each requiring account's own limit, checked one by one when they have none in common (MemberRules#unmetBy).
+        List<MemberRules.Limit> each = requiring.stream().filter(r -> !r.rules().allowedMethods().isEmpty())
+                .map(r -> new MemberRules.Limit(r.name(), r.rules().allowedMethods())).toList();
         return new MemberRules(!requiring.isEmpty(), skipUntil, allowed,
-                requiring.stream().map(Row::name).findFirst());
+                requiring.stream().map(Row::name).findFirst(), each);
     }
 
     /**

@@ -41,11 +41,14 @@ public class TwoFactorRequirement {
 
     public Status status(UUID userId) {
         MemberRules held = rules.rulesFor(userId);
-        if (!held.required() || methods.ordered(userId).stream().anyMatch(m -> held.allows(m.type().name()))) {
+        java.util.Optional<String> unmetBy = held.unmetBy(methods.ordered(userId).stream()
+                .map(m -> m.type().name()).toList());
+        if (unmetBy.isEmpty()) {
             return Status.MET;
         }
         Instant now = clock.instant();
-        return new Status(true, held.maySkipAt(now) ? held.skipUntil() : null, held.requiredBy().orElse(null));
+        return new Status(true, held.maySkipAt(now) ? held.skipUntil() : null,
+                unmetBy.filter(name -> !name.isEmpty()).orElse(null));
     }
 
     /** Whether the user must set up a method before going anywhere but the pages where one is set up. */

@@ -136,6 +136,17 @@ class SecurityRulesOnH2Test {
         rules.save(ada.accountId(), ada.user(), true, 0, Set.of("SMS"), DeviceTrustPeriod.THIRTY_DAYS, KNOWN, CLIENT);
         assertThat(rules.rulesFor(ada.user().id()).allowed()).containsExactlyInAnyOrder("SMS", "TOTP", "WEBAUTHN");
         assertThat(rules.rulesFor(ada.user().id()).maySkipAt(clock.instant())).isFalse();
+        // ... but each account's rule is still met only by a method it allows (found by an outside attack: a member
+        // set her own account to "text messages only", added them, removed the app her company required, and was
+        // no longer held to set it up again).
+        MemberRules conflict = rules.rulesFor(ada.user().id());
+        assertThat(conflict.unmetBy(List.of("SMS"))).contains("rules-other Ltd");
+        assertThat(conflict.unmetBy(List.of("TOTP"))).contains("rules-several Ltd");
+        assertThat(conflict.unmetBy(List.of("SMS", "WEBAUTHN"))).isEmpty();
+        // Two accounts of one name are still two rules.
+        jdbc.sql("update accounts set name = 'rules-other Ltd' where id = ?").param(ada.accountId()).update();
+        assertThat(rules.rulesFor(ada.user().id()).unmetBy(List.of("SMS"))).contains("rules-other Ltd");
+        assertThat(rules.rulesFor(ada.user().id()).unmetBy(List.of("TOTP"))).contains("rules-other Ltd");
     }
 
     @Test
