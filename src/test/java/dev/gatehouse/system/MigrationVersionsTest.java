@@ -45,7 +45,10 @@ class MigrationVersionsTest {
             23, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26))),
             24, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
             25, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
-            26, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))));
+            26, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
+            27, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
+            28, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
+            29, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))));
 
     private static final Pattern VERSION = Pattern.compile("V(\\d+)__.+\\.sql");
 
