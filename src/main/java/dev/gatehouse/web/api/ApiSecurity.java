@@ -11,6 +11,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -32,6 +33,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
+import dev.gatehouse.oidc.AccountClients;
 import dev.gatehouse.oidc.ApiScopes;
 import dev.gatehouse.system.RateLimits;
 
@@ -57,7 +59,8 @@ class ApiSecurity {
     @Bean
     @Order(0)
     SecurityFilterChain api(HttpSecurity http, JWKSource<SecurityContext> keys, Clock clock, RateLimits limits,
-                            ApiProperties properties, IdempotencyKeys idempotencyKeys) throws Exception {
+                            ApiProperties properties, IdempotencyKeys idempotencyKeys,
+                            ObjectProvider<AccountClients> accountClients) throws Exception {
         ApiRateLimit rateLimit = new ApiRateLimit(limits, properties, clock);
         http
                 .securityMatcher("/api/**")
@@ -82,7 +85,7 @@ class ApiSecurity {
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
                 .addFilterAfter(rateLimit, AuthorizationFilter.class)
-                .addFilterAfter(new IdempotencyFilter(idempotencyKeys), ApiRateLimit.class);
+                .addFilterAfter(new IdempotencyFilter(idempotencyKeys, accountClients), ApiRateLimit.class);
         return http.build();
     }
 

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -22,10 +23,13 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
+import dev.gatehouse.oidc.AccountClients;
+
 /**
  * {@code Idempotency-Key} on every API POST (docs/api.md): the first request with a key runs and its answer is kept
  * ({@link IdempotencyKeys}); the same request again (same client, key, path and body, byte for byte) gets that answer
- * again with {@code Idempotent-Replayed: true} and changes nothing; the key with another request is 422
+ * again with {@code Idempotent-Replayed: true} and changes nothing (while its client is still registered: a removed
+ * client's token gets 401, as on any other call); the key with another request is 422
  * {@code idempotency-key-reused}; while the first still runs, 409 {@code conflict}. Only answers that a retry would
  * get again are kept: successes and invalid requests (2xx, 400, 422); after any other (a refused token, a rate limit,
  * a server error) the key is released so that the retry runs.
@@ -39,9 +43,11 @@ class IdempotencyFilter extends OncePerRequestFilter {
     static final int BODY_MAX = 64 * 1024;
 
     private final IdempotencyKeys keys;
+    private final ObjectProvider<AccountClients> clients;
 
-    IdempotencyFilter(IdempotencyKeys keys) {
+    IdempotencyFilter(IdempotencyKeys keys, ObjectProvider<AccountClients> clients) {
         this.keys = keys;
+        this.clients = clients;
     }
 
     @Override
@@ -67,6 +73,14 @@ class IdempotencyFilter extends OncePerRequestFilter {
         String client = token.getName();
         IdempotencyKeys.Claim claim = keys.claim(client, key, hash(request, body));
         if (claim instanceof IdempotencyKeys.Claim.Replay replay) {
+            // A kept answer goes only where the request would still be let in: not to a removed client's token,
+            // which ApiAccess refuses on every other call (the answer may hold a new application's secret).
+            if (!ApiCaller.of(token).map(ApiCaller::accountId)
+                    .equals(clients.getObject().accountOfService(token.getName()))) {
+                ProblemResponses.write(request, response,
+                        ApiProblem.unauthorized("This token's client is no longer registered."));
+                return;
+            }
             IdempotencyKeys.Answer answer = replay.answer();
             response.setStatus(answer.status());
             response.setHeader(REPLAYED, "true");

@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 
+import dev.gatehouse.oidc.AccountClients;
 import dev.gatehouse.oidc.ApiScopes;
 import dev.gatehouse.testsupport.TestUsers;
 
@@ -113,6 +114,28 @@ abstract class ApplicationsApiTests extends ApiSupport {
                 .param(key.get("Idempotency-Key")).query(String.class).single())
                 .as("the stored answer is sealed: the secret is not at rest in plain text")
                 .startsWith("v1.").doesNotContain(secret).doesNotContain("clientSecret");
+    }
+
+    /**
+     * A kept answer is not replayed to a removed client's token, which every other call refuses (found by an outside
+     * attack: the replay still gave the new application's secret, with the token's last minutes).
+     */
+    @Test
+    void registerWhenTheCallingServiceWasRemovedThenItsKeyReplaysNothing() throws Exception {
+        TestUsers.Created owner = users().create("apps-idem-removed");
+        Service service = service(owner, ApiScopes.ACCOUNTS_ADMIN);
+        String admin = token(service, ApiScopes.ACCOUNTS_ADMIN);
+        String path = "/api/v1/accounts/" + owner.accountId() + "/applications";
+        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        assertThat(post(path, admin, WEB, key).status()).isEqualTo(201);
+        assertThat(post(path, admin, WEB, key).header("Idempotent-Replayed")).isEqualTo("true");
+
+        assertThat(ctx.getBean(AccountClients.class).remove(owner.accountId(), owner.user().id(), service.clientId(),
+                OWNER_BROWSER)).isTrue();
+        Answer replay = post(path, admin, WEB, key);
+        assertProblem(replay, 401, "unauthorized");
+        assertThat(replay.header("Idempotent-Replayed")).isNull();
+        assertThat(replay.raw().body()).doesNotContain("clientSecret");
     }
 
     @Test
