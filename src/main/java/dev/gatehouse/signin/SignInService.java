@@ -347,6 +347,14 @@ public class SignInService {
     // --- Signing in again when an application asks for it (OpenID Connect) -------------------------------------
 
     /**
+     * The session's user after they renamed themselves or confirmed a new sign-in address: the top bar, and the claims
+     * of the next tokens an application gets from this session, say so at once rather than at the next sign-in.
+     */
+    public void detailsChanged(BrowserSession browser, SignedInUser user, String email, String displayName) {
+        sessions.update(browser, user.withDetails(email, displayName));
+    }
+
+    /**
      * An application asked for a new sign-in ({@code prompt=login}, or a {@code max_age} this session is older than):
      * the session is signed out (it stays, with what it holds), and the sign-in that follows asks for the password and,
      * for a user with a method, the second factor even on a trusted device.

@@ -54,6 +54,11 @@ public record SignedInUser(UUID userId, String email, String displayName, Instan
         return !now.isBefore(signedInAt.plus(absoluteLifetime));
     }
 
+    /** This session after the user changed their name or sign-in address: the sign-in itself is unchanged. */
+    public SignedInUser withDetails(String newEmail, String newDisplayName) {
+        return new SignedInUser(userId, newEmail, newDisplayName, signedInAt, secondFactorAt, amr);
+    }
+
     /** This session after it proved a second factor at {@code at} with a method whose RFC 8176 value is {@code amr}. */
     public SignedInUser withSecondFactor(Instant at, String methodAmr) {
         return new SignedInUser(userId, email, displayName, signedInAt, at, with(amr, methodAmr));

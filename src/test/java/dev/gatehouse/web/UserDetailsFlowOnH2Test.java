@@ -13,6 +13,7 @@ import dev.gatehouse.account.SecurityRulesService;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.factor.FactorService;
 import dev.gatehouse.factor.sms.SmsCodeMethod;
+import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.testsupport.H2Test;
 import dev.gatehouse.testsupport.SentCodes;
@@ -110,6 +111,34 @@ class UserDetailsFlowOnH2Test extends WebFlowSupport {
         assertThat(count("select count(*) from users where email_normalized = lower(?)", next)).isZero();
 
         assertThat(adaWeb.post(link, Map.of()).location()).as("still Ada's to use").isEqualTo(PAGE);
+    }
+
+    /**
+     * The session says at once who the user now is: the top bar's name after a rename, and the name and address an
+     * application's next ID token gets from this session after an email change (noticed by a new user: the top bar
+     * kept the old name until the next sign-in).
+     */
+    @Test
+    void nameAndEmailWhenChangedThenThisSessionSaysSoAtOnce() {
+        TestUsers.Created ada = users().create("flow-rename");
+        WebSession web = confirmed(ada);
+        assertThat(web.post(PAGE + "/name", Map.of("displayName", "Ada Byron")).location()).isEqualTo(PAGE);
+        assertThat(web.get("/settings/security").body()).contains("<span>Ada Byron</span>");
+
+        String next = unique("flow-readdressed");
+        web.post(PAGE + "/email", Map.of("email", next));
+        String link = link(next);
+        web.get(link);
+        assertThat(web.post(link, Map.of()).location()).isEqualTo(PAGE);
+        @SuppressWarnings("unchecked")
+        org.springframework.session.FindByIndexNameSessionRepository<org.springframework.session.Session> sessions =
+                ctx.getBean(org.springframework.session.FindByIndexNameSessionRepository.class);
+        SignedInUser now = sessions.findByPrincipalName(ada.user().id().toString()).values().stream()
+                .map(session -> ((org.springframework.security.core.context.SecurityContext) session
+                        .getAttribute("SPRING_SECURITY_CONTEXT")).getAuthentication().getPrincipal())
+                .map(SignedInUser.class::cast).findFirst().orElseThrow();
+        assertThat(now.email()).isEqualTo(next);
+        assertThat(now.displayName()).isEqualTo("Ada Byron");
     }
 
     @Test

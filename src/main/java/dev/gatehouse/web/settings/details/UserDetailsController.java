@@ -33,8 +33,11 @@ import dev.gatehouse.factor.SentCodeSecondFactor;
 import dev.gatehouse.factor.email.EmailCodeMethod;
 import dev.gatehouse.factor.sms.SmsCodeMethod;
 import dev.gatehouse.signin.SecondFactorStep;
+import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.signin.servlet.ServletBrowserSession;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Inputs;
 import dev.gatehouse.system.Times;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserDetails;
@@ -70,12 +73,14 @@ class UserDetailsController {
     private final CodeWords codeWords;
     private final SentCodeWords sentCodeWords;
     private final Messages messages;
+    private final SignInService signIn;
     private final PageTimes times;
     private final Clock clock;
 
     UserDetailsController(UserDetails details, AccountService accounts, FactorService factors, SmsCodeMethod sms,
                           SecondFactors registered, CodeChallenges codes, CodeWords codeWords,
-                          SentCodeWords sentCodeWords, Messages messages, PageTimes times, Clock clock) {
+                          SentCodeWords sentCodeWords, Messages messages, SignInService signIn, PageTimes times,
+                          Clock clock) {
         this.details = details;
         this.accounts = accounts;
         this.factors = factors;
@@ -85,6 +90,7 @@ class UserDetailsController {
         this.codeWords = codeWords;
         this.sentCodeWords = sentCodeWords;
         this.messages = messages;
+        this.signIn = signIn;
         this.times = times;
         this.clock = clock;
     }
@@ -97,14 +103,16 @@ class UserDetailsController {
     }
 
     @PostMapping(PAGE + "/name")
-    String rename(@CurrentUser User user, @RequestParam(defaultValue = "") String displayName,
-                  HttpServletRequest request, HttpServletResponse response, Model model,
-                  RedirectAttributes redirect) {
+    String rename(@CurrentUser User user, @AuthenticationPrincipal SignedInUser signedIn,
+                  @RequestParam(defaultValue = "") String displayName, HttpServletRequest request,
+                  HttpServletResponse response, Model model, RedirectAttributes redirect) {
         Optional<String> problem = details.rename(user, displayName, ClientInfo.of(request));
         if (problem.isPresent()) {
             response.setStatus(422);
             return page(user, displayName.length() <= 400 ? displayName : "", messages.get(problem.get()), model);
         }
+        signIn.detailsChanged(ServletBrowserSession.of(request, response), signedIn, user.email(),
+                Inputs.trim(displayName));
         redirect.addFlashAttribute("flashSuccess", messages.get("details.name.saved"));
         return "redirect:" + PAGE;
     }
@@ -217,10 +225,13 @@ class UserDetailsController {
 
     /** Completes a change that was confirmed when it was asked for; the link proves the new inbox. */
     @PostMapping(PAGE + "/email/confirm/{token}")
-    String confirm(@CurrentUser User user, @PathVariable String token, HttpServletRequest request,
-                   HttpServletResponse response, Model model, RedirectAttributes redirect) {
+    String confirm(@CurrentUser User user, @AuthenticationPrincipal SignedInUser signedIn, @PathVariable String token,
+                   HttpServletRequest request, HttpServletResponse response, Model model,
+                   RedirectAttributes redirect) {
         UserDetails.EmailConfirmation done = details.confirmEmailChange(user.id(), token, ClientInfo.of(request));
         if (done instanceof UserDetails.EmailConfirmation.Changed changed) {
+            signIn.detailsChanged(ServletBrowserSession.of(request, response), signedIn, changed.user().email(),
+                    changed.user().displayName());
             redirect.addFlashAttribute("flashSuccess", messages.get("details.email.changed", changed.user().email()));
             return "redirect:" + PAGE;
         }
