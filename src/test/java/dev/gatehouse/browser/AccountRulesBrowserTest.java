@@ -68,6 +68,10 @@ class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
             other.click("postpone-setup");
             other.waitForPath("/settings/security");
             assertThat(other.notice()).contains("Postponed for now");
+            // The banner now says until when, not that the rest is closed, and offers "Not now" no more.
+            assertThat(other.byId("setup-required").getText()).contains("You postponed it for this sign-in")
+                    .doesNotContain("stays closed");
+            assertThat(other.all(By.id("postpone-setup"))).isEmpty();
         }
         assertThat(mail.await(owner.email(), "sign-in rules").text())
                 .contains("changed the two-step verification rules of the account rules Ltd",

@@ -212,7 +212,7 @@ class SentCodesBrowserTest extends TwoFactorBrowserSupport {
         // Signed in, and held on the Security page: the new account requires two-step verification from the start.
         browser.waitForPath("/settings/security?welcome");
         assertThat(browser.byId("setup-required").getText()).contains("Analytical Engines requires two-step verification",
-                "It can no longer be postponed");
+                "It cannot be postponed");
         assertThat(browser.present(By.id("phone-asked"))).as("the number given at sign-up is on file").isFalse();
         browser.screenshot("signup-sms-02-security-held");
         UUID accountId = context.getBean(JdbcClient.class).sql("""

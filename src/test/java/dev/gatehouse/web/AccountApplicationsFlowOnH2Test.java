@@ -74,6 +74,8 @@ class AccountApplicationsFlowOnH2Test extends TwoFactorFlowSupport {
         assertThat(strangerWeb.post(own + "/new-secret", Map.of("clientId", app)).status()).isEqualTo(404);
         assertThat(strangerWeb.post(own + "/remove", Map.of("clientId", app)).status()).isEqualTo(404);
         assertThat(strangerWeb.post(own + "/remove", Map.of("clientId", "not-a-client")).status()).isEqualTo(404);
+        assertThat(strangerWeb.get(own + "/remove?clientId=" + app).status()).isEqualTo(404);
+        assertThat(strangerWeb.get(page + "/new-secret?clientId=" + app).status()).isEqualTo(404);
 
         for (TestUsers.Created notOwner : new TestUsers.Created[] {admin, member}) {
             WebSession web = confirmed(notOwner);
@@ -90,6 +92,39 @@ class AccountApplicationsFlowOnH2Test extends TwoFactorFlowSupport {
         assertThat(ctx.getBean(AccountClients.class).find(owner.accountId(), app)).isPresent();
         assertThat(count("select count(*) from audit_events where account_id = ? and type <> 'APPLICATION_REGISTERED' and type like 'APPLICATION_%'",
                 owner.accountId())).isZero();
+    }
+
+    /**
+     * "New secret" and "Remove" each break the running application until it is updated: the list links to a page
+     * that says so and changes nothing; its form does it (noticed by a new user: both were one click on the list).
+     */
+    @Test
+    void newSecretAndRemoveWhenChosenOnTheListThenAPageSaysWhatBreaksBeforeAnythingChanges() {
+        TestUsers.Created owner = users().create("apps-confirm");
+        String app = registered(owner);
+        String page = "/accounts/" + owner.accountId() + "/applications";
+        WebSession web = confirmed(owner);
+        String list = web.get(page).body();
+        assertThat(list).contains("href=\"" + page + "/new-secret?clientId=" + app + "\"",
+                "href=\"" + page + "/remove?clientId=" + app + "\"");
+
+        Page secret = web.get(page + "/new-secret?clientId=" + app);
+        assertThat(secret.status()).isEqualTo(200);
+        assertThat(text(secret)).contains("Give Victim app a new secret?", "stops working at once", app);
+        Page remove = web.get(page + "/remove?clientId=" + app);
+        assertThat(text(remove)).contains("Remove Victim app?", "can no longer sign in to Victim app",
+                "id=\"confirm-application-change\"");
+        assertThat(count("select count(*) from audit_events where account_id = ? and type like 'APPLICATION_%'"
+                + " and type <> 'APPLICATION_REGISTERED'", owner.accountId())).as("asking changed nothing").isZero();
+
+        AccountClients.Register pub = ctx.getBean(AccountClients.class).register(owner.accountId(),
+                owner.user().id(), new AccountClients.Registration("Spa", "https://spa.example/cb", "", false, true,
+                        true), new ClientInfo("198.51.100.1", "test"));
+        String spa = ((AccountClients.Register.Registered) pub).clientId();
+        assertThat(web.get(page + "/new-secret?clientId=" + spa).status()).as("no secret to replace").isEqualTo(404);
+
+        assertThat(web.post(page + "/remove", Map.of("clientId", app)).location()).isEqualTo(page);
+        assertThat(ctx.getBean(AccountClients.class).find(owner.accountId(), app)).isEmpty();
     }
 
     @Test

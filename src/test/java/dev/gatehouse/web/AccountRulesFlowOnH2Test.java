@@ -93,7 +93,7 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
         assertThat(account.location()).isEqualTo("/settings/security#two-factor");
         assertThat(web.get("/").location()).isEqualTo("/settings/security#two-factor");
         Page security = web.get("/settings/security");
-        assertThat(security.body()).contains("id=\"setup-required\"", "It can no longer be postponed")
+        assertThat(security.body()).contains("id=\"setup-required\"", "It cannot be postponed")
                 .doesNotContain("id=\"postpone-setup\"", "id=\"setup-app\"");
 
         Page postpone = web.post("/settings/two-factor/postpone", Map.of());

@@ -201,6 +201,14 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(metadata.getEndSessionEndpointURI()).isEqualTo(endpoint("/connect/logout"));
         assertThat(metadata.getCodeChallengeMethods()).contains(CodeChallengeMethod.S256);
         assertThat(metadata.getIDTokenJWSAlgs()).contains(JWSAlgorithm.RS256);
+        // What a client can use, and only that (noticed by a new user: "openid" alone, and methods nobody can use).
+        assertThat(metadata.getScopes().toStringList()).contains("openid", "email", "profile", "users:read");
+        assertThat(metadata.getACRs()).extracting(ACR::getValue).containsExactly("urn:gatehouse:acr:password",
+                "urn:gatehouse:acr:mfa", "urn:gatehouse:acr:mfa-now");
+        assertThat(metadata.getTokenEndpointAuthMethods()).extracting(m -> m.getValue())
+                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "none");
+        assertThat(metadata.getGrantTypes()).extracting(g -> g.getValue())
+                .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials");
     }
 
     @Test
@@ -448,6 +456,11 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         Page page = web.get(evil);
         assertThat(page.status()).isEqualTo(400);
         assertThat(page.header("Location")).isEmpty();
+        // The pages' own error page, styled, saying what went wrong in a person's words (no script, no form).
+        assertThat(page.body()).contains("This sign-in link does not work", "Nothing about you was shared",
+                "/css/gatehouse.css");
+        assertThat(page.header("Content-Security-Policy").orElseThrow()).contains("style-src 'self'",
+                "img-src 'self'", "default-src 'none'", "frame-ancestors 'none'").doesNotContain("script-src");
     }
 
     /**

@@ -117,6 +117,26 @@ class AccountApplicationsController {
     }
 
     /** The client is named in a hidden field; it is looked up in this account only, so another's is a 404. */
+    /**
+     * What "New secret" and "Remove" break, said before they are done (each stops the running application until it is
+     * updated, so neither is one click on the list); the form posts to the handlers below. A public application has
+     * no secret to replace: 404, as for another account's client.
+     */
+    @ConfirmFirst(next = PAGE)
+    @GetMapping({PAGE + "/new-secret", PAGE + "/remove"})
+    String confirmChange(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me,
+                         @RequestParam(defaultValue = "") String clientId, HttpServletRequest request, Model model) {
+        Membership membership = access.owned(accountId, me);
+        boolean removing = request.getRequestURI().endsWith("/remove");
+        AccountClients.AccountClient application = clients.find(accountId, clientId)
+                .filter(app -> removing || app.confidential())
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        model.addAttribute("membership", membership);
+        model.addAttribute("app", application);
+        model.addAttribute("removing", removing);
+        return "account/application-confirm";
+    }
+
     @ConfirmFirst(next = PAGE)
     @PostMapping(PAGE + "/new-secret")
     String newSecret(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me,

@@ -1,6 +1,8 @@
 package dev.gatehouse.web.oidc;
 
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -15,6 +17,8 @@ import org.springframework.security.config.annotation.web.configurers.oauth2.ser
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
@@ -22,6 +26,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.oidc.web.authentication.OidcLogoutAuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
@@ -43,6 +49,8 @@ import org.springframework.web.context.request.RequestContextHolder;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.oidc.AccountClients;
+import dev.gatehouse.oidc.Acr;
+import dev.gatehouse.oidc.ApiScopes;
 import dev.gatehouse.oidc.AuthorizeAsks;
 import dev.gatehouse.oidc.ClientSecrets;
 import dev.gatehouse.oidc.OidcPrincipal;
@@ -84,7 +92,9 @@ class AuthorizationServerSecurity {
                 .securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as
                         .oidc(oidc -> oidc.logoutEndpoint(logout -> logout
-                                .logoutResponseHandler(applicationSignsOut(revocations, audit))))
+                                        .logoutResponseHandler(applicationSignsOut(revocations, audit)))
+                                .providerConfigurationEndpoint(discovery -> discovery
+                                        .providerConfigurationCustomizer(AuthorizationServerSecurity::whatWorks)))
                         // Client secrets are 256 random bits: checked as SHA-256, not bcrypt (ClientSecrets says why).
                         .clientAuthentication(authentication -> authentication.authenticationProviders(providers ->
                                 providers.stream().filter(ClientSecretAuthenticationProvider.class::isInstance)
@@ -117,7 +127,10 @@ class AuthorizationServerSecurity {
                 // The UserInfo endpoint takes the access token as a bearer token.
                 .oauth2ResourceServer(resourceServer -> resourceServer.jwt(Customizer.withDefaults()))
                 .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
+                        // The endpoints answer JSON or redirects; an error page (a bad authorization request) is
+                        // the pages' own, so its style sheet and logo may load. Nothing else: no script, no form.
+                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; style-src 'self';"
+                                + " img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
                 // A session past its absolute lifetime authorizes nothing, here as on the pages.
@@ -130,6 +143,32 @@ class AuthorizationServerSecurity {
                 .addFilterBefore(new SignInForAuthorization(settings.getAuthorizationEndpoint(), checks, signIn,
                         requirement, clients, returnPage), AbstractPreAuthenticatedProcessingFilter.class);
         return http.build();
+    }
+
+    /**
+     * The discovery document says what a client of Gatehouse can use, not everything Spring's endpoints know: the
+     * scopes clients are registered with, the {@code acr} levels {@code acr_values} may ask for, the client
+     * authentications and grants a client can be registered for (docs/integration.md).
+     */
+    private static void whatWorks(OidcProviderConfiguration.Builder discovery) {
+        discovery.scopes(scopes -> {
+                    scopes.clear();
+                    scopes.addAll(List.of(OidcScopes.OPENID, OidcScopes.EMAIL, OidcScopes.PROFILE));
+                    scopes.addAll(ApiScopes.ALL);
+                })
+                .claim("acr_values_supported", Arrays.stream(Acr.values()).map(Acr::value).toList())
+                .tokenEndpointAuthenticationMethods(methods -> {
+                    methods.clear();
+                    methods.addAll(List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(),
+                            ClientAuthenticationMethod.CLIENT_SECRET_POST.getValue(),
+                            ClientAuthenticationMethod.NONE.getValue()));
+                })
+                .grantTypes(grants -> {
+                    grants.clear();
+                    grants.addAll(List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
+                            AuthorizationGrantType.REFRESH_TOKEN.getValue(),
+                            AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()));
+                });
     }
 
     /**
