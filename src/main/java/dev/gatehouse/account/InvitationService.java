@@ -86,6 +86,11 @@ public class InvitationService {
     @Transactional
     public Invite invite(UUID accountId, User inviter, String email, String role, String phone, String country,
                          ClientInfo client) {
+        // One invitation at a time per account, and after any removal or role change of the inviter that committed
+        // first (MemberService takes the same lock): the checks below (the inviter's role, a member already, one live
+        // invitation per address) and the insert then see each other (found by an outside attack: six parallel
+        // invitations of one address left two or three live links).
+        jdbc.sql("select id from accounts where id = ? for update").param(accountId).query(UUID.class).optional();
         Optional<Membership> manager = accounts.membership(accountId, inviter.id()).filter(m -> m.role().canManage());
         if (manager.isEmpty()) {
             return new Invite.NotAllowed();
@@ -106,10 +111,6 @@ public class InvitationService {
                 .check("role", invitedRole == null ? Optional.of("invite.role.invalid") : Optional.empty())
                 .check("phone", phoneProblem)
                 .build();
-        // One invitation at a time per account: the checks below (a member already, one live invitation per address)
-        // and the insert then see each other (found by an outside attack: six parallel invitations of one address
-        // left two or three live links).
-        jdbc.sql("select id from accounts where id = ? for update").param(accountId).query(UUID.class).single();
         if (problems.isEmpty() && accounts.members(accountId).stream()
                 .anyMatch(m -> Inputs.normalizeEmail(m.email()).equals(Inputs.normalizeEmail(email)))) {
             problems = new FieldProblems(Map.of("email", "invite.email.alreadyMember"));
@@ -155,7 +156,8 @@ public class InvitationService {
         Instant now = clock.instant();
         return jdbc.sql("""
                 select id, email, role, expires_at from invitations
-                where account_id = ? and accepted_at is null and revoked_at is null order by created_at desc, id""")
+                where account_id = ? and accepted_at is null and revoked_at is null
+                and\s""" + senderStillManages("invitations") + " order by created_at desc, id")
                 .param(accountId)
                 .query((rs, n) -> new PendingInvitation(rs.getObject(1, UUID.class), rs.getString(2),
                         Role.valueOf(rs.getString(3)), Db.instant(rs, "expires_at"),

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,15 +35,17 @@ public class MemberService {
     private final AuditLog audit;
     private final Notifier notifier;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     MemberService(JdbcClient jdbc, AccountService accounts, UserService users, AuditLog audit, Notifier notifier,
-                  Clock clock) {
+                  Clock clock, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.accounts = accounts;
         this.users = users;
         this.audit = audit;
         this.notifier = notifier;
         this.clock = clock;
+        this.events = events;
     }
 
     /** What came of a change; the refusals carry the message key that says why. */
@@ -163,6 +166,7 @@ public class MemberService {
         }
         jdbc.sql("delete from memberships where account_id = ? and user_id = ?").params(accountId, memberId).update();
         int revoked = revokeInvitationsBy(accountId, memberId);
+        events.publishEvent(new MemberLeft(accountId, memberId));
         audit.record(AuditEventType.MEMBER_REMOVED, memberId, accountId, client,
                 member.get().role() + " removed by " + by.displayName() + " (" + by.id() + ")" + revokedNote(revoked));
         notify(memberId, "member-removed", by, managing.get().accountName(), client, Map.of());

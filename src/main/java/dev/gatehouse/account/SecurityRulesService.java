@@ -292,12 +292,14 @@ public class SecurityRulesService {
         if (!limits.isEmpty()) {
             Set<String> common = new HashSet<>(limits.get(0));
             limits.forEach(common::retainAll);
-            if (common.isEmpty()) {
+            if (common.isEmpty() && requiring.isEmpty()) {
+                // Nothing required: the union keeps every account's own limit from taking all choice away. While
+                // some account requires it, the accounts disagree and nothing can be added (MemberRules#disagree).
                 limits.forEach(common::addAll);
             }
             allowed = Set.copyOf(common);
         }
-        // Each requiring account's own limit, checked one by one when they have none in common (MemberRules#unmetBy).
+        // Each requiring account's own limit: each must be met by a method it allows (MemberRules#unmetBy).
         List<MemberRules.Limit> each = requiring.stream().filter(r -> !r.rules().allowedMethods().isEmpty())
                 .map(r -> new MemberRules.Limit(r.name(), r.rules().allowedMethods())).toList();
         return new MemberRules(!requiring.isEmpty(), skipUntil, allowed,

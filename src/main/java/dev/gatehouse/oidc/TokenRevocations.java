@@ -6,6 +6,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.gatehouse.account.MemberLeft;
 import dev.gatehouse.factor.FactorRemoved;
 import dev.gatehouse.signin.SignedOutEverywhere;
 import dev.gatehouse.user.PasswordChanged;
@@ -38,6 +39,15 @@ public class TokenRevocations {
     @EventListener
     void methodRemoved(FactorRemoved removed) {
         revokeAll(removed.userId());
+    }
+
+    /** A member removed from an account: what the account's applications hold for them ends (they serve members). */
+    @EventListener
+    void memberLeft(MemberLeft left) {
+        jdbc.sql("""
+                delete from oauth2_authorization where principal_name = ?
+                and registered_client_id in (select registered_client_id from account_clients where account_id = ?)""")
+                .params(left.userId().toString(), left.accountId()).update();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.gatehouse.signin;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
@@ -33,10 +34,20 @@ public class TwoFactorRequirement {
 
     /**
      * Where the user stands: {@code unmet} when a rule requires a method they do not have; {@code skipUntil} until
-     * when they may still postpone it (null: they may not); {@code requiredBy} the account that asks.
+     * when they may still postpone it (null: they may not); {@code requiredBy} the account that asks; {@code
+     * disagreeing} the requiring accounts that allow no method in common (empty unless so: then nothing can be set up
+     * here, and the page says which accounts to ask).
      */
-    public record Status(boolean unmet, Instant skipUntil, String requiredBy) {
-        public static final Status MET = new Status(false, null, null);
+    public record Status(boolean unmet, Instant skipUntil, String requiredBy, List<String> disagreeing) {
+        public static final Status MET = new Status(false, null, null, List.of());
+
+        public Status {
+            disagreeing = List.copyOf(disagreeing);
+        }
+
+        public boolean disagree() {
+            return !disagreeing.isEmpty();
+        }
     }
 
     public Status status(UUID userId) {
@@ -48,7 +59,9 @@ public class TwoFactorRequirement {
         }
         Instant now = clock.instant();
         return new Status(true, held.maySkipAt(now) ? held.skipUntil() : null,
-                unmetBy.filter(name -> !name.isEmpty()).orElse(null));
+                unmetBy.filter(name -> !name.isEmpty()).orElse(null),
+                held.disagree() ? held.limits().stream().map(MemberRules.Limit::account).distinct().toList()
+                        : List.of());
     }
 
     /** Whether the user must set up a method before going anywhere but the pages where one is set up. */

@@ -25,6 +25,10 @@ class TwoFactorRequiredInterceptor implements HandlerInterceptor {
             "/alerts/**",
             "/error", "/denied", "/css/**", "/img/**", "/js/**", "/favicon.ico", "/dev/**"};
 
+    /** An account's sign-in rules page (and its form). */
+    private static final java.util.regex.Pattern ACCOUNT_RULES =
+            java.util.regex.Pattern.compile("/accounts/[0-9a-fA-F-]{36}/settings/security");
+
     private final TwoFactorRequirement requirement;
 
     TwoFactorRequiredInterceptor(TwoFactorRequirement requirement) {
@@ -39,6 +43,11 @@ class TwoFactorRequiredInterceptor implements HandlerInterceptor {
             return true;
         }
         if (!requirement.blocks(me.userId(), ServletBrowserSession.of(request, response))) {
+            return true;
+        }
+        if (ACCOUNT_RULES.matcher(request.getRequestURI()).matches() && requirement.status(me.userId()).disagree()) {
+            // Held because their accounts' rules disagree: nothing can be set up, so an owner or admin of one of
+            // them may open its rules to settle it (the rules page checks who may read or change them).
             return true;
         }
         response.sendRedirect(request.getContextPath() + "/settings/security#two-factor");

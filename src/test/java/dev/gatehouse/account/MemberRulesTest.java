@@ -37,13 +37,18 @@ class MemberRulesTest {
                 new MemberRules.Limit("Beta", Set.of("TOTP", "SMS")));
         assertThat(common.unmetBy(List.of("TOTP"))).isEmpty();
         assertThat(common.unmetBy(List.of("EMAIL", "SMS"))).as("no method both allow").contains("Acme");
+        MemberRules smsBoth = rules(Set.of("SMS"), new MemberRules.Limit("Acme", Set.of("TOTP", "SMS")),
+                new MemberRules.Limit("Beta", Set.of("SMS")));
+        assertThat(smsBoth.unmetBy(List.of("TOTP"))).as("the account whose rule is not met").contains("Beta");
     }
 
     @Test
-    void unmetByWhenTheAccountsAllowNothingInCommonThenOneMethodOfEachIsNeeded() {
-        MemberRules apart = rules(Set.of("TOTP", "EMAIL"), new MemberRules.Limit("Acme", Set.of("TOTP")),
+    void unmetByWhenTheAccountsAllowNothingInCommonThenNothingCanBeAddedAndOneMethodOfEachIsNeeded() {
+        MemberRules apart = rules(Set.of(), new MemberRules.Limit("Acme", Set.of("TOTP")),
                 new MemberRules.Limit("Own", Set.of("EMAIL")));
-        assertThat(apart.allows("EMAIL")).as("either may be added").isTrue();
+        assertThat(apart.disagree()).isTrue();
+        assertThat(apart.allows("EMAIL")).as("neither may be added").isFalse();
+        assertThat(apart.allows("TOTP")).isFalse();
         assertThat(apart.unmetBy(List.of("EMAIL"))).as("the other account's rule is not met").contains("Acme");
         assertThat(apart.unmetBy(List.of("TOTP"))).contains("Own");
         assertThat(apart.unmetBy(List.of("TOTP", "EMAIL"))).isEmpty();

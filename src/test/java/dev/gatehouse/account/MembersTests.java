@@ -309,30 +309,36 @@ abstract class MembersTests {
         assertThat(audit(account, "MEMBER_ROLE_CHANGED")).singleElement().asString()
                 .contains("4 invitations they sent revoked");
 
-        // Left open by some other way (the rows written back as if never revoked): refused all the same.
-        jdbc.sql("update invitations set revoked_at = null where account_id = ? and email in (?, ?)")
-                .params(account, leftOver, resent).update();
+        // Left open by some other way (the rows written back as if never revoked): refused all the same, and no
+        // longer listed.
+        jdbc.sql("update invitations set revoked_at = null where account_id = ? and email = ?")
+                .params(account, leftOver).update();
         String leftOverToken = token(leftOver, 1);
         assertThat(invitations.find(leftOverToken)).isEmpty();
         assertThat(invitations.acceptAsNewUser(leftOverToken, "Back door", TestUsers.PASSWORD, CLIENT))
                 .isInstanceOf(InvitationService.Acceptance.InvalidLink.class);
-        // Sent again by the owner, the invitation is the owner's: its new link works.
-        UUID resentId = invitations.pending(account).stream().filter(i -> i.email().equals(resent)).findFirst()
-                .orElseThrow().id();
-        assertThat(invitations.resend(account, owner.user(), resentId, CLIENT))
-                .isEqualTo(new InvitationService.Handling.Done(resent));
-        assertThat(invitations.find(token(resent, 2))).isPresent();
+        assertThat(invitations.pending(account)).isEmpty();
 
-        // Made an admin again and then removed: what they sent meanwhile goes with them.
+        // Made an admin again, they invite twice; the owner sends one of them again, which makes it the owner's.
+        // Then removed: what they sent goes with them, what the owner sent stays.
         assertThat(members.changeRole(account, owner.user(), admin.user().id(), "ADMIN", CLIENT))
                 .isInstanceOf(MemberService.Change.Done.class);
         assertThat(invitations.invite(account, admin.user(), removedAs, "ADMIN", PHONE, null, CLIENT))
                 .isInstanceOf(InvitationService.Invite.Sent.class);
+        jdbc.sql("delete from invitations where account_id = ? and email = ?").params(account, resent).update();
+        assertThat(invitations.invite(account, admin.user(), resent, "MEMBER", PHONE, null, CLIENT))
+                .isInstanceOf(InvitationService.Invite.Sent.class);
+        UUID resentId = invitations.pending(account).stream().filter(i -> i.email().equals(resent)).findFirst()
+                .orElseThrow().id();
+        assertThat(invitations.resend(account, owner.user(), resentId, CLIENT))
+                .isEqualTo(new InvitationService.Handling.Done(resent));
         String removedToken = token(removedAs, 2);
+        String resentToken = token(resent, 3);
         assertThat(members.remove(account, owner.user(), admin.user().id(), CLIENT))
                 .isInstanceOf(MemberService.Change.Done.class);
         assertThat(invitations.acceptAsNewUser(removedToken, "Back door", TestUsers.PASSWORD, CLIENT))
                 .isInstanceOf(InvitationService.Acceptance.InvalidLink.class);
+        assertThat(invitations.find(resentToken)).as("sent again by the owner: the owner's").isPresent();
         assertThat(jdbc.sql("select count(*) from memberships where account_id = ?").param(account)
                 .query(Long.class).single()).isEqualTo(1);
     }

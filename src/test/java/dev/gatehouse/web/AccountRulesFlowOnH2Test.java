@@ -139,6 +139,43 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
                 .doesNotContain("origins-lenient Ltd are offered");
     }
 
+    /**
+     * A user whose accounts require two-step verification and allow no method in common can add none (found by an
+     * outside attack: "whatever either allows" let a member add the method her own account allowed and her company did
+     * not, and sign in with it), is held with a page that names the accounts, and may open an account's rules to settle
+     * it; the company's rule is not met by her own account's method.
+     */
+    @Test
+    void rulesWhenTheAccountsAllowNoMethodInCommonThenNothingCanBeAddedAndTheHeldUserMayOpenTheRules() {
+        TwoFactorUser carol = twoFactorUser("disagree-carol");
+        TestUsers.Created acme = users().create("disagree-acme");
+        join(acme.accountId(), carol.id(), "ADMIN");
+        SecurityRulesService rules = ctx.getBean(SecurityRulesService.class);
+        rules.save(acme.accountId(), acme.user(), true, 0, Set.of("TOTP"), DeviceTrustPeriod.ONE_DAY, KNOWN,
+                ClientInfo.SYSTEM);
+        rules.save(carol.user().accountId(), carol.user().user(), true, 0, Set.of("EMAIL"), DeviceTrustPeriod.ONE_DAY,
+                KNOWN, ClientInfo.SYSTEM);
+
+        WebSession web = passwordStep(carol);
+        code(web, carol, false);
+        String security = text(web.get("/settings/security"));
+        assertThat(security).contains("id=\"rules-disagree\"", "disagree-acme Ltd", "disagree-carol Ltd",
+                "allow no method in common");
+        web.get("/settings/confirm?next=/settings/security");
+        web.post("/settings/confirm", Map.of("password", PASSWORD, "next", "/settings/security"));
+        Page email = web.post("/settings/two-factor/email", Map.of("destination", carol.email()));
+        assertThat(email.status()).isEqualTo(422);
+        assertThat(email.body()).contains("The rules of your account do not allow this method");
+        assertThat(count("select count(*) from second_factors where user_id = ? and type = 'EMAIL'", carol.id()))
+                .isZero();
+
+        assertThat(web.get("/accounts/" + acme.accountId() + "/settings").location())
+                .isEqualTo("/settings/security#two-factor");
+        Page ownRules = web.get("/accounts/" + carol.user().accountId() + "/settings/security");
+        assertThat(ownRules.status()).as("held, but may open the rules to settle it").isEqualTo(200);
+        assertThat(web.get("/accounts/" + acme.accountId() + "/settings/security").status()).isEqualTo(200);
+    }
+
     @Test
     void rulesPageWhenMembersOnlyHaveDisallowedMethodsThenListedWithTheReason() {
         TwoFactorUser owner = twoFactorUser("unmet-owner");

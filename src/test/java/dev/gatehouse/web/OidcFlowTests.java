@@ -209,6 +209,12 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "none");
         assertThat(metadata.getGrantTypes()).extracting(g -> g.getValue())
                 .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials");
+        assertThat(metadata.getRevocationEndpointAuthMethods()).extracting(m -> m.getValue())
+                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post");
+        assertThat(metadata.getIntrospectionEndpointAuthMethods()).extracting(m -> m.getValue())
+                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post");
+        assertThat(metadata.supportsTLSClientCertificateBoundAccessTokens()).isFalse();
+        assertThat(metadata.getDPoPJWSAlgs()).isNull();
     }
 
     @Test
@@ -418,12 +424,18 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         WebSession web = browser();
         signInForCode(web, ada, request(webApp(), Map.of()), false);   // signed in at Gatehouse through another app
 
-        for (Map<String, String> extra : List.of(Map.<String, String>of(), Map.of("prompt", "none"))) {
+        // Nothing is asked of the session either: no sign-out for prompt=login, no second factor for mfa-now; and
+        // prompt=none is answered as for a browser not signed in, so the application learns nothing of the session.
+        for (Map<String, String> extra : List.of(Map.<String, String>of(), Map.of("prompt", "login"),
+                Map.of("acr_values", "urn:gatehouse:acr:mfa-now"), Map.of("prompt", "none"))) {
             Request request = request(registered.clientId(), extra);
             AuthorizationResponse denied = callback(web.get(request.path()));
             assertThat(denied.indicatesSuccess()).as("granted to a stranger with " + extra).isFalse();
-            assertThat(denied.toErrorResponse().getErrorObject().getCode()).isEqualTo("access_denied");
+            assertThat(denied.toErrorResponse().getErrorObject().getCode())
+                    .isEqualTo(extra.containsKey("prompt") && extra.get("prompt").equals("none") ? "login_required"
+                            : "access_denied");
             assertThat(denied.getState()).isEqualTo(request.state());
+            assertThat(web.get("/settings/security").status()).as("still signed in after " + extra).isEqualTo(200);
         }
 
         jdbc().sql("insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', ?)")
@@ -437,13 +449,28 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TokenResponse refreshed = refreshWith(registered.clientId(), secret, refresh);
         assertThat(refreshed.indicatesSuccess()).as(String.valueOf(refreshed)).isTrue();
 
-        // Removed from the account: the application's refresh token ends with the membership.
+        // Left the account some other way than a removal: the refresh is refused all the same.
         jdbc().sql("delete from memberships where account_id = ? and user_id = ?")
                 .params(stranger.accountId(), ada.id()).update();
         TokenResponse afterLeaving = refreshWith(registered.clientId(), secret,
                 refreshed.toSuccessResponse().getTokens().getRefreshToken());
         assertThat(afterLeaving.indicatesSuccess()).isFalse();
         assertThat(afterLeaving.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
+
+        // Removed by an owner: what the application holds ends at once, the access token included (UserInfo).
+        jdbc().sql("insert into memberships (account_id, user_id, role, created_at) values (?, ?, 'MEMBER', ?)")
+                .params(stranger.accountId(), ada.id(), java.sql.Timestamp.from(clock().instant())).update();
+        Request again = request(registered.clientId(), Map.of());
+        TokenResponse fresh = exchange(codeFrom(web.get(again.path()), again),
+                again, new ClientSecretBasic(new ClientID(registered.clientId()), secret), again.verifier());
+        BearerAccessToken access = (BearerAccessToken) fresh.toSuccessResponse().getTokens().getAccessToken();
+        assertThat(UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"), access).toHTTPRequest().send())
+                .indicatesSuccess()).isTrue();
+        assertThat(ctx.getBean(dev.gatehouse.account.MemberService.class).remove(stranger.accountId(),
+                stranger.user(), ada.id(), new dev.gatehouse.system.ClientInfo("198.51.100.2", "test")))
+                .isInstanceOf(dev.gatehouse.account.MemberService.Change.Done.class);
+        assertThat(UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"), access).toHTTPRequest().send())
+                .indicatesSuccess()).as("the access token, after the removal").isFalse();
     }
 
     @Test

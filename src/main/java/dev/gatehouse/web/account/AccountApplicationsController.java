@@ -116,7 +116,6 @@ class AccountApplicationsController {
         return "account/application-secret";
     }
 
-    /** The client is named in a hidden field; it is looked up in this account only, so another's is a 404. */
     /**
      * What "New secret" and "Remove" break, said before they are done (each stops the running application until it is
      * updated, so neither is one click on the list); the form posts to the handlers below. A public application has
@@ -137,6 +136,7 @@ class AccountApplicationsController {
         return "account/application-confirm";
     }
 
+    /** The client is named in a hidden field; it is looked up in this account only, so another's is a 404. */
     @ConfirmFirst(next = PAGE)
     @PostMapping(PAGE + "/new-secret")
     String newSecret(@PathVariable UUID accountId, @AuthenticationPrincipal SignedInUser me,

@@ -60,7 +60,8 @@ class ApiSecurity {
     @Order(0)
     SecurityFilterChain api(HttpSecurity http, JWKSource<SecurityContext> keys, Clock clock, RateLimits limits,
                             ApiProperties properties, IdempotencyKeys idempotencyKeys,
-                            ObjectProvider<AccountClients> accountClients) throws Exception {
+                            ObjectProvider<AccountClients> accountClients, ObjectProvider<ApiActor> actors)
+            throws Exception {
         ApiRateLimit rateLimit = new ApiRateLimit(limits, properties, clock);
         http
                 .securityMatcher("/api/**")
@@ -85,7 +86,7 @@ class ApiSecurity {
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
                 .addFilterAfter(rateLimit, AuthorizationFilter.class)
-                .addFilterAfter(new IdempotencyFilter(idempotencyKeys, accountClients), ApiRateLimit.class);
+                .addFilterAfter(new IdempotencyFilter(idempotencyKeys, accountClients, actors), ApiRateLimit.class);
         return http.build();
     }
 

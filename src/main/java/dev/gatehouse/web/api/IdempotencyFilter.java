@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -28,8 +29,8 @@ import dev.gatehouse.oidc.AccountClients;
 /**
  * {@code Idempotency-Key} on every API POST (docs/api.md): the first request with a key runs and its answer is kept
  * ({@link IdempotencyKeys}); the same request again (same client, key, path and body, byte for byte) gets that answer
- * again with {@code Idempotent-Replayed: true} and changes nothing (while its client is still registered: a removed
- * client's token gets 401, as on any other call); the key with another request is 422
+ * again with {@code Idempotent-Replayed: true} and changes nothing (while its client is still registered and its
+ * registrant still manages the account: else 401 or 403, as on any other call); the key with another request is 422
  * {@code idempotency-key-reused}; while the first still runs, 409 {@code conflict}. Only answers that a retry would
  * get again are kept: successes and invalid requests (2xx, 400, 422); after any other (a refused token, a rate limit,
  * a server error) the key is released so that the retry runs.
@@ -44,10 +45,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     private final IdempotencyKeys keys;
     private final ObjectProvider<AccountClients> clients;
+    private final ObjectProvider<ApiActor> actors;
 
-    IdempotencyFilter(IdempotencyKeys keys, ObjectProvider<AccountClients> clients) {
+    IdempotencyFilter(IdempotencyKeys keys, ObjectProvider<AccountClients> clients, ObjectProvider<ApiActor> actors) {
         this.keys = keys;
         this.clients = clients;
+        this.actors = actors;
     }
 
     @Override
@@ -73,12 +76,21 @@ class IdempotencyFilter extends OncePerRequestFilter {
         String client = token.getName();
         IdempotencyKeys.Claim claim = keys.claim(client, key, hash(request, body));
         if (claim instanceof IdempotencyKeys.Claim.Replay replay) {
-            // A kept answer goes only where the request would still be let in: not to a removed client's token,
-            // which ApiAccess refuses on every other call (the answer may hold a new application's secret).
-            if (!ApiCaller.of(token).map(ApiCaller::accountId)
+            // A kept answer goes only to a client that may still make such a change: not to a removed client's token,
+            // which ApiAccess refuses on every other call, nor to one whose registrant no longer manages the account,
+            // which ApiActor refuses (the answer may hold a new application's secret). Scopes are the client's own:
+            // a token of the same client with fewer could be swapped for one with more, so they are not asked again.
+            Optional<ApiCaller> caller = ApiCaller.of(token);
+            if (caller.isEmpty() || !Optional.of(caller.get().accountId())
                     .equals(clients.getObject().accountOfService(token.getName()))) {
                 ProblemResponses.write(request, response,
                         ApiProblem.unauthorized("This token's client is no longer registered."));
+                return;
+            }
+            try {
+                actors.getObject().of(caller.get());
+            } catch (ApiProblem refused) {
+                ProblemResponses.write(request, response, refused);
                 return;
             }
             IdempotencyKeys.Answer answer = replay.answer();

@@ -141,7 +141,8 @@ class AuthorizationServerSecurity {
                 // read before this filter's OidcPrincipal would be refused by grantedOnlyAsChecked (every signed-in
                 // authorization in OidcFlowTests would fail), never granted unchecked.
                 .addFilterBefore(new SignInForAuthorization(settings.getAuthorizationEndpoint(), checks, signIn,
-                        requirement, clients, returnPage), AbstractPreAuthenticatedProcessingFilter.class);
+                        requirement, clients, accountClients, returnPage),
+                        AbstractPreAuthenticatedProcessingFilter.class);
         return http.build();
     }
 
@@ -157,11 +158,13 @@ class AuthorizationServerSecurity {
                     scopes.addAll(ApiScopes.ALL);
                 })
                 .claim("acr_values_supported", Arrays.stream(Acr.values()).map(Acr::value).toList())
-                .tokenEndpointAuthenticationMethods(methods -> {
-                    methods.clear();
-                    methods.addAll(List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(),
-                            ClientAuthenticationMethod.CLIENT_SECRET_POST.getValue(),
-                            ClientAuthenticationMethod.NONE.getValue()));
+                .tokenEndpointAuthenticationMethods(methods -> clientAuthentications(methods, true))
+                .tokenRevocationEndpointAuthenticationMethods(methods -> clientAuthentications(methods, false))
+                .tokenIntrospectionEndpointAuthenticationMethods(methods -> clientAuthentications(methods, false))
+                // Neither mutual TLS nor DPoP is set up for any client: not announced.
+                .claims(claims -> {
+                    claims.remove("tls_client_certificate_bound_access_tokens");
+                    claims.remove("dpop_signing_alg_values_supported");
                 })
                 .grantTypes(grants -> {
                     grants.clear();
@@ -169,6 +172,16 @@ class AuthorizationServerSecurity {
                             AuthorizationGrantType.REFRESH_TOKEN.getValue(),
                             AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()));
                 });
+    }
+
+    /** The client authentications a client can be registered with ({@code none}: a public client, with PKCE). */
+    private static void clientAuthentications(List<String> methods, boolean publicClients) {
+        methods.clear();
+        methods.add(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue());
+        methods.add(ClientAuthenticationMethod.CLIENT_SECRET_POST.getValue());
+        if (publicClients) {
+            methods.add(ClientAuthenticationMethod.NONE.getValue());
+        }
     }
 
     /**

@@ -22,11 +22,13 @@ import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.gatehouse.oidc.AccountClients;
 import dev.gatehouse.oidc.OidcClients;
 import dev.gatehouse.oidc.Acr;
 import dev.gatehouse.oidc.AuthorizeAsks;
@@ -42,6 +44,8 @@ import dev.gatehouse.signin.servlet.ServletBrowserSession;
  * Before an authorization request is granted, the session must have done all that Gatehouse's sign-in asks and all
  * that the request asks ({@link SignInChecks}). Runs in front of the authorization endpoint:
  * <ul>
+ *   <li>another account's application (one registered on an account serves its members only) gets {@code
+ *       access_denied} ({@code login_required} with {@code prompt=none}) before anything is asked;</li>
  *   <li>a member whose account requires two-step verification they have not set up goes to set it up first;</li>
  *   <li>{@code prompt=login}, or a {@code max_age} older than the session's password: the session is signed out and
  *       the user signs in again, the second factor asked even on a trusted device;</li>
@@ -62,18 +66,20 @@ final class SignInForAuthorization extends OncePerRequestFilter {
     private final SignInService signIn;
     private final TwoFactorRequirement requirement;
     private final RegisteredClientRepository clients;
+    private final AccountClients accountClients;
     private final dev.gatehouse.web.ReturnPageCache returnPage;
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
 
     SignInForAuthorization(String endpoint, SignInChecks checks, SignInService signIn,
                            TwoFactorRequirement requirement, RegisteredClientRepository clients,
-                           dev.gatehouse.web.ReturnPageCache returnPage) {
+                           AccountClients accountClients, dev.gatehouse.web.ReturnPageCache returnPage) {
         this.endpoint = endpoint;
         this.endpointMatcher = PathPatternRequestMatcher.withDefaults().matcher(endpoint);
         this.checks = checks;
         this.signIn = signIn;
         this.requirement = requirement;
         this.clients = clients;
+        this.accountClients = accountClients;
         this.returnPage = returnPage;
     }
 
@@ -102,6 +108,15 @@ final class SignInForAuthorization extends OncePerRequestFilter {
                 // without the account's rules or the request's prompt, max_age and acr_values. The endpoint would
                 // answer an unknown client or callback with this same error page.
                 response.sendError(HttpServletResponse.SC_BAD_REQUEST);
+                return;
+            }
+            RegisteredClient client = clients.findByClientId(request.getParameter("client_id"));
+            if (client != null && !accountClients.servesUser(client.getId(), user.userId())) {
+                // Another account's application (it signs in its account's members only): nothing is asked of this
+                // session, no sign-out, step-up or set-up, and the application learns nothing of it, not even that
+                // there is one (prompt=none: login_required, as for a browser that is not signed in).
+                errorToCallback(registeredRedirect(request).orElseThrow(), asks.none() ? "login_required"
+                        : "access_denied", request, response);
                 return;
             }
             if (requirement.blocks(user.userId(), browser)) {
@@ -140,10 +155,7 @@ final class SignInForAuthorization extends OncePerRequestFilter {
             // Spring's endpoint sits behind the sign-in rule, so it would send this browser to sign in: answered here.
             Optional<String> callback = registeredRedirect(request);
             if (callback.isPresent()) {
-                String state = request.getParameter("state");
-                response.sendRedirect(callback.get() + (callback.get().contains("?") ? "&" : "?")
-                        + "error=login_required"
-                        + (state == null ? "" : "&state=" + URLEncoder.encode(state, StandardCharsets.UTF_8)));
+                errorToCallback(callback.get(), "login_required", request, response);
                 return;
             }
         } else if (known && (asks.login() || asks.maxAge() != null
@@ -203,6 +215,14 @@ final class SignInForAuthorization extends OncePerRequestFilter {
     private Optional<String> registeredRedirect(HttpServletRequest request) {
         return OidcClients.registeredRedirect(clients, request.getParameter("client_id"),
                 request.getParameter("redirect_uri"));
+    }
+
+    /** An OAuth error answered at the client's registered callback, with the request's state. */
+    private static void errorToCallback(String callback, String error, HttpServletRequest request,
+                                        HttpServletResponse response) throws IOException {
+        String state = request.getParameter("state");
+        response.sendRedirect(callback + (callback.contains("?") ? "&" : "?") + "error=" + error
+                + (state == null ? "" : "&state=" + URLEncoder.encode(state, StandardCharsets.UTF_8)));
     }
 
     private void continueAfter(String page, String authorizeRequest, HttpServletRequest request,

@@ -121,7 +121,7 @@ abstract class ApplicationsApiTests extends ApiSupport {
      * attack: the replay still gave the new application's secret, with the token's last minutes).
      */
     @Test
-    void registerWhenTheCallingServiceWasRemovedThenItsKeyReplaysNothing() throws Exception {
+    void registerWhenTheCallingServiceWasRemovedOrItsRegistrantDemotedThenItsKeyReplaysNothing() throws Exception {
         TestUsers.Created owner = users().create("apps-idem-removed");
         Service service = service(owner, ApiScopes.ACCOUNTS_ADMIN);
         String admin = token(service, ApiScopes.ACCOUNTS_ADMIN);
@@ -129,6 +129,15 @@ abstract class ApplicationsApiTests extends ApiSupport {
         Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
         assertThat(post(path, admin, WEB, key).status()).isEqualTo(201);
         assertThat(post(path, admin, WEB, key).header("Idempotent-Replayed")).isEqualTo("true");
+
+        // Its registrant no longer managing the account: refused as any other change would be.
+        jdbc().sql("update memberships set role = 'MEMBER' where account_id = ? and user_id = ?")
+                .params(owner.accountId(), owner.user().id()).update();
+        Answer demoted = post(path, admin, WEB, key);
+        assertProblem(demoted, 403, "not-allowed");
+        assertThat(demoted.raw().body()).doesNotContain("clientSecret");
+        jdbc().sql("update memberships set role = 'OWNER' where account_id = ? and user_id = ?")
+                .params(owner.accountId(), owner.user().id()).update();
 
         assertThat(ctx.getBean(AccountClients.class).remove(owner.accountId(), owner.user().id(), service.clientId(),
                 OWNER_BROWSER)).isTrue();
