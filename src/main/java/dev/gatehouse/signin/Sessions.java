@@ -90,8 +90,10 @@ public class Sessions {
     void awaitSecondFactor(BrowserSession browser, PendingSignIn pending) {
         // Nothing survives the password step: not a previous user's sign-in or re-confirmation, and not the form
         // token either (like Spring Security's own sign-in, a new one is made at each step), so a token learnt from a
-        // session planted before sign-in is worthless after it. (The page to return to is kept in a cookie.)
-        browser.renew(name -> false);
+        // session planted before sign-in is worthless after it. (The page to return to is kept in a cookie.) Only an
+        // application's demand for a new sign-in stays: it can only ask for more, and without it the password posted
+        // again would let a trusted device skip the factor it asked for (found by an outside attack).
+        browser.renew(SignInService.FRESH_SIGN_IN::equals);
         browser.unauthenticate();
         browser.setAttribute(PendingSignIn.ATTRIBUTE, pending);
         // Indexed under the user like a signed-in session, so that "sign out everywhere" and a password change end

@@ -42,7 +42,8 @@ public class SignInService {
      * Session attribute: an application asked for a new sign-in (OpenID Connect {@code prompt=login} or
      * {@code max_age}), so the next password step asks for the second factor even on a trusted device.
      */
-    private static final String FRESH_SIGN_IN = "gatehouse.freshSignIn";
+    /** Session attribute: an application asked for a new sign-in; kept through the password step (Sessions). */
+    static final String FRESH_SIGN_IN = "gatehouse.freshSignIn";
 
     /** Session attribute: the signed-in session a second step under way will upgrade ({@link #stepUp}). */
     private static final String STEP_UP = "gatehouse.stepUp";

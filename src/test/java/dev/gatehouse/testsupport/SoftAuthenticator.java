@@ -75,6 +75,7 @@ public final class SoftAuthenticator {
     private Long counterOverride;
     private int counterStep = 1;
     private boolean userVerified = true;
+    private int idLength = 32;
 
     /** @param origin the page origin the browser would write into the client data, e.g. {@code http://localhost:8080} */
     public SoftAuthenticator(String origin) {
@@ -109,6 +110,12 @@ public final class SoftAuthenticator {
     /** Counts up by this much per signature; 0 for authenticators that do not count (always 0). */
     public SoftAuthenticator withCounterStep(int step) {
         this.counterStep = step;
+        return this;
+    }
+
+    /** Makes its next credentials with ids of this many bytes (32 by default; WebAuthn allows at most 1023). */
+    public SoftAuthenticator withIdLength(int bytes) {
+        this.idLength = bytes;
         return this;
     }
 
@@ -148,7 +155,7 @@ public final class SoftAuthenticator {
         byte[] userHandle = B64URL_DECODE.decode(options.path("user").path("id").asString());
         String challenge = options.path("challenge").asString();
         Credential credential = reuse != null ? reuse
-                : new Credential(randomBytes(32), newKeyPair(), userHandle, rpId);
+                : new Credential(randomBytes(idLength), newKeyPair(), userHandle, rpId);
         byte[] clientData = clientData("webauthn.create", challenge);
         ByteArrayOutputStream authData = new ByteArrayOutputStream();
         authData.writeBytes(sha256(rpId.getBytes(StandardCharsets.UTF_8)));

@@ -862,6 +862,30 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(auditTypes(ada.id())).contains(AuditEventType.REAUTHENTICATED);
     }
 
+    /**
+     * A method added beside others proves none of them: it never meets a step-up (found by an outside attack: past the
+     * step-up window but within "Confirm it's you"'s, the password and a new security key of one's own gave mfa-now).
+     */
+    @Test
+    void stepUpWhenANewMethodWasAddedBesideAnotherThenAFactorIsStillAsked() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-stepup-added");
+        String app = webApp();
+        WebSession web = browser();
+        signInForCode(web, ada, request(app, Map.of()), false);
+        clock().advance(java.time.Duration.ofMinutes(6));   // past the step-up window, within re-confirmation's
+        web.get("/settings/confirm?next=/settings/security");
+        assertThat(web.post("/settings/confirm", Map.of("password", PASSWORD, "next", "/settings/security"))
+                .location()).isEqualTo("/settings/security");
+        assertThat(web.post("/settings/two-factor/email", Map.of("destination", ada.email())).location())
+                .isEqualTo("/settings/two-factor/email/verify");
+        String code = new dev.gatehouse.testsupport.SentCodes(ctx).awaitCode(ada.email(), 1);
+        assertThat(web.post("/settings/two-factor/email/verify", Map.of("code", code)).location())
+                .as("not the first method: no new backup codes").isEqualTo("/settings/security");
+
+        Request stepUp = request(app, Map.of("acr_values", MFA_NOW));
+        assertThat(web.get(stepUp.path()).location()).isEqualTo("/signin/verify");
+    }
+
     @Test
     void stepUpWhenAskedByPostOrAnotherSpellingOfThePathThenTheFactorIsAskedAllTheSame() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-stepup-bypass");
@@ -902,7 +926,10 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
 
         Request login = request(app, Map.of("prompt", "login"));
         assertThat(web.get(login.path()).location()).isEqualTo("/signin");
-        // Trusted device or not, the factor is asked.
+        // Trusted device or not, the factor is asked; and still when the password is posted again at the code step
+        // (found by an outside attack: the second password skipped the factor on the trusted device).
+        assertThat(signIn(web, ada.email(), PASSWORD).location()).isEqualTo("/signin/verify");
+        web.get("/signin");
         assertThat(signIn(web, ada.email(), PASSWORD).location()).isEqualTo("/signin/verify");
         Page proved = code(web, ada, false);
         String resumed = proved.location();

@@ -62,6 +62,10 @@ import dev.gatehouse.system.GatehouseProperties;
 public class WebAuthnCeremonies {
 
     private static final Logger log = LoggerFactory.getLogger(WebAuthnCeremonies.class);
+    /** WebAuthn Level 3: a credential id is at most 1023 bytes (1364 base64url characters, within V6's 1400). */
+    static final int MAX_CREDENTIAL_ID_BYTES = 1023;
+    /** The stored public key's column (V6: varchar(2000)), in base64url characters. */
+    static final int MAX_PUBLIC_KEY_CHARS = 2000;
 
     /** Longest response JSON looked at; real ones are 1–3 KB (a certificate chain makes attestation the largest). */
     static final int MAX_RESPONSE_CHARS = 32 * 1024;
@@ -154,12 +158,21 @@ public class WebAuthnCeremonies {
         } catch (IOException | RuntimeException e) {
             return new RegistrationOutcome.Rejected(WebAuthnProblem.MALFORMED, reason(e));
         }
+        if (response == null || response.getId() == null) {
+            return new RegistrationOutcome.Rejected(WebAuthnProblem.MALFORMED, "no credential");
+        }
         try {
             RegistrationResult result = relyingParty(account, existing).finishRegistration(
                     FinishRegistrationOptions.builder()
                             .request(PublicKeyCredentialCreationOptions.fromJson(pending.requestJson()))
                             .response(response)
                             .build());
+            if (result.getKeyId().getId().size() > MAX_CREDENTIAL_ID_BYTES
+                    || result.getPublicKeyCose().getBase64Url().length() > MAX_PUBLIC_KEY_CHARS) {
+                // WebAuthn's limit for a credential id, and what the stored key may take (V6's columns): a crafted
+                // answer past them is refused, not a failed insert (found by an outside attack: a 500 before this).
+                return new RegistrationOutcome.Rejected(WebAuthnProblem.MALFORMED, "credential too large");
+            }
             Set<String> transports = result.getKeyId().getTransports().map(t -> t.stream()
                             .map(AuthenticatorTransport::getId).collect(Collectors.toCollection(java.util.TreeSet::new)))
                     .orElseGet(java.util.TreeSet::new);
@@ -238,6 +251,10 @@ public class WebAuthnCeremonies {
             response = PublicKeyCredential.parseAssertionResponseJson(bounded(responseJson));
         } catch (IOException | RuntimeException e) {
             return new AssertionOutcome.Rejected(WebAuthnProblem.MALFORMED, reason(e));
+        }
+        if (response == null || response.getId() == null) {
+            // The JSON word null parses to no credential at all (found by an outside attack: a 500 before this).
+            return new AssertionOutcome.Rejected(WebAuthnProblem.MALFORMED, "no credential");
         }
         UserCredentials credentials = new UserCredentials(account.email(), account.userHandle(), existing);
         Optional<WebAuthnCredential> stored = credentials.find(response.getId());

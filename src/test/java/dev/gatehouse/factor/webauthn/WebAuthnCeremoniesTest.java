@@ -157,7 +157,7 @@ class WebAuthnCeremoniesTest {
         String good = new SoftAuthenticator(ORIGIN).register(pending.browserJson());
         String truncatedClientData = good.replaceFirst("\"clientDataJSON\":\"([A-Za-z0-9_-]{20})[A-Za-z0-9_-]*\"",
                 "\"clientDataJSON\":\"$1\"");
-        for (String bad : List.of("", "{", "not json", "{\"type\":\"public-key\"}", good.substring(0, good.length() / 2),
+        for (String bad : List.of("", "{", "not json", "null", "{\"type\":\"public-key\"}", good.substring(0, good.length() / 2),
                 truncatedClientData, "[" + good + "]", "x".repeat(40_000))) {
             RegistrationOutcome outcome = ceremonies.finishRegistration(pending, ada.account, ada.credentials, bad);
             assertThat(outcome).as(bad.length() > 80 ? bad.substring(0, 80) : bad)
@@ -259,6 +259,23 @@ class WebAuthnCeremoniesTest {
                 SoftAuthenticator.challengeOf(pending.browserJson())), "evil.example", false)))
                 .isEqualTo(WebAuthnProblem.NOT_VERIFIED);
         assertThat(refusal(pending, ada, "{\"id\":")).isEqualTo(WebAuthnProblem.MALFORMED);
+        // The JSON word null parses to no credential at all: refused, not a 500 (found by an outside attack).
+        assertThat(refusal(pending, ada, "null")).isEqualTo(WebAuthnProblem.MALFORMED);
+    }
+
+    /** A credential id past WebAuthn's 1023 bytes is refused, not a failed insert (found by an outside attack). */
+    @Test
+    void finishRegistrationWhenTheCredentialIdIsLongerThanWebAuthnAllowsThenMalformed() {
+        TestUser ada = new TestUser("ada@example.com");
+        PendingCeremony pending = ceremonies.startRegistration(ada.id, ada.account, ada.credentials, NOW);
+        String tooLong = new SoftAuthenticator(ORIGIN).withIdLength(1024).register(pending.browserJson());
+        assertThat(ceremonies.finishRegistration(pending, ada.account, ada.credentials, tooLong))
+                .isInstanceOfSatisfying(RegistrationOutcome.Rejected.class,
+                        r -> assertThat(r.problem()).isEqualTo(WebAuthnProblem.MALFORMED));
+        PendingCeremony again = ceremonies.startRegistration(ada.id, ada.account, ada.credentials, NOW);
+        assertThat(ceremonies.finishRegistration(again, ada.account, ada.credentials,
+                new SoftAuthenticator(ORIGIN).withIdLength(1023).register(again.browserJson())))
+                .isInstanceOf(RegistrationOutcome.Registered.class);
     }
 
     private WebAuthnProblem refusal(PendingCeremony pending, TestUser user, String json) {

@@ -190,7 +190,11 @@ class CodeMethodSettingsController {
         HttpSession session = request.getSession();
         if (result instanceof SecondFactorMethod.Finish.Proved proved && !proved.changed()) {
             session.removeAttribute(attribute(type));
-            signIn.secondFactorProved(me, method(type), browser);
+            if (proved.firstBackupCodes() != null) {
+                // The user's first method: its first code is the session's second factor. Beside others, it proves
+                // none of them, so it never meets a step-up (found by an outside attack).
+                signIn.secondFactorProved(me, method(type), browser);
+            }
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.enabled." + type.name()));
             if (proved.firstBackupCodes() != null) {
                 // The first method brings the backup codes: they are shown now, once.
@@ -199,8 +203,8 @@ class CodeMethodSettingsController {
             return "redirect:/settings/security";
         }
         if (result instanceof SecondFactorMethod.Finish.Proved) {
+            // A new destination proved: not a second factor of this session's sign-in.
             session.removeAttribute(attribute(type));
-            signIn.secondFactorProved(me, method(type), browser);
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.changed." + type.name(),
                     setup.get().shown()));
             return "redirect:/settings/security";

@@ -82,7 +82,11 @@ class TotpSettingsController {
         SecondFactorMethod.Finish result = app.finishEnrollment(setup, pending, code);
         if (result instanceof SecondFactorMethod.Finish.Proved enabled) {
             session.removeAttribute(PENDING);
-            signIn.secondFactorProved(me, app, browser);
+            if (enabled.firstBackupCodes() != null) {
+                // The user's first method: its first code is the session's second factor. Beside others, it proves
+                // none of them, so it never meets a step-up (found by an outside attack).
+                signIn.secondFactorProved(me, app, browser);
+            }
             redirect.addFlashAttribute("flashSuccess", messages.get("totp.enabled"));
             if (enabled.firstBackupCodes() != null) {
                 // The first method brings the backup codes: they are shown now, once.

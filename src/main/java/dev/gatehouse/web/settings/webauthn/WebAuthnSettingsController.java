@@ -90,8 +90,11 @@ class WebAuthnSettingsController {
         SecondFactorMethod.Finish result = keys.finishEnrollment(new SecondFactorMethod.Setup(user,
                 ClientInfo.of(request), Map.of(WebAuthnSecondFactor.NAME, name)), pending, credential);
         if (result instanceof SecondFactorMethod.Finish.Proved registered) {
-            // Touching the new key proved a second factor, as the first code of a new app does.
-            signIn.secondFactorProved(me, keys, browser);
+            if (registered.firstBackupCodes() != null) {
+                // The user's first method: touching it is the session's second factor (as the first code of a new
+                // app is). A method added beside others proves none of them, so it never meets a step-up.
+                signIn.secondFactorProved(me, keys, browser);
+            }
             redirect.addFlashAttribute("flashSuccess", messages.get("webauthn.added.flash",
                     new CredentialName(name).value()));
             if (registered.firstBackupCodes() != null) {
