@@ -38,10 +38,15 @@ public record CredentialName(String value) {
         if (typed == null) {
             return "";
         }
-        // Cut absurd input before the regular expressions see it; the length rule still applies after.
-        String s = typed.length() > 4 * MAX_LENGTH ? typed.substring(0, 4 * MAX_LENGTH) : typed;
+        // Cut absurd input before the regular expressions see it, never inside a character (an emoji is two UTF-16
+        // units: half of one would be stored and shown as "?"); the length rule still applies after.
+        int cut = 4 * MAX_LENGTH;
+        if (typed.length() > cut && Character.isHighSurrogate(typed.charAt(cut - 1))) {
+            cut--;
+        }
+        String s = typed.length() > cut ? typed.substring(0, cut) : typed;
         s = Normalizer.normalize(s, Normalizer.Form.NFC);
-        s = s.replaceAll("[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}&&[^\\t\\n\\r]]", "");
+        s = s.replaceAll("[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}\\p{Cs}&&[^\\t\\n\\r]]", "");
         return s.replaceAll("[\\s\\p{Z}]+", " ").strip();
     }
 

@@ -27,6 +27,11 @@ class CredentialNameTest {
         assertThat(CredentialName.problem(" \u200B ")).contains("webauthn.name.required");
         assertThat(CredentialName.problem("x".repeat(64))).isEmpty();
         assertThat(CredentialName.problem("\uD83D\uDD11".repeat(64))).as("64 emoji are 64 characters").isEmpty();
+        // Absurd input is cut before cleaning, never inside an emoji (found by an outside attack: half of one was
+        // stored and shown as "?").
+        String cutAtAnEmoji = "\u200B".repeat(255) + "\uD83D\uDD11";
+        assertThat(CredentialName.normalize(cutAtAnEmoji)).isEmpty();
+        assertThat(CredentialName.normalize("key \uD83D")).as("a lone half of a character").isEqualTo("key");
         assertThat(CredentialName.problem("x".repeat(65))).contains("webauthn.name.tooLong");
         assertThat(CredentialName.problem("x".repeat(100_000))).contains("webauthn.name.tooLong");
         assertThatThrownBy(() -> new CredentialName("")).isInstanceOf(IllegalArgumentException.class);
