@@ -47,7 +47,9 @@ public class ActivityWords {
             return "";
         }
         if (event.type() == AuditEventType.ACCOUNT_RULES_CHANGED) {
-            return detail;
+            // "allowed methods: TOTP, WEBAUTHN" in the words of the rules page (noticed by a new user).
+            return METHOD_NAME.matcher(detail).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                    message("factor." + m.group()).orElse(m.group())));
         }
         if (event.type() == AuditEventType.TWO_FACTOR_RESET && detail.startsWith("by ") && detail.contains(" (")) {
             return text("activity.detail.resetBy", detail.substring(3, detail.lastIndexOf(" (")));
@@ -69,6 +71,9 @@ public class ActivityWords {
         }
         return "";
     }
+
+    /** A method's stored name in a detail (TOTP, WEBAUTHN, ...). */
+    private static final java.util.regex.Pattern METHOD_NAME = java.util.regex.Pattern.compile("\\b[A-Z][A-Z_]{2,}\\b");
 
     /** "MEMBER -> ADMIN by …": the old and the new role. */
     private static final java.util.regex.Pattern ROLE_CHANGE = java.util.regex.Pattern.compile("([A-Z]{1,10}) -> ([A-Z]{1,10}) by ");

@@ -167,7 +167,10 @@ class ActivityFlowOnH2Test extends TwoFactorFlowSupport {
         String body = text(web.get("/accounts/" + a.accountId() + "/activity"));
         assertThat(body).contains("Security key \u201cDesk key\u201d removed", "Code entry paused after too many wrong codes",
                 "Invitation sent", "as Admin", both.email())
-                .doesNotContain("allowed methods: SMS", "as Member", "Authenticator app added", "Signed in");
+                .doesNotContain("allowed methods", "as Member", "Authenticator app added", "Signed in");
+        // In B's own activity, the change is in the words of the rules page (noticed by a new user).
+        assertThat(text(signedIn(b.email(), PASSWORD).get("/accounts/" + b.accountId() + "/activity")))
+                .contains("allowed methods: Text message codes").doesNotContain("allowed methods: SMS");
         String locked = text(web.get("/accounts/" + a.accountId() + "/activity?kind=lockouts&member=" + both.id()));
         assertThat(locked).contains("Code entry paused").doesNotContain("Desk key", "Invitation sent");
         assertThat(locked).as("the filters stay chosen").containsPattern("value=\"lockouts\"\\s+selected")
