@@ -215,6 +215,10 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post");
         assertThat(metadata.supportsTLSClientCertificateBoundAccessTokens()).isFalse();
         assertThat(metadata.getDPoPJWSAlgs()).isNull();
+        // RFC 8414's metadata says the same.
+        String oauth = new WebSession(port).get("/.well-known/oauth-authorization-server").body();
+        assertThat(oauth).contains("\"client_secret_basic\"", "\"users:read\"")
+                .doesNotContain("private_key_jwt", "tls_client_auth", "dpop", "token-exchange", "device_code");
     }
 
     @Test

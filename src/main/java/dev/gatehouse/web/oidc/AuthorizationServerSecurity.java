@@ -95,6 +95,9 @@ class AuthorizationServerSecurity {
                                         .logoutResponseHandler(applicationSignsOut(revocations, audit)))
                                 .providerConfigurationEndpoint(discovery -> discovery
                                         .providerConfigurationCustomizer(AuthorizationServerSecurity::whatWorks)))
+                        .authorizationServerMetadataEndpoint(metadata -> metadata
+                                .authorizationServerMetadataCustomizer(builder -> builder
+                                        .claims(AuthorizationServerSecurity::whatWorks)))
                         // Client secrets are 256 random bits: checked as SHA-256, not bcrypt (ClientSecrets says why).
                         .clientAuthentication(authentication -> authentication.authenticationProviders(providers ->
                                 providers.stream().filter(ClientSecretAuthenticationProvider.class::isInstance)
@@ -152,36 +155,27 @@ class AuthorizationServerSecurity {
      * authentications and grants a client can be registered for (docs/integration.md).
      */
     private static void whatWorks(OidcProviderConfiguration.Builder discovery) {
-        discovery.scopes(scopes -> {
-                    scopes.clear();
-                    scopes.addAll(List.of(OidcScopes.OPENID, OidcScopes.EMAIL, OidcScopes.PROFILE));
-                    scopes.addAll(ApiScopes.ALL);
-                })
-                .claim("acr_values_supported", Arrays.stream(Acr.values()).map(Acr::value).toList())
-                .tokenEndpointAuthenticationMethods(methods -> clientAuthentications(methods, true))
-                .tokenRevocationEndpointAuthenticationMethods(methods -> clientAuthentications(methods, false))
-                .tokenIntrospectionEndpointAuthenticationMethods(methods -> clientAuthentications(methods, false))
-                // Neither mutual TLS nor DPoP is set up for any client: not announced.
-                .claims(claims -> {
-                    claims.remove("tls_client_certificate_bound_access_tokens");
-                    claims.remove("dpop_signing_alg_values_supported");
-                })
-                .grantTypes(grants -> {
-                    grants.clear();
-                    grants.addAll(List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
-                            AuthorizationGrantType.REFRESH_TOKEN.getValue(),
-                            AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()));
-                });
+        discovery.claims(AuthorizationServerSecurity::whatWorks)
+                .claim("acr_values_supported", Arrays.stream(Acr.values()).map(Acr::value).toList());
     }
 
-    /** The client authentications a client can be registered with ({@code none}: a public client, with PKCE). */
-    private static void clientAuthentications(List<String> methods, boolean publicClients) {
-        methods.clear();
-        methods.add(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue());
-        methods.add(ClientAuthenticationMethod.CLIENT_SECRET_POST.getValue());
-        if (publicClients) {
-            methods.add(ClientAuthenticationMethod.NONE.getValue());
-        }
+    /** The same, by metadata name, for both documents (RFC 8414's {@code /.well-known/oauth-authorization-server}). */
+    private static void whatWorks(Map<String, Object> metadata) {
+        List<String> secrets = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue(),
+                ClientAuthenticationMethod.CLIENT_SECRET_POST.getValue());
+        List<String> scopes = new java.util.ArrayList<>(List.of(OidcScopes.OPENID, OidcScopes.EMAIL, OidcScopes.PROFILE));
+        scopes.addAll(ApiScopes.ALL);
+        metadata.put("scopes_supported", List.copyOf(scopes));
+        // none: a public client, with PKCE.
+        metadata.put("token_endpoint_auth_methods_supported", java.util.stream.Stream.concat(secrets.stream(),
+                java.util.stream.Stream.of(ClientAuthenticationMethod.NONE.getValue())).toList());
+        metadata.put("revocation_endpoint_auth_methods_supported", secrets);
+        metadata.put("introspection_endpoint_auth_methods_supported", secrets);
+        metadata.put("grant_types_supported", List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
+                AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()));
+        // Neither mutual TLS nor DPoP is set up for any client: not announced.
+        metadata.remove("tls_client_certificate_bound_access_tokens");
+        metadata.remove("dpop_signing_alg_values_supported");
     }
 
     /**
