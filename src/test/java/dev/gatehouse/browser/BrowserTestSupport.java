@@ -11,15 +11,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.test.context.TestPropertySource;
 
 import dev.gatehouse.testsupport.DevMail;
 import dev.gatehouse.testsupport.H2Test;
@@ -31,20 +27,10 @@ import dev.gatehouse.testsupport.Tools;
  * The whole server on a random port and the JVM's one headless Chromium, reset for each test class to the state of a
  * fresh one ({@link Browser#shared}). Tests in a class share the browser (and its cookies), so each test starts by
  * putting it where it needs it.
- *
- * <p>The browser classes run one at a time beside the other tests (src/test/resources/junit-platform.properties): on
- * a server of their own (the property below only makes their context differ from the other H2 tests'), so that no
- * other test moves their clock or reads their mail, and the reverse.
  */
 @H2Test
-@TestPropertySource(properties = "gatehouse.test.context=browser")
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(BrowserTestSupport.CHROMIUM)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BrowserTestSupport {
-
-    /** The JVM's one Chromium ({@link Browser#shared}): one browser class at a time. */
-    static final String CHROMIUM = "chromium";
 
     private static final DateTimeFormatter OATHTOOL_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);

@@ -36,7 +36,6 @@ import dev.gatehouse.testsupport.MutableClock;
                 "management.server.port=0",
                 "server.port=0"})
 @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
-@org.junit.jupiter.api.parallel.Isolated("reads the JVM's console output: no browser journey may log beside it")
 class DevMailboxGatewayTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);

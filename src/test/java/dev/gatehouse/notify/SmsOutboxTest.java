@@ -59,7 +59,6 @@ import dev.gatehouse.testsupport.MutableClock;
                 "management.server.port=0",
                 "server.port=0"})
 @ExtendWith(OutputCaptureExtension.class)
-@org.junit.jupiter.api.parallel.Isolated("reads the JVM's console output: no browser journey may log beside it")
 class SmsOutboxTest {
 
     private static final FakeProvider TWILIO = new FakeProvider();

@@ -34,7 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
         "gatehouse.crypto.key-file=",
         "gatehouse.crypto.active-key-id=logs1",
         "gatehouse.crypto.keys.logs1=" + StructuredLogsOnH2Test.KEY})
-@org.junit.jupiter.api.parallel.Isolated("reads the JVM's console output: no browser journey may log beside it")
 class StructuredLogsOnH2Test {
 
     /** A sealing key for this server alone (32 bytes, Base64): it must never reach a log line. */

@@ -70,7 +70,6 @@ import dev.gatehouse.testsupport.WebSession.Page;
  * checked against the published keys, refresh rotation, revocation, introspection, client credentials, step-up and
  * the prompts, and the attempts to get around them.
  */
-@org.junit.jupiter.api.parallel.Isolated("reads the JVM's console output: no browser journey may log beside it")
 abstract class OidcFlowTests extends TwoFactorFlowSupport {
 
     static final URI CALLBACK = URI.create("https://app.example/callback");

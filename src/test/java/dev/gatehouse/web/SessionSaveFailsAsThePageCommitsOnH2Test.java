@@ -33,7 +33,6 @@ import dev.gatehouse.testsupport.WebSession.Page;
 @Import(TestClockConfiguration.class)
 @ActiveProfiles("dev")
 @ExtendWith(OutputCaptureExtension.class)
-@org.junit.jupiter.api.parallel.Isolated("reads the JVM's console output: no browser journey may log beside it")
 class SessionSaveFailsAsThePageCommitsOnH2Test extends TwoFactorFlowSupport {
 
     @AfterEach

@@ -23,7 +23,6 @@ import dev.gatehouse.notify.DevMailbox;
 import dev.gatehouse.system.GatehouseProperties;
 
 @ExtendWith(OutputCaptureExtension.class)
-@org.junit.jupiter.api.parallel.Isolated("reads the JVM's console output: no browser journey may log beside it")
 class StartupBannerTest {
 
     @Test

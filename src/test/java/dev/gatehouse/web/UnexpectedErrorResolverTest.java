@@ -26,7 +26,6 @@ import org.springframework.web.servlet.ModelAndView;
 
 /** Invariants 6 and 12 for the last-resort error handler: the log line holds no token, SQL or message. */
 @ExtendWith(OutputCaptureExtension.class)
-@org.junit.jupiter.api.parallel.Isolated("reads the JVM's console output: no browser journey may log beside it")
 class UnexpectedErrorResolverTest {
 
     private static final String TOKEN = "Zq4Ls0Ve7kP2xT9mWn3bYc8dHf1gJr6a";
