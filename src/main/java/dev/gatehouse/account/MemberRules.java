@@ -19,7 +19,8 @@ import java.util.Set;
  * @param skipUntil   until when a user without a method may still skip setting one up (the earliest end of the
  *                    requiring accounts' grace periods); null when they may not skip at all
  * @param allowed     the method names every limiting account allows; empty means every method (unless they disagree)
- * @param requiredBy  the name of an account that requires it (the first by name), for the page to say who
+ * @param requiredBy  the name of an account that requires it (the first by name), for the page to say who; present
+ *                    whenever {@code required}
  * @param limits      the method names each requiring account that limits them allows (one entry per account)
  */
 public record MemberRules(boolean required, Instant skipUntil, Set<String> allowed, Optional<String> requiredBy,
@@ -63,7 +64,7 @@ public record MemberRules(boolean required, Instant skipUntil, Set<String> allow
         if (unmet.isPresent() || disagree()) {
             return unmet;
         }
-        return methods.stream().anyMatch(this::allows) ? Optional.empty() : Optional.of(requiredBy.orElse(""));
+        return methods.stream().anyMatch(this::allows) ? Optional.empty() : requiredBy;
     }
 
     /** Whether a user without a method may still go on without one at {@code now}. */

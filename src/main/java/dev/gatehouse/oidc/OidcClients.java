@@ -68,7 +68,12 @@ public class OidcClients {
     /** As {@link #registeredRedirect(String, String)}, for a caller that holds the store itself (a filter). */
     public static java.util.Optional<String> registeredRedirect(RegisteredClientRepository clients, String clientId,
                                                                 String redirectUri) {
-        RegisteredClient client = clientId == null || clientId.isBlank() ? null : clients.findByClientId(clientId);
+        return registeredRedirect(clientId == null || clientId.isBlank() ? null : clients.findByClientId(clientId),
+                redirectUri);
+    }
+
+    /** As {@link #registeredRedirect(String, String)}, for a client already read (null: none). */
+    public static java.util.Optional<String> registeredRedirect(RegisteredClient client, String redirectUri) {
         if (client == null) {
             return java.util.Optional.empty();
         }

@@ -59,14 +59,18 @@ public class TwoFactorRequirement {
         }
         Instant now = clock.instant();
         return new Status(true, held.maySkipAt(now) ? held.skipUntil() : null,
-                unmetBy.filter(name -> !name.isEmpty()).orElse(null),
+                unmetBy.get(),
                 held.disagree() ? held.limits().stream().map(MemberRules.Limit::account).distinct().toList()
                         : List.of());
     }
 
     /** Whether the user must set up a method before going anywhere but the pages where one is set up. */
     public boolean blocks(UUID userId, BrowserSession browser) {
-        Status status = status(userId);
+        return blocks(status(userId), userId, browser);
+    }
+
+    /** As {@link #blocks(UUID, BrowserSession)}, for a status already read. */
+    public boolean blocks(Status status, UUID userId, BrowserSession browser) {
         if (!status.unmet()) {
             return false;
         }

@@ -76,13 +76,18 @@ public class UserDetails {
 
     // --- name ---------------------------------------------------------------------------------------------------
 
+    /** The name {@link #rename} stores for what was typed (the session shows the same). */
+    public static String storedName(String typed) {
+        return Inputs.trim(typed);
+    }
+
     /** Empty when renamed (or the name was already that); else the message key of what is wrong with it. */
     public Optional<String> rename(User user, String typed, ClientInfo client) {
         Optional<String> problem = Inputs.nameProblem(typed);
         if (problem.isPresent()) {
             return problem;
         }
-        String name = Inputs.trim(typed);
+        String name = storedName(typed);
         if (!name.equals(user.displayName())) {
             tx.executeWithoutResult(status -> {
                 jdbc.sql("update users set display_name = ? where id = ?").params(name, user.id()).update();

@@ -42,10 +42,11 @@ class TwoFactorRequiredInterceptor implements HandlerInterceptor {
         if (authentication == null || !(authentication.getPrincipal() instanceof SignedInUser me)) {
             return true;
         }
-        if (!requirement.blocks(me.userId(), ServletBrowserSession.of(request, response))) {
+        TwoFactorRequirement.Status status = requirement.status(me.userId());
+        if (!requirement.blocks(status, me.userId(), ServletBrowserSession.of(request, response))) {
             return true;
         }
-        if (ACCOUNT_RULES.matcher(request.getRequestURI()).matches() && requirement.status(me.userId()).disagree()) {
+        if (status.disagree() && ACCOUNT_RULES.matcher(request.getRequestURI()).matches()) {
             // Held because their accounts' rules disagree: nothing can be set up, so an owner or admin of one of
             // them may open its rules to settle it (the rules page checks who may read or change them).
             return true;

@@ -259,20 +259,15 @@ class AuthorizationServerSecurity {
             RequestAttributes current = RequestContextHolder.getRequestAttributes();
             boolean setupRequired = current != null
                     && current.getAttribute(SETUP_REQUIRED, RequestAttributes.SCOPE_REQUEST) != null;
-            if (!asks.none()) {
-                // SignInForAuthorization met these asks, and sent a member who must set up two-step verification to
-                // do so, before it granted; checked again on the parameters as the endpoint read them, so that no way
-                // of writing a request can have them seen by one and not the other.
-                if (setupRequired || checks.need(principal, asks) != SignInChecks.Need.NOTHING) {
-                    throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
-                            OAuth2ErrorCodes.ACCESS_DENIED, "The sign-in was not checked for this request.", null),
-                            request);
-                }
-                return;
-            }
             if (setupRequired || checks.need(principal, asks) != SignInChecks.Need.NOTHING) {
-                throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
-                        "interaction_required", "The sign-in must be completed by the user.", null), request);
+                // prompt=none: nothing may be asked. Otherwise SignInForAuthorization met these asks (and sent a
+                // member who must set up two-step verification to do so) before it granted; checked again on the
+                // parameters as the endpoint read them, so that no way of writing a request can have them seen by one
+                // and not the other.
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(asks.none()
+                        ? new OAuth2Error("interaction_required", "The sign-in must be completed by the user.", null)
+                        : new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED,
+                                "The sign-in was not checked for this request.", null), request);
             }
         };
     }

@@ -100,7 +100,12 @@ final class SignInForAuthorization extends OncePerRequestFilter {
         BrowserSession browser = ServletBrowserSession.of(request, response);
         // Only a request Spring's endpoint would answer at a registered callback may sign out, step up or send to
         // set-up: a forged link with an unknown client or callback ends at an error page, nothing changed.
-        boolean known = registeredRedirect(request).isPresent();
+        String clientId = request.getParameter("client_id");
+        RegisteredClient client = clientId == null || clientId.isBlank() ? null : clients.findByClientId(clientId);
+        // The request's redirect URI when its client registered it (or, naming none, the client's only one): the only
+        // place an error may be sent to.
+        Optional<String> callback = OidcClients.registeredRedirect(client, request.getParameter("redirect_uri"));
+        boolean known = callback.isPresent();
         if (authentication != null && authentication.getPrincipal() instanceof SignedInUser user) {
             if (!known) {
                 // Never granted past this filter's checks: were the endpoint to accept a callback this filter does
@@ -110,13 +115,11 @@ final class SignInForAuthorization extends OncePerRequestFilter {
                 response.sendError(HttpServletResponse.SC_BAD_REQUEST);
                 return;
             }
-            RegisteredClient client = clients.findByClientId(request.getParameter("client_id"));
-            if (client != null && !accountClients.servesUser(client.getId(), user.userId())) {
+            if (!accountClients.servesUser(client.getId(), user.userId())) {
                 // Another account's application (it signs in its account's members only): nothing is asked of this
                 // session, no sign-out, step-up or set-up, and the application learns nothing of it, not even that
                 // there is one (prompt=none: login_required, as for a browser that is not signed in).
-                errorToCallback(registeredRedirect(request).orElseThrow(), asks.none() ? "login_required"
-                        : "access_denied", request, response);
+                errorToCallback(callback.get(), asks.none() ? "login_required" : "access_denied", request, response);
                 return;
             }
             if (requirement.blocks(user.userId(), browser)) {
@@ -153,8 +156,7 @@ final class SignInForAuthorization extends OncePerRequestFilter {
             holder.setContext(granted);
         } else if (asks.none()) {
             // Spring's endpoint sits behind the sign-in rule, so it would send this browser to sign in: answered here.
-            Optional<String> callback = registeredRedirect(request);
-            if (callback.isPresent()) {
+            if (known) {
                 errorToCallback(callback.get(), "login_required", request, response);
                 return;
             }
@@ -206,15 +208,6 @@ final class SignInForAuthorization extends OncePerRequestFilter {
         }
         String callback = request.getParameter("redirect_uri");
         return callback != null && !OidcClients.wellFormed(callback);
-    }
-
-    /**
-     * The request's redirect URI when it is one its client registered (or, when it names none, the client's only one):
-     * the only place an error may be sent to. Empty for an unknown client or any other URI.
-     */
-    private Optional<String> registeredRedirect(HttpServletRequest request) {
-        return OidcClients.registeredRedirect(clients, request.getParameter("client_id"),
-                request.getParameter("redirect_uri"));
     }
 
     /** An OAuth error answered at the client's registered callback, with the request's state. */

@@ -91,7 +91,7 @@ class SecuritySettingsController {
         TwoFactorRequirement.Status setup = requirement.status(me.userId());
         model.addAttribute("setupRequired", setup.unmet() ? setup : null);
         // "Not now" taken in this session: the banner says until when, and no longer that the rest is closed.
-        model.addAttribute("setupPostponed", setup.unmet() && !requirement.blocks(me.userId(), browser));
+        model.addAttribute("setupPostponed", setup.unmet() && !requirement.blocks(setup, me.userId(), browser));
         java.util.List<FactorType> methodTypes = methods.ordered(me.userId());
         model.addAttribute("methodTypes", methodTypes);
         model.addAttribute("primary", methodTypes.isEmpty() ? null : methodTypes.get(0));

@@ -32,12 +32,11 @@ import dev.gatehouse.factor.SecondFactors;
 import dev.gatehouse.factor.SentCodeSecondFactor;
 import dev.gatehouse.factor.email.EmailCodeMethod;
 import dev.gatehouse.factor.sms.SmsCodeMethod;
+import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SecondFactorStep;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
-import dev.gatehouse.signin.servlet.ServletBrowserSession;
 import dev.gatehouse.system.ClientInfo;
-import dev.gatehouse.system.Inputs;
 import dev.gatehouse.system.Times;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserDetails;
@@ -103,7 +102,7 @@ class UserDetailsController {
     }
 
     @PostMapping(PAGE + "/name")
-    String rename(@CurrentUser User user, @AuthenticationPrincipal SignedInUser signedIn,
+    String rename(@CurrentUser User user, @AuthenticationPrincipal SignedInUser signedIn, BrowserSession browser,
                   @RequestParam(defaultValue = "") String displayName, HttpServletRequest request,
                   HttpServletResponse response, Model model, RedirectAttributes redirect) {
         Optional<String> problem = details.rename(user, displayName, ClientInfo.of(request));
@@ -111,8 +110,7 @@ class UserDetailsController {
             response.setStatus(422);
             return page(user, displayName.length() <= 400 ? displayName : "", messages.get(problem.get()), model);
         }
-        signIn.detailsChanged(ServletBrowserSession.of(request, response), signedIn, user.email(),
-                Inputs.trim(displayName));
+        signIn.detailsChanged(browser, signedIn, user.email(), UserDetails.storedName(displayName));
         redirect.addFlashAttribute("flashSuccess", messages.get("details.name.saved"));
         return "redirect:" + PAGE;
     }
@@ -225,13 +223,12 @@ class UserDetailsController {
 
     /** Completes a change that was confirmed when it was asked for; the link proves the new inbox. */
     @PostMapping(PAGE + "/email/confirm/{token}")
-    String confirm(@CurrentUser User user, @AuthenticationPrincipal SignedInUser signedIn, @PathVariable String token,
-                   HttpServletRequest request, HttpServletResponse response, Model model,
+    String confirm(@CurrentUser User user, @AuthenticationPrincipal SignedInUser signedIn, BrowserSession browser,
+                   @PathVariable String token, HttpServletRequest request, HttpServletResponse response, Model model,
                    RedirectAttributes redirect) {
         UserDetails.EmailConfirmation done = details.confirmEmailChange(user.id(), token, ClientInfo.of(request));
         if (done instanceof UserDetails.EmailConfirmation.Changed changed) {
-            signIn.detailsChanged(ServletBrowserSession.of(request, response), signedIn, changed.user().email(),
-                    changed.user().displayName());
+            signIn.detailsChanged(browser, signedIn, changed.user().email(), changed.user().displayName());
             redirect.addFlashAttribute("flashSuccess", messages.get("details.email.changed", changed.user().email()));
             return "redirect:" + PAGE;
         }
