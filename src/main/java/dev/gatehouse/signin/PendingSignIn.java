@@ -14,8 +14,11 @@ import java.util.UUID;
  * @param passwordAt when the password was checked; the step expires some minutes later
  * @param emailLink  the first step was a password reset link, not the password: it proved the inbox, so no method
  *                   whose codes arrive by email may be the second step (it would prove the same inbox twice)
+ * @param sessionsGeneration the user's sessions generation read with the password (or at the link): the step is void
+ *                   once ending all their sessions raised it, and the session it ends in carries it
  */
-public record PendingSignIn(UUID userId, UUID attemptId, Instant passwordAt, boolean emailLink)
+public record PendingSignIn(UUID userId, UUID attemptId, Instant passwordAt, boolean emailLink,
+                            long sessionsGeneration)
         implements Serializable {
 
     static final String ATTRIBUTE = "gatehouse.pendingSignIn";
@@ -26,8 +29,8 @@ public record PendingSignIn(UUID userId, UUID attemptId, Instant passwordAt, boo
         Objects.requireNonNull(passwordAt, "passwordAt");
     }
 
-    /** A sign-in whose first step was the password. */
+    /** A sign-in whose first step was the password, by a user whose sessions were never all ended. */
     public PendingSignIn(UUID userId, UUID attemptId, Instant passwordAt) {
-        this(userId, attemptId, passwordAt, false);
+        this(userId, attemptId, passwordAt, false, 0);
     }
 }

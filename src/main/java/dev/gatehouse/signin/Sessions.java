@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 import org.springframework.security.core.context.SecurityContext;
@@ -24,6 +25,7 @@ import dev.gatehouse.crypto.RandomCodes;
 import dev.gatehouse.factor.FactorRemoved;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Network;
+import dev.gatehouse.user.UserService;
 
 /**
  * Turns a finished sign-in into a signed-in session, and ends sessions. Sessions live in the database (Spring Session
@@ -64,10 +66,13 @@ public class Sessions {
 
     private final FindByIndexNameSessionRepository<? extends Session> sessions;
     private final CurrentBrowserSession current;
+    private final UserService users;
 
-    Sessions(FindByIndexNameSessionRepository<? extends Session> sessions, CurrentBrowserSession current) {
+    Sessions(FindByIndexNameSessionRepository<? extends Session> sessions, CurrentBrowserSession current,
+             UserService users) {
         this.sessions = sessions;
         this.current = current;
+        this.users = users;
     }
 
     /**
@@ -75,11 +80,17 @@ public class Sessions {
      * pending sign-in removed, the security context saved.
      */
     void establish(BrowserSession browser, SignedInUser user) {
+        // A change earlier in this request may have ended the user's other sessions and moved this one to their new
+        // sessions generation (endAllBut): a principal the caller read before keeps that, never an older one.
+        SignedInUser signedIn = principal(browser)
+                .filter(now -> now.userId().equals(user.userId())
+                        && now.sessionsGeneration() > user.sessionsGeneration())
+                .map(now -> user.withSessionsGeneration(now.sessionsGeneration())).orElse(user);
         // Signed in, the session is indexed by its security context's name (the user id); the explicit index a
         // pending sign-in set would take precedence, so it goes, with the pending sign-in.
         browser.renew(name -> !name.equals(PendingSignIn.ATTRIBUTE)
                 && !name.equals(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME));
-        browser.authenticate(user);
+        browser.authenticate(signedIn);
     }
 
     /**
@@ -140,19 +151,61 @@ public class Sessions {
 
     private void endOthers(UUID userId) {
         try {
-            endAll(userId, current.get().flatMap(BrowserSession::sessionId).orElse(null));
+            Optional<BrowserSession> browser = current.get();
+            Optional<SignedInUser> me = browser.flatMap(Sessions::principal).filter(p -> p.userId().equals(userId));
+            if (me.isPresent()) {
+                endAllBut(browser.get(), me.get());
+            } else {
+                // Not signed in as them here (an administrator's reset, a sign-up still under way): this session is
+                // not theirs to end, and has no principal to carry the new generation.
+                end(userId, browser.flatMap(BrowserSession::sessionId).orElse(null));
+            }
         } catch (RuntimeException e) {
             log.error("Could not end the other sessions of user {} after a change of their methods: {}", userId,
                     e.getClass().getSimpleName());
         }
     }
 
-    /** Ends every session of the user except {@code keepSessionId} (may be null to end all); returns how many. */
-    public int endAll(UUID userId, String keepSessionId) {
+    /**
+     * Ends every session of the user, signed in or waiting for a second step, on every node; returns how many rows
+     * went. First the user's sessions generation rises, so a session that a request in flight moves to a new row
+     * after the rows are deleted is signed out at its next request all the same ({@link #stillCurrent}).
+     */
+    public int endAll(UUID userId) {
+        return end(userId, null);
+    }
+
+    /**
+     * Ends every other session of {@code me}, as {@link #endAll}; this one goes on, under the new sessions generation
+     * (same id: a caller that changed a privilege renews it itself). Returns this session's principal now.
+     */
+    public SignedInUser endAllBut(BrowserSession browser, SignedInUser me) {
+        long generation = users.endSessions(me.userId());
+        deleteAll(me.userId(), browser.sessionId().orElse(null));
+        SignedInUser kept = me.withSessionsGeneration(generation);
+        browser.authenticate(kept);
+        return kept;
+    }
+
+    private int end(UUID userId, String keepSessionId) {
+        users.endSessions(userId);
+        return deleteAll(userId, keepSessionId);
+    }
+
+    private int deleteAll(UUID userId, String keepSessionId) {
         List<String> ids = sessions.findByPrincipalName(userId.toString()).keySet().stream()
                 .filter(id -> !id.equals(keepSessionId)).toList();
         ids.forEach(sessions::deleteById);
         return ids.size();
+    }
+
+    /**
+     * Whether a signed-in session of {@code user} is still one: false once all the user's sessions were ended after it
+     * began (or the user is gone). Read on every signed-in request, on whichever node serves it.
+     */
+    public boolean stillCurrent(SignedInUser user) {
+        OptionalLong generation = users.sessionsGeneration(user.userId());
+        return generation.isPresent() && generation.getAsLong() == user.sessionsGeneration();
     }
 
     /**
@@ -252,6 +305,13 @@ public class Sessions {
         return Optional.of(new SignedInSession(Optional.ofNullable(info).map(SessionInfo::handle),
                 info != null ? info.browser() : "", signedInAt, lastActive,
                 Network.of(info != null ? info.ip() : "", currentIp), id.equals(currentId)));
+    }
+
+    private static Optional<SignedInUser> principal(BrowserSession browser) {
+        return browser.attribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, SecurityContext.class)
+                .map(SecurityContext::getAuthentication)
+                .filter(authentication -> authentication.getPrincipal() instanceof SignedInUser)
+                .map(authentication -> (SignedInUser) authentication.getPrincipal());
     }
 
     private static Optional<SignedInUser> principal(Session session) {

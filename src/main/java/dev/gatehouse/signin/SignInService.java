@@ -123,7 +123,10 @@ public class SignInService {
                 return new PasswordStep.SignedIn(signIn(user, null, browser, "password + trusted device",
                         List.of("pwd", SignedInUser.TRUSTED_DEVICE), true));
             }
-            PendingSignIn pending = new PendingSignIn(user.id(), UUID.randomUUID(), clock.instant());
+            // The generation read with the password hash: sessions ended while the hash was being checked (a password
+            // change) end this sign-in too.
+            PendingSignIn pending = new PendingSignIn(user.id(), UUID.randomUUID(), clock.instant(), false,
+                    user.sessionsGeneration());
             sessions.awaitSecondFactor(browser, pending);
             return new PasswordStep.SecondFactorRequired(pending);
         }
@@ -137,7 +140,9 @@ public class SignInService {
      * recorded as {@code email link + <method>}.
      */
     public PendingSignIn awaitSecondFactorForReset(User user, BrowserSession browser) {
-        PendingSignIn pending = new PendingSignIn(user.id(), UUID.randomUUID(), clock.instant(), true);
+        // The generation now, whatever the caller's copy of the user says: the link is being opened now.
+        PendingSignIn pending = new PendingSignIn(user.id(), UUID.randomUUID(), clock.instant(), true,
+                users.sessionsGeneration(user.id()).orElse(user.sessionsGeneration()));
         sessions.awaitSecondFactor(browser, pending);
         browser.setAttribute(FIRST_STEP, "email link");
         return pending;
@@ -151,7 +156,7 @@ public class SignInService {
         if (signedIn.filter(me -> me.userId().equals(userId)).isPresent()) {
             afterPasswordChange(signedIn.get(), browser);
         } else {
-            sessions.endAll(userId, null);
+            sessions.endAll(userId);
         }
     }
 
@@ -167,12 +172,14 @@ public class SignInService {
 
     /**
      * The user of {@code pending}, loaded once by a step that may complete the sign-in, before anything is checked;
-     * empty (and the pending sign-in ended) when their password changed after its password step: whoever knew the
-     * old one stops here.
+     * empty (and the pending sign-in ended) when their password changed after its password step (whoever knew the
+     * old one stops here), or their sessions were all ended since (this one was, even if a request of it in flight
+     * moved it to a new row meanwhile).
      */
     private Optional<User> stillValid(PendingSignIn pending, BrowserSession browser) {
         Optional<User> user = users.findById(pending.userId()).filter(u -> u.passwordChangedAt() == null
-                || !u.passwordChangedAt().isAfter(pending.passwordAt()));
+                || !u.passwordChangedAt().isAfter(pending.passwordAt()))
+                .filter(u -> u.sessionsGeneration() == pending.sessionsGeneration());
         if (user.isEmpty()) {
             browser.removeAttribute(PendingSignIn.ATTRIBUTE);
         }
@@ -339,7 +346,7 @@ public class SignInService {
     /** Ends every session of the user, this one included, on every node, and forgets every trusted device. */
     public void signOutEverywhere(SignedInUser user, BrowserSession browser) {
         ClientInfo client = browser.client();
-        int ended = sessions.endAll(user.userId(), null);
+        int ended = sessions.endAll(user.userId());
         audit.record(AuditEventType.SIGN_OUT_EVERYWHERE, user.userId(), null, client, ended + " sessions");
         trustedDevices.removeAll(user.userId(), client, "signed out everywhere");
         events.publishEvent(new SignedOutEverywhere(user.userId()));
@@ -375,7 +382,8 @@ public class SignInService {
         if (!factors.hasFactor(user.userId())) {
             return Optional.empty();
         }
-        PendingSignIn pending = new PendingSignIn(user.userId(), UUID.randomUUID(), clock.instant());
+        PendingSignIn pending = new PendingSignIn(user.userId(), UUID.randomUUID(), clock.instant(), false,
+                user.sessionsGeneration());
         sessions.awaitSecondFactor(browser, pending);
         browser.setAttribute(STEP_UP, user);
         return Optional.of(pending);
@@ -431,8 +439,7 @@ public class SignInService {
      * already forgotten inside the change's transaction: {@link TrustedDevices#passwordChanged}.)
      */
     public void afterPasswordChange(SignedInUser user, BrowserSession browser) {
-        sessions.endAll(user.userId(), browser.sessionId().orElse(null));
-        sessions.update(browser, user);
+        sessions.update(browser, sessions.endAllBut(browser, user));
     }
 
     // --- Re-confirmation ("sudo") before security changes -------------------------------------------------------
@@ -640,7 +647,7 @@ public class SignInService {
     private SignedInUser signIn(User user, Instant secondFactorAt, BrowserSession browser, String via,
                                 List<String> amr, boolean announceNewBrowser) {
         SignedInUser principal = new SignedInUser(user.id(), user.email(), user.displayName(), clock.instant(),
-                secondFactorAt, amr);
+                secondFactorAt, amr, user.sessionsGeneration());
         sessions.signIn(browser, principal);
         browser.removeAttribute(FRESH_SIGN_IN);
         audit.record(AuditEventType.SIGN_IN, user.id(), null, browser.client(), via);

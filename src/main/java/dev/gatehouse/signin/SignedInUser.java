@@ -21,9 +21,12 @@ import org.springframework.security.core.AuthenticatedPrincipal;
  *                         in the order given: {@code pwd}, then each proved method's own value
  *                         ({@code MethodTraits.amr()}) and {@code mfa}, or {@value #TRUSTED_DEVICE} for a device the
  *                         user trusted (docs/integration.md); never null or empty
+ * @param sessionsGeneration the user's sessions generation when this sign-in began ({@code User.sessionsGeneration}):
+ *                         once ending all their sessions raised it, this session is signed out at its next request,
+ *                         even if it moved to a new id meanwhile; a session from before it was recorded reads 0
  */
 public record SignedInUser(UUID userId, String email, String displayName, Instant signedInAt, Instant secondFactorAt,
-                           List<String> amr)
+                           List<String> amr, long sessionsGeneration)
         implements AuthenticatedPrincipal, Serializable {
 
     /** The {@code amr} value of a trusted device, which RFC 8176 has no name for. */
@@ -42,7 +45,7 @@ public record SignedInUser(UUID userId, String email, String displayName, Instan
 
     /** A session whose sign-in is described by its times alone (tests, sessions from before amr was recorded). */
     public SignedInUser(UUID userId, String email, String displayName, Instant signedInAt, Instant secondFactorAt) {
-        this(userId, email, displayName, signedInAt, secondFactorAt, null);
+        this(userId, email, displayName, signedInAt, secondFactorAt, null, 0);
     }
 
     @Override
@@ -56,12 +59,17 @@ public record SignedInUser(UUID userId, String email, String displayName, Instan
 
     /** This session after the user changed their name or sign-in address: the sign-in itself is unchanged. */
     public SignedInUser withDetails(String newEmail, String newDisplayName) {
-        return new SignedInUser(userId, newEmail, newDisplayName, signedInAt, secondFactorAt, amr);
+        return new SignedInUser(userId, newEmail, newDisplayName, signedInAt, secondFactorAt, amr, sessionsGeneration);
+    }
+
+    /** This session kept while the user's other sessions ended, which raised their sessions generation to this. */
+    public SignedInUser withSessionsGeneration(long generation) {
+        return new SignedInUser(userId, email, displayName, signedInAt, secondFactorAt, amr, generation);
     }
 
     /** This session after it proved a second factor at {@code at} with a method whose RFC 8176 value is {@code amr}. */
     public SignedInUser withSecondFactor(Instant at, String methodAmr) {
-        return new SignedInUser(userId, email, displayName, signedInAt, at, with(amr, methodAmr));
+        return new SignedInUser(userId, email, displayName, signedInAt, at, with(amr, methodAmr), sessionsGeneration);
     }
 
     /** {@code amr} with a proved method's value, and {@code mfa}, added (each once). */

@@ -4,12 +4,23 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 
-/** A person who signs in. Never carries the password hash. */
-public record User(UUID id, String email, String displayName, Instant passwordChangedAt, Instant createdAt) {
+/**
+ * A person who signs in. Never carries the password hash.
+ *
+ * @param sessionsGeneration raised each time all the user's sessions are ended ({@link UserService#endSessions}); a
+ *                           session made under a lower one is no longer signed in
+ */
+public record User(UUID id, String email, String displayName, Instant passwordChangedAt, Instant createdAt,
+                   long sessionsGeneration) {
 
     public User {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(email, "email");
         Objects.requireNonNull(displayName, "displayName");
+    }
+
+    /** A user whose sessions were never all ended. */
+    public User(UUID id, String email, String displayName, Instant passwordChangedAt, Instant createdAt) {
+        this(id, email, displayName, passwordChangedAt, createdAt, 0);
     }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -34,7 +35,7 @@ import dev.gatehouse.system.RateLimits;
 @Service
 public class UserService {
 
-    private static final String COLUMNS = "id, email, display_name, password_changed_at, created_at";
+    private static final String COLUMNS = "id, email, display_name, password_changed_at, created_at, sessions_generation";
 
     private final JdbcClient jdbc;
     private final PasswordHasher hasher;
@@ -77,6 +78,29 @@ public class UserService {
     @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
     public void lockForChange(UUID userId) {
         jdbc.sql("select id from users where id = ? for update").param(userId).query(UUID.class).optional();
+    }
+
+    /**
+     * Marks every session of the user made until now as ended, on every node: raises their sessions generation and
+     * returns the new one. Joins the caller's transaction, or runs in its own.
+     */
+    public long endSessions(UUID userId) {
+        return tx.execute(status -> {
+            Long generation = jdbc.sql("select sessions_generation from users where id = ? for update").param(userId)
+                    .query(Long.class).optional().orElse(null);
+            if (generation == null) {
+                return 0L;
+            }
+            jdbc.sql("update users set sessions_generation = ? where id = ?").param(generation + 1).param(userId)
+                    .update();
+            return generation + 1;
+        });
+    }
+
+    /** The user's sessions generation ({@link User#sessionsGeneration}); empty when the user no longer exists. */
+    public OptionalLong sessionsGeneration(UUID userId) {
+        return jdbc.sql("select sessions_generation from users where id = ?").param(userId).query(Long.class)
+                .optional().map(OptionalLong::of).orElseGet(OptionalLong::empty);
     }
 
     public Optional<User> findById(UUID id) {
@@ -306,6 +330,6 @@ public class UserService {
 
     static User user(ResultSet rs, int row) throws SQLException {
         return new User(rs.getObject("id", UUID.class), rs.getString("email"), rs.getString("display_name"),
-                Db.instant(rs, "password_changed_at"), Db.instant(rs, "created_at"));
+                Db.instant(rs, "password_changed_at"), Db.instant(rs, "created_at"), rs.getLong("sessions_generation"));
     }
 }

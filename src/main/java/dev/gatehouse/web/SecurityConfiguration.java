@@ -25,6 +25,7 @@ import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.oidc.OidcClients;
 import dev.gatehouse.signin.SessionProperties;
+import dev.gatehouse.signin.Sessions;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 
@@ -68,7 +69,7 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain pages(HttpSecurity http, AuditLog audit, ReturnPageCache requestCache,
-                              SessionProperties sessionProperties, Clock clock,
+                              SessionProperties sessionProperties, Sessions sessions, Clock clock,
                               ObjectProvider<OidcClients> oidcClients,
                               ObjectProvider<AuthorizationServerSettings> oidcSettings,
                               @Value("${server.servlet.session.cookie.name}") String sessionCookie,
@@ -106,7 +107,7 @@ class SecurityConfiguration {
                                         .flatMap(clients -> clients.registeredRedirect(clientId, redirectUri))))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
-                .addFilterBefore(new AbsoluteSessionLifetimeFilter(sessionProperties, clock), AuthorizationFilter.class);
+                .addFilterBefore(new SignedInSessionFilter(sessionProperties, sessions, clock), AuthorizationFilter.class);
         return http.build();
     }
 }

@@ -48,7 +48,8 @@ class MigrationVersionsTest {
             26, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
             27, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
             28, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
-            29, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))));
+            29, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
+            30, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.rangeClosed(25, 29))));
 
     private static final Pattern VERSION = Pattern.compile("V(\\d+)__.+\\.sql");
 

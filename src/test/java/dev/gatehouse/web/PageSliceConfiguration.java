@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
+import org.mockito.Mockito;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -15,6 +16,7 @@ import org.springframework.security.test.web.servlet.request.SecurityMockMvcRequ
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 import dev.gatehouse.signin.SessionProperties;
+import dev.gatehouse.signin.Sessions;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.Times;
 import dev.gatehouse.web.signin.CodeWords;
@@ -36,6 +38,17 @@ public class PageSliceConfiguration {
     @Bean
     Clock clock() {
         return Clock.fixed(NOW, ZoneOffset.UTC);
+    }
+
+    /**
+     * The sessions as the security rules read them: every signed-in session of a slice is still current (the
+     * generation check itself is tested on a whole server, SessionRaceTests).
+     */
+    @Bean
+    Sessions sessions() {
+        Sessions sessions = Mockito.mock(Sessions.class);
+        Mockito.when(sessions.stillCurrent(Mockito.any())).thenReturn(true);
+        return sessions;
     }
 
     /** A user signed in at {@link #NOW} with a password only. */

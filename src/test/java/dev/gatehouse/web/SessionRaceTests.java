@@ -6,7 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -16,6 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.Session;
+
+import dev.gatehouse.signin.Sessions;
 
 import dev.gatehouse.testsupport.Race;
 import dev.gatehouse.testsupport.WebSession;
@@ -118,6 +124,78 @@ abstract class SessionRaceTests extends TwoFactorFlowSupport {
             assertThat(securityPage(stolen)).as("round %d: the thief's copy is signed out", round).isEqualTo(302);
             assertThat(securityPage(owner.cookieHeader())).as("round %d: the owner stays", round).isEqualTo(200);
         }
+    }
+
+    /**
+     * What a request of the session does when it loaded the session before all the user's sessions ended and moves it
+     * to a new row afterwards (a rename, a re-confirmation, the second step: every renewal): a new session row with
+     * everything the old one held. An outside attack (stop 31) kept a stolen copy alive through sign out everywhere
+     * and a password change that way, with a few requests always in flight. Made here directly, so every run takes
+     * the losing side of that race. Returns the cookie header of the moved session.
+     */
+    String movedLate(Map<String, Object> loaded) {
+        @SuppressWarnings("unchecked")
+        FindByIndexNameSessionRepository<Session> repository = ctx.getBean(FindByIndexNameSessionRepository.class);
+        Session moved = repository.createSession();
+        loaded.forEach(moved::setAttribute);
+        repository.save(moved);
+        return "GATEHOUSE_SESSION=" + Base64.getEncoder().encodeToString(moved.getId().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The attributes of the browser's session as a request of it loads them. */
+    Map<String, Object> loaded(WebSession browser) {
+        String id = new String(Base64.getDecoder().decode(browser.cookie("GATEHOUSE_SESSION")), StandardCharsets.UTF_8);
+        Session session = ctx.getBean(FindByIndexNameSessionRepository.class).findById(id);
+        assertThat(session).as("the browser's session").isNotNull();
+        Map<String, Object> attributes = new java.util.HashMap<>();
+        session.getAttributeNames().forEach(name -> attributes.put(name, session.getAttribute(name)));
+        return attributes;
+    }
+
+    @Test
+    void signOutEverywhereWhenARequestOfAStolenCopyMovesItAfterwardsThenTheMovedSessionIsSignedOutToo() {
+        var ada = users().create("late-everywhere");
+        WebSession owner = signedIn(ada.email(), PASSWORD);
+        Map<String, Object> inFlight = loaded(owner);
+        owner.get("/settings/security");
+        assertThat(owner.post("/settings/signout-everywhere", Map.of()).location())
+                .isEqualTo("/signin?signedOutEverywhere");
+        String moved = movedLate(inFlight);
+        assertThat(securityPage(moved)).as("the copy moved after sign out everywhere is signed out").isEqualTo(302);
+    }
+
+    @Test
+    void passwordChangeWhenARequestOfAStolenCopyMovesItAfterwardsThenTheMovedSessionIsSignedOutAndTheOwnerStays() {
+        var ada = users().create("late-password");
+        WebSession owner = signedIn(ada.email(), PASSWORD);
+        owner.get("/settings/confirm?next=/settings/security");
+        owner.post("/settings/confirm", Map.of("password", PASSWORD, "next", "/settings/security"));
+        owner.get("/settings/security");
+        Map<String, Object> inFlight = loaded(owner);
+        String next = PASSWORD + " changed";
+        assertThat(owner.post("/settings/password", Map.of("currentPassword", PASSWORD, "newPassword", next,
+                "confirmPassword", next)).status()).isEqualTo(302);
+        String moved = movedLate(inFlight);
+        assertThat(securityPage(moved)).as("the copy moved after the change is signed out").isEqualTo(302);
+        assertThat(securityPage(owner.cookieHeader())).as("the owner stays").isEqualTo(200);
+        assertThat(owner.get("/settings/security").status()).as("and stays after its next request").isEqualTo(200);
+    }
+
+    @Test
+    void secondStepWhenAllSessionsEndedAndTheWaitingSessionWasMovedAfterwardsThenTheCodeIsRefused() {
+        TwoFactorUser ada = twoFactorUser("late-pending");
+        WebSession thief = passwordStep(ada);
+        Map<String, Object> inFlight = loaded(thief);
+        ctx.getBean(Sessions.class).endAll(ada.user().user().id());
+        WebSession moved = browser();
+        java.net.HttpCookie cookie = new java.net.HttpCookie("GATEHOUSE_SESSION",
+                movedLate(inFlight).substring("GATEHOUSE_SESSION=".length()));
+        cookie.setPath("/");
+        cookie.setVersion(0);
+        moved.cookies().getCookieStore().add(URI.create("http://localhost:" + port + "/"), cookie);
+        Page answer = code(moved, ada, false);
+        assertThat(answer.location()).as("the second step of an ended sign-in").isNotEqualTo("/settings/security");
+        assertThat(securityPage(moved.cookieHeader())).isEqualTo(302);
     }
 
     @Test

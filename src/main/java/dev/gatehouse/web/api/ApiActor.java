@@ -49,7 +49,7 @@ class ApiActor {
         }
         User user = owner.get();
         return new User(user.id(), user.email(), registrant.get().clientName() + " (API client)",
-                user.passwordChangedAt(), user.createdAt());
+                user.passwordChangedAt(), user.createdAt(), user.sessionsGeneration());
     }
 
     /** The request's address, and the service as the user agent of the audit events. */

@@ -57,11 +57,12 @@ import dev.gatehouse.oidc.OidcPrincipal;
 import dev.gatehouse.oidc.SignInChecks;
 import dev.gatehouse.oidc.TokenRevocations;
 import dev.gatehouse.signin.SessionProperties;
+import dev.gatehouse.signin.Sessions;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.TwoFactorRequirement;
 import dev.gatehouse.system.ClientInfo;
-import dev.gatehouse.web.AbsoluteSessionLifetimeFilter;
+import dev.gatehouse.web.SignedInSessionFilter;
 import dev.gatehouse.web.ReturnPageCache;
 
 /**
@@ -83,7 +84,8 @@ class AuthorizationServerSecurity {
     SecurityFilterChain authorizationServer(HttpSecurity http, ReturnPageCache returnPage, SignInChecks checks,
                                             SignInService signIn, TwoFactorRequirement requirement,
                                             RegisteredClientRepository clients, AuthorizationServerSettings settings,
-                                            SessionProperties sessionProperties, AccountClients accountClients,
+                                            SessionProperties sessionProperties, Sessions sessions,
+                                            AccountClients accountClients,
                                             OAuth2AuthorizationService authorizations,
                                             TokenRevocations revocations, AuditLog audit, Clock clock)
             throws Exception {
@@ -136,8 +138,9 @@ class AuthorizationServerSecurity {
                                 + " img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
-                // A session past its absolute lifetime authorizes nothing, here as on the pages.
-                .addFilterBefore(new AbsoluteSessionLifetimeFilter(sessionProperties, clock),
+                // A session past its absolute lifetime, or ended with all the user's sessions, authorizes nothing, here
+                // as on the pages.
+                .addFilterBefore(new SignedInSessionFilter(sessionProperties, sessions, clock),
                         AbstractPreAuthenticatedProcessingFilter.class)
                 // Before Spring's own filters at this anchor (its authorization request validating filter takes the
                 // request's principal when it reads the request): ties keep the order of registration, and a grant

@@ -14,20 +14,25 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.gatehouse.signin.SessionProperties;
+import dev.gatehouse.signin.Sessions;
 import dev.gatehouse.signin.SignedInUser;
 
 /**
- * Ends a signed-in session once its absolute lifetime (12 h by default) has passed, however active it was. Not a bean:
- * Boot would also register a bean filter in the servlet chain, where it would run before the security context exists.
- * Used by the pages' filter chain and the OpenID Connect provider's ({@code web.oidc}).
+ * Ends a signed-in session once its absolute lifetime (12 h by default) has passed, however active it was, and once
+ * all the user's sessions were ended after it began ({@link Sessions#stillCurrent}: sign out everywhere, a password
+ * change, a method added or removed), even if one of its requests moved it to a new id meanwhile. Not a bean: Boot
+ * would also register a bean filter in the servlet chain, where it would run before the security context exists. Used
+ * by the pages' filter chain and the OpenID Connect provider's ({@code web.oidc}).
  */
-public class AbsoluteSessionLifetimeFilter extends OncePerRequestFilter {
+public class SignedInSessionFilter extends OncePerRequestFilter {
 
     private final SessionProperties properties;
+    private final Sessions sessions;
     private final Clock clock;
 
-    public AbsoluteSessionLifetimeFilter(SessionProperties properties, Clock clock) {
+    public SignedInSessionFilter(SessionProperties properties, Sessions sessions, Clock clock) {
         this.properties = properties;
+        this.sessions = sessions;
         this.clock = clock;
     }
 
@@ -36,7 +41,7 @@ public class AbsoluteSessionLifetimeFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication != null && authentication.getPrincipal() instanceof SignedInUser user
-                && user.expired(clock.instant(), properties.absoluteLifetime())) {
+                && (user.expired(clock.instant(), properties.absoluteLifetime()) || !sessions.stillCurrent(user))) {
             SecurityContextHolder.clearContext();
             HttpSession session = request.getSession(false);
             if (session != null) {
