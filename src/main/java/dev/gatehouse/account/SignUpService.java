@@ -178,11 +178,18 @@ public class SignUpService {
         record InvalidLink() implements Completion { }
         /** The address got a user another way since the link was sent (e.g. an invitation). */
         record AlreadyRegistered() implements Completion { }
+        /** Not the password the sign-up was asked with: nothing happened, and the link still works. */
+        record WrongPassword() implements Completion { }
     }
 
-    /** Uses a sign-up link: creates the user and their account as owner, once. */
+    /**
+     * Uses a sign-up link: creates the user and their account as owner, once, when {@code password} is the one the
+     * sign-up was asked with. The link proves the inbox; the password proves that its owner is the person who asked.
+     * Without it, anyone could sign up with someone else's address and a password of their own, and own the account
+     * the moment its owner clicked the link they did not ask for (found by an outside attack in stop 31).
+     */
     @Transactional
-    public Completion complete(String token, ClientInfo client) {
+    public Completion complete(String token, String password, ClientInfo client) {
         Instant now = clock.instant();
         record Row(UUID id, String email, String displayName, String accountName, String passwordHash,
                    String phone) { }
@@ -195,6 +202,10 @@ public class SignUpService {
                 .optional();
         if (row.isEmpty()) {
             return new Completion.InvalidLink();
+        }
+        if (password == null || password.isEmpty() || password.length() > 4 * 128
+                || !hasher.matches(password, row.get().passwordHash())) {
+            return new Completion.WrongPassword();
         }
         // Single use, decided by the database: of two racing clicks exactly one updates the row.
         int claimed = jdbc.sql("update signup_requests set completed_at = ? where id = ? and completed_at is null")

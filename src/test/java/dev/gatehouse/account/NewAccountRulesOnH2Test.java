@@ -121,7 +121,7 @@ class NewAccountRulesOnH2Test {
                 TestUsers.PASSWORD, "Ada Ltd", "+44 7400 123456"), CLIENT))).isInstanceOf(SignUpService.Request.CheckEmail.class);
         String link = new DevMail(context).awaitNth(email, 1).link("/signup/confirm/");
         SignUpService.Completion done = inTransaction(() ->
-                signUp.complete(link.substring(link.lastIndexOf('/') + 1), CLIENT));
+                signUp.complete(link.substring(link.lastIndexOf('/') + 1), TestUsers.PASSWORD, CLIENT));
 
         assertThat(done).isInstanceOfSatisfying(SignUpService.Completion.Completed.class, completed -> {
             SecurityRules started = rules.rules(completed.accountId());
@@ -149,7 +149,7 @@ class NewAccountRulesOnH2Test {
                 TestUsers.PASSWORD, "Ada Ltd", "not a number"), CLIENT))).as("the field is not read").isInstanceOf(SignUpService.Request.CheckEmail.class);
         String link = new DevMail(context).awaitNth(email, 1).link("/signup/confirm/");
         SignUpService.Completion done = inTransaction(() ->
-                signUp.complete(link.substring(link.lastIndexOf('/') + 1), CLIENT));
+                signUp.complete(link.substring(link.lastIndexOf('/') + 1), TestUsers.PASSWORD, CLIENT));
 
         assertThat(done).isInstanceOfSatisfying(SignUpService.Completion.Completed.class, completed -> {
             assertThat(rules.rules(completed.accountId()).required()).isFalse();

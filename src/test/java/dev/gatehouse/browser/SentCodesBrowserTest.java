@@ -207,7 +207,7 @@ class SentCodesBrowserTest extends TwoFactorBrowserSupport {
         assertThat(link.find()).as("a confirmation link in: " + mailText).isTrue();
         browser.open(link.group(1));
         browser.waitForPathStartingWith("/signup/confirm/");
-        browser.click("confirm");
+        browser.type("password", PASSWORD).click("confirm");
 
         // Signed in, and held on the Security page: the new account requires two-step verification from the start.
         browser.waitForPath("/settings/security?welcome");

@@ -41,6 +41,7 @@ class SignUpBrowserTest extends BrowserTestSupport {
         followMailLink(email, "/signup/confirm/", "mailbox");
         browser.waitForPathStartingWith("/signup/confirm/");
         assertThat(browser.mainText()).contains("Ada Lovelace", email, "Analytical Engines");
+        browser.type("password", PASSWORD);
         browser.screenshot("confirm");
 
         browser.click("confirm");

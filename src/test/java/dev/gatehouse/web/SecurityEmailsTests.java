@@ -102,7 +102,7 @@ abstract class SecurityEmailsTests extends TwoFactorFlowSupport {
                 "accountName", "Engines"));
         String link = path(mail().awaitNth(email, 1).link("/signup/confirm/"));
         web.get(link);
-        assertThat(web.post(link, Map.of()).location()).startsWith("/settings/security");
+        assertThat(web.post(link, Map.of("password", PASSWORD)).location()).startsWith("/settings/security");
 
         web.get("/settings/security");
         web.post("/signout", Map.of());

@@ -46,7 +46,7 @@ abstract class SignUpFlowTests extends WebFlowSupport {
                 .as("opening the link (as a mail scanner would) creates nothing").isZero();
 
         String before = web.cookie("GATEHOUSE_SESSION");
-        Page created = web.post(link, Map.of());
+        Page created = web.post(link, Map.of("password", PASSWORD));
         assertThat(created.status()).isEqualTo(302);
         assertThat(created.location()).isEqualTo("/settings/security?welcome");
         assertThat(web.cookie("GATEHOUSE_SESSION")).as("new session id at sign-in").isNotEqualTo(before);
@@ -89,7 +89,7 @@ abstract class SignUpFlowTests extends WebFlowSupport {
         assertThat(answer.location()).isEqualTo("/signup/sent");
         String link = path(mail().awaitNth(email, 1).link("/signup/confirm/"));
         web.get(link);
-        assertThat(web.post(link, Map.of()).location()).isEqualTo("/settings/security?welcome");
+        assertThat(web.post(link, Map.of("password", PASSWORD)).location()).isEqualTo("/settings/security?welcome");
         UUID userId = userId(email);
         assertThat(jdbc().sql("select display_name from users where id = ?").param(userId).query(String.class).single())
                 .isEqualTo(hundred);
@@ -103,6 +103,35 @@ abstract class SignUpFlowTests extends WebFlowSupport {
                 .isEqualTo(other);
     }
 
+    /**
+     * Someone who signs up with another person's address cannot own the account the link creates: the link asks for
+     * the password the sign-up was made with, which the address's owner does not know, and nothing is created until
+     * it is given (found by an outside attack in stop 31: the owner clicked, and the stranger's password signed in).
+     */
+    @Test
+    void signUpWhenTheLinkIsUsedWithoutTheSignUpsPasswordThenNothingIsCreatedAndTheRightOneStillWorks() {
+        String email = unique("prereg");
+        WebSession stranger = browser();
+        stranger.get("/signup");
+        stranger.post("/signup", Map.of("displayName", "Not Ada", "email", email, "password", PASSWORD,
+                "accountName", "Stranger Ltd"));
+        String link = path(mail().awaitNth(email, 1).link("/signup/confirm/"));
+
+        WebSession owner = browser();
+        Page confirm = owner.get(link);
+        assertThat(confirm.body()).contains("autocomplete=\"current-password\"", "sign up again");
+        Page refused = owner.post(link, Map.of("password", "the owner's own idea"));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(text(refused)).contains("That is not the password this sign-up was made with");
+        assertThat(owner.post(link, Map.of()).status()).as("no password at all").isEqualTo(422);
+        assertThat(count("select count(*) from users where email_normalized = lower(?)", email))
+                .as("nothing is created without the sign-up's password").isZero();
+        assertThat(owner.get("/settings/security").status()).as("and nobody is signed in").isEqualTo(302);
+
+        assertThat(owner.post(link, Map.of("password", PASSWORD)).location())
+                .as("the link still works with it").isEqualTo("/settings/security?welcome");
+    }
+
     @Test
     void signUpWhenLinkUsedTwiceThenSecondUseCannotBeUsedAndNothingMoreCreated() {
         String email = unique("twice");
@@ -112,14 +141,14 @@ abstract class SignUpFlowTests extends WebFlowSupport {
                 "accountName", "Twice Ltd"));
         String link = path(mail().awaitNth(email, 1).link("/signup/confirm/"));
         web.get(link);
-        assertThat(web.post(link, Map.of()).status()).isEqualTo(302);
+        assertThat(web.post(link, Map.of("password", PASSWORD)).status()).isEqualTo(302);
 
         WebSession other = browser();
         Page reopened = other.get(link);
         assertThat(reopened.status()).isEqualTo(404);
         assertThat(text(reopened)).contains("This link can't be used");
         other.get("/signup");
-        Page reposted = other.post(link, Map.of());
+        Page reposted = other.post(link, Map.of("password", PASSWORD));
         assertThat(reposted.status()).isEqualTo(404);
         assertThat(text(reposted)).contains("This link can't be used");
         assertThat(count("select count(*) from memberships where user_id = ?", userId(email))).isEqualTo(1);

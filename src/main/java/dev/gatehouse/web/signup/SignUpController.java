@@ -95,9 +95,21 @@ class SignUpController {
     }
 
     @PostMapping("/signup/confirm/{token}")
-    String confirm(@PathVariable String token, @RequestParam(defaultValue = "") String timeZone, BrowserSession browser,
+    String confirm(@PathVariable String token, @RequestParam(defaultValue = "") String password,
+                   @RequestParam(defaultValue = "") String timeZone, BrowserSession browser,
                    HttpServletRequest request, HttpServletResponse response, Model model) {
-        SignUpService.Completion completion = signUp.complete(token, ClientInfo.of(request));
+        SignUpService.Completion completion = signUp.complete(token, password, ClientInfo.of(request));
+        if (completion instanceof SignUpService.Completion.WrongPassword) {
+            Optional<SignUpService.Pending> pending = signUp.pending(token);
+            if (pending.isPresent()) {
+                model.addAttribute("pending", pending.get());
+                model.addAttribute("token", token);
+                model.addAttribute("passwordError", true);
+                response.setStatus(422);
+                return "signup/confirm";
+            }
+            completion = new SignUpService.Completion.InvalidLink();
+        }
         if (completion instanceof SignUpService.Completion.Completed completed) {
             details.rememberBrowserZone(completed.user().id(), timeZone);
             signIn.signInNewUser(completed.user(), browser);
