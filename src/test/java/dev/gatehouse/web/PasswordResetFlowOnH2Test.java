@@ -7,11 +7,14 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.testsupport.DevMail;
 import dev.gatehouse.testsupport.H2Test;
+import dev.gatehouse.testsupport.Race;
 import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.testsupport.WebSession;
 import dev.gatehouse.testsupport.WebSession.Page;
+import dev.gatehouse.user.PasswordResets;
 
 /**
  * "Forgot password?" over HTTP, as an attacker tries it: the answer tells nothing about the address, a link works
@@ -106,6 +109,31 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
 
         assertThat(signIn(browser(), ada.email(), NEW_PASSWORD).location()).as("still asks the second factor")
                 .isEqualTo("/signin/verify");
+    }
+
+    /** Found by an outside attack in stop 31: a link asked for before a password change still set the password. */
+    @Test
+    void resetWhenThePasswordWasChangedAfterTheLinkWasSentThenTheLinkNoLongerWorks() {
+        TestUsers.Created ada = users().create("reset-changed");
+        ask(browser(), ada.email());
+        String link = linkPath(ada.email());
+        WebSession web = signedIn(ada.email(), PASSWORD);
+        web.get("/settings/confirm?next=/settings/security");
+        web.post("/settings/confirm", Map.of("password", PASSWORD, "next", "/settings/security"));
+        web.get("/settings/security");
+        assertThat(web.post("/settings/password", Map.of("currentPassword", PASSWORD, "newPassword", NEW_PASSWORD,
+                "confirmPassword", NEW_PASSWORD)).status()).isEqualTo(302);
+        assertThat(browser().get(link).status()).as("the link of before the change").isEqualTo(410);
+    }
+
+    /** Found by an outside attack in stop 31: three requests at once left two live links. */
+    @Test
+    void forgotWhenAskedThreeTimesAtOnceThenOnlyOneLinkWorks() {
+        TestUsers.Created ada = users().create("reset-race");
+        PasswordResets resets = ctx.getBean(PasswordResets.class);
+        Race.run(3, n -> resets.request(ada.email(), new ClientInfo("203.0.113." + (10 + n), "race")));
+        assertThat(count("select count(*) from password_resets where user_id = ? and used_at is null",
+                ada.user().id())).as("live links").isEqualTo(1);
     }
 
     @Test
