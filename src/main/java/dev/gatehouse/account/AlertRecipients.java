@@ -101,8 +101,11 @@ public class AlertRecipients {
         /** A confirmation link was emailed to the address (normalized). */
         record Sent(String email) implements Add { }
         record Invalid(FieldProblems problems) implements Add { }
-        /** The address has had enough emails from accounts lately ({@link AddressMailBudget}): nothing changed. */
-        record TooMany(Instant until) implements Add { }
+        /**
+         * The address has had enough emails from accounts lately, or this account has sent enough ({@code byAccount};
+         * {@link AddressMailBudget}): nothing changed.
+         */
+        record TooMany(Instant until, boolean byAccount) implements Add { }
     }
 
     /**
@@ -133,9 +136,9 @@ public class AlertRecipients {
                 .param(accountId).query(Long.class).single() >= MAX_ADDRESSES) {
             return new Add.Invalid(new FieldProblems(Map.of("email", "recipients.address.tooMany")));
         }
-        Optional<Instant> busy = mailBudget.take(email, now);
+        Optional<AddressMailBudget.Busy> busy = mailBudget.take(accountId, email, now);
         if (busy.isPresent()) {
-            return new Add.TooMany(busy.get());
+            return new Add.TooMany(busy.get().until(), busy.get().account());
         }
         Instant expires = now.plus(LINK_VALIDITY);
         String token = RandomCodes.token();

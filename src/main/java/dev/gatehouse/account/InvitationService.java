@@ -73,8 +73,11 @@ public class InvitationService {
         record Invalid(FieldProblems problems) implements Invite { }
         /** The inviter may not manage this account (or it does not exist: the two are not told apart). */
         record NotAllowed() implements Invite { }
-        /** The address has had enough emails from accounts lately ({@link AddressMailBudget}): none sent or stored. */
-        record TooMany(Instant until) implements Invite { }
+        /**
+         * The address has had enough emails from accounts lately, or this account has sent enough
+         * ({@code byAccount}; {@link AddressMailBudget}): none sent or stored.
+         */
+        record TooMany(Instant until, boolean byAccount) implements Invite { }
     }
 
     /**
@@ -124,9 +127,9 @@ public class InvitationService {
         }
         Instant now = clock.instant();
         String address = Inputs.trim(email);
-        Optional<Instant> busy = mailBudget.take(address, now);
+        Optional<AddressMailBudget.Busy> busy = mailBudget.take(accountId, address, now);
         if (busy.isPresent()) {
-            return new Invite.TooMany(busy.get());
+            return new Invite.TooMany(busy.get().until(), busy.get().account());
         }
         String token = RandomCodes.token();
         jdbc.sql("""
@@ -180,8 +183,8 @@ public class InvitationService {
          * meanwhile, or another account's): not told apart.
          */
         record NotFound() implements Handling { }
-        /** The address has had enough invitations lately ({@link Invite.TooMany}): nothing changed. */
-        record TooMany(Instant until) implements Handling { }
+        /** The address, or this account, has had enough emails lately ({@link Invite.TooMany}): nothing changed. */
+        record TooMany(Instant until, boolean byAccount) implements Handling { }
     }
 
     /**
@@ -197,9 +200,9 @@ public class InvitationService {
             return new Handling.NotFound();
         }
         Instant now = clock.instant();
-        Optional<Instant> busy = mailBudget.take(invitation.get().email(), now);
+        Optional<AddressMailBudget.Busy> busy = mailBudget.take(accountId, invitation.get().email(), now);
         if (busy.isPresent()) {
-            return new Handling.TooMany(busy.get());
+            return new Handling.TooMany(busy.get().until(), busy.get().account());
         }
         String token = RandomCodes.token();
         int updated = jdbc.sql("""

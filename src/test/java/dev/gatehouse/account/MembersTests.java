@@ -210,6 +210,38 @@ abstract class MembersTests {
         return link.substring(link.indexOf("/invite/") + "/invite/".length());
     }
 
+    /**
+     * One account cannot mail the world: anyone can sign up and own one, and an invitation carries the account's and
+     * the inviter's own words in its subject (found by an outside attack in stop 31: twenty invitations to twenty
+     * strangers in a few seconds). Fifty an hour by default, then nothing is sent or stored until the hour passes;
+     * the refused address's own budget is untouched.
+     */
+    @Test
+    void inviteWhenTheAccountSentFiftyInvitationsThisHourThenTheNextIsRefusedAndNothingStoredUntilItPasses() {
+        TestUsers.Created owner = users.create("mass-owner");
+        for (int i = 0; i < 50; i++) {
+            assertThat(invitations.invite(owner.accountId(), owner.user(), "mass-" + i + "-" + UUID.randomUUID()
+                    + "@example.com", "MEMBER", PHONE, null, CLIENT)).as("invitation %d", i + 1)
+                    .isInstanceOf(InvitationService.Invite.Sent.class);
+        }
+        String next = "mass-next-" + UUID.randomUUID() + "@example.com";
+        InvitationService.Invite refused = invitations.invite(owner.accountId(), owner.user(), next, "MEMBER", PHONE,
+                null, CLIENT);
+        assertThat(refused).isInstanceOfSatisfying(InvitationService.Invite.TooMany.class,
+                tooMany -> assertThat(tooMany.byAccount()).as("the account's budget").isTrue());
+        UUID first = invitations.pending(owner.accountId()).get(0).id();
+        assertThat(invitations.resend(owner.accountId(), owner.user(), first, CLIENT))
+                .as("sending again counts too").isInstanceOf(InvitationService.Handling.TooMany.class);
+        assertThat(invitations.pending(owner.accountId())).hasSize(50);
+
+        TestUsers.Created other = users.create("mass-other");
+        assertThat(invitations.invite(other.accountId(), other.user(), next, "MEMBER", PHONE, null, CLIENT))
+                .as("another account may still invite the refused address").isInstanceOf(InvitationService.Invite.Sent.class);
+        clock.advance(Duration.ofHours(1));
+        assertThat(invitations.invite(owner.accountId(), owner.user(), "mass-later-" + UUID.randomUUID()
+                + "@example.com", "MEMBER", PHONE, null, CLIENT)).isInstanceOf(InvitationService.Invite.Sent.class);
+    }
+
     @Test
     void inviteAndResendWhenTheAddressHadThreeInvitationsThisHourThenNoneSentFromAnyAccountUntilItPasses() {
         TestUsers.Created owner = users.create("flood-owner");

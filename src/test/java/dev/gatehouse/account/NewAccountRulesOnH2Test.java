@@ -68,7 +68,7 @@ class NewAccountRulesOnH2Test {
                 context.getBean(Notifier.class), context.getBean(AuditLog.class),
                 context.getBean(GatehouseProperties.class), context.getBean(RateLimits.class),
                 context.getBean(SignUpProperties.class), context.getBean(SecretSealer.class),
-                new AccountRulesProperties(Duration.ofDays(7), textMessagesByDefault),
+                new AccountRulesProperties(Duration.ofDays(7), textMessagesByDefault, 50, 200),
                 context.getBean(PhoneNumberCheck.class), context.getBean(Clock.class));
     }
 

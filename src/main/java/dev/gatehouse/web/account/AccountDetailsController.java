@@ -165,8 +165,8 @@ class AccountDetailsController {
             return "redirect:/accounts/" + accountId + "/details/recipients";
         }
         if (result instanceof AlertRecipients.Add.TooMany tooMany) {
-            model.addAttribute("errors", Map.of("email", messages.until("recipients.address.mailsTooMany",
-                    tooMany.until())));
+            model.addAttribute("errors", Map.of("email", messages.until(tooMany.byAccount()
+                    ? "recipients.address.mailsTooMany.account" : "recipients.address.mailsTooMany", tooMany.until())));
             TooManyRequests.until(response, clock.instant(), tooMany.until());
         } else {
             model.addAttribute("errors", messages.resolve(((AlertRecipients.Add.Invalid) result).problems()));

@@ -123,7 +123,8 @@ class AccountSettingsController {
                 || result instanceof InvitationService.Invite.TooMany) {
             boolean tooMany = result instanceof InvitationService.Invite.TooMany;
             model.addAttribute("inviteErrors", tooMany
-                    ? Map.of("email", messages.until("invite.tooMany",
+                    ? Map.of("email", messages.until(((InvitationService.Invite.TooMany) result).byAccount()
+                            ? "invite.tooMany.account" : "invite.tooMany",
                             ((InvitationService.Invite.TooMany) result).until()))
                     : messages.resolve(((InvitationService.Invite.Invalid) result).problems()));
             model.addAttribute("inviteEmail", FormEcho.cut(email));
@@ -152,7 +153,8 @@ class AccountSettingsController {
         access.managed(accountId, me);
         InvitationService.Handling result = invitations.resend(accountId, user, invitationId, ClientInfo.of(request));
         if (result instanceof InvitationService.Handling.TooMany tooMany) {
-            redirect.addFlashAttribute("flashError", messages.until("invite.tooMany", tooMany.until()));
+            redirect.addFlashAttribute("flashError", messages.until(tooMany.byAccount() ? "invite.tooMany.account"
+                    : "invite.tooMany", tooMany.until()));
             return "redirect:/accounts/" + accountId + "/settings";
         }
         if (!(result instanceof InvitationService.Handling.Done done)) {
