@@ -106,6 +106,18 @@ public class BackupCodeService {
         });
     }
 
+    /**
+     * Whether {@code issued} is still the user's set: false once a newer set replaced it (a second "Generate new
+     * codes" at the same time in another tab: the page of the first would show codes that no longer work) or the set
+     * went with their last method.
+     */
+    public boolean stillCurrent(IssuedBackupCodes issued, UUID userId) {
+        List<String> codes = reveal(issued, userId);
+        String first = BackupCodes.hash(userId, BackupCodes.normalize(codes.get(0)).orElseThrow());
+        return jdbc.sql("select count(*) from backup_codes where user_id = ? and code_hash = ?")
+                .params(userId, first).query(Integer.class).single() > 0;
+    }
+
     /** The codes of a set just issued, in display form. Only for the user it was issued to; anything else is a bug. */
     public List<String> reveal(IssuedBackupCodes issued, UUID userId) {
         if (!issued.userId().equals(userId)) {

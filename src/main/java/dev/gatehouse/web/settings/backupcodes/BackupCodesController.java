@@ -5,6 +5,8 @@ import static dev.gatehouse.web.settings.BackupCodesToShow.ISSUED;
 import static dev.gatehouse.web.settings.BackupCodesToShow.SHOW;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -47,14 +49,20 @@ import dev.gatehouse.web.settings.BackupCodesToShow;
 
 /**
  * Security tab > Backup codes: a new set is shown once (page, PDF, text, print, copy) until the user confirms they
- * saved it; "Generate new codes" replaces the set after re-confirmation. The set being shown lives sealed in the
- * session ({@link BackupCodesToShow}), never in a URL.
+ * saved it, for {@link #SHOWN_FOR} at most and only while it is still their set; "Generate new codes" replaces the set
+ * after re-confirmation. The set being shown lives sealed in the session ({@link BackupCodesToShow}), never in a URL.
  */
 @Controller
 class BackupCodesController {
 
     private static final String REGENERATE = "/settings/backup-codes/new";
     private static final MediaType TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
+    /**
+     * How long a set just issued is shown: the time "Confirm it's you" lasts. Longer, a session left open with a set
+     * not yet marked saved would show the codes to whoever used it next, with no confirmation asked (found by a
+     * review in stop 31); they can make a new set.
+     */
+    static final Duration SHOWN_FOR = Duration.ofMinutes(15);
 
     private final BackupCodeService backupCodes;
     private final BackupCodeSecondFactor sheet;
@@ -62,10 +70,12 @@ class BackupCodesController {
     private final Messages messages;
     private final ReturnPageCache returnPage;
     private final PageTimes times;
+    private final Clock clock;
 
     BackupCodesController(BackupCodeService backupCodes, BackupCodeSecondFactor sheet,
                           GatehouseProperties gatehouse, Messages messages, ReturnPageCache returnPage,
-                          PageTimes times) {
+                          PageTimes times, Clock clock) {
+        this.clock = clock;
         this.times = times;
         this.returnPage = returnPage;
         this.backupCodes = backupCodes;
@@ -75,9 +85,15 @@ class BackupCodesController {
     }
 
     @GetMapping(SHOW)
-    String page(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request, Model model) {
-        Optional<IssuedBackupCodes> issued = issued(request, me);
+    String page(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request, Model model,
+                RedirectAttributes redirect) {
+        Optional<IssuedBackupCodes> held = issued(request, me);
+        Optional<IssuedBackupCodes> issued = held.filter(this::shown);
         if (issued.isEmpty()) {
+            if (held.isPresent()) {
+                redirect.addFlashAttribute("flashError", messages.get(backupCodes.stillCurrent(held.get(),
+                        me.userId()) ? "backupcodes.noLongerShown" : "backupcodes.replaced"));
+            }
             return "redirect:/settings/security#backup-codes";
         }
         List<String> codes = backupCodes.reveal(issued.get(), me.userId());
@@ -90,7 +106,7 @@ class BackupCodesController {
 
     @GetMapping(SHOW + "/backup-codes.pdf")
     ResponseEntity<byte[]> pdf(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request) {
-        return issued(request, me).map(issued -> download(BackupCodesPdf.render(gatehouse.productName(),
+        return issued(request, me).filter(this::shown).map(issued -> download(BackupCodesPdf.render(gatehouse.productName(),
                         me.email(), issued.createdAt(), times.zone(), backupCodes.reveal(issued, me.userId())),
                         MediaType.APPLICATION_PDF, "pdf"))
                 .orElseGet(BackupCodesController::gone);
@@ -98,7 +114,7 @@ class BackupCodesController {
 
     @GetMapping(SHOW + "/backup-codes.txt")
     ResponseEntity<byte[]> text(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request) {
-        return issued(request, me).map(issued -> download(BackupCodesText.render(gatehouse.productName(),
+        return issued(request, me).filter(this::shown).map(issued -> download(BackupCodesText.render(gatehouse.productName(),
                         me.email(), issued.createdAt(), times.zone(), backupCodes.reveal(issued, me.userId()))
                         .getBytes(StandardCharsets.UTF_8), TEXT, "txt"))
                 .orElseGet(BackupCodesController::gone);
@@ -113,7 +129,7 @@ class BackupCodesController {
         }
         if (!saved) {
             model.addAttribute("error", messages.get("backupcodes.confirmSaved.required"));
-            return page(me, request, model);
+            return page(me, request, model, redirect);
         }
         HttpSession session = request.getSession();
         boolean first = Boolean.TRUE.equals(session.getAttribute(FIRST));
@@ -148,6 +164,12 @@ class BackupCodesController {
             return "redirect:/settings/security";
         }
         return BackupCodesToShow.show(request, proved.firstBackupCodes(), false);
+    }
+
+    /** Whether the set may still be shown: issued in the last {@link #SHOWN_FOR}, and still the user's set. */
+    private boolean shown(IssuedBackupCodes issued) {
+        return issued.createdAt().isAfter(clock.instant().minus(SHOWN_FOR))
+                && backupCodes.stillCurrent(issued, issued.userId());
     }
 
     /** The set in this session, if it is this user's. */
