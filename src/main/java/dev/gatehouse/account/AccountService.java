@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -16,10 +17,12 @@ import dev.gatehouse.system.Db;
 public class AccountService {
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    AccountService(JdbcClient jdbc, Clock clock) {
+    AccountService(JdbcClient jdbc, ApplicationEventPublisher events, Clock clock) {
         this.jdbc = jdbc;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -45,13 +48,24 @@ public class AccountService {
         return id;
     }
 
-    /** Adds a member unless they are one already (then their role stays). */
+    /**
+     * Adds a member unless they are one already (then their role stays). Joining an account whose trust period is
+     * shorter than the longest cuts the end of the devices they trust to it ({@link DeviceTrustShortened}).
+     */
     @Transactional
     void addMember(UUID accountId, UUID userId, Role role) {
-        jdbc.sql("""
+        int added = jdbc.sql("""
                 insert into memberships (account_id, user_id, role, created_at)
                 select ?, ?, ?, ? where not exists (select 1 from memberships where account_id = ? and user_id = ?)""")
                 .params(accountId, userId, role.name(), Db.ts(clock.instant()), accountId, userId).update();
+        if (added == 1) {
+            DeviceTrustPeriod period = DeviceTrustPeriod.valueOf(jdbc.sql(
+                    "select device_trust_period from accounts where id = ?").param(accountId).query(String.class)
+                    .single());
+            if (period.duration().compareTo(DeviceTrustPeriod.longest()) < 0) {
+                events.publishEvent(new DeviceTrustShortened(List.of(userId), period));
+            }
+        }
     }
 
     /** The accounts a user belongs to, by account name. */

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -49,10 +50,12 @@ public class SecurityRulesService {
     /** Lazily: the registered methods themselves ask these rules what a user may add. */
     private final ObjectProvider<MemberMethods> memberMethods;
     private final PhoneNumberCheck phones;
+    private final ApplicationEventPublisher events;
 
     SecurityRulesService(JdbcClient jdbc, AuditLog audit, Notifier notifier, UserService users, AccountAlerts alerts,
                          Clock clock, AccountRulesProperties properties, ObjectProvider<MemberMethods> memberMethods,
-                         PhoneNumberCheck phones) {
+                         PhoneNumberCheck phones, ApplicationEventPublisher events) {
+        this.events = events;
         this.properties = properties;
         this.memberMethods = memberMethods;
         this.phones = phones;
@@ -167,6 +170,11 @@ public class SecurityRulesService {
                         trustPeriod.name(), since == null ? null : Db.ts(since), accountId)
                 .update();
         announce(accountId, by.id(), by.displayName(), changes, now, client);
+        if (trustPeriod.compareTo(before.trustPeriod()) < 0) {
+            // Trust a shorter period ends stays ended, even when the period grows again later.
+            events.publishEvent(new DeviceTrustShortened(jdbc.sql("select user_id from memberships where account_id = ?")
+                    .param(accountId).query(UUID.class).list(), trustPeriod));
+        }
         if (!before.allowedMethods().equals(after.allowedMethods())) {
             tellMembersLeftWithoutAMethod(accountId, by, before, after, now, client);
         }

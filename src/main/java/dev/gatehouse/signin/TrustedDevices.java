@@ -16,6 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.gatehouse.account.AccountService;
 import dev.gatehouse.account.DeviceTrustPeriod;
+import dev.gatehouse.account.DeviceTrustShortened;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.RandomCodes;
@@ -39,7 +40,8 @@ import dev.gatehouse.user.User;
 @Service
 public class TrustedDevices {
 
-    private static final String COLUMNS = "id, browser, first_ip, last_ip, created_at, last_used_at, token_hash";
+    private static final String COLUMNS = "id, browser, first_ip, last_ip, created_at, last_used_at, token_hash,"
+            + " trusted_until";
 
     private final JdbcClient jdbc;
     private final AccountService accounts;
@@ -79,10 +81,11 @@ public class TrustedDevices {
         tx.executeWithoutResult(status -> {
             jdbc.sql("""
                     insert into trusted_devices (id, user_id, token_hash, browser, user_agent, first_ip, last_ip,
-                                                 created_at, last_used_at)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                                 created_at, last_used_at, trusted_until)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(UUID.randomUUID(), user.id(), hash(user.id(), token), cut(client.browser(), 100),
-                            client.userAgent(), client.ip(), client.ip(), Db.ts(now), Db.ts(now))
+                            client.userAgent(), client.ip(), client.ip(), Db.ts(now), Db.ts(now),
+                            Db.ts(now.plus(period.duration())))
                     .update();
             audit.record(AuditEventType.TRUSTED_DEVICE_ADDED, user.id(), null, client, client.browser());
             notifier.send(SecurityNotice.of(user, "trusted-device-added", now, client,
@@ -107,8 +110,9 @@ public class TrustedDevices {
             String hash = hash(userId, token);
             int used = jdbc.sql("""
                     update trusted_devices set last_used_at = ?, last_ip = ?
-                    where token_hash = ? and user_id = ? and revoked_at is null and created_at > ?""")
-                    .params(Db.ts(now), client.ip(), hash, userId, Db.ts(trustedSince)).update();
+                    where token_hash = ? and user_id = ? and revoked_at is null and created_at > ?
+                      and (trusted_until is null or trusted_until > ?)""")
+                    .params(Db.ts(now), client.ip(), hash, userId, Db.ts(trustedSince), Db.ts(now)).update();
             if (used == 1) {
                 return jdbc.sql("select id from trusted_devices where token_hash = ?").param(hash)
                         .query(UUID.class).optional();
@@ -140,17 +144,46 @@ public class TrustedDevices {
         Set<String> held = tokens.stream().map(t -> hash(userId, t)).collect(Collectors.toSet());
         return jdbc.sql("select " + COLUMNS + """
                  from trusted_devices where user_id = ? and revoked_at is null and created_at > ?
+                  and (trusted_until is null or trusted_until > ?)
                 order by last_used_at desc, id""")
-                .params(userId, Db.ts(now.minus(period.duration())))
+                .params(userId, Db.ts(now.minus(period.duration())), Db.ts(now))
                 .query((rs, n) -> {
                     Instant createdAt = Db.instant(rs, "created_at");
+                    Instant until = createdAt.plus(period.duration());
+                    Instant cut = Db.instant(rs, "trusted_until");
                     String lastIp = rs.getString("last_ip");
                     return new TrustedDevice(rs.getObject("id", UUID.class), rs.getString("browser"),
                             rs.getString("first_ip"), lastIp, createdAt, Db.instant(rs, "last_used_at"),
-                            createdAt.plus(period.duration()), held.contains(rs.getString("token_hash")),
-                            Network.of(lastIp, asking.ip()));
+                            cut != null && cut.isBefore(until) ? cut : until,
+                            held.contains(rs.getString("token_hash")), Network.of(lastIp, asking.ip()));
                 })
                 .list();
+    }
+
+    /**
+     * Cuts the end of these users' trusted devices to {@code period} after each was added, in the change's
+     * transaction: trust that the shorter period ends stays ended when the period grows again or the user leaves the
+     * account that set it (found by a review in stop 31). Devices already past it are simply never trusted again.
+     */
+    @EventListener
+    void trustShortened(DeviceTrustShortened shortened) {
+        for (UUID userId : shortened.userIds()) {
+            record Row(UUID id, Instant createdAt, Instant until) { }
+            List<Row> rows = jdbc.sql("""
+                    select id, created_at, trusted_until from trusted_devices
+                    where user_id = ? and revoked_at is null""")
+                    .param(userId)
+                    .query((rs, n) -> new Row(rs.getObject(1, UUID.class), Db.instant(rs, "created_at"),
+                            Db.instant(rs, "trusted_until")))
+                    .list();
+            for (Row row : rows) {
+                Instant end = row.createdAt().plus(shortened.period().duration());
+                if (row.until() == null || row.until().isAfter(end)) {
+                    jdbc.sql("update trusted_devices set trusted_until = ? where id = ?").params(Db.ts(end), row.id())
+                            .update();
+                }
+            }
+        }
     }
 
     /** Stops trusting one of the user's devices; the id is only looked up among this user's own. */

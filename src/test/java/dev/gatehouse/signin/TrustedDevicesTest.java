@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +18,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.gatehouse.account.DeviceTrustPeriod;
+import dev.gatehouse.account.InvitationService;
+import dev.gatehouse.account.SecurityRulesService;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.Tokens;
@@ -24,6 +27,7 @@ import dev.gatehouse.factor.FactorRemoved;
 import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Network;
+import dev.gatehouse.testsupport.DevMail;
 import dev.gatehouse.testsupport.MutableClock;
 import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.user.User;
@@ -247,6 +251,59 @@ abstract class TrustedDevicesTest {
         assertThat(devices.list(ada.id())).noneMatch(TrustedDevice::thisBrowser);
         // A token of Ada's held by a browser signed in as Bob marks nothing in Bob's list.
         assertThat(devices.list(bob.id(), List.of(home), LAPTOP)).noneMatch(TrustedDevice::thisBrowser);
+    }
+
+    /**
+     * Found by a review in stop 31: an administrator who set "this sign-in only" (say, after a stolen laptop) and later
+     * 30 days again brought back every device trusted before. A shorter period now cuts each device's end for good.
+     */
+    @Test
+    void invariant9_trustAShorterPeriodEndedStaysEndedWhenThePeriodGrowsAgain() {
+        TestUsers.Created created = users.create("shrink-grow");
+        User ada = created.user();
+        String token = devices.trust(ada, LAPTOP).orElseThrow();
+        clock.advance(Duration.ofDays(2));
+        saveTrustPeriod(created, DeviceTrustPeriod.THIS_SIGN_IN);
+        assertThat(devices.recognise(ada.id(), List.of(token), LAPTOP)).as("this sign-in only").isEmpty();
+        saveTrustPeriod(created, DeviceTrustPeriod.THIRTY_DAYS);
+        assertThat(devices.recognise(ada.id(), List.of(token), LAPTOP)).as("30 days again").isEmpty();
+        assertThat(devices.list(ada.id())).isEmpty();
+
+        String fresh = devices.trust(ada, LAPTOP).orElseThrow();
+        saveTrustPeriod(created, DeviceTrustPeriod.ONE_WEEK);
+        clock.advance(Duration.ofDays(6));
+        assertThat(devices.recognise(ada.id(), List.of(fresh), LAPTOP)).as("a week, 6 days old").isPresent();
+        saveTrustPeriod(created, DeviceTrustPeriod.THIRTY_DAYS);
+        clock.advance(Duration.ofDays(2));
+        assertThat(devices.recognise(ada.id(), List.of(fresh), LAPTOP)).as("cut to a week, 8 days old").isEmpty();
+    }
+
+    /** The same for a user who joins an account with a shorter period and leaves it again. */
+    @Test
+    void invariant9_trustEndsByTheShorterPeriodOfAnAccountJoinedEvenAfterLeavingIt() {
+        TestUsers.Created ada = users.create("joiner");
+        String token = devices.trust(ada.user(), LAPTOP).orElseThrow();
+        TestUsers.Created strict = users.create("strict-owner");
+        saveTrustPeriod(strict, DeviceTrustPeriod.ONE_DAY);
+        InvitationService invitations = context.getBean(InvitationService.class);
+        assertThat(invitations.invite(strict.accountId(), strict.user(), ada.email(), "MEMBER", "+44 7400 123456",
+                null, LAPTOP))
+                .isInstanceOf(InvitationService.Invite.Sent.class);
+        String link = new DevMail(context).await(ada.email(), "invited you").link("/invite/");
+        assertThat(invitations.acceptAsExistingUser(link.substring(link.indexOf("/invite/") + "/invite/".length()),
+                ada.user(), LAPTOP)).isInstanceOf(InvitationService.Acceptance.Joined.class);
+        clock.advance(Duration.ofDays(2));
+        assertThat(devices.recognise(ada.user().id(), List.of(token), LAPTOP)).as("in the strict account").isEmpty();
+
+        jdbc.sql("delete from memberships where account_id = ? and user_id = ?")
+                .params(strict.accountId(), ada.user().id()).update();
+        assertThat(devices.period(ada.user().id())).isEqualTo(DeviceTrustPeriod.THIRTY_DAYS);
+        assertThat(devices.recognise(ada.user().id(), List.of(token), LAPTOP)).as("after leaving it").isEmpty();
+    }
+
+    private void saveTrustPeriod(TestUsers.Created owner, DeviceTrustPeriod period) {
+        assertThat(context.getBean(SecurityRulesService.class).save(owner.accountId(), owner.user(), false, 0,
+                Set.of("TOTP"), period, Set.of("TOTP"), LAPTOP)).isInstanceOf(SecurityRulesService.Save.Saved.class);
     }
 
     private void setPeriod(UUID accountId, DeviceTrustPeriod period) {
