@@ -22,9 +22,12 @@ import org.springframework.security.core.AuthenticatedPrincipal;
  * @param secondFactorAt when the session last proved a second factor; null if it never did
  * @param amr            RFC 8176 values of what this sign-in used, space-separated, e.g. {@code "pwd otp mfa"}
  * @param acr            the {@link Acr} value the session reached when the request was granted
+ * @param sessionsGeneration the user's sessions generation the session was signed in under: once ending all their
+ *                       sessions raised it, nothing of this authorization is honoured; 0 in one stored before
  */
 public record OidcPrincipal(UUID userId, String email, String displayName, Instant authTime, Instant secondFactorAt,
-                            String amr, String acr) implements AuthenticatedPrincipal, Serializable {
+                            String amr, String acr, long sessionsGeneration)
+        implements AuthenticatedPrincipal, Serializable {
 
     public OidcPrincipal {
         Objects.requireNonNull(userId, "userId");

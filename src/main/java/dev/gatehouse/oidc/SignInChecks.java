@@ -40,7 +40,7 @@ public class SignInChecks {
     /** The session's sign-in as the authorization will remember it, its {@code acr} as reached now. */
     public OidcPrincipal principal(SignedInUser user) {
         return new OidcPrincipal(user.userId(), user.email(), user.displayName(), user.signedInAt(),
-                user.secondFactorAt(), String.join(" ", user.amr()), reached(user).value());
+                user.secondFactorAt(), String.join(" ", user.amr()), reached(user).value(), user.sessionsGeneration());
     }
 
     public Need need(SignedInUser user, AuthorizeAsks asks) {

@@ -204,8 +204,16 @@ public class Sessions {
      * began (or the user is gone). Read on every signed-in request, on whichever node serves it.
      */
     public boolean stillCurrent(SignedInUser user) {
-        OptionalLong generation = users.sessionsGeneration(user.userId());
-        return generation.isPresent() && generation.getAsLong() == user.sessionsGeneration();
+        return stillCurrent(user.userId(), user.sessionsGeneration());
+    }
+
+    /**
+     * Whether a sign-in of the user made under {@code sessionsGeneration} is still one (the same for what an
+     * application holds from it: {@code web.oidc.WithinTheSignIn}).
+     */
+    public boolean stillCurrent(UUID userId, long sessionsGeneration) {
+        OptionalLong generation = users.sessionsGeneration(userId);
+        return generation.isPresent() && generation.getAsLong() == sessionsGeneration;
     }
 
     /**

@@ -280,6 +280,38 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(refresh(app, next).indicatesSuccess()).isTrue();
     }
 
+    /**
+     * What a stolen session's authorization request made at the moment the user's sessions all ended (a password
+     * change deletes the user's authorizations in its own transaction, which one made meanwhile escapes): found by an
+     * outside attack in stop 31, whose codes from during a password change were exchanged after it and refreshed for
+     * hours. Made here by ending the sessions with Sessions.endAll alone, which leaves the authorizations in place, so
+     * every run takes the losing side of that race: nothing of them is honoured any more.
+     */
+    @Test
+    void tokensWhenTheUsersSessionsAllEndedAfterTheSignInThenNoCodeRefreshOrUserInfoIsHonoured() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-ended");
+        String app = webApp();
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        OIDCTokenResponse held = tokens(signInForCode(web, ada, request, false), request);
+        Request again = request(app, Map.of());
+        AuthorizationCode pending = codeFrom(web.get(again.path()), again);
+        BearerAccessToken access = (BearerAccessToken) held.getOIDCTokens().getAccessToken();
+        assertThat(UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"), access).toHTTPRequest().send())
+                .indicatesSuccess()).isTrue();
+
+        ctx.getBean(dev.gatehouse.signin.Sessions.class).endAll(ada.user().user().id());
+
+        TokenResponse exchanged = exchange(pending, again, auth(app), again.verifier());
+        assertThat(exchanged.indicatesSuccess()).as("a code issued before").isFalse();
+        assertThat(error(exchanged)).isEqualTo("invalid_grant");
+        assertThat(UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"), access).toHTTPRequest().send())
+                .indicatesSuccess()).as("an access token issued before").isFalse();
+        TokenResponse refreshed = refresh(app, held.getOIDCTokens().getRefreshToken());
+        assertThat(refreshed.indicatesSuccess()).as("a refresh token issued before").isFalse();
+        assertThat(error(refreshed)).isEqualTo("invalid_grant");
+    }
+
     @Test
     void revocationWhenRefreshTokenRevokedThenIntrospectionSaysInactiveAndRefreshIsRefused() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-revoke");

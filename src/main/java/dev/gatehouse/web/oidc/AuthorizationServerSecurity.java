@@ -14,6 +14,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.core.Authentication;
@@ -24,6 +25,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
@@ -34,6 +36,7 @@ import org.springframework.security.web.authentication.logout.SecurityContextLog
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenRevocationAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -90,11 +93,16 @@ class AuthorizationServerSecurity {
                                             TokenRevocations revocations, AuditLog audit, Clock clock)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
+        java.util.function.Function<AuthenticationProvider, InFrontOfSpring> withinTheSignIn = spring ->
+                new WithinTheSignIn(spring, authorizations, accountClients, sessions,
+                        sessionProperties.absoluteLifetime(), clock);
         http
                 .securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as
                         .oidc(oidc -> oidc.logoutEndpoint(logout -> logout
                                         .logoutResponseHandler(applicationSignsOut(revocations, audit)))
+                                .userInfoEndpoint(userInfo -> userInfo.authenticationProviders(InFrontOfSpring
+                                        .inFrontOf(OidcUserInfoAuthenticationProvider.class, withinTheSignIn)))
                                 .providerConfigurationEndpoint(discovery -> discovery
                                         .providerConfigurationCustomizer(AuthorizationServerSecurity::whatWorks)))
                         .authorizationServerMetadataEndpoint(metadata -> metadata
@@ -113,9 +121,9 @@ class AuthorizationServerSecurity {
                                         new OAuth2AuthorizationCodeRequestAuthenticationValidator()
                                                 .andThen(grantedOnlyAsChecked(checks, accountClients))))))
                         .tokenEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
-                                OAuth2RefreshTokenAuthenticationProvider.class, spring -> new RefreshWithinTheSignIn(
-                                        spring, authorizations, accountClients, sessionProperties.absoluteLifetime(),
-                                        clock))))
+                                OAuth2RefreshTokenAuthenticationProvider.class, withinTheSignIn).andThen(
+                                InFrontOfSpring.inFrontOf(OAuth2AuthorizationCodeAuthenticationProvider.class,
+                                        withinTheSignIn))))
                         .tokenRevocationEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
                                 OAuth2TokenRevocationAuthenticationProvider.class,
                                 spring -> new RevocationOfOwnTokens(spring, authorizations))))

@@ -1,0 +1,106 @@
+package dev.gatehouse.web.oidc;
+
+import java.security.Principal;
+import java.time.Clock;
+import java.time.Duration;
+
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.AbstractOAuth2Token;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationToken;
+
+import dev.gatehouse.oidc.AccountClients;
+import dev.gatehouse.oidc.OidcPrincipal;
+import dev.gatehouse.signin.Sessions;
+
+/**
+ * An application's tokens last no longer than the sign-in they came from could, asked in front of Spring's provider
+ * of each use of an authorization: a code exchanged, a refresh token used, an access token read at UserInfo.
+ *
+ * <ul>
+ * <li>Every use: refused once the user's sessions were all ended after the sign-in began (sign out everywhere, a
+ * password change or reset, a method added or removed; {@link Sessions#stillCurrent}). Those changes delete the user's
+ * authorizations in their own transaction, but a stolen session's authorization request that ran at the same moment
+ * made one the deletion did not see (found by an outside attack in stop 31: codes issued during a password change
+ * were exchanged after it, and their refresh tokens kept working).</li>
+ * <li>A refresh, also: past the session's absolute lifetime from the user's password ({@code auth_time}), the same
+ * bound as the browser session's (refresh tokens rotate, so without a bound an application that keeps refreshing
+ * would hold a user's access for ever); and for a user who has left the account that registered the application (it
+ * serves that account's members only). A refresh token without a sign-in (no {@link OidcPrincipal}) is refused as
+ * one past it: every refresh token comes from a grant {@code SignInForAuthorization} made.</li>
+ * </ul>
+ * A refused use deletes the authorization and answers {@code invalid_grant} ({@code invalid_token} at UserInfo): the
+ * application sends the user through the authorization endpoint again, where they sign in anew.
+ */
+final class WithinTheSignIn extends InFrontOfSpring {
+
+    private static final OAuth2TokenType CODE = new OAuth2TokenType(OAuth2ParameterNames.CODE);
+
+    private final OAuth2AuthorizationService authorizations;
+    private final AccountClients accountClients;
+    private final Sessions sessions;
+    private final Duration absoluteLifetime;
+    private final Clock clock;
+
+    WithinTheSignIn(AuthenticationProvider spring, OAuth2AuthorizationService authorizations,
+                    AccountClients accountClients, Sessions sessions, Duration absoluteLifetime, Clock clock) {
+        super(spring);
+        this.authorizations = authorizations;
+        this.accountClients = accountClients;
+        this.sessions = sessions;
+        this.absoluteLifetime = absoluteLifetime;
+        this.clock = clock;
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) {
+        if (authentication instanceof OAuth2RefreshTokenAuthenticationToken refresh) {
+            OAuth2Authorization authorization = authorizations.findByToken(refresh.getRefreshToken(),
+                    OAuth2TokenType.REFRESH_TOKEN);
+            if (authorization != null && !(principal(authorization) instanceof OidcPrincipal user
+                    && current(user)
+                    && clock.instant().isBefore(user.authTime().plus(absoluteLifetime))
+                    && accountClients.servesUser(authorization.getRegisteredClientId(), user.userId()))) {
+                throw refused(authorization, OAuth2ErrorCodes.INVALID_GRANT);
+            }
+        } else if (authentication instanceof OAuth2AuthorizationCodeAuthenticationToken code) {
+            OAuth2Authorization authorization = authorizations.findByToken(code.getCode(), CODE);
+            if (authorization != null && principal(authorization) instanceof OidcPrincipal user && !current(user)) {
+                throw refused(authorization, OAuth2ErrorCodes.INVALID_GRANT);
+            }
+        } else if (authentication instanceof OidcUserInfoAuthenticationToken userInfo
+                && userInfo.getPrincipal() instanceof Authentication bearer
+                && bearer.getCredentials() instanceof AbstractOAuth2Token accessToken) {
+            OAuth2Authorization authorization = authorizations.findByToken(accessToken.getTokenValue(),
+                    OAuth2TokenType.ACCESS_TOKEN);
+            if (authorization != null && principal(authorization) instanceof OidcPrincipal user && !current(user)) {
+                throw refused(authorization, OAuth2ErrorCodes.INVALID_TOKEN);
+            }
+        }
+        return spring.authenticate(authentication);
+    }
+
+    private static Object principal(OAuth2Authorization authorization) {
+        return authorization.getAttribute(Principal.class.getName()) instanceof Authentication signedIn
+                ? signedIn.getPrincipal() : null;
+    }
+
+    private boolean current(OidcPrincipal user) {
+        return sessions.stillCurrent(user.userId(), user.sessionsGeneration());
+    }
+
+    private OAuth2AuthenticationException refused(OAuth2Authorization authorization, String error) {
+        authorizations.remove(authorization);
+        return new OAuth2AuthenticationException(new OAuth2Error(error,
+                "The sign-in these tokens came from is over; sign in again.", null));
+    }
+}
