@@ -24,9 +24,10 @@ import org.springframework.security.core.AuthenticatedPrincipal;
  * @param acr            the {@link Acr} value the session reached when the request was granted
  * @param sessionsGeneration the user's sessions generation the session was signed in under: once ending all their
  *                       sessions raised it, nothing of this authorization is honoured; 0 in one stored before
+ *                       (boxed so that the JSON of those, which lacks it, still reads: never null once made)
  */
 public record OidcPrincipal(UUID userId, String email, String displayName, Instant authTime, Instant secondFactorAt,
-                            String amr, String acr, long sessionsGeneration)
+                            String amr, String acr, Long sessionsGeneration)
         implements AuthenticatedPrincipal, Serializable {
 
     public OidcPrincipal {
@@ -34,6 +35,7 @@ public record OidcPrincipal(UUID userId, String email, String displayName, Insta
         Objects.requireNonNull(authTime, "authTime");
         Objects.requireNonNull(amr, "amr");
         Objects.requireNonNull(acr, "acr");
+        sessionsGeneration = sessionsGeneration == null ? 0L : sessionsGeneration;
     }
 
     /** The principal name: the user id, as for a signed-in session (consents and revocation go by it). */

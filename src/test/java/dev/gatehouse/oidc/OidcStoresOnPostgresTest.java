@@ -113,7 +113,7 @@ class OidcStoresOnPostgresTest {
         Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
         UUID userId = UUID.randomUUID();
         OidcPrincipal principal = new OidcPrincipal(userId, "ada@example.com", "Ada", now.minusSeconds(60), now,
-                "pwd otp mfa", Acr.MFA_NOW.value(), 3);
+                "pwd otp mfa", Acr.MFA_NOW.value(), 3L);
         String refresh = "refresh-" + UUID.randomUUID();
         OAuth2Authorization authorization = OAuth2Authorization.withRegisteredClient(client)
                 .id(UUID.randomUUID().toString()).principalName(principal.getName())
@@ -131,6 +131,16 @@ class OidcStoresOnPostgresTest {
         assertThat(found.getRefreshToken().getToken().getExpiresAt()).isEqualTo(now.plus(Duration.ofHours(8)));
         UsernamePasswordAuthenticationToken stored = found.getAttribute(Principal.class.getName());
         assertThat(stored.getPrincipal()).isEqualTo(principal);
+
+        // An authorization stored before stop 31 has no sessions generation in its JSON: it still reads, as 0.
+        String attributes = jdbc.sql("select attributes from oauth2_authorization where id = ?")
+                .param(authorization.getId()).query(String.class).single();
+        assertThat(attributes).contains("\"sessionsGeneration\":3");
+        jdbc.sql("update oauth2_authorization set attributes = ? where id = ?")
+                .params(attributes.replaceAll(",?\"sessionsGeneration\":3", ""), authorization.getId()).update();
+        OAuth2Authorization older = authorizations.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN);
+        assertThat(((OidcPrincipal) ((UsernamePasswordAuthenticationToken) older.getAttribute(Principal.class.getName()))
+                .getPrincipal()).sessionsGeneration()).isZero();
 
         consents.save(OAuth2AuthorizationConsent.withId(client.getId(), principal.getName()).scope("openid").build());
         assertThat(consents.findById(client.getId(), principal.getName()).getScopes()).containsExactly("openid");
