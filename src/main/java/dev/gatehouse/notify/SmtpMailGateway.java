@@ -69,10 +69,28 @@ class SmtpMailGateway implements MailGateway {
         }
     }
 
+    /**
+     * The address as it goes on the wire: its domain in ASCII (IDNA), its local part only if it is ASCII already. The
+     * mail library would otherwise write each character as its low byte, and deliver to another mailbox (found by an
+     * outside attack in stop 31); {@code Inputs.emailProblem} refuses such addresses, this refuses any stored before.
+     */
+    static String ascii(String recipient) throws AddressException {
+        int at = recipient.lastIndexOf('@');
+        String local = at < 0 ? recipient : recipient.substring(0, at);
+        if (at < 0 || !local.chars().allMatch(c -> c < 0x80)) {
+            throw new AddressException("not an ASCII local part");
+        }
+        try {
+            return local + "@" + java.net.IDN.toASCII(recipient.substring(at + 1));
+        } catch (IllegalArgumentException e) {
+            throw new AddressException("not a domain name");
+        }
+    }
+
     private MimeMessage mime(OutboundMessage message) throws MessagingException {
         MimeMessage mime = sender.createMimeMessage();
         mime.setFrom(from);
-        mime.setRecipient(Message.RecipientType.TO, new InternetAddress(message.recipient(), true));
+        mime.setRecipient(Message.RecipientType.TO, new InternetAddress(ascii(message.recipient()), true));
         mime.setSubject(message.subject(), StandardCharsets.UTF_8.name());
         mime.setSentDate(Date.from(clock.instant()));
         // RFC 3834: out-of-office robots must not answer a machine.

@@ -149,6 +149,23 @@ abstract class OutboxSmtpTests {
         await().atMost(WAIT).untilAsserted(() -> assertThat(row(to).status()).isEqualTo("SENT"));
     }
 
+    /**
+     * Found by an outside attack in stop 31: without {@code mail.mime.allowutf8} the mail library wrote each character
+     * of an address as its low byte, so "vict\u0169m@..." (a different address, with its own limits) was delivered to
+     * "victim@...", and a real non-ASCII address to a stranger. Now the address goes as UTF-8, or not at all.
+     */
+    @Test
+    void relayWhenTheAddressHasNonAsciiLettersThenNothingReachesTheAsciiMailboxTheyWouldBeCutTo() {
+        String ascii = recipient("victim");
+        String lookalike = ascii.replaceFirst("i", "\u0169");
+        queue(lookalike, null);
+        relay.poll();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(row(lookalike).status()).isNotEqualTo("PENDING"));
+        // The envelope decides where mail goes: GreenMail makes a mailbox for each address it accepted in RCPT TO.
+        assertThat(SMTP.getUserManager().getUserByEmail(ascii)).as("a mailbox for the ASCII address the look-alike"
+                + " would be cut to").isNull();
+    }
+
     @Test
     void relayWhenScheduledThenDeliversWithoutBeingCalled() {
         String to = recipient("scheduled");
