@@ -180,6 +180,11 @@ public class SignUpService {
         record AlreadyRegistered() implements Completion { }
         /** Not the password the sign-up was asked with: nothing happened, and the link still works. */
         record WrongPassword() implements Completion { }
+        /**
+         * Five wrong passwords on this link in the last hour (ten in a day): none is checked until {@code until}, and
+         * the link still works after it.
+         */
+        record TooManyWrongPasswords(Instant until) implements Completion { }
     }
 
     /**
@@ -203,10 +208,18 @@ public class SignUpService {
         if (row.isEmpty()) {
             return new Completion.InvalidLink();
         }
+        // Each link has five tries an hour: it is no place to guess a password at (a link that leaked from a
+        // forwarded mail), nor to make the server hash without end (found by an outside attack in stop 31).
+        List<RateLimits.Limit> tries = RateLimits.windowAndDay("signup-confirm:" + row.get().id(), HOUR, 5, 10);
+        Optional<Instant> busy = rateLimits.take(tries, now);
+        if (busy.isPresent()) {
+            return new Completion.TooManyWrongPasswords(busy.get());
+        }
         if (password == null || password.isEmpty() || password.length() > 4 * 128
                 || !hasher.matches(password, row.get().passwordHash())) {
             return new Completion.WrongPassword();
         }
+        rateLimits.giveBack(tries, now);
         // Single use, decided by the database: of two racing clicks exactly one updates the row.
         int claimed = jdbc.sql("update signup_requests set completed_at = ? where id = ? and completed_at is null")
                 .params(Db.ts(now), row.get().id()).update();

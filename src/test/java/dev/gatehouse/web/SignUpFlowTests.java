@@ -132,6 +132,27 @@ abstract class SignUpFlowTests extends WebFlowSupport {
                 .as("the link still works with it").isEqualTo("/settings/security?welcome");
     }
 
+    /** Found by an outside attack in stop 31: the link took any number of guesses, each one an Argon2 check. */
+    @Test
+    void signUpWhenFiveWrongPasswordsOnTheLinkThenNoneIsCheckedForAnHourAndTheLinkStillWorksAfter() {
+        String email = unique("guesses");
+        WebSession web = browser();
+        web.get("/signup");
+        web.post("/signup", Map.of("displayName", "Guess", "email", email, "password", PASSWORD,
+                "accountName", "Guess Ltd"));
+        String link = path(mail().awaitNth(email, 1).link("/signup/confirm/"));
+        web.get(link);
+        for (int i = 0; i < 5; i++) {
+            assertThat(web.post(link, Map.of("password", "guess number " + i)).status()).isEqualTo(422);
+        }
+        Page paused = web.post(link, Map.of("password", PASSWORD));
+        assertThat(paused.status()).as("not even the right one is checked now").isEqualTo(429);
+        assertThat(text(paused)).contains("Several wrong passwords were tried on this link");
+        assertThat(count("select count(*) from users where email_normalized = lower(?)", email)).isZero();
+        clock().advance(java.time.Duration.ofHours(1));
+        assertThat(web.post(link, Map.of("password", PASSWORD)).location()).isEqualTo("/settings/security?welcome");
+    }
+
     @Test
     void signUpWhenLinkUsedTwiceThenSecondUseCannotBeUsedAndNothingMoreCreated() {
         String email = unique("twice");

@@ -99,13 +99,19 @@ class SignUpController {
                    @RequestParam(defaultValue = "") String timeZone, BrowserSession browser,
                    HttpServletRequest request, HttpServletResponse response, Model model) {
         SignUpService.Completion completion = signUp.complete(token, password, ClientInfo.of(request));
-        if (completion instanceof SignUpService.Completion.WrongPassword) {
+        if (completion instanceof SignUpService.Completion.WrongPassword
+                || completion instanceof SignUpService.Completion.TooManyWrongPasswords) {
             Optional<SignUpService.Pending> pending = signUp.pending(token);
             if (pending.isPresent()) {
                 model.addAttribute("pending", pending.get());
                 model.addAttribute("token", token);
-                model.addAttribute("passwordError", true);
-                response.setStatus(422);
+                if (completion instanceof SignUpService.Completion.TooManyWrongPasswords tooMany) {
+                    model.addAttribute("passwordProblem", messages.until("signup.confirm.tooMany", tooMany.until()));
+                    TooManyRequests.until(response, clock.instant(), tooMany.until());
+                } else {
+                    model.addAttribute("passwordProblem", messages.get("signup.confirm.wrongPassword"));
+                    response.setStatus(422);
+                }
                 return "signup/confirm";
             }
             completion = new SignUpService.Completion.InvalidLink();
