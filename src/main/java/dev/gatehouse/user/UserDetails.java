@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,6 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.RandomCodes;
+import dev.gatehouse.crypto.SecretSealer;
 import dev.gatehouse.crypto.Tokens;
 import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
@@ -51,6 +53,7 @@ public class UserDetails {
     private static final Duration HOUR = Duration.ofHours(1);
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
+    private final SecretSealer sealer;
     private final JdbcClient jdbc;
     private final UserService users;
     private final Notifier notifier;
@@ -62,7 +65,9 @@ public class UserDetails {
     private final Clock clock;
 
     UserDetails(JdbcClient jdbc, UserService users, Notifier notifier, AuditLog audit, RateLimits rateLimits,
-                GatehouseProperties gatehouse, ApplicationEventPublisher events, TransactionTemplate tx, Clock clock) {
+                GatehouseProperties gatehouse, ApplicationEventPublisher events, TransactionTemplate tx,
+                SecretSealer sealer, Clock clock) {
+        this.sealer = sealer;
         this.jdbc = jdbc;
         this.users = users;
         this.notifier = notifier;
@@ -140,7 +145,8 @@ public class UserDetails {
      * Emails a link to {@code typed} that makes it the user's email, and tells the current address. A new request
      * replaces a pending one. The answer does not say whether the address belongs to someone else (that would tell
      * any signed-in user which addresses have users here): such a link answers "taken" when used. At most 3 links an
-     * hour and 10 a day per user.
+     * hour and 10 a day per user, and as many to one address from all users together: several users (anyone can sign
+     * up) must not fill a stranger's inbox with links carrying their names (found by an outside attack in stop 31).
      */
     public EmailChangeRequest requestEmailChange(User user, String typed, ClientInfo client) {
         Optional<String> problem = Inputs.emailProblem(typed);
@@ -152,7 +158,12 @@ public class UserDetails {
             return new EmailChangeRequest.Rejected("details.email.same");
         }
         Instant now = clock.instant();
-        Optional<Instant> busy = rateLimits.take(RateLimits.windowAndDay("email-change:" + user.id(), HOUR, 3, 10), now);
+        List<RateLimits.Limit> limits = new java.util.ArrayList<>(
+                RateLimits.windowAndDay("email-change:" + user.id(), HOUR, 3, 10));
+        String destination = sealer.keyedHash(Inputs.normalizeEmail(email), "email-change-to");
+        limits.addAll(RateLimits.windowAndDay("email-change-to:" + destination.substring(destination.lastIndexOf('.')
+                + 1), HOUR, 3, 10));
+        Optional<Instant> busy = rateLimits.take(limits, now);
         if (busy.isPresent()) {
             return new EmailChangeRequest.TooMany(busy.get());
         }

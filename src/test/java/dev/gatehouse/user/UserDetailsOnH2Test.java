@@ -190,6 +190,24 @@ class UserDetailsOnH2Test {
         assertThat(audit.typesForUser(ada.user().id())).contains(AuditEventType.EMAIL_CHANGE_CANCELLED);
     }
 
+    /**
+     * Found by an outside attack in stop 31: the limit was per user only, so several users (anyone can sign up) could
+     * each send a stranger ten links a day, each with their own name in it. Now also 3 an hour per address.
+     */
+    @Test
+    void requestEmailChangeWhenThreeUsersAskedForOneAddressThisHourThenAFourthIsRefused() {
+        String stranger = fresh("stranger");
+        for (int i = 0; i < 3; i++) {
+            assertThat(details.requestEmailChange(users.create("asker-" + i).user(), stranger, CLIENT))
+                    .isInstanceOf(UserDetails.EmailChangeRequest.Sent.class);
+        }
+        User fourth = users.create("asker-3").user();
+        assertThat(details.requestEmailChange(fourth, stranger.toUpperCase(java.util.Locale.ROOT), CLIENT))
+                .isInstanceOf(UserDetails.EmailChangeRequest.TooMany.class);
+        assertThat(details.requestEmailChange(fourth, fresh("elsewhere"), CLIENT))
+                .as("the refused user's own budget was not taken").isInstanceOf(UserDetails.EmailChangeRequest.Sent.class);
+    }
+
     @Test
     void emailCodesWhenContactEmailConfirmedThenCodesGoToTheNewAddressAnnouncedAndOldCodesStop() {
         TestUsers.Created ada = users.create("details-codes");
