@@ -108,6 +108,25 @@ class SecurityNoticeTemplatesTest {
         }
     }
 
+    /**
+     * Found by an outside attack in stop 31: a user's display name is whatever they typed ("Win a prize at
+     * https://..."), and these go to addresses nobody has proved yet; they greet no one by name.
+     */
+    @Test
+    void mailToAnAddressNotYetProvedWhenRenderedThenItCarriesNoDisplayName() {
+        Map<String, Object> setup = vars("displayName", "Win a prize at evil.example", "code", "123456",
+                "purpose", "SETUP", "validMinutes", 10, "link", "http://localhost/x", "expiresAt", WHEN, "hours", 24);
+        for (String template : java.util.List.of("verification-code", "email-change-confirm")) {
+            MailRenderer.RenderedEmail mail = render(template, setup);
+            assertThat(mail.text() + mail.html() + mail.subject()).as(template).doesNotContain("Win a prize")
+                    .contains("Hello,");
+        }
+        Map<String, Object> signIn = new java.util.HashMap<>(setup);
+        signIn.put("purpose", "SIGN_IN");
+        assertThat(render("verification-code", signIn).text()).as("to the user's own proved address")
+                .contains("Hello Win a prize at evil.example,");
+    }
+
     private MailRenderer.RenderedEmail render(String template, Map<String, Object> variables) {
         MailRenderer.RenderedEmail mail = renderer.render(EmailMessage.of("ada@example.com", template, variables));
         assertThat(mail.text()).doesNotContain("[(", "[#", "${", "<p", "\n\n\n");
