@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 
@@ -37,9 +38,31 @@ public class SmsCodeMethod implements SentCodeMethod {
     private final Notifier notifier;
     private final SmsProperties properties;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    SmsCodeMethod(Notifier notifier, SmsProperties properties,
+                  @org.springframework.beans.factory.annotation.Value("${gatehouse.sms.gateway:dev-mailbox}")
+                  String gateway) {
+        this(notifier, properties);
+        countriesWarning(gateway, properties).ifPresent(org.slf4j.LoggerFactory.getLogger(SmsCodeMethod.class)::warn);
+    }
+
     SmsCodeMethod(Notifier notifier, SmsProperties properties) {
         this.notifier = notifier;
         this.properties = properties;
+    }
+
+    /**
+     * What the log says at start-up when texts really go out (Twilio or a webhook) to every country: codes to
+     * costly destinations are what SMS pumping fraud lives on, and the per-country budget is shared by every user of
+     * that country, so an abuser can also use it up (an outside attack in stop 31 had texts accepted for Cuba, Sierra
+     * Leone and Papua New Guinea). A warning, not a refusal: which countries a deployment serves is its own choice.
+     */
+    static Optional<String> countriesWarning(String gateway, SmsProperties properties) {
+        if (!("twilio".equals(gateway) || "webhook".equals(gateway)) || !properties.allowedCountries().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("gatehouse.sms.allowed-countries is empty: codes may be texted to mobile numbers in any"
+                + " country, costly ones included. Set it to the countries your users are in (e.g. GB,IE,FR).");
     }
 
     /** A country a number may be in, for the setup page's list. */

@@ -97,4 +97,15 @@ class PhoneNumbersTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SmsProperties(Set.of("GB", "UK")))
                 .hasMessageContaining("gatehouse.sms.allowed-countries").hasMessageContaining("UK");
     }
+
+    /** Stop 31: texts to every country through a real gateway are worth a line in the log at start-up. */
+    @Test
+    void countriesWarningWhenARealGatewayTextsEveryCountryThenSaidAndOtherwiseNot() {
+        assertThat(SmsCodeMethod.countriesWarning("twilio", new SmsProperties(null)))
+                .hasValueSatisfying(w -> assertThat(w).contains("gatehouse.sms.allowed-countries is empty"));
+        assertThat(SmsCodeMethod.countriesWarning("webhook", new SmsProperties(null))).isPresent();
+        assertThat(SmsCodeMethod.countriesWarning("webhook", new SmsProperties(Set.of("GB")))).isEmpty();
+        assertThat(SmsCodeMethod.countriesWarning("dev-mailbox", new SmsProperties(null))).isEmpty();
+        assertThat(SmsCodeMethod.countriesWarning("none", new SmsProperties(null))).isEmpty();
+    }
 }
