@@ -300,8 +300,15 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"), access).toHTTPRequest().send())
                 .indicatesSuccess()).isTrue();
 
+        Request third = request(app, Map.of());
+        String introspected = tokens(codeFrom(web.get(third.path()), third), third).getOIDCTokens().getAccessToken()
+                .getValue();
+        assertThat(introspect(app, introspected).isActive()).isTrue();
+
         ctx.getBean(dev.gatehouse.signin.Sessions.class).endAll(ada.user().user().id());
 
+        assertThat(introspect(app, introspected).isActive()).as("an access token issued before, introspected")
+                .isFalse();
         TokenResponse exchanged = exchange(pending, again, auth(app), again.verifier());
         assertThat(exchanged.indicatesSuccess()).as("a code issued before").isFalse();
         assertThat(error(exchanged)).isEqualTo("invalid_grant");

@@ -129,7 +129,8 @@ class AuthorizationServerSecurity {
                                 spring -> new RevocationOfOwnTokens(spring, authorizations))))
                         .tokenIntrospectionEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring
                                 .inFrontOf(OAuth2TokenIntrospectionAuthenticationProvider.class,
-                                        spring -> new IntrospectionOfOwnTokens(spring, accountClients)))))
+                                        spring -> new IntrospectionOfOwnTokens(spring, accountClients, authorizations,
+                                                sessions)))))
                 .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
                 // A browser asking to authorize goes to sign in; the other endpoints answer clients with their own 401.
                 .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(

@@ -89,13 +89,22 @@ final class WithinTheSignIn extends InFrontOfSpring {
         return spring.authenticate(authentication);
     }
 
-    private static Object principal(OAuth2Authorization authorization) {
+    static Object principal(OAuth2Authorization authorization) {
         return authorization.getAttribute(Principal.class.getName()) instanceof Authentication signedIn
                 ? signedIn.getPrincipal() : null;
     }
 
     private boolean current(OidcPrincipal user) {
         return sessions.stillCurrent(user.userId(), user.sessionsGeneration());
+    }
+
+    /**
+     * Whether the authorization comes from a user's sign-in that has ended since (all the user's sessions ended after
+     * it began); false for one of a client alone (client credentials).
+     */
+    static boolean signInEnded(OAuth2Authorization authorization, Sessions sessions) {
+        return principal(authorization) instanceof OidcPrincipal user
+                && !sessions.stillCurrent(user.userId(), user.sessionsGeneration());
     }
 
     private OAuth2AuthenticationException refused(OAuth2Authorization authorization, String error) {
