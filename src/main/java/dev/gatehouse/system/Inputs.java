@@ -55,7 +55,27 @@ public final class Inputs {
         if (!email.substring(0, email.lastIndexOf('@')).chars().allMatch(c -> c < 0x80)) {
             return Optional.of("input.email.asciiBeforeAt");
         }
+        if (!mailableDomain(email.substring(email.lastIndexOf('@') + 1))) {
+            return Optional.of("input.email.invalid");
+        }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the domain is one the mail goes to as typed: ASCII letters, digits and hyphens (an {@code xn--} form
+     * included), or other letters whose ASCII (IDNA) form reads back as the same domain. Not a domain that IDNA maps
+     * to another: fullwidth letters, marks it deletes, or {@code ß} all come out as a plain ASCII domain
+     * ({@code exａmple.com} as {@code example.com}, {@code faß.de} as {@code fass.de}), so each such spelling counted
+     * as a new address while its mail reached the plain one, or a stranger's (found by an outside attack, stop 31).
+     */
+    private static boolean mailableDomain(String domain) {
+        String ascii;
+        try {
+            ascii = java.net.IDN.toASCII(domain, java.net.IDN.USE_STD3_ASCII_RULES);
+        } catch (IllegalArgumentException notADomain) {
+            return false;
+        }
+        return ascii.equalsIgnoreCase(domain) || java.net.IDN.toUnicode(ascii).equalsIgnoreCase(domain);
     }
 
     /** A display or account name: required, at most {@link #NAME_MAX} characters, no control characters. */

@@ -53,6 +53,23 @@ class InputsTest {
         }
     }
 
+    /**
+     * Found by the second re-attack in stop 31: domains that IDNA maps to another one, so that each spelling counted as
+     * a new address while the mail went to the plain domain (or, for faß.de, to fass.de, a stranger's).
+     */
+    @Test
+    void emailProblemWhenTheDomainIsMappedToAnotherOneOnTheWayOutThenInvalid() {
+        for (String spelling : java.util.List.of("ada@ex\uff41mple.com", "ada@exam\u034fple.com",
+                "ada@exa\ufe0fmple.com", "ada@example.\u2102om", "ada@example.com\uff082\uff09", "ada@fa\u00df.de",
+                "ada@exa_mple.com")) {
+            assertThat(Inputs.emailProblem(spelling)).as(spelling).contains("input.email.invalid");
+        }
+        for (String accepted : java.util.List.of("ada@exämple.org", "ada@EXÄMPLE.org", "ada@xn--exmple-cua.org",
+                "ada@xn--fa-hia.de", "ada@Example.COM", "ada@sub-domain.example.co.uk")) {
+            assertThat(Inputs.emailProblem(accepted)).as(accepted).isEmpty();
+        }
+    }
+
     @Test
     void emailProblemWhenMalformedThenInvalid() {
         assertThat(Inputs.emailProblem("")).contains("input.email.required");
