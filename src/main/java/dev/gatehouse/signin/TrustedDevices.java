@@ -72,13 +72,22 @@ public class TrustedDevices {
      * for the cookie; empty when the user's period is {@link DeviceTrustPeriod#THIS_SIGN_IN}.
      */
     Optional<String> trust(User user, ClientInfo client) {
-        DeviceTrustPeriod period = period(user.id());
-        if (!period.allowsTrust()) {
+        if (!period(user.id()).allowsTrust()) {
             return Optional.empty();
         }
         Instant now = clock.instant();
         String token = RandomCodes.token();
-        tx.executeWithoutResult(status -> {
+        return Optional.ofNullable(tx.execute(status -> {
+            // The user's accounts' rows first, which a change of their rules also locks first: a device remembered at
+            // the moment an admin shortens the period is either seen by that change and cut, or made under the new
+            // period (found by a re-attack in stop 31: one escaped the cut and came back with a longer period).
+            jdbc.sql("""
+                    select id from accounts where id in (select account_id from memberships where user_id = ?)
+                    for update""").param(user.id()).query(UUID.class).list();
+            DeviceTrustPeriod period = period(user.id());
+            if (!period.allowsTrust()) {
+                return null;
+            }
             jdbc.sql("""
                     insert into trusted_devices (id, user_id, token_hash, browser, user_agent, first_ip, last_ip,
                                                  created_at, last_used_at, trusted_until)
@@ -90,8 +99,8 @@ public class TrustedDevices {
             audit.record(AuditEventType.TRUSTED_DEVICE_ADDED, user.id(), null, client, client.browser());
             notifier.send(SecurityNotice.of(user, "trusted-device-added", now, client,
                     Map.of("period", period.displayName())));
-        });
-        return Optional.of(token);
+            return token;
+        }));
     }
 
     /**

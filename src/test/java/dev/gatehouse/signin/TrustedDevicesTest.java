@@ -301,6 +301,45 @@ abstract class TrustedDevicesTest {
         assertThat(devices.recognise(ada.user().id(), List.of(token), LAPTOP)).as("after leaving it").isEmpty();
     }
 
+    /**
+     * Found by a re-attack in stop 31: a device remembered while an admin's shorter period was being saved escaped
+     * the cut (the save could not see it) and came back when the period grew. Remembering now waits for the save.
+     */
+    @Test
+    void invariant9_aDeviceRememberedWhileAShorterPeriodIsSavedIsMadeUnderIt() throws Exception {
+        TestUsers.Created created = users.create("remember-race");
+        TransactionTemplate tx = context.getBean(TransactionTemplate.class);
+        java.util.concurrent.CountDownLatch saving = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<java.util.Optional<String>> remembered;
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            remembered = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    saving.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return devices.trust(created.user(), LAPTOP);
+            }, other);
+            tx.executeWithoutResult(status -> {
+                // What SecurityRulesService.save does first, then the change, while the other thread remembers.
+                jdbc.sql("select id from accounts where id = ? for update").param(created.accountId())
+                        .query(UUID.class).single();
+                saving.countDown();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                setPeriod(created.accountId(), DeviceTrustPeriod.THIS_SIGN_IN);
+            });
+            assertThat(remembered.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("remembered under the period saved meanwhile: not at all").isEmpty();
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
     private void saveTrustPeriod(TestUsers.Created owner, DeviceTrustPeriod period) {
         assertThat(context.getBean(SecurityRulesService.class).save(owner.accountId(), owner.user(), false, 0,
                 Set.of("TOTP"), period, Set.of("TOTP"), LAPTOP)).isInstanceOf(SecurityRulesService.Save.Saved.class);
