@@ -12,10 +12,13 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.stereotype.Component;
 
+import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserService;
+
 /**
- * The claims Gatehouse adds to the tokens of a user's authorization, all from the {@link OidcPrincipal} taken when
- * the request was granted (so an ID token issued on refresh tells the same sign-in): in the ID token {@code auth_time},
- * {@code amr}, {@code acr}, and by scope {@code email}/{@code email_verified} and {@code name}; its lifetime is
+ * The claims Gatehouse adds to the tokens of a user's authorization: in the ID token {@code auth_time}, {@code amr}
+ * and {@code acr} from the {@link OidcPrincipal} taken when the request was granted (so an ID token issued on refresh
+ * tells the same sign-in), and by scope {@code email}/{@code email_verified} and {@code name} as the user's are now; its lifetime is
  * {@code gatehouse.oidc.id-token-lifetime}. Tokens of a machine client (client credentials) carry no user claims; the
  * access token of a service registered for an account ({@link AccountClients}) names that account
  * ({@link ApiScopes#ACCOUNT_CLAIM}), which is what the REST API accepts.
@@ -25,8 +28,10 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
     private final OidcProperties properties;
     private final AccountClients accountClients;
+    private final UserService users;
 
-    TokenClaims(OidcProperties properties, AccountClients accountClients) {
+    TokenClaims(OidcProperties properties, AccountClients accountClients, UserService users) {
+        this.users = users;
         this.properties = properties;
         this.accountClients = accountClients;
     }
@@ -49,18 +54,24 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
             return;
         }
         Set<String> scopes = context.getAuthorizedScopes();
+        // The user's address and name as they are now, not as the grant found them: an ID token issued on refresh
+        // after an email change still named the address the user had left, as verified, which is free for anyone to
+        // take (found by an outside attack in stop 31). The sign-in's own facts (auth_time, amr, acr) stay the grant's.
+        java.util.Optional<User> now = users.findById(user.userId());
+        String email = now.map(User::email).orElse(null);
+        String displayName = now.map(User::displayName).orElse(null);
         context.getClaims().claims(claims -> {
             claims.put("auth_time", java.util.Date.from(user.authTime()));
             // A mutable list: the claims are stored with the authorization as JSON, which reads back only plain types.
             claims.put("amr", new java.util.ArrayList<>(user.amrValues()));
             claims.put("acr", user.acr());
-            if (scopes.contains(OidcScopes.EMAIL) && user.email() != null) {
-                claims.put("email", user.email());
+            if (scopes.contains(OidcScopes.EMAIL) && email != null) {
+                claims.put("email", email);
                 // Every Gatehouse user proved their address before their account existed (sign-up or invitation).
                 claims.put("email_verified", true);
             }
-            if (scopes.contains(OidcScopes.PROFILE) && user.displayName() != null) {
-                claims.put("name", user.displayName());
+            if (scopes.contains(OidcScopes.PROFILE) && displayName != null) {
+                claims.put("name", displayName);
             }
             if (claims.get("iat") instanceof Instant issuedAt) {
                 claims.put("exp", issuedAt.plus(properties.idTokenLifetime()));

@@ -319,6 +319,33 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(error(refreshed)).isEqualTo("invalid_grant");
     }
 
+    /**
+     * Found by an outside attack in stop 31: after an email change, refreshed ID tokens (and so UserInfo) still named
+     * the address the user had left, as verified, though anyone may now take it. The sign-in's facts stay the grant's.
+     */
+    @Test
+    void refreshWhenTheUserChangedTheirEmailMeanwhileThenTheNewIdTokenNamesTheNewAddress() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-new-email");
+        String app = webApp();
+        Request request = request(app, Map.of());
+        OIDCTokenResponse first = tokens(signInForCode(browser(), ada, request, false), request);
+        dev.gatehouse.user.UserDetails details = ctx.getBean(dev.gatehouse.user.UserDetails.class);
+        dev.gatehouse.system.ClientInfo client = new dev.gatehouse.system.ClientInfo("198.51.100.9", "test");
+        String moved = "moved-" + ada.email();
+        assertThat(details.requestEmailChange(ada.user().user(), moved, client))
+                .isInstanceOf(dev.gatehouse.user.UserDetails.EmailChangeRequest.Sent.class);
+        String link = mail().await(moved, "Confirm your new").link("/settings/details/email/confirm/");
+        assertThat(details.confirmEmailChange(ada.user().user().id(), link.substring(link.lastIndexOf('/') + 1),
+                client)).isInstanceOf(dev.gatehouse.user.UserDetails.EmailConfirmation.Changed.class);
+
+        TokenResponse refreshed = refresh(app, first.getOIDCTokens().getRefreshToken());
+        assertThat(refreshed.indicatesSuccess()).as(String.valueOf(refreshed)).isTrue();
+        IDTokenClaimsSet claims = validated(((OIDCTokenResponse) refreshed.toSuccessResponse()).getOIDCTokens()
+                .getIDToken(), new Request(app, request.verifier(), null, request.state(), request.path()));
+        assertThat(claims.getStringClaim("email")).isEqualTo(moved);
+        assertThat(claims.getAMR()).extracting(AMR::getValue).containsExactly("pwd", "otp", "mfa");
+    }
+
     @Test
     void revocationWhenRefreshTokenRevokedThenIntrospectionSaysInactiveAndRefreshIsRefused() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-revoke");
