@@ -49,6 +49,16 @@ public class AccountService {
     }
 
     /**
+     * Serialises changes to one account's members until the caller's transaction ends, like {@code MemberService}'s
+     * role changes and removals (which take the same row lock first): a check of who may do what to whom, made after
+     * this, holds until the change is written. Must be called inside a transaction.
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void lockForChange(UUID accountId) {
+        jdbc.sql("select id from accounts where id = ? for update").param(accountId).query(UUID.class).optional();
+    }
+
+    /**
      * Adds a member unless they are one already (then their role stays). Joining an account whose trust period is
      * shorter than the longest cuts the end of the devices they trust to it ({@link DeviceTrustShortened}).
      */

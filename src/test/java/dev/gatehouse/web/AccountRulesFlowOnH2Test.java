@@ -232,6 +232,51 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
         assertThat(signIn(browser(), member.email(), PASSWORD).location()).isEqualTo("/settings/security");
     }
 
+    /**
+     * An admin's reset decided while an owner makes the member an owner at the same moment: read by stop 31's race
+     * attacker, the checks were plain reads before the reset. Now they run under the account's lock, which the role
+     * change takes first; held here by the test as the role change would, with the promotion committed before the
+     * reset may look. An admin never resets an owner.
+     */
+    @Test
+    void resetWhenTheMemberIsMadeAnOwnerAtTheSameMomentThenTheAdminsResetIsRefused() throws Exception {
+        TwoFactorUser member = twoFactorUser("reset-race-member");
+        TestUsers.Created owner = users().create("reset-race-owner");
+        TestUsers.Created admin = users().create("reset-race-admin");
+        join(owner.accountId(), member.id(), "MEMBER");
+        onlyIn(owner.accountId(), member.id());
+        join(owner.accountId(), admin.user().id(), "ADMIN");
+        WebSession adminWeb = confirmed(admin);
+        String reset = "/accounts/" + owner.accountId() + "/members/" + member.id() + "/reset-two-factor";
+        adminWeb.get(reset);
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.Future<Page> posted = other.submit(() -> {
+                locked.await();
+                return adminWeb.post(reset, Map.of());
+            });
+            ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class).executeWithoutResult(s -> {
+                jdbc().sql("select id from accounts where id = ? for update").param(owner.accountId())
+                        .query(UUID.class).single();
+                locked.countDown();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                jdbc().sql("update memberships set role = 'OWNER' where account_id = ? and user_id = ?")
+                        .params(owner.accountId(), member.id()).update();
+            });
+            assertThat(posted.get(20, java.util.concurrent.TimeUnit.SECONDS).location())
+                    .isEqualTo("/accounts/" + owner.accountId() + "/settings");
+        } finally {
+            other.shutdownNow();
+        }
+        assertThat(count("select count(*) from second_factors where user_id = ?", member.id()))
+                .as("the new owner's methods stay").isEqualTo(1);
+    }
+
     @Test
     void resetWhenNotAllowedThenNothingIsRemoved() {
         TwoFactorUser victim = twoFactorUser("reset-victim");

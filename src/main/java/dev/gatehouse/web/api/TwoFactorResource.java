@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -48,11 +49,13 @@ class TwoFactorResource {
     private final UserDetails details;
     private final UserService users;
     private final SmsCodeMethod sms;
+    private final TransactionTemplate tx;
     private final ApiActor actor;
 
     TwoFactorResource(MemberLookup lookup, AccountService accounts, SecurityRulesService rules, FactorService factors,
                       SecondFactors methods, BackupCodeService backupCodes, UserDetails details, UserService users,
-                      SmsCodeMethod sms, ApiActor actor) {
+                      SmsCodeMethod sms, ApiActor actor, TransactionTemplate tx) {
+        this.tx = tx;
         this.actor = actor;
         this.lookup = lookup;
         this.accounts = accounts;
@@ -133,25 +136,29 @@ class TwoFactorResource {
     @RequiresScope(ApiScopes.USERS_WRITE)
     ResetView resetTwoFactor(@PathVariable UUID accountId, @PathVariable UUID userId, ApiCaller caller,
                     HttpServletRequest request) {
-        User by = actor.of(caller);
-        if (userId.equals(by.id())) {
-            throw ApiProblem.conflict("This client acts for the person who registered it: nobody resets their own"
-                    + " two-step verification.");
-        }
-        // Like every change through the API, none to an owner (docs/api.md: a leaked secret must not be enough to take
-        // an account over, and with an owner's password a reset would be).
-        Member member = lookup.changeableHere(caller, userId, by);
-        Membership acting = accounts.membership(caller.accountId(), by.id())
-                .orElseThrow(() -> ApiProblem.notFound("No such user in this account."));
-        Optional<AccountService.ResetRefusal> refusal = accounts.resetRefusal(member, acting.role());
-        if (refusal.isPresent()) {
-            throw ApiProblem.conflict(refusal.get() == AccountService.ResetRefusal.OWNER
-                    ? "Only an owner resets an owner's two-step verification, and this client acts for an admin."
-                    : "This user belongs to other accounts too: a reset would weaken how they sign in to those.");
-        }
-        User user = users.findById(userId).orElseThrow(() -> ApiProblem.notFound("No such user in this account."));
-        int removed = factors.resetByAdmin(user, by, caller.accountId(), acting.accountName(),
-                ApiActor.client(request, caller));
-        return new ResetView(userId, removed);
+        // Under the account's lock, as on the page (MemberResetController says why).
+        return tx.execute(status -> {
+            accounts.lockForChange(caller.accountId());
+            User by = actor.of(caller);
+            if (userId.equals(by.id())) {
+                throw ApiProblem.conflict("This client acts for the person who registered it: nobody resets their own"
+                        + " two-step verification.");
+            }
+            // Like every change through the API, none to an owner (docs/api.md: a leaked secret must not be enough to
+            // take an account over, and with an owner's password a reset would be).
+            Member member = lookup.changeableHere(caller, userId, by);
+            Membership acting = accounts.membership(caller.accountId(), by.id())
+                    .orElseThrow(() -> ApiProblem.notFound("No such user in this account."));
+            Optional<AccountService.ResetRefusal> refusal = accounts.resetRefusal(member, acting.role());
+            if (refusal.isPresent()) {
+                throw ApiProblem.conflict(refusal.get() == AccountService.ResetRefusal.OWNER
+                        ? "Only an owner resets an owner's two-step verification, and this client acts for an admin."
+                        : "This user belongs to other accounts too: a reset would weaken how they sign in to those.");
+            }
+            User user = users.findById(userId).orElseThrow(() -> ApiProblem.notFound("No such user in this account."));
+            int removed = factors.resetByAdmin(user, by, caller.accountId(), acting.accountName(),
+                    ApiActor.client(request, caller));
+            return new ResetView(userId, removed);
+        });
     }
 }
