@@ -21,6 +21,14 @@ abstract class SignUpFlowTests extends WebFlowSupport {
 
     private static final String NAME = "Ada Łovelace-Zoë 李 \uD83D\uDD11";
 
+    /** Signs up {@code email} with the form (account "{@code name} Ltd"); returns the path of the mailed link. */
+    String signUpLink(WebSession web, String name, String email) {
+        web.get("/signup");
+        web.post("/signup", Map.of("displayName", name, "email", email, "password", PASSWORD,
+                "accountName", name + " Ltd"));
+        return path(mail().awaitNth(email, 1).link("/signup/confirm/"));
+    }
+
     @Test
     void signUpWhenNewAddressThenEmailedLinkCreatesUserAndOwnedAccountAndSignsIn() {
         String email = unique("ada");
@@ -112,10 +120,7 @@ abstract class SignUpFlowTests extends WebFlowSupport {
     void signUpWhenTheLinkIsUsedWithoutTheSignUpsPasswordThenNothingIsCreatedAndTheRightOneStillWorks() {
         String email = unique("prereg");
         WebSession stranger = browser();
-        stranger.get("/signup");
-        stranger.post("/signup", Map.of("displayName", "Not Ada", "email", email, "password", PASSWORD,
-                "accountName", "Stranger Ltd"));
-        String link = path(mail().awaitNth(email, 1).link("/signup/confirm/"));
+        String link = signUpLink(stranger, "Not Ada", email);
 
         WebSession owner = browser();
         Page confirm = owner.get(link);
@@ -137,10 +142,7 @@ abstract class SignUpFlowTests extends WebFlowSupport {
     void signUpWhenFiveWrongPasswordsOnTheLinkThenNoneIsCheckedForAnHourAndTheLinkStillWorksAfter() {
         String email = unique("guesses");
         WebSession web = browser();
-        web.get("/signup");
-        web.post("/signup", Map.of("displayName", "Guess", "email", email, "password", PASSWORD,
-                "accountName", "Guess Ltd"));
-        String link = path(mail().awaitNth(email, 1).link("/signup/confirm/"));
+        String link = signUpLink(web, "Guess", email);
         web.get(link);
         for (int i = 0; i < 5; i++) {
             assertThat(web.post(link, Map.of("password", "guess number " + i)).status()).isEqualTo(422);
@@ -157,10 +159,7 @@ abstract class SignUpFlowTests extends WebFlowSupport {
     void signUpWhenLinkUsedTwiceThenSecondUseCannotBeUsedAndNothingMoreCreated() {
         String email = unique("twice");
         WebSession web = browser();
-        web.get("/signup");
-        web.post("/signup", Map.of("displayName", "Twice", "email", email, "password", PASSWORD,
-                "accountName", "Twice Ltd"));
-        String link = path(mail().awaitNth(email, 1).link("/signup/confirm/"));
+        String link = signUpLink(web, "Twice", email);
         web.get(link);
         assertThat(web.post(link, Map.of("password", PASSWORD)).status()).isEqualTo(302);
 
@@ -179,10 +178,7 @@ abstract class SignUpFlowTests extends WebFlowSupport {
     void signUpWhenLinkTamperedThenClearPageAndNothingCreated() {
         String email = unique("tamper");
         WebSession web = browser();
-        web.get("/signup");
-        web.post("/signup", Map.of("displayName", "Tamper", "email", email, "password", PASSWORD,
-                "accountName", "Tamper Ltd"));
-        String link = path(mail().awaitNth(email, 1).link("/signup/confirm/"));
+        String link = signUpLink(web, "Tamper", email);
         String tampered = link.substring(0, link.length() - 1) + (link.endsWith("A") ? "B" : "A");
 
         Page page = web.get(tampered);
