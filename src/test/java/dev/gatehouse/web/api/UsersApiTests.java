@@ -197,6 +197,41 @@ abstract class UsersApiTests extends ApiSupport {
                 .status()).as("a role here is this account's own, whoever else they belong to").isEqualTo(200);
     }
 
+    /**
+     * Found by an outside attack in stop 31: one round in 24 of "make owner" on the page racing a demotion through the
+     * API demoted the new owner, because the API's "never an owner" check was a plain read before the change's lock.
+     * Held here as the page's change holds it, with the promotion committed before the API may look.
+     */
+    @Test
+    void roleWhenTheMemberIsMadeAnOwnerOnThePageAtTheSameMomentThenTheApiRefusesAndTheyStayOwner() throws Exception {
+        Setup s = setup("users-race");
+        TestUsers.Created promoted = joinOnly(s.owner(), "users-race-admin", "ADMIN");
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.Future<Answer> demoted = other.submit(() -> {
+                locked.await();
+                return send("PUT", s.path() + "/" + promoted.user().id() + "/role", s.write(), "{\"role\":\"MEMBER\"}");
+            });
+            ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class).executeWithoutResult(t -> {
+                jdbc().sql("select id from accounts where id = ? for update").param(s.owner().accountId())
+                        .query(java.util.UUID.class).single();
+                locked.countDown();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                jdbc().sql("update memberships set role = 'OWNER' where account_id = ? and user_id = ?")
+                        .params(s.owner().accountId(), promoted.user().id()).update();
+            });
+            assertProblem(demoted.get(20, java.util.concurrent.TimeUnit.SECONDS), 409, "conflict");
+        } finally {
+            other.shutdownNow();
+        }
+        assertThat(role(s.owner(), promoted)).isEqualTo("OWNER");
+    }
+
     @Test
     void userWhenRemovedThenGoneFromTheAccountAnd404After() throws Exception {
         Setup s = setup("users-remove");
