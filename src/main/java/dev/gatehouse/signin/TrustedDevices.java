@@ -88,6 +88,19 @@ public class TrustedDevices {
             if (!period.allowsTrust()) {
                 return null;
             }
+            // Then the user's row, which a password change holds while it forgets the user's devices, and on which
+            // ending all their sessions raises the number: a sign-in that was overtaken by either remembers nothing
+            // (found by an outside attack in stop 31: "sign out everywhere" pressed while an intruder's sign-in with
+            // "remember this device" was finishing left the intruder's device trusted, 4 times in 15).
+            boolean overtaken = jdbc.sql("""
+                    select sessions_generation, password_changed_at from users where id = ? for update""")
+                    .param(user.id())
+                    .query((rs, n) -> rs.getLong(1) != user.sessionsGeneration()
+                            || !java.util.Objects.equals(Db.instant(rs, "password_changed_at"), user.passwordChangedAt()))
+                    .optional().orElse(true);
+            if (overtaken) {
+                return null;
+            }
             jdbc.sql("""
                     insert into trusted_devices (id, user_id, token_hash, browser, user_agent, first_ip, last_ip,
                                                  created_at, last_used_at, trusted_until)

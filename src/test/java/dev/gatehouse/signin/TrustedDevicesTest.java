@@ -340,6 +340,45 @@ abstract class TrustedDevicesTest {
         }
     }
 
+    /**
+     * Found by an outside attack in stop 31: "sign out everywhere" pressed while an intruder's sign-in with "remember
+     * this device" was finishing left the intruder's device trusted. The device is remembered under the user's row,
+     * on which ending all their sessions raises the number (and a password change forgets their devices): held here
+     * as that change holds it, with the number raised before the remembering may look.
+     */
+    @Test
+    void invariant9_aSignInOvertakenBySignOutEverywhereOrAPasswordChangeRemembersNothing() throws Exception {
+        User ada = users.create("remember-overtaken").user();
+        TransactionTemplate tx = context.getBean(TransactionTemplate.class);
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.Future<java.util.Optional<String>> remembered = other.submit(() -> {
+                locked.await();
+                return devices.trust(ada, LAPTOP);
+            });
+            tx.executeWithoutResult(status -> {
+                context.getBean(UserService.class).endSessions(ada.id());
+                locked.countDown();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(remembered.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("after sign out everywhere")
+                    .isEmpty();
+        } finally {
+            other.shutdownNow();
+        }
+        User now = context.getBean(UserService.class).findById(ada.id()).orElseThrow();
+        assertThat(devices.trust(now, LAPTOP)).as("a sign-in of after it").isPresent();
+        clock.advance(Duration.ofSeconds(1));
+        jdbc.sql("update users set password_changed_at = ? where id = ?")
+                .params(java.sql.Timestamp.from(clock.instant()), ada.id()).update();
+        assertThat(devices.trust(now, LAPTOP)).as("one overtaken by a password change").isEmpty();
+    }
+
     private void saveTrustPeriod(TestUsers.Created owner, DeviceTrustPeriod period) {
         assertThat(context.getBean(SecurityRulesService.class).save(owner.accountId(), owner.user(), false, 0,
                 Set.of("TOTP"), period, Set.of("TOTP"), LAPTOP)).isInstanceOf(SecurityRulesService.Save.Saved.class);
