@@ -261,7 +261,7 @@ public class SignInService {
             Optional<SignedInUser> upgraded = browser.takeAttribute(STEP_UP, SignedInUser.class)
                     .filter(before -> before.userId().equals(user.id()));
             if (upgraded.isPresent()) {
-                return new SecondFactorStep.SignedIn(steppedUp(upgraded.get(), method, remember, browser));
+                return new SecondFactorStep.SignedIn(steppedUp(upgraded.get(), user, method, remember, browser));
             }
             String first = browser.takeAttribute(FIRST_STEP, String.class).orElse("password");
             List<String> amr = SignedInUser.with(List.of("password".equals(first) ? "pwd" : "x-email-link"),
@@ -389,15 +389,19 @@ public class SignInService {
         return Optional.of(pending);
     }
 
-    private SignedInUser steppedUp(SignedInUser before, SecondFactorMethod method, boolean remember,
+    /**
+     * {@code user} is the user as {@link #stillValid} read them before the code was checked: remembering the browser
+     * compares it with the user's row under lock, so a sign-out everywhere or a password change that landed meanwhile
+     * remembers nothing (a fresh read here compared the row with itself: found by an outside attack in stop 31).
+     */
+    private SignedInUser steppedUp(SignedInUser before, User user, SecondFactorMethod method, boolean remember,
                                    BrowserSession browser) {
         SignedInUser after = before.withSecondFactor(clock.instant(), method.traits().amr());
         sessions.signIn(browser, after);
         audit.record(AuditEventType.REAUTHENTICATED, after.userId(), null, browser.client(),
                 "step-up + " + method.auditName());
         if (remember) {
-            users.findById(after.userId()).flatMap(user -> trustedDevices.trust(user, browser.client()))
-                    .ifPresent(token -> cookies.addTrustToken(browser, token));
+            trustedDevices.trust(user, browser.client()).ifPresent(token -> cookies.addTrustToken(browser, token));
         }
         return after;
     }

@@ -75,7 +75,11 @@ public final class Inputs {
         } catch (IllegalArgumentException notADomain) {
             return false;
         }
-        return ascii.equalsIgnoreCase(domain) || java.net.IDN.toUnicode(ascii).equalsIgnoreCase(domain);
+        // Lower-cased and compared exactly, never equalsIgnoreCase: that takes ſ for s and ς for σ, which IDNA maps
+        // to them on the way out (found by the last re-attack in stop 31).
+        String typed = domain.toLowerCase(Locale.ROOT);
+        return ascii.toLowerCase(Locale.ROOT).equals(typed)
+                || java.net.IDN.toUnicode(ascii).toLowerCase(Locale.ROOT).equals(typed);
     }
 
     /** A display or account name: required, at most {@link #NAME_MAX} characters, no control characters. */
