@@ -338,6 +338,12 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(details.confirmEmailChange(ada.user().user().id(), link.substring(link.lastIndexOf('/') + 1),
                 client)).isInstanceOf(dev.gatehouse.user.UserDetails.EmailConfirmation.Changed.class);
 
+        // UserInfo with the access token issued before the change: the address as it is now.
+        UserInfoResponse info = UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"),
+                (BearerAccessToken) first.getOIDCTokens().getAccessToken()).toHTTPRequest().send());
+        assertThat(info.indicatesSuccess()).isTrue();
+        assertThat(info.toSuccessResponse().getUserInfo().getEmailAddress()).isEqualTo(moved);
+
         TokenResponse refreshed = refresh(app, first.getOIDCTokens().getRefreshToken());
         assertThat(refreshed.indicatesSuccess()).as(String.valueOf(refreshed)).isTrue();
         IDTokenClaimsSet claims = validated(((OIDCTokenResponse) refreshed.toSuccessResponse()).getOIDCTokens()

@@ -88,7 +88,7 @@ class AuthorizationServerSecurity {
                                             SignInService signIn, TwoFactorRequirement requirement,
                                             RegisteredClientRepository clients, AuthorizationServerSettings settings,
                                             SessionProperties sessionProperties, Sessions sessions,
-                                            AccountClients accountClients,
+                                            AccountClients accountClients, dev.gatehouse.oidc.TokenClaims tokenClaims,
                                             OAuth2AuthorizationService authorizations,
                                             TokenRevocations revocations, AuditLog audit, Clock clock)
             throws Exception {
@@ -101,7 +101,8 @@ class AuthorizationServerSecurity {
                 .with(server, as -> as
                         .oidc(oidc -> oidc.logoutEndpoint(logout -> logout
                                         .logoutResponseHandler(applicationSignsOut(revocations, audit)))
-                                .userInfoEndpoint(userInfo -> userInfo.authenticationProviders(InFrontOfSpring
+                                .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(tokenClaims::userInfo)
+                                        .authenticationProviders(InFrontOfSpring
                                         .inFrontOf(OidcUserInfoAuthenticationProvider.class, withinTheSignIn)))
                                 .providerConfigurationEndpoint(discovery -> discovery
                                         .providerConfigurationCustomizer(AuthorizationServerSecurity::whatWorks)))
