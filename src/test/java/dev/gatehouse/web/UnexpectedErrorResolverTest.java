@@ -79,6 +79,19 @@ class UnexpectedErrorResolverTest {
         assertThat(page.getModel()).containsEntry("status", 503);
     }
 
+    /** Found by an outside attack in stop 31: H2's lock timeout under twenty changes at once answered 500. */
+    @Test
+    void handlerFailsWhenALockWaitRanOutThen503WithRetryAfter() {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        ModelAndView page = new UnexpectedErrorResolver().resolveException(
+                new MockHttpServletRequest("POST", "/accounts/x/members/y/role"), response, null,
+                new org.springframework.dao.QueryTimeoutException("Timeout trying to lock table",
+                        new java.sql.SQLTimeoutException("lock timeout")));
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+        assertThat(page.getModel()).containsEntry("status", 503);
+    }
+
     @Test
     void handlerFailsOnAWorkingDatabaseThen500AndNoRetryAfter() {
         MockHttpServletResponse response = new MockHttpServletResponse();

@@ -111,6 +111,11 @@ class ApiAdvice {
             return problem(ApiProblem.unavailable("The database could not be reached (incident " + incident
                     + "). Retry in a few seconds.", UnexpectedErrorResolver.DATABASE_RETRY_SECONDS));
         }
+        if (UnexpectedErrorResolver.lockWaitRanOut(e)) {
+            return problem(ApiProblem.unavailable("Other changes to the same data were being made; nothing was done"
+                    + " (incident " + incident + "). Retry in a few seconds.",
+                    UnexpectedErrorResolver.DATABASE_RETRY_SECONDS));
+        }
         return problem(new ApiProblem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "Something went wrong on our side (incident " + incident + "). Try again later."));
     }
