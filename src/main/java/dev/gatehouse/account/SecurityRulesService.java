@@ -172,8 +172,9 @@ public class SecurityRulesService {
         announce(accountId, by.id(), by.displayName(), changes, now, client);
         if (trustPeriod.compareTo(before.trustPeriod()) < 0) {
             // Trust a shorter period ends stays ended, even when the period grows again later.
-            events.publishEvent(new DeviceTrustShortened(jdbc.sql("select user_id from memberships where account_id = ?")
-                    .param(accountId).query(UUID.class).list(), trustPeriod));
+            List<UUID> members = jdbc.sql("select user_id from memberships where account_id = ?").param(accountId)
+                    .query(UUID.class).list();
+            events.publishEvent(new DeviceTrustShortened(members, trustPeriod));
         }
         if (!before.allowedMethods().equals(after.allowedMethods())) {
             tellMembersLeftWithoutAMethod(accountId, by, before, after, now, client);

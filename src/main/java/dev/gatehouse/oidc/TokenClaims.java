@@ -7,7 +7,9 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.stereotype.Component;
@@ -41,9 +43,7 @@ public class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
      * same as a new ID token's). Spring's default answers the claims of the ID token issued last, which after an
      * email change still called the address the user had left verified (found by an outside attack in stop 31).
      */
-    public org.springframework.security.oauth2.core.oidc.OidcUserInfo userInfo(
-            org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext
-                    context) {
+    public OidcUserInfo userInfo(OidcUserInfoAuthenticationContext context) {
         String subject = context.getAuthorization().getPrincipalName();
         Set<String> scopes = context.getAccessToken().getScopes();
         java.util.Map<String, Object> claims = new java.util.LinkedHashMap<>();
@@ -63,7 +63,7 @@ public class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
                 claims.put("name", user.displayName());
             }
         });
-        return new org.springframework.security.oauth2.core.oidc.OidcUserInfo(claims);
+        return new OidcUserInfo(claims);
     }
 
     @Override

@@ -316,7 +316,8 @@ public class Sessions {
     }
 
     private static Optional<SignedInUser> principal(BrowserSession browser) {
-        return browser.attribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, SecurityContext.class)
+        return browser
+                .attribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, SecurityContext.class)
                 .map(SecurityContext::getAuthentication)
                 .filter(authentication -> authentication.getPrincipal() instanceof SignedInUser)
                 .map(authentication -> (SignedInUser) authentication.getPrincipal());

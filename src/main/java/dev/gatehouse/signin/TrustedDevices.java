@@ -95,8 +95,8 @@ public class TrustedDevices {
             boolean overtaken = jdbc.sql("""
                     select sessions_generation, password_changed_at from users where id = ? for update""")
                     .param(user.id())
-                    .query((rs, n) -> rs.getLong(1) != user.sessionsGeneration()
-                            || !java.util.Objects.equals(Db.instant(rs, "password_changed_at"), user.passwordChangedAt()))
+                    .query((rs, n) -> rs.getLong(1) != user.sessionsGeneration() || !java.util.Objects.equals(
+                            Db.instant(rs, "password_changed_at"), user.passwordChangedAt()))
                     .optional().orElse(true);
             if (overtaken) {
                 return null;

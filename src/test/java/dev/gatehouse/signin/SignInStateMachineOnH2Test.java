@@ -24,6 +24,7 @@ import dev.gatehouse.testsupport.AuthenticatorApp;
 import dev.gatehouse.testsupport.H2Test;
 import dev.gatehouse.testsupport.MutableClock;
 import dev.gatehouse.testsupport.TestUsers;
+import dev.gatehouse.factor.MethodTraits;
 import dev.gatehouse.user.UserService;
 
 /**
@@ -123,6 +124,50 @@ class SignInStateMachineOnH2Test {
         });
         assertThat(signIn.pending(browser)).as("the pending sign-in ends with it").isEmpty();
         assertThat(browser.cookieValue(devices.trustCookie())).as("not remembered unless asked").isEmpty();
+    }
+
+    /**
+     * The app's code, and while it is being checked all the user's sessions end ("sign out everywhere" pressed at that
+     * moment), as an outside attack in stop 31 timed it: the sign-in may finish, but "remember this device" must not.
+     */
+    private SecondFactorMethod overtakenWhileChecked(SecondFactorMethod method) {
+        return new SecondFactorMethod() {
+            public FactorType type() { return method.type(); }
+            public MethodTraits traits() { return method.traits(); }
+            public boolean activeFor(java.util.UUID userId) { return method.activeFor(userId); }
+            public Start startVerification(Attempt attempt, Send send) {
+                return method.startVerification(attempt, send);
+            }
+            public Finish finishVerification(Attempt attempt, PendingStep pending, String answer) {
+                users.endSessions(attempt.user().id());
+                return method.finishVerification(attempt, pending, answer);
+            }
+            public Start startEnrollment(Setup setup, PendingStep previous) {
+                return method.startEnrollment(setup, previous);
+            }
+            public Finish finishEnrollment(Setup setup, PendingStep pending, String answer) {
+                return method.finishEnrollment(setup, pending, answer);
+            }
+        };
+    }
+
+    @Test
+    void secondFactorWhenAllSessionsEndWhileTheCodeIsCheckedThenTheBrowserIsNotRemembered() {
+        passwordStep(browser);
+        assertThat(signIn.secondFactor(overtakenWhileChecked(totp), app.code(clock.instant()), true, browser))
+                .isInstanceOf(SecondFactorStep.SignedIn.class);
+        assertThat(browser.cookieValue(devices.trustCookie())).as("after a sign-in").isEmpty();
+
+        // The same through an application's step-up, which re-read the user after the code (found in stop 31).
+        clock.advance(TOTP_STEP);
+        MemoryBrowserSession other = new MemoryBrowserSession(CLIENT);
+        passwordStep(other);
+        signIn.secondFactor(totp, app.code(clock.instant()), false, other);
+        clock.advance(TOTP_STEP);
+        assertThat(signIn.stepUp(other.principal().orElseThrow(), other)).isPresent();
+        assertThat(signIn.secondFactor(overtakenWhileChecked(totp), app.code(clock.instant()), true, other))
+                .isInstanceOf(SecondFactorStep.SignedIn.class);
+        assertThat(other.cookieValue(devices.trustCookie())).as("after a step-up").isEmpty();
     }
 
     @Test
