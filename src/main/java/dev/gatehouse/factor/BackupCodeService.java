@@ -111,8 +111,7 @@ public class BackupCodeService {
      * codes" at the same time in another tab: the page of the first would show codes that no longer work) or the set
      * went with their last method.
      */
-    public boolean stillCurrent(IssuedBackupCodes issued, UUID userId) {
-        List<String> codes = reveal(issued, userId);
+    public boolean stillCurrent(UUID userId, List<String> codes) {
         String first = BackupCodes.hash(userId, BackupCodes.normalize(codes.get(0)).orElseThrow());
         return jdbc.sql("select count(*) from backup_codes where user_id = ? and code_hash = ?")
                 .params(userId, first).query(Integer.class).single() > 0;

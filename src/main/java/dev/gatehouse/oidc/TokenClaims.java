@@ -14,14 +14,13 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.stereotype.Component;
 
-import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserService;
 
 /**
  * The claims Gatehouse adds to the tokens of a user's authorization: in the ID token {@code auth_time}, {@code amr}
  * and {@code acr} from the {@link OidcPrincipal} taken when the request was granted (so an ID token issued on refresh
- * tells the same sign-in), and by scope {@code email}/{@code email_verified} and {@code name} as the user's are now; its lifetime is
- * {@code gatehouse.oidc.id-token-lifetime}. Tokens of a machine client (client credentials) carry no user claims; the
+ * tells the same sign-in), and by scope {@code email}/{@code email_verified} and {@code name} as the user's are
+ * now; its lifetime is {@code gatehouse.oidc.id-token-lifetime}. Tokens of a machine client (client credentials) carry no user claims; the
  * access token of a service registered for an account ({@link AccountClients}) names that account
  * ({@link ApiScopes#ACCOUNT_CLAIM}), which is what the REST API accepts.
  */
@@ -45,16 +44,24 @@ public class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
      */
     public OidcUserInfo userInfo(OidcUserInfoAuthenticationContext context) {
         String subject = context.getAuthorization().getPrincipalName();
-        Set<String> scopes = context.getAccessToken().getScopes();
         java.util.Map<String, Object> claims = new java.util.LinkedHashMap<>();
         claims.put("sub", subject);
-        java.util.Optional<User> now;
         try {
-            now = users.findById(java.util.UUID.fromString(subject));
+            claims.putAll(userClaims(java.util.UUID.fromString(subject), context.getAccessToken().getScopes()));
         } catch (IllegalArgumentException notAUser) {
-            now = java.util.Optional.empty();
+            // a subject that is no user id has no user claims
         }
-        now.ifPresent(user -> {
+        return new OidcUserInfo(claims);
+    }
+
+    /**
+     * The user's claims by scope as they are now: {@code email} and {@code email_verified} (every Gatehouse user
+     * proved their address before their account existed: sign-up or invitation), {@code name}. Empty for a user who
+     * is gone. The same in an ID token and at UserInfo.
+     */
+    private java.util.Map<String, Object> userClaims(java.util.UUID userId, Set<String> scopes) {
+        java.util.Map<String, Object> claims = new java.util.LinkedHashMap<>();
+        users.findById(userId).ifPresent(user -> {
             if (scopes.contains(OidcScopes.EMAIL)) {
                 claims.put("email", user.email());
                 claims.put("email_verified", true);
@@ -63,7 +70,7 @@ public class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
                 claims.put("name", user.displayName());
             }
         });
-        return new OidcUserInfo(claims);
+        return claims;
     }
 
     @Override
@@ -87,22 +94,13 @@ public class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         // The user's address and name as they are now, not as the grant found them: an ID token issued on refresh
         // after an email change still named the address the user had left, as verified, which is free for anyone to
         // take (found by an outside attack in stop 31). The sign-in's own facts (auth_time, amr, acr) stay the grant's.
-        java.util.Optional<User> now = users.findById(user.userId());
-        String email = now.map(User::email).orElse(null);
-        String displayName = now.map(User::displayName).orElse(null);
+        java.util.Map<String, Object> now = userClaims(user.userId(), scopes);
         context.getClaims().claims(claims -> {
             claims.put("auth_time", java.util.Date.from(user.authTime()));
             // A mutable list: the claims are stored with the authorization as JSON, which reads back only plain types.
             claims.put("amr", new java.util.ArrayList<>(user.amrValues()));
             claims.put("acr", user.acr());
-            if (scopes.contains(OidcScopes.EMAIL) && email != null) {
-                claims.put("email", email);
-                // Every Gatehouse user proved their address before their account existed (sign-up or invitation).
-                claims.put("email_verified", true);
-            }
-            if (scopes.contains(OidcScopes.PROFILE) && displayName != null) {
-                claims.put("name", displayName);
-            }
+            claims.putAll(now);
             if (claims.get("iat") instanceof Instant issuedAt) {
                 claims.put("exp", issuedAt.plus(properties.idTokenLifetime()));
             }

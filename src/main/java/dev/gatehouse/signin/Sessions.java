@@ -316,15 +316,17 @@ public class Sessions {
     }
 
     private static Optional<SignedInUser> principal(BrowserSession browser) {
-        return browser
+        return principalOf(browser
                 .attribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, SecurityContext.class)
-                .map(SecurityContext::getAuthentication)
-                .filter(authentication -> authentication.getPrincipal() instanceof SignedInUser)
-                .map(authentication -> (SignedInUser) authentication.getPrincipal());
+                .orElse(null));
     }
 
     private static Optional<SignedInUser> principal(Session session) {
-        Object context = session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+        return principalOf(session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY));
+    }
+
+    /** The signed-in user of a session's stored security context, if it holds one. */
+    private static Optional<SignedInUser> principalOf(Object context) {
         if (context instanceof SecurityContext sc && sc.getAuthentication() != null
                 && sc.getAuthentication().getPrincipal() instanceof SignedInUser user) {
             return Optional.of(user);

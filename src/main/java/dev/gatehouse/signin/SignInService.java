@@ -137,12 +137,11 @@ public class SignInService {
      * A password reset link was opened by a user who has a second factor: the link proved their inbox, which stands
      * for the password here, and the session now waits for the second factor exactly as after a password (same
      * pages, same window, same lockout). Nothing is reset until they have passed it. The sign-in it ends in is
-     * recorded as {@code email link + <method>}.
+     * recorded as {@code email link + <method>}. {@code user} as read when the link is opened.
      */
     public PendingSignIn awaitSecondFactorForReset(User user, BrowserSession browser) {
-        // The generation now, whatever the caller's copy of the user says: the link is being opened now.
         PendingSignIn pending = new PendingSignIn(user.id(), UUID.randomUUID(), clock.instant(), true,
-                users.sessionsGeneration(user.id()).orElse(user.sessionsGeneration()));
+                user.sessionsGeneration());
         sessions.awaitSecondFactor(browser, pending);
         browser.setAttribute(FIRST_STEP, "email link");
         return pending;

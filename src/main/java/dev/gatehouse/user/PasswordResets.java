@@ -95,8 +95,7 @@ public class PasswordResets {
             // One request of a user at a time, so that "a new link ends the earlier ones" holds for requests sent at
             // once too (found by an outside attack: three at once left two live links).
             users.lockForChange(user.get().id());
-            jdbc.sql("update password_resets set used_at = ? where user_id = ? and used_at is null")
-                    .params(Db.ts(now), user.get().id()).update();
+            endOpenLinks(user.get().id(), now);
             jdbc.sql("""
                     insert into password_resets (id, user_id, token_hash, created_at, expires_at)
                     values (?, ?, ?, ?, ?)""")
@@ -154,8 +153,7 @@ public class PasswordResets {
                     .params(Db.ts(now), link.get().id(), Db.ts(now)).update() != 1) {
                 return new Completion.Expired();
             }
-            jdbc.sql("update password_resets set used_at = ? where user_id = ? and used_at is null")
-                    .params(Db.ts(now), link.get().userId()).update();
+            endOpenLinks(link.get().userId(), now);
             UserService.PasswordChange change = users.resetPassword(link.get().userId(), proposed, client);
             if (change instanceof UserService.PasswordChange.Changed changed) {
                 return new Completion.Done(changed.user());
@@ -172,8 +170,7 @@ public class PasswordResets {
      */
     @EventListener
     void emailChanged(EmailChanged changed) {
-        jdbc.sql("update password_resets set used_at = ? where user_id = ? and used_at is null")
-                .params(Db.ts(clock.instant()), changed.userId()).update();
+        endOpenLinks(changed.userId(), clock.instant());
     }
 
     /**
@@ -183,7 +180,12 @@ public class PasswordResets {
      */
     @EventListener
     void passwordChanged(PasswordChanged changed) {
+        endOpenLinks(changed.userId(), clock.instant());
+    }
+
+    /** Ends every link of the user not used yet (marks it used now). */
+    private void endOpenLinks(UUID userId, Instant now) {
         jdbc.sql("update password_resets set used_at = ? where user_id = ? and used_at is null")
-                .params(Db.ts(clock.instant()), changed.userId()).update();
+                .params(Db.ts(now), userId).update();
     }
 }

@@ -262,7 +262,9 @@ class SignInStateMachineOnH2Test {
         assertThat(signIn.choices(passwordStep(new MemoryBrowserSession(CLIENT))).all())
                 .as("after the password, email codes are a second step").contains(email.type(), totp.type());
 
-        PendingSignIn byLink = signIn.awaitSecondFactorForReset(ada.user(), browser);
+        // The user as the reset page reads them when the link is opened (the enrolment above ended their sessions).
+        PendingSignIn byLink = signIn.awaitSecondFactorForReset(users.findById(ada.user().id()).orElseThrow(),
+                browser);
 
         assertThat(byLink.emailLink()).isTrue();
         assertThat(signIn.choices(byLink).methods()).containsExactly(totp.type());

@@ -88,17 +88,17 @@ class BackupCodesController {
     String page(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request, Model model,
                 RedirectAttributes redirect) {
         Optional<IssuedBackupCodes> held = issued(request, me);
-        Optional<IssuedBackupCodes> issued = held.filter(this::shown);
-        if (issued.isEmpty()) {
+        Optional<Shown> shown = held.flatMap(this::shown);
+        if (shown.isEmpty()) {
             if (held.isPresent()) {
-                redirect.addFlashAttribute("flashError", messages.get(backupCodes.stillCurrent(held.get(),
-                        me.userId()) ? "backupcodes.noLongerShown" : "backupcodes.replaced"));
+                redirect.addFlashAttribute("flashError", messages.get(backupCodes.stillCurrent(me.userId(),
+                        backupCodes.reveal(held.get(), me.userId())) ? "backupcodes.noLongerShown"
+                        : "backupcodes.replaced"));
             }
             return "redirect:/settings/security#backup-codes";
         }
-        List<String> codes = backupCodes.reveal(issued.get(), me.userId());
-        model.addAttribute("codes", codes);
-        model.addAttribute("createdAt", issued.get().createdAt());
+        model.addAttribute("codes", shown.get().codes());
+        model.addAttribute("createdAt", shown.get().issued().createdAt());
         model.addAttribute("email", me.email());
         model.addAttribute("first", Boolean.TRUE.equals(request.getSession().getAttribute(FIRST)));
         return "settings/backup-codes";
@@ -106,16 +106,16 @@ class BackupCodesController {
 
     @GetMapping(SHOW + "/backup-codes.pdf")
     ResponseEntity<byte[]> pdf(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request) {
-        return issued(request, me).filter(this::shown).map(issued -> download(BackupCodesPdf.render(gatehouse.productName(),
-                        me.email(), issued.createdAt(), times.zone(), backupCodes.reveal(issued, me.userId())),
+        return issued(request, me).flatMap(this::shown).map(shown -> download(BackupCodesPdf.render(
+                        gatehouse.productName(), me.email(), shown.issued().createdAt(), times.zone(), shown.codes()),
                         MediaType.APPLICATION_PDF, "pdf"))
                 .orElseGet(BackupCodesController::gone);
     }
 
     @GetMapping(SHOW + "/backup-codes.txt")
     ResponseEntity<byte[]> text(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request) {
-        return issued(request, me).filter(this::shown).map(issued -> download(BackupCodesText.render(gatehouse.productName(),
-                        me.email(), issued.createdAt(), times.zone(), backupCodes.reveal(issued, me.userId()))
+        return issued(request, me).flatMap(this::shown).map(shown -> download(BackupCodesText.render(
+                        gatehouse.productName(), me.email(), shown.issued().createdAt(), times.zone(), shown.codes())
                         .getBytes(StandardCharsets.UTF_8), TEXT, "txt"))
                 .orElseGet(BackupCodesController::gone);
     }
@@ -166,10 +166,18 @@ class BackupCodesController {
         return BackupCodesToShow.show(request, proved.firstBackupCodes(), false);
     }
 
-    /** Whether the set may still be shown: issued in the last {@link #SHOWN_FOR}, and still the user's set. */
-    private boolean shown(IssuedBackupCodes issued) {
-        return issued.createdAt().isAfter(clock.instant().minus(SHOWN_FOR))
-                && backupCodes.stillCurrent(issued, issued.userId());
+    /** The set and its codes, when it may still be shown: made in the last {@link #SHOWN_FOR}, still the user's. */
+    private Optional<Shown> shown(IssuedBackupCodes issued) {
+        if (!issued.createdAt().isAfter(clock.instant().minus(SHOWN_FOR))) {
+            return Optional.empty();
+        }
+        List<String> codes = backupCodes.reveal(issued, issued.userId());
+        return backupCodes.stillCurrent(issued.userId(), codes) ? Optional.of(new Shown(issued, codes))
+                : Optional.empty();
+    }
+
+    /** A set that may be shown, with its codes opened once for the request. */
+    private record Shown(IssuedBackupCodes issued, List<String> codes) {
     }
 
     /** The set in this session, if it is this user's. */
