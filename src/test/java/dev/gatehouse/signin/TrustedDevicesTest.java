@@ -29,6 +29,7 @@ import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Network;
 import dev.gatehouse.testsupport.DevMail;
 import dev.gatehouse.testsupport.MutableClock;
+import dev.gatehouse.testsupport.Race;
 import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserService;
@@ -308,36 +309,13 @@ abstract class TrustedDevicesTest {
     @Test
     void invariant9_aDeviceRememberedWhileAShorterPeriodIsSavedIsMadeUnderIt() throws Exception {
         TestUsers.Created created = users.create("remember-race");
-        TransactionTemplate tx = context.getBean(TransactionTemplate.class);
-        java.util.concurrent.CountDownLatch saving = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CompletableFuture<java.util.Optional<String>> remembered;
-        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            remembered = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    saving.await();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                return devices.trust(created.user(), LAPTOP);
-            }, other);
-            tx.executeWithoutResult(status -> {
-                // What SecurityRulesService.save does first, then the change, while the other thread remembers.
-                jdbc.sql("select id from accounts where id = ? for update").param(created.accountId())
-                        .query(UUID.class).single();
-                saving.countDown();
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                setPeriod(created.accountId(), DeviceTrustPeriod.THIS_SIGN_IN);
-            });
-            assertThat(remembered.get(10, java.util.concurrent.TimeUnit.SECONDS))
-                    .as("remembered under the period saved meanwhile: not at all").isEmpty();
-        } finally {
-            other.shutdownNow();
-        }
+        // What SecurityRulesService.save locks first, then the change, while the other thread remembers.
+        java.util.Optional<String> remembered = Race.whileHeld(context.getBean(TransactionTemplate.class),
+                () -> jdbc.sql("select id from accounts where id = ? for update").param(created.accountId())
+                        .query(UUID.class).single(),
+                () -> setPeriod(created.accountId(), DeviceTrustPeriod.THIS_SIGN_IN),
+                () -> devices.trust(created.user(), LAPTOP));
+        assertThat(remembered).as("remembered under the period saved meanwhile: not at all").isEmpty();
     }
 
     /**
@@ -349,28 +327,10 @@ abstract class TrustedDevicesTest {
     @Test
     void invariant9_aSignInOvertakenBySignOutEverywhereOrAPasswordChangeRemembersNothing() throws Exception {
         User ada = users.create("remember-overtaken").user();
-        TransactionTemplate tx = context.getBean(TransactionTemplate.class);
-        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.Future<java.util.Optional<String>> remembered = other.submit(() -> {
-                locked.await();
-                return devices.trust(ada, LAPTOP);
-            });
-            tx.executeWithoutResult(status -> {
-                context.getBean(UserService.class).endSessions(ada.id());
-                locked.countDown();
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            assertThat(remembered.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("after sign out everywhere")
-                    .isEmpty();
-        } finally {
-            other.shutdownNow();
-        }
+        java.util.Optional<String> remembered = Race.whileHeld(context.getBean(TransactionTemplate.class),
+                () -> context.getBean(UserService.class).endSessions(ada.id()), () -> { },
+                () -> devices.trust(ada, LAPTOP));
+        assertThat(remembered).as("after sign out everywhere").isEmpty();
         User now = context.getBean(UserService.class).findById(ada.id()).orElseThrow();
         assertThat(devices.trust(now, LAPTOP)).as("a sign-in of after it").isPresent();
         clock.advance(Duration.ofSeconds(1));

@@ -44,4 +44,38 @@ public final class Race {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * A change that holds its locks while another request comes in: in one transaction, {@code lock} takes the rows
+     * the real change locks first, then {@code other} starts on another thread, and 300 ms later {@code change} writes
+     * and commits. So every run has the other request arrive while the change is under way (it must wait for the
+     * locks, or it misses the change: the race being tested). Returns what {@code other} answered.
+     */
+    public static <T> T whileHeld(org.springframework.transaction.support.TransactionTemplate tx, Runnable lock,
+                                  Runnable change, Callable<T> other) {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            CountDownLatch locked = new CountDownLatch(1);
+            Future<T> answer = pool.submit(() -> {
+                locked.await();
+                return other.call();
+            });
+            tx.executeWithoutResult(status -> {
+                lock.run();
+                locked.countDown();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                change.run();
+            });
+            return answer.get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the request made while the change held its locks failed", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

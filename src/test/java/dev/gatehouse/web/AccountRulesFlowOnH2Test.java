@@ -249,30 +249,14 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
         WebSession adminWeb = confirmed(admin);
         String reset = "/accounts/" + owner.accountId() + "/members/" + member.id() + "/reset-two-factor";
         adminWeb.get(reset);
-        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.Future<Page> posted = other.submit(() -> {
-                locked.await();
-                return adminWeb.post(reset, Map.of());
-            });
-            ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class).executeWithoutResult(s -> {
-                jdbc().sql("select id from accounts where id = ? for update").param(owner.accountId())
-                        .query(UUID.class).single();
-                locked.countDown();
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                jdbc().sql("update memberships set role = 'OWNER' where account_id = ? and user_id = ?")
-                        .params(owner.accountId(), member.id()).update();
-            });
-            assertThat(posted.get(20, java.util.concurrent.TimeUnit.SECONDS).location())
-                    .isEqualTo("/accounts/" + owner.accountId() + "/settings");
-        } finally {
-            other.shutdownNow();
-        }
+        Page posted = dev.gatehouse.testsupport.Race.whileHeld(
+                ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class),
+                () -> jdbc().sql("select id from accounts where id = ? for update").param(owner.accountId())
+                        .query(UUID.class).single(),
+                () -> jdbc().sql("update memberships set role = 'OWNER' where account_id = ? and user_id = ?")
+                        .params(owner.accountId(), member.id()).update(),
+                () -> adminWeb.post(reset, Map.of()));
+        assertThat(posted.location()).isEqualTo("/accounts/" + owner.accountId() + "/settings");
         assertThat(count("select count(*) from second_factors where user_id = ?", member.id()))
                 .as("the new owner's methods stay").isEqualTo(1);
     }

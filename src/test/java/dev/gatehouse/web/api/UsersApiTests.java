@@ -206,29 +206,14 @@ abstract class UsersApiTests extends ApiSupport {
     void roleWhenTheMemberIsMadeAnOwnerOnThePageAtTheSameMomentThenTheApiRefusesAndTheyStayOwner() throws Exception {
         Setup s = setup("users-race");
         TestUsers.Created promoted = joinOnly(s.owner(), "users-race-admin", "ADMIN");
-        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.Future<Answer> demoted = other.submit(() -> {
-                locked.await();
-                return send("PUT", s.path() + "/" + promoted.user().id() + "/role", s.write(), "{\"role\":\"MEMBER\"}");
-            });
-            ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class).executeWithoutResult(t -> {
-                jdbc().sql("select id from accounts where id = ? for update").param(s.owner().accountId())
-                        .query(java.util.UUID.class).single();
-                locked.countDown();
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                jdbc().sql("update memberships set role = 'OWNER' where account_id = ? and user_id = ?")
-                        .params(s.owner().accountId(), promoted.user().id()).update();
-            });
-            assertProblem(demoted.get(20, java.util.concurrent.TimeUnit.SECONDS), 409, "conflict");
-        } finally {
-            other.shutdownNow();
-        }
+        Answer demoted = dev.gatehouse.testsupport.Race.whileHeld(
+                ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class),
+                () -> jdbc().sql("select id from accounts where id = ? for update").param(s.owner().accountId())
+                        .query(java.util.UUID.class).single(),
+                () -> jdbc().sql("update memberships set role = 'OWNER' where account_id = ? and user_id = ?")
+                        .params(s.owner().accountId(), promoted.user().id()).update(),
+                () -> send("PUT", s.path() + "/" + promoted.user().id() + "/role", s.write(), "{\"role\":\"MEMBER\"}"));
+        assertProblem(demoted, 409, "conflict");
         assertThat(role(s.owner(), promoted)).isEqualTo("OWNER");
     }
 
