@@ -41,8 +41,10 @@ class SecurityConfiguration {
             + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     static final String[] PUBLIC = {"/signin", "/signin/**", "/signup", "/signup/**", "/invite/*", "/alerts/confirm/*",
-            "/denied",
-            "/error", "/css/**", "/img/**", "/js/**", "/favicon.ico", "/dev/mailbox", "/dev/mailbox/**"};
+            "/denied", "/error", "/dev/mailbox", "/dev/mailbox/**"};
+
+    /** The pages' style sheet, scripts and pictures: the same for everyone, served by {@link #files}. */
+    static final String[] FILES = {"/css/**", "/img/**", "/js/**", "/favicon.ico"};
 
     @Bean
     ReturnPageCache requestCache(@Value("${server.servlet.session.cookie.secure:false}") boolean secureCookies) {
@@ -66,8 +68,31 @@ class SecurityConfiguration {
         return http.build();
     }
 
+    /**
+     * The pages' static files, without a session: a page load fetches three or four of them, and read through the pages'
+     * chain each one loaded the browser's session, checked it was still current and wrote its last-access time back
+     * (three statements). They are the same for everyone. Spring Security's "no-store" is left off them, so a browser
+     * keeps them and asks again with the date it has ({@code spring.web.resources.cache.cachecontrol.no-cache}): an
+     * upgrade's files reach it on its next page.
+     */
     @Bean
     @Order(2)
+    SecurityFilterChain files(HttpSecurity http) throws Exception {
+        http
+                .securityMatcher(FILES)
+                .authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .csrf(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .headers(headers -> headers.cacheControl(cache -> cache.disable()));
+        return http.build();
+    }
+
+    @Bean
+    @Order(3)
     SecurityFilterChain pages(HttpSecurity http, AuditLog audit, ReturnPageCache requestCache,
                               SessionProperties sessionProperties, Sessions sessions, Clock clock,
                               ObjectProvider<OidcClients> oidcClients,
