@@ -69,15 +69,17 @@ public final class Inputs {
      * as a new address while its mail reached the plain one, or a stranger's (found by an outside attack, stop 31).
      */
     private static boolean mailableDomain(String domain) {
+        // The lower-cased domain, which is the one stored and mailed: 126 capital letters (Georgian ones, Ӏ) have an
+        // ASCII form while their small letter has none, so the address was taken and its mail could not be sent.
+        String typed = domain.toLowerCase(Locale.ROOT);
         String ascii;
         try {
-            ascii = java.net.IDN.toASCII(domain, java.net.IDN.USE_STD3_ASCII_RULES);
+            ascii = java.net.IDN.toASCII(typed, java.net.IDN.USE_STD3_ASCII_RULES);
         } catch (IllegalArgumentException notADomain) {
             return false;
         }
-        // Lower-cased and compared exactly, never equalsIgnoreCase: that takes ſ for s and ς for σ, which IDNA maps
-        // to them on the way out (found by the last re-attack in stop 31).
-        String typed = domain.toLowerCase(Locale.ROOT);
+        // Compared exactly, never equalsIgnoreCase: that takes ſ for s and ς for σ, which IDNA maps to them on the
+        // way out (found by the last re-attack in stop 31).
         return ascii.toLowerCase(Locale.ROOT).equals(typed)
                 || java.net.IDN.toUnicode(ascii).toLowerCase(Locale.ROOT).equals(typed);
     }

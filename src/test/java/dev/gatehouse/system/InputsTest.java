@@ -70,6 +70,14 @@ class InputsTest {
         }
     }
 
+    /** A capital letter whose small letter has no ASCII form (U+04C0, U+10A0): its mail could not be sent. */
+    @Test
+    void emailProblemWhenTheLowerCasedDomainHasNoAsciiFormThenInvalid() {
+        for (String spelling : java.util.List.of("ada@\u04c0corp.com", "ada@\u10a0corp.ge", "ada@corp.\u10bbx")) {
+            assertThat(Inputs.emailProblem(spelling)).as(spelling).contains("input.email.invalid");
+        }
+    }
+
     @Test
     void emailProblemWhenMalformedThenInvalid() {
         assertThat(Inputs.emailProblem("")).contains("input.email.required");
