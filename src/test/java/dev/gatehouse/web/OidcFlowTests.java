@@ -312,8 +312,13 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TokenResponse exchanged = exchange(pending, again, auth(app), again.verifier());
         assertThat(exchanged.indicatesSuccess()).as("a code issued before").isFalse();
         assertThat(error(exchanged)).isEqualTo("invalid_grant");
-        assertThat(UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"), access).toHTTPRequest().send())
-                .indicatesSuccess()).as("an access token issued before").isFalse();
+        com.nimbusds.oauth2.sdk.http.HTTPResponse refusal = new UserInfoRequest(endpoint("/userinfo"), access)
+                .toHTTPRequest().send();
+        assertThat(UserInfoResponse.parse(refusal).indicatesSuccess()).as("an access token issued before").isFalse();
+        // As a protected resource answers (RFC 6750 section 3): a client knows to get a new token, not to retry.
+        assertThat(refusal.getStatusCode()).isEqualTo(401);
+        assertThat(refusal.getHeaderValue("WWW-Authenticate")).isEqualTo("Bearer error=\"invalid_token\"");
+        assertThat(refusal.getBodyAsJSONObject()).containsEntry("error", "invalid_token");
         TokenResponse refreshed = refresh(app, held.getOIDCTokens().getRefreshToken());
         assertThat(refreshed.indicatesSuccess()).as("a refresh token issued before").isFalse();
         assertThat(error(refreshed)).isEqualTo("invalid_grant");

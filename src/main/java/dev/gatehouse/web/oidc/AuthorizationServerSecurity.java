@@ -102,6 +102,7 @@ class AuthorizationServerSecurity {
                         .oidc(oidc -> oidc.logoutEndpoint(logout -> logout
                                         .logoutResponseHandler(applicationSignsOut(revocations, audit)))
                                 .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(tokenClaims::userInfo)
+                                        .errorResponseHandler(new UserInfoErrors())
                                         .authenticationProviders(InFrontOfSpring
                                         .inFrontOf(OidcUserInfoAuthenticationProvider.class, withinTheSignIn)))
                                 .providerConfigurationEndpoint(discovery -> discovery
