@@ -19,6 +19,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 import dev.gatehouse.audit.AuditEventType;
@@ -45,6 +46,17 @@ class SecurityConfiguration {
 
     /** The pages' style sheet, scripts and pictures: the same for everyone, served by {@link #files}. */
     static final String[] FILES = {"/css/**", "/img/**", "/js/**", "/favicon.ico"};
+
+    /**
+     * Where form tokens are kept: in the session once there is one, else in a cookie, so that a page shown to a
+     * browser without a session (sign-in, sign-up, an error page of the OpenID Connect endpoints) makes none.
+     */
+    @Bean
+    CsrfTokenRepository formTokens(@Value("${server.servlet.session.cookie.name}") String sessionCookie,
+                                   @Value("${server.servlet.session.cookie.secure:false}") boolean secureCookies) {
+        return new FormTokenRepository((sessionCookie.startsWith("__Host-") ? "__Host-" : "") + "GATEHOUSE_FORM",
+                secureCookies);
+    }
 
     @Bean
     ReturnPageCache requestCache(@Value("${server.servlet.session.cookie.secure:false}") boolean secureCookies) {
@@ -96,9 +108,7 @@ class SecurityConfiguration {
     SecurityFilterChain pages(HttpSecurity http, AuditLog audit, ReturnPageCache requestCache,
                               SessionProperties sessionProperties, Sessions sessions, Clock clock,
                               ObjectProvider<OidcClients> oidcClients,
-                              ObjectProvider<AuthorizationServerSettings> oidcSettings,
-                              @Value("${server.servlet.session.cookie.name}") String sessionCookie,
-                              @Value("${server.servlet.session.cookie.secure:false}") boolean secureCookies)
+                              ObjectProvider<AuthorizationServerSettings> oidcSettings, CsrfTokenRepository formTokens)
             throws Exception {
         AccessDeniedHandlerImpl denied = new AccessDeniedHandlerImpl();
         denied.setErrorPage("/denied");
@@ -112,8 +122,7 @@ class SecurityConfiguration {
                         .accessDeniedHandler(denied))
                 .requestCache(cache -> cache.requestCache(requestCache))
                 // No session for a page view: the form token of a browser without one lives in a cookie.
-                .csrf(csrf -> csrf.csrfTokenRepository(new FormTokenRepository(
-                        (sessionCookie.startsWith("__Host-") ? "__Host-" : "") + "GATEHOUSE_FORM", secureCookies)))
+                .csrf(csrf -> csrf.csrfTokenRepository(formTokens))
                 .formLogin(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(logout -> logout

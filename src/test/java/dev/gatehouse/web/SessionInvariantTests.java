@@ -83,6 +83,14 @@ abstract class SessionInvariantTests extends WebFlowSupport {
                     "/signin/webauthn"}) {
                 assertThat(web.get(step).status()).as(step).isEqualTo(302);
             }
+            // Nor the OpenID Connect endpoints' error pages (found by an outside attack in stop 32).
+            for (String bad : new String[] {"/oauth2/authorize", "/oauth2/authorize?client_id=nobody-" + i
+                    + "&response_type=code&scope=openid&prompt=none", "/connect/logout?client_id=nobody"}) {
+                Page refused = web.get(bad);
+                assertThat(refused.status()).as(bad).isEqualTo(400);
+                assertThat(headers(refused, "Set-Cookie")).as(bad)
+                        .noneMatch(c -> c.startsWith("GATEHOUSE_SESSION="));
+            }
             Page page = web.get(i % 2 == 0 ? "/signin" : "/signup");
             assertThat(page.status()).isEqualTo(200);
             assertThat(headers(page, "Set-Cookie")).noneMatch(c -> c.startsWith("GATEHOUSE_SESSION="));

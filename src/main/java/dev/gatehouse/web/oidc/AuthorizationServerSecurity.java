@@ -45,6 +45,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -90,7 +91,8 @@ class AuthorizationServerSecurity {
                                             SessionProperties sessionProperties, Sessions sessions,
                                             AccountClients accountClients, dev.gatehouse.oidc.TokenClaims tokenClaims,
                                             OAuth2AuthorizationService authorizations,
-                                            TokenRevocations revocations, AuditLog audit, Clock clock)
+                                            TokenRevocations revocations, AuditLog audit, Clock clock,
+                                            CsrfTokenRepository formTokens)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         java.util.function.Function<AuthenticationProvider, InFrontOfSpring> withinTheSignIn = spring ->
@@ -140,6 +142,10 @@ class AuthorizationServerSecurity {
                         PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET,
                                 settings.getAuthorizationEndpoint())))
                 .requestCache(cache -> cache.requestCache(returnPage))
+                // As on the pages: an error page shown to a browser without a session (a bad authorization or logout
+                // request) keeps its form token in a cookie, not in a new session (found by an outside attack in
+                // stop 32: each anonymous request stored a session).
+                .csrf(csrf -> csrf.csrfTokenRepository(formTokens))
                 // The UserInfo endpoint takes the access token as a bearer token.
                 .oauth2ResourceServer(resourceServer -> resourceServer.jwt(Customizer.withDefaults()))
                 .headers(headers -> headers
