@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 @Component
 @Profile("prod")
 @Lazy(false)
-class ProductionReadiness {
+public class ProductionReadiness {
 
     ProductionReadiness(Environment env) {
         List<String> missing = problems(env);
@@ -26,7 +26,7 @@ class ProductionReadiness {
         }
     }
 
-    static List<String> problems(Environment env) {
+    public static List<String> problems(Environment env) {
         List<String> missing = new ArrayList<>();
         String url = env.getProperty("spring.datasource.url", "");
         if (!url.startsWith("jdbc:postgresql:")) {
@@ -51,7 +51,12 @@ class ProductionReadiness {
         if (env.getProperty("spring.mail.host", "").isBlank()) {
             missing.add("spring.mail.host must name the SMTP server");
         }
-        if (env.getProperty("gatehouse.base-url", "").startsWith("http://localhost")) {
+        // https, unless the operator has said the pages run without it by turning secure cookies off (the local
+        // production-like run of deploy/compose.yaml on http://localhost does): a cookie marked Secure never comes
+        // back over http, so the two settings only work together.
+        String baseUrl = env.getProperty("gatehouse.base-url", "");
+        if (!baseUrl.startsWith("https://")
+                && env.getProperty("server.servlet.session.cookie.secure", Boolean.class, false)) {
             missing.add("gatehouse.base-url must be the public https URL");
         }
         if (!env.getProperty("gatehouse.dev.example-app-url", "").isBlank()) {

@@ -303,6 +303,46 @@ public class DeploymentManifestsTest {
         }
     }
 
+    /**
+     * Each deployment file's nodes, started as the image starts them (its environment, the prod profile over the
+     * defaults), have every production setting: the production check finds nothing missing, and the OpenID Connect
+     * issuer is the public URL, never one built from a request's Host header (an outside attack in stop 32 changed the
+     * issuer with {@code Host: evil.example}). The compose file's nodes were refused at start before: http on
+     * localhost, allowed now because it turns secure cookies off.
+     */
+    @Test
+    void everyDeploymentWhenStartedInProdThenNothingMissingAndTheIssuerIsThePublicUrl() throws Exception {
+        Map<String, Map<String, Object>> deployments = new LinkedHashMap<>();
+        Map<String, Object> kubernetes = new LinkedHashMap<>(map(documents("ConfigMap").get(0).get("data")));
+        envNames(container()).forEach(name -> kubernetes.putIfAbsent(name, "from-a-kubernetes-secret"));
+        deployments.put("kubernetes", kubernetes);
+        List<Map<String, Object>> compose = composeGatehouse();
+        for (int i = 0; i < compose.size(); i++) {
+            deployments.put("compose node " + i, map(compose.get(i).get("environment")));
+        }
+        for (Map.Entry<String, Map<String, Object>> deployment : deployments.entrySet()) {
+            Map<String, Object> variables = new LinkedHashMap<>(image().environment());
+            variables.putAll(deployment.getValue());
+            org.springframework.core.env.StandardEnvironment env = new org.springframework.core.env.StandardEnvironment();
+            env.getPropertySources().remove(
+                    org.springframework.core.env.StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+            env.getPropertySources().remove(
+                    org.springframework.core.env.StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+            env.getPropertySources().addLast(new org.springframework.core.env.SystemEnvironmentPropertySource(
+                    deployment.getKey(), variables));
+            org.springframework.boot.env.YamlPropertySourceLoader loader =
+                    new org.springframework.boot.env.YamlPropertySourceLoader();
+            for (String file : List.of("application-prod.yml", "application.yml")) {
+                loader.load(file, new org.springframework.core.io.ClassPathResource(file))
+                        .forEach(source -> env.getPropertySources().addLast(source));
+            }
+            assertThat(String.valueOf(variables.get("SPRING_PROFILES_ACTIVE"))).isEqualTo("prod");
+            assertThat(dev.gatehouse.system.ProductionReadiness.problems(env)).as(deployment.getKey()).isEmpty();
+            assertThat(env.getProperty("gatehouse.oidc.issuer")).as(deployment.getKey())
+                    .isEqualTo(variables.get("GATEHOUSE_BASE_URL"));
+        }
+    }
+
     // --- reading the files ------------------------------------------------------------------------------------
 
     /** Every documented setting as the environment variable that sets it (and any variable named there). */

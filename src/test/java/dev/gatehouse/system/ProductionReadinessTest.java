@@ -13,6 +13,7 @@ class ProductionReadinessTest {
         MockEnvironment env = new MockEnvironment()
                 .withProperty("spring.datasource.url", "jdbc:h2:file:./data/gatehouse")
                 .withProperty("gatehouse.crypto.generate-key-file", "true")
+                .withProperty("server.servlet.session.cookie.secure", "true")
                 .withProperty("gatehouse.base-url", "http://localhost:8080");
         assertThatThrownBy(() -> new ProductionReadiness(env))
                 .isInstanceOf(IllegalStateException.class)
