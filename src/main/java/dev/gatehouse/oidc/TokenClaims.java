@@ -30,9 +30,11 @@ public class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
     private final OidcProperties properties;
     private final AccountClients accountClients;
     private final UserService users;
+    private final java.time.Clock clock;
 
-    TokenClaims(OidcProperties properties, AccountClients accountClients, UserService users) {
+    TokenClaims(OidcProperties properties, AccountClients accountClients, UserService users, java.time.Clock clock) {
         this.users = users;
+        this.clock = clock;
         this.properties = properties;
         this.accountClients = accountClients;
     }
@@ -87,7 +89,14 @@ public class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
             return;
         }
         if (!OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
-            context.getClaims().claim("acr", user.acr());
+            // An access token says the level the sign-in still holds when the token is made, with the sign-in's time
+            // (RFC 9068 section 2.2.1): one made on refresh an hour later no longer says mfa-now, the level of a
+            // factor proved in the last minutes, which a resource server would otherwise take as a fresh step-up
+            // (found by an outside attack in stop 32: mfa-now for hours, and no auth_time to tell).
+            Acr granted = Acr.of(user.acr()).orElse(Acr.PASSWORD);
+            Acr now = Acr.reached(user.secondFactorAt(), user.amrValues(), clock.instant(), properties.freshFactor());
+            context.getClaims().claim("acr", (now.below(granted) ? now : granted).value());
+            context.getClaims().claim("auth_time", java.util.Date.from(user.authTime()));
             return;
         }
         Set<String> scopes = context.getAuthorizedScopes();

@@ -66,6 +66,7 @@ import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.TwoFactorRequirement;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.oidc.AuthorizationUses;
 import dev.gatehouse.web.SignedInSessionFilter;
 import dev.gatehouse.web.ReturnPageCache;
 
@@ -92,12 +93,12 @@ class AuthorizationServerSecurity {
                                             AccountClients accountClients, dev.gatehouse.oidc.TokenClaims tokenClaims,
                                             OAuth2AuthorizationService authorizations,
                                             TokenRevocations revocations, AuditLog audit, Clock clock,
-                                            CsrfTokenRepository formTokens)
+                                            CsrfTokenRepository formTokens, AuthorizationUses uses)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         java.util.function.Function<AuthenticationProvider, InFrontOfSpring> withinTheSignIn = spring ->
                 new WithinTheSignIn(spring, authorizations, accountClients, sessions,
-                        sessionProperties.absoluteLifetime(), clock);
+                        sessionProperties.absoluteLifetime(), clock, requirement, uses);
         http
                 .securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as

@@ -19,8 +19,10 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationToken;
 
 import dev.gatehouse.oidc.AccountClients;
+import dev.gatehouse.oidc.AuthorizationUses;
 import dev.gatehouse.oidc.OidcPrincipal;
 import dev.gatehouse.signin.Sessions;
+import dev.gatehouse.signin.TwoFactorRequirement;
 
 /**
  * An application's tokens last no longer than the sign-in they came from could, asked in front of Spring's provider
@@ -36,7 +38,9 @@ import dev.gatehouse.signin.Sessions;
  * bound as the browser session's (refresh tokens rotate, so without a bound an application that keeps refreshing
  * would hold a user's access for ever); and for a user who has left the account that registered the application (it
  * serves that account's members only). A refresh token without a sign-in (no {@link OidcPrincipal}) is refused as
- * one past it: every refresh token comes from a grant {@code SignInForAuthorization} made.</li>
+ * one past it: every refresh token comes from a grant {@code SignInForAuthorization} made; and for a user an account's
+ * rule now holds at "set up a method", as the authorization endpoint would.</li>
+ * <li>A code exchanged and a refresh token used run one at a time ({@link AuthorizationUses}).</li>
  * </ul>
  * A refused use deletes the authorization and answers {@code invalid_grant} ({@code invalid_token} at UserInfo): the
  * application sends the user through the authorization endpoint again, where they sign in anew.
@@ -50,10 +54,15 @@ final class WithinTheSignIn extends InFrontOfSpring {
     private final Sessions sessions;
     private final Duration absoluteLifetime;
     private final Clock clock;
+    private final TwoFactorRequirement requirement;
+    private final AuthorizationUses uses;
 
     WithinTheSignIn(AuthenticationProvider spring, OAuth2AuthorizationService authorizations,
-                    AccountClients accountClients, Sessions sessions, Duration absoluteLifetime, Clock clock) {
+                    AccountClients accountClients, Sessions sessions, Duration absoluteLifetime, Clock clock,
+                    TwoFactorRequirement requirement, AuthorizationUses uses) {
         super(spring);
+        this.requirement = requirement;
+        this.uses = uses;
         this.authorizations = authorizations;
         this.accountClients = accountClients;
         this.sessions = sessions;
@@ -64,19 +73,27 @@ final class WithinTheSignIn extends InFrontOfSpring {
     @Override
     public Authentication authenticate(Authentication authentication) {
         if (authentication instanceof OAuth2RefreshTokenAuthenticationToken refresh) {
-            OAuth2Authorization authorization = authorizations.findByToken(refresh.getRefreshToken(),
-                    OAuth2TokenType.REFRESH_TOKEN);
-            if (authorization != null && !(principal(authorization) instanceof OidcPrincipal user
-                    && current(user)
-                    && clock.instant().isBefore(user.authTime().plus(absoluteLifetime))
-                    && accountClients.servesUser(authorization.getRegisteredClientId(), user.userId()))) {
-                throw refused(authorization, OAuth2ErrorCodes.INVALID_GRANT);
-            }
+            return uses.ofRefreshToken(refresh.getRefreshToken(), () -> {
+                OAuth2Authorization authorization = authorizations.findByToken(refresh.getRefreshToken(),
+                        OAuth2TokenType.REFRESH_TOKEN);
+                if (authorization != null && !(principal(authorization) instanceof OidcPrincipal user
+                        && current(user)
+                        && clock.instant().isBefore(user.authTime().plus(absoluteLifetime))
+                        && accountClients.servesUser(authorization.getRegisteredClientId(), user.userId())
+                        && !heldAtSetUp(user))) {
+                    throw refused(authorization, OAuth2ErrorCodes.INVALID_GRANT);
+                }
+                return spring.authenticate(authentication);
+            });
         } else if (authentication instanceof OAuth2AuthorizationCodeAuthenticationToken code) {
-            OAuth2Authorization authorization = authorizations.findByToken(code.getCode(), CODE);
-            if (authorization != null && principal(authorization) instanceof OidcPrincipal user && !current(user)) {
-                throw refused(authorization, OAuth2ErrorCodes.INVALID_GRANT);
-            }
+            return uses.ofCode(code.getCode(), () -> {
+                OAuth2Authorization authorization = authorizations.findByToken(code.getCode(), CODE);
+                if (authorization != null && principal(authorization) instanceof OidcPrincipal user
+                        && !current(user)) {
+                    throw refused(authorization, OAuth2ErrorCodes.INVALID_GRANT);
+                }
+                return spring.authenticate(authentication);
+            });
         } else if (authentication instanceof OidcUserInfoAuthenticationToken userInfo
                 && userInfo.getPrincipal() instanceof Authentication bearer
                 && bearer.getCredentials() instanceof AbstractOAuth2Token accessToken) {
@@ -92,6 +109,17 @@ final class WithinTheSignIn extends InFrontOfSpring {
     static Object principal(OAuth2Authorization authorization) {
         return authorization.getAttribute(Principal.class.getName()) instanceof Authentication signedIn
                 ? signedIn.getPrincipal() : null;
+    }
+
+    /**
+     * Whether an account's rule now holds the user at "set up a method" with no grace left: their browser is sent to
+     * the Security page and the authorization endpoint gives no code, so a refresh gives no tokens either (found by an
+     * outside attack in stop 32: an application refreshed for hours after the rule was turned on). During the grace
+     * period a browser may postpone the set-up, and a refresh goes on as well.
+     */
+    private boolean heldAtSetUp(OidcPrincipal user) {
+        TwoFactorRequirement.Status status = requirement.status(user.userId());
+        return status.unmet() && status.skipUntil() == null;
     }
 
     private boolean current(OidcPrincipal user) {
