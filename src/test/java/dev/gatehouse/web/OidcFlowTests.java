@@ -198,6 +198,8 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(metadata.getRevocationEndpointURI()).isEqualTo(endpoint("/oauth2/revoke"));
         assertThat(metadata.getIntrospectionEndpointURI()).isEqualTo(endpoint("/oauth2/introspect"));
         assertThat(metadata.getEndSessionEndpointURI()).isEqualTo(endpoint("/connect/logout"));
+        assertThat(metadata.getResponseModes()).extracting(Object::toString).containsExactly("query");
+        assertThat(metadata.supportsRequestURIParam()).isFalse();
         assertThat(metadata.getCodeChallengeMethods()).contains(CodeChallengeMethod.S256);
         assertThat(metadata.getIDTokenJWSAlgs()).contains(JWSAlgorithm.RS256);
         // What a client can use, and only that (noticed by a new user: "openid" alone, and methods nobody can use).

@@ -194,6 +194,11 @@ class AuthorizationServerSecurity {
         metadata.put("introspection_endpoint_auth_methods_supported", secrets);
         metadata.put("grant_types_supported", List.of(AuthorizationGrantType.AUTHORIZATION_CODE.getValue(),
                 AuthorizationGrantType.REFRESH_TOKEN.getValue(), AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()));
+        // Answers come in the query string only, and a request object by reference is not taken: said, since the
+        // defaults of an absent entry (query and fragment; request_uri supported) would claim more (an outside
+        // attack in stop 32 read them so).
+        metadata.put("response_modes_supported", List.of("query"));
+        metadata.put("request_uri_parameter_supported", false);
         // Neither mutual TLS nor DPoP is set up for any client: not announced.
         metadata.remove("tls_client_certificate_bound_access_tokens");
         metadata.remove("dpop_signing_alg_values_supported");
