@@ -902,6 +902,35 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 path.replace("client_id=" + app, "client_id=nobody")));
     }
 
+    /**
+     * {@code prompt=none} with an {@code id_token_hint}: answered for the user the hint names, and
+     * {@code login_required} when it names someone else or is not a token of this server (OpenID Connect Core section
+     * 3.1.2.1; found ignored by an outside attack in stop 32). An expired hint still names its user.
+     */
+    @Test
+    void authorizeWhenSilentAndTheIdTokenHintNamesAnotherUserThenLoginRequired() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-hint-ada");
+        TwoFactorUser bob = twoFactorUser("oidc-hint-bob");
+        String app = webApp();
+        WebSession web = browser();
+        Request first = request(app, Map.of());
+        JWT adas = tokens(signInForCode(web, ada, first, false), first).getOIDCTokens().getIDToken();
+        Request other = request(app, Map.of());
+        JWT bobs = tokens(signInForCode(browser(), bob, other, false), other).getOIDCTokens().getIDToken();
+        clock().advance(java.time.Duration.ofMinutes(11));   // past the ID tokens' lifetime
+
+        Request own = request(app, Map.of("prompt", "none", "id_token_hint", adas.serialize()));
+        assertThat(codeFrom(web.get(own.path()), own)).as("a hint naming the user signed in").isNotNull();
+        for (String hint : List.of(bobs.serialize(), "not-a-token",
+                adas.serialize().substring(0, adas.serialize().lastIndexOf('.') + 1) + "c2lnbmF0dXJl")) {
+            Request silent = request(app, Map.of("prompt", "none", "id_token_hint", hint));
+            assertThat(callback(web.get(silent.path())).toErrorResponse().getErrorObject().getCode()).as(hint)
+                    .isEqualTo("login_required");
+        }
+        Request asked = request(app, Map.of("id_token_hint", bobs.serialize()));
+        assertThat(codeFrom(web.get(asked.path()), asked)).as("not silent: the sign-in here answers").isNotNull();
+    }
+
     @Test
     void tokenWhenCodeReusedOrTakenByAnotherClientOrVerifierMissingThenRefused() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-code");

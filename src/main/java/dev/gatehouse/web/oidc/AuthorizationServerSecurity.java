@@ -93,7 +93,8 @@ class AuthorizationServerSecurity {
                                             AccountClients accountClients, dev.gatehouse.oidc.TokenClaims tokenClaims,
                                             OAuth2AuthorizationService authorizations,
                                             TokenRevocations revocations, AuditLog audit, Clock clock,
-                                            CsrfTokenRepository formTokens, AuthorizationUses uses)
+                                            CsrfTokenRepository formTokens, AuthorizationUses uses,
+                                            dev.gatehouse.oidc.IdTokenHints hints)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         java.util.function.Function<AuthenticationProvider, InFrontOfSpring> withinTheSignIn = spring ->
@@ -165,7 +166,7 @@ class AuthorizationServerSecurity {
                 // read before this filter's OidcPrincipal would be refused by grantedOnlyAsChecked (every signed-in
                 // authorization in OidcFlowTests would fail), never granted unchecked.
                 .addFilterBefore(new SignInForAuthorization(settings.getAuthorizationEndpoint(), checks, signIn,
-                        requirement, clients, accountClients, returnPage),
+                        requirement, clients, accountClients, returnPage, hints),
                         AbstractPreAuthenticatedProcessingFilter.class);
         return http.build();
     }

@@ -68,12 +68,15 @@ final class SignInForAuthorization extends OncePerRequestFilter {
     private final RegisteredClientRepository clients;
     private final AccountClients accountClients;
     private final dev.gatehouse.web.ReturnPageCache returnPage;
+    private final dev.gatehouse.oidc.IdTokenHints hints;
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
 
     SignInForAuthorization(String endpoint, SignInChecks checks, SignInService signIn,
                            TwoFactorRequirement requirement, RegisteredClientRepository clients,
-                           AccountClients accountClients, dev.gatehouse.web.ReturnPageCache returnPage) {
+                           AccountClients accountClients, dev.gatehouse.web.ReturnPageCache returnPage,
+                           dev.gatehouse.oidc.IdTokenHints hints) {
         this.endpoint = endpoint;
+        this.hints = hints;
         this.endpointMatcher = PathPatternRequestMatcher.withDefaults().matcher(endpoint);
         this.checks = checks;
         this.signIn = signIn;
@@ -120,6 +123,14 @@ final class SignInForAuthorization extends OncePerRequestFilter {
                 // session, no sign-out, step-up or set-up, and the application learns nothing of it, not even that
                 // there is one (prompt=none: login_required, as for a browser that is not signed in).
                 errorToCallback(callback.get(), asks.none() ? "login_required" : "access_denied", request, response);
+                return;
+            }
+            String hint = request.getParameter("id_token_hint");
+            if (asks.none() && hint != null && !hints.names(hint, user.userId())) {
+                // Asked silently about someone else than the user signed in here (or with a hint this server did not
+                // sign): OpenID Connect Core section 3.1.2.1, login_required. Without prompt=none the hint is only
+                // a hint: the sign-in in this browser is the answer (found ignored by an outside attack in stop 32).
+                errorToCallback(callback.get(), "login_required", request, response);
                 return;
             }
             if (requirement.blocks(user.userId(), browser)) {
