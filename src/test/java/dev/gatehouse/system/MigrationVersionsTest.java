@@ -39,17 +39,18 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 class MigrationVersionsTest {
 
     /** The migration versions each release shipped, by stop. */
-    private static final Map<Integer, Set<Integer>> RELEASES = Map.of(
-            21, versions(IntStream.concat(IntStream.rangeClosed(1, 16), IntStream.of(21))),
-            22, versions(IntStream.rangeClosed(1, 21)),
-            23, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26))),
-            24, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
-            25, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
-            26, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
-            27, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
-            28, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
-            29, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27))),
-            30, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.rangeClosed(25, 29))));
+    private static final Map<Integer, Set<Integer>> RELEASES = Map.ofEntries(
+            Map.entry(21, versions(IntStream.concat(IntStream.rangeClosed(1, 16), IntStream.of(21)))),
+            Map.entry(22, versions(IntStream.rangeClosed(1, 21))),
+            Map.entry(23, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26)))),
+            Map.entry(24, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27)))),
+            Map.entry(25, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27)))),
+            Map.entry(26, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27)))),
+            Map.entry(27, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27)))),
+            Map.entry(28, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27)))),
+            Map.entry(29, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.of(25, 26, 27)))),
+            Map.entry(30, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.rangeClosed(25, 29)))),
+            Map.entry(31, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.rangeClosed(25, 31)))));
 
     private static final Pattern VERSION = Pattern.compile("V(\\d+)__.+\\.sql");
 
@@ -67,7 +68,7 @@ class MigrationVersionsTest {
     }
 
     @ParameterizedTest(name = "from stop {0}")
-    @ValueSource(ints = {21, 22, 23, 24, 25, 26})
+    @ValueSource(ints = {21, 22, 23, 24, 25, 26, 30, 31})
     void upgradeFromAReleaseRunsEveryMigrationItLacks(int stop, @TempDir Path released) throws IOException {
         Set<Integer> shipped = RELEASES.get(stop);
         for (Migration m : onDisk()) {
