@@ -151,6 +151,15 @@ class BackupCodesBrowserTest extends TwoFactorBrowserSupport {
             assertThat(browser.byId("signout-everywhere").getText()).isEqualTo("Sign out everywhere");
             browser.screenshotOf(browser.byId("sessions"), "sessions");
             browser.screenshot("security-sessions");
+            // On a phone each session is a block of its own, and its Sign out is on the screen, not past its edge.
+            browser.atWindowSize(390, 844, () -> {
+                Number right = (Number) browser.script("return arguments[0].getBoundingClientRect().right;",
+                        browser.byId("signout-session-1"));
+                Number width = (Number) browser.script("return document.documentElement.clientWidth;");
+                assertThat(right.doubleValue()).as("Sign out's right edge at %s px", width)
+                        .isLessThanOrEqualTo(width.doubleValue());
+                browser.screenshotOf(browser.byId("sessions"), "sessions-phone");
+            });
 
             browser.click("signout-session-1");
             browser.waitForPath("/settings/security");
