@@ -12,6 +12,7 @@ import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.security.jackson.SecurityJacksonModules;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
@@ -41,7 +42,8 @@ class OidcConfiguration {
      * must be told it may create (Spring Security's readers only create the types they know).
      */
     @Bean
-    OAuth2AuthorizationService authorizationService(JdbcTemplate jdbc, RegisteredClientRepository clients) {
+    OAuth2AuthorizationService authorizationService(JdbcTemplate jdbc, RegisteredClientRepository clients,
+                                                    TransactionTemplate tx) {
         JsonMapper json = JsonMapper.builder()
                 .addModules(SecurityJacksonModules.getModules(OidcConfiguration.class.getClassLoader(),
                         BasicPolymorphicTypeValidator.builder().allowIfSubType(OidcPrincipal.class)))
@@ -51,13 +53,14 @@ class OidcConfiguration {
                 new JdbcOAuth2AuthorizationService.JsonMapperOAuth2AuthorizationRowMapper(clients, json));
         service.setAuthorizationParametersMapper(
                 new JdbcOAuth2AuthorizationService.JsonMapperOAuth2AuthorizationParametersMapper(json));
-        return service;
+        return OneConnectionStores.authorizations(service, tx);
     }
 
     @Bean
     OAuth2AuthorizationConsentService authorizationConsentService(JdbcTemplate jdbc,
-                                                                  RegisteredClientRepository clients) {
-        return new JdbcOAuth2AuthorizationConsentService(jdbc, clients);
+                                                                  RegisteredClientRepository clients,
+                                                                  TransactionTemplate tx) {
+        return OneConnectionStores.consents(new JdbcOAuth2AuthorizationConsentService(jdbc, clients), tx);
     }
 
     /** The published key set (JWKS endpoint, and the decoder of access tokens at the UserInfo endpoint). */

@@ -60,6 +60,8 @@ class OidcStoresOnPostgresTest {
     OAuth2AuthorizationService authorizations;
     @Autowired
     OAuth2AuthorizationConsentService consents;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     /** Another node: its own instance and cache over the same database. */
     SigningKeys otherNode() {
@@ -148,5 +150,44 @@ class OidcStoresOnPostgresTest {
         // What ends the user's sign-ins ends this authorization on every node.
         assertThat(new TokenRevocations(jdbc).revokeAll(userId)).isEqualTo(1);
         assertThat(authorizations.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN)).isNull();
+    }
+
+    /**
+     * Reading an authorization or a consent takes one connection: with a single connection left in the pool, both
+     * read. Spring's stores look the row's client up while the row is still open, which took a second connection:
+     * ten token requests at once took the pool's ten and each waited for another, and the node stalled for the
+     * pool's 30-second timeout (found by an outside attack in stop 32). Read on a thread of its own, given 5 s.
+     */
+    @Test
+    void authorizationAndConsentWhenReadWithOneConnectionLeftInThePoolThenReadOnIt() throws Exception {
+        RegisteredClient client = clients.client("pool-" + UUID.randomUUID(), "{noop}pool-secret-" + UUID.randomUUID())
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUri("https://app.example/callback").scope("openid").build();
+        clients.save(client);
+        Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
+        String refresh = "refresh-" + UUID.randomUUID();
+        authorizations.save(OAuth2Authorization.withRegisteredClient(client).id(UUID.randomUUID().toString())
+                .principalName("pool-user").authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .authorizedScopes(Set.of("openid"))
+                .refreshToken(new OAuth2RefreshToken(refresh, now, now.plus(Duration.ofHours(8)))).build());
+        consents.save(OAuth2AuthorizationConsent.withId(client.getId(), "pool-user").scope("openid").build());
+
+        com.zaxxer.hikari.HikariDataSource pool = (com.zaxxer.hikari.HikariDataSource) dataSource;
+        List<java.sql.Connection> taken = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            while (taken.size() < pool.getMaximumPoolSize() - 1) {
+                taken.add(pool.getConnection());
+            }
+            assertThat(reader.submit(() -> authorizations.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN))
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+            assertThat(reader.submit(() -> consents.findById(client.getId(), "pool-user"))
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+        } finally {
+            reader.shutdownNow();
+            for (java.sql.Connection connection : taken) {
+                connection.close();
+            }
+        }
     }
 }
