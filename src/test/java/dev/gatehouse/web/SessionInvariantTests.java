@@ -245,7 +245,8 @@ abstract class SessionInvariantTests extends WebFlowSupport {
             Page ended = web.get("/settings/security");
             assertThat(ended.status()).isEqualTo(302);
             assertThat(ended.location()).isEqualTo("/signin?expired");
-            assertThat(web.get("/signin?expired").body()).contains("Your session ended");
+            assertThat(web.get("/signin?expired").body()).contains("Your session ended",
+                    "your password or sign-in methods were changed");
             assertThat(web.get("/settings/security").location()).as("the session is gone").isEqualTo("/signin");
             assertThat(auditTypes(user.user().id())).containsExactly(AuditEventType.SIGN_IN);
         } finally {
