@@ -121,12 +121,14 @@ class CodeGuard {
             audit.record(AuditEventType.SECOND_FACTOR_FAILED, userId, null, client, method);
             if (lockedUntil.isPresent()) {
                 audit.record(AuditEventType.CODE_ENTRY_LOCKED, userId, null, client, null);
+                // As the page says it: the minute from which a code is taken again.
+                Instant until = dev.gatehouse.system.Times.nextWholeMinute(lockedUntil.get());
                 users.findById(userId).ifPresent(user -> {
                     notifier.send(EmailMessage.of(user.email(), "code-entry-locked", Map.of("displayName",
-                            user.displayName(), "until", lockedUntil.get(),
+                            user.displayName(), "until", until,
                             "minutes", Duration.between(now, lockedUntil.get()).toMinutes())));
                     // Someone may know the member's password: the accounts they belong to hear of it too.
-                    accountAlerts.memberLockedOut(user, lockedUntil.get(), now, client);
+                    accountAlerts.memberLockedOut(user, until, now, client);
                 });
             }
             if (suspendedNow) {

@@ -137,6 +137,15 @@ public class Times {
         return isUtc(zone) ? SHOWN_UTC : zone;
     }
 
+    /**
+     * The next whole minute at or after {@code instant}: the end of a pause as people are told it, in pages
+     * ({@link #from}) and emails alike, so that the two agree (a first-time walk-through read "after 06:19" on the
+     * page and "until 06:18" in the email, for a pause ending at 06:18:39).
+     */
+    public static Instant nextWholeMinute(Instant instant) {
+        return roundUp(instant);
+    }
+
     private static Instant roundUp(Instant instant) {
         Instant minute = instant.truncatedTo(ChronoUnit.MINUTES);
         return minute.equals(instant) ? minute : minute.plus(1, ChronoUnit.MINUTES);

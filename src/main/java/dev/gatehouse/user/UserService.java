@@ -222,7 +222,7 @@ public class UserService {
                 if (pause.get().first()) {
                     // One email per run of pauses: an attacker going on does not flood the inbox.
                     notifier.send(SecurityNotice.of(user, "password-checks-paused", now, client, Map.of(
-                            "until", pause.get().until(),
+                            "until", dev.gatehouse.system.Times.nextWholeMinute(pause.get().until()),
                             "minutes", Duration.between(now, pause.get().until()).toMinutes(),
                             "maxMinutes", throttle.maxLock().toMinutes())));
                 }
