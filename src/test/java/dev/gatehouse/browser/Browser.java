@@ -260,7 +260,10 @@ public final class Browser implements AutoCloseable {
         return main.isEmpty() ? "" : main.get(0).getText();
     }
 
-    /** The text of the first notice (success, warning or error box) on the page, or "" if none. */
+    /**
+     * The text of the page's flash notice (what the last change did), else of its first notice (success, warning or
+     * error box), or "" if none. A flash is shown in the section the page opens at, which may come after other notices.
+     */
     public String notice() {
         // A click returns before the next page has loaded: give the notice a moment to appear.
         try {
@@ -270,7 +273,8 @@ public final class Browser implements AutoCloseable {
             return "";
         }
         return whilePageSettles(() -> {
-            List<WebElement> notices = driver.findElements(By.cssSelector(".notice"));
+            List<WebElement> flashes = driver.findElements(By.cssSelector(".notice[data-flash]"));
+            List<WebElement> notices = flashes.isEmpty() ? driver.findElements(By.cssSelector(".notice")) : flashes;
             return notices.isEmpty() ? "" : notices.get(0).getText();
         });
     }

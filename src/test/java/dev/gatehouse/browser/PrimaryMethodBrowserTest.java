@@ -52,6 +52,10 @@ class PrimaryMethodBrowserTest extends TwoFactorBrowserSupport {
         browser.click("primary-email").click("save-primary");
         browser.waitForPath("/settings/security");
         assertThat(browser.notice()).contains("Email codes is now your primary method");
+        // Said where the page opens (#preferences), under that section's heading, not out of sight at the top.
+        assertThat(browser.find(org.openqa.selenium.By.cssSelector("#preferences [data-flash]")).getText())
+                .contains("Email codes is now your primary method");
+        browser.screenshot("primary-saved");
         assertThat(browser.byId("primary-email").isSelected()).isTrue();
 
         signOut(browser);
