@@ -132,7 +132,7 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
         code(web, member, false);
         String body = text(web.get("/settings/security"));
 
-        assertThat(body).contains("Two-step verification is required by origins-strict Ltd, so your last method can't be removed.")
+        assertThat(body).contains("Two-step verification is required by origins-strict Ltd: you can change your methods, but keep at least one.")
                 .as("only the requiring account limits the methods: one that requires nothing neither widens nor narrows")
                 .contains("Only the methods allowed by origins-strict Ltd are offered here.")
                 .contains("skip the code step for 1 day.", "Set by origins-strict Ltd.")
