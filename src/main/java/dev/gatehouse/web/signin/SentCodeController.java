@@ -76,7 +76,7 @@ class SentCodeController {
         }
         Optional<String> problem = words.problem(sent.get().send());
         if (problem.isPresent()) {
-            redirect.addFlashAttribute("flashError", problem.get());
+            redirect.addFlashAttribute("flashWarning", problem.get());
         } else {
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.resent." + method.type().name()));
         }

@@ -147,7 +147,7 @@ class CodeMethodSettingsController {
         if (send instanceof CodeSend.Sent || send instanceof CodeSend.CoolingDown) {
             request.getSession().setAttribute(attribute(type), ready.pending());
             if (send instanceof CodeSend.CoolingDown cooling) {
-                redirect.addFlashAttribute("flashError", sendProblem(cooling));
+                redirect.addFlashAttribute("flashWarning", sendProblem(cooling));
             }
             return "redirect:" + BASE + method + "/verify";
         }
@@ -244,13 +244,13 @@ class CodeMethodSettingsController {
         if (send instanceof CodeSend.Sent) {
             redirect.addFlashAttribute("flashSuccess", messages.get("codes.resent." + type.name()));
         } else if (send instanceof CodeSend.CoolingDown cooling) {
-            redirect.addFlashAttribute("flashError", sendProblem(cooling));
+            redirect.addFlashAttribute("flashWarning", sendProblem(cooling));
         } else if (send instanceof CodeSend.Finished) {
             request.getSession().removeAttribute(attribute(type));
             redirect.addFlashAttribute("flashError", messages.get("codes.setup.expired"));
             return "redirect:" + BASE + method;
         } else {
-            redirect.addFlashAttribute("flashError", sendProblem(send));
+            redirect.addFlashAttribute("flashWarning", sendProblem(send));
         }
         return "redirect:" + BASE + method + "/verify";
     }
