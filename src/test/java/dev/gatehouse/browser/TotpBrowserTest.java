@@ -100,6 +100,10 @@ class TotpBrowserTest extends BrowserTestSupport {
         }
         assertThat(browser.notice()).as("a reload, and a right code, still meet the wait")
                 .contains("Too many wrong codes");
+        // "Try another way" says every way that takes a code waits too, instead of offering them as if they did not.
+        browser.open("/signin/choose");
+        assertThat(browser.byId("choose-paused").getText()).contains("Code entry is paused",
+                "backup codes too", "try again in 5 minutes");
 
         clock().advance(Duration.ofMinutes(5));
         browser.open("/signin/verify");

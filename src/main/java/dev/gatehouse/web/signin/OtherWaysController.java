@@ -53,6 +53,12 @@ class OtherWaysController {
         model.addAttribute("methods", choices.methods());
         model.addAttribute("standIns", choices.standIns());
         model.addAttribute("noWayLeft", choices.noWayLeft());
+        // While code entry is paused, every way that takes a code is, backup codes too: said here, so that the list
+        // does not offer ways that each lead to the same pause (a first-time walk-through went round in a circle).
+        signIn.codeEntryBlocked(pending.get().userId()).ifPresent(step -> model.addAttribute("paused",
+                step instanceof dev.gatehouse.signin.SecondFactorStep.Locked locked
+                        ? messages.until("tz.signin.choose.paused", locked.until())
+                        : messages.get("code.suspended")));
         if (choices.noWayLeft()) {
             signIn.noWayLeftShown(pending.get(), browser);
         }
