@@ -294,19 +294,8 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         String app = webApp();
         Request request = request(app, Map.of());
         AuthorizationCode code = signInForCode(browser(), ada, request, false);
-        List<TokenResponse> answers = dev.gatehouse.testsupport.Race.whileHeld(
-                ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class),
-                () -> lockAuthorization("authorization_code_value", code.getValue()), () -> { },
-                () -> dev.gatehouse.testsupport.Race.run(2, i -> {
-                    try {
-                        return exchange(code, request, auth(app), request.verifier());
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }));
-        assertThat(answers).filteredOn(TokenResponse::indicatesSuccess).hasSize(1);
-        assertThat(answers).filteredOn(a -> !a.indicatesSuccess()).singleElement()
-                .extracting(OidcFlowTests::error).isEqualTo("invalid_grant");
+        List<TokenResponse> answers = twiceWhileLocked("authorization_code_value", code.getValue(),
+                () -> exchange(code, request, auth(app), request.verifier()));
         OIDCTokenResponse won = (OIDCTokenResponse) answers.stream().filter(TokenResponse::indicatesSuccess)
                 .findFirst().orElseThrow().toSuccessResponse();
         assertThat(introspect(app, won.getOIDCTokens().getAccessToken().getValue()).isActive()).isFalse();
@@ -321,19 +310,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         Request request = request(app, Map.of());
         RefreshToken old = tokens(signInForCode(browser(), ada, request, false), request).getOIDCTokens()
                 .getRefreshToken();
-        List<TokenResponse> answers = dev.gatehouse.testsupport.Race.whileHeld(
-                ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class),
-                () -> lockAuthorization("refresh_token_value", old.getValue()), () -> { },
-                () -> dev.gatehouse.testsupport.Race.run(2, i -> {
-                    try {
-                        return refresh(app, old);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }));
-        assertThat(answers).filteredOn(TokenResponse::indicatesSuccess).hasSize(1);
-        assertThat(answers).filteredOn(a -> !a.indicatesSuccess()).singleElement()
-                .extracting(OidcFlowTests::error).isEqualTo("invalid_grant");
+        twiceWhileLocked("refresh_token_value", old.getValue(), () -> refresh(app, old));
     }
 
     /**
@@ -392,10 +369,29 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(error(refresh(app, refresh))).as("the authorization is gone").isEqualTo("invalid_grant");
     }
 
-    private void lockAuthorization(String column, String token) {
-        assertThat(ctx.getBean(org.springframework.jdbc.core.simple.JdbcClient.class)
-                .sql("select id from oauth2_authorization where " + column + " = ? for update").param(token)
-                .query(String.class).list()).hasSize(1);
+    /**
+     * {@code use} twice at once while the authorization holding {@code token} (in {@code column}) is locked, as a use
+     * under way would hold it; asserts one success and one {@code invalid_grant}, and returns both answers.
+     */
+    private List<TokenResponse> twiceWhileLocked(String column, String token,
+                                                 java.util.concurrent.Callable<TokenResponse> use) {
+        List<TokenResponse> answers = dev.gatehouse.testsupport.Race.whileHeld(
+                ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class),
+                () -> assertThat(ctx.getBean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                        .sql("select id from oauth2_authorization where " + column + " = ? for update").param(token)
+                        .query(String.class).list()).hasSize(1),
+                () -> { },
+                () -> dev.gatehouse.testsupport.Race.run(2, i -> {
+                    try {
+                        return use.call();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+        assertThat(answers).filteredOn(TokenResponse::indicatesSuccess).hasSize(1);
+        assertThat(answers).filteredOn(a -> !a.indicatesSuccess()).singleElement()
+                .extracting(OidcFlowTests::error).isEqualTo("invalid_grant");
+        return answers;
     }
 
     /**
