@@ -927,6 +927,33 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(codeFrom(web.get(asked.path()), asked)).as("not silent: the sign-in here answers").isNotNull();
     }
 
+    /**
+     * UserInfo without a token, or with one that is no token of this server, answers as its other refusals do: a
+     * {@code Bearer} challenge (an error code only when a token was sent, RFC 6750 section 3.1), none of the JWT
+     * library's wording, and no return-page cookie (a browser that signed in next landed on a 401; found by an
+     * outside re-attack in stop 32).
+     */
+    @Test
+    void userInfoWhenNoTokenOrNotOneOfOursThenABearerChallengeAndNoReturnPage() throws Exception {
+        Page browsing = browser().get("/userinfo");
+        assertThat(headers(browsing, "Set-Cookie")).noneMatch(cookie -> cookie.startsWith("REDIRECT_URI"));
+        com.nimbusds.oauth2.sdk.http.HTTPRequest client = new com.nimbusds.oauth2.sdk.http.HTTPRequest(
+                com.nimbusds.oauth2.sdk.http.HTTPRequest.Method.GET, endpoint("/userinfo"));
+        client.setFollowRedirects(false);
+        client.setAccept("application/json");
+        HTTPResponse none = client.send();
+        assertThat(none.getStatusCode()).isEqualTo(401);
+        assertThat(none.getHeaderValue("WWW-Authenticate")).isEqualTo("Bearer");
+        assertThat(java.util.Objects.requireNonNullElse(none.getHeaderValues("Set-Cookie"), List.<String>of()))
+                .noneMatch(cookie -> cookie.startsWith("REDIRECT_URI"));
+        for (String token : List.of("not-a-token", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")) {
+            HTTPResponse refused = new UserInfoRequest(endpoint("/userinfo"), new BearerAccessToken(token))
+                    .toHTTPRequest().send();
+            assertThat(refused.getStatusCode()).as(token).isEqualTo(401);
+            assertThat(refused.getHeaderValue("WWW-Authenticate")).as(token).isEqualTo("Bearer error=\"invalid_token\"");
+        }
+    }
+
     @Test
     void tokenWhenCodeReusedOrTakenByAnotherClientOrVerifierMissingThenRefused() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-code");

@@ -143,13 +143,18 @@ class AuthorizationServerSecurity {
                         new LoginUrlAuthenticationEntryPoint("/signin"),
                         PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET,
                                 settings.getAuthorizationEndpoint())))
-                .requestCache(cache -> cache.requestCache(returnPage))
+                // Only a browser's authorization request is a page to come back to after signing in: a /userinfo
+                // without a token kept itself as one, and the browser that signed in next landed on a 401.
+                .requestCache(cache -> cache.requestCache(new AuthorizationRequestsOnly(returnPage,
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET,
+                                settings.getAuthorizationEndpoint()))))
                 // As on the pages: an error page shown to a browser without a session (a bad authorization or logout
                 // request) keeps its form token in a cookie, not in a new session (found by an outside attack in
                 // stop 32: each anonymous request stored a session).
                 .csrf(csrf -> csrf.csrfTokenRepository(formTokens))
                 // The UserInfo endpoint takes the access token as a bearer token.
-                .oauth2ResourceServer(resourceServer -> resourceServer.jwt(Customizer.withDefaults()))
+                .oauth2ResourceServer(resourceServer -> resourceServer.jwt(Customizer.withDefaults())
+                        .authenticationEntryPoint(new UserInfoErrors()))
                 .headers(headers -> headers
                         // The endpoints answer JSON or redirects; an error page (a bad authorization request) is
                         // the pages' own, so its style sheet and logo may load. Nothing else: no script, no form.
@@ -169,6 +174,38 @@ class AuthorizationServerSecurity {
                         requirement, clients, accountClients, returnPage, hints),
                         AbstractPreAuthenticatedProcessingFilter.class);
         return http.build();
+    }
+
+    /** The pages' return-page cookie, kept for the requests {@code kept} matches only. */
+    private record AuthorizationRequestsOnly(org.springframework.security.web.savedrequest.RequestCache pages,
+                                             org.springframework.security.web.util.matcher.RequestMatcher kept)
+            implements org.springframework.security.web.savedrequest.RequestCache {
+
+        @Override
+        public void saveRequest(jakarta.servlet.http.HttpServletRequest request,
+                                jakarta.servlet.http.HttpServletResponse response) {
+            if (kept.matches(request)) {
+                pages.saveRequest(request, response);
+            }
+        }
+
+        @Override
+        public org.springframework.security.web.savedrequest.SavedRequest getRequest(
+                jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response) {
+            return pages.getRequest(request, response);
+        }
+
+        @Override
+        public jakarta.servlet.http.HttpServletRequest getMatchingRequest(
+                jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response) {
+            return pages.getMatchingRequest(request, response);
+        }
+
+        @Override
+        public void removeRequest(jakarta.servlet.http.HttpServletRequest request,
+                                  jakarta.servlet.http.HttpServletResponse response) {
+            pages.removeRequest(request, response);
+        }
     }
 
     /**

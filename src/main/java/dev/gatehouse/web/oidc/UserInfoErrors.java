@@ -13,6 +13,7 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 
 /**
@@ -21,9 +22,25 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
  * {@code WWW-Authenticate: Bearer error="..."} header it left out, which tells a client to get a new token rather
  * than retry. Without a description: why a token is no longer honoured is not the client's to know.
  */
-final class UserInfoErrors implements AuthenticationFailureHandler {
+final class UserInfoErrors implements AuthenticationFailureHandler, AuthenticationEntryPoint {
 
     private final OAuth2ErrorHttpMessageConverter json = new OAuth2ErrorHttpMessageConverter();
+
+    /**
+     * The bearer token filter's refusals (a token that is malformed, badly signed or expired) in the same shape, without
+     * the JWT library's wording; a request without any token gets {@code WWW-Authenticate: Bearer} alone, as RFC 6750
+     * section 3.1 asks (no error code when no credentials were sent).
+     */
+    @Override
+    public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
+            throws IOException {
+        if (exception instanceof OAuth2AuthenticationException) {
+            onAuthenticationFailure(request, response, exception);
+        } else {
+            response.setStatus(HttpStatus.UNAUTHORIZED.value());
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+    }
 
     @Override
     public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
