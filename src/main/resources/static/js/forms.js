@@ -2,11 +2,21 @@
 // primary method, a security key, a session), the page opens at that section (#preferences, ...), so the notice at
 // its top was out of sight (found by a first-time walk-through); it is moved into that section, under its heading.
 // Without JavaScript it stays at the top of the page.
+// Only into a section of the page's main content, whatever a link's fragment names: not into the top bar's
+// menus, and a malformed fragment leaves the notice where it is (found by an outside re-attack in stop 32).
 (function () {
-    var target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.substring(1)))
-        : null;
     var flashes = document.querySelectorAll('[data-flash]');
-    if (!target || flashes.length === 0 || target.contains(flashes[0])) {
+    if (flashes.length === 0 || location.hash.length < 2) {
+        return;
+    }
+    var target;
+    try {
+        target = document.getElementById(decodeURIComponent(location.hash.substring(1)));
+    } catch (malformed) {
+        return;
+    }
+    if (!target || !target.closest('main') || !/^(SECTION|DIV)$/.test(target.tagName)
+            || target.contains(flashes[0])) {
         return;
     }
     var heading = target.querySelector('h2, h3');
