@@ -101,11 +101,12 @@ public class SignUpService {
 
     /**
      * Asks for a sign-up: checks the form, takes the network's and the address's budgets (committed on their own), then
-     * hashes the password with no database connection held, then records the request and mails the link. The hash
-     * waits for a turn of the node's hashing (up to {@code gatehouse.password.hashing.max-wait}): inside one
-     * transaction each waiting sign-up held a pooled connection, and 100 anonymous sign-ups from five addresses made
-     * every other request of the node wait 3 s for one (found by an outside re-attack in stop 32). Sign-in, password
-     * changes and resets already hash outside their transactions.
+     * hashes the password with no database connection held, then records the request and mails the link. A refused
+     * hash (the node busy) or a failed write gives the budgets back: nothing stored, nothing counted. The hash waits for
+     * a turn of the node's hashing (up to {@code gatehouse.password.hashing.max-wait}): inside one transaction each
+     * waiting sign-up held a pooled connection, and 100 anonymous sign-ups from five addresses made every other request
+     * of the node wait 3 s for one (found by an outside re-attack in stop 32). Sign-in, password changes and resets
+     * already hash outside their transactions.
      */
     public Request request(SignUpForm form, ClientInfo client) {
         // Read once: null when the form does not ask for a number.
@@ -124,16 +125,18 @@ public class SignUpService {
         String e164 = phone instanceof PhoneNumberCheck.Result.Valid valid ? valid.e164() : null;
         String email = Inputs.trim(form.email());
         Instant now = clock.instant();
+        List<RateLimits.Limit> network = RateLimits.perNetwork("signup-net", client.ip(), HOUR,
+                limits.requestsPerNetworkPerHour(), limits.requestsPerNetworkPerDay());
+        // Per address, the same whether or not it has a user: past the limit the answer is unchanged, no email.
+        List<RateLimits.Limit> address = RateLimits.windowAndDay(
+                "signup-to:" + sealer.keyedHash(Inputs.normalizeEmail(email), "signup-address"), HOUR,
+                limits.emailsPerAddressPerHour(), limits.emailsPerAddressPerDay());
         Optional<Request> limited = tx.execute(status -> {
-            Optional<Instant> busy = rateLimits.take(RateLimits.perNetwork("signup-net", client.ip(), HOUR,
-                    limits.requestsPerNetworkPerHour(), limits.requestsPerNetworkPerDay()), now);
+            Optional<Instant> busy = rateLimits.take(network, now);
             if (busy.isPresent()) {
                 return Optional.of(new Request.TooMany(busy.get()));
             }
-            // Per address, the same whether or not it has a user: past the limit the answer is unchanged, no email.
-            String address = sealer.keyedHash(Inputs.normalizeEmail(email), "signup-address");
-            if (rateLimits.take(RateLimits.windowAndDay("signup-to:" + address, HOUR,
-                    limits.emailsPerAddressPerHour(), limits.emailsPerAddressPerDay()), now).isPresent()) {
+            if (rateLimits.take(address, now).isPresent()) {
                 audit.record(AuditEventType.SIGN_UP_REQUESTED, null, null, client,
                         "address limit reached, nothing sent");
                 return Optional.of(new Request.CheckEmail());
@@ -143,8 +146,17 @@ public class SignUpService {
         if (limited.isPresent()) {
             return limited.get();
         }
-        String passwordHash = hasher.hash(form.password());
-        return tx.execute(status -> recorded(form, client, email, e164, passwordHash, now));
+        try {
+            String passwordHash = hasher.hash(form.password());
+            return tx.execute(status -> recorded(form, client, email, e164, passwordHash, now));
+        } catch (RuntimeException refused) {
+            // Busy hashing (or a failed write) stores no request: the budgets it took are given back, nothing counted.
+            tx.executeWithoutResult(status -> {
+                rateLimits.giveBack(address, now);
+                rateLimits.giveBack(network, now);
+            });
+            throw refused;
+        }
     }
 
     /** The request past its budgets, its password hashed: recorded and mailed, or the known address told. */

@@ -96,7 +96,7 @@ abstract class HashingBusyTests extends WebFlowSupport {
         assertThat(text(busy)).contains("Gatehouse is busy");
         assertThat(count("select count(*) from signup_requests")).isEqualTo(requestsBefore);
         assertThat(count("select coalesce(sum(hits), 0) from rate_counters"))
-                .as("the sign-up limits' counts were rolled back with the rest").isEqualTo(countedBefore);
+                .as("the sign-up limits' counts were given back: a refused sign-up is not counted").isEqualTo(countedBefore);
         awaitOutboxIdle();
         assertThat(mail().to(email)).isEmpty();
     }
