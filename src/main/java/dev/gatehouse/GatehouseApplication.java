@@ -10,6 +10,11 @@ import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoCon
 @ConfigurationPropertiesScan
 public class GatehouseApplication {
     public static void main(String[] args) {
+        // The operator's commands (reset-two-factor) run instead of the server and exit.
+        java.util.OptionalInt command = OperatorCommands.run(args, System.out, System.err);
+        if (command.isPresent()) {
+            System.exit(command.getAsInt());
+        }
         SpringApplication.run(GatehouseApplication.class, args);
     }
 }

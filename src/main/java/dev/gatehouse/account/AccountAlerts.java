@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -66,6 +67,27 @@ public class AccountAlerts {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void memberLockedOut(User member, Instant until, Instant now, ClientInfo client) {
+        acrossAccounts(member, (to, accountNames) -> notifier.send(message(to, "account-member-locked", now, client,
+                Map.of("accountName", accountNames, "memberName", member.displayName(), "memberEmail", member.email(),
+                        "until", until, "minutes", Duration.between(now, until).toMinutes()))));
+    }
+
+    /**
+     * The server's operator reset the two-step verification of {@code member} (from the command line): the recipients
+     * of every account the member belongs to are told, one email per address naming the accounts.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void memberResetByOperator(User member, Instant now, ClientInfo client) {
+        acrossAccounts(member, (to, accountNames) -> notifier.send(message(to, "account-member-reset-by-operator",
+                now, client, Map.of("accountName", accountNames, "memberName", member.displayName(),
+                        "memberEmail", member.email()))));
+    }
+
+    /**
+     * Each alert recipient of the accounts {@code member} belongs to, once per address (never the member), with the
+     * names of the accounts it receives alerts for, joined.
+     */
+    private void acrossAccounts(User member, BiConsumer<AlertRecipients.Recipient, String> alert) {
         Map<String, AlertRecipients.Recipient> who = new LinkedHashMap<>();
         Map<String, List<String>> accountsOf = new LinkedHashMap<>();
         List<Map.Entry<UUID, String>> accounts = jdbc.sql("""
@@ -82,10 +104,7 @@ public class AccountAlerts {
                 }
             }
         }
-        who.forEach((key, to) -> notifier.send(message(to, "account-member-locked", now, client, Map.of(
-                "accountName", String.join(", ", accountsOf.get(key)), "memberName", member.displayName(),
-                "memberEmail", member.email(), "until", until,
-                "minutes", Duration.between(now, until).toMinutes()))));
+        who.forEach((key, to) -> alert.accept(to, String.join(", ", accountsOf.get(key))));
     }
 
     private String accountName(UUID accountId) {

@@ -15,9 +15,10 @@ public enum ActivityKind {
     /** Signing in and out, confirming it's you, wrong codes and passwords at those steps, codes sent for them. */
     SIGN_INS(EnumSet.of(SIGN_IN, SIGN_IN_FAILED, RECONFIRM_PASSWORD_WRONG, SIGN_OUT, SIGN_OUT_EVERYWHERE,
             SESSION_SIGNED_OUT, REAUTHENTICATED, SECOND_FACTOR_FAILED, NO_WAY_LEFT_SHOWN, CODE_SENT)),
-    /** Two-step methods and backup codes: added, removed, changed, used, reset by an admin. */
+    /** Two-step methods and backup codes: added, removed, changed, used, reset by an admin or the operator. */
     METHODS(EnumSet.of(FACTOR_ENABLED, FACTOR_DISABLED, BACKUP_CODES_GENERATED, BACKUP_CODE_USED,
-            PRIMARY_METHOD_CHANGED, CODE_DESTINATION_CHANGED, WEBAUTHN_RENAMED, TWO_FACTOR_RESET)),
+            PRIMARY_METHOD_CHANGED, CODE_DESTINATION_CHANGED, WEBAUTHN_RENAMED, TWO_FACTOR_RESET,
+            TWO_FACTOR_RESET_BY_OPERATOR)),
     PASSWORD(EnumSet.of(PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED, PASSWORD_RESET)),
     /** Pauses and blocks after too many wrong passwords or codes, and a security key that may have been copied. */
     LOCKOUTS(EnumSet.of(PASSWORD_CHECKS_PAUSED, CODE_ENTRY_LOCKED, CODE_METHODS_SUSPENDED, WEBAUTHN_POSSIBLY_CLONED)),

@@ -60,6 +60,11 @@ public enum AuditEventType {
      * it and how many methods went).
      */
     TWO_FACTOR_RESET,
+    /**
+     * The operator reset the user's two-step verification from the server's command line (account: none; detail:
+     * how many methods went).
+     */
+    TWO_FACTOR_RESET_BY_OPERATOR,
     /** A password reset link was asked for an address that has a user (never for one that has none). */
     PASSWORD_RESET_REQUESTED,
     /** A new password was set through a reset link (after the second factor, for a user who has one). */

@@ -177,6 +177,36 @@ public class FactorService {
      * the lockout. Returns how many methods were removed.
      */
     public int resetByAdmin(User member, User by, UUID accountId, String accountName, ClientInfo client) {
+        return reset(member, client, (removed, now) -> {
+            audit.record(AuditEventType.TWO_FACTOR_RESET, member.id(), accountId, client,
+                    "by " + by.displayName() + " (" + by.id() + "): " + removed + " methods");
+            notifier.send(SecurityNotice.of(member, "two-factor-reset", now, client,
+                    Map.of("resetBy", by.displayName(), "accountName", accountName)));
+            accountAlerts.memberReset(accountId, member, by, now, client);
+        });
+    }
+
+    /**
+     * The operator's reset, from the server's command line ({@code reset-two-factor}): the way back for someone no
+     * admin can reset, such as the sole owner of an account who lost every method and backup code. The same removals
+     * as {@link #resetByAdmin}; recorded on the user's activity as the operator's, the user emailed, and the alert
+     * recipients of every account they belong to told. Returns how many methods were removed.
+     */
+    public int resetByOperator(User member, ClientInfo client) {
+        return reset(member, client, (removed, now) -> {
+            audit.record(AuditEventType.TWO_FACTOR_RESET_BY_OPERATOR, member.id(), null, client,
+                    removed + " methods");
+            notifier.send(SecurityNotice.of(member, "two-factor-reset-by-operator", now, client, Map.of()));
+            accountAlerts.memberResetByOperator(member, now, client);
+        });
+    }
+
+    /** What a reset records and tells, inside its transaction: given how many methods went and when. */
+    private interface ResetTold {
+        void tell(int removed, Instant now);
+    }
+
+    private int reset(User member, ClientInfo client, ResetTold told) {
         Instant now = clock.instant();
         Integer removed = tx.execute(status -> {
             users.lockForChange(member.id());
@@ -184,14 +214,10 @@ public class FactorService {
             jdbc.sql("delete from second_factors where user_id = ?").param(member.id()).update();
             backupCodes.deleteAll(member.id());
             attempts.succeeded(member.id());
-            audit.record(AuditEventType.TWO_FACTOR_RESET, member.id(), accountId, client,
-                    "by " + by.displayName() + " (" + by.id() + "): " + own.size() + " methods");
+            told.tell(own.size(), now);
             // Each removed kind, like a removal by the member: their trusted devices go and their sessions end.
             own.stream().map(EnrolledFactor::type).distinct()
                     .forEach(type -> events.publishEvent(new FactorRemoved(member.id(), type, true, client)));
-            notifier.send(SecurityNotice.of(member, "two-factor-reset", now, client,
-                    Map.of("resetBy", by.displayName(), "accountName", accountName)));
-            accountAlerts.memberReset(accountId, member, by, now, client);
             return own.size();
         });
         return removed == null ? 0 : removed;

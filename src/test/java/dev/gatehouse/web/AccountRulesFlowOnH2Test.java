@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
 import dev.gatehouse.account.DeviceTrustPeriod;
 import dev.gatehouse.account.SecurityRulesService;
@@ -27,6 +29,9 @@ import dev.gatehouse.testsupport.WebSession.Page;
 class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
 
     static final Set<String> KNOWN = Set.of("TOTP", "EMAIL", "SMS", "WEBAUTHN");
+
+    @Autowired
+    private ApplicationContext context;
 
     private void join(UUID accountId, UUID userId, String role) {
         jdbc().sql("insert into memberships (account_id, user_id, role, created_at) values (?, ?, ?, ?)")
@@ -230,6 +235,63 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
                 .contains("reset-admin, an admin of the account reset-owner Ltd, reset your two-step verification");
         // Their password alone signs them in now, to set up a new method.
         assertThat(signIn(browser(), member.email(), PASSWORD).location()).isEqualTo("/settings/security");
+    }
+
+    /**
+     * The way back for someone no admin can reset: the sole owner of an account who lost every method. The operator
+     * runs {@code reset-two-factor} (here the command's reset in this server's application, as it runs after its own
+     * start); the owner's methods, codes, remembered devices and sessions go, the owner and the account's alert
+     * recipients are emailed, and the owner's activity says who did it.
+     */
+    @Test
+    void resetWhenTheOperatorResetsASoleOwnerFromTheCommandLineThenMethodsCodesDevicesAndSessionsGoAndEveryoneIsTold() {
+        TwoFactorUser owner = twoFactorUser("operator-owner");
+        TestUsers.Created admin = users().create("operator-admin");
+        join(owner.user().accountId(), admin.user().id(), "ADMIN");
+        jdbc().sql("update accounts set alerts_to_admins = true where id = ?").param(owner.user().accountId()).update();
+        WebSession ownerWeb = passwordStep(owner);
+        assertThat(code(ownerWeb, owner, true).status()).isEqualTo(302);
+        assertThat(ownerWeb.get("/settings/security").status()).isEqualTo(200);
+        assertThat(count("select count(*) from trusted_devices where user_id = ? and revoked_at is null", owner.id()))
+                .isEqualTo(1);
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int status = dev.gatehouse.OperatorCommands.resetTwoFactor(context, " " + owner.email().toUpperCase() + " ",
+                new java.io.PrintStream(out, true), System.err);
+
+        assertThat(status).isZero();
+        assertThat(out.toString()).contains("Reset the two-step verification of operator-owner <" + owner.email()
+                + ">: 1 method and every backup code removed");
+        assertThat(count("select count(*) from second_factors where user_id = ?", owner.id())).isZero();
+        assertThat(count("select count(*) from backup_codes where user_id = ?", owner.id())).isZero();
+        assertThat(count("select count(*) from trusted_devices where user_id = ? and revoked_at is null", owner.id()))
+                .isZero();
+        assertThat(ownerWeb.get("/settings/security").status()).as("signed out everywhere").isEqualTo(302);
+        assertThat(count("select count(*) from audit_events where user_id = ? and type = 'TWO_FACTOR_RESET_BY_OPERATOR'"
+                + " and account_id is null", owner.id())).isEqualTo(1);
+        assertThat(mail().await(owner.email(), "your two-step verification was reset").text())
+                .contains("reset by the people who run this Gatehouse server, from its command line");
+        assertThat(mail().await(admin.email(), "two-step verification of a member of operator-owner").text())
+                .contains("reset the two-step verification of operator-owner (" + owner.email() + ")");
+        WebSession back = browser();
+        assertThat(signIn(back, owner.email(), PASSWORD).location()).as("the password alone, to set up a new method")
+                .isEqualTo("/settings/security");
+        assertThat(back.get("/settings/activity").body()).contains("Two-step verification reset by the server");
+    }
+
+    @Test
+    void resetFromTheCommandLineWhenNoUserSignsInWithThatAddressThenSaysSoAndNothingChanges() {
+        TwoFactorUser someone = twoFactorUser("operator-bystander");
+        long resets = count("select count(*) from audit_events where type like 'TWO_FACTOR_RESET%'");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+
+        int status = dev.gatehouse.OperatorCommands.resetTwoFactor(context, "nobody-" + someone.email(), System.out,
+                new java.io.PrintStream(err, true));
+
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString()).contains("no user signs in with nobody-" + someone.email() + "; nothing was changed");
+        assertThat(count("select count(*) from audit_events where type like 'TWO_FACTOR_RESET%'")).isEqualTo(resets);
+        assertThat(count("select count(*) from second_factors where user_id = ?", someone.id())).isEqualTo(1);
     }
 
     /**
