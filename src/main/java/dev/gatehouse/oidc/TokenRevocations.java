@@ -51,14 +51,13 @@ public class TokenRevocations {
     }
 
     /**
-     * Deletes what one application holds for the user (its codes, access and refresh tokens): the application signed
-     * the user out (RP-initiated logout). Returns how many authorizations went.
+     * Deletes the one sign-in of an application that issued {@code idToken} to the user (its access and refresh
+     * tokens): the application signed the user out of that browser (RP-initiated logout). The same application's
+     * sign-ins in the user's other browsers stay, each signed out on its own. Returns how many authorizations went.
      */
-    public int revokeClient(UUID userId, String clientId) {
-        return jdbc.sql("""
-                delete from oauth2_authorization where principal_name = ?
-                and registered_client_id in (select id from oauth2_registered_client where client_id = ?)""")
-                .params(userId.toString(), clientId).update();
+    public int revokeSignIn(UUID userId, String idToken) {
+        return jdbc.sql("delete from oauth2_authorization where principal_name = ? and oidc_id_token_value = ?")
+                .params(userId.toString(), idToken).update();
     }
 
     /** Deletes every authorization (codes, access and refresh tokens) of the user; returns how many. */

@@ -1368,6 +1368,38 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(again.get("/settings/security").status()).isEqualTo(200);
     }
 
+    /**
+     * The same application in two browsers of the user: signing out of it in one ends that browser's sign-in and its
+     * tokens only. The other browser's tokens still refresh and its own sign-out still works (it was a 400, its ID
+     * token no longer known, and that browser stayed signed in to Gatehouse: found by the re-attack of stop 32).
+     */
+    @Test
+    void logoutWhenTheSameApplicationIsSignedInInTwoBrowsersThenEachSignsOutOnItsOwn() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-logout-two");
+        String app = webApp();
+        WebSession first = browser();
+        Request one = request(app, Map.of());
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens firstTokens = tokens(signInForCode(first, ada, one, false),
+                one).getOIDCTokens();
+        WebSession second = browser();
+        Request two = request(app, Map.of());
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens secondTokens = tokens(signInForCode(second, ada, two, false),
+                two).getOIDCTokens();
+
+        Page out = first.get("/connect/logout?id_token_hint=" + firstTokens.getIDTokenString()
+                + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out"));
+        assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
+        assertThat(error(refresh(app, firstTokens.getRefreshToken()))).isEqualTo("invalid_grant");
+        assertThat(second.get("/settings/security").status()).isEqualTo(200);
+
+        Page secondOut = second.get("/connect/logout?id_token_hint=" + secondTokens.getIDTokenString()
+                + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out"));
+        assertThat(secondOut.status()).as("the second browser's own sign-out").isEqualTo(302);
+        assertThat(secondOut.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
+        assertThat(second.get("/settings/security").location()).isEqualTo("/signin");
+        assertThat(error(refresh(app, secondTokens.getRefreshToken()))).isEqualTo("invalid_grant");
+    }
+
     // --- An application registered by an account's owner on the Applications page --------------------------------
 
     /** The value of the element with this id on the page (the client id and the secret shown once). */

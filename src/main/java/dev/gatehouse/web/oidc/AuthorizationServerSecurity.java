@@ -244,10 +244,12 @@ class AuthorizationServerSecurity {
 
     /**
      * RP-initiated logout: the application signs the user out of their Gatehouse session (Spring's handler, as before)
-     * and, since the application itself asked, its own tokens for that user end too (its refresh tokens would
-     * otherwise outlive the sign-out). Only when the logout comes from the user's own signed-in session (the ID
-     * token's subject, checked by the endpoint): an ID token alone, without the session, revokes nothing. The user's
-     * other applications keep their tokens; "Sign out everywhere" ends all of them.
+     * and, since the application itself asked, the tokens of the sign-in that ID token came from end too (its refresh
+     * token would otherwise outlive the sign-out). Only when the logout comes from the user's own signed-in session
+     * (the ID token's subject, checked by the endpoint): an ID token alone, without the session, revokes nothing. The
+     * user's other applications, and the same application in their other browsers, keep their tokens: ending all of
+     * the application's made its sign-out in a second browser fail (that browser's ID token no longer known: a 400,
+     * and that browser stayed signed in to Gatehouse). "Sign out everywhere" ends all of them.
      */
     private static OidcLogoutAuthenticationSuccessHandler applicationSignsOut(TokenRevocations revocations,
                                                                               AuditLog audit) {
@@ -259,7 +261,7 @@ class AuthorizationServerSecurity {
                 if (logout.getPrincipal() instanceof Authentication session
                         && session.getPrincipal() instanceof SignedInUser user && logout.getIdToken() != null
                         && logout.getIdToken().getAudience() != null) {
-                    logout.getIdToken().getAudience().forEach(client -> revocations.revokeClient(user.userId(), client));
+                    revocations.revokeSignIn(user.userId(), logout.getIdToken().getTokenValue());
                     audit.record(AuditEventType.SIGN_OUT, user.userId(), null, ClientInfo.of(request),
                             "by application " + String.join(", ", logout.getIdToken().getAudience()));
                 }
