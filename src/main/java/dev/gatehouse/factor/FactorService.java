@@ -190,14 +190,19 @@ public class FactorService {
      * The operator's reset, from the server's command line ({@code reset-two-factor}): the way back for someone no
      * admin can reset, such as the sole owner of an account who lost every method and backup code. The same removals
      * as {@link #resetByAdmin}; recorded on the user's activity as the operator's, the user emailed, and the alert
-     * recipients of every account they belong to told. Returns how many methods were removed.
+     * recipients of every account they belong to told (only when it removed something). Returns how many methods were
+     * removed.
      */
     public int resetByOperator(User member, ClientInfo client) {
         return reset(member, client, (removed, now) -> {
             audit.record(AuditEventType.TWO_FACTOR_RESET_BY_OPERATOR, member.id(), null, client,
                     removed + " methods");
-            notifier.send(SecurityNotice.of(member, "two-factor-reset-by-operator", now, client, Map.of()));
-            accountAlerts.memberResetByOperator(member, now, client);
+            // A user with no method had nothing removed (a lockout lifted at most): no email says otherwise, and a
+            // command run twice tells nobody twice.
+            if (removed > 0) {
+                notifier.send(SecurityNotice.of(member, "two-factor-reset-by-operator", now, client, Map.of()));
+                accountAlerts.memberResetByOperator(member, now, client);
+            }
         });
     }
 

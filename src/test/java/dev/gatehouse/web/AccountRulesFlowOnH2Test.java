@@ -244,7 +244,8 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
      * recipients are emailed, and the owner's activity says who did it.
      */
     @Test
-    void resetWhenTheOperatorResetsASoleOwnerFromTheCommandLineThenMethodsCodesDevicesAndSessionsGoAndEveryoneIsTold() {
+    void resetWhenTheOperatorResetsASoleOwnerFromTheCommandLineThenMethodsCodesDevicesAndSessionsGoAndEveryoneIsTold()
+            throws Exception {
         TwoFactorUser owner = twoFactorUser("operator-owner");
         TestUsers.Created admin = users().create("operator-admin");
         join(owner.user().accountId(), admin.user().id(), "ADMIN");
@@ -277,6 +278,14 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
         assertThat(signIn(back, owner.email(), PASSWORD).location()).as("the password alone, to set up a new method")
                 .isEqualTo("/settings/security");
         assertThat(back.get("/settings/activity").body()).contains("Two-step verification reset by the server");
+
+        // Run again: nothing left to remove, said so, and nobody emailed a second time.
+        out.reset();
+        assertThat(dev.gatehouse.OperatorCommands.resetTwoFactor(context, owner.email(),
+                new java.io.PrintStream(out, true), System.err)).isZero();
+        assertThat(out.toString()).contains("has no two-step method: nothing to remove, nobody emailed");
+        awaitOutboxIdle();
+        assertThat(mail().to(owner.email())).filteredOn(m -> m.subject().contains("verification was reset")).hasSize(1);
     }
 
     @Test
@@ -289,7 +298,7 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
                 new java.io.PrintStream(err, true));
 
         assertThat(status).isEqualTo(1);
-        assertThat(err.toString()).contains("no user signs in with nobody-" + someone.email() + "; nothing was changed");
+        assertThat(err.toString()).contains("no user signs in with nobody-" + someone.email() + " in this database; nobody was reset");
         assertThat(count("select count(*) from audit_events where type like 'TWO_FACTOR_RESET%'")).isEqualTo(resets);
         assertThat(count("select count(*) from second_factors where user_id = ?", someone.id())).isEqualTo(1);
     }
