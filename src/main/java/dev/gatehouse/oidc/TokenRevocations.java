@@ -55,6 +55,14 @@ public class TokenRevocations {
      * tokens): the application signed the user out of that browser (RP-initiated logout). The same application's
      * sign-ins in the user's other browsers stay, each signed out on its own. Returns how many authorizations went.
      */
+    /** The ids of the authorizations one application holds for the user. */
+    public java.util.List<String> authorizationIds(UUID userId, String clientId) {
+        return jdbc.sql("""
+                select id from oauth2_authorization where principal_name = ?
+                and registered_client_id in (select id from oauth2_registered_client where client_id = ?)""")
+                .params(userId.toString(), clientId).query(String.class).list();
+    }
+
     public int revokeSignIn(UUID userId, String idToken) {
         return jdbc.sql("delete from oauth2_authorization where principal_name = ? and oidc_id_token_value = ?")
                 .params(userId.toString(), idToken).update();

@@ -1369,9 +1369,11 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     }
 
     /**
-     * The same application in two browsers of the user: signing out of it in one ends that browser's sign-in and its
-     * tokens only. The other browser's tokens still refresh and its own sign-out still works (it was a 400, its ID
-     * token no longer known, and that browser stayed signed in to Gatehouse: found by the re-attack of stop 32).
+     * The same application in two browsers of the user, and in two tabs of the first: signing out of it in the first
+     * browser ends what it holds from that browser's sign-in (both tabs' tokens) and nothing of the other browser,
+     * whose tokens still refresh and whose own sign-out still works. Ending all of the application's tokens made the
+     * second browser's sign-out a 400 (its ID token no longer known) and left it signed in to Gatehouse; ending only
+     * the presented ID token's left the other tab's refresh token working (both found by the re-attack of stop 32).
      */
     @Test
     void logoutWhenTheSameApplicationIsSignedInInTwoBrowsersThenEachSignsOutOnItsOwn() throws Exception {
@@ -1379,17 +1381,22 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         String app = webApp();
         WebSession first = browser();
         Request one = request(app, Map.of());
-        com.nimbusds.openid.connect.sdk.token.OIDCTokens firstTokens = tokens(signInForCode(first, ada, one, false),
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens firstTab = tokens(signInForCode(first, ada, one, false),
                 one).getOIDCTokens();
+        Request oneMore = request(app, Map.of());
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens secondTab = tokens(codeFrom(first.get(oneMore.path()),
+                oneMore), oneMore).getOIDCTokens();
         WebSession second = browser();
         Request two = request(app, Map.of());
         com.nimbusds.openid.connect.sdk.token.OIDCTokens secondTokens = tokens(signInForCode(second, ada, two, false),
                 two).getOIDCTokens();
 
-        Page out = first.get("/connect/logout?id_token_hint=" + firstTokens.getIDTokenString()
+        Page out = first.get("/connect/logout?id_token_hint=" + secondTab.getIDTokenString()
                 + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out"));
         assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
-        assertThat(error(refresh(app, firstTokens.getRefreshToken()))).isEqualTo("invalid_grant");
+        assertThat(error(refresh(app, secondTab.getRefreshToken()))).isEqualTo("invalid_grant");
+        assertThat(error(refresh(app, firstTab.getRefreshToken()))).as("the other tab of the same sign-in")
+                .isEqualTo("invalid_grant");
         assertThat(second.get("/settings/security").status()).isEqualTo(200);
 
         Page secondOut = second.get("/connect/logout?id_token_hint=" + secondTokens.getIDTokenString()

@@ -27,6 +27,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
@@ -104,7 +105,7 @@ class AuthorizationServerSecurity {
                 .securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as
                         .oidc(oidc -> oidc.logoutEndpoint(logout -> logout
-                                        .logoutResponseHandler(applicationSignsOut(revocations, audit)))
+                                        .logoutResponseHandler(applicationSignsOut(revocations, authorizations, audit)))
                                 .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(tokenClaims::userInfo)
                                         .errorResponseHandler(new UserInfoErrors())
                                         .authenticationProviders(InFrontOfSpring
@@ -244,14 +245,17 @@ class AuthorizationServerSecurity {
 
     /**
      * RP-initiated logout: the application signs the user out of their Gatehouse session (Spring's handler, as before)
-     * and, since the application itself asked, the tokens of the sign-in that ID token came from end too (its refresh
-     * token would otherwise outlive the sign-out). Only when the logout comes from the user's own signed-in session
+     * and, since the application itself asked, what it holds from this browser's sign-in ends too (a refresh token
+     * would otherwise outlive the sign-out): the authorization the ID token came from, and the application's other
+     * authorizations made in the same sign-in of this browser (another tab, a step-up, a silent renewal: their
+     * principal has this session's sign-in time). Only when the logout comes from the user's own signed-in session
      * (the ID token's subject, checked by the endpoint): an ID token alone, without the session, revokes nothing. The
      * user's other applications, and the same application in their other browsers, keep their tokens: ending all of
      * the application's made its sign-out in a second browser fail (that browser's ID token no longer known: a 400,
      * and that browser stayed signed in to Gatehouse). "Sign out everywhere" ends all of them.
      */
     private static OidcLogoutAuthenticationSuccessHandler applicationSignsOut(TokenRevocations revocations,
+                                                                              OAuth2AuthorizationService authorizations,
                                                                               AuditLog audit) {
         OidcLogoutAuthenticationSuccessHandler handler = new OidcLogoutAuthenticationSuccessHandler();
         SecurityContextLogoutHandler signOut = new SecurityContextLogoutHandler();
@@ -261,6 +265,14 @@ class AuthorizationServerSecurity {
                 if (logout.getPrincipal() instanceof Authentication session
                         && session.getPrincipal() instanceof SignedInUser user && logout.getIdToken() != null
                         && logout.getIdToken().getAudience() != null) {
+                    for (String client : logout.getIdToken().getAudience()) {
+                        for (String id : revocations.authorizationIds(user.userId(), client)) {
+                            OAuth2Authorization held = authorizations.findById(id);
+                            if (held != null && sameSignIn(held, user)) {
+                                authorizations.remove(held);
+                            }
+                        }
+                    }
                     revocations.revokeSignIn(user.userId(), logout.getIdToken().getTokenValue());
                     audit.record(AuditEventType.SIGN_OUT, user.userId(), null, ClientInfo.of(request),
                             "by application " + String.join(", ", logout.getIdToken().getAudience()));
@@ -269,6 +281,15 @@ class AuthorizationServerSecurity {
             }
         });
         return handler;
+    }
+
+    /** Whether the authorization was made in this session's sign-in: its principal holds the same sign-in time. */
+    private static boolean sameSignIn(OAuth2Authorization held, SignedInUser user) {
+        return held.getAttribute(java.security.Principal.class.getName()) instanceof Authentication made
+                && made.getPrincipal() instanceof dev.gatehouse.oidc.OidcPrincipal principal
+                && principal.userId().equals(user.userId())
+                && principal.authTime().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                        .equals(user.signedInAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     }
 
     /**
