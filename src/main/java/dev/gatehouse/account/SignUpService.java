@@ -151,10 +151,14 @@ public class SignUpService {
             return tx.execute(status -> recorded(form, client, email, e164, passwordHash, now));
         } catch (RuntimeException refused) {
             // Busy hashing (or a failed write) stores no request: the budgets it took are given back, nothing counted.
-            tx.executeWithoutResult(status -> {
-                rateLimits.giveBack(address, now);
-                rateLimits.giveBack(network, now);
-            });
+            try {
+                tx.executeWithoutResult(status -> {
+                    rateLimits.giveBack(address, now);
+                    rateLimits.giveBack(network, now);
+                });
+            } catch (RuntimeException alsoFailed) {
+                refused.addSuppressed(alsoFailed); // the refusal is what the page answers
+            }
             throw refused;
         }
     }
