@@ -25,9 +25,11 @@ import org.springframework.security.core.AuthenticatedPrincipal;
  * @param sessionsGeneration the user's sessions generation the session was signed in under: once ending all their
  *                       sessions raised it, nothing of this authorization is honoured; 0 in one stored before
  *                       (boxed so that the JSON of those, which lacks it, still reads: never null once made)
+ * @param browser        the browser key of the session the authorization was made in (SignInService.browserKey);
+ *                       null in one stored before it was recorded
  */
 public record OidcPrincipal(UUID userId, String email, String displayName, Instant authTime, Instant secondFactorAt,
-                            String amr, String acr, Long sessionsGeneration)
+                            String amr, String acr, Long sessionsGeneration, String browser)
         implements AuthenticatedPrincipal, Serializable {
 
     public OidcPrincipal {

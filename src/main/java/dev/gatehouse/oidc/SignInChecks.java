@@ -37,10 +37,14 @@ public class SignInChecks {
         this.clock = clock;
     }
 
-    /** The session's sign-in as the authorization will remember it, its {@code acr} as reached now. */
-    public OidcPrincipal principal(SignedInUser user) {
+    /**
+     * The session's sign-in as the authorization will remember it, its {@code acr} as reached now, and the browser it
+     * was made in.
+     */
+    public OidcPrincipal principal(SignedInUser user, String browser) {
         return new OidcPrincipal(user.userId(), user.email(), user.displayName(), user.signedInAt(),
-                user.secondFactorAt(), String.join(" ", user.amr()), reached(user).value(), user.sessionsGeneration());
+                user.secondFactorAt(), String.join(" ", user.amr()), reached(user).value(), user.sessionsGeneration(),
+                browser);
     }
 
     public Need need(SignedInUser user, AuthorizeAsks asks) {

@@ -50,11 +50,6 @@ public class TokenRevocations {
                 .params(left.userId().toString(), left.accountId()).update();
     }
 
-    /**
-     * Deletes the one sign-in of an application that issued {@code idToken} to the user (its access and refresh
-     * tokens): the application signed the user out of that browser (RP-initiated logout). The same application's
-     * sign-ins in the user's other browsers stay, each signed out on its own. Returns how many authorizations went.
-     */
     /** The ids of the authorizations one application holds for the user. */
     public java.util.List<String> authorizationIds(UUID userId, String clientId) {
         return jdbc.sql("""
@@ -63,6 +58,10 @@ public class TokenRevocations {
                 .params(userId.toString(), clientId).query(String.class).list();
     }
 
+    /**
+     * Deletes the authorization that issued {@code idToken} to the user (its access and refresh tokens): the
+     * application signed the user out of that browser (RP-initiated logout). Returns how many authorizations went.
+     */
     public int revokeSignIn(UUID userId, String idToken) {
         return jdbc.sql("delete from oauth2_authorization where principal_name = ? and oidc_id_token_value = ?")
                 .params(userId.toString(), idToken).update();

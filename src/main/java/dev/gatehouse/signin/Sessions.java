@@ -104,7 +104,8 @@ public class Sessions {
         // session planted before sign-in is worthless after it. (The page to return to is kept in a cookie.) Only an
         // application's demand for a new sign-in stays: it can only ask for more, and without it the password posted
         // again would let a trusted device skip the factor it asked for (found by an outside attack).
-        browser.renew(SignInService.FRESH_SIGN_IN::equals);
+        // The browser key too: it names this browser, not a sign-in, and gives nothing to whoever planted it.
+        browser.renew(name -> name.equals(SignInService.FRESH_SIGN_IN) || name.equals(SignInService.BROWSER_KEY));
         browser.unauthenticate();
         browser.setAttribute(PendingSignIn.ATTRIBUTE, pending);
         // Indexed under the user like a signed-in session, so that "sign out everywhere" and a password change end

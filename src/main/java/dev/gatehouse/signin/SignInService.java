@@ -45,6 +45,13 @@ public class SignInService {
     /** Session attribute: an application asked for a new sign-in; kept through the password step (Sessions). */
     static final String FRESH_SIGN_IN = "gatehouse.freshSignIn";
 
+    /**
+     * A random key a browser's session keeps until it is signed out or ends, across the sign-ins made in it (a
+     * {@code prompt=login} re-sign-in included): applications' authorizations made in it carry it, so that an
+     * application's sign-out ends what it holds from this browser and nothing of the user's other browsers.
+     */
+    public static final String BROWSER_KEY = "gatehouse.browserKey";
+
     /** Session attribute: the signed-in session a second step under way will upgrade ({@link #stepUp}). */
     private static final String STEP_UP = "gatehouse.stepUp";
 
@@ -377,6 +384,15 @@ public class SignInService {
      * meanwhile. Proved, it goes on as the same sign-in (same password time) with the factor added to its
      * {@link SignedInUser#amr}. Empty, and nothing changed, when the user has no method to prove.
      */
+    /** This browser session's {@link #BROWSER_KEY}, made on first use. */
+    public String browserKey(BrowserSession browser) {
+        return browser.attribute(BROWSER_KEY, String.class).orElseGet(() -> {
+            String key = java.util.UUID.randomUUID().toString();
+            browser.setAttribute(BROWSER_KEY, key);
+            return key;
+        });
+    }
+
     public Optional<PendingSignIn> stepUp(SignedInUser user, BrowserSession browser) {
         if (!factors.hasFactor(user.userId())) {
             return Optional.empty();

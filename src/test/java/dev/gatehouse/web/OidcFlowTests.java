@@ -1407,6 +1407,61 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(error(refresh(app, secondTokens.getRefreshToken()))).isEqualTo("invalid_grant");
     }
 
+    /**
+     * A {@code prompt=login} re-sign-in in the same browser is another sign-in of the same browser: the application's
+     * sign-out ends the tokens of both (matched by sign-in time, the earlier tab's refresh token went on working:
+     * found by the re-check of stop 32).
+     */
+    @Test
+    void logoutWhenTheBrowserSignedInAgainForTheApplicationThenTheEarlierSignInsTokensEndToo() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-logout-relogin");
+        String app = webApp();
+        WebSession web = browser();
+        Request one = request(app, Map.of());
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens before = tokens(signInForCode(web, ada, one, false), one)
+                .getOIDCTokens();
+        clock().advance(java.time.Duration.ofMinutes(1));
+        Request again = request(app, Map.of("prompt", "login"));
+        assertThat(web.get(again.path()).location()).isEqualTo("/signin");
+        assertThat(signIn(web, ada.email(), PASSWORD).location()).isEqualTo("/signin/verify");
+        Page proved = code(web, ada, false);
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens after = tokens(codeFrom(web.get(proved.location()), again),
+                again).getOIDCTokens();
+
+        Page out = web.get("/connect/logout?id_token_hint=" + after.getIDTokenString()
+                + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out"));
+        assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
+        assertThat(error(refresh(app, after.getRefreshToken()))).isEqualTo("invalid_grant");
+        assertThat(error(refresh(app, before.getRefreshToken()))).as("the same browser's earlier sign-in")
+                .isEqualTo("invalid_grant");
+    }
+
+    /**
+     * A browser waiting for a step-up the application asked for is signed out by the application's sign-out too: the
+     * application's tokens from that browser end, and the waiting step-up with them (it was left as it was: the
+     * refresh token kept working, and a code alone then finished the step-up: found by the re-check of stop 32).
+     */
+    @Test
+    void logoutWhenTheBrowserWaitsForAStepUpThenItsTokensAndTheWaitingStepUpEnd() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-logout-stepup");
+        String app = webApp();
+        WebSession web = browser();
+        Request one = request(app, Map.of());
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens held = tokens(signInForCode(web, ada, one, false), one)
+                .getOIDCTokens();
+        clock().advance(java.time.Duration.ofMinutes(6)); // past the step-up window
+        Request stepUp = request(app, Map.of("acr_values", MFA_NOW));
+        assertThat(web.get(stepUp.path()).location()).isEqualTo("/signin/verify");
+
+        Page out = web.get("/connect/logout?id_token_hint=" + held.getIDTokenString()
+                + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out"));
+        assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
+        assertThat(error(refresh(app, held.getRefreshToken()))).isEqualTo("invalid_grant");
+        assertThat(web.get("/signin/verify").location()).as("no step-up left to finish with a code alone")
+                .startsWith("/signin").isNotEqualTo("/signin/verify");
+        assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT);
+    }
+
     // --- An application registered by an account's owner on the Applications page --------------------------------
 
     /** The value of the element with this id on the page (the client id and the secret shown once). */

@@ -3,6 +3,7 @@ package dev.gatehouse.web.oidc;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -245,14 +246,16 @@ class AuthorizationServerSecurity {
 
     /**
      * RP-initiated logout: the application signs the user out of their Gatehouse session (Spring's handler, as before)
-     * and, since the application itself asked, what it holds from this browser's sign-in ends too (a refresh token
-     * would otherwise outlive the sign-out): the authorization the ID token came from, and the application's other
-     * authorizations made in the same sign-in of this browser (another tab, a step-up, a silent renewal: their
-     * principal has this session's sign-in time). Only when the logout comes from the user's own signed-in session
-     * (the ID token's subject, checked by the endpoint): an ID token alone, without the session, revokes nothing. The
-     * user's other applications, and the same application in their other browsers, keep their tokens: ending all of
-     * the application's made its sign-out in a second browser fail (that browser's ID token no longer known: a 400,
-     * and that browser stayed signed in to Gatehouse). "Sign out everywhere" ends all of them.
+     * and, since the application itself asked, what it holds from this browser ends too (a refresh token would
+     * otherwise outlive the sign-out): the authorization the ID token came from, and the application's other
+     * authorizations made in this browser's session (other tabs, step-ups, silent renewals, a {@code prompt=login}
+     * re-sign-in: their principal carries this session's browser key, or, stored before the key, its sign-in time).
+     * A session waiting for a step-up or a new sign-in of the ID token's user is signed out the same way (it was
+     * left as it was, and a code alone then finished the step-up after the application's sign-out). Only from the
+     * user's own browser session: an ID token alone, from another browser, revokes nothing. The user's other
+     * applications, and the same application in their other browsers, keep their tokens: ending all of the
+     * application's made its sign-out in a second browser fail (that browser's ID token no longer known: a 400, and
+     * that browser stayed signed in to Gatehouse). "Sign out everywhere" ends all of them.
      */
     private static OidcLogoutAuthenticationSuccessHandler applicationSignsOut(TokenRevocations revocations,
                                                                               OAuth2AuthorizationService authorizations,
@@ -260,36 +263,61 @@ class AuthorizationServerSecurity {
         OidcLogoutAuthenticationSuccessHandler handler = new OidcLogoutAuthenticationSuccessHandler();
         SecurityContextLogoutHandler signOut = new SecurityContextLogoutHandler();
         handler.setLogoutHandler((request, response, authentication) -> {
-            if (authentication instanceof OidcLogoutAuthenticationToken logout && logout.isPrincipalAuthenticated()) {
-                // The application is the ID token's audience (checked by the endpoint); client_id is optional.
-                if (logout.getPrincipal() instanceof Authentication session
-                        && session.getPrincipal() instanceof SignedInUser user && logout.getIdToken() != null
-                        && logout.getIdToken().getAudience() != null) {
-                    for (String client : logout.getIdToken().getAudience()) {
-                        for (String id : revocations.authorizationIds(user.userId(), client)) {
-                            OAuth2Authorization held = authorizations.findById(id);
-                            if (held != null && sameSignIn(held, user)) {
-                                authorizations.remove(held);
-                            }
-                        }
-                    }
-                    revocations.revokeSignIn(user.userId(), logout.getIdToken().getTokenValue());
-                    audit.record(AuditEventType.SIGN_OUT, user.userId(), null, ClientInfo.of(request),
-                            "by application " + String.join(", ", logout.getIdToken().getAudience()));
-                }
-                signOut.logout(request, response, (Authentication) logout.getPrincipal());
+            if (!(authentication instanceof OidcLogoutAuthenticationToken logout) || logout.getIdToken() == null
+                    || logout.getIdToken().getAudience() == null) {
+                return;
             }
+            jakarta.servlet.http.HttpSession session = request.getSession(false);
+            String browserKey = session == null ? null
+                    : (String) session.getAttribute(dev.gatehouse.signin.SignInService.BROWSER_KEY);
+            SignedInUser signedIn = logout.isPrincipalAuthenticated()
+                    && logout.getPrincipal() instanceof Authentication current
+                    && current.getPrincipal() instanceof SignedInUser user ? user : null;
+            UUID subject;
+            try {
+                subject = UUID.fromString(logout.getIdToken().getSubject());
+            } catch (IllegalArgumentException | NullPointerException notOurs) {
+                return;
+            }
+            // The endpoint checked a signed-in session's user is the ID token's subject; a waiting one is checked here.
+            int ended = 0;
+            for (String client : logout.getIdToken().getAudience()) {
+                for (String id : revocations.authorizationIds(subject, client)) {
+                    OAuth2Authorization held = authorizations.findById(id);
+                    if (held != null && madeInThisBrowser(held, subject, browserKey, signedIn)) {
+                        authorizations.remove(held);
+                        ended++;
+                    }
+                }
+            }
+            if (signedIn == null && ended == 0) {
+                return; // not this browser's: nothing of it, or of the user, is touched
+            }
+            revocations.revokeSignIn(subject, logout.getIdToken().getTokenValue());
+            audit.record(AuditEventType.SIGN_OUT, subject, null, ClientInfo.of(request),
+                    "by application " + String.join(", ", logout.getIdToken().getAudience()));
+            signOut.logout(request, response, signedIn != null ? (Authentication) logout.getPrincipal() : null);
         });
         return handler;
     }
 
-    /** Whether the authorization was made in this session's sign-in: its principal holds the same sign-in time. */
-    private static boolean sameSignIn(OAuth2Authorization held, SignedInUser user) {
-        return held.getAttribute(java.security.Principal.class.getName()) instanceof Authentication made
+    /**
+     * Whether the authorization of {@code subject} was made in this browser's session: its principal carries the
+     * session's browser key, or (made before keys were recorded) the signed-in session's sign-in time.
+     */
+    private static boolean madeInThisBrowser(OAuth2Authorization held, UUID subject, String browserKey,
+                                             SignedInUser signedIn) {
+        if (!(held.getAttribute(java.security.Principal.class.getName()) instanceof Authentication made
                 && made.getPrincipal() instanceof dev.gatehouse.oidc.OidcPrincipal principal
-                && principal.userId().equals(user.userId())
+                && principal.userId().equals(subject))) {
+            return false;
+        }
+        if (principal.browser() != null) {
+            return principal.browser().equals(browserKey);
+        }
+        return signedIn != null && signedIn.userId().equals(subject)
                 && principal.authTime().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
-                        .equals(user.signedInAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                        .equals(signedIn.signedInAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     }
 
     /**
