@@ -56,7 +56,8 @@ class RunScriptTest {
 
         Path java = jvms.resolve("jdk-26/bin/java");
         assertThat(command).isEqualTo("env MALLOC_ARENA_MAX=2 " + java + " " + FLAGS
-                + " -XX:AOTCache=target/run/gatehouse-java26+1.aot -jar target/run/gatehouse-1.0.jar --server.port=18999");
+                + " -XX:AOTCache=target/run/gatehouse-java26+1.aot -Xlog:aot*=error -jar target/run/gatehouse-1.0.jar"
+                + " --server.port=18999");
         assertThat(Files.readAllLines(calls)).containsExactly(
                 "mvnw " + jvms.resolve("jdk-26") + " -B -q package -Dmaven.test.skip=true",
                 java + " -Djarmode=tools -jar target/gatehouse-1.0.jar extract --destination target/run",
