@@ -1368,6 +1368,25 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(again.get("/settings/security").status()).isEqualTo(200);
     }
 
+    /** The tokens of {@code app} for {@code user}, signed in with a code in {@code web} (or already signed in). */
+    com.nimbusds.openid.connect.sdk.token.OIDCTokens appTokens(WebSession web, TwoFactorUser user, String app)
+            throws Exception {
+        Request request = request(app, Map.of());
+        Page asked = web.get(request.path());
+        AuthorizationCode code = "/signin".equals(asked.location())
+                ? signInForCode(web, user, request, false) : codeFrom(asked, request);
+        return tokens(code, request).getOIDCTokens();
+    }
+
+    /** The application signs the browser out with this ID token, back to its registered page; asserts it went back. */
+    static Page appSignsOut(WebSession web, com.nimbusds.openid.connect.sdk.token.OIDCTokens with) {
+        Page out = web.get("/connect/logout?id_token_hint=" + with.getIDTokenString() + "&post_logout_redirect_uri="
+                + enc("https://app.example/signed-out"));
+        assertThat(out.status()).as("the application's sign-out").isEqualTo(302);
+        assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
+        return out;
+    }
+
     /**
      * The same application in two browsers of the user, and in two tabs of the first: signing out of it in the first
      * browser ends what it holds from that browser's sign-in (both tabs' tokens) and nothing of the other browser,
@@ -1380,29 +1399,18 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TwoFactorUser ada = twoFactorUser("oidc-logout-two");
         String app = webApp();
         WebSession first = browser();
-        Request one = request(app, Map.of());
-        com.nimbusds.openid.connect.sdk.token.OIDCTokens firstTab = tokens(signInForCode(first, ada, one, false),
-                one).getOIDCTokens();
-        Request oneMore = request(app, Map.of());
-        com.nimbusds.openid.connect.sdk.token.OIDCTokens secondTab = tokens(codeFrom(first.get(oneMore.path()),
-                oneMore), oneMore).getOIDCTokens();
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens firstTab = appTokens(first, ada, app);
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens secondTab = appTokens(first, ada, app);
         WebSession second = browser();
-        Request two = request(app, Map.of());
-        com.nimbusds.openid.connect.sdk.token.OIDCTokens secondTokens = tokens(signInForCode(second, ada, two, false),
-                two).getOIDCTokens();
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens secondTokens = appTokens(second, ada, app);
 
-        Page out = first.get("/connect/logout?id_token_hint=" + secondTab.getIDTokenString()
-                + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out"));
-        assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
+        appSignsOut(first, secondTab);
         assertThat(error(refresh(app, secondTab.getRefreshToken()))).isEqualTo("invalid_grant");
         assertThat(error(refresh(app, firstTab.getRefreshToken()))).as("the other tab of the same sign-in")
                 .isEqualTo("invalid_grant");
         assertThat(second.get("/settings/security").status()).isEqualTo(200);
 
-        Page secondOut = second.get("/connect/logout?id_token_hint=" + secondTokens.getIDTokenString()
-                + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out"));
-        assertThat(secondOut.status()).as("the second browser's own sign-out").isEqualTo(302);
-        assertThat(secondOut.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
+        appSignsOut(second, secondTokens); // the second browser's own sign-out
         assertThat(second.get("/settings/security").location()).isEqualTo("/signin");
         assertThat(error(refresh(app, secondTokens.getRefreshToken()))).isEqualTo("invalid_grant");
     }
@@ -1417,9 +1425,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TwoFactorUser ada = twoFactorUser("oidc-logout-relogin");
         String app = webApp();
         WebSession web = browser();
-        Request one = request(app, Map.of());
-        com.nimbusds.openid.connect.sdk.token.OIDCTokens before = tokens(signInForCode(web, ada, one, false), one)
-                .getOIDCTokens();
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens before = appTokens(web, ada, app);
         clock().advance(java.time.Duration.ofMinutes(1));
         Request again = request(app, Map.of("prompt", "login"));
         assertThat(web.get(again.path()).location()).isEqualTo("/signin");
@@ -1428,9 +1434,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         com.nimbusds.openid.connect.sdk.token.OIDCTokens after = tokens(codeFrom(web.get(proved.location()), again),
                 again).getOIDCTokens();
 
-        Page out = web.get("/connect/logout?id_token_hint=" + after.getIDTokenString()
-                + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out"));
-        assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
+        appSignsOut(web, after);
         assertThat(error(refresh(app, after.getRefreshToken()))).isEqualTo("invalid_grant");
         assertThat(error(refresh(app, before.getRefreshToken()))).as("the same browser's earlier sign-in")
                 .isEqualTo("invalid_grant");
@@ -1446,16 +1450,12 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TwoFactorUser ada = twoFactorUser("oidc-logout-stepup");
         String app = webApp();
         WebSession web = browser();
-        Request one = request(app, Map.of());
-        com.nimbusds.openid.connect.sdk.token.OIDCTokens held = tokens(signInForCode(web, ada, one, false), one)
-                .getOIDCTokens();
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens held = appTokens(web, ada, app);
         clock().advance(java.time.Duration.ofMinutes(6)); // past the step-up window
         Request stepUp = request(app, Map.of("acr_values", MFA_NOW));
         assertThat(web.get(stepUp.path()).location()).isEqualTo("/signin/verify");
 
-        Page out = web.get("/connect/logout?id_token_hint=" + held.getIDTokenString()
-                + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out"));
-        assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
+        appSignsOut(web, held);
         assertThat(error(refresh(app, held.getRefreshToken()))).isEqualTo("invalid_grant");
         assertThat(web.get("/signin/verify").location()).as("no step-up left to finish with a code alone")
                 .startsWith("/signin").isNotEqualTo("/signin/verify");
