@@ -10,7 +10,6 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.gatehouse.audit.AuditEventType;
@@ -230,58 +229,79 @@ public class SignUpService {
      * Uses a sign-up link: creates the user and their account as owner, once, when {@code password} is the one the
      * sign-up was asked with. The link proves the inbox; the password proves that its owner is the person who asked.
      * Without it, anyone could sign up with someone else's address and a password of their own, and own the account
-     * the moment its owner clicked the link they did not ask for (found by an outside attack in stop 31).
+     * the moment its owner clicked the link they did not ask for (found by an outside attack in stop 31). The password
+     * is checked in no transaction, like {@link #request}'s hash: the link's try is taken and committed first, the user
+     * and account made after (a check waiting for a turn of the node's hashing held a pooled connection, and anyone
+     * can sign up for links of their own: five tries each).
      */
-    @Transactional
     public Completion complete(String token, String password, ClientInfo client) {
         Instant now = clock.instant();
         record Row(UUID id, String email, String displayName, String accountName, String passwordHash,
                    String phone) { }
-        Optional<Row> row = jdbc.sql("""
-                select id, email, display_name, account_name, password_hash, phone from signup_requests
-                where token_hash = ? and completed_at is null and expires_at > ?""")
-                .params(Tokens.sha256(token), Db.ts(now))
-                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6)))
-                .optional();
-        if (row.isEmpty()) {
-            return new Completion.InvalidLink();
+        record Tried(Row row, List<RateLimits.Limit> tries, Completion refused) { }
+        Tried tried = tx.execute(status -> {
+            Optional<Row> row = jdbc.sql("""
+                    select id, email, display_name, account_name, password_hash, phone from signup_requests
+                    where token_hash = ? and completed_at is null and expires_at > ?""")
+                    .params(Tokens.sha256(token), Db.ts(now))
+                    .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6)))
+                    .optional();
+            if (row.isEmpty()) {
+                return new Tried(null, List.of(), new Completion.InvalidLink());
+            }
+            // Each link has five tries an hour: it is no place to guess a password at (a link that leaked from a
+            // forwarded mail), nor to make the server hash without end (found by an outside attack in stop 31).
+            List<RateLimits.Limit> tries = RateLimits.windowAndDay("signup-confirm:" + row.get().id(), HOUR, 5, 10);
+            Optional<Instant> busy = rateLimits.take(tries, now);
+            return new Tried(row.get(), tries, busy.<Completion>map(Completion.TooManyWrongPasswords::new).orElse(null));
+        });
+        if (tried.refused() != null) {
+            return tried.refused();
         }
-        // Each link has five tries an hour: it is no place to guess a password at (a link that leaked from a
-        // forwarded mail), nor to make the server hash without end (found by an outside attack in stop 31).
-        List<RateLimits.Limit> tries = RateLimits.windowAndDay("signup-confirm:" + row.get().id(), HOUR, 5, 10);
-        Optional<Instant> busy = rateLimits.take(tries, now);
-        if (busy.isPresent()) {
-            return new Completion.TooManyWrongPasswords(busy.get());
+        Row row = tried.row();
+        boolean matches;
+        try {
+            matches = password != null && !password.isEmpty() && password.length() <= 4 * 128
+                    && hasher.matches(password, row.passwordHash());
+        } catch (RuntimeException refused) {
+            // The node's hashing busy: this try is not counted.
+            try {
+                tx.executeWithoutResult(status -> rateLimits.giveBack(tried.tries(), now));
+            } catch (RuntimeException alsoFailed) {
+                refused.addSuppressed(alsoFailed);
+            }
+            throw refused;
         }
-        if (password == null || password.isEmpty() || password.length() > 4 * 128
-                || !hasher.matches(password, row.get().passwordHash())) {
+        if (!matches) {
             return new Completion.WrongPassword();
         }
-        rateLimits.giveBack(tries, now);
-        // Single use, decided by the database: of two racing clicks exactly one updates the row.
-        int claimed = jdbc.sql("update signup_requests set completed_at = ? where id = ? and completed_at is null")
-                .params(Db.ts(now), row.get().id()).update();
-        if (claimed != 1) {
-            return new Completion.InvalidLink();
-        }
-        Optional<User> user = users.create(row.get().email(), row.get().displayName(), row.get().passwordHash());
-        if (user.isEmpty()) {
-            return new Completion.AlreadyRegistered();
-        }
-        // With text messages on by default: required from the first sign-in, no grace period, every method allowed
-        // (text messages included); the owner's number (unproved until they set up text-message codes with it)
-        // waits on their user.
-        UUID accountId = accounts.createWithOwner(row.get().accountName(), user.get().id(),
-                accountRules.textMessagesByDefault());
-        String detail = null;
-        if (accountRules.textMessagesByDefault()) {
-            if (row.get().phone() != null) {
-                jdbc.sql("update users set phone = ? where id = ?").params(row.get().phone(), user.get().id()).update();
+        return tx.execute(status -> {
+            rateLimits.giveBack(tried.tries(), now);
+            // Single use, decided by the database: of two racing clicks exactly one updates the row.
+            int claimed = jdbc.sql("update signup_requests set completed_at = ? where id = ? and completed_at is null")
+                    .params(Db.ts(now), row.id()).update();
+            if (claimed != 1) {
+                return new Completion.InvalidLink();
             }
-            detail = "two-step verification required from the start (text-messages-by-default)";
-        }
-        audit.record(AuditEventType.SIGN_UP_COMPLETED, user.get().id(), accountId, client, detail);
-        return new Completion.Completed(user.get(), accountId);
+            Optional<User> user = users.create(row.email(), row.displayName(), row.passwordHash());
+            if (user.isEmpty()) {
+                return new Completion.AlreadyRegistered();
+            }
+            // With text messages on by default: required from the first sign-in, no grace period, every method
+            // allowed (text messages included); the owner's number (unproved until they set up text-message codes
+            // with it) waits on their user.
+            UUID accountId = accounts.createWithOwner(row.accountName(), user.get().id(),
+                    accountRules.textMessagesByDefault());
+            String detail = null;
+            if (accountRules.textMessagesByDefault()) {
+                if (row.phone() != null) {
+                    jdbc.sql("update users set phone = ? where id = ?").params(row.phone(), user.get().id()).update();
+                }
+                detail = "two-step verification required from the start (text-messages-by-default)";
+            }
+            audit.record(AuditEventType.SIGN_UP_COMPLETED, user.get().id(), accountId, client, detail);
+            return new Completion.Completed(user.get(), accountId);
+        });
     }
 }

@@ -151,7 +151,7 @@ class NewAccountRulesOnH2Test {
      * budgets and the request are still written (committed in transactions of their own).
      */
     @Test
-    void signUpWhenItHashesThePasswordThenNoTransactionIsOpen() throws Exception {
+    void signUpWhenItHashesOrChecksThePasswordThenNoTransactionIsOpen() throws Exception {
         assertThat(SignUpService.class.getMethod("request", SignUpService.SignUpForm.class,
                 dev.gatehouse.system.ClientInfo.class).isAnnotationPresent(
                 org.springframework.transaction.annotation.Transactional.class))
@@ -171,6 +171,28 @@ class NewAccountRulesOnH2Test {
         assertThat(inTransaction).containsExactly(false);
         assertThat(jdbc.sql("select count(*) from signup_requests where email = ?").param(email)
                 .query(Long.class).single()).isEqualTo(1);
+
+        // The link's confirmation checks the password in no transaction either (anyone can make links of their own),
+        // and still makes the user and the account.
+        assertThat(SignUpService.class.getMethod("complete", String.class, String.class,
+                dev.gatehouse.system.ClientInfo.class).isAnnotationPresent(
+                org.springframework.transaction.annotation.Transactional.class)).isFalse();
+        org.mockito.Mockito.doAnswer(call -> {
+            inTransaction.add(org.springframework.transaction.support.TransactionSynchronizationManager
+                    .isActualTransactionActive());
+            return call.callRealMethod();
+        }).when(hasher).matches(org.mockito.ArgumentMatchers.anyString(), org.mockito.ArgumentMatchers.anyString());
+        String link = new DevMail(context).awaitNth(email, 1).link("/signup/confirm/");
+        String token = link.substring(link.lastIndexOf('/') + 1);
+
+        assertThat(signUp(false, hasher).complete(token, "not the password asked with", CLIENT))
+                .isInstanceOf(SignUpService.Completion.WrongPassword.class);
+        assertThat(signUp(false, hasher).complete(token, TestUsers.PASSWORD, CLIENT))
+                .isInstanceOf(SignUpService.Completion.Completed.class);
+
+        assertThat(inTransaction).containsExactly(false, false, false);
+        assertThat(jdbc.sql("select count(*) from users where email = ?").param(email).query(Long.class).single())
+                .isEqualTo(1);
     }
 
     @Test
