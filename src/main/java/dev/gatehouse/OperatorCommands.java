@@ -63,9 +63,10 @@ public final class OperatorCommands {
         if (words.isEmpty()) {
             return OptionalInt.empty();
         }
-        if (!RESET_TWO_FACTOR.equals(args[0]) || args.length < 2 || args[1].startsWith("-") || args[1].isBlank()
-                || words.size() != 2) {
-            err.println(RESET_TWO_FACTOR.equals(args[0]) || words.contains(RESET_TWO_FACTOR) ? USAGE
+        // The command first, then one address, then settings.
+        if (words.size() != 2 || !args[0].equals(RESET_TWO_FACTOR) || !args[1].equals(words.get(1))
+                || args[1].isBlank()) {
+            err.println(words.get(0).equals(RESET_TWO_FACTOR) ? USAGE
                     : "gatehouse: unknown command " + words.get(0) + " (settings are --name=value)\n\n" + USAGE);
             return OptionalInt.of(USAGE_ERROR);
         }

@@ -150,16 +150,26 @@ public class SignUpService {
             return tx.execute(status -> recorded(form, client, email, e164, passwordHash, now));
         } catch (RuntimeException refused) {
             // Busy hashing (or a failed write) stores no request: the budgets it took are given back, nothing counted.
-            try {
-                tx.executeWithoutResult(status -> {
-                    rateLimits.giveBack(address, now);
-                    rateLimits.giveBack(network, now);
-                });
-            } catch (RuntimeException alsoFailed) {
-                refused.addSuppressed(alsoFailed); // the refusal is what the page answers
-            }
-            throw refused;
+            throw givenBack(refused, now, address, network);
         }
+    }
+
+    /**
+     * Gives back the budgets an attempt took when it was refused before it counted (the node's hashing busy, a failed
+     * write), and returns the refusal to throw: a failure to give them back does not replace it.
+     */
+    @SafeVarargs
+    private RuntimeException givenBack(RuntimeException refused, Instant now, List<RateLimits.Limit>... budgets) {
+        try {
+            tx.executeWithoutResult(status -> {
+                for (List<RateLimits.Limit> budget : budgets) {
+                    rateLimits.giveBack(budget, now);
+                }
+            });
+        } catch (RuntimeException alsoFailed) {
+            refused.addSuppressed(alsoFailed);
+        }
+        return refused;
     }
 
     /** The request past its budgets, its password hashed: recorded and mailed, or the known address told. */
@@ -238,46 +248,36 @@ public class SignUpService {
         Instant now = clock.instant();
         record Row(UUID id, String email, String displayName, String accountName, String passwordHash,
                    String phone) { }
-        record Tried(Row row, List<RateLimits.Limit> tries, Completion refused) { }
-        Tried tried = tx.execute(status -> {
-            Optional<Row> row = jdbc.sql("""
-                    select id, email, display_name, account_name, password_hash, phone from signup_requests
-                    where token_hash = ? and completed_at is null and expires_at > ?""")
-                    .params(Tokens.sha256(token), Db.ts(now))
-                    .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6)))
-                    .optional();
-            if (row.isEmpty()) {
-                return new Tried(null, List.of(), new Completion.InvalidLink());
-            }
-            // Each link has five tries an hour: it is no place to guess a password at (a link that leaked from a
-            // forwarded mail), nor to make the server hash without end (found by an outside attack in stop 31).
-            List<RateLimits.Limit> tries = RateLimits.windowAndDay("signup-confirm:" + row.get().id(), HOUR, 5, 10);
-            Optional<Instant> busy = rateLimits.take(tries, now);
-            return new Tried(row.get(), tries, busy.<Completion>map(Completion.TooManyWrongPasswords::new).orElse(null));
-        });
-        if (tried.refused() != null) {
-            return tried.refused();
+        Optional<Row> found = jdbc.sql("""
+                select id, email, display_name, account_name, password_hash, phone from signup_requests
+                where token_hash = ? and completed_at is null and expires_at > ?""")
+                .params(Tokens.sha256(token), Db.ts(now))
+                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6)))
+                .optional();
+        if (found.isEmpty()) {
+            return new Completion.InvalidLink();
         }
-        Row row = tried.row();
+        Row row = found.get();
+        // Each link has five tries an hour: it is no place to guess a password at (a link that leaked from a
+        // forwarded mail), nor to make the server hash without end (found by an outside attack in stop 31).
+        List<RateLimits.Limit> tries = RateLimits.windowAndDay("signup-confirm:" + row.id(), HOUR, 5, 10);
+        Optional<Instant> busy = tx.execute(status -> rateLimits.take(tries, now));
+        if (busy.isPresent()) {
+            return new Completion.TooManyWrongPasswords(busy.get());
+        }
         boolean matches;
         try {
             matches = password != null && !password.isEmpty() && password.length() <= 4 * 128
                     && hasher.matches(password, row.passwordHash());
         } catch (RuntimeException refused) {
-            // The node's hashing busy: this try is not counted.
-            try {
-                tx.executeWithoutResult(status -> rateLimits.giveBack(tried.tries(), now));
-            } catch (RuntimeException alsoFailed) {
-                refused.addSuppressed(alsoFailed);
-            }
-            throw refused;
+            throw givenBack(refused, now, tries); // the node's hashing busy: this try is not counted
         }
         if (!matches) {
             return new Completion.WrongPassword();
         }
         return tx.execute(status -> {
-            rateLimits.giveBack(tried.tries(), now);
+            rateLimits.giveBack(tries, now);
             // Single use, decided by the database: of two racing clicks exactly one updates the row.
             int claimed = jdbc.sql("update signup_requests set completed_at = ? where id = ? and completed_at is null")
                     .params(Db.ts(now), row.id()).update();

@@ -177,7 +177,7 @@ public class FactorService {
      * the lockout. Returns how many methods were removed.
      */
     public int resetByAdmin(User member, User by, UUID accountId, String accountName, ClientInfo client) {
-        return reset(member, client, (removed, now) -> {
+        return reset(member, client, (now, removed) -> {
             audit.record(AuditEventType.TWO_FACTOR_RESET, member.id(), accountId, client,
                     "by " + by.displayName() + " (" + by.id() + "): " + removed + " methods");
             notifier.send(SecurityNotice.of(member, "two-factor-reset", now, client,
@@ -194,7 +194,7 @@ public class FactorService {
      * removed.
      */
     public int resetByOperator(User member, ClientInfo client) {
-        return reset(member, client, (removed, now) -> {
+        return reset(member, client, (now, removed) -> {
             audit.record(AuditEventType.TWO_FACTOR_RESET_BY_OPERATOR, member.id(), null, client,
                     removed + " methods");
             // A user with no method had nothing removed (a lockout lifted at most): no email says otherwise, and a
@@ -206,12 +206,8 @@ public class FactorService {
         });
     }
 
-    /** What a reset records and tells, inside its transaction: given how many methods went and when. */
-    private interface ResetTold {
-        void tell(int removed, Instant now);
-    }
-
-    private int reset(User member, ClientInfo client, ResetTold told) {
+    /** Removes every method and backup code of {@code member}; {@code told} records and tells, given when and how many. */
+    private int reset(User member, ClientInfo client, java.util.function.ObjIntConsumer<Instant> told) {
         Instant now = clock.instant();
         Integer removed = tx.execute(status -> {
             users.lockForChange(member.id());
@@ -219,7 +215,7 @@ public class FactorService {
             jdbc.sql("delete from second_factors where user_id = ?").param(member.id()).update();
             backupCodes.deleteAll(member.id());
             attempts.succeeded(member.id());
-            told.tell(own.size(), now);
+            told.accept(now, own.size());
             // Each removed kind, like a removal by the member: their trusted devices go and their sessions end.
             own.stream().map(EnrolledFactor::type).distinct()
                     .forEach(type -> events.publishEvent(new FactorRemoved(member.id(), type, true, client)));

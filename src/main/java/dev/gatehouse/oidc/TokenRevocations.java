@@ -1,5 +1,6 @@
 package dev.gatehouse.oidc;
 
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.context.event.EventListener;
@@ -51,7 +52,7 @@ public class TokenRevocations {
     }
 
     /** The ids of the authorizations one application holds for the user. */
-    public java.util.List<String> authorizationIds(UUID userId, String clientId) {
+    public List<String> authorizationIds(UUID userId, String clientId) {
         return jdbc.sql("""
                 select id from oauth2_authorization where principal_name = ?
                 and registered_client_id in (select id from oauth2_registered_client where client_id = ?)""")

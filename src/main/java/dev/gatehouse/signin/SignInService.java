@@ -378,12 +378,6 @@ public class SignInService {
         browser.setAttribute(FRESH_SIGN_IN, Boolean.TRUE);
     }
 
-    /**
-     * An application asked for a second factor proved now, which this session has not: the session waits for the
-     * second step of its own user (the usual pages, window and lockout; no trusted device spares it), and is signed out
-     * meanwhile. Proved, it goes on as the same sign-in (same password time) with the factor added to its
-     * {@link SignedInUser#amr}. Empty, and nothing changed, when the user has no method to prove.
-     */
     /** This browser session's {@link #BROWSER_KEY}, made on first use. */
     public String browserKey(BrowserSession browser) {
         return browser.attribute(BROWSER_KEY, String.class).orElseGet(() -> {
@@ -393,6 +387,12 @@ public class SignInService {
         });
     }
 
+    /**
+     * An application asked for a second factor proved now, which this session has not: the session waits for the
+     * second step of its own user (the usual pages, window and lockout; no trusted device spares it), and is signed out
+     * meanwhile. Proved, it goes on as the same sign-in (same password time) with the factor added to its
+     * {@link SignedInUser#amr}. Empty, and nothing changed, when the user has no method to prove.
+     */
     public Optional<PendingSignIn> stepUp(SignedInUser user, BrowserSession browser) {
         if (!factors.hasFactor(user.userId())) {
             return Optional.empty();

@@ -1,10 +1,12 @@
 package dev.gatehouse.web.oidc;
 
+import java.security.Principal;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import org.springframework.context.annotation.Bean;
@@ -269,7 +271,7 @@ class AuthorizationServerSecurity {
             }
             jakarta.servlet.http.HttpSession session = request.getSession(false);
             String browserKey = session == null ? null
-                    : (String) session.getAttribute(dev.gatehouse.signin.SignInService.BROWSER_KEY);
+                    : (String) session.getAttribute(SignInService.BROWSER_KEY);
             SignedInUser signedIn = logout.isPrincipalAuthenticated()
                     && logout.getPrincipal() instanceof Authentication current
                     && current.getPrincipal() instanceof SignedInUser user ? user : null;
@@ -307,8 +309,8 @@ class AuthorizationServerSecurity {
      */
     private static boolean madeInThisBrowser(OAuth2Authorization held, UUID subject, String browserKey,
                                              SignedInUser signedIn) {
-        if (!(held.getAttribute(java.security.Principal.class.getName()) instanceof Authentication made
-                && made.getPrincipal() instanceof dev.gatehouse.oidc.OidcPrincipal principal
+        if (!(held.getAttribute(Principal.class.getName()) instanceof Authentication made
+                && made.getPrincipal() instanceof OidcPrincipal principal
                 && principal.userId().equals(subject))) {
             return false;
         }
@@ -316,8 +318,8 @@ class AuthorizationServerSecurity {
             return principal.browser().equals(browserKey);
         }
         return signedIn != null && signedIn.userId().equals(subject)
-                && principal.authTime().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
-                        .equals(signedIn.signedInAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                && principal.authTime().truncatedTo(ChronoUnit.MILLIS)
+                        .equals(signedIn.signedInAt().truncatedTo(ChronoUnit.MILLIS));
     }
 
     /**
