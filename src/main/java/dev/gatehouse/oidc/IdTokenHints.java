@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
 /**
@@ -30,10 +31,16 @@ public class IdTokenHints {
 
     /** Whether {@code hint} is a token this server signed whose subject is {@code userId}. */
     public boolean names(String hint, UUID userId) {
+        JWTClaimsSet claims = signed(hint);
+        return claims != null && userId.toString().equals(claims.getSubject());
+    }
+
+    /** The claims of {@code token} when this server signed it (expired or not), else null. */
+    JWTClaimsSet signed(String token) {
         try {
-            return userId.toString().equals(processor.process(hint, null).getSubject());
+            return token == null ? null : processor.process(token, null);
         } catch (ParseException | BadJOSEException | JOSEException notOurs) {
-            return false;
+            return null;
         }
     }
 }

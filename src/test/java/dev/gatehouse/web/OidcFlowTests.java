@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.URL;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -1459,6 +1460,47 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(error(refresh(app, held.getRefreshToken()))).isEqualTo("invalid_grant");
         assertThat(web.get("/signin/verify").location()).as("no step-up left to finish with a code alone")
                 .startsWith("/signin").isNotEqualTo("/signin/verify");
+        assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT);
+    }
+
+    /**
+     * An application that keeps the ID token of its sign-in for its sign-out (many do) after its refreshes replaced
+     * it: the sign-out is taken as with the current one. Spring's endpoint knew only the current ID token, so this was a
+     * 400 and the browser stayed signed in to Gatehouse (noticed in stop 31, left open until stop 33). The first ID
+     * token and the nine before the current one are kept; a token of the same sign-in that was never an ID token is
+     * still refused, and from a browser without the session an earlier ID token ends nothing, as a current one.
+     */
+    @Test
+    void logoutWhenTheApplicationSendsAnIdTokenARefreshReplacedThenSignedOutAsWithTheCurrentOne() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-logout-earlier");
+        String app = webApp();
+        WebSession web = browser();
+        List<com.nimbusds.openid.connect.sdk.token.OIDCTokens> given = new ArrayList<>();
+        given.add(appTokens(web, ada, app));
+        for (int i = 1; i <= 11; i++) {
+            TokenResponse refreshed = refresh(app, given.get(given.size() - 1).getRefreshToken());
+            assertThat(refreshed.indicatesSuccess()).as("refresh " + i).isTrue();
+            given.add(((OIDCTokenResponse) refreshed.toSuccessResponse()).getOIDCTokens());
+        }
+        assertThat(given.stream().map(com.nimbusds.openid.connect.sdk.token.OIDCTokens::getIDTokenString).distinct())
+                .hasSize(12);
+        RefreshToken current = given.get(given.size() - 1).getRefreshToken();
+
+        String back = "&post_logout_redirect_uri=" + enc("https://app.example/signed-out");
+        assertThat(web.get("/connect/logout?id_token_hint=" + given.get(1).getIDTokenString() + back).status())
+                .as("neither the first nor one of the nine last: no longer kept").isEqualTo(400);
+        assertThat(web.get("/connect/logout?id_token_hint=" + given.get(given.size() - 1).getAccessToken().getValue() + back)
+                .status()).as("an access token of the same sign-in").isEqualTo(400);
+        assertThat(browser().get("/connect/logout?id_token_hint=" + given.get(0).getIDTokenString() + back)
+                .status()).as("another browser").isEqualTo(302);
+        assertThat(web.get("/settings/security").status()).isEqualTo(200);
+        TokenResponse stillGoing = refresh(app, current);
+        assertThat(stillGoing.indicatesSuccess()).as("nothing ended so far").isTrue();
+        current = stillGoing.toSuccessResponse().getTokens().getRefreshToken();
+
+        appSignsOut(web, given.get(0));
+        assertThat(web.get("/settings/security").location()).isEqualTo("/signin");
+        assertThat(error(refresh(app, current))).isEqualTo("invalid_grant");
         assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT);
     }
 

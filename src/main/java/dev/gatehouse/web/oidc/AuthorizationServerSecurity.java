@@ -34,6 +34,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.oidc.web.authentication.OidcLogoutAuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
@@ -61,6 +62,7 @@ import dev.gatehouse.oidc.Acr;
 import dev.gatehouse.oidc.ApiScopes;
 import dev.gatehouse.oidc.AuthorizeAsks;
 import dev.gatehouse.oidc.ClientSecrets;
+import dev.gatehouse.oidc.EarlierIdTokens;
 import dev.gatehouse.oidc.OidcPrincipal;
 import dev.gatehouse.oidc.SignInChecks;
 import dev.gatehouse.oidc.TokenRevocations;
@@ -98,16 +100,19 @@ class AuthorizationServerSecurity {
                                             OAuth2AuthorizationService authorizations,
                                             TokenRevocations revocations, AuditLog audit, Clock clock,
                                             CsrfTokenRepository formTokens, AuthorizationUses uses,
-                                            dev.gatehouse.oidc.IdTokenHints hints)
+                                            dev.gatehouse.oidc.IdTokenHints hints, EarlierIdTokens earlierIdTokens)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         java.util.function.Function<AuthenticationProvider, InFrontOfSpring> withinTheSignIn = spring ->
                 new WithinTheSignIn(spring, authorizations, accountClients, sessions,
-                        sessionProperties.absoluteLifetime(), clock, requirement, uses);
+                        sessionProperties.absoluteLifetime(), clock, requirement, uses, earlierIdTokens);
         http
                 .securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as
                         .oidc(oidc -> oidc.logoutEndpoint(logout -> logout
+                                        .authenticationProviders(InFrontOfSpring.inFrontOf(
+                                                OidcLogoutAuthenticationProvider.class,
+                                                spring -> new SignOutWithAnEarlierIdToken(spring, earlierIdTokens)))
                                         .logoutResponseHandler(applicationSignsOut(revocations, authorizations, audit)))
                                 .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(tokenClaims::userInfo)
                                         .errorResponseHandler(new UserInfoErrors())

@@ -20,6 +20,7 @@ import org.springframework.security.oauth2.server.authorization.oidc.authenticat
 
 import dev.gatehouse.oidc.AccountClients;
 import dev.gatehouse.oidc.AuthorizationUses;
+import dev.gatehouse.oidc.EarlierIdTokens;
 import dev.gatehouse.oidc.OidcPrincipal;
 import dev.gatehouse.signin.Sessions;
 import dev.gatehouse.signin.TwoFactorRequirement;
@@ -41,6 +42,8 @@ import dev.gatehouse.signin.TwoFactorRequirement;
  * one past it: every refresh token comes from a grant {@code SignInForAuthorization} made; and for a user an account's
  * rule now holds at "set up a method", as the authorization endpoint would.</li>
  * <li>A code exchanged and a refresh token used run one at a time ({@link AuthorizationUses}).</li>
+ * <li>A refresh that replaced the ID token keeps the replaced one's hash ({@link EarlierIdTokens}), for the
+ * application's sign-out.</li>
  * </ul>
  * A refused use deletes the authorization and answers {@code invalid_grant} ({@code invalid_token} at UserInfo): the
  * application sends the user through the authorization endpoint again, where they sign in anew.
@@ -56,11 +59,13 @@ final class WithinTheSignIn extends InFrontOfSpring {
     private final Clock clock;
     private final TwoFactorRequirement requirement;
     private final AuthorizationUses uses;
+    private final EarlierIdTokens earlierIdTokens;
 
     WithinTheSignIn(AuthenticationProvider spring, OAuth2AuthorizationService authorizations,
                     AccountClients accountClients, Sessions sessions, Duration absoluteLifetime, Clock clock,
-                    TwoFactorRequirement requirement, AuthorizationUses uses) {
+                    TwoFactorRequirement requirement, AuthorizationUses uses, EarlierIdTokens earlierIdTokens) {
         super(spring);
+        this.earlierIdTokens = earlierIdTokens;
         this.requirement = requirement;
         this.uses = uses;
         this.authorizations = authorizations;
@@ -83,7 +88,9 @@ final class WithinTheSignIn extends InFrontOfSpring {
                         && !heldAtSetUp(user))) {
                     throw refused(authorization, OAuth2ErrorCodes.INVALID_GRANT);
                 }
-                return spring.authenticate(authentication);
+                Authentication refreshed = spring.authenticate(authentication);
+                earlierIdTokens.keep(authorization);
+                return refreshed;
             });
         } else if (authentication instanceof OAuth2AuthorizationCodeAuthenticationToken code) {
             return uses.ofCode(code.getCode(), () -> {
