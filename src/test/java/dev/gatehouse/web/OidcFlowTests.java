@@ -1050,6 +1050,47 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(refused.indicatesSuccess()).isFalse();
     }
 
+    /**
+     * PKCE as RFC 7636 writes it: a verifier of 43 to 128 characters, and a challenge that is an S256 hash. Spring's
+     * endpoint only compared the verifier's hash with the challenge, so a public client's three-character verifier got
+     * tokens (noticed in stop 32), and a code it lost could be exchanged by trying every short verifier. Now the code
+     * is not exchanged for such a verifier, and a challenge that cannot be an S256 hash is refused
+     * at the authorization endpoint, back at the application.
+     */
+    @Test
+    void publicClientWhenTheVerifierOrChallengeIsNotAsRfc7636WritesItThenRefused() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-spa-pkce");
+        String spa = "spa-" + UUID.randomUUID();
+        OidcClients clients = ctx.getBean(OidcClients.class);
+        clients.save(clients.client(spa, null).redirectUri(CALLBACK.toString())
+                .scope("openid").scope("email").scope("profile").build());
+        WebSession web = browser();
+        String shortVerifier = "abc";
+        String itsChallenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(shortVerifier.getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII)));
+        Request asked = request(spa, Map.of());
+        Request withShort = new Request(spa, asked.verifier(), asked.nonce(), asked.state(),
+                asked.path().replaceAll("code_challenge=[^&]*", "code_challenge=" + itsChallenge));
+        AuthorizationCode code = signInForCode(web, ada, withShort, false);
+
+        com.nimbusds.oauth2.sdk.http.HTTPRequest exchange = new TokenRequest(endpoint("/oauth2/token"),
+                new ClientID(spa), new AuthorizationCodeGrant(code, CALLBACK, asked.verifier())).toHTTPRequest();
+        exchange.setBody(exchange.getBody().replace("code_verifier=" + asked.verifier().getValue(),
+                "code_verifier=" + shortVerifier));
+        TokenResponse refused = OIDCTokenResponseParser.parse(exchange.send());
+        assertThat(error(refused)).isEqualTo("invalid_request");
+        assertThat(((TokenErrorResponse) refused).getErrorObject().getDescription()).contains("RFC 7636");
+
+        Request plain = request(spa, Map.of());
+        AuthorizationResponse notAHash = callback(web.get(plain.path()
+                .replaceAll("code_challenge=[^&]*", "code_challenge=" + shortVerifier)));
+        assertThat(notAHash.indicatesSuccess()).isFalse();
+        assertThat(notAHash.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_request");
+        assertThat(callback(browser().get(plain.path().replaceAll("code_challenge=[^&]*",
+                "code_challenge=" + itsChallenge + "x"))).indicatesSuccess()).as("before signing in too").isFalse();
+    }
+
     // --- Prompts and step-up ----------------------------------------------------------------------------------------
 
     @Test

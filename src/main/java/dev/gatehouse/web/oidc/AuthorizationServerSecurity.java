@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,6 +26,7 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
@@ -90,6 +92,9 @@ class AuthorizationServerSecurity {
 
     private static final AuthenticationTrustResolver SIGNED_IN = new AuthenticationTrustResolverImpl();
 
+    /** RFC 7636 section 4.2: {@code BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))}, 32 bytes without padding. */
+    private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
+
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityFilterChain authorizationServer(HttpSecurity http, ReturnPageCache returnPage, SignInChecks checks,
@@ -138,7 +143,7 @@ class AuthorizationServerSecurity {
                         .tokenEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
                                 OAuth2RefreshTokenAuthenticationProvider.class, withinTheSignIn).andThen(
                                 InFrontOfSpring.inFrontOf(OAuth2AuthorizationCodeAuthenticationProvider.class,
-                                        withinTheSignIn))))
+                                        spring -> new WellFormedVerifier(withinTheSignIn.apply(spring))))))
                         .tokenRevocationEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
                                 OAuth2TokenRevocationAuthenticationProvider.class,
                                 spring -> new RevocationOfOwnTokens(spring, authorizations))))
@@ -358,6 +363,14 @@ class AuthorizationServerSecurity {
             if (AuthorizeAsks.malformed(name -> (String) parameters.get(name))) {
                 throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
                         OAuth2ErrorCodes.INVALID_REQUEST, "max_age must be a number of seconds.", null), request);
+            }
+            if (parameters.get(PkceParameterNames.CODE_CHALLENGE) instanceof String challenge
+                    && !S256_CHALLENGE.matcher(challenge).matches()) {
+                // The only method taken is S256, whose challenge is a SHA-256 in base64url: anything else could never
+                // match a verifier, and the client learns it here rather than at the token endpoint.
+                throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(
+                        OAuth2ErrorCodes.INVALID_REQUEST, "code_challenge must be the base64url SHA-256 of the code"
+                        + " verifier, 43 characters (RFC 7636 section 4.2).", null), request);
             }
             AuthorizeAsks asks = AuthorizeAsks.of(name -> (String) parameters.get(name));
             if (request.getPrincipal() instanceof Authentication user && SIGNED_IN.isAuthenticated(user)
