@@ -3,6 +3,7 @@ package dev.gatehouse.web;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.servlet.DispatcherType;
@@ -13,9 +14,11 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.MessageSource;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.HtmlUtils;
@@ -27,7 +30,8 @@ import org.springframework.web.util.WebUtils;
  * servlet container, which logs its message and stack trace (SQL and bound values included, against DESIGN.md
  * invariant 12) and, when the error page fails the same way, answers its own bare page. Here the person gets a plain
  * page that needs nothing (no template, no database), with 503 and {@code Retry-After} when the database was
- * unreachable, and the log gets the same one line as {@link UnexpectedErrorResolver}. Runs outside the session and
+ * unreachable, and the log gets the same one line as {@link UnexpectedErrorResolver}. An application gets what its
+ * client reads instead of a page: the REST API's problem, or an OAuth error at the provider's endpoints it calls. Runs outside the session and
  * security filters, so it sees their failures too.
  *
  * <p>A session save that fails as the page is flushed (Spring Session saves when the response commits) ends here too,
@@ -42,9 +46,17 @@ class LastResortErrorFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(LastResortErrorFilter.class);
 
     private final MessageSource messages;
+    private final Set<String> clientEndpoints;
 
-    LastResortErrorFilter(MessageSource messages) {
+    LastResortErrorFilter(MessageSource messages, ObjectProvider<AuthorizationServerSettings> settings) {
         this.messages = messages;
+        AuthorizationServerSettings endpoints = settings.getIfAvailable(() -> AuthorizationServerSettings.builder()
+                .build()); // a page slice has no provider; its default paths
+        // The provider's endpoints that applications call, not browsers (the authorization and logout endpoints are
+        // a browser's, and get the page).
+        this.clientEndpoints = Set.of(endpoints.getTokenEndpoint(), endpoints.getTokenIntrospectionEndpoint(),
+                endpoints.getTokenRevocationEndpoint(), endpoints.getJwkSetEndpoint(),
+                endpoints.getOidcUserInfoEndpoint());
     }
 
     /**
@@ -85,10 +97,53 @@ class LastResortErrorFilter extends OncePerRequestFilter {
             }
             response.reset();
             int status = UnexpectedErrorResolver.status(response, cause);
-            response.setContentType("text/html;charset=UTF-8");
             response.setHeader("Cache-Control", "no-store");
-            response.getOutputStream().write(page(status, incident).getBytes(StandardCharsets.UTF_8));
+            String path = failedPath(request);
+            String body;
+            if (path.startsWith("/api/")) {
+                response.setContentType("application/problem+json");
+                body = problem(status, incident);
+            } else if (clientEndpoints.contains(path)) {
+                response.setContentType("application/json;charset=UTF-8");
+                body = oauthError(status, incident);
+            } else {
+                response.setContentType("text/html;charset=UTF-8");
+                body = page(status, incident);
+            }
+            response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The path that failed: on the error page's own dispatch, the one the container forwarded from. */
+    private static String failedPath(HttpServletRequest request) {
+        String path = request.getAttribute(WebUtils.ERROR_REQUEST_URI_ATTRIBUTE) instanceof String failed ? failed
+                : request.getRequestURI();
+        return path == null ? "" : path.substring(Math.min(path.length(), request.getContextPath().length()));
+    }
+
+    /**
+     * For the REST API: the RFC 9457 problem its handlers answer (docs/api.md), {@code service-unavailable} or
+     * {@code internal-error}. Only fixed words and the incident id, which is hexadecimal: nothing to escape.
+     */
+    private static String problem(int status, String incident) {
+        boolean unavailable = status == HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+        return "{\"type\":\"https://gatehouse.dev/problems/" + (unavailable ? "service-unavailable" : "internal-error")
+                + "\",\"title\":\"" + (unavailable ? "Service unavailable" : "Internal error") + "\",\"status\":" + status
+                + ",\"detail\":\"" + (unavailable
+                        ? "The database could not be reached (incident " + incident + "). Retry in a few seconds."
+                        : "Something went wrong on our side (incident " + incident + "). Try again later.") + "\"}";
+    }
+
+    /**
+     * For an application at the token, introspection, revocation, JWK set or UserInfo endpoint: an OAuth error
+     * (RFC 6749 section 5.2), {@code temporarily_unavailable} or {@code server_error}, as its client library reads one.
+     */
+    private static String oauthError(int status, String incident) {
+        boolean unavailable = status == HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+        return "{\"error\":\"" + (unavailable ? "temporarily_unavailable" : "server_error")
+                + "\",\"error_description\":\"" + (unavailable
+                        ? "The database could not be reached (incident " + incident + "). Retry in a few seconds."
+                        : "Something went wrong on our side (incident " + incident + ").") + "\"}";
     }
 
     /** A database failure: what the container would log with its SQL and values, and cannot show a page for. */

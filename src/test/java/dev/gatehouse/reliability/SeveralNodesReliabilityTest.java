@@ -317,6 +317,14 @@ class SeveralNodesReliabilityTest {
             Waits.until(Duration.ofSeconds(120), "requests failing and both nodes not ready while PostgreSQL is down",
                     () -> traffic.failedAnswers() + traffic.brokenCount() > failedBefore + 20
                             && cluster.nodes().stream().noneMatch(GatehouseNode::ready));
+            // An application at a node's token endpoint meanwhile reads an OAuth error, as its client library expects,
+            // not the page a browser gets (the endpoint's client look-up fails on the database).
+            Page token = new WebSession(cluster.nodes().get(0).port()).postRaw("/oauth2/token", Map.of(
+                    "grant_type", "client_credentials", "client_id", "app-" + UUID.randomUUID(), "client_secret", "x"));
+            assertThat(token.status()).as("the token endpoint during the outage").isIn(500, 503);
+            assertThat(token.header("Content-Type").orElse("")).startsWith("application/json");
+            assertThat(token.body()).matches("\\{\"error\":\"(temporarily_unavailable|server_error)\",.*")
+                    .doesNotContain("Exception", "SQL", "jdbc");
             cluster.database().start();
             Instant up = Instant.now();
             int atRestart = signedIn.get();

@@ -18,7 +18,10 @@ class LastResortErrorFilterTest {
 
     private static final String SQL = "insert into users (email) values ('ada@example.com')";
 
-    private final LastResortErrorFilter filter = new LastResortErrorFilter(messages());
+    private final LastResortErrorFilter filter = new LastResortErrorFilter(messages(),
+            new org.springframework.beans.factory.support.DefaultListableBeanFactory()
+                    .getBeanProvider(org.springframework.security.oauth2.server.authorization.settings
+                            .AuthorizationServerSettings.class));
 
     private static ResourceBundleMessageSource messages() {
         ResourceBundleMessageSource source = new ResourceBundleMessageSource();
@@ -28,8 +31,12 @@ class LastResortErrorFilterTest {
     }
 
     private MockHttpServletResponse run(RuntimeException thrown) throws Exception {
+        return run(new MockHttpServletRequest("GET", "/signin/verify"), thrown);
+    }
+
+    private MockHttpServletResponse run(MockHttpServletRequest request, RuntimeException thrown) throws Exception {
         MockHttpServletResponse response = new MockHttpServletResponse();
-        filter.doFilter(new MockHttpServletRequest("GET", "/signin/verify"), response, (req, res) -> {
+        filter.doFilter(request, response, (req, res) -> {
             throw new ServletException("Request processing failed: " + thrown.getMessage(), thrown);
         });
         return response;
@@ -67,6 +74,52 @@ class LastResortErrorFilterTest {
                 .doesNotContain("Exception", "Hikari", "insert into", "HTTP Status");
         assertThat(UnexpectedErrorResolver.route(errorDispatch)).as("the log names the path that failed")
                 .isEqualTo("/settings/devices");
+    }
+
+    private static CannotGetJdbcConnectionException databaseDown() {
+        return new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
+                new SQLTransientConnectionException("HikariPool-1 - Connection is not available " + SQL));
+    }
+
+    /**
+     * An application at the token endpoint (and the provider's other endpoints it calls) reads an OAuth error, not a
+     * page: the endpoint's filters let a database failure through to here (noticed in stop 32: the token endpoint's
+     * 503 was this HTML page, which a client library reports as an unreadable answer).
+     */
+    @Test
+    void tokenEndpointFailsWhenTheDatabaseIsDownThen503WithAnOAuthErrorNotAPage() throws Exception {
+        for (String endpoint : java.util.List.of("/oauth2/token", "/oauth2/introspect", "/oauth2/revoke", "/userinfo",
+                "/oauth2/jwks")) {
+            MockHttpServletResponse response = run(new MockHttpServletRequest("POST", endpoint), databaseDown());
+
+            assertThat(response.getStatus()).as(endpoint).isEqualTo(503);
+            assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+            assertThat(response.getContentType()).as(endpoint).startsWith("application/json");
+            assertThat(response.getContentAsString()).as(endpoint)
+                    .startsWith("{\"error\":\"temporarily_unavailable\",\"error_description\":\"The database could not")
+                    .doesNotContain("Exception", "Hikari", "insert into", "<");
+        }
+        MockHttpServletResponse bug = run(new MockHttpServletRequest("POST", "/oauth2/token"),
+                new DataIntegrityViolationException(SQL));
+        assertThat(bug.getStatus()).isEqualTo(500);
+        assertThat(bug.getContentAsString()).startsWith("{\"error\":\"server_error\"").doesNotContain("insert into");
+        // The browser's endpoints of the provider keep the page.
+        assertThat(run(new MockHttpServletRequest("GET", "/oauth2/authorize"), databaseDown()).getContentType())
+                .startsWith("text/html");
+    }
+
+    /** The REST API answers its RFC 9457 problem (docs/api.md), from a filter's failure as from a handler's. */
+    @Test
+    void apiFailsInAFilterWhenTheDatabaseIsDownThen503WithTheApisProblem() throws Exception {
+        MockHttpServletResponse response = run(new MockHttpServletRequest("POST", "/api/v1/users"), databaseDown());
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+        assertThat(response.getContentType()).isEqualTo("application/problem+json");
+        String body = response.getContentAsString();
+        assertThat(tools.jackson.databind.json.JsonMapper.builder().build().readTree(body).path("type").asText())
+                .isEqualTo("https://gatehouse.dev/problems/service-unavailable");
+        assertThat(body).contains("\"status\":503", "Retry in a few seconds").doesNotContain("Hikari", "insert into");
     }
 
     @Test
