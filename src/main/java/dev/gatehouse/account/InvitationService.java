@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
@@ -49,11 +50,13 @@ public class InvitationService {
     private final SecurityRulesService rules;
     private final PhoneNumberCheck phones;
     private final AddressMailBudget mailBudget;
+    private final TransactionTemplate tx;
 
     InvitationService(JdbcClient jdbc, AccountService accounts, UserService users, PasswordPolicy policy,
                       PasswordHasher hasher, Notifier notifier, AuditLog audit, GatehouseProperties gatehouse,
                       Clock clock, SecurityRulesService rules, PhoneNumberCheck phones,
-                      AddressMailBudget mailBudget) {
+                      AddressMailBudget mailBudget, TransactionTemplate tx) {
+        this.tx = tx;
         this.mailBudget = mailBudget;
         this.rules = rules;
         this.phones = phones;
@@ -279,8 +282,12 @@ public class InvitationService {
         record WrongUser(String invitedEmail) implements Acceptance { }
     }
 
-    /** Accepts as a new user with the invited address, who chooses a name and password. */
-    @Transactional
+    /**
+     * Accepts as a new user with the invited address, who chooses a name and password. The password is hashed before
+     * any transaction, so no pooled connection and no claimed invitation waits for a turn of the node's hashing (as
+     * sign-up); refused there because the node is hashing at its limit ({@code HashingBusy}), nothing is written and
+     * the link still works. The claim checks the invitation again, in the transaction that makes the user.
+     */
     public Acceptance acceptAsNewUser(String token, String displayName, String password, ClientInfo client) {
         Optional<Invitation> invitation = find(token);
         if (invitation.isEmpty()) {
@@ -297,18 +304,22 @@ public class InvitationService {
         if (!problems.isEmpty()) {
             return new Acceptance.Invalid(problems);
         }
-        if (!claim(invitation.get().id())) {
-            return new Acceptance.InvalidLink();
-        }
-        Optional<User> user = users.create(invitation.get().email(), displayName, hasher.hash(password));
-        if (user.isEmpty()) {
-            // The address got a user since the check above: give the invitation back for the sign-in path.
-            jdbc.sql("update invitations set accepted_at = null where id = ? and accepted_by is null")
-                    .param(invitation.get().id()).update();
-            return new Acceptance.SignInFirst();
-        }
-        audit.record(AuditEventType.SIGN_UP_COMPLETED, user.get().id(), invitation.get().accountId(), client, "invitation");
-        return join(invitation.get(), user.get(), client);
+        String passwordHash = hasher.hash(password);
+        return tx.execute(status -> {
+            if (!claim(invitation.get().id())) {
+                return new Acceptance.InvalidLink();
+            }
+            Optional<User> user = users.create(invitation.get().email(), displayName, passwordHash);
+            if (user.isEmpty()) {
+                // The address got a user since the check above: give the invitation back for the sign-in path.
+                jdbc.sql("update invitations set accepted_at = null where id = ? and accepted_by is null")
+                        .param(invitation.get().id()).update();
+                return new Acceptance.SignInFirst();
+            }
+            audit.record(AuditEventType.SIGN_UP_COMPLETED, user.get().id(), invitation.get().accountId(), client,
+                    "invitation");
+            return join(invitation.get(), user.get(), client);
+        });
     }
 
     /** Accepts as the signed-in user, whose address must be the invited one. */

@@ -205,6 +205,43 @@ abstract class MembersTests {
                 .as("gone already").isEqualTo(new MemberService.Change.NotFound());
     }
 
+    /**
+     * An invitation accepted as a new user hashes the chosen password in no transaction, as sign-up does: no pooled
+     * connection and no claimed invitation waits for a turn of the node's hashing (left open by stop 32). The service is
+     * called as the page calls it, without a transaction around it; the user is made and joins all the same.
+     */
+    @Test
+    void acceptAsNewUserWhenItHashesThePasswordThenNoTransactionIsOpenAndTheUserJoins() throws Exception {
+        assertThat(InvitationService.class.getMethod("acceptAsNewUser", String.class, String.class, String.class,
+                ClientInfo.class).isAnnotationPresent(org.springframework.transaction.annotation.Transactional.class))
+                .as("not one transaction around the whole acceptance").isFalse();
+        dev.gatehouse.user.PasswordHasher hasher = org.mockito.Mockito.spy(
+                context.getBean(dev.gatehouse.user.PasswordHasher.class));
+        List<Boolean> inTransaction = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.mockito.Mockito.doAnswer(call -> {
+            inTransaction.add(org.springframework.transaction.support.TransactionSynchronizationManager
+                    .isActualTransactionActive());
+            return call.callRealMethod();
+        }).when(hasher).hash(org.mockito.ArgumentMatchers.anyString());
+        InvitationService accepting = new InvitationService(jdbc, accounts, context.getBean(
+                dev.gatehouse.user.UserService.class), context.getBean(dev.gatehouse.user.PasswordPolicy.class), hasher,
+                context.getBean(dev.gatehouse.notify.Notifier.class), context.getBean(dev.gatehouse.audit.AuditLog.class),
+                context.getBean(dev.gatehouse.system.GatehouseProperties.class), clock, rules,
+                context.getBean(PhoneNumberCheck.class), context.getBean(AddressMailBudget.class),
+                context.getBean(org.springframework.transaction.support.TransactionTemplate.class));
+        TestUsers.Created owner = users.create("accept-hash-owner");
+        String email = "accept-hash-" + UUID.randomUUID() + "@example.com";
+        assertThat(invitations.invite(owner.accountId(), owner.user(), email, "MEMBER", PHONE, null, CLIENT))
+                .isInstanceOf(InvitationService.Invite.Sent.class);
+
+        InvitationService.Acceptance accepted = accepting.acceptAsNewUser(token(email, 1), "Grace", TestUsers.PASSWORD,
+                CLIENT);
+
+        assertThat(inTransaction).containsExactly(false);
+        assertThat(accepted).isInstanceOfSatisfying(InvitationService.Acceptance.Joined.class,
+                joined -> assertThat(role(owner.accountId(), joined.user().id())).isEqualTo(Role.MEMBER));
+    }
+
     private String token(String email, int nth) {
         String link = new DevMail(context).awaitNth(email, nth).link("/invite/");
         return link.substring(link.indexOf("/invite/") + "/invite/".length());
