@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -21,9 +23,10 @@ import dev.gatehouse.crypto.Tokens;
  * sign-out (many do) got a 400 there after its first refresh, and the user stayed signed in to Gatehouse.
  *
  * <p>Kept as SHA-256 hashes in one attribute of the authorization: the first ID token and the {@value #RECENT} before
- * the current one. A hint is matched only among the authorizations of the user it names and the applications it was
+ * the current one. A hint is matched only among the authorizations of the user it names with the application it was
  * issued to, after its signature is checked; the sign-out then runs as Spring's, on the current ID token, with all of
- * its checks (the application, its registered post-sign-out address, the browser's own user).
+ * its checks (the application, its registered post-sign-out address, the browser's own user). Keeping costs a refresh
+ * one more read and write of its authorization, in the refresh's transaction (docs/benchmarks.md, stop 33).
  */
 @Component
 public class EarlierIdTokens {
@@ -35,12 +38,12 @@ public class EarlierIdTokens {
     static final int RECENT = 9;
 
     private final OAuth2AuthorizationService authorizations;
-    private final TokenRevocations revocations;
+    private final JdbcClient jdbc;
     private final IdTokenHints hints;
 
-    EarlierIdTokens(OAuth2AuthorizationService authorizations, TokenRevocations revocations, IdTokenHints hints) {
+    EarlierIdTokens(OAuth2AuthorizationService authorizations, JdbcClient jdbc, IdTokenHints hints) {
         this.authorizations = authorizations;
-        this.revocations = revocations;
+        this.jdbc = jdbc;
         this.hints = hints;
     }
 
@@ -65,26 +68,28 @@ public class EarlierIdTokens {
 
     /**
      * The current ID token of the authorization that gave {@code hint} before its current one, or null: the hint is
-     * not a token this server signed, or was never one of an authorization its subject still holds with the
-     * applications it names.
+     * not an ID token this server signed (an ID token names the application it was issued to in {@code azp}; an
+     * access token does not), or was never one of an authorization its subject still holds with that application.
+     * One indexed read by the user, then the one authorization found.
      */
     public String currentFor(String hint) {
         JWTClaimsSet claims = hints.signed(hint);
         UUID subject = claims == null ? null : userId(claims.getSubject());
-        if (subject == null || claims.getAudience() == null) {
+        Object application = claims == null ? null : claims.getClaim(IdTokenClaimNames.AZP);
+        if (subject == null || !(application instanceof String client)) {
             return null;
         }
-        String hash = Tokens.sha256(hint);
-        for (String client : claims.getAudience()) {
-            for (String id : revocations.authorizationIds(subject, client)) {
-                OAuth2Authorization held = authorizations.findById(id);
-                OAuth2Authorization.Token<OidcIdToken> current = held == null ? null : held.getToken(OidcIdToken.class);
-                if (current != null && hashes(held).contains(hash)) {
-                    return current.getToken().getTokenValue();
-                }
-            }
-        }
-        return null;
+        String hash = Tokens.sha256(hint); // hexadecimal: nothing in it is special to like
+        return jdbc.sql("""
+                select id from oauth2_authorization where principal_name = ? and oidc_id_token_value is not null
+                and registered_client_id in (select id from oauth2_registered_client where client_id = ?)
+                and attributes like ?""")
+                .params(subject.toString(), client, "%" + hash + "%").query(String.class).list().stream()
+                .map(authorizations::findById)
+                .filter(held -> held != null && held.getToken(OidcIdToken.class) != null
+                        && hashes(held).contains(hash))
+                .map(held -> held.getToken(OidcIdToken.class).getToken().getTokenValue())
+                .findFirst().orElse(null);
     }
 
     private static List<String> hashes(OAuth2Authorization authorization) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -31,8 +32,8 @@ import org.springframework.web.util.WebUtils;
  * invariant 12) and, when the error page fails the same way, answers its own bare page. Here the person gets a plain
  * page that needs nothing (no template, no database), with 503 and {@code Retry-After} when the database was
  * unreachable, and the log gets the same one line as {@link UnexpectedErrorResolver}. An application gets what its
- * client reads instead of a page: the REST API's problem, or an OAuth error at the provider's endpoints it calls. Runs outside the session and
- * security filters, so it sees their failures too.
+ * client reads instead of a page: the REST API's problem, or an OAuth error at the provider's endpoints it calls.
+ * Runs outside the session and security filters, so it sees their failures too.
  *
  * <p>A session save that fails as the page is flushed (Spring Session saves when the response commits) ends here too,
  * and is not swallowed where it happens: a request whose session was not saved did not do what its page would say
@@ -44,6 +45,9 @@ import org.springframework.web.util.WebUtils;
 class LastResortErrorFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(LastResortErrorFilter.class);
+
+    /** The REST API's operations ({@code /api/v1/...}), not its documentation pages under {@code /api/}. */
+    private static final Pattern API = Pattern.compile("/api/v[0-9]+/");
 
     private final MessageSource messages;
     private final Set<String> clientEndpoints;
@@ -100,7 +104,7 @@ class LastResortErrorFilter extends OncePerRequestFilter {
             response.setHeader("Cache-Control", "no-store");
             String path = failedPath(request);
             String body;
-            if (path.startsWith("/api/")) {
+            if (API.matcher(path).lookingAt()) {
                 response.setContentType("application/problem+json");
                 body = problem(status, incident);
             } else if (clientEndpoints.contains(path)) {

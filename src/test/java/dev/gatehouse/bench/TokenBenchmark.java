@@ -35,7 +35,8 @@ import dev.gatehouse.user.PasswordHasher;
 /**
  * Token issuance through HTTP against a real server, on H2 and PostgreSQL: client-credentials tokens per second (a
  * machine client, at concurrency 1 and 4) and the authorization-code exchange of a web application (a signed-in
- * browser's authorization request, then the code exchanged with PKCE for an access, refresh and ID token), p50/p99.
+ * browser's authorization request, then the code exchanged with PKCE for an access, refresh and ID token), then
+ * refreshes of one authorization one after the other, p50/p99.
  * Client secrets are stored as the Applications page stores them ({@code ClientSecrets}: SHA-256; before stop 25
  * bcrypt, which was most of a token's cost: docs/benchmarks.md). Run with
  * {@code ./mvnw -B -Pbench test -Dtest=TokenBenchmark} (docs/benchmarks.md).
@@ -118,10 +119,25 @@ class TokenBenchmark {
             long[] exchanges = exchange;
             Arrays.sort(authorize);
             Arrays.sort(exchanges);
+            // Refreshes of one authorization, one after the other (each rotates the refresh token and replaces the ID
+            // token, whose hash is kept for the application's sign-out: oidc/EarlierIdTokens).
+            String verifier = RandomCodes.token() + RandomCodes.token();
+            String refreshToken = exchange(http, base, basic, authorize(http, base, session, id, verifier), verifier);
+            long[] refreshes = new long[n];
+            for (int i = -WARM_UP; i < n; i++) {
+                long t = System.nanoTime();
+                refreshToken = refresh(http, base, basic, refreshToken);
+                if (i >= 0) {
+                    refreshes[i] = System.nanoTime() - t;
+                }
+            }
+            Arrays.sort(refreshes);
             table.append(String.format("| authorization request of a signed-in browser → code (302), %d requests | p50 %.1f ms, p99 %.1f ms |%n",
                     n, BenchReport.percentileMs(authorize, 50), BenchReport.percentileMs(authorize, 99)));
             table.append(String.format("| code exchange (PKCE; access, refresh and ID token), %d exchanges | p50 %.1f ms, p99 %.1f ms |%n",
                     n, BenchReport.percentileMs(exchanges, 50), BenchReport.percentileMs(exchanges, 99)));
+            table.append(String.format("| refresh (rotating; access, refresh and ID token), %d in a row | p50 %.1f ms, p99 %.1f ms |%n",
+                    n, BenchReport.percentileMs(refreshes, 50), BenchReport.percentileMs(refreshes, 99)));
         }
         BenchReport.section("Token issuance on " + database, table.toString());
     }
@@ -181,13 +197,33 @@ class TokenBenchmark {
         return java.net.URLDecoder.decode(code, StandardCharsets.UTF_8);
     }
 
-    private static void exchange(HttpClient http, String base, String basic, String code, String verifier)
+    /** Exchanges the code; returns the refresh token. */
+    private static String exchange(HttpClient http, String base, String basic, String code, String verifier)
             throws Exception {
         HttpResponse<String> r = token(http, base, basic, Map.of("grant_type", "authorization_code", "code", code,
                 "redirect_uri", CALLBACK, "code_verifier", verifier));
-        if (r.statusCode() != 200 || !r.body().contains("id_token") || !r.body().contains("refresh_token")) {
+        if (r.statusCode() != 200 || !r.body().contains("id_token")) {
             throw new AssertionError("exchange: " + r.statusCode() + " " + r.body());
         }
+        return refreshToken(r.body());
+    }
+
+    /** Refreshes; returns the new refresh token. */
+    private static String refresh(HttpClient http, String base, String basic, String refreshToken) throws Exception {
+        HttpResponse<String> r = token(http, base, basic, Map.of("grant_type", "refresh_token",
+                "refresh_token", refreshToken));
+        if (r.statusCode() != 200 || !r.body().contains("id_token")) {
+            throw new AssertionError("refresh: " + r.statusCode() + " " + r.body());
+        }
+        return refreshToken(r.body());
+    }
+
+    private static String refreshToken(String body) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"refresh_token\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+        if (!m.find()) {
+            throw new AssertionError("no refresh token: " + body);
+        }
+        return m.group(1);
     }
 
     private static HttpResponse<String> token(HttpClient http, String base, String basic, Map<String, String> fields)

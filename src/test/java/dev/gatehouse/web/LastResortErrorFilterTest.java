@@ -120,6 +120,8 @@ class LastResortErrorFilterTest {
         assertThat(tools.jackson.databind.json.JsonMapper.builder().build().readTree(body).path("type").asText())
                 .isEqualTo("https://gatehouse.dev/problems/service-unavailable");
         assertThat(body).contains("\"status\":503", "Retry in a few seconds").doesNotContain("Hikari", "insert into");
+        assertThat(run(new MockHttpServletRequest("GET", "/api/docs"), databaseDown()).getContentType())
+                .as("the API's documentation page is a page").startsWith("text/html");
     }
 
     @Test

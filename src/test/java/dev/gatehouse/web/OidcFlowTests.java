@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +34,7 @@ import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
@@ -1066,15 +1070,14 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 .scope("openid").scope("email").scope("profile").build());
         WebSession web = browser();
         String shortVerifier = "abc";
-        String itsChallenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                java.security.MessageDigest.getInstance("SHA-256").digest(shortVerifier.getBytes(
-                        java.nio.charset.StandardCharsets.US_ASCII)));
+        String itsChallenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(shortVerifier.getBytes(StandardCharsets.US_ASCII)));
         Request asked = request(spa, Map.of());
         Request withShort = new Request(spa, asked.verifier(), asked.nonce(), asked.state(),
                 asked.path().replaceAll("code_challenge=[^&]*", "code_challenge=" + itsChallenge));
         AuthorizationCode code = signInForCode(web, ada, withShort, false);
 
-        com.nimbusds.oauth2.sdk.http.HTTPRequest exchange = new TokenRequest(endpoint("/oauth2/token"),
+        HTTPRequest exchange = new TokenRequest(endpoint("/oauth2/token"),
                 new ClientID(spa), new AuthorizationCodeGrant(code, CALLBACK, asked.verifier())).toHTTPRequest();
         exchange.setBody(exchange.getBody().replace("code_verifier=" + asked.verifier().getValue(),
                 "code_verifier=" + shortVerifier));
@@ -1543,6 +1546,18 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(web.get("/settings/security").location()).isEqualTo("/signin");
         assertThat(error(refresh(app, current))).isEqualTo("invalid_grant");
         assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT);
+
+        // A recent one of another sign-in, neither the first nor the current: the same.
+        WebSession again = browser();
+        List<com.nimbusds.openid.connect.sdk.token.OIDCTokens> later = new ArrayList<>();
+        later.add(appTokens(again, ada, app));
+        for (int i = 1; i <= 3; i++) {
+            later.add(((OIDCTokenResponse) refresh(app, later.get(i - 1).getRefreshToken()).toSuccessResponse())
+                    .getOIDCTokens());
+        }
+        appSignsOut(again, later.get(2));
+        assertThat(again.get("/settings/security").location()).isEqualTo("/signin");
+        assertThat(error(refresh(app, later.get(3).getRefreshToken()))).isEqualTo("invalid_grant");
     }
 
     // --- An application registered by an account's owner on the Applications page --------------------------------

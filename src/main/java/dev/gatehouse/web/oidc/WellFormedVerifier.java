@@ -28,9 +28,10 @@ final class WellFormedVerifier extends InFrontOfSpring {
 
     @Override
     public Authentication authenticate(Authentication authentication) {
-        if (authentication instanceof OAuth2AuthorizationCodeAuthenticationToken code
-                && code.getAdditionalParameters().get(PkceParameterNames.CODE_VERIFIER) instanceof String verifier
-                && !VERIFIER.matcher(verifier).matches()) {
+        Object verifier = authentication instanceof OAuth2AuthorizationCodeAuthenticationToken code
+                ? code.getAdditionalParameters().get(PkceParameterNames.CODE_VERIFIER) : null;
+        // Given twice, it is a list of values: no verifier either.
+        if (verifier != null && !(verifier instanceof String one && VERIFIER.matcher(one).matches())) {
             throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
                     "code_verifier must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' and '~'"
                             + " (RFC 7636 section 4.1).", null));
