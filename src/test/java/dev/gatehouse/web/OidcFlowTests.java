@@ -63,6 +63,7 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
 import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.crypto.Tokens;
 import dev.gatehouse.oidc.ClientSecrets;
 import dev.gatehouse.oidc.OidcClients;
 import dev.gatehouse.testsupport.TestUsers;
@@ -1508,32 +1509,22 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     }
 
     /**
-     * An application that keeps the ID token of its sign-in for its sign-out (many do) after its refreshes replaced
-     * it: the sign-out is taken as with the current one. Spring's endpoint knew only the current ID token, so this was a
-     * 400 and the browser stayed signed in to Gatehouse (noticed in stop 31, left open until stop 33). The first ID
-     * token and the nine before the current one are kept; a token of the same sign-in that was never an ID token is
-     * still refused, and from a browser without the session an earlier ID token ends nothing, as a current one.
+     * An application that keeps an earlier ID token of its sign-in for its sign-out (many keep the first) after its
+     * refreshes replaced it: the sign-out is taken as with the current one. Spring's endpoint knew only the current ID
+     * token, so this was a 400 and the browser stayed signed in to Gatehouse (noticed in stop 31, left open until stop
+     * 33). A token of the same sign-in that was never an ID token is still refused, and from a browser without the
+     * session an earlier ID token ends nothing, as a current one. The earlier ones go with their authorization.
      */
     @Test
     void logoutWhenTheApplicationSendsAnIdTokenARefreshReplacedThenSignedOutAsWithTheCurrentOne() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-logout-earlier");
         String app = webApp();
         WebSession web = browser();
-        List<com.nimbusds.openid.connect.sdk.token.OIDCTokens> given = new ArrayList<>();
-        given.add(appTokens(web, ada, app));
-        for (int i = 1; i <= 11; i++) {
-            TokenResponse refreshed = refresh(app, given.get(given.size() - 1).getRefreshToken());
-            assertThat(refreshed.indicatesSuccess()).as("refresh " + i).isTrue();
-            given.add(((OIDCTokenResponse) refreshed.toSuccessResponse()).getOIDCTokens());
-        }
-        assertThat(given.stream().map(com.nimbusds.openid.connect.sdk.token.OIDCTokens::getIDTokenString).distinct())
-                .hasSize(12);
-        RefreshToken current = given.get(given.size() - 1).getRefreshToken();
+        List<com.nimbusds.openid.connect.sdk.token.OIDCTokens> given = appTokensRefreshed(web, ada, app, 3);
+        RefreshToken current = given.get(3).getRefreshToken();
 
         String back = "&post_logout_redirect_uri=" + enc("https://app.example/signed-out");
-        assertThat(web.get("/connect/logout?id_token_hint=" + given.get(1).getIDTokenString() + back).status())
-                .as("neither the first nor one of the nine last: no longer kept").isEqualTo(400);
-        assertThat(web.get("/connect/logout?id_token_hint=" + given.get(given.size() - 1).getAccessToken().getValue() + back)
+        assertThat(web.get("/connect/logout?id_token_hint=" + given.get(3).getAccessToken().getValue() + back)
                 .status()).as("an access token of the same sign-in").isEqualTo(400);
         assertThat(browser().get("/connect/logout?id_token_hint=" + given.get(0).getIDTokenString() + back)
                 .status()).as("another browser").isEqualTo(302);
@@ -1542,22 +1533,36 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(stillGoing.indicatesSuccess()).as("nothing ended so far").isTrue();
         current = stillGoing.toSuccessResponse().getTokens().getRefreshToken();
 
-        appSignsOut(web, given.get(0));
+        appSignsOut(web, given.get(1));
         assertThat(web.get("/settings/security").location()).isEqualTo("/signin");
         assertThat(error(refresh(app, current))).isEqualTo("invalid_grant");
         assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT);
+        assertThat(jdbc().sql("select count(*) from earlier_id_tokens where hash = ? or hash = ?")
+                .params(Tokens.sha256(given.get(0).getIDTokenString()), Tokens.sha256(given.get(2).getIDTokenString()))
+                .query(Long.class).single()).as("gone with the authorization").isZero();
 
-        // A recent one of another sign-in, neither the first nor the current: the same.
+        // The first one, after two refreshes of another sign-in: the same.
         WebSession again = browser();
-        List<com.nimbusds.openid.connect.sdk.token.OIDCTokens> later = new ArrayList<>();
-        later.add(appTokens(again, ada, app));
-        for (int i = 1; i <= 3; i++) {
-            later.add(((OIDCTokenResponse) refresh(app, later.get(i - 1).getRefreshToken()).toSuccessResponse())
-                    .getOIDCTokens());
-        }
-        appSignsOut(again, later.get(2));
+        List<com.nimbusds.openid.connect.sdk.token.OIDCTokens> later = appTokensRefreshed(again, ada, app, 2);
+        appSignsOut(again, later.get(0));
         assertThat(again.get("/settings/security").location()).isEqualTo("/signin");
-        assertThat(error(refresh(app, later.get(3).getRefreshToken()))).isEqualTo("invalid_grant");
+        assertThat(error(refresh(app, later.get(2).getRefreshToken()))).isEqualTo("invalid_grant");
+    }
+
+    /** The tokens of {@code app} in {@code web}, then those of each of {@code refreshes} refreshes, each ID token new. */
+    List<com.nimbusds.openid.connect.sdk.token.OIDCTokens> appTokensRefreshed(WebSession web, TwoFactorUser user,
+                                                                              String app, int refreshes)
+            throws Exception {
+        List<com.nimbusds.openid.connect.sdk.token.OIDCTokens> given = new ArrayList<>();
+        given.add(appTokens(web, user, app));
+        for (int i = 1; i <= refreshes; i++) {
+            TokenResponse refreshed = refresh(app, given.get(i - 1).getRefreshToken());
+            assertThat(refreshed.indicatesSuccess()).as("refresh " + i).isTrue();
+            given.add(((OIDCTokenResponse) refreshed.toSuccessResponse()).getOIDCTokens());
+        }
+        assertThat(given.stream().map(com.nimbusds.openid.connect.sdk.token.OIDCTokens::getIDTokenString).distinct())
+                .hasSize(refreshes + 1);
+        return given;
     }
 
     // --- An application registered by an account's owner on the Applications page --------------------------------

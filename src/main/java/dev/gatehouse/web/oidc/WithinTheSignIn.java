@@ -14,6 +14,8 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationToken;
@@ -89,7 +91,10 @@ final class WithinTheSignIn extends InFrontOfSpring {
                     throw refused(authorization, OAuth2ErrorCodes.INVALID_GRANT);
                 }
                 Authentication refreshed = spring.authenticate(authentication);
-                earlierIdTokens.keep(authorization);
+                if (authorization != null && refreshed instanceof OAuth2AccessTokenAuthenticationToken tokens
+                        && tokens.getAdditionalParameters().get(OidcParameterNames.ID_TOKEN) instanceof String idToken) {
+                    earlierIdTokens.keep(authorization, idToken);
+                }
                 return refreshed;
             });
         } else if (authentication instanceof OAuth2AuthorizationCodeAuthenticationToken code) {

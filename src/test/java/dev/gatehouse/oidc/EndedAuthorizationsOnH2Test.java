@@ -1,0 +1,7 @@
+package dev.gatehouse.oidc;
+
+import dev.gatehouse.testsupport.H2Test;
+
+@H2Test
+class EndedAuthorizationsOnH2Test extends EndedAuthorizationsTests {
+}
