@@ -3,6 +3,7 @@ package dev.gatehouse.oidc;
 import java.text.ParseException;
 import java.util.UUID;
 
+import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
 import org.springframework.stereotype.Component;
 
 import com.nimbusds.jose.JOSEException;
@@ -29,10 +30,15 @@ public class IdTokenHints {
         processor.setJWTClaimsSetVerifier((claims, context) -> { });
     }
 
-    /** Whether {@code hint} is a token this server signed whose subject is {@code userId}. */
+    /**
+     * Whether {@code hint} is an ID token this server signed whose subject is {@code userId}: an ID token names the
+     * application it was issued to ({@code azp}), an access token of the same user does not (it was taken as a hint
+     * too until stop 33).
+     */
     public boolean names(String hint, UUID userId) {
         JWTClaimsSet claims = signed(hint);
-        return claims != null && userId.toString().equals(claims.getSubject());
+        return claims != null && claims.getClaim(IdTokenClaimNames.AZP) instanceof String
+                && userId.toString().equals(claims.getSubject());
     }
 
     /** The claims of {@code token} when this server signed it (expired or not), else null. */

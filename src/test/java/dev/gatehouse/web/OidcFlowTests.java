@@ -906,8 +906,9 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
 
     /**
      * {@code prompt=none} with an {@code id_token_hint}: answered for the user the hint names, and
-     * {@code login_required} when it names someone else or is not a token of this server (OpenID Connect Core section
-     * 3.1.2.1; found ignored by an outside attack in stop 32). An expired hint still names its user.
+     * {@code login_required} when it names someone else or is not an ID token of this server (OpenID Connect Core
+     * section 3.1.2.1; found ignored by an outside attack in stop 32; an access token was taken until stop 33). An
+     * expired hint still names its user.
      */
     @Test
     void authorizeWhenSilentAndTheIdTokenHintNamesAnotherUserThenLoginRequired() throws Exception {
@@ -916,7 +917,9 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         String app = webApp();
         WebSession web = browser();
         Request first = request(app, Map.of());
-        JWT adas = tokens(signInForCode(web, ada, first, false), first).getOIDCTokens().getIDToken();
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens adasTokens = tokens(signInForCode(web, ada, first, false), first)
+                .getOIDCTokens();
+        JWT adas = adasTokens.getIDToken();
         Request other = request(app, Map.of());
         JWT bobs = tokens(signInForCode(browser(), bob, other, false), other).getOIDCTokens().getIDToken();
         clock().advance(java.time.Duration.ofMinutes(11));   // past the ID tokens' lifetime
@@ -924,7 +927,8 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         Request own = request(app, Map.of("prompt", "none", "id_token_hint", adas.serialize()));
         assertThat(codeFrom(web.get(own.path()), own)).as("a hint naming the user signed in").isNotNull();
         for (String hint : List.of(bobs.serialize(), "not-a-token",
-                adas.serialize().substring(0, adas.serialize().lastIndexOf('.') + 1) + "c2lnbmF0dXJl")) {
+                adas.serialize().substring(0, adas.serialize().lastIndexOf('.') + 1) + "c2lnbmF0dXJl",
+                adasTokens.getAccessToken().getValue())) { // her access token: signed here, naming her, no ID token
             Request silent = request(app, Map.of("prompt", "none", "id_token_hint", hint));
             assertThat(callback(web.get(silent.path())).toErrorResponse().getErrorObject().getCode()).as(hint)
                     .isEqualTo("login_required");
