@@ -6,6 +6,7 @@ import java.time.Instant;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -29,6 +30,16 @@ class EndedAuthorizations {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Duration kept;
+
+    /**
+     * On the system clock, not the application's {@code Clock}: Spring Authorization Server writes the tokens' expiry
+     * times from the system clock (a test that moves the application's clock by days would otherwise make every
+     * authorization look ended).
+     */
+    @Autowired
+    EndedAuthorizations(JdbcClient jdbc, SessionProperties sessions) {
+        this(jdbc, Clock.systemUTC(), sessions);
+    }
 
     EndedAuthorizations(JdbcClient jdbc, Clock clock, SessionProperties sessions) {
         this.jdbc = jdbc;

@@ -185,7 +185,8 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
     void setupWhenBadAddressOrNumberThenClearMessageNothingStoredNothingSent() {
         Ready ada = confirmedFor("setup-bad", "email");
         UUID id = ada.user().user().id();
-        long messages = count("select count(*) from outbox");
+        // Messages queued from here on (the outbox's retention may delete old sent ones meanwhile: not a count of all).
+        long lastBefore = count("select coalesce(max(seq), 0) from outbox");
         Map<String, String> emails = Map.of(
                 "ada@example.com\r\nBcc: eve@example.org", "Enter an email address like name@example.com.",
                 "ada@example.com\r\n", "Enter an email address like name@example.com.",
@@ -215,7 +216,7 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
         assertThat(count("select count(*) from code_challenges where user_id = ?", id)).isZero();
         assertThat(count("select count(*) from second_factors where user_id = ?", id)).isZero();
         assertThat(count("select count(*) from audit_events where user_id = ? and type = 'CODE_SENT'", id)).isZero();
-        assertThat(count("select count(*) from outbox")).as("nothing sent").isEqualTo(messages);
+        assertThat(count("select count(*) from outbox where seq > ?", lastBefore)).as("nothing sent").isZero();
     }
 
     @Test
