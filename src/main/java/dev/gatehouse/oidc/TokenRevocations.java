@@ -59,15 +59,6 @@ public class TokenRevocations {
                 .params(userId.toString(), clientId).query(String.class).list();
     }
 
-    /**
-     * Deletes the authorization that issued {@code idToken} to the user (its access and refresh tokens): the
-     * application signed the user out of that browser (RP-initiated logout). Returns how many authorizations went.
-     */
-    public int revokeSignIn(UUID userId, String idToken) {
-        return jdbc.sql("delete from oauth2_authorization where principal_name = ? and oidc_id_token_value = ?")
-                .params(userId.toString(), idToken).update();
-    }
-
     /** Deletes every authorization (codes, access and refresh tokens) of the user; returns how many. */
     public int revokeAll(UUID userId) {
         return jdbc.sql("delete from oauth2_authorization where principal_name = ?").param(userId.toString()).update();

@@ -1089,6 +1089,22 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TokenResponse refused = OIDCTokenResponseParser.parse(exchange.send());
         assertThat(error(refused)).isEqualTo("invalid_request");
         assertThat(((TokenErrorResponse) refused).getErrorObject().getDescription()).contains("RFC 7636");
+        exchange.setBody(exchange.getBody().replace("code_verifier=" + shortVerifier, "code_verifier=abd"));
+        assertThat(error(OIDCTokenResponseParser.parse(exchange.send()))).as("one that does not match: the same answer")
+                .isEqualTo("invalid_request");
+
+        // A confidential client's verifier given twice: the same refusal (it was a 500 with a stack trace in the log:
+        // found by an outside attack in stop 33), and the code still works with the verifier given once.
+        String app = webApp();
+        Request confidential = request(app, Map.of());
+        AuthorizationCode itsCode = signInForCode(browser(), ada, confidential, false);
+        HTTPRequest twice = new TokenRequest(endpoint("/oauth2/token"), auth(app),
+                new AuthorizationCodeGrant(itsCode, CALLBACK, confidential.verifier())).toHTTPRequest();
+        twice.setBody(twice.getBody() + "&code_verifier=" + confidential.verifier().getValue());
+        HTTPResponse twiceAnswer = twice.send();
+        assertThat(twiceAnswer.getStatusCode()).isEqualTo(400);
+        assertThat(error(OIDCTokenResponseParser.parse(twiceAnswer))).isEqualTo("invalid_request");
+        assertThat(tokens(itsCode, confidential).getOIDCTokens().getIDToken()).isNotNull();
 
         Request plain = request(spa, Map.of());
         AuthorizationResponse notAHash = callback(web.get(plain.path()
@@ -1532,6 +1548,12 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 .status()).as("an access token of the same sign-in").isEqualTo(400);
         assertThat(browser().get("/connect/logout?id_token_hint=" + given.get(0).getIDTokenString() + back)
                 .status()).as("another browser").isEqualTo(302);
+        // Another browser of the same user, signed in, with an ID token of the first: that browser is signed out, and
+        // the first browser's tokens stay (they were ended too: found by an outside attack in stop 33).
+        WebSession hers = browser();
+        appTokens(hers, ada, app);
+        appSignsOut(hers, given.get(0));
+        assertThat(hers.get("/settings/security").location()).isEqualTo("/signin");
         assertThat(web.get("/settings/security").status()).isEqualTo(200);
         TokenResponse stillGoing = refresh(app, current);
         assertThat(stillGoing.indicatesSuccess()).as("nothing ended so far").isTrue();

@@ -143,7 +143,7 @@ class AuthorizationServerSecurity {
                         .tokenEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
                                 OAuth2RefreshTokenAuthenticationProvider.class, withinTheSignIn).andThen(
                                 InFrontOfSpring.inFrontOf(OAuth2AuthorizationCodeAuthenticationProvider.class,
-                                        spring -> new WellFormedVerifier(withinTheSignIn.apply(spring))))))
+                                        withinTheSignIn))))
                         .tokenRevocationEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
                                 OAuth2TokenRevocationAuthenticationProvider.class,
                                 spring -> new RevocationOfOwnTokens(spring, authorizations))))
@@ -179,6 +179,9 @@ class AuthorizationServerSecurity {
                 // A session past its absolute lifetime, or ended with all the user's sessions, authorizes nothing, here
                 // as on the pages.
                 .addFilterBefore(new SignedInSessionFilter(sessionProperties, sessions, clock),
+                        AbstractPreAuthenticatedProcessingFilter.class)
+                // Before client authentication, which compares the verifier (Spring's filter comes after this anchor).
+                .addFilterBefore(new WellFormedVerifier(settings.getTokenEndpoint()),
                         AbstractPreAuthenticatedProcessingFilter.class)
                 // Before Spring's own filters at this anchor (its authorization request validating filter takes the
                 // request's principal when it reads the request): ties keep the order of registration, and a grant
@@ -259,12 +262,13 @@ class AuthorizationServerSecurity {
     /**
      * RP-initiated logout: the application signs the user out of their Gatehouse session (Spring's handler, as before)
      * and, since the application itself asked, what it holds from this browser ends too (a refresh token would
-     * otherwise outlive the sign-out): the authorization the ID token came from, and the application's other
-     * authorizations made in this browser's session (other tabs, step-ups, silent renewals, a {@code prompt=login}
+     * otherwise outlive the sign-out): the application's authorizations made in this browser's session (the one the
+     * ID token came from when it was made here, other tabs, step-ups, silent renewals, a {@code prompt=login}
      * re-sign-in: their principal carries this session's browser key, or, stored before the key, its sign-in time).
      * A session waiting for a step-up or a new sign-in of the ID token's user is signed out the same way (it was
      * left as it was, and a code alone then finished the step-up after the application's sign-out). Only from the
-     * user's own browser session: an ID token alone, from another browser, revokes nothing. The user's other
+     * user's own browser session: an ID token alone, from another browser, revokes nothing, and one made in another
+     * browser of the same user signs this browser out but ends nothing of that other browser. The user's other
      * applications, and the same application in their other browsers, keep their tokens: ending all of the
      * application's made its sign-out in a second browser fail (that browser's ID token no longer known: a 400, and
      * that browser stayed signed in to Gatehouse). "Sign out everywhere" ends all of them.
@@ -305,7 +309,9 @@ class AuthorizationServerSecurity {
             if (signedIn == null && ended == 0) {
                 return; // not this browser's: nothing of it, or of the user, is touched
             }
-            revocations.revokeSignIn(subject, logout.getIdToken().getTokenValue());
+            // Only what this browser holds: the ID token's own authorization is ended above when it was made here.
+            // (Ending it wherever it was made let any ID token of the user, current or earlier, end the application's
+            // tokens in another browser: found by an outside attack in stop 33.)
             audit.record(AuditEventType.SIGN_OUT, subject, null, ClientInfo.of(request),
                     "by application " + String.join(", ", logout.getIdToken().getAudience()));
             signOut.logout(request, response, signedIn != null ? (Authentication) logout.getPrincipal() : null);
