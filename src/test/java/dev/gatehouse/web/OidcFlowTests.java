@@ -1104,6 +1104,21 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         HTTPResponse twiceAnswer = twice.send();
         assertThat(twiceAnswer.getStatusCode()).isEqualTo(400);
         assertThat(error(OIDCTokenResponseParser.parse(twiceAnswer))).isEqualTo("invalid_request");
+        // Any parameter given twice, at any endpoint where an application authenticates: a code with a public
+        // client's id alone, a verifier at introspection (both were a 500 with a stack trace: the re-attack of stop 33).
+        HTTPRequest codeTwice = new HTTPRequest(HTTPRequest.Method.POST, endpoint("/oauth2/token"));
+        codeTwice.setEntityContentType(com.nimbusds.common.contenttype.ContentType.APPLICATION_URLENCODED);
+        codeTwice.setBody("grant_type=authorization_code&client_id=" + spa + "&code=a&code=b&redirect_uri="
+                + enc(CALLBACK.toString()) + "&code_verifier=" + asked.verifier().getValue());
+        assertThat(error(OIDCTokenResponseParser.parse(codeTwice.send()))).isEqualTo("invalid_request");
+        HTTPRequest introspectTwice = new TokenIntrospectionRequest(endpoint("/oauth2/introspect"), auth(app),
+                new BearerAccessToken("x")).toHTTPRequest();
+        introspectTwice.setBody(introspectTwice.getBody() + "&grant_type=authorization_code&code=" + itsCode.getValue()
+                + "&code_verifier=" + confidential.verifier().getValue() + "&code_verifier="
+                + confidential.verifier().getValue());
+        HTTPResponse introspectAnswer = introspectTwice.send();
+        assertThat(introspectAnswer.getStatusCode()).isEqualTo(400);
+        assertThat(introspectAnswer.getBody()).contains("invalid_request");
         assertThat(tokens(itsCode, confidential).getOIDCTokens().getIDToken()).isNotNull();
 
         Request plain = request(spa, Map.of());

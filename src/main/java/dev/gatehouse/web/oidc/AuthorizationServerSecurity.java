@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -180,8 +181,12 @@ class AuthorizationServerSecurity {
                 // as on the pages.
                 .addFilterBefore(new SignedInSessionFilter(sessionProperties, sessions, clock),
                         AbstractPreAuthenticatedProcessingFilter.class)
-                // Before client authentication, which compares the verifier (Spring's filter comes after this anchor).
-                .addFilterBefore(new WellFormedVerifier(settings.getTokenEndpoint()),
+                // Before client authentication, which reads the code and compares the verifier (Spring's filter comes
+                // after this anchor), on every endpoint it covers.
+                .addFilterBefore(new WellFormedClientRequests(Set.of(settings.getTokenEndpoint(),
+                                settings.getTokenIntrospectionEndpoint(), settings.getTokenRevocationEndpoint(),
+                                settings.getPushedAuthorizationRequestEndpoint(),
+                                settings.getDeviceAuthorizationEndpoint())),
                         AbstractPreAuthenticatedProcessingFilter.class)
                 // Before Spring's own filters at this anchor (its authorization request validating filter takes the
                 // request's principal when it reads the request): ties keep the order of registration, and a grant
