@@ -1,12 +1,9 @@
 package dev.gatehouse.oidc;
 
-import java.util.UUID;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
-import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.stereotype.Component;
 
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -28,12 +25,10 @@ import dev.gatehouse.crypto.Tokens;
 @Component
 public class EarlierIdTokens {
 
-    private final OAuth2AuthorizationService authorizations;
     private final JdbcClient jdbc;
     private final IdTokenHints hints;
 
-    EarlierIdTokens(OAuth2AuthorizationService authorizations, JdbcClient jdbc, IdTokenHints hints) {
-        this.authorizations = authorizations;
+    EarlierIdTokens(JdbcClient jdbc, IdTokenHints hints) {
         this.jdbc = jdbc;
         this.hints = hints;
     }
@@ -58,28 +53,16 @@ public class EarlierIdTokens {
      */
     public String currentFor(String hint) {
         JWTClaimsSet claims = hints.signed(hint);
-        UUID subject = claims == null ? null : userId(claims.getSubject());
-        Object application = claims == null ? null : claims.getClaim(IdTokenClaimNames.AZP);
-        if (subject == null || !(application instanceof String client)) {
+        if (claims == null || claims.getSubject() == null
+                || !(claims.getClaim(IdTokenClaimNames.AZP) instanceof String client)) {
             return null;
         }
         return jdbc.sql("""
-                select e.authorization_id from earlier_id_tokens e
+                select a.oidc_id_token_value from earlier_id_tokens e
                 join oauth2_authorization a on a.id = e.authorization_id
-                where e.hash = ? and a.principal_name = ?
+                where e.hash = ? and a.principal_name = ? and a.oidc_id_token_value is not null
                 and a.registered_client_id in (select id from oauth2_registered_client where client_id = ?)""")
-                .params(Tokens.sha256(hint), subject.toString(), client).query(String.class).optional()
-                .map(authorizations::findById)
-                .map(held -> held.getToken(OidcIdToken.class))
-                .map(current -> current.getToken().getTokenValue())
+                .params(Tokens.sha256(hint), claims.getSubject(), client).query(String.class).optional()
                 .orElse(null);
-    }
-
-    private static UUID userId(String subject) {
-        try {
-            return subject == null ? null : UUID.fromString(subject);
-        } catch (IllegalArgumentException notOurs) {
-            return null;
-        }
     }
 }

@@ -381,7 +381,7 @@ public class SignInService {
     /** This browser session's {@link #BROWSER_KEY}, made on first use. */
     public String browserKey(BrowserSession browser) {
         return browser.attribute(BROWSER_KEY, String.class).orElseGet(() -> {
-            String key = java.util.UUID.randomUUID().toString();
+            String key = UUID.randomUUID().toString();
             browser.setAttribute(BROWSER_KEY, key);
             return key;
         });

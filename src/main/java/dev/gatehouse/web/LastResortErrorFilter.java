@@ -126,16 +126,15 @@ class LastResortErrorFilter extends OncePerRequestFilter {
     }
 
     /**
-     * For the REST API: the RFC 9457 problem its handlers answer (docs/api.md), {@code service-unavailable} or
-     * {@code internal-error}. Only fixed words and the incident id, which is hexadecimal: nothing to escape.
+     * For the REST API: the RFC 9457 problem its handlers answer (docs/api.md, {@code ApiAdvice}), in the same words,
+     * {@code service-unavailable} or {@code internal-error}. Only fixed words and the incident id, which is
+     * hexadecimal: nothing to escape.
      */
     private static String problem(int status, String incident) {
         boolean unavailable = status == HttpServletResponse.SC_SERVICE_UNAVAILABLE;
         return "{\"type\":\"https://gatehouse.dev/problems/" + (unavailable ? "service-unavailable" : "internal-error")
                 + "\",\"title\":\"" + (unavailable ? "Service unavailable" : "Internal error") + "\",\"status\":" + status
-                + ",\"detail\":\"" + (unavailable
-                        ? "The database could not be reached (incident " + incident + "). Retry in a few seconds."
-                        : "Something went wrong on our side (incident " + incident + "). Try again later.") + "\"}";
+                + ",\"detail\":\"" + detail(unavailable, incident) + "\"}";
     }
 
     /**
@@ -145,9 +144,12 @@ class LastResortErrorFilter extends OncePerRequestFilter {
     private static String oauthError(int status, String incident) {
         boolean unavailable = status == HttpServletResponse.SC_SERVICE_UNAVAILABLE;
         return "{\"error\":\"" + (unavailable ? "temporarily_unavailable" : "server_error")
-                + "\",\"error_description\":\"" + (unavailable
-                        ? "The database could not be reached (incident " + incident + "). Retry in a few seconds."
-                        : "Something went wrong on our side (incident " + incident + ").") + "\"}";
+                + "\",\"error_description\":\"" + detail(unavailable, incident) + "\"}";
+    }
+
+    private static String detail(boolean unavailable, String incident) {
+        return unavailable ? UnexpectedErrorResolver.databaseUnreachableDetail(incident)
+                : UnexpectedErrorResolver.failureDetail(incident);
     }
 
     /** A database failure: what the container would log with its SQL and values, and cannot show a page for. */

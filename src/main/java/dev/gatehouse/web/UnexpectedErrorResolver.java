@@ -38,6 +38,16 @@ public class UnexpectedErrorResolver implements HandlerExceptionResolver, Ordere
     /** How long a client is asked to wait while the database cannot be reached. */
     public static final int DATABASE_RETRY_SECONDS = 5;
 
+    /** What a client program is told while the database cannot be reached (the API's problem, an OAuth error). */
+    public static String databaseUnreachableDetail(String incident) {
+        return "The database could not be reached (incident " + incident + "). Retry in a few seconds.";
+    }
+
+    /** What a client program is told of a failure of ours: only the incident id to quote. */
+    public static String failureDetail(String incident) {
+        return "Something went wrong on our side (incident " + incident + "). Try again later.";
+    }
+
     /**
      * Sets 503 with {@code Retry-After} when the database could not be reached or a lock wait ran out, 500 otherwise;
      * returns it.

@@ -108,8 +108,8 @@ class ApiAdvice {
         log.error("Unexpected API error {}: {}", incident, UnexpectedErrorResolver.classes(e));
         log.debug("Unexpected API error " + incident, e);
         if (UnexpectedErrorResolver.databaseUnreachable(e)) {
-            return problem(ApiProblem.unavailable("The database could not be reached (incident " + incident
-                    + "). Retry in a few seconds.", UnexpectedErrorResolver.DATABASE_RETRY_SECONDS));
+            return problem(ApiProblem.unavailable(UnexpectedErrorResolver.databaseUnreachableDetail(incident),
+                    UnexpectedErrorResolver.DATABASE_RETRY_SECONDS));
         }
         if (UnexpectedErrorResolver.lockWaitRanOut(e)) {
             return problem(ApiProblem.unavailable("Other changes to the same data were being made; nothing was done"
@@ -117,7 +117,7 @@ class ApiAdvice {
                     UnexpectedErrorResolver.DATABASE_RETRY_SECONDS));
         }
         return problem(new ApiProblem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
-                "Something went wrong on our side (incident " + incident + "). Try again later."));
+                UnexpectedErrorResolver.failureDetail(incident)));
     }
 
     private static String message(String message) {

@@ -11,6 +11,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import jakarta.servlet.http.HttpSession;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -288,7 +290,7 @@ class AuthorizationServerSecurity {
                     || logout.getIdToken().getAudience() == null) {
                 return;
             }
-            jakarta.servlet.http.HttpSession session = request.getSession(false);
+            HttpSession session = request.getSession(false);
             String browserKey = session == null ? null
                     : (String) session.getAttribute(SignInService.BROWSER_KEY);
             SignedInUser signedIn = logout.isPrincipalAuthenticated()
