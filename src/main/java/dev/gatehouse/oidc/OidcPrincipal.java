@@ -27,9 +27,12 @@ import org.springframework.security.core.AuthenticatedPrincipal;
  *                       (boxed so that the JSON of those, which lacks it, still reads: never null once made)
  * @param browser        the browser key of the session the authorization was made in (SignInService.browserKey);
  *                       null in one stored before it was recorded
+ * @param signIn         the sign-in the session was in ({@code SignedInUser.signIn()}): once that one session was
+ *                       ended on its own (Sessions &gt; Sign out), nothing of this authorization is honoured either;
+ *                       null in one stored before it was recorded
  */
 public record OidcPrincipal(UUID userId, String email, String displayName, Instant authTime, Instant secondFactorAt,
-                            String amr, String acr, Long sessionsGeneration, String browser)
+                            String amr, String acr, Long sessionsGeneration, String browser, String signIn)
         implements AuthenticatedPrincipal, Serializable {
 
     public OidcPrincipal {

@@ -44,7 +44,7 @@ public class SignInChecks {
     public OidcPrincipal principal(SignedInUser user, String browser) {
         return new OidcPrincipal(user.userId(), user.email(), user.displayName(), user.signedInAt(),
                 user.secondFactorAt(), String.join(" ", user.amr()), reached(user).value(), user.sessionsGeneration(),
-                browser);
+                browser, user.signIn());
     }
 
     public Need need(SignedInUser user, AuthorizeAsks asks) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.security.core.context.SecurityContext;
@@ -67,19 +68,21 @@ public class Sessions {
     private final FindByIndexNameSessionRepository<? extends Session> sessions;
     private final CurrentBrowserSession current;
     private final UserService users;
+    private final EndedSignIns ended;
 
     Sessions(FindByIndexNameSessionRepository<? extends Session> sessions, CurrentBrowserSession current,
-             UserService users) {
+             UserService users, EndedSignIns ended) {
         this.sessions = sessions;
         this.current = current;
         this.users = users;
+        this.ended = ended;
     }
 
     /**
      * Signs the session in as {@code user}: a new session id (so an id planted before sign-in is worthless), the
      * pending sign-in removed, the security context saved.
      */
-    void establish(BrowserSession browser, SignedInUser user) {
+    SignedInUser establish(BrowserSession browser, SignedInUser user) {
         // A change earlier in this request may have ended the user's other sessions and moved this one to their new
         // sessions generation (endAllBut): a principal the caller read before keeps that, never an older one.
         SignedInUser signedIn = principal(browser)
@@ -91,6 +94,7 @@ public class Sessions {
         browser.renew(name -> !name.equals(PendingSignIn.ATTRIBUTE)
                 && !name.equals(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME));
         browser.authenticate(signedIn);
+        return signedIn;
     }
 
     /**
@@ -113,13 +117,18 @@ public class Sessions {
         browser.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, pending.userId().toString());
     }
 
-    /** Signs the session in at the end of a sign-in: {@link #establish}, and a new form token. */
-    void signIn(BrowserSession browser, SignedInUser user) {
-        establish(browser, user);
+    /**
+     * Signs the session in at the end of a sign-in: {@link #establish}, and a new form token. A new sign-in is named
+     * by a new handle; a step-up keeps its sign-in's. Returns the principal the session now holds.
+     */
+    SignedInUser signIn(BrowserSession browser, SignedInUser user) {
+        SignedInUser named = user.handle() != null ? user : user.withHandle(RandomCodes.token());
+        SignedInUser signedIn = establish(browser, named);
         browser.removeAttribute(CSRF_TOKEN);
         ClientInfo client = browser.client();
-        browser.setAttribute(INFO, new SessionInfo(RandomCodes.token(), client.browser(), client.ip(),
-                user.signedInAt()));
+        browser.setAttribute(INFO, new SessionInfo(named.handle(), client.browser(), client.ip(),
+                named.signedInAt()));
+        return signedIn;
     }
 
     /** Replaces the principal of the current session (e.g. after a fresh second factor) and rotates its id. */
@@ -205,16 +214,22 @@ public class Sessions {
      * began (or the user is gone). Read on every signed-in request, on whichever node serves it.
      */
     public boolean stillCurrent(SignedInUser user) {
-        return stillCurrent(user.userId(), user.sessionsGeneration());
+        return stillCurrent(user.userId(), user.sessionsGeneration(), user.signIn());
     }
 
     /**
      * Whether a sign-in of the user made under {@code sessionsGeneration} is still one (the same for what an
-     * application holds from it: {@code web.oidc.WithinTheSignIn}).
+     * application holds from it: {@code web.oidc.WithinTheSignIn}): not ended with all the user's sessions, and,
+     * when {@code signIn} names it ({@link SignedInUser#signIn()}; null for one from before that was recorded), not
+     * ended on its own. One indexed read.
      */
-    public boolean stillCurrent(UUID userId, long sessionsGeneration) {
-        OptionalLong generation = users.sessionsGeneration(userId);
-        return generation.isPresent() && generation.getAsLong() == sessionsGeneration;
+    public boolean stillCurrent(UUID userId, long sessionsGeneration, String signIn) {
+        if (signIn == null) {
+            OptionalLong generation = users.sessionsGeneration(userId);
+            return generation.isPresent() && generation.getAsLong() == sessionsGeneration;
+        }
+        return ended.generationUnlessEnded(userId, signIn).filter(generation -> generation == sessionsGeneration)
+                .isPresent();
     }
 
     /**
@@ -225,8 +240,9 @@ public class Sessions {
     public List<SignedInSession> list(UUID userId, BrowserSession browser) {
         String currentId = browser.sessionId().orElse(null);
         String currentIp = browser.client().ip();
+        Set<String> endedSignIns = ended.of(userId);
         return sessions.findByPrincipalName(userId.toString()).entrySet().stream()
-                .flatMap(e -> shown(userId, e.getKey(), e.getValue(), currentId, currentIp).stream())
+                .flatMap(e -> shown(userId, e.getKey(), e.getValue(), currentId, currentIp, endedSignIns).stream())
                 .sorted(Comparator.comparing(SignedInSession::thisSession).reversed()
                         .thenComparing(SignedInSession::lastActiveAt, Comparator.reverseOrder()))
                 .toList();
@@ -237,8 +253,9 @@ public class Sessions {
      * session is marked as theirs and no network as theirs; by last activity, newest first.
      */
     public List<SignedInSession> list(UUID userId) {
+        Set<String> endedSignIns = ended.of(userId);
         return sessions.findByPrincipalName(userId.toString()).entrySet().stream()
-                .flatMap(e -> shown(userId, e.getKey(), e.getValue(), null, "").stream())
+                .flatMap(e -> shown(userId, e.getKey(), e.getValue(), null, "", endedSignIns).stream())
                 .sorted(Comparator.comparing(SignedInSession::lastActiveAt, Comparator.reverseOrder()))
                 .toList();
     }
@@ -253,11 +270,12 @@ public class Sessions {
             return Optional.empty();
         }
         byte[] wanted = reference.getBytes(StandardCharsets.UTF_8);
+        Set<String> endedSignIns = ended.of(userId);
         for (Map.Entry<String, ? extends Session> e : sessions.findByPrincipalName(userId.toString()).entrySet()) {
-            Optional<SignedInSession> shown = shown(userId, e.getKey(), e.getValue(), null, "");
+            Optional<SignedInSession> shown = shown(userId, e.getKey(), e.getValue(), null, "", endedSignIns);
             if (shown.flatMap(SignedInSession::reference)
                     .filter(r -> MessageDigest.isEqual(r.getBytes(StandardCharsets.UTF_8), wanted)).isPresent()) {
-                sessions.deleteById(e.getKey());
+                endOne(userId, e.getKey(), shown.get());
                 return shown;
             }
         }
@@ -275,24 +293,42 @@ public class Sessions {
         }
         String currentId = browser.sessionId().orElse(null);
         byte[] wanted = handle.getBytes(StandardCharsets.UTF_8);
+        Set<String> endedSignIns = ended.of(userId);
         for (Map.Entry<String, ? extends Session> e : sessions.findByPrincipalName(userId.toString()).entrySet()) {
             if (e.getKey().equals(currentId)) {
                 continue;
             }
             Optional<SignedInSession> shown = shown(userId, e.getKey(), e.getValue(), currentId,
-                    browser.client().ip());
+                    browser.client().ip(), endedSignIns);
             if (shown.flatMap(SignedInSession::handle)
                     .filter(h -> MessageDigest.isEqual(h.getBytes(StandardCharsets.UTF_8), wanted)).isPresent()) {
-                sessions.deleteById(e.getKey());
+                endOne(userId, e.getKey(), shown.get());
                 return shown;
             }
         }
         return Optional.empty();
     }
 
-    /** The session as listed, if it is signed in as the user (not only waiting for a second step). */
+    /**
+     * Ends one signed-in session: its sign-in is recorded as ended first, then its row goes. A request of the session
+     * in flight may still move it to a new row (every renewal copies what the session held); that copy, and whatever
+     * an application was granted in this sign-in, is refused at its next use ({@link #stillCurrent}) and never
+     * listed again.
+     */
+    private void endOne(UUID userId, String sessionId, SignedInSession shown) {
+        String signIn = shown.handle().map(SignedInUser::signInOf).orElse(null);
+        if (signIn != null) {
+            ended.end(userId, signIn);
+        }
+        sessions.deleteById(sessionId);
+    }
+
+    /**
+     * The session as listed, if it is signed in as the user (not only waiting for a second step) and its sign-in was
+     * not ended on its own (a copy a request in flight made after {@link #endOne}).
+     */
     private static Optional<SignedInSession> shown(UUID userId, String id, Session session, String currentId,
-                                                   String currentIp) {
+                                                   String currentIp, Set<String> ended) {
         Optional<SignedInUser> principal;
         SessionInfo info;
         try {
@@ -304,7 +340,8 @@ public class Sessions {
             log.debug("Session of user {} not listed: {}", userId, unreadable.getClass().getSimpleName());
             return Optional.empty();
         }
-        if (principal.isEmpty()) {
+        if (principal.isEmpty() || ended.contains(principal.get().signIn())
+                || info != null && ended.contains(SignedInUser.signInOf(info.handle()))) {
             return Optional.empty();
         }
         Instant signedInAt = info != null ? info.signedInAt() : principal.get().signedInAt();

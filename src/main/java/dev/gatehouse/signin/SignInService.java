@@ -411,8 +411,7 @@ public class SignInService {
      */
     private SignedInUser steppedUp(SignedInUser before, User user, SecondFactorMethod method, boolean remember,
                                    BrowserSession browser) {
-        SignedInUser after = before.withSecondFactor(clock.instant(), method.traits().amr());
-        sessions.signIn(browser, after);
+        SignedInUser after = sessions.signIn(browser, before.withSecondFactor(clock.instant(), method.traits().amr()));
         audit.record(AuditEventType.REAUTHENTICATED, after.userId(), null, browser.client(),
                 "step-up + " + method.auditName());
         if (remember) {
@@ -665,9 +664,8 @@ public class SignInService {
      */
     private SignedInUser signIn(User user, Instant secondFactorAt, BrowserSession browser, String via,
                                 List<String> amr, boolean announceNewBrowser) {
-        SignedInUser principal = new SignedInUser(user.id(), user.email(), user.displayName(), clock.instant(),
-                secondFactorAt, amr, user.sessionsGeneration());
-        sessions.signIn(browser, principal);
+        SignedInUser principal = sessions.signIn(browser, new SignedInUser(user.id(), user.email(), user.displayName(),
+                clock.instant(), secondFactorAt, amr, user.sessionsGeneration()));
         browser.removeAttribute(FRESH_SIGN_IN);
         audit.record(AuditEventType.SIGN_IN, user.id(), null, browser.client(), via);
         browsers.signedIn(user, announceNewBrowser, browser);

@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import org.springframework.security.core.AuthenticatedPrincipal;
 
+import dev.gatehouse.crypto.Tokens;
+
 /**
  * The principal of a signed-in session. Only exists once every required step passed: a session that has only passed
  * the password holds a {@link PendingSignIn} instead and is not authenticated.
@@ -24,9 +26,13 @@ import org.springframework.security.core.AuthenticatedPrincipal;
  * @param sessionsGeneration the user's sessions generation when this sign-in began ({@code User.sessionsGeneration}):
  *                         once ending all their sessions raised it, this session is signed out at its next request,
  *                         even if it moved to a new id meanwhile; a session from before it was recorded reads 0
+ * @param handle           names this sign-in for its whole life (the sessions list's handle, 256 random bits): given
+ *                         when the session signs in, kept by every renewal and step-up; {@link #signIn()} is what
+ *                         ending this one session records. Null until the session signs in, and in a session from
+ *                         before it was recorded
  */
 public record SignedInUser(UUID userId, String email, String displayName, Instant signedInAt, Instant secondFactorAt,
-                           List<String> amr, long sessionsGeneration)
+                           List<String> amr, long sessionsGeneration, String handle)
         implements AuthenticatedPrincipal, Serializable {
 
     /** The {@code amr} value of a trusted device, which RFC 8176 has no name for. */
@@ -45,7 +51,26 @@ public record SignedInUser(UUID userId, String email, String displayName, Instan
 
     /** A session whose sign-in is described by its times alone (tests, sessions from before amr was recorded). */
     public SignedInUser(UUID userId, String email, String displayName, Instant signedInAt, Instant secondFactorAt) {
-        this(userId, email, displayName, signedInAt, secondFactorAt, null, 0);
+        this(userId, email, displayName, signedInAt, secondFactorAt, null, 0, null);
+    }
+
+    /** A new sign-in, not yet named by a handle ({@code Sessions} gives it one when the session signs in). */
+    public SignedInUser(UUID userId, String email, String displayName, Instant signedInAt, Instant secondFactorAt,
+                        List<String> amr, long sessionsGeneration) {
+        this(userId, email, displayName, signedInAt, secondFactorAt, amr, sessionsGeneration, null);
+    }
+
+    /**
+     * What ending this one session records, and what an application's authorization made in it remembers
+     * ({@code OidcPrincipal.signIn}): a hash of the handle, so neither the table of ended sign-ins nor the
+     * authorization store holds a value a page form accepts. Null without a handle.
+     */
+    public String signIn() {
+        return handle == null ? null : signInOf(handle);
+    }
+
+    static String signInOf(String handle) {
+        return Tokens.sha256("sign-in:" + handle);
     }
 
     @Override
@@ -59,17 +84,25 @@ public record SignedInUser(UUID userId, String email, String displayName, Instan
 
     /** This session after the user changed their name or sign-in address: the sign-in itself is unchanged. */
     public SignedInUser withDetails(String newEmail, String newDisplayName) {
-        return new SignedInUser(userId, newEmail, newDisplayName, signedInAt, secondFactorAt, amr, sessionsGeneration);
+        return new SignedInUser(userId, newEmail, newDisplayName, signedInAt, secondFactorAt, amr, sessionsGeneration,
+                handle);
     }
 
     /** This session kept while the user's other sessions ended, which raised their sessions generation to this. */
     public SignedInUser withSessionsGeneration(long generation) {
-        return new SignedInUser(userId, email, displayName, signedInAt, secondFactorAt, amr, generation);
+        return new SignedInUser(userId, email, displayName, signedInAt, secondFactorAt, amr, generation, handle);
     }
 
     /** This session after it proved a second factor at {@code at} with a method whose RFC 8176 value is {@code amr}. */
     public SignedInUser withSecondFactor(Instant at, String methodAmr) {
-        return new SignedInUser(userId, email, displayName, signedInAt, at, with(amr, methodAmr), sessionsGeneration);
+        return new SignedInUser(userId, email, displayName, signedInAt, at, with(amr, methodAmr), sessionsGeneration,
+                handle);
+    }
+
+    /** This sign-in named by {@code newHandle}. */
+    SignedInUser withHandle(String newHandle) {
+        return new SignedInUser(userId, email, displayName, signedInAt, secondFactorAt, amr, sessionsGeneration,
+                newHandle);
     }
 
     /** {@code amr} with a proved method's value, and {@code mfa}, added (each once). */

@@ -115,7 +115,7 @@ class OidcStoresOnPostgresTest {
         Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
         UUID userId = UUID.randomUUID();
         OidcPrincipal principal = new OidcPrincipal(userId, "ada@example.com", "Ada", now.minusSeconds(60), now,
-                "pwd otp mfa", Acr.MFA_NOW.value(), 3L, "browser-key");
+                "pwd otp mfa", Acr.MFA_NOW.value(), 3L, "browser-key", "sign-in-hash");
         String refresh = "refresh-" + UUID.randomUUID();
         OAuth2Authorization authorization = OAuth2Authorization.withRegisteredClient(client)
                 .id(UUID.randomUUID().toString()).principalName(principal.getName())

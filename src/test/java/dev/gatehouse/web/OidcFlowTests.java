@@ -1302,6 +1302,33 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     }
 
     /**
+     * Signing out one other session (Sessions &gt; Sign out) ends what applications were granted in that session, and
+     * only that: before, a thief's copy of a session kept refreshing an application's tokens after the owner signed
+     * the session out.
+     */
+    @Test
+    void refreshWhenTheSessionItWasGrantedInIsSignedOutFromAnotherThenRefusedAndTheOthersGoOn() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-one-session");
+        String app = webApp();
+        WebSession thief = browser();
+        Request stolenRequest = request(app, Map.of());
+        RefreshToken stolen = tokens(signInForCode(thief, ada, stolenRequest, false), stolenRequest).getOIDCTokens()
+                .getRefreshToken();
+        WebSession owner = browser();
+        Request ownRequest = request(app, Map.of());
+        RefreshToken own = tokens(signInForCode(owner, ada, ownRequest, false), ownRequest).getOIDCTokens()
+                .getRefreshToken();
+        // The other sessions, newest first: the thief's, then the one that set Ada's method up.
+        List<String> others = SessionsFlowTests.handles(owner.get("/settings/security"));
+        assertThat(owner.post("/settings/sessions/sign-out", Map.of("session", others.get(0))).status())
+                .isEqualTo(302);
+
+        assertThat(error(refresh(app, stolen))).isEqualTo("invalid_grant");
+        assertThat(refresh(app, own).indicatesSuccess()).as("the owner's session's tokens go on").isTrue();
+        assertThat(thief.get("/settings/security").location()).startsWith("/signin");
+    }
+
+    /**
      * Refresh tokens rotate, each for another full lifetime; the sign-in they came from bounds them: past the browser
      * session's absolute lifetime from the password, a refresh is refused and the application must send the user to
      * sign in again.

@@ -164,6 +164,45 @@ abstract class SessionRaceTests extends TwoFactorFlowSupport {
         assertThat(securityPage(moved)).as("the copy moved after sign out everywhere is signed out").isEqualTo(302);
     }
 
+    /**
+     * Sessions &gt; Sign out of one other session: before, it deleted that session's row only, and a request of it in
+     * flight brought it back under a new id, listed again and signed in.
+     */
+    @Test
+    void signOutSessionWhenARequestOfItMovesItAfterwardsThenTheMovedSessionIsSignedOutAndNotListed() {
+        var ada = users().create("late-one");
+        WebSession thief = signedIn(ada.email(), PASSWORD);
+        thief.get("/settings/security");
+        Map<String, Object> inFlight = loaded(thief);
+        WebSession owner = signedIn(ada.email(), PASSWORD);
+        String handle = SessionsFlowTests.handles(owner.get("/settings/security")).get(0);
+        assertThat(owner.post("/settings/sessions/sign-out", Map.of("session", handle)).status()).isEqualTo(302);
+
+        String moved = movedLate(inFlight);
+        assertThat(SessionsFlowTests.sessionRows(owner.get("/settings/security"))).as("only the owner's is listed")
+                .hasSize(1).allMatch(row -> row.contains("This session"));
+        assertThat(owner.post("/settings/sessions/sign-out", Map.of("session", handle)).status())
+                .as("nothing left to end").isEqualTo(404);
+        assertThat(securityPage(moved)).as("the copy moved after the sign-out is signed out").isEqualTo(302);
+        assertThat(securityPage(owner.cookieHeader())).as("the owner stays").isEqualTo(200);
+    }
+
+    /** The same when an account's administrator ends the session through the API. */
+    @Test
+    void endSessionByReferenceWhenARequestOfItMovesItAfterwardsThenTheMovedSessionIsSignedOut() {
+        var ada = users().create("late-reference");
+        WebSession thief = signedIn(ada.email(), PASSWORD);
+        thief.get("/settings/security");
+        Map<String, Object> inFlight = loaded(thief);
+        Sessions sessions = ctx.getBean(Sessions.class);
+        String reference = sessions.list(ada.user().id()).get(0).reference().orElseThrow();
+        assertThat(sessions.endByReference(ada.user().id(), reference)).isPresent();
+
+        String moved = movedLate(inFlight);
+        assertThat(sessions.list(ada.user().id())).as("the moved copy is not listed").isEmpty();
+        assertThat(securityPage(moved)).as("the copy moved after it was ended is signed out").isEqualTo(302);
+    }
+
     @Test
     void passwordChangeWhenARequestOfAStolenCopyMovesItAfterwardsThenTheMovedSessionIsSignedOutAndTheOwnerStays() {
         var ada = users().create("late-password");

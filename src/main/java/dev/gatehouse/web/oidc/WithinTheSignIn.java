@@ -33,7 +33,8 @@ import dev.gatehouse.signin.TwoFactorRequirement;
  *
  * <ul>
  * <li>Every use: refused once the user's sessions were all ended after the sign-in began (sign out everywhere, a
- * password change or reset, a method added or removed; {@link Sessions#stillCurrent}). Those changes delete the user's
+ * password change or reset, a method added or removed; {@link Sessions#stillCurrent}), or once the session it was
+ * granted in was ended on its own (Sessions &gt; Sign out, an administrator through the API). Those changes delete the user's
  * authorizations in their own transaction, but a stolen session's authorization request that ran at the same moment
  * made one the deletion did not see (found by an outside attack in stop 31: codes issued during a password change
  * were exchanged after it, and their refresh tokens kept working).</li>
@@ -135,7 +136,7 @@ final class WithinTheSignIn extends InFrontOfSpring {
     }
 
     private boolean current(OidcPrincipal user) {
-        return sessions.stillCurrent(user.userId(), user.sessionsGeneration());
+        return sessions.stillCurrent(user.userId(), user.sessionsGeneration(), user.signIn());
     }
 
     /**
@@ -144,7 +145,7 @@ final class WithinTheSignIn extends InFrontOfSpring {
      */
     static boolean signInEnded(OAuth2Authorization authorization, Sessions sessions) {
         return principal(authorization) instanceof OidcPrincipal user
-                && !sessions.stillCurrent(user.userId(), user.sessionsGeneration());
+                && !sessions.stillCurrent(user.userId(), user.sessionsGeneration(), user.signIn());
     }
 
     private OAuth2AuthenticationException refused(OAuth2Authorization authorization, String error) {

@@ -1,0 +1,7 @@
+package dev.gatehouse.signin;
+
+import dev.gatehouse.testsupport.PostgresTest;
+
+@PostgresTest
+class EndedSignInsOnPostgresTest extends EndedSignInsTests {
+}
