@@ -36,6 +36,7 @@ class SignUpBrowserTest extends BrowserTestSupport {
                 .type("accountName", "Analytical Engines").click("signup");
         browser.waitForPath("/signup/sent");
         assertThat(browser.h1()).isEqualTo("Check your email");
+        assertThat(browser.mainText()).contains("We've sent a message to " + email + ".");
         browser.screenshot("sent");
 
         followMailLink(email, "/signup/confirm/", "mailbox");

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.account.SignUpService;
 import dev.gatehouse.signin.BrowserSession;
@@ -54,7 +55,8 @@ class SignUpController {
     String submit(@RequestParam(defaultValue = "") String displayName, @RequestParam(defaultValue = "") String email,
                   @RequestParam(defaultValue = "") String password,
                   @RequestParam(defaultValue = "") String accountName, @RequestParam(defaultValue = "") String phone,
-                  HttpServletRequest request, HttpServletResponse response, Model model) {
+                  HttpServletRequest request, HttpServletResponse response, Model model,
+                  RedirectAttributes redirect) {
         SignUpService.SignUpForm form = new SignUpService.SignUpForm(displayName, email, password, accountName, phone);
         SignUpService.Request result = signUp.request(form, ClientInfo.of(request));
         model.addAttribute("askPhone", signUp.asksForPhone());
@@ -74,6 +76,9 @@ class SignUpController {
             TooManyRequests.until(response, clock.instant(), tooMany.until());
             return "signup/form";
         }
+        // The address as typed, shown once on the next page so that a typo is seen at once (a flash attribute: it stays
+        // out of the address bar and the logs). Shown for any address: the page is the same for new and known ones.
+        redirect.addFlashAttribute("sentTo", cut(email.strip()));
         return "redirect:/signup/sent";
     }
 

@@ -9,6 +9,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -75,7 +76,8 @@ class SignUpControllerTest {
         mvc.perform(post("/signup").with(csrf()).param("displayName", "Ada").param("email", "ada@example.com")
                         .param("password", "correct horse battery staple").param("accountName", "Ada Ltd")
                         .param("phone", "+44 7400 123456"))
-                .andExpect(redirectedUrl("/signup/sent"));
+                .andExpect(redirectedUrl("/signup/sent"))
+                .andExpect(flash().attribute("sentTo", "ada@example.com"));
         ArgumentCaptor<SignUpService.SignUpForm> form = ArgumentCaptor.forClass(SignUpService.SignUpForm.class);
         verify(signUp).request(form.capture(), any());
         org.assertj.core.api.Assertions.assertThat(form.getValue().phone()).isEqualTo("+44 7400 123456");
