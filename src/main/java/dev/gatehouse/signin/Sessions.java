@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -65,6 +66,16 @@ public class Sessions {
         }
     }
 
+    /**
+     * Session attribute, while a sign-in waits for its second step: the handle of the sign-in of the same user this
+     * browser session held before it ({@link #continued}).
+     */
+    static final String CONTINUED = "gatehouse.continuedSignIn";
+
+    /** What {@link #CONTINUED} holds. */
+    record ContinuedSignIn(UUID userId, String handle) implements Serializable {
+    }
+
     private final FindByIndexNameSessionRepository<? extends Session> sessions;
     private final CurrentBrowserSession current;
     private final UserService users;
@@ -109,9 +120,15 @@ public class Sessions {
         // application's demand for a new sign-in stays: it can only ask for more, and without it the password posted
         // again would let a trusted device skip the factor it asked for (found by an outside attack).
         // The browser key too: it names this browser, not a sign-in, and gives nothing to whoever planted it.
+        // What is remembered of this browser's sign-in of the same user is its handle, which a new sign-in here continues.
+        Optional<ContinuedSignIn> continued = principal(browser).filter(p -> p.handle() != null)
+                .map(p -> new ContinuedSignIn(p.userId(), p.handle()))
+                .or(() -> browser.attribute(CONTINUED, ContinuedSignIn.class))
+                .filter(c -> c.userId().equals(pending.userId()));
         browser.renew(name -> name.equals(SignInService.FRESH_SIGN_IN) || name.equals(SignInService.BROWSER_KEY));
         browser.unauthenticate();
         browser.setAttribute(PendingSignIn.ATTRIBUTE, pending);
+        continued.ifPresent(c -> browser.setAttribute(CONTINUED, c));
         // Indexed under the user like a signed-in session, so that "sign out everywhere" and a password change end
         // a sign-in that is only waiting for its second step too.
         browser.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, pending.userId().toString());
@@ -119,16 +136,43 @@ public class Sessions {
 
     /**
      * Signs the session in at the end of a sign-in: {@link #establish}, and a new form token. A new sign-in is named
-     * by a new handle; a step-up keeps its sign-in's. Returns the principal the session now holds.
+     * by a new handle, unless it continues this browser's sign-in of the same user ({@link #continued}); a step-up
+     * keeps its sign-in's. Returns the principal the session now holds.
      */
     SignedInUser signIn(BrowserSession browser, SignedInUser user) {
-        SignedInUser named = user.handle() != null ? user : user.withHandle(RandomCodes.token());
+        SignedInUser named = user.handle() != null ? user
+                : user.withHandle(continued(browser, user.userId()).orElseGet(RandomCodes::token));
+        browser.removeAttribute(CONTINUED);
         SignedInUser signedIn = establish(browser, named);
         browser.removeAttribute(CSRF_TOKEN);
         ClientInfo client = browser.client();
         browser.setAttribute(INFO, new SessionInfo(named.handle(), client.browser(), client.ip(),
                 named.signedInAt()));
         return signedIn;
+    }
+
+    /**
+     * Signs the session out for a new sign-in an application asked for, remembering its sign-in's handle for the
+     * sign-in that follows ({@link #continued}).
+     */
+    void signOutForNewSignIn(BrowserSession browser) {
+        principal(browser).filter(p -> p.handle() != null)
+                .ifPresent(p -> browser.setAttribute(CONTINUED, new ContinuedSignIn(p.userId(), p.handle())));
+        browser.unauthenticate();
+    }
+
+    /**
+     * The handle of the sign-in of {@code userId} this browser session held before this sign-in: an application's
+     * demand for a new sign-in ({@code prompt=login}, {@code max_age}) signs the same browser session in again, which
+     * stays one entry of the sessions list, so it stays one sign-in, and ending it ends what applications got before
+     * the re-sign-in too (found by an outside attack in stop 34: those tokens outlived the sign-out). Not when that
+     * sign-in was ended meanwhile; never another user's.
+     */
+    private Optional<String> continued(BrowserSession browser, UUID userId) {
+        return principal(browser).filter(p -> p.userId().equals(userId)).map(SignedInUser::handle)
+                .or(() -> browser.attribute(CONTINUED, ContinuedSignIn.class)
+                        .filter(c -> c.userId().equals(userId)).map(ContinuedSignIn::handle))
+                .filter(handle -> !ended.of(userId).contains(SignedInUser.signInOf(handle)));
     }
 
     /** Replaces the principal of the current session (e.g. after a fresh second factor) and rotates its id. */
@@ -234,18 +278,31 @@ public class Sessions {
 
     /**
      * The signed-in sessions of the user, as {@code browser} sees them: its own first and marked, then the others by
-     * last activity, newest first. A sign-in still waiting for its second step is not a signed-in session and is not
-     * listed ("sign out everywhere" and a password change end it all the same).
+     * last activity, newest first, one entry per sign-in. A sign-in still waiting for its second step is not a
+     * signed-in session and is not listed ("sign out everywhere" and a password change end it all the same).
+     *
+     * <p>A sign-in can have more than one row: a form submitted twice at once (a double click on "Save") moves the
+     * session to two new rows, both with its handle, and a copy of a stolen cookie that is renewed does the same. A
+     * copy of this browser's own sign-in is not listed as another session: ending it would end this one too (found by
+     * an outside attack in stop 34). "Sign out everywhere" ends such a copy.
      */
     public List<SignedInSession> list(UUID userId, BrowserSession browser) {
         String currentId = browser.sessionId().orElse(null);
         String currentIp = browser.client().ip();
+        Optional<String> currentHandle = principal(browser).map(SignedInUser::handle);
         Set<String> endedSignIns = ended.of(userId);
-        return sessions.findByPrincipalName(userId.toString()).entrySet().stream()
+        return oneEach(sessions.findByPrincipalName(userId.toString()).entrySet().stream()
                 .flatMap(e -> shown(userId, e.getKey(), e.getValue(), currentId, currentIp, endedSignIns).stream())
+                .filter(s -> s.thisSession() || currentHandle.isEmpty() || !s.handle().equals(currentHandle))
                 .sorted(Comparator.comparing(SignedInSession::thisSession).reversed()
                         .thenComparing(SignedInSession::lastActiveAt, Comparator.reverseOrder()))
-                .toList();
+                .toList());
+    }
+
+    /** The first entry of each sign-in (by handle); entries without a handle are all kept. */
+    private static List<SignedInSession> oneEach(List<SignedInSession> sorted) {
+        Set<String> seen = new HashSet<>();
+        return sorted.stream().filter(s -> s.handle().map(seen::add).orElse(true)).toList();
     }
 
     /**
@@ -254,10 +311,10 @@ public class Sessions {
      */
     public List<SignedInSession> list(UUID userId) {
         Set<String> endedSignIns = ended.of(userId);
-        return sessions.findByPrincipalName(userId.toString()).entrySet().stream()
+        return oneEach(sessions.findByPrincipalName(userId.toString()).entrySet().stream()
                 .flatMap(e -> shown(userId, e.getKey(), e.getValue(), null, "", endedSignIns).stream())
                 .sorted(Comparator.comparing(SignedInSession::lastActiveAt, Comparator.reverseOrder()))
-                .toList();
+                .toList());
     }
 
     /**
@@ -293,6 +350,10 @@ public class Sessions {
         }
         String currentId = browser.sessionId().orElse(null);
         byte[] wanted = handle.getBytes(StandardCharsets.UTF_8);
+        if (principal(browser).map(SignedInUser::handle)
+                .filter(own -> MessageDigest.isEqual(own.getBytes(StandardCharsets.UTF_8), wanted)).isPresent()) {
+            return Optional.empty(); // a copy of this browser's own sign-in (see list): "sign out" is the way
+        }
         Set<String> endedSignIns = ended.of(userId);
         for (Map.Entry<String, ? extends Session> e : sessions.findByPrincipalName(userId.toString()).entrySet()) {
             if (e.getKey().equals(currentId)) {

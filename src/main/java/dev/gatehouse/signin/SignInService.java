@@ -374,7 +374,7 @@ public class SignInService {
      * for a user with a method, the second factor even on a trusted device.
      */
     public void requireFreshSignIn(BrowserSession browser) {
-        browser.unauthenticate();
+        sessions.signOutForNewSignIn(browser);
         browser.setAttribute(FRESH_SIGN_IN, Boolean.TRUE);
     }
 

@@ -1329,6 +1329,40 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     }
 
     /**
+     * An application's demand for a new sign-in ({@code prompt=login}) signs the same browser session in again: still
+     * one session in the list, so its "Sign out" ends what applications got before the re-sign-in too (found by an
+     * outside attack in stop 34: the first refresh token kept working).
+     */
+    @Test
+    void refreshWhenTheSessionWasSignedInAgainForAnApplicationAndIsThenSignedOutFromAnotherThenBothRefused()
+            throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-again-one-session");
+        String app = webApp();
+        WebSession there = browser();
+        Request first = request(app, Map.of());
+        RefreshToken before = tokens(signInForCode(there, ada, first, false), first).getOIDCTokens()
+                .getRefreshToken();
+        Request again = request(app, Map.of("prompt", "login"));
+        assertThat(there.get(again.path()).location()).isEqualTo("/signin");
+        assertThat(signIn(there, ada.email(), PASSWORD).location()).isEqualTo("/signin/verify");
+        RefreshToken after = tokens(codeFrom(there.get(code(there, ada, false).location()), again), again)
+                .getOIDCTokens().getRefreshToken();
+
+        WebSession owner = browser();
+        Request ownRequest = request(app, Map.of());
+        RefreshToken own = tokens(signInForCode(owner, ada, ownRequest, false), ownRequest).getOIDCTokens()
+                .getRefreshToken();
+        // The other sessions, newest first: the one signed in again, then the one that set Ada's method up.
+        List<String> others = SessionsFlowTests.handles(owner.get("/settings/security"));
+        assertThat(owner.post("/settings/sessions/sign-out", Map.of("session", others.get(0))).status())
+                .isEqualTo(302);
+        assertThat(there.get("/settings/security").location()).startsWith("/signin");
+        assertThat(error(refresh(app, after))).as("granted after the re-sign-in").isEqualTo("invalid_grant");
+        assertThat(error(refresh(app, before))).as("granted before it").isEqualTo("invalid_grant");
+        assertThat(refresh(app, own).indicatesSuccess()).as("the owner's session's tokens go on").isTrue();
+    }
+
+    /**
      * Refresh tokens rotate, each for another full lifetime; the sign-in they came from bounds them: past the browser
      * session's absolute lifetime from the password, a refresh is refused and the application must send the user to
      * sign in again.

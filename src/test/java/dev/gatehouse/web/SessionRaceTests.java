@@ -21,7 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.Session;
 
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+
 import dev.gatehouse.signin.Sessions;
+import dev.gatehouse.signin.SignedInUser;
 
 import dev.gatehouse.testsupport.Race;
 import dev.gatehouse.testsupport.WebSession;
@@ -185,6 +189,30 @@ abstract class SessionRaceTests extends TwoFactorFlowSupport {
                 .as("nothing left to end").isEqualTo(404);
         assertThat(securityPage(moved)).as("the copy moved after the sign-out is signed out").isEqualTo(302);
         assertThat(securityPage(owner.cookieHeader())).as("the owner stays").isEqualTo(200);
+    }
+
+    /**
+     * A form submitted twice at once (a double click on "Save") moves the session to two rows with the same sign-in.
+     * The copy is not another session: listed as one, its "Sign out" ended the owner's own sign-in (found by an
+     * outside attack in stop 34).
+     */
+    @Test
+    void signOutSessionWhenACopyOfThisBrowsersOwnSignInIsLeftThenNotListedAndThisOneCannotBeEndedThroughIt() {
+        var ada = users().create("own-copy");
+        WebSession owner = signedIn(ada.email(), PASSWORD);
+        owner.get("/settings/security");
+        Map<String, Object> loaded = loaded(owner);
+        String copy = movedLate(loaded);
+        String ownHandle = ((SignedInUser) ((SecurityContext) loaded
+                .get(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY)).getAuthentication()
+                .getPrincipal()).handle();
+
+        assertThat(SessionsFlowTests.sessionRows(owner.get("/settings/security"))).as("only this session")
+                .hasSize(1).allMatch(row -> row.contains("This session"));
+        assertThat(owner.post("/settings/sessions/sign-out", Map.of("session", ownHandle)).status()).isEqualTo(404);
+        assertThat(securityPage(owner.cookieHeader())).as("the owner stays").isEqualTo(200);
+        assertThat(securityPage(copy)).as("nothing was ended").isEqualTo(200);
+        assertThat(ctx.getBean(Sessions.class).list(ada.user().id())).as("one sign-in, as others see it").hasSize(1);
     }
 
     /** The same when an account's administrator ends the session through the API. */
