@@ -6,6 +6,16 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,15 +37,22 @@ import dev.gatehouse.system.RateLimits;
 
 /**
  * "Forgot password?": a single-use link by email, valid {@link #VALIDITY}, kept only as a hash. Asking answers the same
- * whether or not the address has a user, within limits per address and per network (an address with a user costs
- * one short transaction more, to store the link and queue the email). Using a link sets the password ({@link UserService#resetPassword}); that a user with a
- * second factor proves it first is the sign-in's business, not this class's.
+ * whether or not the address has a user, within limits per address and per network, and in the same time: the page
+ * asks with {@link #requestAnsweredAtOnce}, which looks the address up and writes the link after the answer, on a
+ * thread of the node's own (an address with a user costs a short transaction more, to store the link and queue the
+ * email: about 4 ms that told known addresses from unknown ones). Using a link sets the password
+ * ({@link UserService#resetPassword}); that a user with a second factor proves it first is the sign-in's business,
+ * not this class's.
  */
 @Service
 public class PasswordResets {
 
+    private static final Logger log = LoggerFactory.getLogger(PasswordResets.class);
+
     public static final Duration VALIDITY = Duration.ofMinutes(30);
     private static final Duration HOUR = Duration.ofHours(1);
+    /** Requests waiting for the node's reset thread; past it a request is dropped (logged) and the user asks again. */
+    private static final int WAITING = 256;
 
     private final JdbcClient jdbc;
     private final UserService users;
@@ -47,6 +64,12 @@ public class PasswordResets {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final PasswordHasher hasher;
+    private final ThreadPoolExecutor afterTheAnswer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(WAITING), runnable -> {
+                Thread thread = new Thread(runnable, "password-reset");
+                thread.setDaemon(true);
+                return thread;
+            }, new ThreadPoolExecutor.AbortPolicy());
 
     PasswordResets(JdbcClient jdbc, UserService users, Notifier notifier, AuditLog audit, RateLimits rateLimits,
                    SecretSealer sealer, GatehouseProperties gatehouse, TransactionTemplate tx, Clock clock,
@@ -72,9 +95,42 @@ public class PasswordResets {
 
     /**
      * Emails a reset link to {@code email} if it has a user (3 an hour and 10 a day per address, 20 an hour and 100 a
-     * day per network); a new link ends the user's earlier ones.
+     * day per network); a new link ends the user's earlier ones. Answers once the link is stored and its email queued.
      */
     public Request request(String email, ClientInfo client) {
+        return request(email, client, Runnable::run);
+    }
+
+    /**
+     * {@link #request}, answered before the address is looked up: the link is stored and its email queued right after,
+     * on the node's reset thread, so the answer takes the same time for every address. A request that cannot be
+     * queued there (the node stopping, or {@value #WAITING} waiting) or fails there is logged and sends nothing; the
+     * page already said to ask again if no email comes.
+     */
+    public Request requestAnsweredAtOnce(String email, ClientInfo client) {
+        return request(email, client, work -> {
+            try {
+                afterTheAnswer.execute(() -> {
+                    try {
+                        work.run();
+                    } catch (RuntimeException e) {
+                        log.error("A password reset link could not be made: {}", e.getClass().getSimpleName());
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                log.warn("A password reset request was dropped: {} already waiting, or the node is stopping",
+                        WAITING);
+            }
+        });
+    }
+
+    @PreDestroy
+    void finishWaiting() throws InterruptedException {
+        afterTheAnswer.shutdown();
+        afterTheAnswer.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    private Request request(String email, ClientInfo client, Executor then) {
         Instant now = clock.instant();
         Optional<Instant> busy = rateLimits.take(RateLimits.perNetwork("reset-net", client.ip(), HOUR, 20, 100), now);
         if (busy.isPresent()) {
@@ -86,9 +142,14 @@ public class PasswordResets {
                 RateLimits.windowAndDay("reset-to:" + address, HOUR, 3, 10), now).isPresent()) {
             return new Request.CheckEmail();
         }
+        then.execute(() -> sendLink(normalized, client, now));
+        return new Request.CheckEmail();
+    }
+
+    private void sendLink(String normalized, ClientInfo client, Instant now) {
         Optional<User> user = users.findByEmail(normalized);
         if (user.isEmpty()) {
-            return new Request.CheckEmail();
+            return;
         }
         String token = RandomCodes.token();
         tx.executeWithoutResult(status -> {
@@ -107,7 +168,6 @@ public class PasswordResets {
                     "validMinutes", VALIDITY.toMinutes(), "ip", client.ip(), "browser", client.browser(),
                     "when", now), now.plus(VALIDITY)));
         });
-        return new Request.CheckEmail();
     }
 
     /** A link not yet used nor expired: whose it is and when it was asked for. */

@@ -68,7 +68,7 @@ class PasswordResetController {
     @PostMapping("/signin/forgot")
     String forgot(@RequestParam(defaultValue = "") String email, HttpServletRequest request,
                   HttpServletResponse response, Model model) {
-        PasswordResets.Request result = resets.request(email, ClientInfo.of(request));
+        PasswordResets.Request result = resets.requestAnsweredAtOnce(email, ClientInfo.of(request));
         model.addAttribute("email", FormEcho.cut(email));
         if (result instanceof PasswordResets.Request.TooMany tooMany) {
             model.addAttribute("error", messages.until("tz.pwreset.tooMany", tooMany.until()));
