@@ -1292,13 +1292,27 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TwoFactorUser ada = twoFactorUser("oidc-everywhere");
         String app = webApp();
         WebSession web = browser();
-        Request request = request(app, Map.of());
-        RefreshToken refresh = tokens(signInForCode(web, ada, request, false), request).getOIDCTokens()
-                .getRefreshToken();
+        RefreshToken refresh = refreshTokenOfASignIn(web, ada, app);
         web.get("/settings/security");
         assertThat(web.post("/settings/signout-everywhere", Map.of()).status()).isEqualTo(302);
         assertThat(refresh(app, refresh).indicatesSuccess()).isFalse();
         assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT_EVERYWHERE);
+    }
+
+    /** Signs the browser in through the application's authorization request; the refresh token it was given. */
+    private RefreshToken refreshTokenOfASignIn(WebSession web, TwoFactorUser user, String app) throws Exception {
+        Request request = request(app, Map.of());
+        return tokens(signInForCode(web, user, request, false), request).getOIDCTokens().getRefreshToken();
+    }
+
+    /**
+     * Sessions &gt; Sign out of the other session last active (the other sessions are listed newest first; the oldest
+     * is the one that set the user's method up).
+     */
+    private static void signOutTheLatestOtherSession(WebSession web) {
+        List<String> others = SessionsFlowTests.handles(web.get("/settings/security"));
+        assertThat(web.post("/settings/sessions/sign-out", Map.of("session", others.get(0))).status())
+                .isEqualTo(302);
     }
 
     /**
@@ -1311,17 +1325,10 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TwoFactorUser ada = twoFactorUser("oidc-one-session");
         String app = webApp();
         WebSession thief = browser();
-        Request stolenRequest = request(app, Map.of());
-        RefreshToken stolen = tokens(signInForCode(thief, ada, stolenRequest, false), stolenRequest).getOIDCTokens()
-                .getRefreshToken();
+        RefreshToken stolen = refreshTokenOfASignIn(thief, ada, app);
         WebSession owner = browser();
-        Request ownRequest = request(app, Map.of());
-        RefreshToken own = tokens(signInForCode(owner, ada, ownRequest, false), ownRequest).getOIDCTokens()
-                .getRefreshToken();
-        // The other sessions, newest first: the thief's, then the one that set Ada's method up.
-        List<String> others = SessionsFlowTests.handles(owner.get("/settings/security"));
-        assertThat(owner.post("/settings/sessions/sign-out", Map.of("session", others.get(0))).status())
-                .isEqualTo(302);
+        RefreshToken own = refreshTokenOfASignIn(owner, ada, app);
+        signOutTheLatestOtherSession(owner);
 
         assertThat(error(refresh(app, stolen))).isEqualTo("invalid_grant");
         assertThat(refresh(app, own).indicatesSuccess()).as("the owner's session's tokens go on").isTrue();
@@ -1339,9 +1346,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TwoFactorUser ada = twoFactorUser("oidc-again-one-session");
         String app = webApp();
         WebSession there = browser();
-        Request first = request(app, Map.of());
-        RefreshToken before = tokens(signInForCode(there, ada, first, false), first).getOIDCTokens()
-                .getRefreshToken();
+        RefreshToken before = refreshTokenOfASignIn(there, ada, app);
         Request again = request(app, Map.of("prompt", "login"));
         assertThat(there.get(again.path()).location()).isEqualTo("/signin");
         assertThat(signIn(there, ada.email(), PASSWORD).location()).isEqualTo("/signin/verify");
@@ -1349,13 +1354,8 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 .getOIDCTokens().getRefreshToken();
 
         WebSession owner = browser();
-        Request ownRequest = request(app, Map.of());
-        RefreshToken own = tokens(signInForCode(owner, ada, ownRequest, false), ownRequest).getOIDCTokens()
-                .getRefreshToken();
-        // The other sessions, newest first: the one signed in again, then the one that set Ada's method up.
-        List<String> others = SessionsFlowTests.handles(owner.get("/settings/security"));
-        assertThat(owner.post("/settings/sessions/sign-out", Map.of("session", others.get(0))).status())
-                .isEqualTo(302);
+        RefreshToken own = refreshTokenOfASignIn(owner, ada, app);
+        signOutTheLatestOtherSession(owner);
         assertThat(there.get("/settings/security").location()).startsWith("/signin");
         assertThat(error(refresh(app, after))).as("granted after the re-sign-in").isEqualTo("invalid_grant");
         assertThat(error(refresh(app, before))).as("granted before it").isEqualTo("invalid_grant");
