@@ -120,7 +120,7 @@ public class Sessions {
         // application's demand for a new sign-in stays: it can only ask for more, and without it the password posted
         // again would let a trusted device skip the factor it asked for (found by an outside attack).
         // The browser key too: it names this browser, not a sign-in, and gives nothing to whoever planted it.
-        // What is remembered of this browser's sign-in of the same user is its handle, which a new sign-in here continues.
+        // Of this browser's sign-in of the same user, its handle is remembered: a new sign-in here continues it.
         Optional<ContinuedSignIn> continued = principal(browser).filter(p -> p.handle() != null)
                 .map(p -> new ContinuedSignIn(p.userId(), p.handle()))
                 .or(() -> browser.attribute(CONTINUED, ContinuedSignIn.class))

@@ -264,13 +264,15 @@ class SignInBenchmark {
         return users;
     }
 
-    static ConfigurableApplicationContext start(String url) {
+    static ConfigurableApplicationContext start(String url, String... more) {
         // Command-line arguments, because they outrank the cheap test Argon2 settings in src/test/resources/config.
-        return new SpringApplicationBuilder(GatehouseApplication.class).profiles("dev").run(
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0", "--management.server.port=0", "--spring.datasource.url=" + url,
                 "--spring.datasource.username=" + (url.startsWith("jdbc:postgresql") ? "postgres" : "sa"),
                 "--spring.datasource.password=", "--gatehouse.data-dir=target/bench-data",
                 "--gatehouse.password.argon2.memory-kib=19456", "--gatehouse.password.argon2.iterations=2",
-                "--gatehouse.password.argon2.parallelism=1", "--logging.level.root=WARN");
+                "--gatehouse.password.argon2.parallelism=1", "--logging.level.root=WARN"));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(GatehouseApplication.class).profiles("dev").run(args.toArray(String[]::new));
     }
 }
