@@ -11,3 +11,4 @@ create table ended_sign_ins (
     ended_at timestamp with time zone not null
 );
 create index ended_sign_ins_ended_at on ended_sign_ins (ended_at);
+create index ended_sign_ins_user on ended_sign_ins (user_id);

@@ -54,6 +54,12 @@ class EndedSignIns {
                 .params(signIn, userId, Db.ts(systemClock.instant())).update();
     }
 
+    /** Whether the sign-in was ended on its own. */
+    boolean contains(String signIn) {
+        return jdbc.sql("select count(*) from ended_sign_ins where sign_in = ?").param(signIn).query(Long.class)
+                .single() > 0;
+    }
+
     /** The user's ended sign-ins still remembered. */
     Set<String> of(UUID userId) {
         return new HashSet<>(jdbc.sql("select sign_in from ended_sign_ins where user_id = ?").param(userId)

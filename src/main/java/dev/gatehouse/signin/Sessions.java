@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -67,14 +68,11 @@ public class Sessions {
     }
 
     /**
-     * Session attribute, while a sign-in waits for its second step: the handle of the sign-in of the same user this
-     * browser session held before it ({@link #continued}).
+     * Session attribute, while a new sign-in is under way: the sign-in this browser session held before it, as
+     * "user id, space, handle" ({@link #continued}). A plain string, which nodes of the version before can read when
+     * a renewal copies it (a class of its own would fail to load there during a rolling upgrade).
      */
     static final String CONTINUED = "gatehouse.continuedSignIn";
-
-    /** What {@link #CONTINUED} holds. */
-    record ContinuedSignIn(UUID userId, String handle) implements Serializable {
-    }
 
     private final FindByIndexNameSessionRepository<? extends Session> sessions;
     private final CurrentBrowserSession current;
@@ -121,10 +119,10 @@ public class Sessions {
         // again would let a trusted device skip the factor it asked for (found by an outside attack).
         // The browser key too: it names this browser, not a sign-in, and gives nothing to whoever planted it.
         // Of this browser's sign-in of the same user, its handle is remembered: a new sign-in here continues it.
-        Optional<ContinuedSignIn> continued = principal(browser).filter(p -> p.handle() != null)
-                .map(p -> new ContinuedSignIn(p.userId(), p.handle()))
-                .or(() -> browser.attribute(CONTINUED, ContinuedSignIn.class))
-                .filter(c -> c.userId().equals(pending.userId()));
+        Optional<String> continued = principal(browser).filter(p -> p.handle() != null)
+                .map(p -> p.userId() + " " + p.handle())
+                .or(() -> browser.attribute(CONTINUED, String.class))
+                .filter(c -> c.startsWith(pending.userId() + " "));
         browser.renew(name -> name.equals(SignInService.FRESH_SIGN_IN) || name.equals(SignInService.BROWSER_KEY));
         browser.unauthenticate();
         browser.setAttribute(PendingSignIn.ATTRIBUTE, pending);
@@ -157,7 +155,7 @@ public class Sessions {
      */
     void signOutForNewSignIn(BrowserSession browser) {
         principal(browser).filter(p -> p.handle() != null)
-                .ifPresent(p -> browser.setAttribute(CONTINUED, new ContinuedSignIn(p.userId(), p.handle())));
+                .ifPresent(p -> browser.setAttribute(CONTINUED, p.userId() + " " + p.handle()));
         browser.unauthenticate();
     }
 
@@ -170,9 +168,9 @@ public class Sessions {
      */
     private Optional<String> continued(BrowserSession browser, UUID userId) {
         return principal(browser).filter(p -> p.userId().equals(userId)).map(SignedInUser::handle)
-                .or(() -> browser.attribute(CONTINUED, ContinuedSignIn.class)
-                        .filter(c -> c.userId().equals(userId)).map(ContinuedSignIn::handle))
-                .filter(handle -> !ended.of(userId).contains(SignedInUser.signInOf(handle)));
+                .or(() -> browser.attribute(CONTINUED, String.class).filter(c -> c.startsWith(userId + " "))
+                        .map(c -> c.substring(c.indexOf(' ') + 1)))
+                .filter(handle -> !ended.contains(SignedInUser.signInOf(handle)));
     }
 
     /** Replaces the principal of the current session (e.g. after a fresh second factor) and rotates its id. */
@@ -328,15 +326,13 @@ public class Sessions {
         }
         byte[] wanted = reference.getBytes(StandardCharsets.UTF_8);
         Set<String> endedSignIns = ended.of(userId);
-        for (Map.Entry<String, ? extends Session> e : sessions.findByPrincipalName(userId.toString()).entrySet()) {
-            Optional<SignedInSession> shown = shown(userId, e.getKey(), e.getValue(), null, "", endedSignIns);
-            if (shown.flatMap(SignedInSession::reference)
-                    .filter(r -> MessageDigest.isEqual(r.getBytes(StandardCharsets.UTF_8), wanted)).isPresent()) {
-                endOne(userId, e.getKey(), shown.get());
-                return shown;
-            }
-        }
-        return Optional.empty();
+        Map<String, SignedInSession> rows = new LinkedHashMap<>();
+        sessions.findByPrincipalName(userId.toString()).forEach((id, session) ->
+                shown(userId, id, session, null, "", endedSignIns)
+                        .filter(s -> s.reference().filter(r -> MessageDigest.isEqual(
+                                r.getBytes(StandardCharsets.UTF_8), wanted)).isPresent())
+                        .ifPresent(s -> rows.put(id, s)));
+        return endSignIn(userId, rows);
     }
 
     /**
@@ -355,38 +351,37 @@ public class Sessions {
             return Optional.empty(); // a copy of this browser's own sign-in (see list): "sign out" is the way
         }
         Set<String> endedSignIns = ended.of(userId);
-        for (Map.Entry<String, ? extends Session> e : sessions.findByPrincipalName(userId.toString()).entrySet()) {
-            if (e.getKey().equals(currentId)) {
-                continue;
+        Map<String, SignedInSession> rows = new LinkedHashMap<>();
+        sessions.findByPrincipalName(userId.toString()).forEach((id, session) -> {
+            if (!id.equals(currentId)) {
+                shown(userId, id, session, currentId, browser.client().ip(), endedSignIns)
+                        .filter(s -> s.handle().filter(h -> MessageDigest.isEqual(
+                                h.getBytes(StandardCharsets.UTF_8), wanted)).isPresent())
+                        .ifPresent(s -> rows.put(id, s));
             }
-            Optional<SignedInSession> shown = shown(userId, e.getKey(), e.getValue(), currentId,
-                    browser.client().ip(), endedSignIns);
-            if (shown.flatMap(SignedInSession::handle)
-                    .filter(h -> MessageDigest.isEqual(h.getBytes(StandardCharsets.UTF_8), wanted)).isPresent()) {
-                endOne(userId, e.getKey(), shown.get());
-                return shown;
-            }
-        }
-        return Optional.empty();
+        });
+        return endSignIn(userId, rows);
     }
 
     /**
-     * Ends one signed-in session: its sign-in is recorded as ended first, then its row goes. A request of the session
-     * in flight may still move it to a new row (every renewal copies what the session held); that copy, and whatever
-     * an application was granted in this sign-in, is refused at its next use ({@link #stillCurrent}) and never
-     * listed again.
+     * Ends one sign-in, whose session is in {@code rows} (more than one when a form was submitted twice at once): the
+     * sign-in is recorded as ended first, then its rows go. A request of the session in flight may still move it to
+     * a new row (every renewal copies what the session held); that copy, and whatever an application was granted in
+     * this sign-in, is refused at its next use ({@link #stillCurrent}) and never listed again. A session signed in
+     * before sign-ins carried a handle in their principal is ended by its rows only, as before. Returns the session
+     * as listed; empty when {@code rows} is.
      */
-    private void endOne(UUID userId, String sessionId, SignedInSession shown) {
-        String signIn = shown.handle().map(SignedInUser::signInOf).orElse(null);
-        if (signIn != null) {
-            ended.end(userId, signIn);
-        }
-        sessions.deleteById(sessionId);
+    private Optional<SignedInSession> endSignIn(UUID userId, Map<String, SignedInSession> rows) {
+        Optional<SignedInSession> first = rows.values().stream().findFirst();
+        first.flatMap(SignedInSession::handle).map(SignedInUser::signInOf)
+                .ifPresent(signIn -> ended.end(userId, signIn));
+        rows.keySet().forEach(sessions::deleteById);
+        return first;
     }
 
     /**
      * The session as listed, if it is signed in as the user (not only waiting for a second step) and its sign-in was
-     * not ended on its own (a copy a request in flight made after {@link #endOne}).
+     * not ended on its own (a copy a request in flight made after {@link #endSignIn}).
      */
     private static Optional<SignedInSession> shown(UUID userId, String id, Session session, String currentId,
                                                    String currentIp, Set<String> ended) {
@@ -401,8 +396,9 @@ public class Sessions {
             log.debug("Session of user {} not listed: {}", userId, unreadable.getClass().getSimpleName());
             return Optional.empty();
         }
-        if (principal.isEmpty() || ended.contains(principal.get().signIn())
-                || info != null && ended.contains(SignedInUser.signInOf(info.handle()))) {
+        // Only a principal's own handle tells an ended sign-in: a session from before principals carried one is checked
+        // by nothing else on its requests, so it stays listed, to be ended again, as before.
+        if (principal.isEmpty() || principal.get().signIn() != null && ended.contains(principal.get().signIn())) {
             return Optional.empty();
         }
         Instant signedInAt = info != null ? info.signedInAt() : principal.get().signedInAt();

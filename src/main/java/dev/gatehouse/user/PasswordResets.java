@@ -125,11 +125,12 @@ public class PasswordResets {
             }
             try {
                 afterTheAnswer.schedule(() -> {
-                    waiting.decrementAndGet();
                     try {
                         work.run();
                     } catch (RuntimeException e) {
                         log.error("A password reset link could not be made: {}", e.getClass().getSimpleName());
+                    } finally {
+                        waiting.decrementAndGet();
                     }
                 }, AFTER_MS + ThreadLocalRandom.current().nextLong(SPREAD_MS), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
@@ -139,10 +140,17 @@ public class PasswordResets {
         });
     }
 
+    /** How many answered requests wait for their work or are in it ({@link #requestAnsweredAtOnce}). */
+    public int waitingAfterTheAnswer() {
+        return waiting.get();
+    }
+
     @PreDestroy
     void finishWaiting() throws InterruptedException {
         afterTheAnswer.shutdown();
-        afterTheAnswer.awaitTermination(10, TimeUnit.SECONDS);
+        if (!afterTheAnswer.awaitTermination(10, TimeUnit.SECONDS)) {
+            log.warn("{} password reset requests were dropped at shutdown", afterTheAnswer.shutdownNow().size());
+        }
     }
 
     private Request request(String email, ClientInfo client, Executor then) {

@@ -20,7 +20,8 @@ import dev.gatehouse.signin.SignedInUser;
 /**
  * Ends a signed-in session once its absolute lifetime (12 h by default) has passed, however active it was, and once
  * all the user's sessions were ended after it began ({@link Sessions#stillCurrent}: sign out everywhere, a password
- * change, a method added or removed), even if one of its requests moved it to a new id meanwhile. Not a bean: Boot
+ * change, a method added or removed) or its own sign-in was ended (Sessions &gt; Sign out from another session, an
+ * administrator through the API), even if one of its requests moved it to a new id meanwhile. Not a bean: Boot
  * would also register a bean filter in the servlet chain, where it would run before the security context exists. Used
  * by the pages' filter chain and the OpenID Connect provider's ({@code web.oidc}).
  */

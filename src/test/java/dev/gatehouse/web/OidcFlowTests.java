@@ -1325,12 +1325,22 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TwoFactorUser ada = twoFactorUser("oidc-one-session");
         String app = webApp();
         WebSession thief = browser();
-        RefreshToken stolen = refreshTokenOfASignIn(thief, ada, app);
+        Request stolenRequest = request(app, Map.of());
+        OIDCTokenResponse stolen = tokens(signInForCode(thief, ada, stolenRequest, false), stolenRequest);
+        Request later = request(app, Map.of());
+        AuthorizationCode unexchanged = codeFrom(thief.get(later.path()), later);
         WebSession owner = browser();
         RefreshToken own = refreshTokenOfASignIn(owner, ada, app);
         signOutTheLatestOtherSession(owner);
 
-        assertThat(error(refresh(app, stolen))).isEqualTo("invalid_grant");
+        assertThat(error(refresh(app, stolen.getOIDCTokens().getRefreshToken()))).isEqualTo("invalid_grant");
+        assertThat(exchange(unexchanged, later, auth(app), later.verifier()).indicatesSuccess())
+                .as("a code issued in it").isFalse();
+        assertThat(introspect(app, stolen.getOIDCTokens().getAccessToken().getValue()).isActive())
+                .as("its access token, introspected").isFalse();
+        assertThat(UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"),
+                (BearerAccessToken) stolen.getOIDCTokens().getAccessToken()).toHTTPRequest().send())
+                .indicatesSuccess()).as("its access token at UserInfo").isFalse();
         assertThat(refresh(app, own).indicatesSuccess()).as("the owner's session's tokens go on").isTrue();
         assertThat(thief.get("/settings/security").location()).startsWith("/signin");
     }
@@ -1360,6 +1370,29 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(error(refresh(app, after))).as("granted after the re-sign-in").isEqualTo("invalid_grant");
         assertThat(error(refresh(app, before))).as("granted before it").isEqualTo("invalid_grant");
         assertThat(refresh(app, own).indicatesSuccess()).as("the owner's session's tokens go on").isTrue();
+    }
+
+    /**
+     * A re-sign-in continues the browser session's sign-in only for the same user: when someone else signs in at the
+     * application's {@code prompt=login}, theirs is a sign-in of its own, and ending it ends nothing of the first.
+     */
+    @Test
+    void promptLoginWhenAnotherUserSignsInThenTheirSignInIsTheirOwnAndEndingItLeavesTheFirstUsersTokens()
+            throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-again-ada");
+        var bob = users().create("oidc-again-bob");
+        String app = webApp();
+        WebSession shared = browser();
+        RefreshToken adas = refreshTokenOfASignIn(shared, ada, app);
+        Request again = request(app, Map.of("prompt", "login"));
+        assertThat(shared.get(again.path()).location()).isEqualTo("/signin");
+        Page signedIn = signIn(shared, bob.email(), PASSWORD);
+        RefreshToken bobs = tokens(codeFrom(shared.get(signedIn.location()), again), again).getOIDCTokens()
+                .getRefreshToken();
+
+        signOutTheLatestOtherSession(signedIn(bob.email(), PASSWORD));
+        assertThat(error(refresh(app, bobs))).as("Bob's, granted in the session ended").isEqualTo("invalid_grant");
+        assertThat(refresh(app, adas).indicatesSuccess()).as("Ada's, from her own sign-in before").isTrue();
     }
 
     /**

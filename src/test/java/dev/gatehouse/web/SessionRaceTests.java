@@ -178,9 +178,13 @@ abstract class SessionRaceTests extends TwoFactorFlowSupport {
         WebSession thief = signedIn(ada.email(), PASSWORD);
         thief.get("/settings/security");
         Map<String, Object> inFlight = loaded(thief);
+        String copiedBefore = movedLate(inFlight); // a form of it submitted twice at once: two rows of one sign-in
         WebSession owner = signedIn(ada.email(), PASSWORD);
         String handle = SessionsFlowTests.handles(owner.get("/settings/security")).get(0);
         assertThat(owner.post("/settings/sessions/sign-out", Map.of("session", handle)).status()).isEqualTo(302);
+        assertThat(jdbc().sql("select count(*) from spring_session where principal_name = ?")
+                .param(ada.user().id().toString()).query(Long.class).single()).as("every row of it went").isEqualTo(1);
+        assertThat(securityPage(copiedBefore)).isEqualTo(302);
 
         String moved = movedLate(inFlight);
         assertThat(SessionsFlowTests.sessionRows(owner.get("/settings/security"))).as("only the owner's is listed")
