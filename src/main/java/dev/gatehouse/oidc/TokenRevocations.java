@@ -1,14 +1,21 @@
 package dev.gatehouse.oidc;
 
+import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.stereotype.Component;
 
 import dev.gatehouse.account.MemberLeft;
 import dev.gatehouse.factor.FactorRemoved;
+import dev.gatehouse.signin.SignInEnded;
 import dev.gatehouse.signin.SignedOutEverywhere;
 import dev.gatehouse.user.PasswordChanged;
 
@@ -16,15 +23,45 @@ import dev.gatehouse.user.PasswordChanged;
  * What ends a user's sessions ends what applications hold for them too: a password change or reset, "Sign out
  * everywhere", and a removed method (an admin's reset of their two-step verification removes them all) delete every
  * authorization of the user, so their refresh tokens, access tokens and unused codes stop working on every node. Run in
- * the transaction of the change, when there is one: both happen or neither.
+ * the transaction of the change, when there is one: both happen or neither. One session signed out from another
+ * deletes the authorizations granted in its sign-in.
  */
 @Component
 public class TokenRevocations {
 
-    private final JdbcClient jdbc;
+    private static final Logger log = LoggerFactory.getLogger(TokenRevocations.class);
 
-    TokenRevocations(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final OAuth2AuthorizationService authorizations;
+
+    TokenRevocations(JdbcClient jdbc, OAuth2AuthorizationService authorizations) {
         this.jdbc = jdbc;
+        this.authorizations = authorizations;
+    }
+
+    /**
+     * One session signed out from another: the authorizations granted in its sign-in are deleted (each of the user's
+     * read to find them: the sign-in is in the principal's JSON). Their every use is refused already
+     * ({@code web.oidc.WithinTheSignIn}); deleting them also makes the application's sign-out refuse their ID tokens,
+     * as for any other ended sign-in. A failure is logged: the session is ended by then, and so are its tokens' uses.
+     */
+    @EventListener
+    void signInEnded(SignInEnded ended) {
+        try {
+            for (String id : jdbc.sql("select id from oauth2_authorization where principal_name = ?")
+                    .param(ended.userId().toString()).query(String.class).list()) {
+                OAuth2Authorization authorization = authorizations.findById(id);
+                if (authorization != null
+                        && authorization.getAttribute(Principal.class.getName()) instanceof Authentication signedIn
+                        && signedIn.getPrincipal() instanceof OidcPrincipal user
+                        && ended.signIn().equals(user.signIn())) {
+                    authorizations.remove(authorization);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("Could not delete the authorizations of an ended sign-in of user {}: {}", ended.userId(),
+                    e.getClass().getSimpleName());
+        }
     }
 
     @EventListener

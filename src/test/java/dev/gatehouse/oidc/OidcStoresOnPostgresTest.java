@@ -134,21 +134,25 @@ class OidcStoresOnPostgresTest {
         UsernamePasswordAuthenticationToken stored = found.getAttribute(Principal.class.getName());
         assertThat(stored.getPrincipal()).isEqualTo(principal);
 
-        // An authorization stored before stop 31 has no sessions generation in its JSON: it still reads, as 0.
+        // An authorization stored before stop 31 has no sessions generation in its JSON, and one before stop 34 no
+        // sign-in: it still reads, as 0 and null.
         String attributes = jdbc.sql("select attributes from oauth2_authorization where id = ?")
                 .param(authorization.getId()).query(String.class).single();
-        assertThat(attributes).contains("\"sessionsGeneration\":3");
+        assertThat(attributes).contains("\"sessionsGeneration\":3", "\"signIn\":\"sign-in-hash\"");
         jdbc.sql("update oauth2_authorization set attributes = ? where id = ?")
-                .params(attributes.replaceAll(",?\"sessionsGeneration\":3", ""), authorization.getId()).update();
+                .params(attributes.replaceAll(",?\"sessionsGeneration\":3", "")
+                        .replaceAll(",?\"signIn\":\"sign-in-hash\"", ""), authorization.getId()).update();
         OAuth2Authorization older = authorizations.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN);
-        assertThat(((OidcPrincipal) ((UsernamePasswordAuthenticationToken) older.getAttribute(Principal.class.getName()))
-                .getPrincipal()).sessionsGeneration()).isZero();
+        OidcPrincipal olderPrincipal = (OidcPrincipal) ((UsernamePasswordAuthenticationToken) older
+                .getAttribute(Principal.class.getName())).getPrincipal();
+        assertThat(olderPrincipal.sessionsGeneration()).isZero();
+        assertThat(olderPrincipal.signIn()).as("one stored before sign-ins were recorded").isNull();
 
         consents.save(OAuth2AuthorizationConsent.withId(client.getId(), principal.getName()).scope("openid").build());
         assertThat(consents.findById(client.getId(), principal.getName()).getScopes()).containsExactly("openid");
 
         // What ends the user's sign-ins ends this authorization on every node.
-        assertThat(new TokenRevocations(jdbc).revokeAll(userId)).isEqualTo(1);
+        assertThat(new TokenRevocations(jdbc, authorizations).revokeAll(userId)).isEqualTo(1);
         assertThat(authorizations.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN)).isNull();
     }
 

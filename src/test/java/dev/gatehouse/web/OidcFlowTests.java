@@ -1333,6 +1333,12 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         RefreshToken own = refreshTokenOfASignIn(owner, ada, app);
         signOutTheLatestOtherSession(owner);
 
+        // Deleted with the sign-in, before any use could refuse (and delete) them: the application's sign-out with the
+        // ended session's ID token is refused, and the browser that sends it stays signed in.
+        assertThat(owner.get("/connect/logout?id_token_hint=" + stolen.getOIDCTokens().getIDTokenString()
+                + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out")).status())
+                .as("sign-out with the ended session's ID token").isEqualTo(400);
+        assertThat(owner.get("/settings/security").status()).isEqualTo(200);
         assertThat(error(refresh(app, stolen.getOIDCTokens().getRefreshToken()))).isEqualTo("invalid_grant");
         assertThat(exchange(unexchanged, later, auth(app), later.verifier()).indicatesSuccess())
                 .as("a code issued in it").isFalse();
