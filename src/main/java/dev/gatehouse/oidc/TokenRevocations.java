@@ -43,13 +43,22 @@ public class TokenRevocations {
      * One session signed out from another: the authorizations granted in its sign-in are deleted (each of the user's
      * read to find them: the sign-in is in the principal's JSON). Their every use is refused already
      * ({@code web.oidc.WithinTheSignIn}); deleting them also makes the application's sign-out refuse their ID tokens,
-     * as for any other ended sign-in. A failure is logged: the session is ended by then, and so are its tokens' uses.
+     * as for any other ended sign-in. A failure is logged, each authorization on its own: the session is ended by then,
+     * and so are its tokens' uses.
      */
     @EventListener
     void signInEnded(SignInEnded ended) {
+        List<String> ids;
         try {
-            for (String id : jdbc.sql("select id from oauth2_authorization where principal_name = ?")
-                    .param(ended.userId().toString()).query(String.class).list()) {
+            ids = jdbc.sql("select id from oauth2_authorization where principal_name = ?")
+                    .param(ended.userId().toString()).query(String.class).list();
+        } catch (RuntimeException e) {
+            log.error("Could not list the authorizations of user {} to end a sign-in's: {}", ended.userId(),
+                    e.getClass().getSimpleName());
+            return;
+        }
+        for (String id : ids) {
+            try {
                 OAuth2Authorization authorization = authorizations.findById(id);
                 if (authorization != null
                         && authorization.getAttribute(Principal.class.getName()) instanceof Authentication signedIn
@@ -57,10 +66,10 @@ public class TokenRevocations {
                         && ended.signIn().equals(user.signIn())) {
                     authorizations.remove(authorization);
                 }
+            } catch (RuntimeException e) {
+                // One that cannot be read (its application deleted meanwhile) does not stop the others.
+                log.error("Could not end authorization {} of an ended sign-in: {}", id, e.getClass().getSimpleName());
             }
-        } catch (RuntimeException e) {
-            log.error("Could not delete the authorizations of an ended sign-in of user {}: {}", ended.userId(),
-                    e.getClass().getSimpleName());
         }
     }
 
