@@ -1,15 +1,19 @@
 package dev.gatehouse.oidc;
 
 import java.io.Serializable;
+import java.security.Principal;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import org.springframework.security.core.AuthenticatedPrincipal;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 
 /**
  * The signed-in user as an authorization remembers them: a snapshot taken when the authorization request was
@@ -48,6 +52,15 @@ public record OidcPrincipal(UUID userId, String email, String displayName, Insta
     @JsonIgnore
     public String getName() {
         return userId.toString();
+    }
+
+    /**
+     * The sign-in {@code authorization} was granted to, as it stored it; empty for one of a client alone (client
+     * credentials).
+     */
+    public static Optional<OidcPrincipal> of(OAuth2Authorization authorization) {
+        return authorization.getAttribute(Principal.class.getName()) instanceof Authentication signedIn
+                && signedIn.getPrincipal() instanceof OidcPrincipal user ? Optional.of(user) : Optional.empty();
     }
 
     public List<String> amrValues() {

@@ -1,14 +1,13 @@
 package dev.gatehouse.oidc;
 
-import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.stereotype.Component;
@@ -40,37 +39,37 @@ public class TokenRevocations {
     }
 
     /**
-     * One session signed out from another: the authorizations granted in its sign-in are deleted (each of the user's
-     * read to find them: the sign-in is in the principal's JSON). Their every use is refused already
-     * ({@code web.oidc.WithinTheSignIn}); deleting them also makes the application's sign-out refuse their ID tokens,
-     * as for any other ended sign-in. A failure is logged, each authorization on its own: the session is ended by then,
-     * and so are its tokens' uses.
+     * One session signed out from another: the authorizations granted in its sign-in are deleted. Their every use is
+     * refused already ({@code web.oidc.WithinTheSignIn}); deleting them also makes the application's sign-out refuse
+     * their ID tokens, as for any other ended sign-in. A failure is logged: the session is ended by then, and so are
+     * its tokens' uses.
      */
     @EventListener
     void signInEnded(SignInEnded ended) {
-        List<String> ids;
         try {
-            ids = jdbc.sql("select id from oauth2_authorization where principal_name = ?")
-                    .param(ended.userId().toString()).query(String.class).list();
+            revokeWhere(jdbc.sql("select id from oauth2_authorization where principal_name = ?")
+                    .param(ended.userId().toString()).query(String.class).list(),
+                    user -> ended.signIn().equals(user.signIn()));
         } catch (RuntimeException e) {
-            log.error("Could not list the authorizations of user {} to end a sign-in's: {}", ended.userId(),
+            log.error("Could not delete the authorizations of an ended sign-in of user {}: {}", ended.userId(),
                     e.getClass().getSimpleName());
-            return;
         }
+    }
+
+    /**
+     * Deletes those of the authorizations {@code ids} whose sign-in {@code ended} names; returns how many went. Each is
+     * read to tell (the sign-in is in its principal's JSON), so {@code ids} should be one user's.
+     */
+    public int revokeWhere(List<String> ids, Predicate<OidcPrincipal> ended) {
+        int revoked = 0;
         for (String id : ids) {
-            try {
-                OAuth2Authorization authorization = authorizations.findById(id);
-                if (authorization != null
-                        && authorization.getAttribute(Principal.class.getName()) instanceof Authentication signedIn
-                        && signedIn.getPrincipal() instanceof OidcPrincipal user
-                        && ended.signIn().equals(user.signIn())) {
-                    authorizations.remove(authorization);
-                }
-            } catch (RuntimeException e) {
-                // One that cannot be read (its application deleted meanwhile) does not stop the others.
-                log.error("Could not end authorization {} of an ended sign-in: {}", id, e.getClass().getSimpleName());
+            OAuth2Authorization authorization = authorizations.findById(id);
+            if (authorization != null && OidcPrincipal.of(authorization).filter(ended).isPresent()) {
+                authorizations.remove(authorization);
+                revoked++;
             }
         }
+        return revoked;
     }
 
     @EventListener

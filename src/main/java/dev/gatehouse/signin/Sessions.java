@@ -15,6 +15,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
@@ -78,13 +79,15 @@ public class Sessions {
     private final CurrentBrowserSession current;
     private final UserService users;
     private final EndedSignIns ended;
+    private final ApplicationEventPublisher events;
 
     Sessions(FindByIndexNameSessionRepository<? extends Session> sessions, CurrentBrowserSession current,
-             UserService users, EndedSignIns ended) {
+             UserService users, EndedSignIns ended, ApplicationEventPublisher events) {
         this.sessions = sessions;
         this.current = current;
         this.users = users;
         this.ended = ended;
+        this.events = events;
     }
 
     /**
@@ -367,15 +370,16 @@ public class Sessions {
      * Ends one sign-in, whose session is in {@code rows} (more than one when a form was submitted twice at once): the
      * sign-in is recorded as ended first, then its rows go. A request of the session in flight may still move it to
      * a new row (every renewal copies what the session held); that copy, and whatever an application was granted in
-     * this sign-in, is refused at its next use ({@link #stillCurrent}) and never listed again. A session signed in
-     * before sign-ins carried a handle in their principal is ended by its rows only, as before. Returns the session
-     * as listed; empty when {@code rows} is.
+     * this sign-in, is refused at its next use ({@link #stillCurrent}) and never listed again; {@link SignInEnded}
+     * then ends what applications were granted in it. A session signed in before sign-ins carried a handle in their
+     * principal is ended by its rows only, as before. Returns the session as listed; empty when {@code rows} is.
      */
     private Optional<SignedInSession> endSignIn(UUID userId, Map<String, SignedInSession> rows) {
         Optional<SignedInSession> first = rows.values().stream().findFirst();
-        first.flatMap(SignedInSession::handle).map(SignedInUser::signInOf)
-                .ifPresent(signIn -> ended.end(userId, signIn));
+        Optional<String> signIn = first.flatMap(SignedInSession::handle).map(SignedInUser::signInOf);
+        signIn.ifPresent(s -> ended.end(userId, s));
         rows.keySet().forEach(sessions::deleteById);
+        signIn.ifPresent(s -> events.publishEvent(new SignInEnded(userId, s)));
         return first;
     }
 

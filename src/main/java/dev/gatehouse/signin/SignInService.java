@@ -435,7 +435,6 @@ public class SignInService {
         ended.ifPresent(s -> audit.record(AuditEventType.SESSION_SIGNED_OUT, user.userId(), null, browser.client(),
                 (s.browser().isEmpty() ? "browser not recorded" : s.browser())
                         + (s.network().known() ? " from " + s.network().prefix() : "")));
-        ended.ifPresent(s -> announceEnded(user.userId(), s));
         return ended.isPresent();
     }
 
@@ -450,14 +449,7 @@ public class SignInService {
         ended.ifPresent(s -> audit.record(AuditEventType.SESSION_SIGNED_OUT, userId, accountId, client,
                 (s.browser().isEmpty() ? "browser not recorded" : s.browser())
                         + (s.network().known() ? " from " + s.network().prefix() : "") + " by " + by));
-        ended.ifPresent(s -> announceEnded(userId, s));
         return ended.isPresent();
-    }
-
-    /** {@link SignInEnded} for an ended session that has a handle (one from before handles has none to name it). */
-    private void announceEnded(UUID userId, SignedInSession ended) {
-        ended.handle().map(SignedInUser::signInOf).ifPresent(signIn -> events.publishEvent(
-                new SignInEnded(userId, signIn)));
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.gatehouse.web.oidc;
 
-import java.security.Principal;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -35,7 +34,6 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
-import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
@@ -121,7 +119,7 @@ class AuthorizationServerSecurity {
                                         .authenticationProviders(InFrontOfSpring.inFrontOf(
                                                 OidcLogoutAuthenticationProvider.class,
                                                 spring -> new SignOutWithAnEarlierIdToken(spring, earlierIdTokens)))
-                                        .logoutResponseHandler(applicationSignsOut(revocations, authorizations, audit)))
+                                        .logoutResponseHandler(applicationSignsOut(revocations, audit)))
                                 .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(tokenClaims::userInfo)
                                         .errorResponseHandler(new UserInfoErrors())
                                         .authenticationProviders(InFrontOfSpring
@@ -281,7 +279,6 @@ class AuthorizationServerSecurity {
      * that browser stayed signed in to Gatehouse). "Sign out everywhere" ends all of them.
      */
     private static OidcLogoutAuthenticationSuccessHandler applicationSignsOut(TokenRevocations revocations,
-                                                                              OAuth2AuthorizationService authorizations,
                                                                               AuditLog audit) {
         OidcLogoutAuthenticationSuccessHandler handler = new OidcLogoutAuthenticationSuccessHandler();
         SecurityContextLogoutHandler signOut = new SecurityContextLogoutHandler();
@@ -305,13 +302,8 @@ class AuthorizationServerSecurity {
             // The endpoint checked a signed-in session's user is the ID token's subject; a waiting one is checked here.
             int ended = 0;
             for (String client : logout.getIdToken().getAudience()) {
-                for (String id : revocations.authorizationIds(subject, client)) {
-                    OAuth2Authorization held = authorizations.findById(id);
-                    if (held != null && madeInThisBrowser(held, subject, browserKey, signedIn)) {
-                        authorizations.remove(held);
-                        ended++;
-                    }
-                }
+                ended += revocations.revokeWhere(revocations.authorizationIds(subject, client),
+                        made -> madeInThisBrowser(made, subject, browserKey, signedIn));
             }
             if (signedIn == null && ended == 0) {
                 return; // not this browser's: nothing of it, or of the user, is touched
@@ -330,11 +322,9 @@ class AuthorizationServerSecurity {
      * Whether the authorization of {@code subject} was made in this browser's session: its principal carries the
      * session's browser key, or (made before keys were recorded) the signed-in session's sign-in time.
      */
-    private static boolean madeInThisBrowser(OAuth2Authorization held, UUID subject, String browserKey,
+    private static boolean madeInThisBrowser(OidcPrincipal principal, UUID subject, String browserKey,
                                              SignedInUser signedIn) {
-        if (!(held.getAttribute(Principal.class.getName()) instanceof Authentication made
-                && made.getPrincipal() instanceof OidcPrincipal principal
-                && principal.userId().equals(subject))) {
+        if (!principal.userId().equals(subject)) {
             return false;
         }
         if (principal.browser() != null) {

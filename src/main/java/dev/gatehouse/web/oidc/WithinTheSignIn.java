@@ -1,6 +1,5 @@
 package dev.gatehouse.web.oidc;
 
-import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -34,9 +33,9 @@ import dev.gatehouse.signin.TwoFactorRequirement;
  * <ul>
  * <li>Every use: refused once the user's sessions were all ended after the sign-in began (sign out everywhere, a
  * password change or reset, a method added or removed; {@link Sessions#stillCurrent}), or once the session it was
- * granted in was ended on its own (Sessions &gt; Sign out, an administrator through the API). Those changes delete the user's
- * authorizations in their own transaction, but a stolen session's authorization request that ran at the same moment
- * made one the deletion did not see (found by an outside attack in stop 31: codes issued during a password change
+ * granted in was ended on its own (Sessions &gt; Sign out, an administrator through the API). Those changes delete
+ * the user's authorizations (or the sign-in's) themselves, but a stolen session's authorization request that ran at
+ * the same moment made one the deletion did not see (found by an outside attack in stop 31: codes issued during a password change
  * were exchanged after it, and their refresh tokens kept working).</li>
  * <li>A refresh, also: past the session's absolute lifetime from the user's password ({@code auth_time}), the same
  * bound as the browser session's (refresh tokens rotate, so without a bound an application that keeps refreshing
@@ -119,9 +118,9 @@ final class WithinTheSignIn extends InFrontOfSpring {
         return spring.authenticate(authentication);
     }
 
-    static Object principal(OAuth2Authorization authorization) {
-        return authorization.getAttribute(Principal.class.getName()) instanceof Authentication signedIn
-                ? signedIn.getPrincipal() : null;
+    /** The authorization's sign-in ({@link OidcPrincipal#of}), or null for one of a client alone. */
+    private static Object principal(OAuth2Authorization authorization) {
+        return OidcPrincipal.of(authorization).orElse(null);
     }
 
     /**
@@ -136,6 +135,10 @@ final class WithinTheSignIn extends InFrontOfSpring {
     }
 
     private boolean current(OidcPrincipal user) {
+        return current(user, sessions);
+    }
+
+    private static boolean current(OidcPrincipal user, Sessions sessions) {
         return sessions.stillCurrent(user.userId(), user.sessionsGeneration(), user.signIn());
     }
 
@@ -144,8 +147,7 @@ final class WithinTheSignIn extends InFrontOfSpring {
      * it began); false for one of a client alone (client credentials).
      */
     static boolean signInEnded(OAuth2Authorization authorization, Sessions sessions) {
-        return principal(authorization) instanceof OidcPrincipal user
-                && !sessions.stillCurrent(user.userId(), user.sessionsGeneration(), user.signIn());
+        return principal(authorization) instanceof OidcPrincipal user && !current(user, sessions);
     }
 
     private OAuth2AuthenticationException refused(OAuth2Authorization authorization, String error) {
