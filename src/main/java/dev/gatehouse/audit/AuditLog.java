@@ -66,11 +66,19 @@ public class AuditLog {
 
     private static final String COLUMNS = "id, occurred_at, type, user_id, account_id, ip, user_agent, detail";
 
+    /**
+     * Every type this version knows: the lists read no other. During a rolling upgrade a node of the version after
+     * may record a type this one lacks; such events are left out here rather than failing the whole list.
+     */
+    private static final List<String> KNOWN = java.util.Arrays.stream(AuditEventType.values()).map(Enum::name)
+            .toList();
+
     /** The user's newest events first, at most {@code limit}. */
     public List<AuditEvent> recentForUser(UUID userId, int limit) {
         return jdbc.sql("select " + COLUMNS
-                        + " from audit_events where user_id = ? order by occurred_at desc, id desc limit ?")
-                .params(userId, limit)
+                        + " from audit_events where user_id = :user and type in (:known)"
+                        + " order by occurred_at desc, id desc limit :limit")
+                .param("user", userId).param("known", KNOWN).param("limit", limit)
                 .query(AuditLog::event)
                 .list();
     }
@@ -149,11 +157,8 @@ public class AuditLog {
         Map<String, Object> params = new HashMap<>();
         params.put("account", accountId);
         params.put("shared", SHOWN_TO_MEMBERS_ACCOUNTS.stream().map(Enum::name).toList());
-        StringBuilder where = new StringBuilder(" where 1 = 1");
-        if (!types.isEmpty()) {
-            where.append(" and type in (:types)");
-            params.put("types", types.stream().map(Enum::name).toList());
-        }
+        StringBuilder where = new StringBuilder(" where type in (:types)");
+        params.put("types", types.isEmpty() ? KNOWN : types.stream().map(Enum::name).toList());
         if (from != null) {
             where.append(" and occurred_at >= :from");
             params.put("from", Db.ts(from));
@@ -178,10 +183,8 @@ public class AuditLog {
             throw new IllegalArgumentException("size must be at least 1");
         }
         StringBuilder sql = new StringBuilder(base);
-        if (kind != null) {
-            sql.append(" and type in (:types)");
-            params.put("types", kind.types().stream().map(Enum::name).toList());
-        }
+        sql.append(" and type in (:types)");
+        params.put("types", kind == null ? KNOWN : kind.types().stream().map(Enum::name).toList());
         if (member != null) {
             sql.append(" and user_id = :member");
             params.put("member", member);
@@ -221,8 +224,9 @@ public class AuditLog {
 
     /** Event types of a user in the order they happened; for tests and support tools. */
     public List<AuditEventType> typesForUser(UUID userId) {
-        return jdbc.sql("select type from audit_events where user_id = ? order by occurred_at, id")
-                .param(userId)
+        return jdbc.sql("select type from audit_events where user_id = :user and type in (:known)"
+                        + " order by occurred_at, id")
+                .param("user", userId).param("known", KNOWN)
                 .query((rs, n) -> AuditEventType.valueOf(rs.getString(1)))
                 .list();
     }

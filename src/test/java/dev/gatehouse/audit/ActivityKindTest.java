@@ -17,6 +17,21 @@ class ActivityKindTest {
         }
     }
 
+    /** Without its words, an activity list would show the message key itself ("audit.SOME_TYPE"). */
+    @Test
+    void everyEventTypeHasWordsForTheActivityLists() throws java.io.IOException {
+        java.util.Properties messages = new java.util.Properties();
+        try (var in = new java.io.InputStreamReader(getClass().getResourceAsStream("/messages.properties"),
+                java.nio.charset.StandardCharsets.UTF_8)) {
+            messages.load(in);
+        }
+        for (AuditEventType type : AuditEventType.values()) {
+            // ActivityWords: activity.<TYPE> when there is one, else audit.<TYPE>.
+            assertThat(messages.getProperty("activity." + type.name(), messages.getProperty("audit." + type.name())))
+                    .as("activity." + type.name() + " or audit." + type.name()).isNotBlank();
+        }
+    }
+
     @Test
     void parseWhenUnknownOrHiddenThenEmpty() {
         assertThat(ActivityKind.parse("sign-ins")).contains(ActivityKind.SIGN_INS);
