@@ -20,8 +20,12 @@ public enum ActivityKind {
             PRIMARY_METHOD_CHANGED, CODE_DESTINATION_CHANGED, WEBAUTHN_RENAMED, TWO_FACTOR_RESET,
             TWO_FACTOR_RESET_BY_OPERATOR)),
     PASSWORD(EnumSet.of(PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED, PASSWORD_RESET)),
-    /** Pauses and blocks after too many wrong passwords or codes, and a security key that may have been copied. */
-    LOCKOUTS(EnumSet.of(PASSWORD_CHECKS_PAUSED, CODE_ENTRY_LOCKED, CODE_METHODS_SUSPENDED, WEBAUTHN_POSSIBLY_CLONED)),
+    /**
+     * Pauses and blocks after too many wrong passwords or codes, a security key that may have been copied, and an
+     * application's sign-in ended because one of its tokens was used twice.
+     */
+    LOCKOUTS(EnumSet.of(PASSWORD_CHECKS_PAUSED, CODE_ENTRY_LOCKED, CODE_METHODS_SUSPENDED, WEBAUTHN_POSSIBLY_CLONED,
+            APPLICATION_TOKEN_REUSED)),
     /** The user's own details: name, sign-in email, phone number. */
     DETAILS(EnumSet.of(DISPLAY_NAME_CHANGED, EMAIL_CHANGE_REQUESTED, EMAIL_CHANGE_CANCELLED, EMAIL_CHANGED,
             PHONE_CHANGED)),

@@ -51,6 +51,13 @@ public enum AuditEventType {
      */
     WEBAUTHN_POSSIBLY_CLONED,
     /**
+     * A refresh token that an application had already used (and so replaced) was presented again: a copy of it is in
+     * a second pair of hands, the application's or a thief's. The authorization it belonged to was ended, so every
+     * token of it stopped working and the application must sign the user in again (RFC 9700, section 4.14.2;
+     * detail: the application's name).
+     */
+    APPLICATION_TOKEN_REUSED,
+    /**
      * An owner or admin changed the account's two-step verification rules (user: who; account: which; detail: what
      * changed, e.g. "required: on; grace: 7 days").
      */

@@ -62,7 +62,8 @@ public class AuditLog {
             AuditEventType.FACTOR_ENABLED, AuditEventType.FACTOR_DISABLED, AuditEventType.CODE_DESTINATION_CHANGED,
             AuditEventType.PASSWORD_CHANGED, AuditEventType.PASSWORD_RESET, AuditEventType.PASSWORD_CHECKS_PAUSED,
             AuditEventType.CODE_ENTRY_LOCKED, AuditEventType.CODE_METHODS_SUSPENDED,
-            AuditEventType.WEBAUTHN_POSSIBLY_CLONED, AuditEventType.EMAIL_CHANGED, AuditEventType.PHONE_CHANGED));
+            AuditEventType.WEBAUTHN_POSSIBLY_CLONED, AuditEventType.EMAIL_CHANGED, AuditEventType.PHONE_CHANGED,
+            AuditEventType.APPLICATION_TOKEN_REUSED));
 
     private static final String COLUMNS = "id, occurred_at, type, user_id, account_id, ip, user_agent, detail";
 

@@ -282,10 +282,77 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 new Request(app, request.verifier(), null, request.state(), request.path()));
         assertThat(claims.getAMR()).extracting(AMR::getValue).containsExactly("pwd", "otp", "mfa");
 
+        RefreshToken third = ((OIDCTokenResponse) refresh(app, next).toSuccessResponse()).getOIDCTokens()
+                .getRefreshToken();
+        assertThat(third.getValue()).isNotEqualTo(next.getValue());
+
         TokenResponse replay = refresh(app, old);
         assertThat(replay.indicatesSuccess()).isFalse();
         assertThat(((TokenErrorResponse) replay).getErrorObject().getCode()).isEqualTo("invalid_grant");
+    }
+
+    /**
+     * A refresh token used again after a refresh replaced it is a copy in a second pair of hands (the application's
+     * and a thief's, whichever refreshed first): the whole authorization ends, the current tokens whoever holds them
+     * included, as RFC 9700 section 4.14.2 asks. Before, only the copy was refused, and a thief who refreshed first
+     * kept the grant while the application's own refreshes failed. Other authorizations of the user go on.
+     */
+    @Test
+    void refreshWhenAReplacedTokenIsUsedAgainThenItsWholeAuthorizationEnds() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-refresh-reuse");
+        String app = webApp();
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        RefreshToken stolen = tokens(signInForCode(web, ada, request, false), request).getOIDCTokens()
+                .getRefreshToken();
+        Request other = request(app, Map.of());
+        RefreshToken untouched = tokens(codeFrom(web.get(other.path()), other), other).getOIDCTokens()
+                .getRefreshToken();
+        // The thief refreshes first: it holds the current tokens, the application the replaced refresh token.
+        OIDCTokenResponse thief = (OIDCTokenResponse) refresh(app, stolen).toSuccessResponse();
+
+        TokenResponse application = refresh(app, stolen);
+
+        assertThat(error(application)).isEqualTo("invalid_grant");
+        assertThat(((TokenErrorResponse) application).getErrorObject().getDescription()).contains("used before");
+        assertThat(error(refresh(app, thief.getOIDCTokens().getRefreshToken())))
+                .as("the thief's current refresh token").isEqualTo("invalid_grant");
+        assertThat(introspect(app, thief.getOIDCTokens().getAccessToken().getValue()).isActive())
+                .as("the thief's access token").isFalse();
+        assertThat(UserInfoResponse.parse(new UserInfoRequest(endpoint("/userinfo"),
+                (BearerAccessToken) thief.getOIDCTokens().getAccessToken()).toHTTPRequest().send())
+                .indicatesSuccess()).as("the thief's access token at UserInfo").isFalse();
+        assertThat(auditTypes(ada.id())).endsWith(AuditEventType.APPLICATION_TOKEN_REUSED);
+        assertThat(spentRows(stolen)).as("the spent token went with its authorization").isZero();
+        assertThat(refresh(app, untouched).indicatesSuccess()).as("another authorization of the user").isTrue();
+        assertThat(web.get("/settings/security").status()).as("the browser's own session").isEqualTo(200);
+    }
+
+    /**
+     * A replaced refresh token sent by another application (authenticated as itself) is refused as any token not its
+     * own, and ends nothing: only the application it was issued to can say its copy is loose.
+     */
+    @Test
+    void refreshWhenAReplacedTokenComesFromAnotherApplicationThenRefusedAndNothingEnds() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-refresh-reuse-other");
+        String app = webApp();
+        String otherApp = webApp();
+        Request request = request(app, Map.of());
+        RefreshToken old = tokens(signInForCode(browser(), ada, request, false), request).getOIDCTokens()
+                .getRefreshToken();
+        RefreshToken next = ((OIDCTokenResponse) refresh(app, old).toSuccessResponse()).getOIDCTokens()
+                .getRefreshToken();
+
+        assertThat(error(refresh(otherApp, old))).isEqualTo("invalid_grant");
+
         assertThat(refresh(app, next).indicatesSuccess()).isTrue();
+        assertThat(auditTypes(ada.id())).doesNotContain(AuditEventType.APPLICATION_TOKEN_REUSED);
+    }
+
+    private long spentRows(RefreshToken token) {
+        return ctx.getBean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                .sql("select count(*) from spent_refresh_tokens where hash = ?")
+                .param(dev.gatehouse.crypto.Tokens.sha256(token.getValue())).query(Long.class).single();
     }
 
     /**
@@ -316,7 +383,12 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         Request request = request(app, Map.of());
         RefreshToken old = tokens(signInForCode(browser(), ada, request, false), request).getOIDCTokens()
                 .getRefreshToken();
-        twiceWhileLocked("refresh_token_value", old.getValue(), () -> refresh(app, old));
+        List<TokenResponse> answers = twiceWhileLocked("refresh_token_value", old.getValue(),
+                () -> refresh(app, old));
+        // The second found the token replaced: a copy used again, which ends what the first got too.
+        OIDCTokenResponse won = (OIDCTokenResponse) answers.stream().filter(TokenResponse::indicatesSuccess)
+                .findFirst().orElseThrow().toSuccessResponse();
+        assertThat(error(refresh(app, won.getOIDCTokens().getRefreshToken()))).isEqualTo("invalid_grant");
     }
 
     /**

@@ -106,12 +106,14 @@ class AuthorizationServerSecurity {
                                             OAuth2AuthorizationService authorizations,
                                             TokenRevocations revocations, AuditLog audit, Clock clock,
                                             CsrfTokenRepository formTokens, AuthorizationUses uses,
-                                            dev.gatehouse.oidc.IdTokenHints hints, EarlierIdTokens earlierIdTokens)
+                                            dev.gatehouse.oidc.IdTokenHints hints, EarlierIdTokens earlierIdTokens,
+                                            dev.gatehouse.oidc.SpentRefreshTokens spentRefreshTokens)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         java.util.function.Function<AuthenticationProvider, InFrontOfSpring> withinTheSignIn = spring ->
                 new WithinTheSignIn(spring, authorizations, accountClients, sessions,
-                        sessionProperties.absoluteLifetime(), clock, requirement, uses, earlierIdTokens);
+                        sessionProperties.absoluteLifetime(), clock, requirement, uses, earlierIdTokens,
+                        spentRefreshTokens);
         http
                 .securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as

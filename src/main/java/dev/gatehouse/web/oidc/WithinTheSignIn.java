@@ -16,15 +16,20 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationToken;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 import dev.gatehouse.oidc.AccountClients;
 import dev.gatehouse.oidc.AuthorizationUses;
 import dev.gatehouse.oidc.EarlierIdTokens;
 import dev.gatehouse.oidc.OidcPrincipal;
+import dev.gatehouse.oidc.SpentRefreshTokens;
 import dev.gatehouse.signin.Sessions;
 import dev.gatehouse.signin.TwoFactorRequirement;
+import dev.gatehouse.system.ClientInfo;
 
 /**
  * An application's tokens last no longer than the sign-in they came from could, asked in front of Spring's provider
@@ -46,6 +51,8 @@ import dev.gatehouse.signin.TwoFactorRequirement;
  * <li>A code exchanged and a refresh token used run one at a time ({@link AuthorizationUses}).</li>
  * <li>A refresh that replaced the ID token keeps the replaced one's hash ({@link EarlierIdTokens}), for the
  * application's sign-out.</li>
+ * <li>A refresh keeps the hash of the refresh token it replaced, and a replaced refresh token used again by its
+ * application ends the whole authorization ({@link SpentRefreshTokens}: a copy of it is in other hands).</li>
  * </ul>
  * A refused use deletes the authorization and answers {@code invalid_grant} ({@code invalid_token} at UserInfo): the
  * application sends the user through the authorization endpoint again, where they sign in anew.
@@ -62,12 +69,15 @@ final class WithinTheSignIn extends InFrontOfSpring {
     private final TwoFactorRequirement requirement;
     private final AuthorizationUses uses;
     private final EarlierIdTokens earlierIdTokens;
+    private final SpentRefreshTokens spentRefreshTokens;
 
     WithinTheSignIn(AuthenticationProvider spring, OAuth2AuthorizationService authorizations,
                     AccountClients accountClients, Sessions sessions, Duration absoluteLifetime, Clock clock,
-                    TwoFactorRequirement requirement, AuthorizationUses uses, EarlierIdTokens earlierIdTokens) {
+                    TwoFactorRequirement requirement, AuthorizationUses uses, EarlierIdTokens earlierIdTokens,
+                    SpentRefreshTokens spentRefreshTokens) {
         super(spring);
         this.earlierIdTokens = earlierIdTokens;
+        this.spentRefreshTokens = spentRefreshTokens;
         this.requirement = requirement;
         this.uses = uses;
         this.authorizations = authorizations;
@@ -83,6 +93,14 @@ final class WithinTheSignIn extends InFrontOfSpring {
             return uses.ofRefreshToken(refresh.getRefreshToken(), () -> {
                 OAuth2Authorization authorization = authorizations.findByToken(refresh.getRefreshToken(),
                         OAuth2TokenType.REFRESH_TOKEN);
+                if (authorization == null && refresh.getPrincipal() instanceof OAuth2ClientAuthenticationToken caller
+                        && caller.getRegisteredClient() != null
+                        && spentRefreshTokens.endIfSpent(refresh.getRefreshToken(),
+                                caller.getRegisteredClient().getId(), requester())) {
+                    throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                            "This refresh token was used before, so a copy of it may exist: every token of this"
+                                    + " sign-in was ended; sign in again.", null));
+                }
                 if (authorization != null && !(principal(authorization) instanceof OidcPrincipal user
                         && current(user)
                         && clock.instant().isBefore(user.authTime().plus(absoluteLifetime))
@@ -91,9 +109,14 @@ final class WithinTheSignIn extends InFrontOfSpring {
                     throw refused(authorization, OAuth2ErrorCodes.INVALID_GRANT);
                 }
                 Authentication refreshed = spring.authenticate(authentication);
-                if (authorization != null && refreshed instanceof OAuth2AccessTokenAuthenticationToken tokens
-                        && tokens.getAdditionalParameters().get(OidcParameterNames.ID_TOKEN) instanceof String idToken) {
-                    earlierIdTokens.keep(authorization, idToken);
+                if (authorization != null && refreshed instanceof OAuth2AccessTokenAuthenticationToken tokens) {
+                    if (tokens.getRefreshToken() != null) {
+                        spentRefreshTokens.keep(authorization.getId(), refresh.getRefreshToken(),
+                                tokens.getRefreshToken().getTokenValue());
+                    }
+                    if (tokens.getAdditionalParameters().get(OidcParameterNames.ID_TOKEN) instanceof String idToken) {
+                        earlierIdTokens.keep(authorization, idToken);
+                    }
                 }
                 return refreshed;
             });
@@ -116,6 +139,12 @@ final class WithinTheSignIn extends InFrontOfSpring {
             }
         }
         return spring.authenticate(authentication);
+    }
+
+    /** Who sent the token request being answered: its network and user agent. */
+    private static ClientInfo requester() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes request
+                ? ClientInfo.of(request.getRequest()) : ClientInfo.SYSTEM;
     }
 
     /** The authorization's sign-in ({@link OidcPrincipal#of}), or null for one of a client alone. */
