@@ -54,7 +54,9 @@ public enum AuditEventType {
      * A refresh token that an application had already used (and so replaced) was presented again: a copy of it is in
      * a second pair of hands, the application's or a thief's. The authorization it belonged to was ended, so every
      * token of it stopped working and the application must sign the user in again (RFC 9700, section 4.14.2;
-     * detail: the application's name).
+     * account: the one that registered the application, none for one registered by the operator; detail: the
+     * application's name). The network and browser are those of the request that presented the token again: the
+     * application's server, or whoever else holds the copy.
      */
     APPLICATION_TOKEN_REUSED,
     /**

@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param authorizationCodeLifetime how long an authorization code may wait to be exchanged; default 1 minute
  * @param freshFactor               how recent a second factor must be to count as "proved now"
  *                                  ({@link Acr#MFA_NOW}); default 5 minutes
+ * @param refreshTokenReuseInterval how long after a refresh the refresh token it replaced, used again, is only
+ *                                  refused rather than ending its authorization ({@link SpentRefreshTokens}): for
+ *                                  applications that refresh in two places at once; default none (0)
  */
 @ConfigurationProperties("gatehouse.oidc")
 public record OidcProperties(String issuer,
@@ -25,7 +28,8 @@ public record OidcProperties(String issuer,
                              @DefaultValue("10m") Duration idTokenLifetime,
                              @DefaultValue("8h") Duration refreshTokenLifetime,
                              @DefaultValue("1m") Duration authorizationCodeLifetime,
-                             @DefaultValue("5m") Duration freshFactor) {
+                             @DefaultValue("5m") Duration freshFactor,
+                             @DefaultValue("0s") Duration refreshTokenReuseInterval) {
 
     public OidcProperties {
         positive(accessTokenLifetime, "access-token-lifetime");
@@ -33,6 +37,11 @@ public record OidcProperties(String issuer,
         positive(refreshTokenLifetime, "refresh-token-lifetime");
         positive(authorizationCodeLifetime, "authorization-code-lifetime");
         positive(freshFactor, "fresh-factor");
+        if (refreshTokenReuseInterval == null || refreshTokenReuseInterval.isNegative()
+                || refreshTokenReuseInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException(
+                    "gatehouse.oidc.refresh-token-reuse-interval must be between 0 and 1 minute");
+        }
         if (issuer != null && issuer.isBlank()) {
             issuer = null;
         }

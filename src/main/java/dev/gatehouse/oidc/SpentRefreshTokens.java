@@ -1,5 +1,8 @@
 package dev.gatehouse.oidc;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -15,23 +18,29 @@ import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.Tokens;
 import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Db;
 
 /**
  * Refresh tokens used twice. Refresh tokens rotate (each refresh gives a new one and the old one stops working), so
  * one that comes back after it was replaced is a copy in a second pair of hands: the application's and a thief's, or
  * the other way round, and which one holds the current token cannot be told. As RFC 9700 (OAuth 2.0 Security Best
  * Current Practice, section 4.14.2) writes it, the authorization it came from is then ended: its current refresh
- * token, access token and ID token stop working, whoever holds them, and the application signs the user in again.
- * Before, the copy was only refused, and a thief who refreshed first kept the grant while the application's own
- * refreshes failed.
+ * token stops working, and so do its access token at introspection and UserInfo and its ID token at the
+ * application's sign-out, whoever holds them; the application signs the user in again. Only applications with a
+ * secret get refresh tokens here, so the thief this stops holds the application's secret too (a copy of its server's
+ * data and settings); before, such a thief who refreshed first kept the grant for as long as the sign-in lasted,
+ * while the application's own next refresh merely failed.
  *
- * <p>The replaced tokens are kept as SHA-256 hashes in a table of their own ({@code spent_refresh_tokens}), one
- * insert per refresh, deleted with their authorization (ended, signed out, or a day after its tokens expired). A
- * spent token ends its authorization only when it comes from the application it was issued to (a client
- * authenticated as another application gets the plain refusal, as for any token not its own). The user's activity
- * records it (and the activity of their accounts, as a sign of an attack), and the log says which authorization.
- * Two refreshes of one token at the same moment (an application that refreshes in two places at once) count as a
- * copy too: the second waits for the first ({@link AuthorizationUses}), then finds the token spent.
+ * <p>The replaced tokens are kept as SHA-256 hashes in a table of their own ({@code spent_refresh_tokens}), with when
+ * they were replaced, one insert per refresh, deleted with their authorization (ended, signed out, or a day after
+ * its tokens expired). A spent token ends its authorization only when it comes from the application it was issued to
+ * (a client authenticated as another application gets the plain refusal, as for any token not its own), and only
+ * once {@code gatehouse.oidc.refresh-token-reuse-interval} (default none) has passed since it was replaced: within
+ * it, it is refused and ends nothing, for applications that refresh in two places at once. The user's activity records
+ * it once (on the account that registered the application, for its owners and admins), and the log says which
+ * authorization. A use or revocation of the authorization under way is waited for ({@link AuthorizationUses}), so it
+ * cannot bring the authorization back. Two refreshes of one token at the same moment count as a copy when there is no
+ * interval: the second waits for the first, then finds the token spent.
  */
 @Component
 public class SpentRefreshTokens {
@@ -41,14 +50,21 @@ public class SpentRefreshTokens {
     private final JdbcClient jdbc;
     private final OAuth2AuthorizationService authorizations;
     private final RegisteredClientRepository clients;
+    private final AccountClients accountClients;
     private final AuditLog audit;
+    private final Clock clock;
+    private final Duration reuseInterval;
 
     SpentRefreshTokens(JdbcClient jdbc, OAuth2AuthorizationService authorizations,
-                       RegisteredClientRepository clients, AuditLog audit) {
+                       RegisteredClientRepository clients, AccountClients accountClients, AuditLog audit, Clock clock,
+                       OidcProperties properties) {
         this.jdbc = jdbc;
         this.authorizations = authorizations;
         this.clients = clients;
+        this.accountClients = accountClients;
         this.audit = audit;
+        this.clock = clock;
+        this.reuseInterval = properties.refreshTokenReuseInterval();
     }
 
     /**
@@ -60,32 +76,48 @@ public class SpentRefreshTokens {
         if (issued == null || issued.equals(presented)) {
             return;
         }
-        jdbc.sql("insert into spent_refresh_tokens (hash, authorization_id) values (?, ?)")
-                .params(Tokens.sha256(presented), authorizationId).update();
+        jdbc.sql("insert into spent_refresh_tokens (hash, authorization_id, spent_at) values (?, ?, ?)")
+                .params(Tokens.sha256(presented), authorizationId, Db.ts(clock.instant())).update();
     }
 
     /**
      * When {@code presented} is a refresh token that an authorization of the application {@code registeredClientId}
-     * gave and has replaced since: that authorization is deleted, the user's activity says so, and true. False for
-     * any other token (never issued, of another application, or of an authorization that has ended anyway).
+     * gave and replaced longer ago than the reuse interval: that authorization is deleted, the user's activity says so
+     * (once: copies arriving together are all refused, and the one that deleted it records it), and true. False for
+     * any other token (never issued, of another application, replaced within the interval, or of an authorization
+     * that has ended anyway).
      */
     public boolean endIfSpent(String presented, String registeredClientId, ClientInfo from) {
-        String id = jdbc.sql("select authorization_id from spent_refresh_tokens where hash = ?")
-                .param(Tokens.sha256(presented)).query(String.class).optional().orElse(null);
-        OAuth2Authorization authorization = id == null ? null : authorizations.findById(id);
+        Spent spent = jdbc.sql("select authorization_id, spent_at from spent_refresh_tokens where hash = ?")
+                .param(Tokens.sha256(presented))
+                .query((rs, n) -> new Spent(rs.getString(1), Db.instant(rs, "spent_at"))).optional().orElse(null);
+        if (spent == null || clock.instant().isBefore(spent.at().plus(reuseInterval))) {
+            return false;
+        }
+        OAuth2Authorization authorization = authorizations.findById(spent.authorizationId());
         if (authorization == null || !authorization.getRegisteredClientId().equals(registeredClientId)) {
             return false;
         }
-        authorizations.remove(authorization);
+        // Not Spring's remove: its count tells which of copies arriving together ended it. The row lock of a use or
+        // revocation of the authorization under way is waited for.
+        int deleted = jdbc.sql("delete from oauth2_authorization where id = ?").param(spent.authorizationId())
+                .update();
+        if (deleted == 0) {
+            return true;
+        }
         UUID user = OidcPrincipal.of(authorization).map(OidcPrincipal::userId).orElse(null);
         RegisteredClient client = clients.findById(registeredClientId);
         log.warn("A replaced refresh token of authorization {} (application {}, user {}) was used again from {}:"
-                        + " the authorization was ended", id, client == null ? registeredClientId : client.getClientId(),
-                user, from.ip());
+                        + " the authorization was ended", spent.authorizationId(),
+                client == null ? registeredClientId : client.getClientId(), user, from.ip());
         if (user != null) {
-            audit.record(AuditEventType.APPLICATION_TOKEN_REUSED, user, null, from,
+            audit.record(AuditEventType.APPLICATION_TOKEN_REUSED, user,
+                    accountClients.accountOfStored(registeredClientId).orElse(null), from,
                     client == null ? null : client.getClientName());
         }
         return true;
+    }
+
+    private record Spent(String authorizationId, Instant at) {
     }
 }

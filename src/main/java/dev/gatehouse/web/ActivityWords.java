@@ -12,8 +12,10 @@ import dev.gatehouse.audit.AuditEventType;
 
 /**
  * How the activity lists word an event ({@code ${@activityWords.what(e)}}): an added or removed method by its kind
- * and, for one the user named, that name ("Security key “YubiKey” removed"); every other event by
- * {@code activity.<TYPE>} when there is such a message, else {@code audit.<TYPE>}. Names no method itself: a method's
+ * and, for one the user named, that name ("Security key “YubiKey” removed"); an event whose type has a message
+ * {@code activity.<TYPE>.detail} and that has a detail by that message, the detail as its argument (the
+ * application's name of {@code APPLICATION_TOKEN_REUSED}: a type opts in, since other details are not for the user);
+ * every other event by {@code activity.<TYPE>} when there is such a message, else {@code audit.<TYPE>}. Names no method itself: a method's
  * words are {@code activity.method.<TYPE>}, else its {@code factor.<TYPE>} name.
  */
 @Component("activityWords")
@@ -34,7 +36,14 @@ public class ActivityWords {
             return event.methodName().map(name -> text(key + ".named", kind, name))
                     .orElseGet(() -> text(key + ".method", kind));
         }
-        return message("activity." + event.type().name()).orElseGet(() -> text(event.labelKey()));
+        String key = "activity." + event.type().name();
+        if (event.detail() != null && !event.detail().isBlank()) {
+            Optional<String> withDetail = message(key + ".detail", event.detail());
+            if (withDetail.isPresent()) {
+                return withDetail.get();
+            }
+        }
+        return message(key).orElseGet(() -> text(event.labelKey()));
     }
 
     /**

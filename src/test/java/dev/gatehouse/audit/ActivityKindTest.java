@@ -2,7 +2,12 @@ package dev.gatehouse.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,14 +24,15 @@ class ActivityKindTest {
 
     /** Without its words, an activity list would show the message key itself ("audit.SOME_TYPE"). */
     @Test
-    void everyEventTypeHasWordsForTheActivityLists() throws java.io.IOException {
-        java.util.Properties messages = new java.util.Properties();
-        try (var in = new java.io.InputStreamReader(getClass().getResourceAsStream("/messages.properties"),
-                java.nio.charset.StandardCharsets.UTF_8)) {
+    void everyEventTypeHasWordsForTheActivityLists() throws IOException {
+        Properties messages = new Properties();
+        try (Reader in = new InputStreamReader(getClass().getResourceAsStream("/messages.properties"),
+                StandardCharsets.UTF_8)) {
             messages.load(in);
         }
         for (AuditEventType type : AuditEventType.values()) {
-            // ActivityWords: activity.<TYPE> when there is one, else audit.<TYPE>.
+            // ActivityWords: activity.<TYPE> when there is one, else audit.<TYPE> (the floor: a method's events have
+            // words of their own, activity.<TYPE>.method and .named, beside these).
             assertThat(messages.getProperty("activity." + type.name(), messages.getProperty("audit." + type.name())))
                     .as("activity." + type.name() + " or audit." + type.name()).isNotBlank();
         }

@@ -267,6 +267,27 @@ abstract class ActivityLogTests {
         assertThat(api.total()).isEqualTo(api.events().size());
     }
 
+    /**
+     * A type new in this release is recorded only once the operator says no node of the release before runs (the
+     * prod profile's {@code gatehouse.audit.record-new-types=false}): such a node could not read it.
+     */
+    @Test
+    void recordWhenATypeNewInThisReleaseAndNewTypesAreNotRecordedYetThenOnlyTheOthersAreRecorded() {
+        UUID me = users.create("new-types").user().id();
+        AuditLog beforeEveryNodeIsUpgraded = new AuditLog(jdbc, clock, false);
+
+        for (AuditEventType type : AuditLog.NEW_IN_THIS_RELEASE) {
+            beforeEveryNodeIsUpgraded.record(type, me, null, CLIENT, "Billing");
+        }
+        beforeEveryNodeIsUpgraded.record(AuditEventType.SIGN_IN, me, CLIENT);
+        assertThat(audit.typesForUser(me)).containsExactly(AuditEventType.SIGN_IN);
+
+        for (AuditEventType type : AuditLog.NEW_IN_THIS_RELEASE) {
+            audit.record(type, me, null, CLIENT, "Billing");
+        }
+        assertThat(audit.typesForUser(me)).as("the trial records them").hasSize(1 + AuditLog.NEW_IN_THIS_RELEASE.size());
+    }
+
     @Test
     void cursorWhenWrittenThenReadBackAndWhenChangedThenIgnored() {
         UUID me = users.create("cursor").user().id();

@@ -11,7 +11,7 @@ import org.springframework.context.support.ResourceBundleMessageSource;
 import dev.gatehouse.audit.AuditEvent;
 import dev.gatehouse.audit.AuditEventType;
 
-/** The account activity's words for members' role changes, removals and re-sent invitations. */
+/** The activity lists' words for members' role changes, removals, re-sent invitations and tokens used twice. */
 class ActivityWordsTest {
 
     private final ActivityWords words = new ActivityWords(messages());
@@ -44,6 +44,18 @@ class ActivityWordsTest {
     @Test
     void resentInvitationSaysItsRole() {
         assertThat(words.detail(event(AuditEventType.INVITATION_RESENT, "ADMIN"))).isEqualTo("as Admin");
+    }
+
+    /** A refresh token used twice names its application, which the user needs to know which sign-in ended. */
+    @Test
+    void tokenUsedTwiceNamesTheApplicationAndWithoutANameStillReads() {
+        assertThat(words.what(event(AuditEventType.APPLICATION_TOKEN_REUSED, "Billing {0} 'x'")))
+                .isEqualTo("Signed out of the application \u201cBilling {0} 'x'\u201d: one of its tokens was used twice,"
+                        + " so it may have been copied");
+        assertThat(words.what(event(AuditEventType.APPLICATION_TOKEN_REUSED, null)))
+                .isEqualTo("Signed out of an application: one of its tokens was used twice, so it may have been copied");
+        assertThat(words.what(event(AuditEventType.PHONE_CHANGED, "GB, proved"))).as("a type that did not opt in")
+                .isEqualTo("Phone number changed");
     }
 
     @Test

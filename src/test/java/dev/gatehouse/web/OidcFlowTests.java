@@ -289,6 +289,8 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TokenResponse replay = refresh(app, old);
         assertThat(replay.indicatesSuccess()).isFalse();
         assertThat(((TokenErrorResponse) replay).getErrorObject().getCode()).isEqualTo("invalid_grant");
+        // A token two refreshes old is as much a copy as the last one replaced: the authorization ended.
+        assertThat(error(refresh(app, third))).isEqualTo("invalid_grant");
     }
 
     /**
@@ -298,7 +300,9 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
      * kept the grant while the application's own refreshes failed. Other authorizations of the user go on.
      */
     @Test
-    void refreshWhenAReplacedTokenIsUsedAgainThenItsWholeAuthorizationEnds() throws Exception {
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void refreshWhenAReplacedTokenIsUsedAgainThenItsWholeAuthorizationEnds(
+            org.springframework.boot.test.system.CapturedOutput output) throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-refresh-reuse");
         String app = webApp();
         WebSession web = browser();
@@ -323,6 +327,9 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 (BearerAccessToken) thief.getOIDCTokens().getAccessToken()).toHTTPRequest().send())
                 .indicatesSuccess()).as("the thief's access token at UserInfo").isFalse();
         assertThat(auditTypes(ada.id())).endsWith(AuditEventType.APPLICATION_TOKEN_REUSED);
+        assertThat(output.getAll()).as("the log says which authorization, never a token")
+                .contains("A replaced refresh token of authorization")
+                .doesNotContain(stolen.getValue()).doesNotContain(thief.getOIDCTokens().getRefreshToken().getValue());
         assertThat(spentRows(stolen)).as("the spent token went with its authorization").isZero();
         assertThat(refresh(app, untouched).indicatesSuccess()).as("another authorization of the user").isTrue();
         assertThat(web.get("/settings/security").status()).as("the browser's own session").isEqualTo(200);
@@ -347,6 +354,33 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
 
         assertThat(refresh(app, next).indicatesSuccess()).isTrue();
         assertThat(auditTypes(ada.id())).doesNotContain(AuditEventType.APPLICATION_TOKEN_REUSED);
+    }
+
+    /**
+     * A refresh token used twice of an application an account registered: the account's activity (its owners and
+     * admins) and the user's name the application, and the account is told only of its own application.
+     */
+    @Test
+    void refreshWhenATokenOfAnAccountsApplicationIsUsedTwiceThenItsActivityNamesTheApplication() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-reuse-account");
+        dev.gatehouse.oidc.AccountClients.Register.Registered registered =
+                (dev.gatehouse.oidc.AccountClients.Register.Registered) ctx.getBean(
+                        dev.gatehouse.oidc.AccountClients.class).register(ada.user().accountId(), ada.id(),
+                        new dev.gatehouse.oidc.AccountClients.Registration("Billing desk", CALLBACK.toString(), "",
+                                true, true, true), new dev.gatehouse.system.ClientInfo("198.51.100.2", "test"));
+        Secret secret = new Secret(registered.secret());
+        WebSession web = browser();
+        Request request = request(registered.clientId(), Map.of());
+        TokenResponse first = exchange(signInForCode(web, ada, request, false), request,
+                new ClientSecretBasic(new ClientID(registered.clientId()), secret), request.verifier());
+        RefreshToken old = first.toSuccessResponse().getTokens().getRefreshToken();
+        assertThat(refreshWith(registered.clientId(), secret, old).indicatesSuccess()).isTrue();
+
+        assertThat(error(refreshWith(registered.clientId(), secret, old))).isEqualTo("invalid_grant");
+
+        String words = "Signed out of the application \u201cBilling desk\u201d: one of its tokens was used twice";
+        assertThat(text(web.get("/accounts/" + ada.user().accountId() + "/activity"))).contains(words);
+        assertThat(text(web.get("/settings/activity"))).contains(words);
     }
 
     private long spentRows(RefreshToken token) {
@@ -375,9 +409,12 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(error(refresh(app, won.getOIDCTokens().getRefreshToken()))).isEqualTo("invalid_grant");
     }
 
-    /** Two refreshes with one refresh token at the same moment: one new token, as one after the other. */
+    /**
+     * Two refreshes with one refresh token at the same moment: one new token, and then, the second having found the
+     * token replaced (a copy used again), the authorization ended, the new token with it.
+     */
     @Test
-    void refreshWhenUsedTwiceAtTheSameMomentThenOneNewTokenOnly() throws Exception {
+    void refreshWhenUsedTwiceAtTheSameMomentThenOneNewTokenAndThenItsAuthorizationEnds() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-refresh-race");
         String app = webApp();
         Request request = request(app, Map.of());

@@ -149,7 +149,7 @@ class AuthorizationServerSecurity {
                                         withinTheSignIn))))
                         .tokenRevocationEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
                                 OAuth2TokenRevocationAuthenticationProvider.class,
-                                spring -> new RevocationOfOwnTokens(spring, authorizations))))
+                                spring -> new RevocationOfOwnTokens(spring, authorizations, uses))))
                         .tokenIntrospectionEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring
                                 .inFrontOf(OAuth2TokenIntrospectionAuthenticationProvider.class,
                                         spring -> new IntrospectionOfOwnTokens(spring, accountClients, authorizations,

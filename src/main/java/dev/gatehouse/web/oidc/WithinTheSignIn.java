@@ -94,12 +94,12 @@ final class WithinTheSignIn extends InFrontOfSpring {
                 OAuth2Authorization authorization = authorizations.findByToken(refresh.getRefreshToken(),
                         OAuth2TokenType.REFRESH_TOKEN);
                 if (authorization == null && refresh.getPrincipal() instanceof OAuth2ClientAuthenticationToken caller
-                        && caller.getRegisteredClient() != null
+                        && caller.isAuthenticated() && caller.getRegisteredClient() != null
                         && spentRefreshTokens.endIfSpent(refresh.getRefreshToken(),
                                 caller.getRegisteredClient().getId(), requester())) {
                     throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
                             "This refresh token was used before, so a copy of it may exist: every token of this"
-                                    + " sign-in was ended; sign in again.", null));
+                                    + " authorization was ended; sign the user in again.", null));
                 }
                 if (authorization != null && !(principal(authorization) instanceof OidcPrincipal user
                         && current(user)
