@@ -117,6 +117,28 @@ abstract class BackupCodesFlowTests extends WebFlowSupport {
         assertThat(ctx.getBean(BackupCodeService.class).remaining(ada.user().user().id())).isEqualTo(10);
     }
 
+    /**
+     * A new set ends the user's other sessions, as the page says ("your other sessions are signed out"), and this one
+     * goes on (found by a new user in stop 35: the page said it, and the other browser stayed signed in).
+     */
+    @Test
+    void regenerateWhenDoneThenTheUsersOtherSessionsAreSignedOutAndThisOneGoesOn() {
+        Ready ada = readyUser("regen-others");
+        clock().advance(Duration.ofSeconds(30));
+        WebSession other = browser();
+        assertThat(signIn(other, ada.user().email(), PASSWORD).location()).isEqualTo("/signin/verify");
+        other.get("/signin/verify");
+        assertThat(other.post("/signin/verify", Map.of("code", ada.app().code(clock().instant()))).location())
+                .isEqualTo("/settings/security");
+
+        List<String> codes = newSetShown(ada.web());
+
+        assertThat(text(ada.web().get("/settings/backup-codes"))).contains("your other sessions are signed out")
+                .contains(codes.get(0));
+        assertThat(other.get("/settings/security").location()).as("the other browser").startsWith("/signin");
+        assertThat(ada.web().get("/settings/security").status()).as("this browser").isEqualTo(200);
+    }
+
     /** A set made now, shown on the page (the session re-confirmed and generated it); returns its codes. */
     List<String> newSetShown(WebSession web) {
         web.get("/settings/backup-codes/new");
