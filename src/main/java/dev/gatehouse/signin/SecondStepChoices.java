@@ -15,8 +15,11 @@ import dev.gatehouse.factor.FactorType;
  * @param methods         never null; the primary method first
  * @param standIns        never null; only those with uses left
  * @param rememberPeriod  null when the user's accounts allow no trusted device ("this sign-in only")
+ * @param codeless        never null; those of {@code methods} answered without a code (a security key), which a pause
+ *                        of code entry does not stop
  */
-public record SecondStepChoices(List<FactorType> methods, List<StandIn> standIns, DeviceTrustPeriod rememberPeriod) {
+public record SecondStepChoices(List<FactorType> methods, List<StandIn> standIns, DeviceTrustPeriod rememberPeriod,
+                                List<FactorType> codeless) {
 
     /** A method that stands in for the others, its page (null: none of its own), and how many uses are left (-1 when it does not run out). */
     public record StandIn(FactorType type, String page, int left) {
@@ -28,6 +31,7 @@ public record SecondStepChoices(List<FactorType> methods, List<StandIn> standIns
     public SecondStepChoices {
         methods = List.copyOf(Objects.requireNonNull(methods, "methods"));
         standIns = List.copyOf(Objects.requireNonNull(standIns, "standIns"));
+        codeless = List.copyOf(Objects.requireNonNull(codeless, "codeless"));
     }
 
     /** The method asked for first; null when the user has no method. */

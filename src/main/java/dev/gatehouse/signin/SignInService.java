@@ -306,13 +306,16 @@ public class SignInService {
     public SecondStepChoices choices(PendingSignIn pending) {
         UUID userId = pending.userId();
         // Every method, security keys too: a user with a security key is never "stuck".
-        List<FactorType> own = methods.ordered(userId).stream().filter(m -> !excluded(pending, m))
+        List<SecondFactorMethod> offered = methods.ordered(userId).stream().filter(m -> !excluded(pending, m))
+                .toList();
+        List<FactorType> own = offered.stream().map(SecondFactorMethod::type).toList();
+        List<FactorType> codeless = offered.stream().filter(m -> !m.traits().answer().typed())
                 .map(SecondFactorMethod::type).toList();
         List<SecondStepChoices.StandIn> standIns = methods.standIns(userId).stream()
                 .filter(m -> m.traits().signInPage() != null)
                 .map(m -> new SecondStepChoices.StandIn(m.type(), m.traits().signInPage(), m.remaining(userId).orElse(-1)))
                 .toList();
-        return new SecondStepChoices(own, standIns, rememberPeriod(pending));
+        return new SecondStepChoices(own, standIns, rememberPeriod(pending), codeless);
     }
 
     /** A method that cannot be the second step of this sign-in: one by email after a reset link (the same inbox). */

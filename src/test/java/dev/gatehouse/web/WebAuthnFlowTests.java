@@ -326,6 +326,19 @@ abstract class WebAuthnFlowTests extends WebFlowSupport {
         assertThat(web.get("/settings/security").location()).isEqualTo("/signin");
     }
 
+    /** While code entry is paused, "Try another way" says the key still works (it takes no code). */
+    @Test
+    void signInWhenCodeEntryIsPausedThenTryAnotherWaySaysTheKeyStillWorks() {
+        KeyUser ada = keyUser("ada");
+        WebSession web = atKeyStep(ada);
+        web.get("/signin/backup-code");
+        for (int i = 0; i < 6; i++) {
+            web.post("/signin/backup-code", Map.of("code", "AAAAAAA-AAAAAAA"));
+        }
+        assertThat(text(web.get("/signin/choose"))).contains("Code entry is paused",
+                "Security key or device: not paused, you can use it now.");
+    }
+
     @Test
     void signInWhenAnotherUsersKeyAnswersThenRefused() {
         KeyUser ada = keyUser("ada");

@@ -55,10 +55,14 @@ class OtherWaysController {
         model.addAttribute("noWayLeft", choices.noWayLeft());
         // While code entry is paused, every way that takes a code is, backup codes too: said here, so that the list
         // does not offer ways that each lead to the same pause (a first-time walk-through went round in a circle).
+        // What still works is named only when the user has it (a new user without a security key was told "A security
+        // key is not paused").
         signIn.codeEntryBlocked(pending.get().userId()).ifPresent(step -> model.addAttribute("paused",
-                step instanceof dev.gatehouse.signin.SecondFactorStep.Locked locked
+                (step instanceof dev.gatehouse.signin.SecondFactorStep.Locked locked
                         ? messages.until("tz.signin.choose.paused", locked.until())
-                        : messages.get("code.suspended")));
+                        : messages.get("code.suspended"))
+                        + choices.codeless().stream().map(type -> " " + messages.get("signin.choose.notPaused",
+                                messages.get("factor." + type.name()))).collect(java.util.stream.Collectors.joining())));
         if (choices.noWayLeft()) {
             signIn.noWayLeftShown(pending.get(), browser);
         }

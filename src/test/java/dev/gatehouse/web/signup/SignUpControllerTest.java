@@ -43,7 +43,10 @@ class SignUpControllerTest {
                 .andExpect(content().string(containsString("<label for=\"phone\">Mobile phone number</label>")))
                 .andExpect(content().string(containsString("type=\"tel\"")))
                 .andExpect(content().string(containsString("autocomplete=\"tel\"")))
-                .andExpect(content().string(containsString("With its + country code")));
+                .andExpect(content().string(containsString("With its + country code")))
+                // Says it is needed, and why (a new user read "or you can choose an authenticator app" as optional).
+                .andExpect(content().string(containsString("Needed: your account signs in with your password and a code")))
+                .andExpect(content().string(containsString("At least 8 characters")));
     }
 
     @Test
@@ -66,7 +69,9 @@ class SignUpControllerTest {
                 .andExpect(content().string(containsString("This number can&#39;t receive text messages")))
                 .andExpect(content().string(containsString("value=\"+44 20 7946 0958\"")))
                 .andExpect(content().string(containsString("aria-invalid=\"true\"")))
-                .andExpect(content().string(not(containsString("correct horse"))));
+                .andExpect(content().string(not(containsString("correct horse"))))
+                // The password is not kept, and the page says so beside it.
+                .andExpect(content().string(containsString("the password was not kept: type it again")));
     }
 
     @Test
