@@ -78,6 +78,17 @@ abstract class SignUpFlowTests extends WebFlowSupport {
         // The account owner reaches Account settings from the top bar.
         Membership membership = ctx.getBean(AccountService.class).membershipsOf(userId).get(0);
         assertThat(security.body()).contains("/accounts/" + membership.accountId() + "/settings");
+
+        // When the new account requires two-step verification (as sign-up makes it where text messages can be sent),
+        // the welcome says why the new owner is asked for a method at once, and that the rule is theirs to change.
+        assertThat(text(security)).doesNotContain("one step left");
+        java.util.Set<String> all = java.util.Set.of("TOTP", "EMAIL", "SMS", "WEBAUTHN");
+        ctx.getBean(dev.gatehouse.account.SecurityRulesService.class).save(membership.accountId(),
+                ctx.getBean(dev.gatehouse.user.UserService.class).findById(userId).orElseThrow(), true, 0, all,
+                dev.gatehouse.account.DeviceTrustPeriod.ONE_DAY, all, dev.gatehouse.system.ClientInfo.SYSTEM);
+        assertThat(text(web.get("/settings/security?welcome"))).contains("requires two-step verification",
+                "one step left: new accounts start with two-step verification required",
+                "you can change its sign-in rules afterwards");
     }
 
     /**
