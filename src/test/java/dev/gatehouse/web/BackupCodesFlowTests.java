@@ -104,6 +104,9 @@ abstract class BackupCodesFlowTests extends WebFlowSupport {
         assertThat(unticked.status()).isEqualTo(200);
         assertThat(text(unticked)).contains("Please confirm that you have saved your codes")
                 .doesNotContain("Once you leave this page");
+        // Beside the box, which has the focus (it was a notice at the top, far from the box).
+        assertThat(unticked.body().indexOf("id=\"saved-error\"")).isGreaterThan(unticked.body().indexOf("id=\"saved\""));
+        assertThat(unticked.body()).containsPattern("id=\"saved\"[^>]*autofocus");
         assertThat(web.post("/settings/backup-codes/saved", Map.of("saved", "true")).location())
                 .isEqualTo("/settings/security");
         assertThat(web.get("/settings/backup-codes").location()).startsWith("/settings/security");
