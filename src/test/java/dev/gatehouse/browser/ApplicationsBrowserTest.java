@@ -48,5 +48,10 @@ class ApplicationsBrowserTest extends BrowserTestSupport {
         assertThat(browser.notice()).contains("The addresses of \u201cBilling\u201d are saved.");
         assertThat(browser.byId("application-" + clientId).getText()).contains("https://billing.example/other");
         browser.screenshot("applications-edited");
+        // On a phone each application is a block of its own, its actions on the screen (found by a new user at 390 px).
+        browser.atWindowSize(390, 844, () -> {
+            browser.assertWithinWidth("edit-" + clientId, "new-secret-" + clientId, "remove-" + clientId);
+            browser.screenshot("applications-phone");
+        });
     }
 }

@@ -478,6 +478,21 @@ public final class Browser implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Asserts that the elements with these ids end within the window's width: on the screen, not past its edge (a
+     * table wider than its card scrolls inside it, and what is past the edge is out of sight).
+     */
+    public Browser assertWithinWidth(String... ids) {
+        double width = ((Number) script("return document.documentElement.clientWidth;")).doubleValue();
+        for (String id : ids) {
+            double right = ((Number) script("return arguments[0].getBoundingClientRect().right;", byId(id)))
+                    .doubleValue();
+            org.assertj.core.api.Assertions.assertThat(right).as("right edge of #%s at %s px", id, width)
+                    .isLessThanOrEqualTo(width);
+        }
+        return this;
+    }
+
     public Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }
