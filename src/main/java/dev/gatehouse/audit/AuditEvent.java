@@ -35,8 +35,8 @@ public record AuditEvent(long id, Instant occurredAt, AuditEventType type, UUID 
 
     /** The type name of the method an added or removed event is about; empty for other events and old rows without. */
     public java.util.Optional<String> method() {
-        if ((type != AuditEventType.FACTOR_ENABLED && type != AuditEventType.FACTOR_DISABLED) || detail == null
-                || detail.isBlank()) {
+        if ((type != AuditEventType.FACTOR_ENABLED && type != AuditEventType.FACTOR_DISABLED
+                && type != AuditEventType.PRIMARY_METHOD_CHANGED) || detail == null || detail.isBlank()) {
             return java.util.Optional.empty();
         }
         int space = detail.indexOf(' ');

@@ -51,10 +51,10 @@ class PrimaryMethodBrowserTest extends TwoFactorBrowserSupport {
         browser.screenshotOf(browser.byId("preferences"), "security-preferences");
         browser.click("primary-email").click("save-primary");
         browser.waitForPath("/settings/security");
-        assertThat(browser.notice()).contains("Email codes is now your primary method");
+        assertThat(browser.notice()).contains("Your primary method is now: Email codes.");
         // Said where the page opens (#preferences), under that section's heading, not out of sight at the top.
         assertThat(browser.find(org.openqa.selenium.By.cssSelector("#preferences [data-flash]")).getText())
-                .contains("Email codes is now your primary method");
+                .contains("Your primary method is now: Email codes.");
         browser.screenshot("primary-saved");
         assertThat(browser.byId("primary-email").isSelected()).isTrue();
 
@@ -85,6 +85,7 @@ class PrimaryMethodBrowserTest extends TwoFactorBrowserSupport {
         assertThat(browser.mainText()).contains("Open your authenticator app");
         browser.type("code", freshTotp(key)).click("verify");
         browser.waitForPath("/settings/security");
-        assertThat(browser.find(By.id("activity")).getText()).contains("Primary method changed");
+        assertThat(browser.find(By.id("activity")).getText()).contains("Primary method changed to: Authenticator app",
+                "Primary method changed to: Email codes");
     }
 }

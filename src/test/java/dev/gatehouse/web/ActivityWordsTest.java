@@ -58,6 +58,15 @@ class ActivityWordsTest {
                 .isEqualTo("Phone number changed");
     }
 
+    /** A change of the primary method says which one it now is (it said "Primary method changed" alone). */
+    @Test
+    void primaryMethodChangeNamesTheMethod() {
+        assertThat(words.what(event(AuditEventType.PRIMARY_METHOD_CHANGED, "EMAIL")))
+                .isEqualTo("Primary method changed to: Email codes");
+        assertThat(words.what(event(AuditEventType.PRIMARY_METHOD_CHANGED, null)))
+                .isEqualTo("Primary method changed");
+    }
+
     @Test
     void detailsNotWrittenForPeopleStayHidden() {
         assertThat(words.detail(event(AuditEventType.MEMBER_ROLE_CHANGED, "garbled"))).isEmpty();
