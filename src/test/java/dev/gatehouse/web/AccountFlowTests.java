@@ -47,7 +47,7 @@ abstract class AccountFlowTests extends WebFlowSupport {
         assertThat(invitee.cookie("GATEHOUSE_SESSION")).isNotEqualTo(before);
         Page security = invitee.get(joined.location());
         assertThat(security.status()).isEqualTo(200);
-        assertThat(security.body()).contains(email, "You have joined the account.");
+        assertThat(security.body()).contains(email, "You have joined inviter Ltd.");
 
         UUID inviteeId = userId(email);
         assertThat(memberships(inviteeId)).singleElement().satisfies(m -> {
@@ -91,7 +91,7 @@ abstract class AccountFlowTests extends WebFlowSupport {
         Page joined = visitor.post(link + "/join", Map.of());
         assertThat(joined.status()).isEqualTo(302);
         assertThat(joined.location()).isEqualTo("/settings/security");
-        assertThat(visitor.get("/settings/security").body()).contains("You have joined the account.");
+        assertThat(text(visitor.get("/settings/security"))).contains("You have joined host Ltd.");
 
         assertThat(memberships(guest.user().id())).extracting(Membership::accountId)
                 .containsExactlyInAnyOrder(guest.accountId(), owner.accountId());
