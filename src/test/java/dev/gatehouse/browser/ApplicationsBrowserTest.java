@@ -27,6 +27,12 @@ class ApplicationsBrowserTest extends BrowserTestSupport {
                 .click("register-application");
         browser.waitForPath(page + "/secret");
         String clientId = browser.byId("client-id").getText();
+        // What the developer needs next beside the credentials, and a way to copy them (a new user looked for both).
+        assertThat(browser.byId("issuer").getText()).isEqualTo("http://localhost:" + port);
+        assertThat(browser.mainText()).contains("http://localhost:" + port + "/.well-known/openid-configuration");
+        assertThat(browser.byId("copy-client-id").isDisplayed()).isTrue();
+        assertThat(browser.byId("copy-client-secret").isDisplayed()).isTrue();
+        browser.screenshot("application-secret");
         browser.click("back-to-applications");
         browser.waitForPath(page);
 

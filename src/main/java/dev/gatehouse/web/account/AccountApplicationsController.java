@@ -47,10 +47,14 @@ class AccountApplicationsController {
     private final AccountClients clients;
     private final Messages messages;
 
-    AccountApplicationsController(AccountAccess access, AccountClients clients, Messages messages) {
+    private final dev.gatehouse.oidc.OidcProperties oidc;
+
+    AccountApplicationsController(AccountAccess access, AccountClients clients, Messages messages,
+                                  dev.gatehouse.oidc.OidcProperties oidc) {
         this.access = access;
         this.clients = clients;
         this.messages = messages;
+        this.oidc = oidc;
     }
 
     @ConfirmFirst
@@ -113,6 +117,11 @@ class AccountApplicationsController {
         if (!model.containsAttribute("secret")) {
             return "redirect:/accounts/" + accountId + "/applications";
         }
+        // What the application's developer needs next, beside the credentials (a new user looked for it): the issuer
+        // as tokens name it, the configured one, else this request's (as discovery answers in the trial).
+        model.addAttribute("issuer", oidc.issuer() != null ? oidc.issuer()
+                : org.springframework.web.servlet.support.ServletUriComponentsBuilder.fromCurrentContextPath().build()
+                        .toUriString());
         return "account/application-secret";
     }
 
