@@ -383,6 +383,30 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(text(web.get("/settings/activity"))).contains(words);
     }
 
+    /**
+     * A new set of backup codes ends the user's other sessions, and what applications were granted before it: refused
+     * at the next use; the browser that made it stays signed in, so the application's next request gets a code
+     * without asking anything (docs/integration.md).
+     */
+    @Test
+    void refreshWhenTheUserMadeANewSetOfBackupCodesThenRefusedAndThisBrowserGetsACodeWithoutBeingAsked()
+            throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-new-codes");
+        String app = webApp();
+        WebSession web = browser();
+        Request request = request(app, Map.of());
+        RefreshToken held = tokens(signInForCode(web, ada, request, false), request).getOIDCTokens()
+                .getRefreshToken();
+        web.get("/settings/confirm?next=/settings/backup-codes/new");
+        web.post("/settings/confirm", Map.of("password", PASSWORD, "next", "/settings/backup-codes/new"));
+        web.get("/settings/backup-codes/new");
+        assertThat(web.post("/settings/backup-codes/new", Map.of()).location()).isEqualTo("/settings/backup-codes");
+
+        assertThat(error(refresh(app, held))).isEqualTo("invalid_grant");
+        Request again = request(app, Map.of());
+        assertThat(codeFrom(web.get(again.path()), again)).isNotNull();
+    }
+
     private long spentRows(RefreshToken token) {
         return ctx.getBean(org.springframework.jdbc.core.simple.JdbcClient.class)
                 .sql("select count(*) from spent_refresh_tokens where hash = ?")
