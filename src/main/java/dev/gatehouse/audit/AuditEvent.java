@@ -33,7 +33,10 @@ public record AuditEvent(long id, Instant occurredAt, AuditEventType type, UUID 
         return userGivenName == null || userGivenName.isBlank() ? type : type + " " + userGivenName.strip();
     }
 
-    /** The type name of the method an added or removed event is about; empty for other events and old rows without. */
+    /**
+     * The type name of the method an added or removed event, or a change of the primary method, is about; empty for
+     * other events and old rows without.
+     */
     public java.util.Optional<String> method() {
         if ((type != AuditEventType.FACTOR_ENABLED && type != AuditEventType.FACTOR_DISABLED
                 && type != AuditEventType.PRIMARY_METHOD_CHANGED) || detail == null || detail.isBlank()) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -16,6 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.SecretSealer;
+import dev.gatehouse.factor.backupcode.BackupCodeSecondFactor;
 import dev.gatehouse.factor.backupcode.BackupCodes;
 import dev.gatehouse.notify.Notifier;
 import dev.gatehouse.system.ClientInfo;
@@ -45,9 +47,10 @@ public class BackupCodeService {
     private final TransactionTemplate tx;
     private final UserService users;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    BackupCodeService(JdbcClient jdbc, CodeGuard guard, SecretSealer sealer,
-                      AuditLog audit, Notifier notifier, TransactionTemplate tx, UserService users, Clock clock) {
+    BackupCodeService(JdbcClient jdbc, CodeGuard guard, SecretSealer sealer, AuditLog audit, Notifier notifier,
+                      TransactionTemplate tx, UserService users, Clock clock, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.guard = guard;
         this.sealer = sealer;
@@ -56,6 +59,7 @@ public class BackupCodeService {
         this.tx = tx;
         this.users = users;
         this.clock = clock;
+        this.events = events;
     }
 
     /** How many of the user's codes are still unused; 0 when they have none. */
@@ -87,8 +91,11 @@ public class BackupCodeService {
     }
 
     /**
-     * Replaces the user's set with a new one; the old codes stop working at once. Audited and announced by email.
-     * Empty when the user has no method (backup codes only stand in for a method).
+     * Replaces the user's set with a new one; the old codes stop working at once. Audited and announced by email, and,
+     * as a change of how the user signs in, their other sessions end once it commits ({@link FactorChanged}; the page
+     * says so): a new set is what someone makes who fears their codes were seen, and a session signed in with one of
+     * those must not outlive them (found by a new user in stop 35: the page said the other sessions were signed out,
+     * and they went on). Empty when the user has no method (backup codes only stand in for a method).
      */
     public Optional<IssuedBackupCodes> regenerate(User user, ClientInfo client) {
         Instant now = clock.instant();
@@ -100,6 +107,7 @@ public class BackupCodeService {
             jdbc.sql("delete from backup_codes where user_id = ?").param(user.id()).update();
             IssuedBackupCodes issued = store(user.id(), now);
             audit.record(AuditEventType.BACKUP_CODES_GENERATED, user.id(), null, client, "new set");
+            events.publishEvent(new FactorChanged(user.id(), BackupCodeSecondFactor.TYPE, client));
             notifier.send(SecurityNotice.of(user, "backup-codes-regenerated", now, client,
                     Map.of("count", BackupCodes.COUNT)));
             return Optional.of(issued);

@@ -6,9 +6,9 @@ import java.util.UUID;
 import dev.gatehouse.system.ClientInfo;
 
 /**
- * Published inside the transaction that adds a method to a user (any kind, a security key included) or changes where
- * one's codes go, or after a new set of backup codes replaced the old one, so that modules above react to it: the
- * sign-in ends the user's other sessions once it commits.
+ * Published inside the transaction that adds a method to a user (any kind, a security key included), changes where
+ * one's codes go, or replaces their backup codes with a new set, so that modules above react to it: the sign-in ends
+ * the user's other sessions once it commits.
  */
 public record FactorChanged(UUID userId, FactorType type, ClientInfo client) {
 

@@ -13,7 +13,7 @@ import dev.gatehouse.testsupport.TestUsers;
 class ApplicationsBrowserTest extends BrowserTestSupport {
 
     @Test
-    void editAddressesWhenOneIsNotHttpsThenTheFieldSaysWhyAndWhenRightThenTheListShowsThem() {
+    void editAddressesWhenOneIsNotHttpsThenTheFieldSaysWhyAndWhenRightThenTheListShowsThem() throws Exception {
         TestUsers.Created owner = users.create("apps-owner");
         signIn(browser, owner.email(), owner.password());
         browser.waitForPath("/settings/security");
@@ -30,6 +30,12 @@ class ApplicationsBrowserTest extends BrowserTestSupport {
         // What the developer needs next beside the credentials, and a way to copy them (a new user looked for both).
         assertThat(browser.byId("issuer").getText()).isEqualTo("http://localhost:" + port);
         assertThat(browser.mainText()).contains("http://localhost:" + port + "/.well-known/openid-configuration");
+        // The issuer shown is the one the discovery document names.
+        java.net.http.HttpResponse<String> discovery = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
+                        + "/.well-known/openid-configuration")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(discovery.body()).contains("\"issuer\":\"" + browser.byId("issuer").getText() + "\"");
         assertThat(browser.byId("copy-client-id").isDisplayed()).isTrue();
         assertThat(browser.byId("copy-client-secret").isDisplayed()).isTrue();
         browser.screenshot("application-secret");

@@ -485,6 +485,7 @@ public final class Browser implements AutoCloseable {
     public Browser assertWithinWidth(String... ids) {
         double width = ((Number) script("return document.documentElement.clientWidth;")).doubleValue();
         for (String id : ids) {
+            org.assertj.core.api.Assertions.assertThat(byId(id).isDisplayed()).as("#%s shown", id).isTrue();
             double right = ((Number) script("return arguments[0].getBoundingClientRect().right;", byId(id)))
                     .doubleValue();
             org.assertj.core.api.Assertions.assertThat(right).as("right edge of #%s at %s px", id, width)

@@ -31,7 +31,8 @@ class PasswordResetBrowserTest extends TwoFactorBrowserSupport {
 
         followMailLink(ada.email(), "/signin/reset/", "forgot-password-mailbox");
         browser.waitForPathStartingWith("/signin/reset/");
-        assertThat(browser.mainText()).contains("we ask for your second step");
+        assertThat(browser.mainText()).contains("we ask for your second step",
+                "If you use email codes, they are not offered here: this link came by email");
         browser.screenshot("forgot-password-continue");
         browser.click("continue-reset");
         browser.waitForPath("/signin/verify");

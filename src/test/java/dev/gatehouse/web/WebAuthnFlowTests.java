@@ -337,6 +337,7 @@ abstract class WebAuthnFlowTests extends WebFlowSupport {
         }
         assertThat(text(web.get("/signin/choose"))).contains("Code entry is paused",
                 "Security key or device: not paused, you can use it now.");
+        assertThat(auditTypes(ada.id())).contains(AuditEventType.CODE_ENTRY_LOCKED);
     }
 
     @Test

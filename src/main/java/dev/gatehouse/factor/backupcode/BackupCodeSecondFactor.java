@@ -3,13 +3,11 @@ package dev.gatehouse.factor.backupcode;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import dev.gatehouse.factor.BackupCodeService;
 import dev.gatehouse.factor.BackupCodeUse;
-import dev.gatehouse.factor.FactorChanged;
 import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.factor.IssuedBackupCodes;
 import dev.gatehouse.factor.MethodTraits;
@@ -31,11 +29,8 @@ public class BackupCodeSecondFactor implements SecondFactorMethod {
             MethodTraits.Answer.TYPED_CODE, false, false, "/signin/backup-code", "settings/methods :: backup");
 
     private final BackupCodeService backupCodes;
-    private final ApplicationEventPublisher events;
-
-    BackupCodeSecondFactor(BackupCodeService backupCodes, ApplicationEventPublisher events) {
+    BackupCodeSecondFactor(BackupCodeService backupCodes) {
         this.backupCodes = backupCodes;
-        this.events = events;
     }
 
     @Override
@@ -90,15 +85,12 @@ public class BackupCodeSecondFactor implements SecondFactorMethod {
 
     /**
      * Replaces the user's set (the old codes stop working at once), audited and announced by email; a problem when
-     * they have no method. Like every finish of a setup, only behind "Confirm it's you". As a change of a method, it
-     * ends the user's other sessions ({@link FactorChanged}; the page says so): a new set is what someone makes who
-     * fears their codes were seen, and a session signed in with one of those must not outlive them (found by a new
-     * user in stop 35: the page said the other sessions were signed out, and they went on).
+     * they have no method; the user's other sessions end with the old set ({@link BackupCodeService#regenerate}).
+     * Like every finish of a setup, only behind "Confirm it's you".
      */
     @Override
     public Finish finishEnrollment(Setup setup, PendingStep pending, String answer) {
         Optional<IssuedBackupCodes> issued = backupCodes.regenerate(setup.user(), setup.client());
-        issued.ifPresent(codes -> events.publishEvent(new FactorChanged(setup.user().id(), TYPE, setup.client())));
         return issued.<Finish>map(codes -> new Finish.Proved(null, codes, false))
                 .orElseGet(() -> new Finish.Problem("backupCodes.noMethod"));
     }

@@ -19,10 +19,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import dev.gatehouse.account.Membership;
 import dev.gatehouse.oidc.AccountClients;
 import dev.gatehouse.oidc.ApiScopes;
+import dev.gatehouse.oidc.OidcProperties;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.web.ConfirmFirst;
@@ -46,11 +48,10 @@ class AccountApplicationsController {
     private final AccountAccess access;
     private final AccountClients clients;
     private final Messages messages;
-
-    private final dev.gatehouse.oidc.OidcProperties oidc;
+    private final OidcProperties oidc;
 
     AccountApplicationsController(AccountAccess access, AccountClients clients, Messages messages,
-                                  dev.gatehouse.oidc.OidcProperties oidc) {
+                                  OidcProperties oidc) {
         this.access = access;
         this.clients = clients;
         this.messages = messages;
@@ -119,10 +120,17 @@ class AccountApplicationsController {
         }
         // What the application's developer needs next, beside the credentials (a new user looked for it): the issuer
         // as tokens name it, the configured one, else this request's (as discovery answers in the trial).
-        model.addAttribute("issuer", oidc.issuer() != null ? oidc.issuer()
-                : org.springframework.web.servlet.support.ServletUriComponentsBuilder.fromCurrentContextPath().build()
-                        .toUriString());
+        String issuer = oidc.issuer() != null ? oidc.issuer()
+                : ServletUriComponentsBuilder.fromCurrentContextPath().build().toUriString();
+        model.addAttribute("issuer", issuer);
+        model.addAttribute("discovery", discovery(issuer));
         return "account/application-secret";
+    }
+
+    /** The issuer's discovery document: {@code /.well-known/openid-configuration} after it, one slash between. */
+    static String discovery(String issuer) {
+        return (issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer)
+                + "/.well-known/openid-configuration";
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.gatehouse.web.signin;
 
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -62,7 +63,7 @@ class OtherWaysController {
                         ? messages.until("tz.signin.choose.paused", locked.until())
                         : messages.get("code.suspended"))
                         + choices.codeless().stream().map(type -> " " + messages.get("signin.choose.notPaused",
-                                messages.get("factor." + type.name()))).collect(java.util.stream.Collectors.joining())));
+                                messages.get("factor." + type.name()))).collect(Collectors.joining())));
         if (choices.noWayLeft()) {
             signIn.noWayLeftShown(pending.get(), browser);
         }

@@ -45,7 +45,7 @@ class SignUpControllerTest {
                 .andExpect(content().string(containsString("autocomplete=\"tel\"")))
                 .andExpect(content().string(containsString("With its + country code")))
                 // Says it is needed, and why (a new user read "or you can choose an authenticator app" as optional).
-                .andExpect(content().string(containsString("Needed: your account signs in with your password and a code")))
+                .andExpect(content().string(containsString("Needed: you sign in with your password and a code")))
                 .andExpect(content().string(containsString("At least 8 characters")));
     }
 
@@ -71,7 +71,7 @@ class SignUpControllerTest {
                 .andExpect(content().string(containsString("aria-invalid=\"true\"")))
                 .andExpect(content().string(not(containsString("correct horse"))))
                 // The password is not kept, and the page says so beside it.
-                .andExpect(content().string(containsString("the password was not kept: type it again")));
+                .andExpect(content().string(containsString("the password was not kept: type it again. At least 8 characters")));
     }
 
     @Test
