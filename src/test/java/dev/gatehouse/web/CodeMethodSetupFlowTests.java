@@ -66,6 +66,8 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
         Page done = ada.web().post("/settings/two-factor/email/verify", Map.of("code", code));
 
         assertThat(done.location()).isEqualTo("/settings/backup-codes");
+        assertThat(text(ada.web().get("/settings/backup-codes"))).as("the first method is asked for first")
+                .contains("Email codes are on. From now on we'll email you a code when you sign in.");
         assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), EmailCodeMethod.TYPE))
                 .hasValueSatisfying(f -> assertThat(f.publicData()).isEqualTo(ada.user().email()));
         assertThat(auditTypes(ada.user().user().id())).containsSubsequence(AuditEventType.REAUTHENTICATED,

@@ -1345,6 +1345,9 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         String code = new dev.gatehouse.testsupport.SentCodes(ctx).awaitCode(ada.email(), 1);
         assertThat(web.post("/settings/two-factor/email/verify", Map.of("code", code)).location())
                 .as("not the first method: no new backup codes").isEqualTo("/settings/security");
+        // Not asked for first at the next sign-in (the app stays primary), and the words say so.
+        assertThat(text(web.get("/settings/security"))).contains("Email codes are on. When you sign in, choose them")
+                .doesNotContain("From now on we'll email you a code");
 
         Request stepUp = request(app, Map.of("acr_values", MFA_NOW));
         assertThat(web.get(stepUp.path()).location()).isEqualTo("/signin/verify");

@@ -87,7 +87,9 @@ class TotpSettingsController {
                 // none of them, so it never meets a step-up (found by an outside attack).
                 signIn.secondFactorProved(me, app, browser);
             }
-            redirect.addFlashAttribute("flashSuccess", messages.get("totp.enabled"));
+            // "From now on" only for the first method, the one asked for first (as for email and text codes).
+            redirect.addFlashAttribute("flashSuccess",
+                    messages.get(enabled.firstBackupCodes() != null ? "totp.enabled" : "totp.enabled.beside"));
             if (enabled.firstBackupCodes() != null) {
                 // The first method brings the backup codes: they are shown now, once.
                 return BackupCodesToShow.show(request, enabled.firstBackupCodes(), true);
