@@ -273,7 +273,8 @@ public class InvitationService {
     }
 
     public sealed interface Acceptance {
-        record Joined(User user, UUID accountId) implements Acceptance { }
+        /** @param accountName the joined account's name, as the invitation had it (for the page that says so) */
+        record Joined(User user, UUID accountId, String accountName) implements Acceptance { }
         record Invalid(FieldProblems problems) implements Acceptance { }
         record InvalidLink() implements Acceptance { }
         /** The invited address has a user: they must sign in as that user to accept. */
@@ -357,6 +358,6 @@ public class InvitationService {
                     .update();
         }
         audit.record(AuditEventType.INVITATION_ACCEPTED, user.id(), invitation.accountId(), client, invitation.role().name());
-        return new Acceptance.Joined(user, invitation.accountId());
+        return new Acceptance.Joined(user, invitation.accountId(), invitation.accountName());
     }
 }

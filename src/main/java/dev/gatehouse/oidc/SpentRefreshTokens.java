@@ -8,8 +8,6 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
-import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.stereotype.Component;
@@ -48,18 +46,15 @@ public class SpentRefreshTokens {
     private static final Logger log = LoggerFactory.getLogger(SpentRefreshTokens.class);
 
     private final JdbcClient jdbc;
-    private final OAuth2AuthorizationService authorizations;
     private final RegisteredClientRepository clients;
     private final AccountClients accountClients;
     private final AuditLog audit;
     private final Clock clock;
     private final Duration reuseInterval;
 
-    SpentRefreshTokens(JdbcClient jdbc, OAuth2AuthorizationService authorizations,
-                       RegisteredClientRepository clients, AccountClients accountClients, AuditLog audit, Clock clock,
-                       OidcProperties properties) {
+    SpentRefreshTokens(JdbcClient jdbc, RegisteredClientRepository clients, AccountClients accountClients,
+                       AuditLog audit, Clock clock, OidcProperties properties) {
         this.jdbc = jdbc;
-        this.authorizations = authorizations;
         this.clients = clients;
         this.accountClients = accountClients;
         this.audit = audit;
@@ -88,14 +83,15 @@ public class SpentRefreshTokens {
      * that has ended anyway).
      */
     public boolean endIfSpent(String presented, String registeredClientId, ClientInfo from) {
-        Spent spent = jdbc.sql("select authorization_id, spent_at from spent_refresh_tokens where hash = ?")
-                .param(Tokens.sha256(presented))
-                .query((rs, n) -> new Spent(rs.getString(1), Db.instant(rs, "spent_at"))).optional().orElse(null);
+        // With its authorization, of this application: one indexed read, nothing of the authorization's JSON.
+        Spent spent = jdbc.sql("""
+                        select s.authorization_id, s.spent_at, a.principal_name from spent_refresh_tokens s
+                        join oauth2_authorization a on a.id = s.authorization_id
+                        where s.hash = ? and a.registered_client_id = ?""")
+                .params(Tokens.sha256(presented), registeredClientId)
+                .query((rs, n) -> new Spent(rs.getString(1), Db.instant(rs, "spent_at"), rs.getString(3)))
+                .optional().orElse(null);
         if (spent == null || clock.instant().isBefore(spent.at().plus(reuseInterval))) {
-            return false;
-        }
-        OAuth2Authorization authorization = authorizations.findById(spent.authorizationId());
-        if (authorization == null || !authorization.getRegisteredClientId().equals(registeredClientId)) {
             return false;
         }
         // Not Spring's remove: its count tells which of copies arriving together ended it. The row lock of a use or
@@ -105,7 +101,7 @@ public class SpentRefreshTokens {
         if (deleted == 0) {
             return true;
         }
-        UUID user = OidcPrincipal.of(authorization).map(OidcPrincipal::userId).orElse(null);
+        UUID user = spent.user();
         RegisteredClient client = clients.findById(registeredClientId);
         log.warn("A replaced refresh token of authorization {} (application {}, user {}) was used again from {}:"
                         + " the authorization was ended", spent.authorizationId(),
@@ -118,6 +114,16 @@ public class SpentRefreshTokens {
         return true;
     }
 
-    private record Spent(String authorizationId, Instant at) {
+    /** A spent token's authorization, when it was replaced, and whose the authorization is (its principal's name). */
+    private record Spent(String authorizationId, Instant at, String principalName) {
+
+        /** The user the authorization is of ({@link OidcPrincipal#getName}: their id); null for any other principal. */
+        UUID user() {
+            try {
+                return principalName == null ? null : UUID.fromString(principalName);
+            } catch (IllegalArgumentException notAUser) {
+                return null;
+            }
+        }
     }
 }

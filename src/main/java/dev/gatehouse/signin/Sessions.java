@@ -1,8 +1,6 @@
 package dev.gatehouse.signin;
 
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -14,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.core.context.SecurityContext;
@@ -26,6 +25,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
 
 import dev.gatehouse.factor.FactorChanged;
 import dev.gatehouse.crypto.RandomCodes;
+import dev.gatehouse.crypto.Tokens;
 import dev.gatehouse.factor.FactorRemoved;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Network;
@@ -291,9 +291,7 @@ public class Sessions {
         String currentId = browser.sessionId().orElse(null);
         String currentIp = browser.client().ip();
         Optional<String> currentHandle = principal(browser).map(SignedInUser::handle);
-        Set<String> endedSignIns = ended.of(userId);
-        return oneEach(sessions.findByPrincipalName(userId.toString()).entrySet().stream()
-                .flatMap(e -> shown(userId, e.getKey(), e.getValue(), currentId, currentIp, endedSignIns).stream())
+        return oneEach(shownRows(userId, currentId, currentIp).values().stream()
                 .filter(s -> s.thisSession() || currentHandle.isEmpty() || !s.handle().equals(currentHandle))
                 .sorted(Comparator.comparing(SignedInSession::thisSession).reversed()
                         .thenComparing(SignedInSession::lastActiveAt, Comparator.reverseOrder()))
@@ -311,9 +309,7 @@ public class Sessions {
      * session is marked as theirs and no network as theirs; by last activity, newest first.
      */
     public List<SignedInSession> list(UUID userId) {
-        Set<String> endedSignIns = ended.of(userId);
-        return oneEach(sessions.findByPrincipalName(userId.toString()).entrySet().stream()
-                .flatMap(e -> shown(userId, e.getKey(), e.getValue(), null, "", endedSignIns).stream())
+        return oneEach(shownRows(userId, null, "").values().stream()
                 .sorted(Comparator.comparing(SignedInSession::lastActiveAt, Comparator.reverseOrder()))
                 .toList());
     }
@@ -327,15 +323,8 @@ public class Sessions {
         if (reference == null || reference.isEmpty()) {
             return Optional.empty();
         }
-        byte[] wanted = reference.getBytes(StandardCharsets.UTF_8);
-        Set<String> endedSignIns = ended.of(userId);
-        Map<String, SignedInSession> rows = new LinkedHashMap<>();
-        sessions.findByPrincipalName(userId.toString()).forEach((id, session) ->
-                shown(userId, id, session, null, "", endedSignIns)
-                        .filter(s -> s.reference().filter(r -> MessageDigest.isEqual(
-                                r.getBytes(StandardCharsets.UTF_8), wanted)).isPresent())
-                        .ifPresent(s -> rows.put(id, s)));
-        return endSignIn(userId, rows);
+        return endSignIn(userId, shownRows(userId, null, "",
+                s -> Tokens.equal(s.reference().orElse(null), reference)));
     }
 
     /**
@@ -347,23 +336,30 @@ public class Sessions {
         if (handle == null || handle.isEmpty()) {
             return Optional.empty();
         }
-        String currentId = browser.sessionId().orElse(null);
-        byte[] wanted = handle.getBytes(StandardCharsets.UTF_8);
-        if (principal(browser).map(SignedInUser::handle)
-                .filter(own -> MessageDigest.isEqual(own.getBytes(StandardCharsets.UTF_8), wanted)).isPresent()) {
+        if (principal(browser).map(SignedInUser::handle).filter(own -> Tokens.equal(own, handle)).isPresent()) {
             return Optional.empty(); // a copy of this browser's own sign-in (see list): "sign out" is the way
         }
+        return endSignIn(userId, shownRows(userId, browser.sessionId().orElse(null), browser.client().ip(),
+                s -> !s.thisSession() && Tokens.equal(s.handle().orElse(null), handle)));
+    }
+
+    /** The user's sessions as listed ({@link #shown}), by row id; a sign-in may have more than one row. */
+    private Map<String, SignedInSession> shownRows(UUID userId, String currentId, String currentIp) {
+        return shownRows(userId, currentId, currentIp, s -> true);
+    }
+
+    /**
+     * Those of the user's sessions as listed that {@code wanted} accepts, by row id (a handle or reference it looks for
+     * is compared in constant time, {@link Tokens#equal}).
+     */
+    private Map<String, SignedInSession> shownRows(UUID userId, String currentId, String currentIp,
+                                                   Predicate<SignedInSession> wanted) {
         Set<String> endedSignIns = ended.of(userId);
         Map<String, SignedInSession> rows = new LinkedHashMap<>();
-        sessions.findByPrincipalName(userId.toString()).forEach((id, session) -> {
-            if (!id.equals(currentId)) {
-                shown(userId, id, session, currentId, browser.client().ip(), endedSignIns)
-                        .filter(s -> s.handle().filter(h -> MessageDigest.isEqual(
-                                h.getBytes(StandardCharsets.UTF_8), wanted)).isPresent())
-                        .ifPresent(s -> rows.put(id, s));
-            }
-        });
-        return endSignIn(userId, rows);
+        sessions.findByPrincipalName(userId.toString()).forEach((id, session) ->
+                shown(userId, id, session, currentId, currentIp, endedSignIns).filter(wanted)
+                        .ifPresent(s -> rows.put(id, s)));
+        return rows;
     }
 
     /**

@@ -43,7 +43,7 @@ class SpentRefreshTokensOnH2Test {
     org.springframework.transaction.support.TransactionTemplate tx;
 
     private SpentRefreshTokens withInterval(Duration interval) {
-        return new SpentRefreshTokens(jdbc, authorizations, registeredClients, accountClients, audit, clock,
+        return new SpentRefreshTokens(jdbc, registeredClients, accountClients, audit, clock,
                 new OidcProperties(null, Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofHours(8),
                         Duration.ofMinutes(1), Duration.ofMinutes(5), interval));
     }

@@ -62,11 +62,10 @@ class InvitationController {
     String acceptAsNewUser(@PathVariable String token, @RequestParam(defaultValue = "") String displayName,
                            @RequestParam(defaultValue = "") String password, BrowserSession browser, HttpServletRequest request,
                            HttpServletResponse response, Model model, RedirectAttributes redirect) {
-        String accountName = accountName(token);
         Acceptance result = invitations.acceptAsNewUser(token, displayName, password, ClientInfo.of(request));
         if (result instanceof Acceptance.Joined joined) {
             signIn.signInNewUser(joined.user(), browser);
-            redirect.addFlashAttribute("joinedAccount", accountName);
+            redirect.addFlashAttribute("joinedAccount", joined.accountName());
             return "redirect:/settings/security?joined";
         }
         if (result instanceof Acceptance.Invalid invalid) {
@@ -92,11 +91,9 @@ class InvitationController {
     @PostMapping("/invite/{token}/join")
     String join(@PathVariable String token, @CurrentUser User user, HttpServletRequest request,
                 HttpServletResponse response, RedirectAttributes redirect, Model model) {
-        String accountName = accountName(token);
         Acceptance result = invitations.acceptAsExistingUser(token, user, ClientInfo.of(request));
         if (result instanceof Acceptance.Joined joined) {
-            redirect.addFlashAttribute("flashSuccess", accountName == null ? messages.get("invite.joined")
-                    : messages.get("invite.joined.named", accountName));
+            redirect.addFlashAttribute("flashSuccess", messages.get("invite.joined.named", joined.accountName()));
             return "redirect:/settings/security";
         }
         if (result instanceof Acceptance.WrongUser wrong) {
@@ -104,10 +101,5 @@ class InvitationController {
         }
         response.setStatus(result instanceof Acceptance.WrongUser ? 403 : 404);
         return "invite/invalid";
-    }
-
-    /** The name of the account the invitation {@code token} is to, read before it is used up; null when none. */
-    private String accountName(String token) {
-        return invitations.find(token).map(InvitationService.Invitation::accountName).orElse(null);
     }
 }
