@@ -22,8 +22,8 @@ import dev.gatehouse.user.PasswordChanged;
  * What ends a user's sessions ends what applications hold for them too: a password change or reset, "Sign out
  * everywhere", and a removed method (an admin's reset of their two-step verification removes them all) delete every
  * authorization of the user, so their refresh tokens, access tokens and unused codes stop working on every node. Run in
- * the transaction of the change, when there is one: both happen or neither. One session signed out from another
- * deletes the authorizations granted in its sign-in.
+ * the transaction of the change, when there is one: both happen or neither. One sign-in ended on its own (signed
+ * out in its browser, or from another session) deletes the authorizations granted in it.
  */
 @Component
 public class TokenRevocations {
@@ -39,10 +39,10 @@ public class TokenRevocations {
     }
 
     /**
-     * One session signed out from another: the authorizations granted in its sign-in are deleted. Their every use is
-     * refused already ({@code web.oidc.WithinTheSignIn}); deleting them also makes the application's sign-out refuse
-     * their ID tokens, as for any other ended sign-in. A failure is logged: the session is ended by then, and so are
-     * its tokens' uses.
+     * One sign-in ended on its own (signed out, or from another session): the authorizations granted in it are
+     * deleted. Their every use is refused already ({@code web.oidc.WithinTheSignIn}); deleting them also makes the
+     * application's sign-out refuse their ID tokens, as for any other ended sign-in. A failure is logged: the session
+     * is ended by then, and so are its tokens' uses.
      */
     @EventListener
     void signInEnded(SignInEnded ended) {

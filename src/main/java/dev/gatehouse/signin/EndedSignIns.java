@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 import dev.gatehouse.system.Db;
 
 /**
- * The sign-ins whose session was ended on its own ({@link Sessions#endOther}, {@link Sessions#endByReference}), by
+ * The sign-ins whose session was ended on its own ({@link Sessions#endOther}, {@link Sessions#endByReference},
+ * {@link Sessions#endThisSignIn}), by
  * {@link SignedInUser#signIn()}: a copy of that session that a request in flight made afterwards, and whatever an
  * application was granted in it, is refused at its next use. A row is kept as long as either could still be used (the
  * session's absolute lifetime, and a day), then deleted hourly on every node; the delete is the same on each.

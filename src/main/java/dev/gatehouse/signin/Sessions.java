@@ -343,6 +343,33 @@ public class Sessions {
                 s -> !s.thisSession() && Tokens.equal(s.handle().orElse(null), handle)));
     }
 
+    /**
+     * This browser signs out ("Sign out", or an application's sign-out from it): the sign-in it holds, or is waiting
+     * to continue (an application's {@code prompt=login}, {@code max_age} or step-up signed it out for a moment), ends
+     * as one ended from another session does: recorded as ended, so every other copy of the session (a form submitted
+     * twice at once, a stolen cookie renewed elsewhere) is refused at its next use, then {@link SignInEnded} ends what
+     * applications were granted in it. Before, a plain sign-out deleted this row only: the applications' tokens went
+     * on, and were listed nowhere any more (noticed in stop 33). The caller invalidates this session afterwards.
+     *
+     * <p>Only a sign-in of a user {@code whose} accepts. Returns that user; empty when the browser holds no sign-in
+     * (or one {@code whose} refuses). A sign-in from before principals carried a handle is returned and ends with its
+     * row only, as before.
+     */
+    public Optional<UUID> endThisSignIn(BrowserSession browser, Predicate<UUID> whose) {
+        Optional<SignedInUser> signedIn = principal(browser);
+        Optional<String[]> held = signedIn.isPresent()
+                ? signedIn.filter(p -> p.handle() != null).map(p -> new String[] {p.userId().toString(), p.handle()})
+                : browser.attribute(CONTINUED, String.class).map(c -> c.split(" ", 2)).filter(c -> c.length == 2);
+        Optional<UUID> user = held.map(h -> UUID.fromString(h[0])).or(() -> signedIn.map(SignedInUser::userId))
+                .filter(whose);
+        if (user.isPresent() && held.isPresent()) {
+            String signIn = SignedInUser.signInOf(held.get()[1]);
+            ended.end(user.get(), signIn);
+            events.publishEvent(new SignInEnded(user.get(), signIn));
+        }
+        return user;
+    }
+
     /** The user's sessions as listed ({@link #shown}), by row id; a sign-in may have more than one row. */
     private Map<String, SignedInSession> shownRows(UUID userId, String currentId, String currentIp) {
         return shownRows(userId, currentId, currentIp, s -> true);

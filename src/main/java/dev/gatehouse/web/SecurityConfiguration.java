@@ -28,6 +28,7 @@ import dev.gatehouse.oidc.OidcClients;
 import dev.gatehouse.signin.SessionProperties;
 import dev.gatehouse.signin.Sessions;
 import dev.gatehouse.signin.SignedInUser;
+import dev.gatehouse.signin.servlet.ServletBrowserSession;
 import dev.gatehouse.system.ClientInfo;
 
 /**
@@ -128,11 +129,11 @@ class SecurityConfiguration {
                 .logout(logout -> logout
                         .logoutUrl("/signout")
                         .logoutSuccessUrl("/signin?signedOut")
-                        .addLogoutHandler((request, response, authentication) -> {
-                            if (authentication != null && authentication.getPrincipal() instanceof SignedInUser user) {
-                                audit.record(AuditEventType.SIGN_OUT, user.userId(), ClientInfo.of(request));
-                            }
-                        }))
+                        // The sign-in ends, with what applications were granted in it; then Spring's own handler
+                        // invalidates this session.
+                        .addLogoutHandler((request, response, authentication) -> sessions
+                                .endThisSignIn(ServletBrowserSession.of(request, response), anyone -> true)
+                                .ifPresent(user -> audit.record(AuditEventType.SIGN_OUT, user, ClientInfo.of(request)))))
                 .headers(headers -> headers
                         .addHeaderWriter(new PagePolicy(requestCache,
                                 oidcSettings.getIfAvailable(() -> AuthorizationServerSettings.builder().build())

@@ -1435,6 +1435,56 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT_EVERYWHERE);
     }
 
+    /**
+     * The page's "Sign out" ends the browser's sign-in and what every application was granted in it. Before, it ended
+     * the browser session only: the tokens went on and were listed nowhere, so someone with a copy of the session
+     * could take an application's tokens and sign out, leaving the owner nothing to see or end (noticed in stop 33).
+     * The user's other browsers keep theirs.
+     */
+    @Test
+    void refreshWhenTheUserSignsOutThenEveryApplicationsTokensOfThatSignInEndAndOtherBrowsersGoOn() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-signout");
+        String app = webApp();
+        String other = webApp();
+        WebSession web = browser();
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens mine = appTokens(web, ada, app);
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens theirs = appTokens(web, ada, other);
+        Request later = request(app, Map.of());
+        AuthorizationCode unexchanged = codeFrom(web.get(later.path()), later);
+        WebSession elsewhere = browser();
+        RefreshToken kept = refreshTokenOfASignIn(elsewhere, ada, app);
+
+        web.get("/settings/security");
+        assertThat(web.post("/signout", Map.of()).location()).isEqualTo("/signin?signedOut");
+        assertThat(error(refresh(app, mine.getRefreshToken()))).isEqualTo("invalid_grant");
+        assertThat(error(refresh(other, theirs.getRefreshToken()))).as("another application's")
+                .isEqualTo("invalid_grant");
+        assertThat(introspect(other, theirs.getAccessToken().getValue()).isActive()).as("its access token").isFalse();
+        assertThat(exchange(unexchanged, later, auth(app), later.verifier()).indicatesSuccess())
+                .as("a code issued in it").isFalse();
+        assertThat(refresh(app, kept).indicatesSuccess()).as("the other browser's sign-in").isTrue();
+        assertThat(elsewhere.get("/settings/security").status()).isEqualTo(200);
+        assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT);
+    }
+
+    /**
+     * A browser that an application signed out for a new sign-in ({@code prompt=login}), signed out before finishing
+     * it: the sign-in it was to continue ends, with its applications' tokens (they went on, listed nowhere).
+     */
+    @Test
+    void refreshWhenABrowserWaitingForANewSignInIsSignedOutThenTheTokensOfItsSignInEnd() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-signout-waiting");
+        String app = webApp();
+        WebSession web = browser();
+        RefreshToken before = refreshTokenOfASignIn(web, ada, app);
+        Request again = request(app, Map.of("prompt", "login"));
+        assertThat(web.get(again.path()).location()).isEqualTo("/signin");
+        web.get("/signin");
+        assertThat(web.post("/signout", Map.of()).location()).isEqualTo("/signin?signedOut");
+        assertThat(error(refresh(app, before))).isEqualTo("invalid_grant");
+        assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT);
+    }
+
     /** Signs the browser in through the application's authorization request; the refresh token it was given. */
     private RefreshToken refreshTokenOfASignIn(WebSession web, TwoFactorUser user, String app) throws Exception {
         Request request = request(app, Map.of());
@@ -1651,11 +1701,13 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
 
     /**
      * The application that signs the user out ends its own tokens for them (its refresh token would outlive the
-     * sign-out); another application's stay. An ID token alone, from a browser without the user's session, ends
-     * nothing.
+     * sign-out), and, since the browser's sign-in ends, another application's granted in that sign-in end too (until
+     * stop 36 they stayed, listed nowhere); another application's in another browser stay. An ID token alone, from a
+     * browser without the user's session, ends nothing.
      */
     @Test
-    void logoutWhenTheApplicationSignsTheUserOutThenItsRefreshTokensEndAndAnotherApplicationsStay() throws Exception {
+    void logoutWhenTheApplicationSignsTheUserOutThenEveryApplicationsTokensOfThatSignInEndAndOtherBrowsersStay()
+            throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-logout-tokens");
         String app = webApp();
         String other = webApp();
@@ -1666,12 +1718,15 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         Request theirs = request(other, Map.of());
         RefreshToken otherRefresh = tokens(codeFrom(web.get(theirs.path()), theirs), theirs).getOIDCTokens()
                 .getRefreshToken();
+        RefreshToken otherElsewhere = refreshTokenOfASignIn(browser(), ada, other);
 
         Page out = web.get("/connect/logout?id_token_hint=" + mine.getIDTokenString() + "&post_logout_redirect_uri="
                 + enc("https://app.example/signed-out"));
         assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out");
         assertThat(error(refresh(app, mine.getRefreshToken()))).isEqualTo("invalid_grant");
-        assertThat(refresh(other, otherRefresh).indicatesSuccess()).isTrue();
+        assertThat(error(refresh(other, otherRefresh))).as("another application's, same sign-in")
+                .isEqualTo("invalid_grant");
+        assertThat(refresh(other, otherElsewhere).indicatesSuccess()).as("another browser's").isTrue();
         assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT);
 
         WebSession again = browser();

@@ -219,6 +219,25 @@ abstract class SessionRaceTests extends TwoFactorFlowSupport {
         assertThat(ctx.getBean(Sessions.class).list(ada.user().id())).as("one sign-in, as others see it").hasSize(1);
     }
 
+    /**
+     * "Sign out" ends the sign-in, not only this browser's row: a copy of the session (a form of it submitted twice at
+     * once, a stolen cookie renewed elsewhere) is signed out too, and so is a copy a request in flight makes after.
+     * Before, the copy stayed signed in and, not being this browser's, was listed to the owner as nothing.
+     */
+    @Test
+    void signOutWhenACopyOfTheSessionIsLeftOrMovedAfterwardsThenTheCopyIsSignedOutToo() {
+        var ada = users().create("copy-signout");
+        WebSession owner = signedIn(ada.email(), PASSWORD);
+        owner.get("/settings/security");
+        Map<String, Object> inFlight = loaded(owner);
+        String copy = movedLate(inFlight);
+        assertThat(securityPage(copy)).as("the copy, before").isEqualTo(200);
+
+        assertThat(owner.post("/signout", Map.of()).location()).isEqualTo("/signin?signedOut");
+        assertThat(securityPage(copy)).as("the copy left before the sign-out").isEqualTo(302);
+        assertThat(securityPage(movedLate(inFlight))).as("a copy moved after it").isEqualTo(302);
+    }
+
     /** The same when an account's administrator ends the session through the API. */
     @Test
     void endSessionByReferenceWhenARequestOfItMovesItAfterwardsThenTheMovedSessionIsSignedOut() {

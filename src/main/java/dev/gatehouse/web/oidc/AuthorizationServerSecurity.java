@@ -74,6 +74,7 @@ import dev.gatehouse.signin.Sessions;
 import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.TwoFactorRequirement;
+import dev.gatehouse.signin.servlet.ServletBrowserSession;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.oidc.AuthorizationUses;
 import dev.gatehouse.web.SignedInSessionFilter;
@@ -121,7 +122,7 @@ class AuthorizationServerSecurity {
                                         .authenticationProviders(InFrontOfSpring.inFrontOf(
                                                 OidcLogoutAuthenticationProvider.class,
                                                 spring -> new SignOutWithAnEarlierIdToken(spring, earlierIdTokens)))
-                                        .logoutResponseHandler(applicationSignsOut(revocations, audit)))
+                                        .logoutResponseHandler(applicationSignsOut(revocations, sessions, audit)))
                                 .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(tokenClaims::userInfo)
                                         .errorResponseHandler(new UserInfoErrors())
                                         .authenticationProviders(InFrontOfSpring
@@ -275,13 +276,15 @@ class AuthorizationServerSecurity {
      * A session waiting for a step-up or a new sign-in of the ID token's user is signed out the same way (it was
      * left as it was, and a code alone then finished the step-up after the application's sign-out). Only from the
      * user's own browser session: an ID token alone, from another browser, revokes nothing, and one made in another
-     * browser of the same user signs this browser out but ends nothing of that other browser. The user's other
-     * applications, and the same application in their other browsers, keep their tokens: ending all of the
-     * application's made its sign-out in a second browser fail (that browser's ID token no longer known: a 400, and
-     * that browser stayed signed in to Gatehouse). "Sign out everywhere" ends all of them.
+     * browser of the same user signs this browser out but ends nothing of that other browser. This browser's sign-in
+     * itself ends as with the page's "Sign out" ({@link Sessions#endThisSignIn}), so the other applications' tokens
+     * granted in it end too (until stop 36 they went on, listed nowhere). The user's other browsers keep theirs, the
+     * same application's included: ending all of the application's made its sign-out in a second browser fail (that
+     * browser's ID token no longer known: a 400, and that browser stayed signed in to Gatehouse). "Sign out
+     * everywhere" ends all of them.
      */
     private static OidcLogoutAuthenticationSuccessHandler applicationSignsOut(TokenRevocations revocations,
-                                                                              AuditLog audit) {
+                                                                              Sessions sessions, AuditLog audit) {
         OidcLogoutAuthenticationSuccessHandler handler = new OidcLogoutAuthenticationSuccessHandler();
         SecurityContextLogoutHandler signOut = new SecurityContextLogoutHandler();
         handler.setLogoutHandler((request, response, authentication) -> {
@@ -307,7 +310,11 @@ class AuthorizationServerSecurity {
                 ended += revocations.revokeWhere(revocations.authorizationIds(subject, client),
                         made -> madeInThisBrowser(made, subject, browserKey, signedIn));
             }
-            if (signedIn == null && ended == 0) {
+            // This browser's sign-in of the user, signed in or waiting to continue (a step-up, a new sign-in), ends as
+            // with "Sign out": every application's tokens granted in it end too.
+            boolean own = sessions.endThisSignIn(ServletBrowserSession.of(request, response), subject::equals)
+                    .isPresent();
+            if (signedIn == null && ended == 0 && !own) {
                 return; // not this browser's: nothing of it, or of the user, is touched
             }
             // Only what this browser holds: the ID token's own authorization is ended above when it was made here.
