@@ -1,17 +1,19 @@
 package dev.gatehouse.user;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import jakarta.annotation.PreDestroy;
 
@@ -41,7 +43,9 @@ import dev.gatehouse.system.RateLimits;
  * whether or not the address has a user, within limits per address and per network, and in the same time: the page
  * asks with {@link #requestAnsweredAtOnce}, which looks the address up and writes the link after the answer went
  * out, on a thread of the node's own (an address with a user costs a short transaction more, to store the link and
- * queue the email: about 4 ms that told known addresses from unknown ones). Using a link sets the password
+ * queue the email: about 4 ms that told known addresses from unknown ones). The request waits for that work in the
+ * database ({@code password_reset_requests}), so a node that stops or dies loses none: any node takes a request left
+ * overdue. Using a link sets the password
  * ({@link UserService#resetPassword}); that a user with a second factor proves it first is the sign-in's business,
  * not this class's.
  */
@@ -52,8 +56,18 @@ public class PasswordResets {
 
     public static final Duration VALIDITY = Duration.ofMinutes(30);
     private static final Duration HOUR = Duration.ofHours(1);
-    /** Requests waiting for the node's reset thread; past it a request is dropped (logged) and the user asks again. */
+    /**
+     * Requests this node holds for its reset thread; past it a request waits in the database for a sweep (below), as if
+     * its node had stopped.
+     */
     private static final int WAITING = 256;
+    /** A request still waiting this long after it was due is taken by whichever node sweeps first. */
+    static final Duration OVERDUE = Duration.ofSeconds(2);
+    /** How often each node looks for overdue requests, and how many it takes at a time (oldest first). */
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(1);
+    private static final int SWEEP_AT_MOST = 50;
+    /** The sealing context of an address waiting in {@code password_reset_requests}. */
+    private static final String ADDRESS = "reset-request-address";
 
     private final JdbcClient jdbc;
     private final UserService users;
@@ -64,6 +78,11 @@ public class PasswordResets {
     private final GatehouseProperties gatehouse;
     private final TransactionTemplate tx;
     private final Clock clock;
+    /**
+     * When a waiting request is due and overdue: the system clock, not the application's (a test that moves the
+     * application's clock must not make requests overdue, or old, early).
+     */
+    private final Clock systemClock = Clock.systemUTC();
     private final PasswordHasher hasher;
     /**
      * The work after the answer starts {@value #AFTER_MS} to {@value #AFTER_MS} + {@value #SPREAD_MS} ms after it: once
@@ -73,12 +92,17 @@ public class PasswordResets {
      */
     private static final long AFTER_MS = 200;
     private static final long SPREAD_MS = 300;
+    /**
+     * The node's reset thread: this node's requests when they are due, and every {@link #SWEEP_EVERY} any node's
+     * overdue ones. Stopping drops what it holds (it waits in the database).
+     */
     private final ScheduledThreadPoolExecutor afterTheAnswer = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "password-reset");
         thread.setDaemon(true);
         return thread;
     });
     private final AtomicInteger waiting = new AtomicInteger();
+    private volatile boolean sweepFailing;
 
     PasswordResets(JdbcClient jdbc, UserService users, Notifier notifier, AuditLog audit, RateLimits rateLimits,
                    SecretSealer sealer, GatehouseProperties gatehouse, TransactionTemplate tx, Clock clock,
@@ -93,6 +117,9 @@ public class PasswordResets {
         this.gatehouse = gatehouse;
         this.tx = tx;
         this.clock = clock;
+        afterTheAnswer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        afterTheAnswer.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     public sealed interface Request {
@@ -107,53 +134,125 @@ public class PasswordResets {
      * day per network); a new link ends the user's earlier ones. Answers once the link is stored and its email queued.
      */
     public Request request(String email, ClientInfo client) {
-        return request(email, client, Runnable::run);
+        return request(email, client, (normalized, now) -> sendLink(normalized, client, now, now));
     }
 
     /**
-     * {@link #request}, answered before the address is looked up: the link is stored and its email queued after the
-     * answer went out, on the node's reset thread, so the answer takes the same time for every address. A request
-     * that cannot wait there (the node stopping, or {@value #WAITING} waiting) or fails there is logged and sends
-     * nothing; the page already said to ask again if no email comes.
+     * {@link #request}, answered before the address is looked up: the request is written down (for every address
+     * alike, so the answer costs the same), and the address is looked up, the link stored and its email queued after
+     * the answer went out, on the node's reset thread. A request this node cannot work on (stopping, dead, or
+     * {@value #WAITING} waiting) is taken by a node's sweep once overdue; a request whose work fails is tried again
+     * there. The page already said to ask again if no email comes.
      */
     public Request requestAnsweredAtOnce(String email, ClientInfo client) {
-        return request(email, client, work -> {
-            if (waiting.incrementAndGet() > WAITING) {
-                waiting.decrementAndGet();
-                log.warn("A password reset request was dropped: {} already waiting", WAITING);
-                return;
-            }
-            try {
-                afterTheAnswer.schedule(() -> {
-                    try {
-                        work.run();
-                    } catch (RuntimeException e) {
-                        log.error("A password reset link could not be made: {}", e.getClass().getSimpleName());
-                    } finally {
-                        waiting.decrementAndGet();
-                    }
-                }, AFTER_MS + ThreadLocalRandom.current().nextLong(SPREAD_MS), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                waiting.decrementAndGet();
-                log.warn("A password reset request was dropped: the node is stopping");
-            }
+        return request(email, client, (normalized, now) -> {
+            UUID id = UUID.randomUUID();
+            long after = AFTER_MS + ThreadLocalRandom.current().nextLong(SPREAD_MS);
+            jdbc.sql("""
+                    insert into password_reset_requests (id, address, ip, user_agent, requested_at, due_at)
+                    values (?, ?, ?, ?, ?, ?)""")
+                    .params(id, sealer.seal(normalized.getBytes(StandardCharsets.UTF_8), ADDRESS), client.ip(),
+                            client.userAgent(), Db.ts(now), Db.ts(systemClock.instant().plusMillis(after)))
+                    .update();
+            workHere(id, after);
         });
     }
 
-    /** How many answered requests wait for their work or are in it ({@link #requestAnsweredAtOnce}). */
-    public int waitingAfterTheAnswer() {
-        return waiting.get();
-    }
-
-    @PreDestroy
-    void finishWaiting() throws InterruptedException {
-        afterTheAnswer.shutdown();
-        if (!afterTheAnswer.awaitTermination(10, TimeUnit.SECONDS)) {
-            log.warn("{} password reset requests were dropped at shutdown", afterTheAnswer.shutdownNow().size());
+    private void workHere(UUID id, long after) {
+        if (waiting.incrementAndGet() > WAITING) {
+            waiting.decrementAndGet();
+            return; // waits in the database for a sweep
+        }
+        try {
+            afterTheAnswer.schedule(() -> {
+                try {
+                    work(id);
+                } catch (RuntimeException e) {
+                    log.error("A password reset link could not be made (a sweep will try again): {}",
+                            e.getClass().getSimpleName());
+                } finally {
+                    waiting.decrementAndGet();
+                }
+            }, after, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            waiting.decrementAndGet(); // waits in the database for another node, or this one's next start
         }
     }
 
-    private Request request(String email, ClientInfo client, Executor then) {
+    /** How many answered requests wait for their work or are in it, on any node ({@link #requestAnsweredAtOnce}). */
+    public int waitingAfterTheAnswer() {
+        return jdbc.sql("select count(*) from password_reset_requests").query(Integer.class).single();
+    }
+
+    /**
+     * Works on one waiting request, unless another node took it: the row is deleted in the transaction that stores
+     * the link and queues its email, so exactly one node does it, and a failure leaves the row for a sweep. A request
+     * older than a link lives is dropped unsent (the person will have asked again), and so is one whose address no
+     * configured key opens. Returns whether this call took it.
+     */
+    boolean work(UUID id) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
+            Optional<Waiting> request = jdbc.sql("""
+                    select address, ip, user_agent, requested_at, due_at from password_reset_requests where id = ?""")
+                    .param(id)
+                    .query((rs, n) -> new Waiting(rs.getString(1), new ClientInfo(rs.getString(2), rs.getString(3)),
+                            Db.instant(rs, "requested_at"), Db.instant(rs, "due_at")))
+                    .optional();
+            if (request.isEmpty()
+                    || jdbc.sql("delete from password_reset_requests where id = ?").param(id).update() != 1) {
+                return false;
+            }
+            if (request.get().dueAt().plus(VALIDITY).isBefore(systemClock.instant())) {
+                log.warn("A password reset request waited more than {} minutes and was dropped unsent",
+                        VALIDITY.toMinutes());
+                return true;
+            }
+            byte[] address;
+            try {
+                address = sealer.open(request.get().address(), ADDRESS);
+            } catch (RuntimeException unreadable) {
+                log.warn("A waiting password reset request could not be read and was dropped: {}",
+                        unreadable.getClass().getSimpleName());
+                return true;
+            }
+            sendLink(new String(address, StandardCharsets.UTF_8), request.get().client(),
+                    request.get().requestedAt(), clock.instant());
+            return true;
+        }));
+    }
+
+    private record Waiting(String address, ClientInfo client, Instant requestedAt, Instant dueAt) {
+    }
+
+    /**
+     * Takes the requests left overdue (their node stopped, died, had too many waiting, or failed), oldest first. Every
+     * node sweeps; {@link #work} makes sure each request is worked on once.
+     */
+    void sweep() {
+        try {
+            List<UUID> overdue = jdbc.sql("select id from password_reset_requests where due_at < ? order by due_at limit "
+                            + SWEEP_AT_MOST)
+                    .param(Db.ts(systemClock.instant().minus(OVERDUE))).query(UUID.class).list();
+            overdue.forEach(this::work);
+            sweepFailing = false;
+        } catch (RuntimeException e) {
+            if (!sweepFailing) { // once per outage, not every second
+                log.error("Waiting password reset requests could not be worked on (tried again every {} s): {}",
+                        SWEEP_EVERY.toSeconds(), e.getClass().getSimpleName());
+            }
+            sweepFailing = true;
+        }
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        afterTheAnswer.shutdown(); // what this node held waits in the database
+        if (!afterTheAnswer.awaitTermination(10, TimeUnit.SECONDS)) {
+            afterTheAnswer.shutdownNow();
+        }
+    }
+
+    private Request request(String email, ClientInfo client, BiConsumer<String, Instant> then) {
         Instant now = clock.instant();
         Optional<Instant> busy = rateLimits.take(RateLimits.perNetwork("reset-net", client.ip(), HOUR, 20, 100), now);
         if (busy.isPresent()) {
@@ -165,11 +264,12 @@ public class PasswordResets {
                 RateLimits.windowAndDay("reset-to:" + address, HOUR, 3, 10), now).isPresent()) {
             return new Request.CheckEmail();
         }
-        then.execute(() -> sendLink(normalized, client, now));
+        then.accept(normalized, now);
         return new Request.CheckEmail();
     }
 
-    private void sendLink(String normalized, ClientInfo client, Instant now) {
+    /** The link for {@code normalized}'s user, if it has one; the email tells when it was asked for. */
+    private void sendLink(String normalized, ClientInfo client, Instant askedAt, Instant now) {
         Optional<User> user = users.findByEmail(normalized);
         if (user.isEmpty()) {
             return;
@@ -189,7 +289,7 @@ public class PasswordResets {
             notifier.send(new EmailMessage(user.get().email(), "password-reset", Map.of(
                     "displayName", user.get().displayName(), "link", gatehouse.link("/signin/reset/" + token),
                     "validMinutes", VALIDITY.toMinutes(), "ip", client.ip(), "browser", client.browser(),
-                    "when", now), now.plus(VALIDITY)));
+                    "when", askedAt), now.plus(VALIDITY)));
         });
     }
 

@@ -53,7 +53,8 @@ class MigrationVersionsTest {
             Map.entry(31, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.rangeClosed(25, 31)))),
             Map.entry(32, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.rangeClosed(25, 31)))),
             Map.entry(33, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.rangeClosed(25, 32)))),
-            Map.entry(34, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.rangeClosed(25, 33)))));
+            Map.entry(34, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.rangeClosed(25, 33)))),
+            Map.entry(35, versions(IntStream.concat(IntStream.rangeClosed(1, 22), IntStream.rangeClosed(25, 34)))));
 
     private static final Pattern VERSION = Pattern.compile("V(\\d+)__.+\\.sql");
 
@@ -71,7 +72,7 @@ class MigrationVersionsTest {
     }
 
     @ParameterizedTest(name = "from stop {0}")
-    @ValueSource(ints = {21, 22, 23, 24, 25, 26, 30, 31, 33, 34})
+    @ValueSource(ints = {21, 22, 23, 24, 25, 26, 30, 31, 33, 34, 35})
     void upgradeFromAReleaseRunsEveryMigrationItLacks(int stop, @TempDir Path released) throws IOException {
         Set<Integer> shipped = RELEASES.get(stop);
         for (Migration m : onDisk()) {

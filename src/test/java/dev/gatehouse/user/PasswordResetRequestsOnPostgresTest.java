@@ -1,0 +1,7 @@
+package dev.gatehouse.user;
+
+import dev.gatehouse.testsupport.PostgresTest;
+
+@PostgresTest
+class PasswordResetRequestsOnPostgresTest extends PasswordResetRequestsTests {
+}

@@ -1,0 +1,149 @@
+package dev.gatehouse.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.crypto.SecretSealer;
+import dev.gatehouse.notify.Notifier;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.system.Db;
+import dev.gatehouse.system.GatehouseProperties;
+import dev.gatehouse.system.RateLimits;
+import dev.gatehouse.testsupport.Race;
+import dev.gatehouse.testsupport.TestUsers;
+
+/**
+ * "Forgot password?" requests wait for their work in the database, not in the answering node's memory: a node that
+ * stops (or dies) after answering loses none, any node takes a request left overdue, and each is worked on once however
+ * many nodes try. Until stop 36 the waiting work was a task in the node's own queue, lost with the node. A second node
+ * here is a second {@link PasswordResets} on the same database, stopped as a node that is shut down (what it held is
+ * dropped) or left running beside the server's own.
+ */
+abstract class PasswordResetRequestsTests {
+
+    @Autowired ApplicationContext context;
+    @Autowired JdbcClient jdbc;
+    @Autowired PasswordResets server;
+
+    TestUsers users;
+    ClientInfo client;
+
+    @BeforeEach
+    void setUp() {
+        users = new TestUsers(context);
+        // Each test from a network of its own, so that no per-network budget carries over.
+        client = new ClientInfo("203.0.113." + ThreadLocalRandom.current().nextInt(1, 255) + "", "reset requests");
+    }
+
+    /** Another node on the same database, as the server's own is made. */
+    private PasswordResets anotherNode() {
+        return new PasswordResets(jdbc, context.getBean(UserService.class), context.getBean(Notifier.class),
+                context.getBean(AuditLog.class), context.getBean(RateLimits.class),
+                context.getBean(SecretSealer.class), context.getBean(GatehouseProperties.class),
+                context.getBean(TransactionTemplate.class), context.getBean(Clock.class),
+                context.getBean(PasswordHasher.class));
+    }
+
+    /** A node that answered and then stopped before its work was due (its reset thread dropped the work). */
+    private PasswordResets stoppedNode() throws InterruptedException {
+        PasswordResets node = anotherNode();
+        node.stop();
+        return node;
+    }
+
+    private long resetEmails(String address) {
+        return jdbc.sql("select count(*) from outbox where recipient = ? and subject like 'Reset your%'")
+                .param(address).query(Long.class).single();
+    }
+
+    private List<UUID> waiting() {
+        return jdbc.sql("select id from password_reset_requests where ip = ?").param(client.ip()).query(UUID.class)
+                .list();
+    }
+
+    @Test
+    void requestWhenItsNodeStopsBeforeTheWorkThenAnotherNodeSendsTheLinkOnce() throws Exception {
+        TestUsers.Created ada = users.create("reset-node-stops");
+        assertThat(stoppedNode().requestAnsweredAtOnce(ada.email(), client))
+                .isInstanceOf(PasswordResets.Request.CheckEmail.class);
+        assertThat(waiting()).as("the request waits in the database").hasSize(1);
+
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!waiting().isEmpty()) {
+            assertThat(System.nanoTime()).as("taken by the server's sweep once overdue").isLessThan(until);
+            Thread.sleep(50);
+        }
+        assertThat(resetEmails(ada.email())).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from password_resets where user_id = ?").param(ada.user().id())
+                .query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void workWhenNodesTakeTheSameRequestAtOnceThenOneLinkAndOneEmail() throws Exception {
+        TestUsers.Created ada = users.create("reset-race");
+        stoppedNode().requestAnsweredAtOnce(ada.email(), client);
+        // Kept from the server's sweep, which would otherwise take it two seconds after it is due.
+        jdbc.sql("update password_reset_requests set due_at = ? where ip = ?")
+                .params(Db.ts(Instant.now().plus(Duration.ofHours(1))), client.ip()).update();
+        UUID id = waiting().get(0);
+        List<PasswordResets> nodes = List.of(server, anotherNode());
+        try {
+            List<Boolean> took = Race.run(10, i -> nodes.get(i % 2).work(id));
+            assertThat(took).filteredOn(Boolean::booleanValue).as("taken once").hasSize(1);
+        } finally {
+            nodes.get(1).stop();
+        }
+        assertThat(resetEmails(ada.email())).isEqualTo(1);
+        assertThat(waiting()).isEmpty();
+    }
+
+    @Test
+    void requestWhenTheAddressHasNoUserThenItWaitsAllTheSameSealedAndEndsWithoutAnEmail() throws Exception {
+        String nobody = "nobody-" + UUID.randomUUID() + "@example.com";
+        stoppedNode().requestAnsweredAtOnce(nobody, client);
+        List<String> stored = jdbc.sql("select address from password_reset_requests where ip = ?")
+                .param(client.ip()).query(String.class).list();
+        assertThat(stored).as("written as for a known address, so the answer costs the same").hasSize(1);
+        assertThat(stored.get(0)).doesNotContain("nobody").startsWith("v1.");
+
+        assertThat(server.work(waiting().get(0))).isTrue();
+        assertThat(resetEmails(nobody)).isZero();
+        assertThat(waiting()).isEmpty();
+    }
+
+    @Test
+    void workWhenTheRequestWaitedLongerThanALinkLivesOrCannotBeReadThenDroppedUnsent() throws Exception {
+        TestUsers.Created ada = users.create("reset-too-old");
+        stoppedNode().requestAnsweredAtOnce(ada.email(), client);
+        UUID old = waiting().get(0);
+        jdbc.sql("update password_reset_requests set due_at = ? where id = ?")
+                .params(Db.ts(Instant.now().minus(PasswordResets.VALIDITY).minusSeconds(5)), old).update();
+        assertThat(server.work(old)).isTrue();
+        assertThat(resetEmails(ada.email())).isZero();
+
+        UUID unreadable = UUID.randomUUID();
+        jdbc.sql("""
+                insert into password_reset_requests (id, address, ip, user_agent, requested_at, due_at)
+                values (?, 'v1.gone.AAAA', ?, '', ?, ?)""")
+                .params(unreadable, client.ip(), Db.ts(Instant.now()), Db.ts(Instant.now().plusSeconds(3600)))
+                .update();
+        assertThat(server.work(unreadable)).isTrue();
+        assertThat(waiting()).isEmpty();
+        assertThat(server.work(unreadable)).as("nothing left to take").isFalse();
+    }
+}
