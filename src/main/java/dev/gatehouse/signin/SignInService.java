@@ -52,6 +52,12 @@ public class SignInService {
      */
     public static final String BROWSER_KEY = "gatehouse.browserKey";
 
+    /**
+     * Session attribute: this session was signed in by a reset link and the second factor, and the new password is
+     * still to be chosen ({@link #newPasswordDue}).
+     */
+    private static final String NEW_PASSWORD_DUE = "gatehouse.newPasswordDue";
+
     /** Session attribute: the signed-in session a second step under way will upgrade ({@link #stepUp}). */
     private static final String STEP_UP = "gatehouse.stepUp";
 
@@ -161,9 +167,21 @@ public class SignInService {
     public void afterPasswordReset(UUID userId, Optional<SignedInUser> signedIn, BrowserSession browser) {
         if (signedIn.filter(me -> me.userId().equals(userId)).isPresent()) {
             afterPasswordChange(signedIn.get(), browser);
+            browser.removeAttribute(NEW_PASSWORD_DUE);
         } else {
             sessions.endAll(userId);
         }
+    }
+
+    /**
+     * Whether this session was signed in by a reset link and the second factor, and its new password is still to be
+     * chosen: until then it reaches only the new-password page (and signing in or out), and no application is granted
+     * anything from it. The link stands for the password only to set a new one: before stop 36 such a session was a
+     * whole sign-in, and a second tab could use the account without the password ever changing. A sign-in with the
+     * password in this browser ends it, as does signing out.
+     */
+    public boolean newPasswordDue(BrowserSession browser) {
+        return browser.attribute(NEW_PASSWORD_DUE, Boolean.class).isPresent();
     }
 
     /** The sign-in of this session that waits for a second factor, if it is still within its window. */
@@ -270,10 +288,14 @@ public class SignInService {
                 return new SecondFactorStep.SignedIn(steppedUp(upgraded.get(), user, method, remember, browser));
             }
             String first = browser.takeAttribute(FIRST_STEP, String.class).orElse("password");
-            List<String> amr = SignedInUser.with(List.of("password".equals(first) ? "pwd" : "x-email-link"),
-                    method.traits().amr());
-            return new SecondFactorStep.SignedIn(signInWithSecondFactor(user, first + " + " + method.auditName(),
-                    amr, remember, browser));
+            boolean byLink = !"password".equals(first);
+            List<String> amr = SignedInUser.with(List.of(byLink ? "x-email-link" : "pwd"), method.traits().amr());
+            SignedInUser signedIn = signInWithSecondFactor(user, first + " + " + method.auditName(), amr, remember,
+                    browser);
+            if (byLink) {
+                browser.setAttribute(NEW_PASSWORD_DUE, Boolean.TRUE);
+            }
+            return new SecondFactorStep.SignedIn(signedIn);
         }
         return SecondFactorStep.of(finish);
     }
@@ -670,6 +692,7 @@ public class SignInService {
         SignedInUser principal = sessions.signIn(browser, new SignedInUser(user.id(), user.email(), user.displayName(),
                 clock.instant(), secondFactorAt, amr, user.sessionsGeneration()));
         browser.removeAttribute(FRESH_SIGN_IN);
+        browser.removeAttribute(NEW_PASSWORD_DUE); // a new sign-in: set again by a reset link's, after this
         audit.record(AuditEventType.SIGN_IN, user.id(), null, browser.client(), via);
         browsers.signedIn(user, announceNewBrowser, browser);
         return principal;

@@ -16,12 +16,14 @@ class WebConfiguration implements WebMvcConfigurer {
     private final ConfirmFirstInterceptor confirmFirst;
     private final CurrentUserArgumentResolver currentUser;
     private final TwoFactorRequiredInterceptor twoFactorRequired;
+    private final NewPasswordFirstInterceptor newPasswordFirst;
 
     WebConfiguration(ConfirmFirstInterceptor confirmFirst, CurrentUserArgumentResolver currentUser,
-                     TwoFactorRequiredInterceptor twoFactorRequired) {
+                     TwoFactorRequiredInterceptor twoFactorRequired, NewPasswordFirstInterceptor newPasswordFirst) {
         this.confirmFirst = confirmFirst;
         this.currentUser = currentUser;
         this.twoFactorRequired = twoFactorRequired;
+        this.newPasswordFirst = newPasswordFirst;
     }
 
     @Override
@@ -32,6 +34,8 @@ class WebConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
+        // First: a session signed in by a reset link goes nowhere else before its new password.
+        registry.addInterceptor(newPasswordFirst).excludePathPatterns(NewPasswordFirstInterceptor.OPEN);
         registry.addInterceptor(twoFactorRequired).excludePathPatterns(TwoFactorRequiredInterceptor.OPEN);
         registry.addInterceptor(confirmFirst);
     }

@@ -3,6 +3,7 @@ package dev.gatehouse.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -166,6 +167,56 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
 
         assertThat(signIn(browser(), ada.email(), NEW_PASSWORD).location()).as("still asks the second factor")
                 .isEqualTo("/signin/verify");
+    }
+
+    /**
+     * A reset link and the second factor sign the browser in for one thing, the new password: until it is chosen every
+     * other page, a second tab's included, sends back to the form, and nothing is changed there; then the session is a
+     * whole sign-in. Before stop 36 it was one at once, so the account could be used without the password changing.
+     */
+    @Test
+    void resetWhenSignedInByTheLinkAndTheFactorThenOnlyTheNewPasswordPageUntilItIsChosen() {
+        TwoFactorUser ada = twoFactorUser("reset-only");
+        ask(browser(), ada.email());
+        String link = linkPath(ada.email());
+        WebSession web = browser();
+        web.get(link);
+        assertThat(web.post(link, Map.of()).location()).isEqualTo("/signin/verify");
+        assertThat(code(web, ada, false).location()).isEqualTo("/signin/reset");
+
+        for (String page : List.of("/settings/security", "/settings/activity", "/settings/password",
+                "/settings/confirm?next=/settings/security", "/")) {
+            assertThat(web.get(page).location()).as(page).isEqualTo("/signin/reset");
+        }
+        web.get("/signin/reset"); // this session's form token, so only the rule can refuse
+        assertThat(web.post("/settings/signout-everywhere", Map.of()).location()).isEqualTo("/signin/reset");
+        assertThat(auditTypes(ada.id())).doesNotContain(AuditEventType.SIGN_OUT_EVERYWHERE);
+
+        Page done = web.post("/signin/reset", Map.of("newPassword", NEW_PASSWORD, "confirmPassword", NEW_PASSWORD));
+        assertThat(done.location()).isEqualTo("/settings/security");
+        assertThat(web.get("/settings/activity").status()).as("a whole sign-in now").isEqualTo(200);
+    }
+
+    /**
+     * Signing in with the password in that browser instead (the sign-in form is not shown to a signed-in browser, so
+     * posted from the reset page's session) is a whole sign-in: the restriction goes with it.
+     */
+    @Test
+    void resetWhenTheBrowserSignsInWithThePasswordInsteadThenAWholeSignIn() {
+        TwoFactorUser ada = twoFactorUser("reset-then-password");
+        ask(browser(), ada.email());
+        String link = linkPath(ada.email());
+        WebSession web = browser();
+        web.get(link);
+        web.post(link, Map.of());
+        assertThat(code(web, ada, false).location()).isEqualTo("/signin/reset");
+        assertThat(web.get("/settings/security").location()).isEqualTo("/signin/reset");
+
+        web.get("/signin/reset");
+        assertThat(web.post("/signin", Map.of("email", ada.email(), "password", PASSWORD)).location())
+                .isEqualTo("/signin/verify");
+        assertThat(code(web, ada, false).location()).isNotEqualTo("/signin/reset");
+        assertThat(web.get("/settings/security").status()).isEqualTo(200);
     }
 
     /** Found by an outside attack in stop 31: a link asked for before a password change still set the password. */

@@ -133,6 +133,15 @@ final class SignInForAuthorization extends OncePerRequestFilter {
                 errorToCallback(callback.get(), "login_required", request, response);
                 return;
             }
+            if (signIn.newPasswordDue(browser)) {
+                // Signed in by a reset link: nothing is granted from it before the new password is chosen.
+                if (asks.none()) {
+                    errorToCallback(callback.get(), "interaction_required", request, response);
+                } else {
+                    continueAfter("/signin/reset", thisRequest(request), request, response);
+                }
+                return;
+            }
             if (requirement.blocks(user.userId(), browser)) {
                 if (asks.none()) {
                     request.setAttribute(AuthorizationServerSecurity.SETUP_REQUIRED, Boolean.TRUE);

@@ -32,7 +32,8 @@ import dev.gatehouse.web.ReturnPageCache;
  * "Forgot password?". The emailed link is kept in the session and the address bar moves to {@code /signin/reset},
  * so the token is not left in the browser's history or a Referer. A user with a second factor passes it first, on
  * the usual second-step pages (the link stands for the password), and comes back here signed in; only then is the
- * new password asked for. A reset never signs anyone in by itself.
+ * new password asked for, and until it is chosen that session reaches nothing else ({@code NewPasswordFirstInterceptor},
+ * {@link SignInService#newPasswordDue}). A reset never signs anyone in by itself.
  */
 @Controller
 class PasswordResetController {
@@ -157,7 +158,8 @@ class PasswordResetController {
         signIn.afterPasswordReset(link.get().userId(), Optional.ofNullable(me), browser);
         if (me != null && me.userId().equals(link.get().userId())) {
             redirect.addFlashAttribute("flashSuccess", messages.get("pwreset.done.signedIn"));
-            return "redirect:/settings/security";
+            // An application's request that found the new password due goes on now; else the Security page.
+            return "redirect:" + returnPage.continueTo(request, response);
         }
         return "redirect:/signin?reset";
     }
