@@ -1,9 +1,13 @@
 package dev.gatehouse.oidc;
 
 import java.text.ParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.stereotype.Component;
 
 import com.nimbusds.jose.JOSEException;
@@ -39,6 +43,28 @@ public class IdTokenHints {
         JWTClaimsSet claims = signed(hint);
         return claims != null && claims.getClaim(IdTokenClaimNames.AZP) instanceof String
                 && userId.toString().equals(claims.getSubject());
+    }
+
+    /**
+     * {@code hint} as an ID token this server signed (expired or not; it names the application it was issued to,
+     * {@code azp}), whether or not any authorization still holds it; empty for anything else.
+     */
+    public Optional<OidcIdToken> idToken(String hint) {
+        JWTClaimsSet claims = signed(hint);
+        if (claims == null || claims.getSubject() == null || claims.getIssueTime() == null
+                || claims.getExpirationTime() == null
+                || !(claims.getClaim(IdTokenClaimNames.AZP) instanceof String client)) {
+            return Optional.empty();
+        }
+        Map<String, Object> read = new HashMap<>();
+        read.put(IdTokenClaimNames.SUB, claims.getSubject());
+        read.put(IdTokenClaimNames.AZP, client);
+        read.put(IdTokenClaimNames.AUD, claims.getAudience());
+        if (claims.getIssuer() != null) {
+            read.put(IdTokenClaimNames.ISS, claims.getIssuer());
+        }
+        return Optional.of(new OidcIdToken(hint, claims.getIssueTime().toInstant(),
+                claims.getExpirationTime().toInstant(), read));
     }
 
     /** The claims of {@code token} when this server signed it (expired or not), else null. */

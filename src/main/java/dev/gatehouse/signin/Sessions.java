@@ -122,6 +122,7 @@ public class Sessions {
         // again would let a trusted device skip the factor it asked for (found by an outside attack).
         // The browser key too: it names this browser, not a sign-in, and gives nothing to whoever planted it.
         // Of this browser's sign-in of the same user, its handle is remembered: a new sign-in here continues it.
+        endReplaced(browser, pending.userId());
         Optional<String> continued = principal(browser).filter(p -> p.handle() != null)
                 .map(p -> p.userId() + " " + p.handle())
                 .or(() -> browser.attribute(CONTINUED, String.class))
@@ -141,6 +142,7 @@ public class Sessions {
      * keeps its sign-in's. Returns the principal the session now holds.
      */
     SignedInUser signIn(BrowserSession browser, SignedInUser user) {
+        endReplaced(browser, user.userId());
         SignedInUser named = user.handle() != null ? user
                 : user.withHandle(continued(browser, user.userId()).orElseGet(RandomCodes::token));
         browser.removeAttribute(CONTINUED);
@@ -357,17 +359,45 @@ public class Sessions {
      */
     public Optional<UUID> endThisSignIn(BrowserSession browser, Predicate<UUID> whose) {
         Optional<SignedInUser> signedIn = principal(browser);
-        Optional<String[]> held = signedIn.isPresent()
-                ? signedIn.filter(p -> p.handle() != null).map(p -> new String[] {p.userId().toString(), p.handle()})
-                : browser.attribute(CONTINUED, String.class).map(c -> c.split(" ", 2)).filter(c -> c.length == 2);
-        Optional<UUID> user = held.map(h -> UUID.fromString(h[0])).or(() -> signedIn.map(SignedInUser::userId))
-                .filter(whose);
-        if (user.isPresent() && held.isPresent()) {
-            String signIn = SignedInUser.signInOf(held.get()[1]);
-            ended.end(user.get(), signIn);
-            events.publishEvent(new SignInEnded(user.get(), signIn));
+        Optional<Held> held = held(browser).filter(h -> whose.test(h.userId()));
+        held.ifPresent(this::end);
+        return held.map(Held::userId).or(() -> signedIn.map(SignedInUser::userId).filter(whose));
+    }
+
+    /**
+     * A sign-in of someone else is about to take this browser: the sign-in it holds, or was waiting to continue, of
+     * another user ends as at their sign-out. Before, the new sign-in only replaced it in the session: what
+     * applications were granted in it went on, and no later sign-out, of either user, could reach it (found by the
+     * outside attack of stop 36: a copied cookie, the attacker's own password on it, and the victim's tokens were
+     * loose).
+     */
+    private void endReplaced(BrowserSession browser, UUID newcomer) {
+        held(browser).filter(h -> !h.userId().equals(newcomer)).ifPresent(this::end);
+    }
+
+    /** A sign-in this browser holds, or waits to continue ({@link #CONTINUED}), by its user and handle. */
+    private record Held(UUID userId, String handle) {
+    }
+
+    private Optional<Held> held(BrowserSession browser) {
+        Optional<SignedInUser> signedIn = principal(browser);
+        if (signedIn.isPresent()) {
+            return signedIn.filter(p -> p.handle() != null).map(p -> new Held(p.userId(), p.handle()));
         }
-        return user;
+        return browser.attribute(CONTINUED, String.class).map(c -> c.split(" ", 2)).filter(c -> c.length == 2)
+                .flatMap(c -> {
+                    try {
+                        return Optional.of(new Held(UUID.fromString(c[0]), c[1]));
+                    } catch (IllegalArgumentException unreadable) {
+                        return Optional.empty();
+                    }
+                });
+    }
+
+    private void end(Held held) {
+        String signIn = SignedInUser.signInOf(held.handle());
+        ended.end(held.userId(), signIn);
+        events.publishEvent(new SignInEnded(held.userId(), signIn));
     }
 
     /** The user's sessions as listed ({@link #shown}), by row id; a sign-in may have more than one row. */

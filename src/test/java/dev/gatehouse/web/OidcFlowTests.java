@@ -1436,6 +1436,43 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     }
 
     /**
+     * Two applications signed in in one browser, each signing out in turn: the first ends the sign-in and what both
+     * hold; the second's ID token is then no longer held, and its sign-out goes back to its page all the same, with
+     * its state, ending nothing more (it was a bare 400: found by the outside attack of stop 36). Its page is still
+     * checked against the ones it registered, and its ID token against the application named.
+     */
+    @Test
+    void logoutWhenASecondApplicationSignsOutAfterTheSignInEndedThenBackToItsPageAndNothingMoreEnds()
+            throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-logout-second");
+        String app = webApp();
+        String other = webApp();
+        WebSession web = browser();
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens first = appTokens(web, ada, app);
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens second = appTokens(web, ada, other);
+        RefreshToken elsewhere = refreshTokenOfASignIn(browser(), ada, other);
+
+        appSignsOut(web, first);
+        String back = "&post_logout_redirect_uri=" + enc("https://app.example/signed-out");
+        Page out = web.get("/connect/logout?id_token_hint=" + second.getIDTokenString() + back + "&state=bye");
+        assertThat(out.header("Location").orElseThrow()).isEqualTo("https://app.example/signed-out?state=bye");
+        assertThat(web.get("/connect/logout?id_token_hint=" + second.getIDTokenString()
+                + "&post_logout_redirect_uri=" + enc("https://evil.example/")).status())
+                .as("a page it did not register").isEqualTo(400);
+        assertThat(web.get("/connect/logout?id_token_hint=" + second.getIDTokenString() + "&client_id=" + app + back)
+                .status()).as("another application named").isEqualTo(400);
+        assertThat(refresh(other, elsewhere).indicatesSuccess()).as("its tokens in another browser").isTrue();
+
+        // The page's "Sign out" first, then an application's: the same.
+        WebSession again = browser();
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens held = appTokens(again, ada, app);
+        again.get("/settings/security");
+        again.post("/signout", Map.of());
+        assertThat(again.get("/connect/logout?id_token_hint=" + held.getIDTokenString() + back).header("Location")
+                .orElseThrow()).isEqualTo("https://app.example/signed-out");
+    }
+
+    /**
      * The page's "Sign out" ends the browser's sign-in and what every application was granted in it. Before, it ended
      * the browser session only: the tokens went on and were listed nowhere, so someone with a copy of the session
      * could take an application's tokens and sign out, leaving the owner nothing to see or end (noticed in stop 33).
@@ -1485,6 +1522,38 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(auditTypes(ada.id())).contains(AuditEventType.SIGN_OUT);
     }
 
+    /**
+     * A browser signed in by a reset link and the second factor is granted nothing before its new password: silently
+     * asked, {@code interaction_required}; asked plainly, the new-password form first, then the request goes on.
+     */
+    @Test
+    void authorizeWhenSignedInByAResetLinkBeforeTheNewPasswordThenTheFormFirstAndThenTheCode() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-reset-first");
+        String app = webApp();
+        WebSession asker = browser();
+        asker.get("/signin/forgot");
+        asker.post("/signin/forgot", Map.of("email", ada.email()));
+        String link = path(mail().await(ada.email(), "Reset your").link("/signin/reset/"));
+        WebSession web = browser();
+        web.get(link);
+        web.post(link, Map.of());
+        assertThat(code(web, ada, false).location()).isEqualTo("/signin/reset");
+
+        Request silent = request(app, Map.of("prompt", "none"));
+        AuthorizationResponse none = callback(web.get(silent.path()));
+        assertThat(none.indicatesSuccess()).isFalse();
+        assertThat(none.toErrorResponse().getErrorObject().getCode()).isEqualTo("interaction_required");
+        Request request = request(app, Map.of());
+        assertThat(web.get(request.path()).location()).isEqualTo("/signin/reset");
+
+        web.get("/signin/reset");
+        Page done = web.post("/signin/reset", Map.of("newPassword", "a whole new passphrase",
+                "confirmPassword", "a whole new passphrase"));
+        assertThat(done.location()).as("the application's request goes on").isEqualTo(request.path());
+        assertThat(tokens(codeFrom(web.get(done.location()), request), request).getOIDCTokens().getIDToken())
+                .isNotNull();
+    }
+
     /** Signs the browser in through the application's authorization request; the refresh token it was given. */
     private RefreshToken refreshTokenOfASignIn(WebSession web, TwoFactorUser user, String app) throws Exception {
         Request request = request(app, Map.of());
@@ -1519,11 +1588,14 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         RefreshToken own = refreshTokenOfASignIn(owner, ada, app);
         signOutTheLatestOtherSession(owner);
 
-        // Deleted with the sign-in, before any use could refuse (and delete) them: the application's sign-out with the
-        // ended session's ID token is refused, and the browser that sends it stays signed in.
+        // Deleted with the sign-in, before any use could refuse (and delete) them: only the owner's is left. The
+        // application's sign-out with the ended session's ID token goes back to the application and ends nothing: the
+        // browser that sends it stays signed in.
+        assertThat(jdbc().sql("select count(*) from oauth2_authorization where principal_name = ?")
+                .param(ada.id().toString()).query(Long.class).single()).as("authorizations left").isEqualTo(1);
         assertThat(owner.get("/connect/logout?id_token_hint=" + stolen.getOIDCTokens().getIDTokenString()
-                + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out")).status())
-                .as("sign-out with the ended session's ID token").isEqualTo(400);
+                + "&post_logout_redirect_uri=" + enc("https://app.example/signed-out")).header("Location").orElseThrow())
+                .as("sign-out with the ended session's ID token").isEqualTo("https://app.example/signed-out");
         assertThat(owner.get("/settings/security").status()).isEqualTo(200);
         assertThat(error(refresh(app, stolen.getOIDCTokens().getRefreshToken()))).isEqualTo("invalid_grant");
         assertThat(exchange(unexchanged, later, auth(app), later.verifier()).indicatesSuccess())
@@ -1566,25 +1638,48 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
 
     /**
      * A re-sign-in continues the browser session's sign-in only for the same user: when someone else signs in at the
-     * application's {@code prompt=login}, theirs is a sign-in of its own, and ending it ends nothing of the first.
+     * application's {@code prompt=login}, theirs is a sign-in of its own, and the first user's sign-in in that browser
+     * ends with what it was granted (since stop 36: before, it went on, listed nowhere and ended by no sign-out).
+     * The first user's sign-in in another browser goes on.
      */
     @Test
-    void promptLoginWhenAnotherUserSignsInThenTheirSignInIsTheirOwnAndEndingItLeavesTheFirstUsersTokens()
-            throws Exception {
+    void promptLoginWhenAnotherUserSignsInThenTheirSignInIsTheirOwnAndTheFirstUsersEnds() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-again-ada");
         var bob = users().create("oidc-again-bob");
         String app = webApp();
         WebSession shared = browser();
         RefreshToken adas = refreshTokenOfASignIn(shared, ada, app);
+        RefreshToken adasElsewhere = refreshTokenOfASignIn(browser(), ada, app);
         Request again = request(app, Map.of("prompt", "login"));
         assertThat(shared.get(again.path()).location()).isEqualTo("/signin");
         Page signedIn = signIn(shared, bob.email(), PASSWORD);
         RefreshToken bobs = tokens(codeFrom(shared.get(signedIn.location()), again), again).getOIDCTokens()
                 .getRefreshToken();
+        assertThat(error(refresh(app, adas))).as("Ada's, from the sign-in Bob's replaced").isEqualTo("invalid_grant");
 
         signOutTheLatestOtherSession(signedIn(bob.email(), PASSWORD));
         assertThat(error(refresh(app, bobs))).as("Bob's, granted in the session ended").isEqualTo("invalid_grant");
-        assertThat(refresh(app, adas).indicatesSuccess()).as("Ada's, from her own sign-in before").isTrue();
+        assertThat(refresh(app, adasElsewhere).indicatesSuccess()).as("Ada's other browser's").isTrue();
+    }
+
+    /**
+     * Someone else's password posted on a copy of a signed-in session ends the sign-in it replaces: before, it only
+     * took the session's place, so what applications were granted in it went on, and no sign-out of either user could
+     * end it (outside attack, stop 36: a copied cookie, an application's tokens taken with it, the attacker's own
+     * password posted on it, a sign-out; the victim, signed out, signed in and out again, and the tokens still
+     * refreshed). The same when the password step is not finished.
+     */
+    @Test
+    void refreshWhenSomeoneElsesPasswordIsPostedOnACopyOfTheSessionThenTheSignInItReplacesEnds() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-replaced-ada");
+        TwoFactorUser eve = twoFactorUser("oidc-replaced-eve");
+        String app = webApp();
+        WebSession copy = browser();
+        RefreshToken adas = refreshTokenOfASignIn(copy, ada, app);
+        copy.get("/settings/security");
+        assertThat(copy.post("/signin", Map.of("email", eve.email(), "password", PASSWORD)).location())
+                .isEqualTo("/signin/verify");
+        assertThat(error(refresh(app, adas))).as("before Eve's second step").isEqualTo("invalid_grant");
     }
 
     /**
