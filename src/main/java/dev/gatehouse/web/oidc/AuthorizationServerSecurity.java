@@ -311,7 +311,9 @@ class AuthorizationServerSecurity {
             // read (each one was, to find none: seconds for a user with thousands; outside attack, stop 36).
             for (String client : browserKey == null && signedIn == null ? List.<String>of()
                     : logout.getIdToken().getAudience()) {
-                ended += revocations.revokeWhere(revocations.authorizationIds(subject, client),
+                // With a browser key, only the authorizations that carry it can be this browser's (those stored
+                // before keys, matched by sign-in time, are all past any session's lifetime by now).
+                ended += revocations.revokeWhere(revocations.authorizationIds(subject, client, browserKey),
                         made -> madeInThisBrowser(made, subject, browserKey, signedIn));
             }
             // This browser's sign-in of the user, signed in or waiting to continue (a step-up, a new sign-in), ends as
