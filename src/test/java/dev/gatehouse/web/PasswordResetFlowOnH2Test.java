@@ -219,6 +219,27 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
         assertThat(web.get("/settings/security").status()).isEqualTo(200);
     }
 
+    /**
+     * The reset link's second step does not offer "Remember this device", and one posted anyway remembers nothing:
+     * the new password forgets every trusted device a minute later (it was offered all the same until stop 36).
+     */
+    @Test
+    void resetWhenTheSecondStepThenNoRememberThisDeviceOfferedOrKept() {
+        TwoFactorUser ada = twoFactorUser("reset-remember");
+        WebSession signingIn = browser();
+        assertThat(signIn(signingIn, ada.email(), PASSWORD).location()).isEqualTo("/signin/verify");
+        assertThat(signingIn.get("/signin/verify").body()).as("offered at a sign-in").contains("name=\"remember\"");
+
+        ask(browser(), ada.email());
+        String link = linkPath(ada.email());
+        WebSession web = browser();
+        web.get(link);
+        web.post(link, Map.of());
+        assertThat(web.get("/signin/verify").body()).doesNotContain("name=\"remember\"");
+        assertThat(code(web, ada, true).location()).isEqualTo("/signin/reset");
+        assertThat(count("select count(*) from trusted_devices where user_id = ?", ada.id())).isZero();
+    }
+
     /** Found by an outside attack in stop 31: a link asked for before a password change still set the password. */
     @Test
     void resetWhenThePasswordWasChangedAfterTheLinkWasSentThenTheLinkNoLongerWorks() {
