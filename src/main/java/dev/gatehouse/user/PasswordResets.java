@@ -63,6 +63,8 @@ public class PasswordResets {
     private static final int WAITING = 256;
     /** A request still waiting this long after it was due is taken by whichever node sweeps first. */
     static final Duration OVERDUE = Duration.ofSeconds(2);
+    /** A request whose work failed waits this long before any node tries it again. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
     /** How often each node looks for overdue requests, and how many it takes at a time (oldest first). */
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(1);
     private static final int SWEEP_AT_MOST = 50;
@@ -148,11 +150,12 @@ public class PasswordResets {
         return request(email, client, (normalized, now) -> {
             UUID id = UUID.randomUUID();
             long after = AFTER_MS + ThreadLocalRandom.current().nextLong(SPREAD_MS);
+            Instant due = systemClock.instant().plusMillis(after);
             jdbc.sql("""
-                    insert into password_reset_requests (id, address, ip, user_agent, requested_at, due_at)
-                    values (?, ?, ?, ?, ?, ?)""")
+                    insert into password_reset_requests (id, address, ip, user_agent, requested_at, due_at, expires_at)
+                    values (?, ?, ?, ?, ?, ?, ?)""")
                     .params(id, sealer.seal(normalized.getBytes(StandardCharsets.UTF_8), ADDRESS), client.ip(),
-                            client.userAgent(), Db.ts(now), Db.ts(systemClock.instant().plusMillis(after)))
+                            client.userAgent(), Db.ts(now), Db.ts(due), Db.ts(due.plus(VALIDITY)))
                     .update();
             workHere(id, after);
         });
@@ -166,16 +169,32 @@ public class PasswordResets {
         try {
             afterTheAnswer.schedule(() -> {
                 try {
-                    work(id);
-                } catch (RuntimeException e) {
-                    log.error("A password reset link could not be made (a sweep will try again): {}",
-                            e.getClass().getSimpleName());
+                    workOrPostpone(id);
                 } finally {
                     waiting.decrementAndGet();
                 }
             }, after, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
             waiting.decrementAndGet(); // waits in the database for another node, or this one's next start
+        }
+    }
+
+    /**
+     * {@link #work}; when it fails (the database, a lock held too long), the request is put off by {@link #RETRY_AFTER}
+     * for every node, so that it neither blocks the requests behind it in a sweep nor is tried again each second.
+     */
+    private void workOrPostpone(UUID id) {
+        try {
+            work(id);
+        } catch (RuntimeException e) {
+            log.warn("A password reset link could not be made, tried again in {} s: {}", RETRY_AFTER.toSeconds(),
+                    e.getClass().getSimpleName());
+            try {
+                jdbc.sql("update password_reset_requests set due_at = ? where id = ?")
+                        .params(Db.ts(systemClock.instant().plus(RETRY_AFTER)), id).update();
+            } catch (RuntimeException stillFailing) {
+                // The database itself: the request stays as it is, and a sweep finds it when it is back.
+            }
         }
     }
 
@@ -193,16 +212,16 @@ public class PasswordResets {
     boolean work(UUID id) {
         return Boolean.TRUE.equals(tx.execute(status -> {
             Optional<Waiting> request = jdbc.sql("""
-                    select address, ip, user_agent, requested_at, due_at from password_reset_requests where id = ?""")
+                    select address, ip, user_agent, requested_at, expires_at from password_reset_requests where id = ?""")
                     .param(id)
                     .query((rs, n) -> new Waiting(rs.getString(1), new ClientInfo(rs.getString(2), rs.getString(3)),
-                            Db.instant(rs, "requested_at"), Db.instant(rs, "due_at")))
+                            Db.instant(rs, "requested_at"), Db.instant(rs, "expires_at")))
                     .optional();
             if (request.isEmpty()
                     || jdbc.sql("delete from password_reset_requests where id = ?").param(id).update() != 1) {
                 return false;
             }
-            if (request.get().dueAt().plus(VALIDITY).isBefore(systemClock.instant())) {
+            if (request.get().expiresAt().isBefore(systemClock.instant())) {
                 log.warn("A password reset request waited more than {} minutes and was dropped unsent",
                         VALIDITY.toMinutes());
                 return true;
@@ -221,7 +240,7 @@ public class PasswordResets {
         }));
     }
 
-    private record Waiting(String address, ClientInfo client, Instant requestedAt, Instant dueAt) {
+    private record Waiting(String address, ClientInfo client, Instant requestedAt, Instant expiresAt) {
     }
 
     /**
@@ -229,11 +248,16 @@ public class PasswordResets {
      * node sweeps; {@link #work} makes sure each request is worked on once.
      */
     void sweep() {
+        sweep(systemClock.instant().minus(OVERDUE));
+    }
+
+    /** {@link #sweep} of the requests due before {@code dueBefore}; one that fails is put off, the others go on. */
+    void sweep(Instant dueBefore) {
         try {
             List<UUID> overdue = jdbc.sql("select id from password_reset_requests where due_at < ? order by due_at limit "
                             + SWEEP_AT_MOST)
-                    .param(Db.ts(systemClock.instant().minus(OVERDUE))).query(UUID.class).list();
-            overdue.forEach(this::work);
+                    .param(Db.ts(dueBefore)).query(UUID.class).list();
+            overdue.forEach(this::workOrPostpone);
             sweepFailing = false;
         } catch (RuntimeException e) {
             if (!sweepFailing) { // once per outage, not every second
@@ -279,6 +303,10 @@ public class PasswordResets {
             // One request of a user at a time, so that "a new link ends the earlier ones" holds for requests sent at
             // once too (found by an outside attack: three at once left two live links).
             users.lockForChange(user.get().id());
+            if (askedAt.isBefore(now) && jdbc.sql("select count(*) from password_resets where user_id = ? and created_at > ?")
+                    .params(user.get().id(), Db.ts(askedAt)).query(Long.class).single() > 0) {
+                return; // a request made later already sent a link: this late one must not end it
+            }
             endOpenLinks(user.get().id(), now);
             jdbc.sql("""
                     insert into password_resets (id, user_id, token_hash, created_at, expires_at)

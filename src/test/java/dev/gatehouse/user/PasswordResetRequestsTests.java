@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,11 +20,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.SecretSealer;
+import dev.gatehouse.notify.EmailMessage;
 import dev.gatehouse.notify.Notifier;
+import dev.gatehouse.notify.SmsMessage;
 import dev.gatehouse.system.ClientInfo;
 import dev.gatehouse.system.Db;
 import dev.gatehouse.system.GatehouseProperties;
 import dev.gatehouse.system.RateLimits;
+import dev.gatehouse.testsupport.MutableClock;
 import dev.gatehouse.testsupport.Race;
 import dev.gatehouse.testsupport.TestUsers;
 
@@ -48,6 +52,12 @@ abstract class PasswordResetRequestsTests {
         users = new TestUsers(context);
         // Each test from a network of its own, so that no per-network budget carries over.
         client = new ClientInfo("203.0.113." + ThreadLocalRandom.current().nextInt(1, 255) + "", "reset requests");
+    }
+
+    /** What a test left waiting (put off, or kept from the sweeps) must not hold up other classes' waits. */
+    @AfterEach
+    void leaveNothingWaiting() {
+        jdbc.sql("delete from password_reset_requests where ip = ?").param(client.ip()).update();
     }
 
     /** Another node on the same database, as the server's own is made. */
@@ -131,19 +141,101 @@ abstract class PasswordResetRequestsTests {
         TestUsers.Created ada = users.create("reset-too-old");
         stoppedNode().requestAnsweredAtOnce(ada.email(), client);
         UUID old = waiting().get(0);
-        jdbc.sql("update password_reset_requests set due_at = ? where id = ?")
-                .params(Db.ts(Instant.now().minus(PasswordResets.VALIDITY).minusSeconds(5)), old).update();
+        // Out of the server's sweep (due in an hour), and older than a link lives.
+        jdbc.sql("update password_reset_requests set due_at = ?, expires_at = ? where id = ?")
+                .params(Db.ts(Instant.now().plus(Duration.ofHours(1))), Db.ts(Instant.now().minusSeconds(5)), old)
+                .update();
         assertThat(server.work(old)).isTrue();
         assertThat(resetEmails(ada.email())).isZero();
 
         UUID unreadable = UUID.randomUUID();
         jdbc.sql("""
-                insert into password_reset_requests (id, address, ip, user_agent, requested_at, due_at)
-                values (?, 'v1.gone.AAAA', ?, '', ?, ?)""")
-                .params(unreadable, client.ip(), Db.ts(Instant.now()), Db.ts(Instant.now().plusSeconds(3600)))
+                insert into password_reset_requests (id, address, ip, user_agent, requested_at, due_at, expires_at)
+                values (?, 'v1.gone.AAAA', ?, '', ?, ?, ?)""")
+                .params(unreadable, client.ip(), Db.ts(Instant.now()), Db.ts(Instant.now().plusSeconds(3600)),
+                        Db.ts(Instant.now().plusSeconds(7200)))
                 .update();
         assertThat(server.work(unreadable)).isTrue();
         assertThat(waiting()).isEmpty();
         assertThat(server.work(unreadable)).as("nothing left to take").isFalse();
+    }
+
+    /**
+     * A request whose work fails is put off, and the requests behind it in the sweep go on: before, the first failure
+     * ended the sweep, and the same request came first again every second (found by the review of stop 36).
+     */
+    @Test
+    void sweepWhenOneRequestFailsThenItIsPutOffAndTheOthersAreSent() throws Exception {
+        TestUsers.Created ada = users.create("reset-fails");
+        TestUsers.Created bob = users.create("reset-behind");
+        stoppedNode().requestAnsweredAtOnce(ada.email(), client);
+        stoppedNode().requestAnsweredAtOnce(bob.email(), new ClientInfo(client.ip(), "behind"));
+        Instant hidden = Instant.now().plus(Duration.ofHours(1)); // out of the server's own sweep
+        jdbc.sql("update password_reset_requests set due_at = ? where ip = ?").params(Db.ts(hidden), client.ip())
+                .update();
+        Notifier real = context.getBean(Notifier.class);
+        Notifier failingForAda = new Notifier() {
+            @Override
+            public UUID send(EmailMessage message) {
+                if (message.to().equalsIgnoreCase(ada.email())) {
+                    throw new IllegalStateException("the outbox refused");
+                }
+                return real.send(message);
+            }
+
+            @Override
+            public UUID send(SmsMessage message) {
+                return real.send(message);
+            }
+
+            @Override
+            public boolean smsAvailable() {
+                return real.smsAvailable();
+            }
+
+            @Override
+            public void withdraw(UUID messageId) {
+                real.withdraw(messageId);
+            }
+        };
+        PasswordResets node = new PasswordResets(jdbc, context.getBean(UserService.class), failingForAda,
+                context.getBean(AuditLog.class), context.getBean(RateLimits.class),
+                context.getBean(SecretSealer.class), context.getBean(GatehouseProperties.class),
+                context.getBean(TransactionTemplate.class), context.getBean(Clock.class),
+                context.getBean(PasswordHasher.class));
+        try {
+            // Ada's first: it is older.
+            jdbc.sql("update password_reset_requests set due_at = ? where ip = ? and user_agent = ?")
+                    .params(Db.ts(hidden.minusSeconds(1)), client.ip(), client.userAgent()).update();
+            node.sweep(hidden.plusSeconds(1));
+        } finally {
+            node.stop();
+        }
+        assertThat(resetEmails(bob.email())).as("the request behind the failing one").isEqualTo(1);
+        assertThat(resetEmails(ada.email())).isZero();
+        List<Instant> putOff = jdbc.sql("select due_at from password_reset_requests where ip = ?")
+                .param(client.ip()).query((rs, n) -> Db.instant(rs, "due_at")).list();
+        assertThat(putOff).as("Ada's, put off about 30 s").singleElement()
+                .satisfies(due -> assertThat(due).isBetween(Instant.now().plusSeconds(20), Instant.now().plusSeconds(40)));
+    }
+
+    /**
+     * A request taken late (its node died, the sweep came minutes after) does not end a link that a later request
+     * already sent: only the newest email's link would have worked (found by the review of stop 36).
+     */
+    @Test
+    void workWhenALaterRequestAlreadySentALinkThenTheLateOneSendsNothingAndEndsNothing() throws Exception {
+        TestUsers.Created ada = users.create("reset-late");
+        stoppedNode().requestAnsweredAtOnce(ada.email(), client);
+        UUID late = waiting().get(0);
+        jdbc.sql("update password_reset_requests set due_at = ? where id = ?")
+                .params(Db.ts(Instant.now().plus(Duration.ofHours(1))), late).update();
+        context.getBean(MutableClock.class).advance(Duration.ofMinutes(1));
+        server.request(ada.email(), client); // at once, as the page asked before stop 34
+
+        assertThat(server.work(late)).isTrue();
+        assertThat(resetEmails(ada.email())).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from password_resets where user_id = ? and used_at is null")
+                .param(ada.user().id()).query(Long.class).single()).as("the later link still works").isEqualTo(1);
     }
 }
