@@ -63,6 +63,13 @@ public class IdTokenHints {
         if (claims.getIssuer() != null) {
             read.put(IdTokenClaimNames.ISS, claims.getIssuer());
         }
+        try {
+            if (claims.getDateClaim(IdTokenClaimNames.AUTH_TIME) != null) {
+                read.put(IdTokenClaimNames.AUTH_TIME, claims.getDateClaim(IdTokenClaimNames.AUTH_TIME).toInstant());
+            }
+        } catch (ParseException notADate) {
+            // left out: the token is still ours, only its sign-in time is unknown
+        }
         return Optional.of(new OidcIdToken(hint, claims.getIssueTime().toInstant(),
                 claims.getExpirationTime().toInstant(), read));
     }

@@ -40,9 +40,9 @@ public class TokenRevocations {
 
     /**
      * One sign-in ended on its own (signed out, or from another session): the authorizations granted in it are
-     * deleted. Their every use is refused already ({@code web.oidc.WithinTheSignIn}); deleting them also makes the
-     * application's sign-out refuse their ID tokens, as for any other ended sign-in. A failure is logged: the session
-     * is ended by then, and so are its tokens' uses.
+     * deleted. Their every use is refused already ({@code web.oidc.WithinTheSignIn}); deleting them also makes an
+     * application's sign-out with their ID tokens end nothing more ({@code web.oidc.SignOutWithAnEarlierIdToken}). A
+     * failure is logged: the session is ended by then, and so are its tokens' uses.
      */
     @EventListener
     void signInEnded(SignInEnded ended) {
@@ -63,7 +63,7 @@ public class TokenRevocations {
      * Deletes those of the authorizations {@code ids} whose sign-in {@code ended} names; returns how many went. Each is
      * read to tell (the sign-in is in its principal's JSON), so {@code ids} should be one user's.
      */
-    public int revokeWhere(List<String> ids, Predicate<OidcPrincipal> ended) {
+    private int revokeWhere(List<String> ids, Predicate<OidcPrincipal> ended) {
         int revoked = 0;
         for (String id : ids) {
             OAuth2Authorization authorization = authorizations.findById(id);
@@ -97,20 +97,6 @@ public class TokenRevocations {
                 delete from oauth2_authorization where principal_name = ?
                 and registered_client_id in (select registered_client_id from account_clients where account_id = ?)""")
                 .params(left.userId().toString(), left.accountId()).update();
-    }
-
-    /**
-     * The ids of the authorizations one application holds for the user; with {@code mentioning} (a browser key or a
-     * sign-in's hash: letters, digits and hyphens), only those whose stored principal mentions it, for
-     * {@link #revokeWhere} to decide on (reading every one was seconds for a user with thousands: stop 36).
-     */
-    public List<String> authorizationIds(UUID userId, String clientId, String mentioning) {
-        return jdbc.sql("""
-                select id from oauth2_authorization where principal_name = ?
-                and registered_client_id in (select id from oauth2_registered_client where client_id = ?)
-                and attributes like ?""")
-                .params(userId.toString(), clientId, mentioning == null ? "%" : "%" + mentioning + "%")
-                .query(String.class).list();
     }
 
     /** Deletes every authorization (codes, access and refresh tokens) of the user; returns how many. */

@@ -23,6 +23,8 @@ import org.springframework.session.Session;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
+import dev.gatehouse.audit.AuditEventType;
+import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.factor.FactorChanged;
 import dev.gatehouse.crypto.RandomCodes;
 import dev.gatehouse.crypto.Tokens;
@@ -80,14 +82,16 @@ public class Sessions {
     private final UserService users;
     private final EndedSignIns ended;
     private final ApplicationEventPublisher events;
+    private final AuditLog audit;
 
     Sessions(FindByIndexNameSessionRepository<? extends Session> sessions, CurrentBrowserSession current,
-             UserService users, EndedSignIns ended, ApplicationEventPublisher events) {
+             UserService users, EndedSignIns ended, ApplicationEventPublisher events, AuditLog audit) {
         this.sessions = sessions;
         this.current = current;
         this.users = users;
         this.ended = ended;
         this.events = events;
+        this.audit = audit;
     }
 
     /**
@@ -372,7 +376,12 @@ public class Sessions {
      * loose).
      */
     private void endReplaced(BrowserSession browser, UUID newcomer) {
-        held(browser).filter(h -> !h.userId().equals(newcomer)).ifPresent(this::end);
+        held(browser).filter(h -> !h.userId().equals(newcomer)).ifPresent(replaced -> {
+            end(replaced);
+            // On the replaced user's activity: in the copied-cookie case it is the one trace they get.
+            audit.record(AuditEventType.SIGN_OUT, replaced.userId(), null, browser.client(),
+                    "another account signed in on this browser");
+        });
     }
 
     /** A sign-in this browser holds, or waits to continue ({@link #CONTINUED}), by its user and handle. */
@@ -467,7 +476,7 @@ public class Sessions {
                 Network.of(info != null ? info.ip() : "", currentIp), id.equals(currentId)));
     }
 
-    private static Optional<SignedInUser> principal(BrowserSession browser) {
+    static Optional<SignedInUser> principal(BrowserSession browser) {
         return principalOf(browser
                 .attribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, SecurityContext.class)
                 .orElse(null));

@@ -54,7 +54,9 @@ public class SignInService {
 
     /**
      * Session attribute: this session was signed in by a reset link and the second factor, and the new password is
-     * still to be chosen ({@link #newPasswordDue}).
+     * still to be chosen ({@link #newPasswordDue}); it holds the sessions generation of that sign-in, so that the
+     * password change lifts it wherever it is made (it raises the generation: a node of the version before, which
+     * knows nothing of this attribute, finishing the reset during a rolling upgrade included).
      */
     private static final String NEW_PASSWORD_DUE = "gatehouse.newPasswordDue";
 
@@ -181,7 +183,9 @@ public class SignInService {
      * password in this browser ends it, as does signing out.
      */
     public boolean newPasswordDue(BrowserSession browser) {
-        return browser.attribute(NEW_PASSWORD_DUE, Boolean.class).isPresent();
+        Optional<Long> due = browser.attribute(NEW_PASSWORD_DUE, Long.class);
+        return due.isPresent()
+                && Sessions.principal(browser).filter(p -> p.sessionsGeneration() == due.get()).isPresent();
     }
 
     /** The sign-in of this session that waits for a second factor, if it is still within its window. */
@@ -288,14 +292,14 @@ public class SignInService {
                 return new SecondFactorStep.SignedIn(steppedUp(upgraded.get(), user, method, remember, browser));
             }
             String first = browser.takeAttribute(FIRST_STEP, String.class).orElse("password");
-            boolean byLink = !"password".equals(first);
+            boolean byLink = pending.get().emailLink();
             List<String> amr = SignedInUser.with(List.of(byLink ? "x-email-link" : "pwd"), method.traits().amr());
             // Nothing is remembered on the way to a new password: the password change forgets every trusted device
             // (the page offered it, and it was forgotten a minute later; noticed in stop 35's walk-through).
             SignedInUser signedIn = signInWithSecondFactor(user, first + " + " + method.auditName(), amr,
                     remember && !pending.get().emailLink(), browser);
             if (byLink) {
-                browser.setAttribute(NEW_PASSWORD_DUE, Boolean.TRUE);
+                browser.setAttribute(NEW_PASSWORD_DUE, signedIn.sessionsGeneration());
             }
             return new SecondFactorStep.SignedIn(signedIn);
         }

@@ -38,6 +38,8 @@ import dev.gatehouse.system.ClientInfo;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SecurityConfiguration.class);
+
     /** No inline script or style anywhere; images may be data: URIs (QR codes). */
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -131,9 +133,18 @@ class SecurityConfiguration {
                         .logoutSuccessUrl("/signin?signedOut")
                         // The sign-in ends, with what applications were granted in it; then Spring's own handler
                         // invalidates this session.
-                        .addLogoutHandler((request, response, authentication) -> sessions
-                                .endThisSignIn(ServletBrowserSession.of(request, response), anyone -> true)
-                                .ifPresent(user -> audit.record(AuditEventType.SIGN_OUT, user, ClientInfo.of(request)))))
+                        .addLogoutHandler((request, response, authentication) -> {
+                            try {
+                                sessions.endThisSignIn(ServletBrowserSession.of(request, response), anyone -> true)
+                                        .ifPresent(user -> audit.record(AuditEventType.SIGN_OUT, user,
+                                                ClientInfo.of(request)));
+                            } catch (RuntimeException e) {
+                                // The browser is signed out all the same (the next handler); its sign-in's other
+                                // copies and tokens end with the user's next sign-out everywhere or password change.
+                                log.error("Could not end the sign-in of a browser signing out: {}",
+                                        e.getClass().getSimpleName());
+                            }
+                        }))
                 .headers(headers -> headers
                         .addHeaderWriter(new PagePolicy(requestCache,
                                 oidcSettings.getIfAvailable(() -> AuthorizationServerSettings.builder().build())

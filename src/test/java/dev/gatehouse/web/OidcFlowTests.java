@@ -1462,6 +1462,10 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         assertThat(web.get("/connect/logout?id_token_hint=" + second.getIDTokenString() + "&client_id=" + app + back)
                 .status()).as("another application named").isEqualTo(400);
         assertThat(refresh(other, elsewhere).indicatesSuccess()).as("its tokens in another browser").isTrue();
+        WebSession bobs = signedIn(users().create("oidc-logout-second-bob").email(), PASSWORD);
+        assertThat(bobs.get("/connect/logout?id_token_hint=" + second.getIDTokenString() + back).status())
+                .as("from a browser signed in as someone else").isEqualTo(400);
+        assertThat(bobs.get("/settings/security").status()).isEqualTo(200);
 
         // The page's "Sign out" first, then an application's: the same.
         WebSession again = browser();
@@ -1470,6 +1474,30 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         again.post("/signout", Map.of());
         assertThat(again.get("/connect/logout?id_token_hint=" + held.getIDTokenString() + back).header("Location")
                 .orElseThrow()).isEqualTo("https://app.example/signed-out");
+    }
+
+    /**
+     * An application whose authorization went while its sign-in goes on (a refresh token used twice ended it) signs
+     * the browser out all the same, with what the sign-in holds: taken for an ended sign-in's token, the sign-out only
+     * went back to the application, and the browser stayed signed in (found by the re-attack of stop 36).
+     */
+    @Test
+    void logoutWhenTheApplicationsAuthorizationEndedButTheSignInGoesOnThenTheBrowserIsSignedOut() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-logout-reused");
+        String app = webApp();
+        String other = webApp();
+        WebSession web = browser();
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens mine = appTokens(web, ada, app);
+        com.nimbusds.openid.connect.sdk.token.OIDCTokens theirs = appTokens(web, ada, other);
+        assertThat(refresh(app, mine.getRefreshToken()).indicatesSuccess()).isTrue();
+        assertThat(error(refresh(app, mine.getRefreshToken()))).as("used twice: its authorization ends")
+                .isEqualTo("invalid_grant");
+        assertThat(web.get("/settings/security").status()).as("the sign-in goes on").isEqualTo(200);
+
+        appSignsOut(web, mine);
+        assertThat(web.get("/settings/security").location()).isEqualTo("/signin");
+        assertThat(error(refresh(other, theirs.getRefreshToken()))).as("another application's of the sign-in")
+                .isEqualTo("invalid_grant");
     }
 
     /**
@@ -1670,16 +1698,17 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
      * refreshed). The same when the password step is not finished.
      */
     @Test
-    void refreshWhenSomeoneElsesPasswordIsPostedOnACopyOfTheSessionThenTheSignInItReplacesEnds() throws Exception {
+    void refreshWhenSomeoneElsesPasswordIsPostedOnASignedInSessionThenTheSignInItReplacesEnds() throws Exception {
         TwoFactorUser ada = twoFactorUser("oidc-replaced-ada");
         TwoFactorUser eve = twoFactorUser("oidc-replaced-eve");
         String app = webApp();
-        WebSession copy = browser();
-        RefreshToken adas = refreshTokenOfASignIn(copy, ada, app);
-        copy.get("/settings/security");
-        assertThat(copy.post("/signin", Map.of("email", eve.email(), "password", PASSWORD)).location())
+        WebSession web = browser(); // the attacker's copy of Ada's cookie, or a shared computer
+        RefreshToken adas = refreshTokenOfASignIn(web, ada, app);
+        web.get("/settings/security");
+        assertThat(web.post("/signin", Map.of("email", eve.email(), "password", PASSWORD)).location())
                 .isEqualTo("/signin/verify");
         assertThat(error(refresh(app, adas))).as("before Eve's second step").isEqualTo("invalid_grant");
+        assertThat(auditTypes(ada.id())).as("on Ada's activity").contains(AuditEventType.SIGN_OUT);
     }
 
     /**

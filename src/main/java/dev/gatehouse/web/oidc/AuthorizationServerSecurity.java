@@ -122,7 +122,7 @@ class AuthorizationServerSecurity {
                                         .authenticationProviders(InFrontOfSpring.inFrontOf(
                                                 OidcLogoutAuthenticationProvider.class,
                                                 spring -> new SignOutWithAnEarlierIdToken(spring, earlierIdTokens, hints, clients)))
-                                        .logoutResponseHandler(applicationSignsOut(revocations, sessions, audit)))
+                                        .logoutResponseHandler(applicationSignsOut(sessions, audit)))
                                 .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(tokenClaims::userInfo)
                                         .errorResponseHandler(new UserInfoErrors())
                                         .authenticationProviders(InFrontOfSpring
@@ -268,23 +268,20 @@ class AuthorizationServerSecurity {
     }
 
     /**
-     * RP-initiated logout: the application signs the user out of their Gatehouse session (Spring's handler, as before)
-     * and, since the application itself asked, what it holds from this browser ends too (a refresh token would
-     * otherwise outlive the sign-out): the application's authorizations made in this browser's session (the one the
-     * ID token came from when it was made here, other tabs, step-ups, silent renewals, a {@code prompt=login}
-     * re-sign-in: their principal carries this session's browser key, or, stored before the key, its sign-in time).
-     * A session waiting for a step-up or a new sign-in of the ID token's user is signed out the same way (it was
-     * left as it was, and a code alone then finished the step-up after the application's sign-out). Only from the
-     * user's own browser session: an ID token alone, from another browser, revokes nothing, and one made in another
-     * browser of the same user signs this browser out but ends nothing of that other browser. This browser's sign-in
-     * itself ends as with the page's "Sign out" ({@link Sessions#endThisSignIn}), so the other applications' tokens
-     * granted in it end too (until stop 36 they went on, listed nowhere). The user's other browsers keep theirs, the
-     * same application's included: ending all of the application's made its sign-out in a second browser fail (that
-     * browser's ID token no longer known: a 400, and that browser stayed signed in to Gatehouse). "Sign out
-     * everywhere" ends all of them.
+     * RP-initiated logout: the application signs the user out of their Gatehouse session (Spring's handler, as before),
+     * and this browser's sign-in of the ID token's user ends as with the page's "Sign out"
+     * ({@link Sessions#endThisSignIn}): what every application was granted in it ends too (a refresh token would
+     * otherwise outlive the sign-out, listed nowhere). A session waiting for a step-up or a new sign-in of that user
+     * is signed out the same way (it was left as it was, and a code alone then finished the step-up after the
+     * application's sign-out). Only this browser's: an ID token from another browser of the same user signs this
+     * browser out but ends nothing of that other browser, and one sent from a browser that holds nothing of the
+     * user's touches nothing. The user's other browsers keep theirs, the same application's included (ending all of
+     * the application's made its sign-out in a second browser fail). "Sign out everywhere" ends all of them.
+     *
+     * <p>Until stop 36 this ended only the application's authorizations made in this browser (by a browser key each
+     * carried), reading each one of the user's for the application; ending the sign-in covers them.
      */
-    private static OidcLogoutAuthenticationSuccessHandler applicationSignsOut(TokenRevocations revocations,
-                                                                              Sessions sessions, AuditLog audit) {
+    private static OidcLogoutAuthenticationSuccessHandler applicationSignsOut(Sessions sessions, AuditLog audit) {
         OidcLogoutAuthenticationSuccessHandler handler = new OidcLogoutAuthenticationSuccessHandler();
         SecurityContextLogoutHandler signOut = new SecurityContextLogoutHandler();
         handler.setLogoutHandler((request, response, authentication) -> {
@@ -293,9 +290,6 @@ class AuthorizationServerSecurity {
                     || logout instanceof SignOutWithAnEarlierIdToken.OfAnEndedSignIn) {
                 return; // an ended sign-in's ID token: back to the application, nothing here to end
             }
-            HttpSession session = request.getSession(false);
-            String browserKey = session == null ? null
-                    : (String) session.getAttribute(SignInService.BROWSER_KEY);
             SignedInUser signedIn = logout.isPrincipalAuthenticated()
                     && logout.getPrincipal() instanceof Authentication current
                     && current.getPrincipal() instanceof SignedInUser user ? user : null;
@@ -305,49 +299,16 @@ class AuthorizationServerSecurity {
             } catch (IllegalArgumentException | NullPointerException notOurs) {
                 return;
             }
-            // The endpoint checked a signed-in session's user is the ID token's subject; a waiting one is checked here.
-            int ended = 0;
-            // A browser with neither a session key nor a sign-in holds nothing of the user's: no authorization is
-            // read (each one was, to find none: seconds for a user with thousands; outside attack, stop 36).
-            for (String client : browserKey == null && signedIn == null ? List.<String>of()
-                    : logout.getIdToken().getAudience()) {
-                // With a browser key, only the authorizations that carry it can be this browser's (those stored
-                // before keys, matched by sign-in time, are all past any session's lifetime by now).
-                ended += revocations.revokeWhere(revocations.authorizationIds(subject, client, browserKey),
-                        made -> madeInThisBrowser(made, subject, browserKey, signedIn));
-            }
-            // This browser's sign-in of the user, signed in or waiting to continue (a step-up, a new sign-in), ends as
-            // with "Sign out": every application's tokens granted in it end too.
-            boolean own = sessions.endThisSignIn(ServletBrowserSession.of(request, response), subject::equals)
-                    .isPresent();
-            if (signedIn == null && ended == 0 && !own) {
+            // The endpoint checked a signed-in session's user is the ID token's subject; a waiting one is checked by
+            // the filter here.
+            if (sessions.endThisSignIn(ServletBrowserSession.of(request, response), subject::equals).isEmpty()) {
                 return; // not this browser's: nothing of it, or of the user, is touched
             }
-            // Only what this browser holds: the ID token's own authorization is ended above when it was made here.
-            // (Ending it wherever it was made let any ID token of the user, current or earlier, end the application's
-            // tokens in another browser: found by an outside attack in stop 33.)
             audit.record(AuditEventType.SIGN_OUT, subject, null, ClientInfo.of(request),
                     "by application " + String.join(", ", logout.getIdToken().getAudience()));
             signOut.logout(request, response, signedIn != null ? (Authentication) logout.getPrincipal() : null);
         });
         return handler;
-    }
-
-    /**
-     * Whether the authorization of {@code subject} was made in this browser's session: its principal carries the
-     * session's browser key, or (made before keys were recorded) the signed-in session's sign-in time.
-     */
-    private static boolean madeInThisBrowser(OidcPrincipal principal, UUID subject, String browserKey,
-                                             SignedInUser signedIn) {
-        if (!principal.userId().equals(subject)) {
-            return false;
-        }
-        if (principal.browser() != null) {
-            return principal.browser().equals(browserKey);
-        }
-        return signedIn != null && signedIn.userId().equals(subject)
-                && principal.authTime().truncatedTo(ChronoUnit.MILLIS)
-                        .equals(signedIn.signedInAt().truncatedTo(ChronoUnit.MILLIS));
     }
 
     /**

@@ -22,7 +22,7 @@ import dev.gatehouse.signin.SignedInUser;
  * leaving the user signed in to Gatehouse. Only after Spring refused the hint as one it holds no authorization for
  * (any other refusal stands as it is), and only for a hint that {@link EarlierIdTokens} finds among the replaced ID
  * tokens of an authorization its subject still holds; Spring then checks the request again, in full, on the current
- * ID token.
+ * ID token. A hint no authorization holds any more is taken as {@link #ofAnEndedSignIn} says.
  */
 final class SignOutWithAnEarlierIdToken extends InFrontOfSpring {
 
@@ -58,10 +58,12 @@ final class SignOutWithAnEarlierIdToken extends InFrontOfSpring {
     }
 
     /**
-     * An ID token this server issued whose authorization is gone (its sign-in ended: signed out, in this browser or
-     * another, a password change, "Sign out everywhere"): the application's sign-out goes back to the application's
+     * An ID token this server issued whose authorization is gone. When its sign-in ended (signed out, in this browser
+     * or another, a password change, "Sign out everywhere"), the application's sign-out goes back to the application's
      * registered page with its {@code state}, and ends nothing ({@link OfAnEndedSignIn}): the sign-in the token
-     * came from is over, and a later sign-in in this browser is not the application's to end with it. Since stop 36 every sign-out ends the sign-in's authorizations, so an application signing out after
+     * came from is over, and a later sign-in in this browser is not the application's to end with it. When this
+     * browser is still in the token's sign-in (the same user, signed in at the token's {@code auth_time}), it is
+     * signed out as with a held token. Since stop 36 every sign-out ends the sign-in's authorizations, so an application signing out after
      * another one, or after the page's "Sign out", sent an ID token no longer held and got a bare 400 instead of its
      * page (found by the outside attack of stop 36). Checked as Spring checks a held one: the application named
      * ({@code client_id}, when given) is the one the token was issued to, the page, when given, is one it
@@ -82,10 +84,19 @@ final class SignOutWithAnEarlierIdToken extends InFrontOfSpring {
                 && !client.getPostLogoutRedirectUris().contains(logout.getPostLogoutRedirectUri())) {
             return Optional.empty();
         }
-        if (logout.isPrincipalAuthenticated() && logout.getPrincipal() instanceof Authentication current
-                && current.getPrincipal() instanceof SignedInUser user
-                && !user.userId().toString().equals(idToken.get().getSubject())) {
+        SignedInUser signedIn = logout.isPrincipalAuthenticated()
+                && logout.getPrincipal() instanceof Authentication current
+                && current.getPrincipal() instanceof SignedInUser user ? user : null;
+        if (signedIn != null && !signedIn.userId().toString().equals(idToken.get().getSubject())) {
             return Optional.empty();
+        }
+        if (signedIn != null && idToken.get().getAuthenticatedAt() != null
+                && signedIn.signedInAt().getEpochSecond() == idToken.get().getAuthenticatedAt().getEpochSecond()) {
+            // Not ended: this browser's sign-in is the token's (its password time), and only the authorization went
+            // (a refresh token used twice, a new application secret, the member left the account). Signed out as
+            // with a held token; redirecting alone left the browser signed in (found by the re-attack of stop 36).
+            return Optional.of(new OidcLogoutAuthenticationToken(idToken.get(), (Authentication) logout.getPrincipal(),
+                    null, issuedTo, logout.getPostLogoutRedirectUri(), logout.getState()));
         }
         return Optional.of(new OfAnEndedSignIn(idToken.get(), (Authentication) logout.getPrincipal(), issuedTo,
                 logout.getPostLogoutRedirectUri(), logout.getState()));
