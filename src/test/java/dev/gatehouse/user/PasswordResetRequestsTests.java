@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -62,11 +63,28 @@ abstract class PasswordResetRequestsTests {
 
     /** Another node on the same database, as the server's own is made. */
     private PasswordResets anotherNode() {
-        return new PasswordResets(jdbc, context.getBean(UserService.class), context.getBean(Notifier.class),
+        return anotherNode(context.getBean(Notifier.class));
+    }
+
+    private PasswordResets anotherNode(Notifier notifier) {
+        return new PasswordResets(jdbc, context.getBean(UserService.class), notifier,
                 context.getBean(AuditLog.class), context.getBean(RateLimits.class),
                 context.getBean(SecretSealer.class), context.getBean(GatehouseProperties.class),
                 context.getBean(TransactionTemplate.class), context.getBean(Clock.class),
                 context.getBean(PasswordHasher.class));
+    }
+
+    /**
+     * A request answered by a node that stopped at once, kept out of the server's own sweep (due in an hour, so that
+     * only the test's calls take it); its id.
+     */
+    private UUID waitingRequest(String email, ClientInfo from) throws InterruptedException {
+        Set<UUID> before = Set.copyOf(waiting());
+        stoppedNode().requestAnsweredAtOnce(email, from);
+        UUID id = waiting().stream().filter(w -> !before.contains(w)).findFirst().orElseThrow();
+        jdbc.sql("update password_reset_requests set due_at = ? where id = ?")
+                .params(Db.ts(Instant.now().plus(Duration.ofHours(1))), id).update();
+        return id;
     }
 
     /** A node that answered and then stopped before its work was due (its reset thread dropped the work). */
@@ -106,11 +124,7 @@ abstract class PasswordResetRequestsTests {
     @Test
     void workWhenNodesTakeTheSameRequestAtOnceThenOneLinkAndOneEmail() throws Exception {
         TestUsers.Created ada = users.create("reset-race");
-        stoppedNode().requestAnsweredAtOnce(ada.email(), client);
-        // Kept from the server's sweep, which would otherwise take it two seconds after it is due.
-        jdbc.sql("update password_reset_requests set due_at = ? where ip = ?")
-                .params(Db.ts(Instant.now().plus(Duration.ofHours(1))), client.ip()).update();
-        UUID id = waiting().get(0);
+        UUID id = waitingRequest(ada.email(), client);
         List<PasswordResets> nodes = List.of(server, anotherNode());
         try {
             List<Boolean> took = Race.run(10, i -> nodes.get(i % 2).work(id));
@@ -139,12 +153,9 @@ abstract class PasswordResetRequestsTests {
     @Test
     void workWhenTheRequestWaitedLongerThanALinkLivesOrCannotBeReadThenDroppedUnsent() throws Exception {
         TestUsers.Created ada = users.create("reset-too-old");
-        stoppedNode().requestAnsweredAtOnce(ada.email(), client);
-        UUID old = waiting().get(0);
-        // Out of the server's sweep (due in an hour), and older than a link lives.
-        jdbc.sql("update password_reset_requests set due_at = ?, expires_at = ? where id = ?")
-                .params(Db.ts(Instant.now().plus(Duration.ofHours(1))), Db.ts(Instant.now().minusSeconds(5)), old)
-                .update();
+        UUID old = waitingRequest(ada.email(), client);
+        jdbc.sql("update password_reset_requests set expires_at = ? where id = ?")
+                .params(Db.ts(Instant.now().minusSeconds(5)), old).update(); // older than a link lives
         assertThat(server.work(old)).isTrue();
         assertThat(resetEmails(ada.email())).isZero();
 
@@ -168,11 +179,8 @@ abstract class PasswordResetRequestsTests {
     void sweepWhenOneRequestFailsThenItIsPutOffAndTheOthersAreSent() throws Exception {
         TestUsers.Created ada = users.create("reset-fails");
         TestUsers.Created bob = users.create("reset-behind");
-        stoppedNode().requestAnsweredAtOnce(ada.email(), client);
-        stoppedNode().requestAnsweredAtOnce(bob.email(), new ClientInfo(client.ip(), "behind"));
-        Instant hidden = Instant.now().plus(Duration.ofHours(1)); // out of the server's own sweep
-        jdbc.sql("update password_reset_requests set due_at = ? where ip = ?").params(Db.ts(hidden), client.ip())
-                .update();
+        UUID adas = waitingRequest(ada.email(), client);
+        waitingRequest(bob.email(), client);
         Notifier real = context.getBean(Notifier.class);
         Notifier failingForAda = new Notifier() {
             @Override
@@ -198,16 +206,13 @@ abstract class PasswordResetRequestsTests {
                 real.withdraw(messageId);
             }
         };
-        PasswordResets node = new PasswordResets(jdbc, context.getBean(UserService.class), failingForAda,
-                context.getBean(AuditLog.class), context.getBean(RateLimits.class),
-                context.getBean(SecretSealer.class), context.getBean(GatehouseProperties.class),
-                context.getBean(TransactionTemplate.class), context.getBean(Clock.class),
-                context.getBean(PasswordHasher.class));
+        PasswordResets node = anotherNode(failingForAda);
+        Instant hidden = Instant.now().plus(Duration.ofHours(1));
         try {
-            // Ada's first: it is older.
-            jdbc.sql("update password_reset_requests set due_at = ? where ip = ? and user_agent = ?")
-                    .params(Db.ts(hidden.minusSeconds(1)), client.ip(), client.userAgent()).update();
-            node.sweep(hidden.plusSeconds(1));
+            // Ada's first in the sweep.
+            jdbc.sql("update password_reset_requests set due_at = ? where id = ?")
+                    .params(Db.ts(hidden.minusSeconds(60)), adas).update();
+            node.sweep(hidden.plusSeconds(60));
         } finally {
             node.stop();
         }
@@ -226,10 +231,7 @@ abstract class PasswordResetRequestsTests {
     @Test
     void workWhenALaterRequestAlreadySentALinkThenTheLateOneSendsNothingAndEndsNothing() throws Exception {
         TestUsers.Created ada = users.create("reset-late");
-        stoppedNode().requestAnsweredAtOnce(ada.email(), client);
-        UUID late = waiting().get(0);
-        jdbc.sql("update password_reset_requests set due_at = ? where id = ?")
-                .params(Db.ts(Instant.now().plus(Duration.ofHours(1))), late).update();
+        UUID late = waitingRequest(ada.email(), client);
         context.getBean(MutableClock.class).advance(Duration.ofMinutes(1));
         server.request(ada.email(), client); // at once, as the page asked before stop 34
 
