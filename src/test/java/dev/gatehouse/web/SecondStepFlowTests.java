@@ -26,6 +26,24 @@ abstract class SecondStepFlowTests extends TwoFactorFlowSupport {
 
     // --- "Try another way" and backup codes ---------------------------------------------------------------------------
 
+    /**
+     * Wrong codes in a row are one row of the Security page's recent activity, saying how many: six of them were six
+     * of its ten rows (noticed by stop 35's walk-through).
+     */
+    @Test
+    void securityPageWhenWrongCodesInARowThenOneActivityRowSaysHowMany() {
+        TwoFactorUser ada = twoFactorUser("activity-run");
+        WebSession web = passwordStep(browser(), ada);
+        String wrong = ada.app().code(clock().instant()).equals("000000") ? "111111" : "000000";
+        for (int i = 0; i < 3; i++) {
+            web.get("/signin/verify");
+            assertThat(web.post("/signin/verify", Map.of("code", wrong)).status()).isEqualTo(401);
+        }
+        assertThat(code(web, ada, false).location()).isEqualTo("/settings/security");
+        String activity = web.get("/settings/security").body();
+        assertThat(activity).containsOnlyOnce("Wrong verification code").contains("(3 times, the latest shown)");
+    }
+
     @Test
     void backupCodeWhenChosenUnderTryAnotherWayThenSignsInOnceAndTheCountDrops() {
         TwoFactorUser ada = twoFactorUser("backup");

@@ -82,7 +82,9 @@ class SecuritySettingsController {
     @GetMapping("/settings/security")
     String page(@AuthenticationPrincipal SignedInUser me, BrowserSession browser, Model model) {
         model.addAttribute("user", users.findById(me.userId()).orElseThrow());
-        model.addAttribute("activity", audit.recentForUser(me.userId(), ACTIVITY_ROWS));
+        // Read more than shown: runs of like events become one row each (ActivityRow).
+        model.addAttribute("activity", ActivityRow.grouped(audit.recentForUser(me.userId(), ACTIVITY_ROWS * 5),
+                ACTIVITY_ROWS));
         model.addAttribute("factors", factors.factors(me.userId()));
         // Each registered method's card, in page order: its own fragment, with what its card bean gives it.
         model.addAttribute("methodCards", cards(me.userId(), true));
