@@ -65,7 +65,8 @@ class ActivityFlowOnH2Test extends TwoFactorFlowSupport {
         WebSession web = signedIn(ada.email(), PASSWORD);
         for (int i = 0; i < 30; i++) {
             clock().advance(Duration.ofSeconds(1));
-            audit().record(AuditEventType.TRUSTED_DEVICE_ADDED, ada.user().id(), null, CLIENT, "Firefox on Linux");
+            // Each its own detail: like events in a row are one row of the Security page (ActivityRow).
+            audit().record(AuditEventType.TRUSTED_DEVICE_ADDED, ada.user().id(), null, CLIENT, "Firefox on Linux " + i);
             audit().record(AuditEventType.PASSWORD_CHANGED, bob.user().id(), null, CLIENT, null);
         }
         audit().record(AuditEventType.FACTOR_ENABLED, ada.user().id(), null, CLIENT, AuditEvent.methodDetail("TOTP", null));

@@ -124,7 +124,8 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
         WebSession web = browser();
         Page opened = web.get(link);
         assertThat(opened.location()).as("the token leaves the address bar").isEqualTo("/signin/reset");
-        assertThat(web.get("/signin/reset").body()).contains("Choose a new password");
+        assertThat(web.get("/signin/reset").body()).contains("Choose a new password")
+                .as("not signed in: nothing else to open first").doesNotContain("id=\"new-password-first\"");
         Page weak = web.post("/signin/reset", Map.of("newPassword", "short", "confirmPassword", "short"));
         assertThat(weak.status()).isEqualTo(422);
         Page done = web.post("/signin/reset", Map.of("newPassword", NEW_PASSWORD, "confirmPassword", NEW_PASSWORD));
@@ -193,7 +194,8 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
                 "/settings/confirm?next=/settings/security", "/")) {
             assertThat(web.get(page).location()).as(page).isEqualTo("/signin/reset");
         }
-        web.get("/signin/reset"); // this session's form token, so only the rule can refuse
+        assertThat(web.get("/signin/reset").body()).as("says why, and the way out")
+                .contains("id=\"new-password-first\"", "id=\"reset-signout\""); // and this session's form token
         assertThat(web.post("/settings/signout-everywhere", Map.of()).location()).isEqualTo("/signin/reset");
         assertThat(auditTypes(ada.id())).doesNotContain(AuditEventType.SIGN_OUT_EVERYWHERE);
 

@@ -1,6 +1,7 @@
 package dev.gatehouse.web.settings;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,10 +11,10 @@ import dev.gatehouse.audit.AuditEvent;
 /**
  * One row of the Security page's recent activity: the newest of a run of like events (the same event with the same
  * detail, from the same network and browser, each within {@link #RUN} of the one after it), and how many the run
- * holds. Six wrong codes in a row were six of the page's ten rows (noticed by stop 35's walk-through); they are one
- * row, "(6 times)", now. "See all activity" still lists every event.
+ * holds, and when the run began. Six wrong codes in a row were six of the page's ten rows (noticed by stop 35's
+ * walk-through); they are one row, "(6 times since 12:01)", now. "See all activity" still lists every event.
  */
-record ActivityRow(AuditEvent event, int times) {
+record ActivityRow(AuditEvent event, int times, Instant first) {
 
     static final Duration RUN = Duration.ofHours(1);
 
@@ -24,11 +25,11 @@ record ActivityRow(AuditEvent event, int times) {
         for (AuditEvent event : newestFirst) {
             if (earliestOfRun != null && alike(earliestOfRun, event)) {
                 ActivityRow run = grouped.remove(grouped.size() - 1);
-                grouped.add(new ActivityRow(run.event(), run.times() + 1));
+                grouped.add(new ActivityRow(run.event(), run.times() + 1, event.occurredAt()));
             } else if (grouped.size() == rows) {
                 break;
             } else {
-                grouped.add(new ActivityRow(event, 1));
+                grouped.add(new ActivityRow(event, 1, event.occurredAt()));
             }
             earliestOfRun = event;
         }

@@ -125,12 +125,16 @@ class PasswordResetController {
             return expired(response);
         }
         model.addAttribute("errors", Map.of());
-        return showForm(link.get(), model);
+        return showForm(link.get(), browser, model);
     }
 
-    /** The form, naming the account it sets the password of (so a link someone else sent cannot pass for one's own). */
-    private String showForm(PasswordResets.Link link, Model model) {
+    /**
+     * The form, naming the account it sets the password of (so a link someone else sent cannot pass for one's own),
+     * and, to a session signed in by the link, why every other page sends it back here.
+     */
+    private String showForm(PasswordResets.Link link, BrowserSession browser, Model model) {
         model.addAttribute("resetEmail", users.findById(link.userId()).map(u -> u.email()).orElse(""));
+        model.addAttribute("newPasswordFirst", signIn.newPasswordDue(browser));
         return "signin/reset";
     }
 
@@ -144,12 +148,12 @@ class PasswordResetController {
             return expired(response);
         }
         if (!newPassword.equals(confirmPassword)) {
-            return problem(link.get(), "confirmPassword", "password.mismatch", response, model);
+            return problem(link.get(), "confirmPassword", "password.mismatch", browser, response, model);
         }
         String token = browser.attribute(LINK, String.class).orElseThrow();
         PasswordResets.Completion done = resets.complete(token, newPassword, ClientInfo.of(request));
         if (done instanceof PasswordResets.Completion.Rejected rejected) {
-            return problem(link.get(), "newPassword", rejected.problemKey(), response, model);
+            return problem(link.get(), "newPassword", rejected.problemKey(), browser, response, model);
         }
         browser.removeAttribute(LINK);
         if (done instanceof PasswordResets.Completion.Expired) {
@@ -164,11 +168,11 @@ class PasswordResetController {
         return "redirect:/signin?reset";
     }
 
-    private String problem(PasswordResets.Link link, String field, String key, HttpServletResponse response,
-                           Model model) {
+    private String problem(PasswordResets.Link link, String field, String key, BrowserSession browser,
+                           HttpServletResponse response, Model model) {
         model.addAttribute("errors", Map.of(field, messages.get(key)));
         response.setStatus(422);
-        return showForm(link, model);
+        return showForm(link, browser, model);
     }
 
     private static String expired(HttpServletResponse response) {

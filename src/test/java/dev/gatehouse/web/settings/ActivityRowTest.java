@@ -42,6 +42,7 @@ class ActivityRowTest {
         assertThat(rows).hasSize(10);
         assertThat(rows.get(0).event().occurredAt()).as("the latest of the run").isEqualTo(NOON);
         assertThat(rows.get(0).times()).isEqualTo(6);
+        assertThat(rows.get(0).first()).as("when the run began").isEqualTo(NOON.minusSeconds(50));
         assertThat(rows.subList(1, 10)).allMatch(row -> row.times() == 1);
     }
 
