@@ -243,6 +243,9 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
         web.get(link);
         web.post(link, Map.of());
         assertThat(web.get("/signin/verify").body()).doesNotContain("name=\"remember\"");
+        assertThat(web.get("/signin/choose").body()).as("'Try another way' says where it leads")
+                .contains("then choose your new password").doesNotContain("finish signing in");
+        assertThat(signingIn.get("/signin/choose").body()).contains("finish signing in");
         assertThat(code(web, ada, true).location()).isEqualTo("/signin/reset");
         assertThat(count("select count(*) from trusted_devices where user_id = ?", ada.id())).isZero();
     }

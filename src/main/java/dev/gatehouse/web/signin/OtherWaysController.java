@@ -54,6 +54,7 @@ class OtherWaysController {
         model.addAttribute("methods", choices.methods());
         model.addAttribute("standIns", choices.standIns());
         model.addAttribute("noWayLeft", choices.noWayLeft());
+        model.addAttribute("forReset", pending.get().emailLink()); // the way to a new password, not a sign-in
         // While code entry is paused, every way that takes a code is, backup codes too: said here, so that the list
         // does not offer ways that each lead to the same pause (a first-time walk-through went round in a circle).
         // What still works is named only when the user has it (a new user without a security key was told "A security
