@@ -29,8 +29,9 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
  * @param sessionsGeneration the user's sessions generation the session was signed in under: once ending all their
  *                       sessions raised it, nothing of this authorization is honoured; 0 in one stored before
  *                       (boxed so that the JSON of those, which lacks it, still reads: never null once made)
- * @param browser        the browser key of the session the authorization was made in (SignInService.browserKey);
- *                       null in one stored before it was recorded
+ * @param browser        the browser key of the session the authorization was made in, as stops 32-35 recorded it for
+ *                       an application's sign-out; no longer read or written (ending the sign-in covers it since stop
+ *                       36), kept so that the JSON of those stored then still reads: null in every one made now
  * @param signIn         the sign-in the session was in ({@code SignedInUser.signIn()}): once that one session was
  *                       ended on its own (Sessions &gt; Sign out), nothing of this authorization is honoured either;
  *                       null in one stored before it was recorded

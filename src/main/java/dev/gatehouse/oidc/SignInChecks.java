@@ -38,13 +38,12 @@ public class SignInChecks {
     }
 
     /**
-     * The session's sign-in as the authorization will remember it, its {@code acr} as reached now, and the browser it
-     * was made in.
+     * The session's sign-in as the authorization will remember it, and its {@code acr} as reached now.
      */
-    public OidcPrincipal principal(SignedInUser user, String browser) {
+    public OidcPrincipal principal(SignedInUser user) {
         return new OidcPrincipal(user.userId(), user.email(), user.displayName(), user.signedInAt(),
                 user.secondFactorAt(), String.join(" ", user.amr()), reached(user).value(), user.sessionsGeneration(),
-                browser, user.signIn());
+                null, user.signIn());
     }
 
     public Need need(SignedInUser user, AuthorizeAsks asks) {

@@ -124,17 +124,13 @@ public class Sessions {
         // session planted before sign-in is worthless after it. (The page to return to is kept in a cookie.) Only an
         // application's demand for a new sign-in stays: it can only ask for more, and without it the password posted
         // again would let a trusted device skip the factor it asked for (found by an outside attack).
-        // The browser key too: it names this browser, not a sign-in, and gives nothing to whoever planted it.
         // Of this browser's sign-in of the same user, its handle is remembered: a new sign-in here continues it.
         endReplaced(browser, pending.userId());
-        Optional<String> continued = principal(browser).filter(p -> p.handle() != null)
-                .map(p -> p.userId() + " " + p.handle())
-                .or(() -> browser.attribute(CONTINUED, String.class))
-                .filter(c -> c.startsWith(pending.userId() + " "));
-        browser.renew(name -> name.equals(SignInService.FRESH_SIGN_IN) || name.equals(SignInService.BROWSER_KEY));
+        Optional<Held> continued = held(browser).filter(h -> h.userId().equals(pending.userId()));
+        browser.renew(name -> name.equals(SignInService.FRESH_SIGN_IN));
         browser.unauthenticate();
         browser.setAttribute(PendingSignIn.ATTRIBUTE, pending);
-        continued.ifPresent(c -> browser.setAttribute(CONTINUED, c));
+        continued.ifPresent(h -> browser.setAttribute(CONTINUED, h.attribute()));
         // Indexed under the user like a signed-in session, so that "sign out everywhere" and a password change end
         // a sign-in that is only waiting for its second step too.
         browser.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, pending.userId().toString());
@@ -163,8 +159,7 @@ public class Sessions {
      * sign-in that follows ({@link #continued}).
      */
     void signOutForNewSignIn(BrowserSession browser) {
-        principal(browser).filter(p -> p.handle() != null)
-                .ifPresent(p -> browser.setAttribute(CONTINUED, p.userId() + " " + p.handle()));
+        held(browser).ifPresent(h -> browser.setAttribute(CONTINUED, h.attribute()));
         browser.unauthenticate();
     }
 
@@ -176,9 +171,7 @@ public class Sessions {
      * sign-in was ended meanwhile; never another user's.
      */
     private Optional<String> continued(BrowserSession browser, UUID userId) {
-        return principal(browser).filter(p -> p.userId().equals(userId)).map(SignedInUser::handle)
-                .or(() -> browser.attribute(CONTINUED, String.class).filter(c -> c.startsWith(userId + " "))
-                        .map(c -> c.substring(c.indexOf(' ') + 1)))
+        return held(browser).filter(h -> h.userId().equals(userId)).map(Held::handle)
                 .filter(handle -> !ended.contains(SignedInUser.signInOf(handle)));
     }
 
@@ -386,21 +379,30 @@ public class Sessions {
 
     /** A sign-in this browser holds, or waits to continue ({@link #CONTINUED}), by its user and handle. */
     private record Held(UUID userId, String handle) {
+
+        /** As {@link #CONTINUED} keeps it: "user id, space, handle". */
+        String attribute() {
+            return userId + " " + handle;
+        }
+
+        static Optional<Held> of(String attribute) {
+            String[] parts = attribute.split(" ", 2);
+            try {
+                return parts.length == 2 ? Optional.of(new Held(UUID.fromString(parts[0]), parts[1]))
+                        : Optional.empty();
+            } catch (IllegalArgumentException unreadable) {
+                return Optional.empty();
+            }
+        }
     }
 
+    /** The signed-in principal's sign-in (none for one without a handle), else the one waiting to be continued. */
     private Optional<Held> held(BrowserSession browser) {
         Optional<SignedInUser> signedIn = principal(browser);
         if (signedIn.isPresent()) {
             return signedIn.filter(p -> p.handle() != null).map(p -> new Held(p.userId(), p.handle()));
         }
-        return browser.attribute(CONTINUED, String.class).map(c -> c.split(" ", 2)).filter(c -> c.length == 2)
-                .flatMap(c -> {
-                    try {
-                        return Optional.of(new Held(UUID.fromString(c[0]), c[1]));
-                    } catch (IllegalArgumentException unreadable) {
-                        return Optional.empty();
-                    }
-                });
+        return browser.attribute(CONTINUED, String.class).flatMap(Held::of);
     }
 
     private void end(Held held) {

@@ -46,13 +46,6 @@ public class SignInService {
     static final String FRESH_SIGN_IN = "gatehouse.freshSignIn";
 
     /**
-     * A random key a browser's session keeps until it is signed out or ends, across the sign-ins made in it (a
-     * {@code prompt=login} re-sign-in included): applications' authorizations made in it carry it, so that an
-     * application's sign-out ends what it holds from this browser and nothing of the user's other browsers.
-     */
-    public static final String BROWSER_KEY = "gatehouse.browserKey";
-
-    /**
      * Session attribute: this session was signed in by a reset link and the second factor, and the new password is
      * still to be chosen ({@link #newPasswordDue}); it holds the sessions generation of that sign-in, so that the
      * password change lifts it wherever it is made (it raises the generation: a node of the version before, which
@@ -297,7 +290,7 @@ public class SignInService {
             // Nothing is remembered on the way to a new password: the password change forgets every trusted device
             // (the page offered it, and it was forgotten a minute later; noticed in stop 35's walk-through).
             SignedInUser signedIn = signInWithSecondFactor(user, first + " + " + method.auditName(), amr,
-                    remember && !pending.get().emailLink(), browser);
+                    remember && !byLink, browser);
             if (byLink) {
                 browser.setAttribute(NEW_PASSWORD_DUE, signedIn.sessionsGeneration());
             }
@@ -411,15 +404,6 @@ public class SignInService {
     public void requireFreshSignIn(BrowserSession browser) {
         sessions.signOutForNewSignIn(browser);
         browser.setAttribute(FRESH_SIGN_IN, Boolean.TRUE);
-    }
-
-    /** This browser session's {@link #BROWSER_KEY}, made on first use. */
-    public String browserKey(BrowserSession browser) {
-        return browser.attribute(BROWSER_KEY, String.class).orElseGet(() -> {
-            String key = UUID.randomUUID().toString();
-            browser.setAttribute(BROWSER_KEY, key);
-            return key;
-        });
     }
 
     /**

@@ -15,8 +15,8 @@ import dev.gatehouse.audit.AuditEventType;
  * and, for one the user named, that name ("Security key “YubiKey” removed"); an event whose type has a message
  * {@code activity.<TYPE>.detail} and that has a detail by that message, the detail as its argument (the
  * application's name of {@code APPLICATION_TOKEN_REUSED}: a type opts in, since other details are not for the user);
- * every other event by {@code activity.<TYPE>} when there is such a message, else {@code audit.<TYPE>}. Names no method itself: a method's
- * words are {@code activity.method.<TYPE>}, else its {@code factor.<TYPE>} name.
+ * every other event by {@code activity.<TYPE>} when there is such a message, else {@code audit.<TYPE>}. Names no
+ * method itself: a method's words are {@code activity.method.<TYPE>}, else its {@code factor.<TYPE>} name.
  */
 @Component("activityWords")
 public class ActivityWords {

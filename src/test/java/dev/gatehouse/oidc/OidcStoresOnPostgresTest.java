@@ -17,9 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
@@ -33,6 +31,7 @@ import dev.gatehouse.crypto.SecretSealer;
 import dev.gatehouse.testsupport.MutableClock;
 import dev.gatehouse.testsupport.PostgresTest;
 import dev.gatehouse.testsupport.Race;
+import dev.gatehouse.testsupport.TestAuthorizations;
 
 /**
  * The provider's state on PostgreSQL, where production keeps it: the three stores of V22 (its {@code varchar} columns
@@ -108,25 +107,13 @@ class OidcStoresOnPostgresTest {
 
     @Test
     void authorizationWhenSavedThenReadBackWithItsPrincipalAndTokensFromAnyInstance() {
-        RegisteredClient client = clients.client("store-" + UUID.randomUUID(), "{noop}store-secret-" + UUID.randomUUID())
-                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-                .redirectUri("https://app.example/callback").scope("openid").build();
-        clients.save(client);
-        Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
-        UUID userId = UUID.randomUUID();
-        OidcPrincipal principal = new OidcPrincipal(userId, "ada@example.com", "Ada", now.minusSeconds(60), now,
-                "pwd otp mfa", Acr.MFA_NOW.value(), 3L, "browser-key", "sign-in-hash");
-        String refresh = "refresh-" + UUID.randomUUID();
-        OAuth2Authorization authorization = OAuth2Authorization.withRegisteredClient(client)
-                .id(UUID.randomUUID().toString()).principalName(principal.getName())
-                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE).authorizedScopes(Set.of("openid"))
-                .attribute(Principal.class.getName(), UsernamePasswordAuthenticationToken.authenticated(principal,
-                        null, AuthorityUtils.createAuthorityList("ROLE_USER")))
-                .token(new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, "access-" + UUID.randomUUID(), now,
-                        now.plusSeconds(600), Set.of("openid")))
-                .refreshToken(new OAuth2RefreshToken(refresh, now, now.plus(Duration.ofHours(8))))
-                .build();
-        authorizations.save(authorization);
+        TestAuthorizations.Stored saved = TestAuthorizations.store(clients, authorizations, 3L);
+        RegisteredClient client = saved.client();
+        UUID userId = saved.userId();
+        OAuth2Authorization authorization = saved.authorization();
+        OidcPrincipal principal = saved.principal();
+        String refresh = saved.refreshToken();
+        Instant now = authorization.getRefreshToken().getToken().getIssuedAt();
 
         OAuth2Authorization found = authorizations.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN);
         assertThat(found).isNotNull();

@@ -38,12 +38,23 @@ public final class TestAuthorizations {
         public String refreshToken() {
             return authorization.getRefreshToken().getToken().getTokenValue();
         }
+
+        /** The sign-in it names, as stored in its principal attribute. */
+        public OidcPrincipal principal() {
+            return OidcPrincipal.of(authorization).orElseThrow();
+        }
     }
 
     private TestAuthorizations() {
     }
 
     public static Stored store(OidcClients clients, OAuth2AuthorizationService authorizations) {
+        return store(clients, authorizations, 0L);
+    }
+
+    /** {@link #store}, its sign-in made under the user's sessions generation {@code sessionsGeneration}. */
+    public static Stored store(OidcClients clients, OAuth2AuthorizationService authorizations,
+                               long sessionsGeneration) {
         RegisteredClient client = clients.client("stored-" + UUID.randomUUID(), "{noop}secret-" + UUID.randomUUID())
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
@@ -53,7 +64,7 @@ public final class TestAuthorizations {
         Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
         UUID userId = UUID.randomUUID();
         OidcPrincipal principal = new OidcPrincipal(userId, "ada@example.com", "Ada", now.minusSeconds(60), now,
-                "pwd otp mfa", Acr.MFA_NOW.value(), 0L, "browser-key", "sign-in-hash");
+                "pwd otp mfa", Acr.MFA_NOW.value(), sessionsGeneration, "browser-key", "sign-in-hash");
         OAuth2Authorization authorization = OAuth2Authorization.withRegisteredClient(client)
                 .id(UUID.randomUUID().toString()).principalName(principal.getName())
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE).authorizedScopes(Set.of("openid"))

@@ -29,6 +29,7 @@ public class BackupCodeSecondFactor implements SecondFactorMethod {
             MethodTraits.Answer.TYPED_CODE, false, false, "/signin/backup-code", "settings/methods :: backup");
 
     private final BackupCodeService backupCodes;
+
     BackupCodeSecondFactor(BackupCodeService backupCodes) {
         this.backupCodes = backupCodes;
     }

@@ -1,7 +1,6 @@
 package dev.gatehouse.web.oidc;
 
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
-import jakarta.servlet.http.HttpSession;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -68,7 +66,6 @@ import dev.gatehouse.oidc.ClientSecrets;
 import dev.gatehouse.oidc.EarlierIdTokens;
 import dev.gatehouse.oidc.OidcPrincipal;
 import dev.gatehouse.oidc.SignInChecks;
-import dev.gatehouse.oidc.TokenRevocations;
 import dev.gatehouse.signin.SessionProperties;
 import dev.gatehouse.signin.Sessions;
 import dev.gatehouse.signin.SignedInUser;
@@ -105,7 +102,7 @@ class AuthorizationServerSecurity {
                                             SessionProperties sessionProperties, Sessions sessions,
                                             AccountClients accountClients, dev.gatehouse.oidc.TokenClaims tokenClaims,
                                             OAuth2AuthorizationService authorizations,
-                                            TokenRevocations revocations, AuditLog audit, Clock clock,
+                                            AuditLog audit, Clock clock,
                                             CsrfTokenRepository formTokens, AuthorizationUses uses,
                                             dev.gatehouse.oidc.IdTokenHints hints, EarlierIdTokens earlierIdTokens,
                                             dev.gatehouse.oidc.SpentRefreshTokens spentRefreshTokens)
@@ -121,7 +118,8 @@ class AuthorizationServerSecurity {
                         .oidc(oidc -> oidc.logoutEndpoint(logout -> logout
                                         .authenticationProviders(InFrontOfSpring.inFrontOf(
                                                 OidcLogoutAuthenticationProvider.class,
-                                                spring -> new SignOutWithAnEarlierIdToken(spring, earlierIdTokens, hints, clients)))
+                                                spring -> new SignOutWithAnEarlierIdToken(spring, earlierIdTokens,
+                                                        hints, clients)))
                                         .logoutResponseHandler(applicationSignsOut(sessions, audit)))
                                 .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(tokenClaims::userInfo)
                                         .errorResponseHandler(new UserInfoErrors())
@@ -290,9 +288,7 @@ class AuthorizationServerSecurity {
                     || logout instanceof SignOutWithAnEarlierIdToken.OfAnEndedSignIn) {
                 return; // an ended sign-in's ID token: back to the application, nothing here to end
             }
-            SignedInUser signedIn = logout.isPrincipalAuthenticated()
-                    && logout.getPrincipal() instanceof Authentication current
-                    && current.getPrincipal() instanceof SignedInUser user ? user : null;
+            SignedInUser signedIn = SignOutWithAnEarlierIdToken.signedIn(logout);
             UUID subject;
             try {
                 subject = UUID.fromString(logout.getIdToken().getSubject());

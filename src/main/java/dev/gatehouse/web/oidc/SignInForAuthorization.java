@@ -167,7 +167,7 @@ final class SignInForAuthorization extends OncePerRequestFilter {
             }
             // For this request only (never saved): the authorization remembers the sign-in as it is now.
             // The password's time is the factor Spring's token generator reads auth_time from.
-            OidcPrincipal principal = checks.principal(user, signIn.browserKey(browser));
+            OidcPrincipal principal = checks.principal(user);
             List<GrantedAuthority> authorities = new ArrayList<>(authentication.getAuthorities());
             authorities.add(FactorGrantedAuthority.withAuthority(FactorGrantedAuthority.PASSWORD_AUTHORITY)
                     .issuedAt(principal.authTime()).build());

@@ -63,9 +63,9 @@ final class SignOutWithAnEarlierIdToken extends InFrontOfSpring {
      * registered page with its {@code state}, and ends nothing ({@link OfAnEndedSignIn}): the sign-in the token
      * came from is over, and a later sign-in in this browser is not the application's to end with it. When this
      * browser is still in the token's sign-in (the same user, signed in at the token's {@code auth_time}), it is
-     * signed out as with a held token. Since stop 36 every sign-out ends the sign-in's authorizations, so an application signing out after
-     * another one, or after the page's "Sign out", sent an ID token no longer held and got a bare 400 instead of its
-     * page (found by the outside attack of stop 36). Checked as Spring checks a held one: the application named
+     * signed out as with a held token. Since stop 36 every sign-out ends the sign-in's authorizations, so an
+     * application signing out after another one, or after the page's "Sign out", sent an ID token no longer held and
+     * got a bare 400 instead of its page (found by the outside attack of stop 36). Checked as Spring checks a held one: the application named
      * ({@code client_id}, when given) is the one the token was issued to, the page, when given, is one it
      * registered, and a browser signed in as someone else is refused.
      */
@@ -84,9 +84,7 @@ final class SignOutWithAnEarlierIdToken extends InFrontOfSpring {
                 && !client.getPostLogoutRedirectUris().contains(logout.getPostLogoutRedirectUri())) {
             return Optional.empty();
         }
-        SignedInUser signedIn = logout.isPrincipalAuthenticated()
-                && logout.getPrincipal() instanceof Authentication current
-                && current.getPrincipal() instanceof SignedInUser user ? user : null;
+        SignedInUser signedIn = signedIn(logout);
         if (signedIn != null && !signedIn.userId().toString().equals(idToken.get().getSubject())) {
             return Optional.empty();
         }
@@ -100,6 +98,12 @@ final class SignOutWithAnEarlierIdToken extends InFrontOfSpring {
         }
         return Optional.of(new OfAnEndedSignIn(idToken.get(), (Authentication) logout.getPrincipal(), issuedTo,
                 logout.getPostLogoutRedirectUri(), logout.getState()));
+    }
+
+    /** The user the browser sending an application's sign-out is signed in as; null when it is not. */
+    static SignedInUser signedIn(OidcLogoutAuthenticationToken logout) {
+        return logout.isPrincipalAuthenticated() && logout.getPrincipal() instanceof Authentication current
+                && current.getPrincipal() instanceof SignedInUser user ? user : null;
     }
 
     /** An application's sign-out with the ID token of a sign-in that already ended: nothing is left to end. */
