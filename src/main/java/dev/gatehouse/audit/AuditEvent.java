@@ -10,10 +10,16 @@ public record AuditEvent(long id, Instant occurredAt, AuditEventType type, UUID 
     /**
      * The message key of how the activity list names this event: {@code audit.<TYPE>}, and for a sign-in that passed
      * without a code (a trusted device) or with a backup code, {@code audit.SIGN_IN.TRUSTED_DEVICE} or
-     * {@code audit.SIGN_IN.BACKUP_CODE}, so the user sees how each sign-in passed.
+     * {@code audit.SIGN_IN.BACKUP_CODE}, so the user sees how each sign-in passed. A password reset link and the
+     * second factor ({@code email link + <method>}) are {@code audit.SIGN_IN.RESET_LINK}: that sign-in only leads to
+     * choosing the new password, and a plain "Signed in" just before "Password reset" read as someone else's sign-in
+     * (stop 36's walk-through).
      */
     public String labelKey() {
         if (type == AuditEventType.SIGN_IN && detail != null) {
+            if (detail.startsWith("email link")) {
+                return "audit.SIGN_IN.RESET_LINK";
+            }
             if (detail.endsWith("trusted device")) {
                 return "audit.SIGN_IN.TRUSTED_DEVICE";
             }

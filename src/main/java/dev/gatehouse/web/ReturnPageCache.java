@@ -2,6 +2,7 @@ package dev.gatehouse.web;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -115,8 +116,18 @@ public final class ReturnPageCache implements RequestCache {
      * user to sign in, when it is a path on this server, else the Security page. Used once: the cookie is removed.
      */
     public String continueTo(HttpServletRequest request, HttpServletResponse response) {
-        SavedRequest saved = getRequest(request, response);
+        Optional<URI> waiting = waiting(request, response);
         removeRequest(request, response);
+        return waiting.map(uri -> uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))
+                .orElse("/settings/security");
+    }
+
+    /**
+     * The page a sign-in under way will return to, when one is kept and it is a path on this server (the sign-in
+     * page says "Sign in to continue"); the cookie stays.
+     */
+    public Optional<URI> waiting(HttpServletRequest request, HttpServletResponse response) {
+        SavedRequest saved = getRequest(request, response);
         // Only GETs are ever saved; the cookie's saved request reports the method of the request reading it, so it
         // is not asked here.
         if (saved != null) {
@@ -124,12 +135,12 @@ public final class ReturnPageCache implements RequestCache {
                 URI uri = new URI(saved.getRedirectUrl());
                 if (request.getServerName().equalsIgnoreCase(uri.getHost()) && uri.getRawPath() != null
                         && uri.getRawPath().startsWith("/") && !uri.getRawPath().startsWith("//")) {
-                    return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+                    return Optional.of(uri);
                 }
             } catch (URISyntaxException malformed) {
                 // The cookie came back from the client changed: the default page it is.
             }
         }
-        return "/settings/security";
+        return Optional.empty();
     }
 }

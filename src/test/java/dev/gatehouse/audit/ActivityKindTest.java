@@ -38,6 +38,21 @@ class ActivityKindTest {
         }
     }
 
+    /** How each sign-in passed, from its detail; the reset link's before the method (a backup code may finish it). */
+    @Test
+    void labelKeyWhenSignInThenHowItPassed() {
+        assertThat(signIn("password + TOTP").labelKey()).isEqualTo("audit.SIGN_IN");
+        assertThat(signIn("password + trusted device").labelKey()).isEqualTo("audit.SIGN_IN.TRUSTED_DEVICE");
+        assertThat(signIn("password + backup code").labelKey()).isEqualTo("audit.SIGN_IN.BACKUP_CODE");
+        assertThat(signIn("email link + TOTP").labelKey()).isEqualTo("audit.SIGN_IN.RESET_LINK");
+        assertThat(signIn("email link + backup code").labelKey()).isEqualTo("audit.SIGN_IN.RESET_LINK");
+        assertThat(signIn(null).labelKey()).isEqualTo("audit.SIGN_IN");
+    }
+
+    private static AuditEvent signIn(String detail) {
+        return new AuditEvent(1, java.time.Instant.EPOCH, AuditEventType.SIGN_IN, null, null, null, null, detail);
+    }
+
     @Test
     void parseWhenUnknownOrHiddenThenEmpty() {
         assertThat(ActivityKind.parse("sign-ins")).contains(ActivityKind.SIGN_INS);

@@ -87,6 +87,8 @@ class ExampleAppBrowserTest extends TwoFactorBrowserSupport {
         browser.open(appBase + "/claims");
         browser.waitForPath("/signin");
         assertThat(browser.driver().getCurrentUrl()).startsWith(browser.base());
+        assertThat(browser.byId("continue-to").getText()).as("says who asked")
+                .isEqualTo("Sign in to continue to Example app (trial).");
         browser.type("email", ada.email()).type("password", ada.password()).click("signin");
         browser.waitForPath("/signin/verify");
         browser.type("code", freshTotp(key)).click("verify");

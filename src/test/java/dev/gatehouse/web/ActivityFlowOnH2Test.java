@@ -29,7 +29,7 @@ import dev.gatehouse.testsupport.WebSession.Page;
 class ActivityFlowOnH2Test extends TwoFactorFlowSupport {
 
     private static final ClientInfo CLIENT = new ClientInfo("198.51.100.7", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0");
-    private static final Pattern ROW = Pattern.compile("<tr>\\s*<td class=\"nowrap\"><time");
+    private static final Pattern ROW = Pattern.compile("<tr>\\s*<td class=\"nowrap when\"><time");
 
     private AuditLog audit() {
         return ctx.getBean(AuditLog.class);

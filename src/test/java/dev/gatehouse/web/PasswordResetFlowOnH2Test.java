@@ -201,7 +201,11 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
 
         Page done = web.post("/signin/reset", Map.of("newPassword", NEW_PASSWORD, "confirmPassword", NEW_PASSWORD));
         assertThat(done.location()).isEqualTo("/settings/security");
-        assertThat(web.get("/settings/activity").status()).as("a whole sign-in now").isEqualTo(200);
+        Page activity = web.get("/settings/activity");
+        assertThat(activity.status()).as("a whole sign-in now").isEqualTo(200);
+        String newest = text(activity).substring(0, text(activity).indexOf("Password reset link sent"));
+        assertThat(newest).as("the link's sign-in named as what it was, not a bare sign-in before the reset")
+                .contains("Password reset", "Reset link and second step accepted").doesNotContain("Signed in");
     }
 
     /**
@@ -235,14 +239,16 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
         TwoFactorUser ada = twoFactorUser("reset-remember");
         WebSession signingIn = browser();
         assertThat(signIn(signingIn, ada.email(), PASSWORD).location()).isEqualTo("/signin/verify");
-        assertThat(signingIn.get("/signin/verify").body()).as("offered at a sign-in").contains("name=\"remember\"");
+        assertThat(signingIn.get("/signin/verify").body()).as("offered at a sign-in").contains("name=\"remember\"")
+                .as("a sign-in's code page is not a reset's").doesNotContain("id=\"for-reset\"");
 
         ask(browser(), ada.email());
         String link = linkPath(ada.email());
         WebSession web = browser();
         web.get(link);
         web.post(link, Map.of());
-        assertThat(web.get("/signin/verify").body()).doesNotContain("name=\"remember\"");
+        assertThat(web.get("/signin/verify").body()).doesNotContain("name=\"remember\"")
+                .as("the code page says it is a reset's step").contains("id=\"for-reset\"", "resetting your password");
         assertThat(web.get("/signin/choose").body()).as("'Try another way' says where it leads")
                 .contains("then choose your new password").doesNotContain("finish signing in");
         assertThat(signingIn.get("/signin/choose").body()).contains("finish signing in");

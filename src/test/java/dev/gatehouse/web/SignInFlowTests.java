@@ -114,10 +114,14 @@ abstract class SignInFlowTests extends WebFlowSupport {
 
     @Test
     void changePasswordWhenConfirmationDiffersThenRejectedAndNothingChanged() {
-        assertPasswordChangeRejected(PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "!", "The two new passwords are not the same.");
+        Page page = assertPasswordChangeRejected(PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "!",
+                "The two new passwords are not the same.");
+        // Said at the first of the two, where typing starts again (it was said at the second, and focused there).
+        assertThat(page.body()).containsPattern("id=\"newPassword\"[^>]*autofocus")
+                .contains("id=\"newPassword-error\"").doesNotContain("id=\"confirmPassword-error\"");
     }
 
-    private void assertPasswordChangeRejected(String current, String proposed, String confirmation, String message) {
+    private Page assertPasswordChangeRejected(String current, String proposed, String confirmation, String message) {
         TestUsers.Created user = users().create("pwreject");
         String hash = passwordHash(user);
         WebSession web = signedIn(user.email(), PASSWORD);
@@ -135,6 +139,7 @@ abstract class SignInFlowTests extends WebFlowSupport {
         assertThat(web.get("/settings/security").status()).isEqualTo(200);
         signedIn(user.email(), PASSWORD);
         assertThat(auditTypes(user.user().id())).doesNotContain(AuditEventType.PASSWORD_CHANGED);
+        return page;
     }
 
     @Test
@@ -213,6 +218,17 @@ abstract class SignInFlowTests extends WebFlowSupport {
             assertThat(head).as(target).startsWith("HTTP/1.1 302").doesNotContainIgnoringCase("evil.example");
             assertThat(head).as(target).containsPattern("(?im)^Location: /");
         }
+    }
+
+    @Test
+    void signInWhenSentThereByAPageThenSaysSoAndGoesBackToIt() {
+        TestUsers.Created user = users().create("sent-by-page");
+        WebSession web = browser();
+        assertThat(web.get("/signin").body()).doesNotContain("id=\"continue-to\"");
+        assertThat(web.get("/settings/activity").location()).isEqualTo("/signin");
+        assertThat(text(web.get("/signin"))).contains("Sign in to continue to the page you asked for.");
+        assertThat(web.post("/signin", Map.of("email", user.email(), "password", PASSWORD)).location())
+                .isEqualTo("/settings/activity");
     }
 
     @Test

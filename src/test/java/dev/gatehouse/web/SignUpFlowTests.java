@@ -86,9 +86,11 @@ abstract class SignUpFlowTests extends WebFlowSupport {
         ctx.getBean(dev.gatehouse.account.SecurityRulesService.class).save(membership.accountId(),
                 ctx.getBean(dev.gatehouse.user.UserService.class).findById(userId).orElseThrow(), true, 0, all,
                 dev.gatehouse.account.DeviceTrustPeriod.ONE_DAY, all, dev.gatehouse.system.ClientInfo.SYSTEM);
-        assertThat(text(web.get("/settings/security?welcome"))).contains("requires two-step verification",
-                "one step left: new accounts start with two-step verification required",
-                "you can change its sign-in rules afterwards");
+        Page welcome = web.get("/settings/security?welcome");
+        assertThat(text(welcome)).contains("one step left", "Analytical Engines requires two-step verification, as new"
+                + " accounts do from the start", "you can change its sign-in rules afterwards");
+        assertThat(welcome.body()).as("one notice says it, not a welcome and a warning saying the same")
+                .containsOnlyOnce("requires two-step verification").containsOnlyOnce("id=\"welcome\"");
     }
 
     /**

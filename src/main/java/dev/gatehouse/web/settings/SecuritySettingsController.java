@@ -139,7 +139,7 @@ class SecuritySettingsController {
                           HttpServletRequest request,
                           HttpServletResponse response, RedirectAttributes redirect, Model model) {
         if (!newPassword.equals(confirmPassword)) {
-            return passwordProblem(me, browser, model, response, "confirmPassword", "password.mismatch");
+            return passwordProblem(me, browser, model, response, "newPassword", "password.mismatch");
         }
         PasswordChange result = users.changePassword(me.userId(), currentPassword, newPassword, ClientInfo.of(request));
         if (result instanceof PasswordChange.WrongCurrentPassword) {

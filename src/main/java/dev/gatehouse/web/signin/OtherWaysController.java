@@ -80,7 +80,7 @@ class OtherWaysController {
         if (signIn.secondStepMethodAt(pending.get(), STAND_IN).isEmpty()) {
             return "redirect:/signin/choose";
         }
-        model.addAttribute("rememberPeriod", signIn.rememberPeriod(pending.get()));
+        secondStepPage(pending.get(), model);
         signIn.codeEntryBlocked(pending.get().userId()).ifPresent(step -> codeWords.describe(step, model, response));
         return "signin/backup-code";
     }
@@ -96,7 +96,7 @@ class OtherWaysController {
         Optional<SecondFactorMethod> method = signIn.secondStepMethodAt(pending.get(), STAND_IN);
         if (method.isEmpty()) {
             // None left (or never any): counted nowhere, like a wrong code of a method the user does not have.
-            model.addAttribute("rememberPeriod", signIn.rememberPeriod(pending.get()));
+            secondStepPage(pending.get(), model);
             codeWords.describe(new SecondFactorStep.WrongCode(0), model, response, "code.wrong.BACKUP_CODE");
             return "signin/backup-code";
         }
@@ -111,8 +111,14 @@ class OtherWaysController {
         if (step instanceof SecondFactorStep.NoPendingSignIn) {
             return "redirect:/signin?expired";
         }
-        model.addAttribute("rememberPeriod", signIn.rememberPeriod(pending.get()));
+        secondStepPage(pending.get(), model);
         codeWords.describe(step, model, response, "code.wrong." + type);
         return "signin/backup-code";
+    }
+
+    /** What every second-step page shows: "Remember this device" where allowed, and whether this is a reset's step. */
+    private void secondStepPage(PendingSignIn pending, Model model) {
+        model.addAttribute("rememberPeriod", signIn.rememberPeriod(pending));
+        model.addAttribute("forReset", pending.emailLink());
     }
 }

@@ -148,7 +148,7 @@ class PasswordResetController {
             return expired(response);
         }
         if (!newPassword.equals(confirmPassword)) {
-            return problem(link.get(), "confirmPassword", "password.mismatch", browser, response, model);
+            return problem(link.get(), "newPassword", "password.mismatch", browser, response, model);
         }
         String token = browser.attribute(LINK, String.class).orElseThrow();
         PasswordResets.Completion done = resets.complete(token, newPassword, ClientInfo.of(request));

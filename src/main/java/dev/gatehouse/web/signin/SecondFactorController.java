@@ -101,5 +101,6 @@ class SecondFactorController {
     private void show(PendingSignIn pending, SecondFactorMethod method, Model model) {
         model.addAttribute("method", method.type().name());
         model.addAttribute("rememberPeriod", signIn.rememberPeriod(pending));
+        model.addAttribute("forReset", pending.emailLink());
     }
 }

@@ -1,14 +1,21 @@
 package dev.gatehouse.web.signin;
 
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
@@ -24,10 +31,15 @@ class SignInController {
     private final ReturnPageCache requestCache;
     private final Messages messages;
     private final UserDetails details;
+    private final RegisteredClientRepository clients;
     private final java.time.Clock clock;
 
+    /** Spring Authorization Server's, not changed (AuthorizationServerSecurity). */
+    private static final String AUTHORIZATION_ENDPOINT = "/oauth2/authorize";
+
     SignInController(SignInService signIn, ReturnPageCache requestCache, Messages messages, UserDetails details,
-                     java.time.Clock clock) {
+                     RegisteredClientRepository clients, java.time.Clock clock) {
+        this.clients = clients;
         this.clock = clock;
         this.details = details;
         this.signIn = signIn;
@@ -41,12 +53,33 @@ class SignInController {
     }
 
     @GetMapping("/signin")
-    String form(Model model) {
+    String form(HttpServletRequest request, HttpServletResponse response, Model model) {
         if (model.getAttribute("currentUser") != null) {
             return "redirect:/settings/security";
         }
         model.addAttribute("email", "");
+        // Sent here by a page or an application: say so, and name the application (a first-time user opened a link
+        // to a page and met a bare sign-in form, as if signed out by mistake).
+        requestCache.waiting(request, response).ifPresent(page ->
+                model.addAttribute("continueTo", applicationAsking(page).orElse("")));
         return "signin/password";
+    }
+
+    /** The name of the registered application whose authorization request waits, when that is what waits. */
+    private Optional<String> applicationAsking(URI page) {
+        if (!AUTHORIZATION_ENDPOINT.equals(page.getRawPath())) {
+            return Optional.empty();
+        }
+        String clientId = UriComponentsBuilder.fromUri(page).build().getQueryParams().getFirst("client_id");
+        if (clientId == null || clientId.isBlank() || clientId.length() > 200) {
+            return Optional.empty();
+        }
+        try {
+            RegisteredClient client = clients.findByClientId(UriUtils.decode(clientId, StandardCharsets.UTF_8));
+            return Optional.ofNullable(client).map(RegisteredClient::getClientName).filter(name -> !name.isBlank());
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
     }
 
     @PostMapping("/signin")

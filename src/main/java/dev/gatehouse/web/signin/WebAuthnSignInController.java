@@ -98,6 +98,7 @@ class WebAuthnSignInController {
         model.addAttribute("options", ceremony.get().browserJson());
         model.addAttribute("action", SIGN_IN);
         model.addAttribute("rememberPeriod", signIn.rememberPeriod(pending));
+        model.addAttribute("forReset", pending.emailLink());
         return "signin/webauthn";
     }
 }

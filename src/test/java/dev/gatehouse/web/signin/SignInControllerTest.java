@@ -55,6 +55,9 @@ class SignInControllerTest {
     @Autowired
     UserDetails details;
 
+    @org.springframework.test.context.bean.override.mockito.MockitoBean
+    org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository clients;
+
     @Test
     void formWhenSignedOutThenPasswordPageWithEmptyEmail() throws Exception {
         mvc.perform(get("/signin"))
@@ -62,6 +65,35 @@ class SignInControllerTest {
                 .andExpect(view().name("signin/password"))
                 .andExpect(model().attribute("email", ""))
                 .andExpect(content().string(containsString("action=\"/signin\"")));
+    }
+
+    /**
+     * The return-page cookie Spring's {@code CookieRequestCache} writes for a page asked for while signed out (the
+     * path and query, Base64).
+     */
+    private static jakarta.servlet.http.Cookie waiting(String url) {
+        return new jakarta.servlet.http.Cookie("REDIRECT_URI",
+                java.util.Base64.getEncoder().encodeToString(url.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void formWhenAPageOrAnApplicationWaitsThenSaysSoAndNamesTheApplication() throws Exception {
+        mvc.perform(get("/signin"))
+                .andExpect(content().string(not(containsString("id=\"continue-to\""))));
+        mvc.perform(get("/signin").cookie(waiting("/settings/activity")))
+                .andExpect(content().string(containsString("Sign in to continue to the page you asked for.")));
+
+        when(clients.findByClientId("shop")).thenReturn(org.springframework.security.oauth2.server.authorization
+                .client.RegisteredClient.withId("1").clientId("shop").clientName("Ruiz & Co <Shop>")
+                .authorizationGrantType(org.springframework.security.oauth2.core.AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUri("https://shop.example/cb").build());
+        mvc.perform(get("/signin").cookie(waiting("/oauth2/authorize?client_id=shop&scope=openid")))
+                .andExpect(content().string(containsString("Sign in to continue to Ruiz &amp; Co &lt;Shop&gt;.")));
+        mvc.perform(get("/signin").cookie(waiting("/oauth2/authorize?client_id=gone")))
+                .andExpect(content().string(containsString("Sign in to continue to the page you asked for.")));
+        // Another host's link ("//host/...") is never followed, nor named.
+        mvc.perform(get("/signin").cookie(waiting("//elsewhere.example/oauth2/authorize?client_id=shop")))
+                .andExpect(content().string(not(containsString("id=\"continue-to\""))));
     }
 
     @Test
