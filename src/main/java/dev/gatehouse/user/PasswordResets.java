@@ -205,14 +205,17 @@ public class PasswordResets {
 
     /**
      * Works on one waiting request, unless another node took it: the row is deleted in the transaction that stores
-     * the link and queues its email, so exactly one node does it, and a failure leaves the row for a sweep. A request
-     * older than a link lives is dropped unsent (the person will have asked again), and so is one whose address no
-     * configured key opens. Returns whether this call took it.
+     * the link and queues its email, so exactly one node does it, and a failure leaves the row for a sweep. A row
+     * another node is working on is passed over, not waited for ({@code skip locked}, as the outbox claims its
+     * messages): nodes sweeping the same overdue rows in the same order queued behind each other's locks (stop 36).
+     * A request older than a link lives is dropped unsent (the person will have asked again), and so is one whose
+     * address no configured key opens. Returns whether this call took it.
      */
     boolean work(UUID id) {
         return Boolean.TRUE.equals(tx.execute(status -> {
             Optional<Waiting> request = jdbc.sql("""
-                    select address, ip, user_agent, requested_at, expires_at from password_reset_requests where id = ?""")
+                    select address, ip, user_agent, requested_at, expires_at from password_reset_requests where id = ?
+                    for update skip locked""")
                     .param(id)
                     .query((rs, n) -> new Waiting(rs.getString(1), new ClientInfo(rs.getString(2), rs.getString(3)),
                             Db.instant(rs, "requested_at"), Db.instant(rs, "expires_at")))

@@ -136,6 +136,45 @@ abstract class PasswordResetRequestsTests {
         assertThat(waiting()).isEmpty();
     }
 
+    /**
+     * A request another node is working on (its row locked in that node's transaction) is passed over at once, not
+     * waited for; when that node lets it go unsent (its transaction rolled back), the next call takes it.
+     */
+    @Test
+    void workWhenAnotherNodeHoldsTheRequestThenPassedOverWithoutWaitingAndTakenAfter() throws Exception {
+        TestUsers.Created ada = users.create("reset-held");
+        UUID id = waitingRequest(ada.email(), client);
+        TransactionTemplate tx = context.getBean(TransactionTemplate.class);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<?> holder = threads.submit(() -> tx.executeWithoutResult(status -> {
+                jdbc.sql("select id from password_reset_requests where id = ? for update").param(id)
+                        .query(UUID.class).single();
+                held.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                status.setRollbackOnly(); // the other node failed: the request stays
+            }));
+            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+            // Waiting on the lock would last until the release below: the answer within 10 s shows it did not.
+            assertThat(threads.submit(() -> server.work(id)).get(10, TimeUnit.SECONDS)).as("passed over").isFalse();
+            release.countDown();
+            holder.get(10, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+        assertThat(resetEmails(ada.email())).isZero();
+        assertThat(server.work(id)).as("taken once let go").isTrue();
+        assertThat(resetEmails(ada.email())).isEqualTo(1);
+        assertThat(waiting()).isEmpty();
+    }
+
     @Test
     void requestWhenTheAddressHasNoUserThenItWaitsAllTheSameSealedAndEndsWithoutAnEmail() throws Exception {
         String nobody = "nobody-" + UUID.randomUUID() + "@example.com";
