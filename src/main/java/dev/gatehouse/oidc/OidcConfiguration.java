@@ -39,11 +39,13 @@ class OidcConfiguration {
 
     /**
      * Authorizations are stored as JSON; the principal in them is an {@link OidcPrincipal}, which the JSON reader
-     * must be told it may create (Spring Security's readers only create the types they know).
+     * must be told it may create (Spring Security's readers only create the types they know). At most
+     * {@value AtMostUnexchanged#KEPT} codes of a user wait for their exchange ({@link AtMostUnexchanged}).
      */
     @Bean
     OAuth2AuthorizationService authorizationService(JdbcTemplate jdbc, RegisteredClientRepository clients,
-                                                    TransactionTemplate tx) {
+                                                    TransactionTemplate tx,
+                                                    org.springframework.jdbc.core.simple.JdbcClient jdbcClient) {
         JsonMapper json = JsonMapper.builder()
                 .addModules(SecurityJacksonModules.getModules(OidcConfiguration.class.getClassLoader(),
                         BasicPolymorphicTypeValidator.builder().allowIfSubType(OidcPrincipal.class)))
@@ -53,7 +55,7 @@ class OidcConfiguration {
                 new JdbcOAuth2AuthorizationService.JsonMapperOAuth2AuthorizationRowMapper(clients, json));
         service.setAuthorizationParametersMapper(
                 new JdbcOAuth2AuthorizationService.JsonMapperOAuth2AuthorizationParametersMapper(json));
-        return OneConnectionStores.authorizations(service, tx);
+        return OneConnectionStores.authorizations(new AtMostUnexchanged(service, jdbcClient), tx);
     }
 
     @Bean

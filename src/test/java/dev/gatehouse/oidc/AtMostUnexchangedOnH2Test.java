@@ -1,0 +1,7 @@
+package dev.gatehouse.oidc;
+
+import dev.gatehouse.testsupport.H2Test;
+
+@H2Test
+class AtMostUnexchangedOnH2Test extends AtMostUnexchangedTests {
+}

@@ -1,0 +1,7 @@
+package dev.gatehouse.oidc;
+
+import dev.gatehouse.testsupport.PostgresTest;
+
+@PostgresTest
+class AtMostUnexchangedOnPostgresTest extends AtMostUnexchangedTests {
+}
