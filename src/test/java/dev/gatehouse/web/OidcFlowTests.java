@@ -1265,6 +1265,31 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
 
     // --- Prompts and step-up ----------------------------------------------------------------------------------------
 
+    /**
+     * The code goes back in the query only: a request for another response mode is refused at the callback, signed
+     * in or not, and gets no code (it was answered in the query all the same, where the application did not expect it).
+     */
+    @Test
+    void authorizeWhenAnotherResponseModeThanQueryIsAskedThenInvalidRequestAndNoCode() throws Exception {
+        String app = webApp();
+        TwoFactorUser ada = twoFactorUser("oidc-response-mode");
+        WebSession web = browser();
+        signInForCode(web, ada, request(app, Map.of()), false);
+        for (String mode : List.of("form_post", "fragment", "query.jwt")) {
+            Request request = request(app, Map.of());
+            for (WebSession who : List.of(web, browser())) {
+                AuthorizationResponse refused = callback(who.get(request.path() + "&response_mode=" + mode));
+                assertThat(refused.indicatesSuccess()).as(mode).isFalse();
+                assertThat(refused.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_request");
+                assertThat(refused.toErrorResponse().getErrorObject().getDescription())
+                        .isEqualTo("response_mode not supported");
+                assertThat(refused.getState()).isEqualTo(request.state());
+            }
+        }
+        assertThat(callback(web.get(request(app, Map.of()).path() + "&response_mode=query")).indicatesSuccess())
+                .as("the one mode there is, named").isTrue();
+    }
+
     @Test
     void promptNoneWhenNotSignedInThenLoginRequiredAtTheCallback() throws Exception {
         String app = webApp();

@@ -109,6 +109,14 @@ final class SignInForAuthorization extends OncePerRequestFilter {
         // place an error may be sent to.
         Optional<String> callback = OidcClients.registeredRedirect(client, request.getParameter("redirect_uri"));
         boolean known = callback.isPresent();
+        String responseMode = request.getParameter("response_mode");
+        if (known && responseMode != null && !"query".equals(responseMode)) {
+            // The code goes back in the query only (discovery says so): an application asking for form_post or
+            // fragment was answered in the query all the same, where it did not expect the code (its server's logs, a
+            // page's Referer). Refused at its callback, signed in or not, as Keycloak and Hydra do.
+            errorToCallback(callback.get(), "invalid_request", "response_mode+not+supported", request, response);
+            return;
+        }
         if (authentication != null && authentication.getPrincipal() instanceof SignedInUser user) {
             if (!known) {
                 // Never granted past this filter's checks: were the endpoint to accept a callback this filter does
@@ -233,8 +241,15 @@ final class SignInForAuthorization extends OncePerRequestFilter {
     /** An OAuth error answered at the client's registered callback, with the request's state. */
     private static void errorToCallback(String callback, String error, HttpServletRequest request,
                                         HttpServletResponse response) throws IOException {
+        errorToCallback(callback, error, null, request, response);
+    }
+
+    /** {@link #errorToCallback}, with an {@code error_description} (already encoded) when not null. */
+    private static void errorToCallback(String callback, String error, String encodedDescription,
+                                        HttpServletRequest request, HttpServletResponse response) throws IOException {
         String state = request.getParameter("state");
         response.sendRedirect(callback + (callback.contains("?") ? "&" : "?") + "error=" + error
+                + (encodedDescription == null ? "" : "&error_description=" + encodedDescription)
                 + (state == null ? "" : "&state=" + URLEncoder.encode(state, StandardCharsets.UTF_8)));
     }
 
