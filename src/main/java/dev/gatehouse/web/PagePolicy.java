@@ -9,10 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.web.header.HeaderWriter;
-import org.springframework.security.web.savedrequest.SavedRequest;
-import org.springframework.web.util.UriComponents;
-import org.springframework.web.util.UriComponentsBuilder;
-import org.springframework.web.util.UriUtils;
 
 /**
  * The pages' Content-Security-Policy ({@link SecurityConfiguration#CSP}), with one exception to its
@@ -51,33 +47,9 @@ final class PagePolicy implements HeaderWriter {
 
     /** The origin of the callback the sign-in under way ends at, when it is an application's registered one. */
     private Optional<String> applicationOrigin(HttpServletRequest request, HttpServletResponse response) {
-        SavedRequest saved = returnPage.getRequest(request, response);
-        if (saved == null) {
-            return Optional.empty();
-        }
-        UriComponents page;
-        try {
-            page = UriComponentsBuilder.fromUriString(saved.getRedirectUrl()).build();
-        } catch (IllegalArgumentException malformed) {
-            return Optional.empty();
-        }
-        if (!authorizationEndpoint.equals(page.getPath())) {
-            return Optional.empty();
-        }
-        String clientId = decoded(page.getQueryParams().getFirst("client_id"));
-        if (clientId == null || clientId.isBlank()) {
-            return Optional.empty();
-        }
-        return registeredRedirect.apply(clientId, decoded(page.getQueryParams().getFirst("redirect_uri")))
+        return returnPage.waitingAuthorization(request, response, authorizationEndpoint)
+                .flatMap(waiting -> registeredRedirect.apply(waiting.clientId(), waiting.redirectUri()))
                 .flatMap(PagePolicy::origin);
-    }
-
-    private static String decoded(String value) {
-        try {
-            return value == null ? null : UriUtils.decode(value, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            return null;
-        }
     }
 
     /** scheme://host[:port] of an absolute http(s) URI, nothing else: the value goes into a header. */

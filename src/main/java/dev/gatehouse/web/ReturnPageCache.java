@@ -2,6 +2,7 @@ package dev.gatehouse.web;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -11,6 +12,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.web.savedrequest.CookieRequestCache;
 import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 /**
  * The page a signed-out browser asked for, to return to after sign-in, kept in an HttpOnly cookie rather than in a
@@ -120,6 +124,35 @@ public final class ReturnPageCache implements RequestCache {
         removeRequest(request, response);
         return waiting.map(uri -> uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))
                 .orElse("/settings/security");
+    }
+
+    /** An application's authorization request a sign-in under way returns to (decoded; null when not given). */
+    public record WaitingAuthorization(String clientId, String redirectUri) {
+    }
+
+    /**
+     * The application's authorization request ({@code authorizationEndpoint}) a sign-in under way returns to, when
+     * that is what waits and it names a client; the cookie stays. Nothing here says the client or its redirect URI is
+     * registered: the caller checks.
+     */
+    public Optional<WaitingAuthorization> waitingAuthorization(HttpServletRequest request,
+                                                               HttpServletResponse response,
+                                                               String authorizationEndpoint) {
+        return waiting(request, response).filter(page -> authorizationEndpoint.equals(page.getRawPath()))
+                .flatMap(page -> {
+                    MultiValueMap<String, String> query = UriComponentsBuilder.fromUri(page).build().getQueryParams();
+                    String clientId = decoded(query.getFirst("client_id"));
+                    return clientId == null || clientId.isBlank() ? Optional.empty()
+                            : Optional.of(new WaitingAuthorization(clientId, decoded(query.getFirst("redirect_uri"))));
+                });
+    }
+
+    private static String decoded(String value) {
+        try {
+            return value == null ? null : UriUtils.decode(value, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
     }
 
     /**

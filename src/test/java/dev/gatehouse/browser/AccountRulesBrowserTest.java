@@ -70,7 +70,7 @@ class AccountRulesBrowserTest extends TwoFactorBrowserSupport {
             assertThat(other.notice()).contains("Postponed for now");
             // The banner now says until when, not that the rest is closed, and offers "Not now" no more.
             assertThat(other.byId("setup-required").getText()).contains("You postponed it for this sign-in")
-                    .doesNotContain("stays closed");
+                    .doesNotContain("only your own settings are open");
             assertThat(other.all(By.id("postpone-setup"))).isEmpty();
         }
         assertThat(mail.await(owner.email(), "sign-in rules").text())

@@ -211,8 +211,9 @@ class SentCodesBrowserTest extends TwoFactorBrowserSupport {
 
         // Signed in, and held on the Security page: the new account requires two-step verification from the start.
         browser.waitForPath("/settings/security?welcome");
-        assertThat(browser.byId("setup-required").getText()).contains("Analytical Engines requires two-step verification",
-                "It cannot be postponed");
+        assertThat(browser.byId("setup-required").getText()).contains("Welcome! Your account is ready, with one step left.",
+                "Your new account, Analytical Engines, starts with two-step verification required",
+                "As the account's owner");
         assertThat(browser.present(By.id("phone-asked"))).as("the number given at sign-up is on file").isFalse();
         browser.screenshot("signup-sms-02-security-held");
         UUID accountId = context.getBean(JdbcClient.class).sql("""

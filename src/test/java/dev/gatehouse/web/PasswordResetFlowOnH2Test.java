@@ -195,14 +195,20 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
             assertThat(web.get(page).location()).as(page).isEqualTo("/signin/reset");
         }
         assertThat(web.get("/signin/reset").body()).as("says why, and the way out")
-                .contains("id=\"new-password-first\"", "id=\"reset-signout\""); // and this session's form token
+                .contains("id=\"new-password-first\"", "id=\"reset-signout\"") // and this session's form token
+                .as("typing starts at the new password").containsPattern("id=\"newPassword\"[^>]*autofocus");
         assertThat(web.post("/settings/signout-everywhere", Map.of()).location()).isEqualTo("/signin/reset");
         assertThat(auditTypes(ada.id())).doesNotContain(AuditEventType.SIGN_OUT_EVERYWHERE);
 
+        Page mismatch = web.post("/signin/reset", Map.of("newPassword", NEW_PASSWORD, "confirmPassword", PASSWORD));
+        assertThat(mismatch.body()).as("said at the first of the two, focused there")
+                .contains("id=\"newPassword-error\"", "Type the new one in both fields again")
+                .containsPattern("id=\"newPassword\"[^>]*autofocus").doesNotContain("id=\"confirmPassword-error\"");
         Page done = web.post("/signin/reset", Map.of("newPassword", NEW_PASSWORD, "confirmPassword", NEW_PASSWORD));
         assertThat(done.location()).isEqualTo("/settings/security");
         Page activity = web.get("/settings/activity");
         assertThat(activity.status()).as("a whole sign-in now").isEqualTo(200);
+        assertThat(text(activity)).contains("Password reset link sent");
         String newest = text(activity).substring(0, text(activity).indexOf("Password reset link sent"));
         assertThat(newest).as("the link's sign-in named as what it was, not a bare sign-in before the reset")
                 .contains("Password reset", "Reset link and second step accepted").doesNotContain("Signed in");

@@ -42,6 +42,9 @@ abstract class SecondStepFlowTests extends TwoFactorFlowSupport {
         assertThat(code(web, ada, false).location()).isEqualTo("/settings/security");
         String activity = web.get("/settings/security").body();
         assertThat(activity).containsOnlyOnce("Wrong verification code").containsPattern("\\(3 times since \\d{2}:\\d{2}[^)]*\\)");
+        // When the app was added and last used, one sentence that wraps as words (a "· last used" began a line).
+        assertThat(activity).containsPattern("Added \\d{1,2} \\w{3} \\d{4}, last used \\d{1,2} \\w{3} \\d{4}")
+                .doesNotContain("· last used");
     }
 
     @Test

@@ -87,10 +87,11 @@ abstract class SignUpFlowTests extends WebFlowSupport {
                 ctx.getBean(dev.gatehouse.user.UserService.class).findById(userId).orElseThrow(), true, 0, all,
                 dev.gatehouse.account.DeviceTrustPeriod.ONE_DAY, all, dev.gatehouse.system.ClientInfo.SYSTEM);
         Page welcome = web.get("/settings/security?welcome");
-        assertThat(text(welcome)).contains("one step left", "Analytical Engines requires two-step verification, as new"
-                + " accounts do from the start", "you can change its sign-in rules afterwards");
+        assertThat(text(welcome)).contains("one step left", "Your new account, Analytical Engines, starts with two-step"
+                + " verification required", "As the account's owner, you can change its sign-in rules afterwards");
         assertThat(welcome.body()).as("one notice says it, not a welcome and a warning saying the same")
-                .containsOnlyOnce("requires two-step verification").containsOnlyOnce("id=\"welcome\"");
+                .containsOnlyOnce("two-step verification required").containsOnlyOnce("id=\"welcome\"")
+                .doesNotContain("requires two-step verification", "It cannot be postponed");
     }
 
     /**

@@ -1,22 +1,22 @@
 package dev.gatehouse.web.signin;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.util.UriComponentsBuilder;
-import org.springframework.web.util.UriUtils;
 
+import dev.gatehouse.oidc.AccountClients;
+import dev.gatehouse.oidc.OidcClients;
 import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.user.UserDetails;
@@ -32,14 +32,16 @@ class SignInController {
     private final Messages messages;
     private final UserDetails details;
     private final RegisteredClientRepository clients;
+    private final AccountClients accountClients;
+    private final ObjectProvider<AuthorizationServerSettings> authorizationEndpoint;
     private final java.time.Clock clock;
 
-    /** Spring Authorization Server's, not changed (AuthorizationServerSecurity). */
-    private static final String AUTHORIZATION_ENDPOINT = "/oauth2/authorize";
-
     SignInController(SignInService signIn, ReturnPageCache requestCache, Messages messages, UserDetails details,
-                     RegisteredClientRepository clients, java.time.Clock clock) {
+                     RegisteredClientRepository clients, AccountClients accountClients,
+                     ObjectProvider<AuthorizationServerSettings> authorizationEndpoint, java.time.Clock clock) {
         this.clients = clients;
+        this.accountClients = accountClients;
+        this.authorizationEndpoint = authorizationEndpoint;
         this.clock = clock;
         this.details = details;
         this.signIn = signIn;
@@ -58,28 +60,32 @@ class SignInController {
             return "redirect:/settings/security";
         }
         model.addAttribute("email", "");
-        // Sent here by a page or an application: say so, and name the application (a first-time user opened a link
-        // to a page and met a bare sign-in form, as if signed out by mistake).
-        requestCache.waiting(request, response).ifPresent(page ->
-                model.addAttribute("continueTo", applicationAsking(page).orElse("")));
+        // Sent here by a page or an application: say so (a first-time user opened a link to a page and met a bare
+        // sign-in form, as if signed out by mistake).
+        continueTo(request, response).ifPresent(words -> model.addAttribute("continueTo", words));
         return "signin/password";
     }
 
-    /** The name of the registered application whose authorization request waits, when that is what waits. */
-    private Optional<String> applicationAsking(URI page) {
-        if (!AUTHORIZATION_ENDPOINT.equals(page.getRawPath())) {
-            return Optional.empty();
+    /**
+     * What the sign-in page says of the page or application waiting for this sign-in. An application is named only
+     * when the deployment registered it (in code, with a callback it registered): an account's application has a name
+     * any account owner chose, and shown on this page to everyone it would have been text of the owner's choosing on
+     * Gatehouse's own sign-in page (found by stop 37's review), while it serves its own members only.
+     */
+    private Optional<String> continueTo(HttpServletRequest request, HttpServletResponse response) {
+        Optional<ReturnPageCache.WaitingAuthorization> application = requestCache.waitingAuthorization(request,
+                response, authorizationEndpoint.getIfAvailable(() -> AuthorizationServerSettings.builder().build())
+                        .getAuthorizationEndpoint());
+        if (application.isPresent()) {
+            RegisteredClient client = clients.findByClientId(application.get().clientId());
+            boolean deployments = client != null
+                    && OidcClients.registeredRedirect(client, application.get().redirectUri()).isPresent()
+                    && accountClients.accountOfStored(client.getId()).isEmpty();
+            return Optional.of(deployments && !client.getClientName().isBlank()
+                    ? messages.get("signin.toContinueTo", client.getClientName())
+                    : messages.get("signin.toContinueToApplication"));
         }
-        String clientId = UriComponentsBuilder.fromUri(page).build().getQueryParams().getFirst("client_id");
-        if (clientId == null || clientId.isBlank() || clientId.length() > 200) {
-            return Optional.empty();
-        }
-        try {
-            RegisteredClient client = clients.findByClientId(UriUtils.decode(clientId, StandardCharsets.UTF_8));
-            return Optional.ofNullable(client).map(RegisteredClient::getClientName).filter(name -> !name.isBlank());
-        } catch (IllegalArgumentException malformed) {
-            return Optional.empty();
-        }
+        return requestCache.waiting(request, response).map(page -> messages.get("signin.toContinue"));
     }
 
     @PostMapping("/signin")

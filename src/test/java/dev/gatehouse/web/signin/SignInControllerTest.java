@@ -58,6 +58,9 @@ class SignInControllerTest {
     @org.springframework.test.context.bean.override.mockito.MockitoBean
     org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository clients;
 
+    @org.springframework.test.context.bean.override.mockito.MockitoBean
+    dev.gatehouse.oidc.AccountClients accountClients;
+
     @Test
     void formWhenSignedOutThenPasswordPageWithEmptyEmail() throws Exception {
         mvc.perform(get("/signin"))
@@ -77,20 +80,36 @@ class SignInControllerTest {
     }
 
     @Test
-    void formWhenAPageOrAnApplicationWaitsThenSaysSoAndNamesTheApplication() throws Exception {
+    void formWhenAPageOrAnApplicationWaitsThenSaysSoAndNamesOnlyTheDeploymentsApplications() throws Exception {
         mvc.perform(get("/signin"))
                 .andExpect(content().string(not(containsString("id=\"continue-to\""))));
         mvc.perform(get("/signin").cookie(waiting("/settings/activity")))
                 .andExpect(content().string(containsString("Sign in to continue to the page you asked for.")));
 
-        when(clients.findByClientId("shop")).thenReturn(org.springframework.security.oauth2.server.authorization
-                .client.RegisteredClient.withId("1").clientId("shop").clientName("Ruiz & Co <Shop>")
-                .authorizationGrantType(org.springframework.security.oauth2.core.AuthorizationGrantType.AUTHORIZATION_CODE)
-                .redirectUri("https://shop.example/cb").build());
-        mvc.perform(get("/signin").cookie(waiting("/oauth2/authorize?client_id=shop&scope=openid")))
+        org.springframework.security.oauth2.server.authorization.client.RegisteredClient shop =
+                org.springframework.security.oauth2.server.authorization.client.RegisteredClient.withId("store-1")
+                        .clientId("shop").clientName("Ruiz & Co <Shop>")
+                        .authorizationGrantType(org.springframework.security.oauth2.core.AuthorizationGrantType
+                                .AUTHORIZATION_CODE)
+                        .redirectUri("https://shop.example/cb").build();
+        when(clients.findByClientId("shop")).thenReturn(shop);
+        when(accountClients.accountOfStored("store-1")).thenReturn(java.util.Optional.empty());
+        mvc.perform(get("/signin").cookie(waiting("/oauth2/authorize?client_id=shop&scope=openid"
+                        + "&redirect_uri=https%3A%2F%2Fshop.example%2Fcb")))
                 .andExpect(content().string(containsString("Sign in to continue to Ruiz &amp; Co &lt;Shop&gt;.")));
+
+        String generic = "Sign in to continue to the application that sent you here.";
+        // A callback the client did not register, an unknown client: not named.
+        mvc.perform(get("/signin").cookie(waiting("/oauth2/authorize?client_id=shop"
+                        + "&redirect_uri=https%3A%2F%2Fevil.example%2Fcb")))
+                .andExpect(content().string(containsString(generic)));
         mvc.perform(get("/signin").cookie(waiting("/oauth2/authorize?client_id=gone")))
-                .andExpect(content().string(containsString("Sign in to continue to the page you asked for.")));
+                .andExpect(content().string(containsString(generic)));
+        // An account's application: its name is any owner's choice, so it is not shown on the sign-in page.
+        when(accountClients.accountOfStored("store-1")).thenReturn(java.util.Optional.of(UUID.randomUUID()));
+        mvc.perform(get("/signin").cookie(waiting("/oauth2/authorize?client_id=shop")))
+                .andExpect(content().string(containsString(generic)))
+                .andExpect(content().string(not(containsString("Shop"))));
         // Another host's link ("//host/...") is never followed, nor named.
         mvc.perform(get("/signin").cookie(waiting("//elsewhere.example/oauth2/authorize?client_id=shop")))
                 .andExpect(content().string(not(containsString("id=\"continue-to\""))));
