@@ -14,14 +14,11 @@ import org.junit.jupiter.api.Test;
 
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.factor.CodeChallenges;
-import dev.gatehouse.factor.CodeChallenges.SetupResult;
 import dev.gatehouse.factor.CodeChallenges.SetupStart;
 import dev.gatehouse.factor.CodeProperties;
 import dev.gatehouse.factor.CodeSend;
-import dev.gatehouse.factor.CodeSetup;
 import dev.gatehouse.factor.FactorType;
 import dev.gatehouse.system.ClientInfo;
-import dev.gatehouse.testsupport.SentCodes;
 import dev.gatehouse.testsupport.TestUsers;
 import dev.gatehouse.testsupport.WebSession;
 import dev.gatehouse.testsupport.WebSession.Page;
@@ -33,22 +30,6 @@ import dev.gatehouse.testsupport.WebSession.Page;
  * again. The code a test types is read from the message the dev mailbox received.
  */
 abstract class CodeSignInFlowTests extends WebFlowSupport {
-
-    SentCodes codes() {
-        return new SentCodes(ctx);
-    }
-
-    /** A user whose only method is {@code type}, turned on with the code from its message; returns where codes go. */
-    String enroll(TestUsers.Created user, FactorType type) {
-        String typed = EmailCodeMethod.TYPE.equals(type) ? user.email()
-                : "+447400" + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
-        CodeChallenges challenges = ctx.getBean(CodeChallenges.class);
-        CodeSetup setup = ((SetupStart.Started) challenges.startSetup(user.user(), type, typed, null, null,
-                ClientInfo.SYSTEM)).setup();
-        assertThat(challenges.finishSetup(user.user(), setup, codes().awaitCode(setup.destination(), 1),
-                ClientInfo.SYSTEM)).isInstanceOf(SetupResult.Enabled.class);
-        return setup.destination();
-    }
 
     WebSession passwordStep(TestUsers.Created user) {
         WebSession web = browser();

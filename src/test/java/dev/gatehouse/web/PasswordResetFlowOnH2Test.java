@@ -176,6 +176,23 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
     }
 
     /**
+     * The link's page says why email codes are missing from the next step to a user who has them, and to no one else
+     * (it explained them to everyone, in one long paragraph).
+     */
+    @Test
+    void resetLinkWhenTheUserHasEmailCodesThenItsPageSaysTheyAreNotOfferedThereAndOnlyThen() {
+        TwoFactorUser app = twoFactorUser("reset-app-only");
+        TwoFactorUser both = twoFactorUser("reset-email-too");
+        enroll(both.user(), dev.gatehouse.factor.email.EmailCodeMethod.TYPE);
+        for (TwoFactorUser user : List.of(app, both)) {
+            ask(browser(), user.email());
+            Page opened = browser().get(linkPath(user.email()));
+            assertThat(text(opened)).as(user.email()).contains("confirm it's you with your second step");
+            assertThat(opened.body().contains("id=\"email-codes-left-out\"")).as(user.email()).isEqualTo(user == both);
+        }
+    }
+
+    /**
      * A reset link and the second factor sign the browser in for one thing, the new password: until it is chosen every
      * other page, a second tab's included, sends back to the form, and nothing is changed there; then the session is a
      * whole sign-in. Before stop 36 it was one at once, so the account could be used without the password changing.

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -14,6 +15,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.factor.CodeChallenges;
+import dev.gatehouse.factor.CodeChallenges.SetupResult;
+import dev.gatehouse.factor.CodeChallenges.SetupStart;
+import dev.gatehouse.factor.CodeSetup;
+import dev.gatehouse.factor.FactorType;
+import dev.gatehouse.factor.email.EmailCodeMethod;
+import dev.gatehouse.system.ClientInfo;
+import dev.gatehouse.testsupport.SentCodes;
 import dev.gatehouse.testsupport.DevMail;
 import dev.gatehouse.testsupport.MutableClock;
 import dev.gatehouse.testsupport.TestUsers;
@@ -53,6 +62,25 @@ abstract class WebFlowSupport {
 
     MutableClock clock() {
         return ctx.getBean(MutableClock.class);
+    }
+
+    SentCodes codes() {
+        return new SentCodes(ctx);
+    }
+
+    /**
+     * Turns on email or text message codes ({@code type}) for {@code user}, with the code from its message; returns
+     * where codes go.
+     */
+    String enroll(TestUsers.Created user, FactorType type) {
+        String typed = EmailCodeMethod.TYPE.equals(type) ? user.email()
+                : "+447400" + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
+        CodeChallenges challenges = ctx.getBean(CodeChallenges.class);
+        CodeSetup setup = ((SetupStart.Started) challenges.startSetup(user.user(), type, typed, null, null,
+                ClientInfo.SYSTEM)).setup();
+        assertThat(challenges.finishSetup(user.user(), setup, codes().awaitCode(setup.destination(), 1),
+                ClientInfo.SYSTEM)).isInstanceOf(SetupResult.Enabled.class);
+        return setup.destination();
     }
 
     List<AuditEventType> auditTypes(UUID userId) {

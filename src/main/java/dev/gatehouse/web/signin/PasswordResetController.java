@@ -17,6 +17,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.factor.FactorService;
+import dev.gatehouse.factor.SecondFactorMethod;
+import dev.gatehouse.factor.SecondFactors;
 import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
@@ -45,12 +47,14 @@ class PasswordResetController {
     private final UserService users;
     private final FactorService factors;
     private final SignInService signIn;
+    private final SecondFactors methods;
     private final ReturnPageCache returnPage;
     private final Messages messages;
     private final Clock clock;
 
     PasswordResetController(PasswordResets resets, UserService users, FactorService factors, SignInService signIn,
-                            ReturnPageCache returnPage, Messages messages, Clock clock) {
+                            SecondFactors methods, ReturnPageCache returnPage, Messages messages, Clock clock) {
+        this.methods = methods;
         this.clock = clock;
         this.resets = resets;
         this.users = users;
@@ -93,6 +97,10 @@ class PasswordResetController {
         }
         if (secondStepDue(link.get(), me)) {
             model.addAttribute("token", token);
+            // Why a method the user has is missing from the next step, said only to a user who has one (the page
+            // explained email codes to everyone, in one long paragraph; stop 37's walk-through).
+            model.addAttribute("emailCodesLeftOut", methods.ordered(link.get().userId()).stream()
+                    .anyMatch(SecondFactorMethod::deliveredByEmail));
             return "signin/reset-continue";
         }
         browser.setAttribute(LINK, token);
