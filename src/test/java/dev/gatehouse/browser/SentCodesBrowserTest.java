@@ -215,6 +215,8 @@ class SentCodesBrowserTest extends TwoFactorBrowserSupport {
                 "Your new account, Analytical Engines, starts with two-step verification required",
                 "As the account's owner");
         assertThat(browser.present(By.id("phone-asked"))).as("the number given at sign-up is on file").isFalse();
+        assertThat(browser.present(By.id("dev-mailbox-note"))).as("mail goes out by SMTP: no dev mailbox to point to")
+                .isFalse();
         browser.screenshot("signup-sms-02-security-held");
         UUID accountId = context.getBean(JdbcClient.class).sql("""
                 select m.account_id from memberships m join users u on u.id = m.user_id

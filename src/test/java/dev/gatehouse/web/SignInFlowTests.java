@@ -224,7 +224,9 @@ abstract class SignInFlowTests extends WebFlowSupport {
     void signInWhenSentThereByAPageThenSaysSoAndGoesBackToIt() {
         TestUsers.Created user = users().create("sent-by-page");
         WebSession web = browser();
-        assertThat(web.get("/signin").body()).doesNotContain("id=\"continue-to\"");
+        assertThat(web.get("/signin").body()).doesNotContain("id=\"continue-to\"")
+                .as("messages go to the dev mailbox here, and every page says where").contains("id=\"dev-mailbox-note\"",
+                        "href=\"/dev/mailbox\"");
         assertThat(web.get("/settings/activity").location()).isEqualTo("/signin");
         assertThat(text(web.get("/signin"))).contains("Sign in to continue to the page you asked for.");
         assertThat(web.post("/signin", Map.of("email", user.email(), "password", PASSWORD)).location())
