@@ -73,6 +73,23 @@ public class Times {
         return OFFERED;
     }
 
+    /** The zones of one region ({@code Europe}), for a list's group. */
+    public record Region(String name, List<String> zones) {
+    }
+
+    private static final List<Region> REGIONS = OFFERED.stream().filter(id -> id.contains("/"))
+            .collect(java.util.stream.Collectors.groupingBy(id -> id.substring(0, id.indexOf('/')),
+                    java.util.TreeMap::new, java.util.stream.Collectors.toList()))
+            .entrySet().stream().map(region -> new Region(region.getKey(), List.copyOf(region.getValue()))).toList();
+
+    /**
+     * {@link #offered} but UTC, by region: a list of 489 "Region/City" ids read as raw names (stop 37's walk-through);
+     * grouped, each is its place alone ({@link #placeLabel}), and typing "New" in the list finds New York.
+     */
+    public static List<Region> offeredByRegion() {
+        return REGIONS;
+    }
+
     /** {@code 5 Dec 2026, 14:32 GMT}: a date and time rounded down to the minute, the zone's short name after it. */
     public String dateTime(Instant instant, ZoneId zone) {
         return instant == null ? "" : DATE_TIME.format(instant.atZone(shown(zone)));
@@ -113,6 +130,16 @@ public class Times {
     public long minutesUntil(Instant instant) {
         long seconds = Duration.between(clock.instant(), instant).getSeconds();
         return Math.max(1, (seconds + 59) / 60);
+    }
+
+    /**
+     * {@code New York (UTC-05:00)}, {@code Argentina / Buenos Aires (UTC-03:00)}: a zone as its region's group in a
+     * list shows it, the place without its region, with its offset now.
+     */
+    public String placeLabel(String id) {
+        int slash = id.indexOf('/');
+        return slash < 0 ? label(id) : id.substring(slash + 1).replace('_', ' ').replace("/", " / ") + " (UTC"
+                + OFFSET.format(clock.instant().atZone(shown(ZoneId.of(id)))) + ")";
     }
 
     /** {@code Europe/London (UTC+01:00)}: a zone as a list shows it, with its offset now. */

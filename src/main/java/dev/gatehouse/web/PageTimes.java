@@ -84,6 +84,11 @@ public class PageTimes {
         return times.label(zoneId);
     }
 
+    /** {@code London (UTC+00:00)}: a zone as its region's group in the list shows it. */
+    public String placeLabel(String zoneId) {
+        return times.placeLabel(zoneId);
+    }
+
     /** The reader's zone's id ({@code Europe/London}; {@code UTC} when none is known). */
     public String zoneName() {
         ZoneId zone = zone();

@@ -51,6 +51,20 @@ class TimesTest {
         assertThat(times.date(Instant.parse("2026-12-05T18:45:00Z"), KOLKATA)).isEqualTo("6 Dec 2026");
         assertThat(times.longDate(Instant.parse("2026-12-05T18:45:00Z"), KOLKATA)).isEqualTo("6 December 2026");
         assertThat(times.label("Asia/Kolkata")).isEqualTo("Asia/Kolkata (UTC+05:30)");
+        assertThat(times.placeLabel("Asia/Kolkata")).isEqualTo("Kolkata (UTC+05:30)");
+    }
+
+    /** Grouped by region, each zone is its place alone, as a person looks for it. */
+    @Test
+    void placeLabelWhenGroupedByRegionThenThePlaceWithoutItsRegion() {
+        assertThat(times.placeLabel("America/New_York")).startsWith("New York (UTC-0");
+        assertThat(times.placeLabel("America/Argentina/Buenos_Aires")).isEqualTo("Argentina / Buenos Aires (UTC-03:00)");
+        assertThat(times.placeLabel("UTC")).isEqualTo("UTC");
+        assertThat(Times.offeredByRegion()).extracting(Times.Region::name).containsExactly("Africa", "America",
+                "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific");
+        assertThat(Times.offeredByRegion().stream().mapToInt(region -> region.zones().size()).sum())
+                .as("every offered zone but UTC, once").isEqualTo(Times.offered().size() - 1);
+        assertThat(Times.offeredByRegion().get(6).zones()).contains("Europe/London").allMatch(id -> id.startsWith("Europe/"));
     }
 
     @Test

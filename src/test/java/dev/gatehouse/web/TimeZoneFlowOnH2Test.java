@@ -45,7 +45,7 @@ class TimeZoneFlowOnH2Test extends WebFlowSupport {
                 "\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} IST").doesNotContain("When (UTC)");
         assertThat(text(web.get("/settings/security"))).containsPattern("\\d{2}:\\d{2} IST");
         assertThat(text(web.get(DETAILS))).contains("shown in Asia/Kolkata")
-                .containsPattern("<option value=\"Asia/Kolkata\" selected=\"selected\">Asia/Kolkata \\(UTC\\+05:30\\)");
+                .containsPattern("<option value=\"Asia/Kolkata\" selected=\"selected\">Kolkata \\(UTC\\+05:30\\)");
 
         web.get("/settings/confirm?next=" + DETAILS);
         web.post("/settings/confirm", Map.of("password", ada.password(), "next", DETAILS));
@@ -89,7 +89,12 @@ class TimeZoneFlowOnH2Test extends WebFlowSupport {
 
         assertThat(saved.location()).isEqualTo(DETAILS);
         assertThat(zoneOf(ada.user().id())).isEqualTo("America/St_Johns");
-        assertThat(text(web.get(DETAILS))).contains("Your time zone was saved: times are now shown in America/St_Johns");
+        Page shown = web.get(DETAILS);
+        assertThat(text(shown)).contains("Your time zone was saved: times are now shown in America/St_Johns");
+        // The list by region, each zone its place alone, the saved one chosen.
+        assertThat(shown.body()).contains("<optgroup label=\"America\">", "<optgroup label=\"Europe\">")
+                .containsPattern("<option value=\"America/St_Johns\" selected=\"selected\">St Johns \\(UTC-0[23]:30\\)</option>")
+                .containsPattern("<option value=\"UTC\">UTC</option>");
         assertThat(auditTypes(ada.user().id())).isEqualTo(before);
 
         Page refused = web.post(DETAILS + "/time-zone", Map.of("timeZone", "Mars/Olympus_Mons"));

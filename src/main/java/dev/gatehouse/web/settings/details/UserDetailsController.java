@@ -1,6 +1,7 @@
 package dev.gatehouse.web.settings.details;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -136,8 +137,9 @@ class UserDetailsController {
     private String page(User user, String name, String nameError, Model model) {
         String zone = details.timeZone(user.id()).map(java.time.ZoneId::getId).orElse("UTC");
         model.addAttribute("timeZone", zone);
-        model.addAttribute("timeZones", Times.offered().contains(zone) ? Times.offered()
-                : java.util.stream.Stream.concat(java.util.stream.Stream.of(zone), Times.offered().stream()).toList());
+        // UTC first (and a zone saved before it left the list, to keep it chosen), then the regions' groups.
+        model.addAttribute("timeZones", Times.offered().contains(zone) ? List.of("UTC") : List.of(zone, "UTC"));
+        model.addAttribute("timeZoneRegions", Times.offeredByRegion());
         model.addAttribute("user", user);
         model.addAttribute("name", name);
         model.addAttribute("nameError", nameError);
