@@ -126,6 +126,11 @@ public class Times {
         return TIME.format(roundUp(instant).atZone(shown(zone)));
     }
 
+    /** Whole minutes from {@code instant} until now, rounded down, at least 0: the N of "N minutes ago". */
+    public long minutesSince(Instant instant) {
+        return Math.max(0, Duration.between(instant, clock.instant()).toMinutes());
+    }
+
     /** Whole minutes from now until {@code instant}, rounded up, at least 1: the N of "in about N minutes". */
     public long minutesUntil(Instant instant) {
         long seconds = Duration.between(clock.instant(), instant).getSeconds();

@@ -74,6 +74,11 @@ public class PageTimes {
         return times.from(instant, zone());
     }
 
+    /** Whole minutes since {@code instant}, rounded down, at least 0. */
+    public long minutesSince(Instant instant) {
+        return times.minutesSince(instant);
+    }
+
     /** Whole minutes until {@code instant}, rounded up, at least 1. */
     public long minutesUntil(Instant instant) {
         return times.minutesUntil(instant);

@@ -64,7 +64,9 @@ abstract class SessionsFlowTests extends TwoFactorFlowSupport {
         assertThat(rows.get(0)).as("this session first").contains("Chrome on Linux", "This session", "Now",
                 "This network").doesNotContain("name=\"session\"");
         assertThat(rows.get(1)).contains("Firefox on Windows", "This network", "Sign out")
-                .doesNotContain("This session");
+                .doesNotContain("This session")
+                .as("last active said as a person says it, the date and time beside it (Messages#ago)")
+                .containsPattern("<time datetime=\"[^\"]+\" title=\"\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} [A-Z]+\">");
         Matcher times = Pattern.compile("datetime=\"([^\"]+)\"").matcher(rows.get(1));
         assertThat(times.find()).isTrue();
         java.time.Instant signedInAt = java.time.Instant.parse(times.group(1));
