@@ -237,7 +237,9 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
         Page locked = ada.web().post("/settings/two-factor/sms/verify", Map.of("code", flip(code)));
 
         assertThat(locked.status()).isEqualTo(429);
-        assertThat(text(locked)).contains("Too many wrong codes").doesNotContain("id=\"code\"");
+        assertThat(text(locked)).contains("Too many wrong codes").doesNotContain("id=\"code\"")
+                .as("the pause counts sign-in's wrong codes too, and says what those mean")
+                .contains("here or at sign-in", "someone else may know your password");
         assertThat(ada.web().post("/settings/two-factor/sms/verify", Map.of("code", code)).status())
                 .as("even the right code waits").isEqualTo(429);
         assertThat(count("select count(*) from second_factors where user_id = ?", ada.user().user().id())).isZero();

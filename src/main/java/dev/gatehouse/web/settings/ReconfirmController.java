@@ -69,7 +69,7 @@ class ReconfirmController {
         }
         if (needed == Reconfirm.PASSWORD_AND_CODE) {
             Optional<SecondFactorStep> blocked = signIn.codeEntryBlocked(me.userId());
-            blocked.ifPresent(step -> codeWords.describe(step, model, response));
+            blocked.ifPresent(step -> codeWords.describeForSignedIn(step, model, response));
             codeMethod(me, method, blocked.isEmpty() ? SecondFactorMethod.Send.FIRST : SecondFactorMethod.Send.NOTHING,
                     browser, model);
         }
@@ -115,7 +115,7 @@ class ReconfirmController {
             TooManyRequests.until(response, clock.instant(), paused.until());
         } else if (step instanceof ReconfirmStep.CodeProblem problem) {
             boolean sent = asked.filter(m -> m.traits().answer() == MethodTraits.Answer.SENT_CODE).isPresent();
-            codeWords.describe(problem.step(), model, response, sent ? "codes.wrong" : "code.wrong");
+            codeWords.describeForSignedIn(problem.step(), model, response, sent ? "codes.wrong" : "code.wrong");
         }
         if (codeNeeded) {
             codeMethod(me, "", SecondFactorMethod.Send.NOTHING, browser, model);
@@ -180,7 +180,7 @@ class ReconfirmController {
             } else {
                 // Not the device's own problem (e.g. code entry is locked): told as the code form tells it.
                 problemKey = null;
-                codeWords.describe(((ReconfirmStep.CodeProblem) step).step(), model, response);
+                codeWords.describeForSignedIn(((ReconfirmStep.CodeProblem) step).step(), model, response);
             }
         }
         model.addAttribute("next", safeNext(next));

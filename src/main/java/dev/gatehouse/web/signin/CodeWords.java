@@ -31,6 +31,24 @@ public class CodeWords {
         describe(step, model, response, "code.wrong");
     }
 
+    /**
+     * As {@link #describe(SecondFactorStep, Model, HttpServletResponse, String)}, on a signed-in user's own pages (the
+     * set-up of a code method, "Confirm it's you"). The pause counts wrong codes typed at sign-in too, so a user who
+     * typed none here met a pause with nothing saying where it came from (left since stop 33): it says so, and that
+     * wrong codes at sign-in they did not type mean someone else may know their password.
+     */
+    public void describeForSignedIn(SecondFactorStep step, Model model, HttpServletResponse response, String wrongKey) {
+        describe(step, model, response, wrongKey);
+        if (step instanceof SecondFactorStep.Locked locked) {
+            model.addAttribute("error", messages.until("tz.code.locked.signedIn", locked.until()));
+        }
+    }
+
+    /** As {@link #describeForSignedIn}, a wrong code told as {@code code.wrong}. */
+    public void describeForSignedIn(SecondFactorStep step, Model model, HttpServletResponse response) {
+        describeForSignedIn(step, model, response, "code.wrong");
+    }
+
     /** As {@link #describe(SecondFactorStep, Model, HttpServletResponse)}; a wrong code is told with {@code wrongKey}. */
     public void describe(SecondFactorStep step, Model model, HttpServletResponse response, String wrongKey) {
         if (step instanceof SecondFactorStep.WrongCode wrong) {

@@ -81,6 +81,21 @@ class ReconfirmControllerTest {
                 .andExpect(content().string(not(containsString("id=\"code\""))));
     }
 
+    /** A pause of code entry may come from wrong codes typed at sign-in: the page says so, and what that means. */
+    @Test
+    void confirmWhenCodeEntryPausedThenSaysItCountsSignInsCodesToo() throws Exception {
+        when(signIn.reconfirmationNeeded(eq(ME), any(BrowserSession.class))).thenReturn(Reconfirm.PASSWORD);
+        when(signIn.reconfirm(eq(ME), eq(PASSWORD), eq(Optional.empty()), eq(""), any(BrowserSession.class)))
+                .thenReturn(new ReconfirmStep.CodeProblem(
+                        new dev.gatehouse.signin.SecondFactorStep.Locked(dev.gatehouse.web.PageSliceConfiguration.NOW.plusSeconds(300))));
+
+        mvc.perform(post("/settings/confirm").with(csrf()).with(signedInAs(ME))
+                        .param("password", PASSWORD).param("next", OWN_PAGE))
+                .andExpect(status().isTooManyRequests())
+                .andExpect(content().string(containsString("Too many wrong codes in a row, here or at sign-in.")))
+                .andExpect(content().string(containsString("someone else may know your password")));
+    }
+
     @Test
     void confirmWhenWrongPasswordThenUnauthorizedWithMessageAndFormAgain() throws Exception {
         when(signIn.reconfirmationNeeded(eq(ME), any(BrowserSession.class))).thenReturn(Reconfirm.PASSWORD);

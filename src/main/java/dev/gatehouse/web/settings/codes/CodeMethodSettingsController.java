@@ -170,7 +170,7 @@ class CodeMethodSettingsController {
         if (setup.isEmpty()) {
             return "redirect:" + BASE + method;
         }
-        signIn.codeEntryBlocked(me.userId()).ifPresent(step -> codeWords.describe(step, model, response));
+        signIn.codeEntryBlocked(me.userId()).ifPresent(step -> codeWords.describeForSignedIn(step, model, response));
         return codePage(type, setup.get(), model);
     }
 
@@ -219,7 +219,7 @@ class CodeMethodSettingsController {
                 model.addAttribute("error", messages.get("codes.expired"));
                 response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
             } else {
-                codeWords.describe(SecondFactorStep.refused(refused.why()), model, response, "codes.wrong");
+                codeWords.describeForSignedIn(SecondFactorStep.refused(refused.why()), model, response, "codes.wrong");
             }
             return codePage(type, setup.get(), model);
         }

@@ -355,7 +355,7 @@ class UserDetailsController {
             return "redirect:" + PAGE;
         }
         if (result instanceof SecondFactorMethod.Finish.Refused refused) {
-            codeWords.describe(SecondFactorStep.refused(refused.why()), model, response, "codes.wrong");
+            codeWords.describeForSignedIn(SecondFactorStep.refused(refused.why()), model, response, "codes.wrong");
             return phoneCodePage(setup.get(), model);
         }
         session.removeAttribute(PENDING_PHONE);
