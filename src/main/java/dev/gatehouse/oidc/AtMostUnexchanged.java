@@ -2,8 +2,6 @@ package dev.gatehouse.oidc;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
-import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
-import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 
 /**
  * Keeps at most {@value #KEPT} authorizations of one user that no application has exchanged yet (a code issued, no
@@ -14,21 +12,18 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
  * real use; an application handed one of the dropped codes gets {@code invalid_grant} and starts its sign-in over.
  * Exchanged authorizations (tokens in use) are never touched here.
  */
-final class AtMostUnexchanged implements OAuth2AuthorizationService {
+final class AtMostUnexchanged {
 
     static final int KEPT = 20;
 
-    private final OAuth2AuthorizationService spring;
     private final JdbcClient jdbc;
 
-    AtMostUnexchanged(OAuth2AuthorizationService spring, JdbcClient jdbc) {
-        this.spring = spring;
+    AtMostUnexchanged(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    @Override
-    public void save(OAuth2Authorization authorization) {
-        spring.save(authorization);
+    /** After {@code authorization} was saved, in the save's transaction. */
+    void saved(OAuth2Authorization authorization) {
         if (authorization.getAccessToken() == null && authorization.getRefreshToken() == null
                 && authorization.getPrincipalName() != null) {
             jdbc.sql("""
@@ -41,20 +36,5 @@ final class AtMostUnexchanged implements OAuth2AuthorizationService {
                                    limit :kept)""")
                     .param("user", authorization.getPrincipalName()).param("kept", KEPT).update();
         }
-    }
-
-    @Override
-    public void remove(OAuth2Authorization authorization) {
-        spring.remove(authorization);
-    }
-
-    @Override
-    public OAuth2Authorization findById(String id) {
-        return spring.findById(id);
-    }
-
-    @Override
-    public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
-        return spring.findByToken(token, tokenType);
     }
 }

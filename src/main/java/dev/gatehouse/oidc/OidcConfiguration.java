@@ -55,7 +55,7 @@ class OidcConfiguration {
                 new JdbcOAuth2AuthorizationService.JsonMapperOAuth2AuthorizationRowMapper(clients, json));
         service.setAuthorizationParametersMapper(
                 new JdbcOAuth2AuthorizationService.JsonMapperOAuth2AuthorizationParametersMapper(json));
-        return OneConnectionStores.authorizations(new AtMostUnexchanged(service, jdbcClient), tx);
+        return OneConnectionStores.authorizations(service, tx, new AtMostUnexchanged(jdbcClient)::saved);
     }
 
     @Bean

@@ -21,11 +21,16 @@ final class OneConnectionStores {
     private OneConnectionStores() {
     }
 
-    static OAuth2AuthorizationService authorizations(OAuth2AuthorizationService spring, TransactionTemplate tx) {
+    /** Spring's store of authorizations, each call in a transaction; {@code saved} runs after a save, in its own. */
+    static OAuth2AuthorizationService authorizations(OAuth2AuthorizationService spring, TransactionTemplate tx,
+                                                     java.util.function.Consumer<OAuth2Authorization> saved) {
         return new OAuth2AuthorizationService() {
             @Override
             public void save(OAuth2Authorization authorization) {
-                tx.executeWithoutResult(status -> spring.save(authorization));
+                tx.executeWithoutResult(status -> {
+                    spring.save(authorization);
+                    saved.accept(authorization);
+                });
             }
 
             @Override
