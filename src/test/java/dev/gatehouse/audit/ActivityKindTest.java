@@ -2,10 +2,6 @@ package dev.gatehouse.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Properties;
 
@@ -24,12 +20,8 @@ class ActivityKindTest {
 
     /** Without its words, an activity list would show the message key itself ("audit.SOME_TYPE"). */
     @Test
-    void everyEventTypeHasWordsForTheActivityLists() throws IOException {
-        Properties messages = new Properties();
-        try (Reader in = new InputStreamReader(getClass().getResourceAsStream("/messages.properties"),
-                StandardCharsets.UTF_8)) {
-            messages.load(in);
-        }
+    void everyEventTypeHasWordsForTheActivityLists() {
+        Properties messages = dev.gatehouse.testsupport.MessageTexts.load();
         for (AuditEventType type : AuditEventType.values()) {
             // ActivityWords: activity.<TYPE> when there is one, else audit.<TYPE> (the floor: a method's events have
             // words of their own, activity.<TYPE>.method and .named, beside these).

@@ -2,10 +2,6 @@ package dev.gatehouse.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -48,12 +44,8 @@ class MessagesTest {
      * walk-through); such a text writes it twice. A text without arguments is shown as written.
      */
     @Test
-    void everyTextWithAnArgumentWritesItsApostrophesTwice() throws IOException {
-        Properties messages = new Properties();
-        try (Reader in = new InputStreamReader(getClass().getResourceAsStream("/messages.properties"),
-                StandardCharsets.UTF_8)) {
-            messages.load(in);
-        }
+    void everyTextWithAnArgumentWritesItsApostrophesTwice() {
+        Properties messages = dev.gatehouse.testsupport.MessageTexts.load();
         assertThat(messages).isNotEmpty();
         for (String key : messages.stringPropertyNames()) {
             String text = messages.getProperty(key);
