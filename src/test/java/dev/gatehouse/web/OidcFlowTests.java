@@ -1288,6 +1288,36 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         }
         assertThat(callback(web.get(request(app, Map.of()).path() + "&response_mode=query")).indicatesSuccess())
                 .as("the one mode there is, named").isTrue();
+        // Given twice, it is refused like any parameter read (the filter read the first, found by an outside attack).
+        assertThat(web.get(request(app, Map.of()).path() + "&response_mode=query&response_mode=form_post").status())
+                .isEqualTo(400);
+    }
+
+    /**
+     * A user's grants are budgeted ({@code SignInChecks#grants}): past it, an authorization request of a signed-in
+     * session gets {@code temporarily_unavailable} at its callback and nothing is stored. Looping "authorize, exchange"
+     * with an account's own application grew the store by 1 GB an hour (found by stop 37's outside attack).
+     */
+    @Test
+    void authorizeWhenTheUsersBudgetOfGrantsIsSpentThenTemporarilyUnavailableAndNothingStored() throws Exception {
+        String app = webApp();
+        TwoFactorUser ada = twoFactorUser("oidc-grant-budget");
+        WebSession web = browser();
+        signInForCode(web, ada, request(app, Map.of()), false);
+        dev.gatehouse.system.RateLimits limits = ctx.getBean(dev.gatehouse.system.RateLimits.class);
+        while (limits.take(dev.gatehouse.oidc.SignInChecks.grants(ada.id()), clock().instant()).isEmpty()) {
+            // spend the rest of the budget
+        }
+        long stored = count("select count(*) from oauth2_authorization where principal_name = ?", ada.id().toString());
+
+        Request request = request(app, Map.of());
+        AuthorizationResponse refused = callback(web.get(request.path()));
+        assertThat(refused.indicatesSuccess()).isFalse();
+        assertThat(refused.toErrorResponse().getErrorObject().getCode()).isEqualTo("temporarily_unavailable");
+        assertThat(refused.getState()).isEqualTo(request.state());
+        assertThat(count("select count(*) from oauth2_authorization where principal_name = ?", ada.id().toString()))
+                .isEqualTo(stored);
+        assertThat(web.get("/settings/security").status()).as("the session goes on").isEqualTo(200);
     }
 
     @Test

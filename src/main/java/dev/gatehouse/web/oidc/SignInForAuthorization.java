@@ -173,6 +173,12 @@ final class SignInForAuthorization extends OncePerRequestFilter {
                     case NOTHING -> { }
                 }
             }
+            if (checks.takeGrant(user.userId()).isPresent()) {
+                // The user's budget of grants is spent (SignInChecks#grants): nothing is stored for this request.
+                errorToCallback(callback.get(), "temporarily_unavailable", "too+many+authorization+requests", request,
+                        response);
+                return;
+            }
             // For this request only (never saved): the authorization remembers the sign-in as it is now.
             // The password's time is the factor Spring's token generator reads auth_time from.
             OidcPrincipal principal = checks.principal(user);
@@ -201,7 +207,7 @@ final class SignInForAuthorization extends OncePerRequestFilter {
     /** The parameters this filter or the endpoint reads: each may be given once. */
     static final java.util.Set<String> READ = java.util.Set.of("response_type", "client_id", "redirect_uri", "scope",
             "state", "nonce", "prompt", "max_age", "acr_values", "code_challenge", "code_challenge_method",
-            "request_uri", "login_hint", "id_token_hint");
+            "request_uri", "login_hint", "id_token_hint", "response_mode");
 
     /**
      * A request this filter could read otherwise than Spring's endpoint, answered by neither (this filter's view of the

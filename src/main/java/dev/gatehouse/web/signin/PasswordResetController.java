@@ -17,8 +17,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import dev.gatehouse.factor.FactorService;
-import dev.gatehouse.factor.SecondFactorMethod;
-import dev.gatehouse.factor.SecondFactors;
 import dev.gatehouse.signin.BrowserSession;
 import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
@@ -47,14 +45,12 @@ class PasswordResetController {
     private final UserService users;
     private final FactorService factors;
     private final SignInService signIn;
-    private final SecondFactors methods;
     private final ReturnPageCache returnPage;
     private final Messages messages;
     private final Clock clock;
 
     PasswordResetController(PasswordResets resets, UserService users, FactorService factors, SignInService signIn,
-                            SecondFactors methods, ReturnPageCache returnPage, Messages messages, Clock clock) {
-        this.methods = methods;
+                            ReturnPageCache returnPage, Messages messages, Clock clock) {
         this.clock = clock;
         this.resets = resets;
         this.users = users;
@@ -97,10 +93,6 @@ class PasswordResetController {
         }
         if (secondStepDue(link.get(), me)) {
             model.addAttribute("token", token);
-            // Why a method the user has is missing from the next step, said only to a user who has one (the page
-            // explained email codes to everyone, in one long paragraph; stop 37's walk-through).
-            model.addAttribute("emailCodesLeftOut", methods.ordered(link.get().userId()).stream()
-                    .anyMatch(SecondFactorMethod::deliveredByEmail));
             return "signin/reset-continue";
         }
         browser.setAttribute(LINK, token);
