@@ -218,7 +218,8 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
         }
         assertThat(web.get("/signin/reset").body()).as("says why, and the way out")
                 .contains("id=\"new-password-first\"", "id=\"reset-signout\"") // and this session's form token
-                .as("typing starts at the new password").containsPattern("id=\"newPassword\"[^>]*autofocus");
+                .as("typing starts at the new password").containsPattern("id=\"newPassword\"[^>]*autofocus")
+                .as("no signed-in top bar: every link of it would come back here").doesNotContain("id=\"profile-menu\"");
         assertThat(web.post("/settings/signout-everywhere", Map.of()).location()).isEqualTo("/signin/reset");
         assertThat(auditTypes(ada.id())).doesNotContain(AuditEventType.SIGN_OUT_EVERYWHERE);
 
@@ -230,6 +231,7 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
         assertThat(done.location()).isEqualTo("/settings/security");
         Page activity = web.get("/settings/activity");
         assertThat(activity.status()).as("a whole sign-in now").isEqualTo(200);
+        assertThat(activity.body()).contains("id=\"profile-menu\"");
         assertThat(text(activity)).contains("Password reset link sent");
         String newest = text(activity).substring(0, text(activity).indexOf("Password reset link sent"));
         assertThat(newest).as("the link's sign-in named as what it was, not a bare sign-in before the reset")
