@@ -44,19 +44,28 @@ public class SignInChecks {
     }
 
     /**
-     * The budget of authorizations granted to one user: 200 in 10 minutes and 5,000 a UTC day, over every
-     * application. Each grant stores a row kept for its tokens' life and a day after, and any account owner can
+     * The budget of one user's codes exchanged for tokens: 200 in 10 minutes and 5,000 a UTC day, over every
+     * application. Each exchange leaves a row kept for its tokens' life and a day after, and any account owner can
      * register an application and loop "authorize, exchange" on their own session: 3,000 rows in 33 s, 1 GB of store
      * an hour (found by stop 37's outside attack, past the cap on unexchanged codes, {@link AtMostUnexchanged}). A
      * person's sign-ins and an application's silent renewals, even every minute in a few tabs, stay far below.
+     * Exchanges are counted ({@link #exchanged}) and authorization requests only read the count ({@link #spent}):
+     * counted at the request, another site could spend a user's budget by sending their browser through 200 requests
+     * (the Lax session cookie goes with a top-level navigation; found by stop 37's review), and lock them out of every
+     * application; it cannot exchange their codes.
      */
     public static List<RateLimits.Limit> grants(UUID userId) {
         return RateLimits.windowAndDay("grants:" + userId, Duration.ofMinutes(10), 200, 5000);
     }
 
-    /** Takes one grant from the user's budget ({@link #grants}); when it is spent, the time it has room again. */
-    public Optional<Instant> takeGrant(UUID userId) {
-        return limits.take(grants(userId), clock.instant());
+    /** When the user's budget ({@link #grants}) is spent, the time it has room again; empty while it has room. */
+    public Optional<Instant> spent(UUID userId) {
+        return limits.full(grants(userId), clock.instant());
+    }
+
+    /** Counts one exchange of the user's code against their budget ({@link #grants}). */
+    public void exchanged(UUID userId) {
+        limits.take(grants(userId), clock.instant());
     }
 
     /**

@@ -100,6 +100,24 @@ public class RateLimits {
                 .params(limit.scope(), Db.ts(start), limit.max()).update();
     }
 
+    /**
+     * Whether any of {@code limits} is full now, taking nothing: when it is, the end of the full window that ends last.
+     * For a budget counted elsewhere than where it is checked (an authorization request checks what exchanges count).
+     */
+    public Optional<Instant> full(List<Limit> limits, Instant now) {
+        Instant until = null;
+        for (Limit limit : limits) {
+            Instant start = limit.start(now);
+            int hits = jdbc.sql("select hits from rate_counters where scope = ? and window_start = ?")
+                    .params(limit.scope(), Db.ts(start)).query(Integer.class).optional().orElse(0);
+            Instant end = start.plus(limit.window());
+            if (hits >= limit.max() && (until == null || end.isAfter(until))) {
+                until = end;
+            }
+        }
+        return Optional.ofNullable(until);
+    }
+
     /** Gives back the hit {@link #take} took in the current windows (e.g. the attempt turned out to be a success). */
     public void giveBack(List<Limit> limits, Instant now) {
         for (Limit limit : limits.stream().sorted(Comparator.comparing(Limit::scope)).toList()) {

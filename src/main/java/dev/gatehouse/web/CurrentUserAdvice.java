@@ -15,6 +15,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 
 import dev.gatehouse.account.AccountService;
 import dev.gatehouse.account.Membership;
+import dev.gatehouse.signin.BrowserSession;
+import dev.gatehouse.signin.SignInService;
 import dev.gatehouse.signin.SignedInUser;
 
 /** Gives every page the signed-in user (or null) and their accounts, for the top bar. */
@@ -24,9 +26,21 @@ class CurrentUserAdvice {
     private static final Pattern ACCOUNT_PAGE = Pattern.compile("/accounts/([0-9a-fA-F-]{36})(?:/|$)");
 
     private final AccountService accounts;
+    private final SignInService signIn;
 
-    CurrentUserAdvice(AccountService accounts) {
+    CurrentUserAdvice(AccountService accounts, SignInService signIn) {
         this.accounts = accounts;
+        this.signIn = signIn;
+    }
+
+    /**
+     * Whether this session was signed in by a reset link and its new password is still due: the new-password page
+     * then says why every other page waits, and no page shows the signed-in top bar (its links all led back there;
+     * on the few pages such a session still reaches, the dev mailbox's among them, it read as a whole sign-in).
+     */
+    @ModelAttribute("newPasswordFirst")
+    boolean newPasswordFirst(BrowserSession browser) {
+        return currentUser() != null && signIn.newPasswordDue(browser);
     }
 
     /**

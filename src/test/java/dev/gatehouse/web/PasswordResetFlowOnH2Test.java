@@ -220,6 +220,8 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
                 .contains("id=\"new-password-first\"", "id=\"reset-signout\"") // and this session's form token
                 .as("typing starts at the new password").containsPattern("id=\"newPassword\"[^>]*autofocus")
                 .as("no signed-in top bar: every link of it would come back here").doesNotContain("id=\"profile-menu\"");
+        assertThat(web.get("/dev/mailbox").body()).as("nor on the pages such a session still reaches")
+                .doesNotContain("id=\"profile-menu\"");
         assertThat(web.post("/settings/signout-everywhere", Map.of()).location()).isEqualTo("/signin/reset");
         assertThat(auditTypes(ada.id())).doesNotContain(AuditEventType.SIGN_OUT_EVERYWHERE);
 

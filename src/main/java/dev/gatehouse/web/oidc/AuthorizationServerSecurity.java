@@ -45,6 +45,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.web.SecurityFilterChain;
@@ -105,13 +106,14 @@ class AuthorizationServerSecurity {
                                             AuditLog audit, Clock clock,
                                             CsrfTokenRepository formTokens, AuthorizationUses uses,
                                             dev.gatehouse.oidc.IdTokenHints hints, EarlierIdTokens earlierIdTokens,
-                                            dev.gatehouse.oidc.SpentRefreshTokens spentRefreshTokens)
+                                            dev.gatehouse.oidc.SpentRefreshTokens spentRefreshTokens,
+                                            dev.gatehouse.system.RateLimits rateLimits)
             throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         java.util.function.Function<AuthenticationProvider, InFrontOfSpring> withinTheSignIn = spring ->
                 new WithinTheSignIn(spring, authorizations, accountClients, sessions,
                         sessionProperties.absoluteLifetime(), clock, requirement, uses, earlierIdTokens,
-                        spentRefreshTokens);
+                        spentRefreshTokens, checks);
         http
                 .securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as
@@ -145,7 +147,9 @@ class AuthorizationServerSecurity {
                         .tokenEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
                                 OAuth2RefreshTokenAuthenticationProvider.class, withinTheSignIn).andThen(
                                 InFrontOfSpring.inFrontOf(OAuth2AuthorizationCodeAuthenticationProvider.class,
-                                        withinTheSignIn))))
+                                        withinTheSignIn)).andThen(
+                                InFrontOfSpring.inFrontOf(OAuth2ClientCredentialsAuthenticationProvider.class,
+                                        spring -> new ClientCredentialsBudget(spring, rateLimits, clock)))))
                         .tokenRevocationEndpoint(endpoint -> endpoint.authenticationProviders(InFrontOfSpring.inFrontOf(
                                 OAuth2TokenRevocationAuthenticationProvider.class,
                                 spring -> new RevocationOfOwnTokens(spring, authorizations, uses))))

@@ -173,8 +173,8 @@ final class SignInForAuthorization extends OncePerRequestFilter {
                     case NOTHING -> { }
                 }
             }
-            if (checks.takeGrant(user.userId()).isPresent()) {
-                // The user's budget of grants is spent (SignInChecks#grants): nothing is stored for this request.
+            if (checks.spent(user.userId()).isPresent()) {
+                // The user's budget of exchanges is spent (SignInChecks#grants): no code is made for this request.
                 errorToCallback(callback.get(), "temporarily_unavailable", "too+many+authorization+requests", request,
                         response);
                 return;

@@ -26,6 +26,7 @@ import dev.gatehouse.oidc.AccountClients;
 import dev.gatehouse.oidc.AuthorizationUses;
 import dev.gatehouse.oidc.EarlierIdTokens;
 import dev.gatehouse.oidc.OidcPrincipal;
+import dev.gatehouse.oidc.SignInChecks;
 import dev.gatehouse.oidc.SpentRefreshTokens;
 import dev.gatehouse.signin.Sessions;
 import dev.gatehouse.signin.TwoFactorRequirement;
@@ -70,12 +71,14 @@ final class WithinTheSignIn extends InFrontOfSpring {
     private final AuthorizationUses uses;
     private final EarlierIdTokens earlierIdTokens;
     private final SpentRefreshTokens spentRefreshTokens;
+    private final SignInChecks checks;
 
     WithinTheSignIn(AuthenticationProvider spring, OAuth2AuthorizationService authorizations,
                     AccountClients accountClients, Sessions sessions, Duration absoluteLifetime, Clock clock,
                     TwoFactorRequirement requirement, AuthorizationUses uses, EarlierIdTokens earlierIdTokens,
-                    SpentRefreshTokens spentRefreshTokens) {
+                    SpentRefreshTokens spentRefreshTokens, SignInChecks checks) {
         super(spring);
+        this.checks = checks;
         this.earlierIdTokens = earlierIdTokens;
         this.spentRefreshTokens = spentRefreshTokens;
         this.requirement = requirement;
@@ -127,7 +130,13 @@ final class WithinTheSignIn extends InFrontOfSpring {
                         && !current(user)) {
                     throw refused(authorization, OAuth2ErrorCodes.INVALID_GRANT);
                 }
-                return spring.authenticate(authentication);
+                Authentication exchanged = spring.authenticate(authentication);
+                if (authorization != null && principal(authorization) instanceof OidcPrincipal user) {
+                    // Counted once the exchange succeeded (SignInChecks#grants): a code another site had made
+                    // for the user, never exchanged, counts nothing.
+                    checks.exchanged(user.userId());
+                }
+                return exchanged;
             });
         } else if (authentication instanceof OidcUserInfoAuthenticationToken userInfo
                 && userInfo.getPrincipal() instanceof Authentication bearer

@@ -129,12 +129,12 @@ class PasswordResetController {
     }
 
     /**
-     * The form, naming the account it sets the password of (so a link someone else sent cannot pass for one's own),
-     * and, to a session signed in by the link, why every other page sends it back here.
+     * The form, naming the account it sets the password of (so a link someone else sent cannot pass for one's own);
+     * to a session signed in by the link, it also says why every other page sends it back here
+     * ({@code newPasswordFirst}, from {@code CurrentUserAdvice}).
      */
     private String showForm(PasswordResets.Link link, BrowserSession browser, Model model) {
         model.addAttribute("resetEmail", users.findById(link.userId()).map(u -> u.email()).orElse(""));
-        model.addAttribute("newPasswordFirst", signIn.newPasswordDue(browser));
         return "signin/reset";
     }
 
