@@ -54,6 +54,15 @@ class TimesTest {
         assertThat(times.placeLabel("Asia/Kolkata")).isEqualTo("Kolkata (UTC+05:30)");
     }
 
+    /** "N minutes ago" rounds down, and a time after now (another node's clock a little ahead) is 0, "Just now". */
+    @Test
+    void minutesSinceWhenJustUnderAMinuteOrInTheFutureThenRoundedDownAndNeverBelowZero() {
+        assertThat(times.minutesSince(NOW.minusMillis(59_900))).isZero();
+        assertThat(times.minutesSince(NOW.minusSeconds(60))).isEqualTo(1);
+        assertThat(times.minutesSince(NOW.minusSeconds(119 * 60 + 59))).isEqualTo(119);
+        assertThat(times.minutesSince(NOW.plusSeconds(90))).isZero();
+    }
+
     /** Grouped by region, each zone is its place alone, as a person looks for it. */
     @Test
     void placeLabelWhenGroupedByRegionThenThePlaceWithoutItsRegion() {
