@@ -45,7 +45,7 @@ class SignUpControllerTest {
                 .andExpect(content().string(containsString("autocomplete=\"tel\"")))
                 .andExpect(content().string(containsString("With its + country code")))
                 // Says it is needed, and why (a new user read "or you can choose an authenticator app" as optional).
-                .andExpect(content().string(containsString("Needed: your new account asks for a code at each sign-in")))
+                .andExpect(content().string(containsString("With its + country code, like +44 7400 123456. Needed: your new account asks for a code at each sign-in")))
                 .andExpect(content().string(containsString("At least 8 characters")));
     }
 
