@@ -240,6 +240,25 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
                 .contains("Password reset", "Reset link and second step accepted").doesNotContain("Signed in");
     }
 
+    /** Signing out before the new password is chosen ends the reset, and the link's page then says so among its reasons. */
+    @Test
+    void resetWhenSignedOutBeforeTheNewPasswordThenTheResetEndsAndItsPageSaysWhy() {
+        TwoFactorUser ada = twoFactorUser("reset-signout");
+        ask(browser(), ada.email());
+        String link = linkPath(ada.email());
+        WebSession web = browser();
+        web.get(link);
+        web.post(link, Map.of());
+        assertThat(code(web, ada, false).location()).isEqualTo("/signin/reset");
+        web.get("/signin/reset");
+        assertThat(web.post("/signout", Map.of()).location()).isEqualTo("/signin?signedOut");
+        Page ended = web.get("/signin/reset");
+        assertThat(ended.status()).isEqualTo(410);
+        assertThat(text(ended)).contains("This link no longer works", "signing out during a reset ends it too");
+        assertThat(signIn(browser(), ada.email(), PASSWORD).location()).as("password unchanged")
+                .isEqualTo("/signin/verify");
+    }
+
     /**
      * Signing in with the password in that browser instead (the sign-in form is not shown to a signed-in browser, so
      * posted from the reset page's session) is a whole sign-in: the restriction goes with it.
