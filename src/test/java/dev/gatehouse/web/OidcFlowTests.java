@@ -294,6 +294,39 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
     }
 
     /**
+     * A user's refreshes are budgeted ({@code SignInChecks#refreshes}: each keeps hashes of what it replaced): a
+     * refresh counts once it succeeded; past the budget, {@code invalid_request} and nothing ends, so the same refresh
+     * token works again once the window has room.
+     */
+    @Test
+    void refreshWhenTheUsersBudgetOfRefreshesIsSpentThenRefusedAndNothingEnds() throws Exception {
+        TwoFactorUser ada = twoFactorUser("oidc-refresh-budget");
+        String app = webApp();
+        Request request = request(app, Map.of());
+        RefreshToken token = tokens(signInForCode(browser(), ada, request, false), request).getOIDCTokens()
+                .getRefreshToken();
+        java.util.function.LongSupplier counted = () -> jdbc().sql(
+                "select coalesce(sum(hits), 0) from rate_counters where scope = ?")
+                .param(dev.gatehouse.oidc.SignInChecks.refreshes(ada.id()).get(0).scope()).query(Long.class).single();
+        TokenResponse once = refresh(app, token);
+        assertThat(once.indicatesSuccess()).isTrue();
+        assertThat(counted.getAsLong()).isEqualTo(1);
+        token = ((OIDCTokenResponse) once.toSuccessResponse()).getOIDCTokens().getRefreshToken();
+
+        dev.gatehouse.system.RateLimits limits = ctx.getBean(dev.gatehouse.system.RateLimits.class);
+        while (limits.take(dev.gatehouse.oidc.SignInChecks.refreshes(ada.id()), clock().instant()).isEmpty()) {
+            // spend the rest of the budget
+        }
+        TokenResponse refused = refresh(app, token);
+        assertThat(refused.indicatesSuccess()).isFalse();
+        assertThat(((TokenErrorResponse) refused).getErrorObject().getCode()).isEqualTo("invalid_request");
+        assertThat(((TokenErrorResponse) refused).getErrorObject().getDescription()).contains("Too many refreshes");
+
+        jdbc().sql("delete from rate_counters where scope like ?").param("refreshes:" + ada.id() + "%").update();
+        assertThat(refresh(app, token).indicatesSuccess()).as("the same token, once the window has room").isTrue();
+    }
+
+    /**
      * A refresh token used again after a refresh replaced it is a copy in a second pair of hands (the application's
      * and a thief's, whichever refreshed first): the whole authorization ends, the current tokens whoever holds them
      * included, as RFC 9700 section 4.14.2 asks. Before, only the copy was refused, and a thief who refreshed first
