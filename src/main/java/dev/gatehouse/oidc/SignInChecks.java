@@ -44,37 +44,14 @@ public class SignInChecks {
     }
 
     /**
-     * The budget of one user's codes exchanged for tokens: 200 in 10 minutes and 5,000 a UTC day, over every
-     * application. Each exchange leaves a row kept for its tokens' life and a day after, and any account owner can
-     * register an application and loop "authorize, exchange" on their own session: 3,000 rows in 33 s, 1 GB of store
-     * an hour (found by stop 37's outside attack, past the cap on unexchanged codes, {@link AtMostUnexchanged}). A
-     * person's sign-ins and an application's silent renewals, even every minute in a few tabs, stay far below.
-     * Exchanges are counted ({@link #exchanged}) and authorization requests only read the count ({@link #spent}):
-     * counted at the request, another site could spend a user's budget by sending their browser through 200 requests
-     * (the Lax session cookie goes with a top-level navigation; found by stop 37's review), and lock them out of every
-     * application; it cannot exchange their codes.
-     */
-    public static List<RateLimits.Limit> grants(UUID userId) {
-        return RateLimits.windowAndDay("grants:" + userId, Duration.ofMinutes(10), 200, 5000);
-    }
-
-    /** When the user's budget ({@link #grants}) is spent, the time it has room again; empty while it has room. */
-    public Optional<Instant> spent(UUID userId) {
-        return limits.full(grants(userId), clock.instant());
-    }
-
-    /** Counts one exchange of the user's code against their budget ({@link #grants}). */
-    public void exchanged(UUID userId) {
-        limits.take(grants(userId), clock.instant());
-    }
-
-    /**
      * The budget of one user's refreshes: 600 in 10 minutes and 20,000 a UTC day, over every application. Each
      * refresh keeps the hash of the refresh token and the ID token it replaced (reuse detection, the application's
      * sign-out) for the refresh token's life, so an application looping refreshes on its own authorization grew the
      * store by two rows a refresh (found by stop 37's review). An application refreshing once an access token ends
      * (10 minutes) on ten devices, in three applications, makes about 4,300 a day. Only the application holding the
-     * refresh token can spend it.
+     * refresh token can spend it, so no other site can lock a user out with it (a budget of code exchanges could be:
+     * another site can send the user's browser through an application's sign-in, which exchanges a code each time;
+     * found by stop 37's second attack; {@link AtMostUnexchanged} bounds those rows instead).
      */
     public static List<RateLimits.Limit> refreshes(UUID userId) {
         return RateLimits.windowAndDay("refreshes:" + userId, Duration.ofMinutes(10), 600, 20_000);

@@ -46,9 +46,8 @@ class TokenBenchmark {
     private static final String CALLBACK = "https://app.example/callback";
     /**
      * Requests per measurement (per thread at concurrency 4): -Dgatehouse.bench.token-rounds, default 100. The code
-     * flow's rounds are one user's exchanges and refreshes, budgeted at 200 and 600 in 10 minutes (SignInChecks),
-     * and the client_credentials rounds one client's tokens, 1,200 in 10 minutes (ClientCredentialsBudget): keep them
-     * below.
+     * flow's refreshes are one user's, budgeted at 600 in 10 minutes (SignInChecks#refreshes), and the
+     * client_credentials rounds one client's tokens, 1,200 in 10 minutes (ClientCredentialsBudget): keep them below.
      */
     private static final int ROUNDS = Integer.getInteger("gatehouse.bench.token-rounds", 100);
     private static final int WARM_UP = Math.max(5, ROUNDS / 10);

@@ -93,6 +93,37 @@ abstract class AtMostUnexchangedTests {
         assertThat(rowsOf(ada)).hasSize(AtMostUnexchanged.KEPT + 1);
     }
 
+    /**
+     * At most {@value AtMostUnexchanged#LIVE} exchanged authorizations of one user with one application: a newer one
+     * ends the oldest (by its last token), never another application's or another user's, nor a service client's.
+     */
+    @Test
+    void saveWhenAUserHasMoreLiveAuthorizationsWithOneApplicationThanKeptThenTheOldestGoAndNothingElse() {
+        RegisteredClient client = client();
+        RegisteredClient other = client();
+        String ada = UUID.randomUUID().toString();
+        String otherApps = save(other, ada, -120, true);
+        List<String> adas = new ArrayList<>();
+        for (int i = 0; i < AtMostUnexchanged.LIVE + 3; i++) {
+            adas.add(save(client, ada, i, true));
+        }
+        String waiting = save(client, ada, 500, false);
+
+        assertThat(rowsOf(ada)).as("the newest %d with this application, and nothing else of the user's",
+                AtMostUnexchanged.LIVE).containsExactlyInAnyOrderElementsOf(
+                concat(concat(adas.subList(3, adas.size()), otherApps), waiting));
+
+        // A refresh makes an authorization recent again: the next one ends another, not it.
+        OAuth2Authorization oldest = authorizations.findById(adas.get(3));
+        Instant later = now.plusSeconds(1000);
+        authorizations.save(OAuth2Authorization.from(oldest).token(new OAuth2AccessToken(
+                OAuth2AccessToken.TokenType.BEARER, "access-" + UUID.randomUUID(), later, later.plusSeconds(600),
+                Set.of("openid"))).build());
+        String newest = save(client, ada, 2000, true);
+        assertThat(rowsOf(ada)).contains(adas.get(3), newest).doesNotContain(adas.get(4))
+                .hasSize(AtMostUnexchanged.LIVE + 2);
+    }
+
     private static List<String> concat(List<String> list, String one) {
         List<String> all = new ArrayList<>(list);
         all.add(one);

@@ -1344,47 +1344,6 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
                 .isEqualTo(400);
     }
 
-    /**
-     * A user's exchanges of codes are budgeted ({@code SignInChecks#grants}): past it, an authorization request of a
-     * signed-in session gets {@code temporarily_unavailable} at its callback and no code is made. Looping "authorize,
-     * exchange" with an account's own application grew the store by 1 GB an hour (found by stop 37's outside attack).
-     * Only exchanges count: requests alone, which another site can make the user's browser send, spend nothing (found
-     * by stop 37's review, when requests counted).
-     */
-    @Test
-    void authorizeWhenTheUsersBudgetOfExchangesIsSpentThenTemporarilyUnavailableAndRequestsAloneSpendNothing()
-            throws Exception {
-        String app = webApp();
-        TwoFactorUser ada = twoFactorUser("oidc-grant-budget");
-        WebSession web = browser();
-        Request first = request(app, Map.of());
-        AuthorizationCode code = signInForCode(web, ada, first, false);
-        java.util.function.LongSupplier counted = () -> jdbc().sql(
-                "select coalesce(sum(hits), 0) from rate_counters where scope = ?")
-                .param(dev.gatehouse.oidc.SignInChecks.grants(ada.id()).get(0).scope()).query(Long.class).single();
-        assertThat(counted.getAsLong()).as("a code made, not exchanged").isZero();
-        for (int i = 0; i < 5; i++) {
-            assertThat(callback(web.get(request(app, Map.of()).path())).indicatesSuccess()).isTrue();
-        }
-        assertThat(counted.getAsLong()).as("requests alone count nothing").isZero();
-        tokens(code, first);
-        assertThat(counted.getAsLong()).as("one exchange").isEqualTo(1);
-
-        dev.gatehouse.system.RateLimits limits = ctx.getBean(dev.gatehouse.system.RateLimits.class);
-        while (limits.take(dev.gatehouse.oidc.SignInChecks.grants(ada.id()), clock().instant()).isEmpty()) {
-            // spend the rest of the budget
-        }
-        long stored = count("select count(*) from oauth2_authorization where principal_name = ?", ada.id().toString());
-        Request request = request(app, Map.of());
-        AuthorizationResponse refused = callback(web.get(request.path()));
-        assertThat(refused.indicatesSuccess()).isFalse();
-        assertThat(refused.toErrorResponse().getErrorObject().getCode()).isEqualTo("temporarily_unavailable");
-        assertThat(refused.getState()).isEqualTo(request.state());
-        assertThat(count("select count(*) from oauth2_authorization where principal_name = ?", ada.id().toString()))
-                .isEqualTo(stored);
-        assertThat(web.get("/settings/security").status()).as("the session goes on").isEqualTo(200);
-    }
-
     @Test
     void promptNoneWhenNotSignedInThenLoginRequiredAtTheCallback() throws Exception {
         String app = webApp();

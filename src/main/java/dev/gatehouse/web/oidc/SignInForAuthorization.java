@@ -173,12 +173,6 @@ final class SignInForAuthorization extends OncePerRequestFilter {
                     case NOTHING -> { }
                 }
             }
-            if (checks.spent(user.userId()).isPresent()) {
-                // The user's budget of exchanges is spent (SignInChecks#grants): no code is made for this request.
-                errorToCallback(callback.get(), "temporarily_unavailable", "too+many+authorization+requests", request,
-                        response);
-                return;
-            }
             // For this request only (never saved): the authorization remembers the sign-in as it is now.
             // The password's time is the factor Spring's token generator reads auth_time from.
             OidcPrincipal principal = checks.principal(user);

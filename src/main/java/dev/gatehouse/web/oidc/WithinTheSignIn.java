@@ -140,13 +140,7 @@ final class WithinTheSignIn extends InFrontOfSpring {
                         && !current(user)) {
                     throw refused(authorization, OAuth2ErrorCodes.INVALID_GRANT);
                 }
-                Authentication exchanged = spring.authenticate(authentication);
-                if (authorization != null && principal(authorization) instanceof OidcPrincipal user) {
-                    // Counted once the exchange succeeded (SignInChecks#grants): a code another site had made
-                    // for the user, never exchanged, counts nothing.
-                    checks.exchanged(user.userId());
-                }
-                return exchanged;
+                return spring.authenticate(authentication);
             });
         } else if (authentication instanceof OidcUserInfoAuthenticationToken userInfo
                 && userInfo.getPrincipal() instanceof Authentication bearer
