@@ -40,7 +40,7 @@ class OidcConfiguration {
     /**
      * Authorizations are stored as JSON; the principal in them is an {@link OidcPrincipal}, which the JSON reader
      * must be told it may create (Spring Security's readers only create the types they know). At most
-     * {@value AtMostUnexchanged#KEPT} codes of a user wait for their exchange ({@link AtMostUnexchanged}).
+     * {@value AuthorizationCaps#KEPT} codes of a user wait for their exchange ({@link AuthorizationCaps}).
      */
     @Bean
     OAuth2AuthorizationService authorizationService(JdbcTemplate jdbc, RegisteredClientRepository clients,
@@ -55,7 +55,7 @@ class OidcConfiguration {
                 new JdbcOAuth2AuthorizationService.JsonMapperOAuth2AuthorizationRowMapper(clients, json));
         service.setAuthorizationParametersMapper(
                 new JdbcOAuth2AuthorizationService.JsonMapperOAuth2AuthorizationParametersMapper(json));
-        return OneConnectionStores.authorizations(service, tx, new AtMostUnexchanged(jdbcClient)::saved);
+        return OneConnectionStores.authorizations(service, tx, new AuthorizationCaps(jdbcClient)::saved);
     }
 
     @Bean

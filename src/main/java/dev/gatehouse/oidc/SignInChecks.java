@@ -51,7 +51,7 @@ public class SignInChecks {
      * (10 minutes) on ten devices, in three applications, makes about 4,300 a day. Only the application holding the
      * refresh token can spend it, so no other site can lock a user out with it (a budget of code exchanges could be:
      * another site can send the user's browser through an application's sign-in, which exchanges a code each time;
-     * found by stop 37's second attack; {@link AtMostUnexchanged} bounds those rows instead).
+     * found by stop 37's second attack; {@link AuthorizationCaps} bounds those rows instead).
      */
     public static List<RateLimits.Limit> refreshes(UUID userId) {
         return RateLimits.windowAndDay("refreshes:" + userId, Duration.ofMinutes(10), 600, 20_000);

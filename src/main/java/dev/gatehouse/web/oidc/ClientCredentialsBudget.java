@@ -22,7 +22,7 @@ import dev.gatehouse.system.RateLimits;
  * A service client's tokens (the {@code client_credentials} grant) are budgeted: 1,200 in 10 minutes and 50,000 a UTC
  * day per client. Spring stores an authorization for each token, kept its life and a day after, so a client looping
  * the token endpoint grew the store without end (found by stop 37's review; a user's authorizations are capped instead,
- * {@code AtMostUnexchanged}). A client that reuses its token until it expires (10 minutes, docs/api.md) asks for a
+ * {@code AuthorizationCaps}). A client that reuses its token until it expires (10 minutes, docs/api.md) asks for a
  * few an hour. Only the client itself can spend its budget: the client is authenticated before this rule runs.
  */
 public final class ClientCredentialsBudget extends InFrontOfSpring {

@@ -21,11 +21,11 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 
 /**
- * A user's authorizations that no application exchanged yet are kept to the newest {@value AtMostUnexchanged#KEPT}
+ * A user's authorizations that no application exchanged yet are kept to the newest {@value AuthorizationCaps#KEPT}
  * (H2 and PostgreSQL), through the server's own store: each authorization request stored a row, and nothing limited
  * them. The exchanged ones, and other users' rows, are never touched.
  */
-abstract class AtMostUnexchangedTests {
+abstract class AuthorizationCapsTests {
 
     @Autowired
     OidcClients clients;
@@ -76,12 +76,12 @@ abstract class AtMostUnexchangedTests {
         String adaExchanged = save(client, ada, -60, true);
         List<String> bobs = List.of(save(client, bob, -30, false), save(client, bob, -20, false));
         List<String> adas = new ArrayList<>();
-        for (int i = 0; i < AtMostUnexchanged.KEPT + 5; i++) {
+        for (int i = 0; i < AuthorizationCaps.KEPT + 5; i++) {
             adas.add(save(client, ada, i, false));
         }
 
         List<String> newest = adas.subList(5, adas.size());
-        assertThat(rowsOf(ada)).as("the newest %d waiting codes, and the one in use", AtMostUnexchanged.KEPT)
+        assertThat(rowsOf(ada)).as("the newest %d waiting codes, and the one in use", AuthorizationCaps.KEPT)
                 .containsExactlyInAnyOrderElementsOf(concat(newest, adaExchanged));
         assertThat(rowsOf(bob)).as("another user's rows").containsExactlyInAnyOrderElementsOf(bobs);
 
@@ -90,11 +90,11 @@ abstract class AtMostUnexchangedTests {
         authorizations.save(OAuth2Authorization.from(kept).token(new OAuth2AccessToken(
                 OAuth2AccessToken.TokenType.BEARER, "access-" + UUID.randomUUID(), now, now.plusSeconds(600),
                 Set.of("openid"))).build());
-        assertThat(rowsOf(ada)).hasSize(AtMostUnexchanged.KEPT + 1);
+        assertThat(rowsOf(ada)).hasSize(AuthorizationCaps.KEPT + 1);
     }
 
     /**
-     * At most {@value AtMostUnexchanged#LIVE} exchanged authorizations of one user with one application: a newer one
+     * At most {@value AuthorizationCaps#LIVE} exchanged authorizations of one user with one application: a newer one
      * ends the oldest (by its last token), never another application's or another user's, nor a service client's.
      */
     @Test
@@ -104,13 +104,13 @@ abstract class AtMostUnexchangedTests {
         String ada = UUID.randomUUID().toString();
         String otherApps = save(other, ada, -120, true);
         List<String> adas = new ArrayList<>();
-        for (int i = 0; i < AtMostUnexchanged.LIVE + 3; i++) {
+        for (int i = 0; i < AuthorizationCaps.LIVE + 3; i++) {
             adas.add(save(client, ada, i, true));
         }
         String waiting = save(client, ada, 500, false);
 
         assertThat(rowsOf(ada)).as("the newest %d with this application, and nothing else of the user's",
-                AtMostUnexchanged.LIVE).containsExactlyInAnyOrderElementsOf(
+                AuthorizationCaps.LIVE).containsExactlyInAnyOrderElementsOf(
                 concat(concat(adas.subList(3, adas.size()), otherApps), waiting));
 
         // A refresh makes an authorization recent again: the next one ends another, not it.
@@ -121,7 +121,7 @@ abstract class AtMostUnexchangedTests {
                 Set.of("openid"))).build());
         String newest = save(client, ada, 2000, true);
         assertThat(rowsOf(ada)).contains(adas.get(3), newest).doesNotContain(adas.get(4))
-                .hasSize(AtMostUnexchanged.LIVE + 2);
+                .hasSize(AuthorizationCaps.LIVE + 2);
     }
 
     private static List<String> concat(List<String> list, String one) {

@@ -3,5 +3,5 @@ package dev.gatehouse.oidc;
 import dev.gatehouse.testsupport.PostgresTest;
 
 @PostgresTest
-class AtMostUnexchangedOnPostgresTest extends AtMostUnexchangedTests {
+class AuthorizationCapsOnPostgresTest extends AuthorizationCapsTests {
 }

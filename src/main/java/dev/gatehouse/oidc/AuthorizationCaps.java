@@ -22,14 +22,14 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
  * and {@value #LIVE} is far past one person's devices and silent renewals within a token's life.</li>
  * </ul>
  */
-final class AtMostUnexchanged {
+final class AuthorizationCaps {
 
     static final int KEPT = 20;
     static final int LIVE = 100;
 
     private final JdbcClient jdbc;
 
-    AtMostUnexchanged(JdbcClient jdbc) {
+    AuthorizationCaps(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 

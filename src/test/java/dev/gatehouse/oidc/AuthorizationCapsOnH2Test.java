@@ -3,5 +3,5 @@ package dev.gatehouse.oidc;
 import dev.gatehouse.testsupport.H2Test;
 
 @H2Test
-class AtMostUnexchangedOnH2Test extends AtMostUnexchangedTests {
+class AuthorizationCapsOnH2Test extends AuthorizationCapsTests {
 }
