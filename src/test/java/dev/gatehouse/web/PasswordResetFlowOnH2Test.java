@@ -240,16 +240,22 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
                 .contains("Password reset", "Reset link and second step accepted").doesNotContain("Signed in");
     }
 
-    /** Signing out before the new password is chosen ends the reset, and the link's page then says so among its reasons. */
-    @Test
-    void resetWhenSignedOutBeforeTheNewPasswordThenTheResetEndsAndItsPageSaysWhy() {
-        TwoFactorUser ada = twoFactorUser("reset-signout");
+    /** A browser signed in by a reset link (asked for now) and the second factor, its new password still due. */
+    private WebSession signedInByTheLink(TwoFactorUser ada) {
         ask(browser(), ada.email());
         String link = linkPath(ada.email());
         WebSession web = browser();
         web.get(link);
         web.post(link, Map.of());
         assertThat(code(web, ada, false).location()).isEqualTo("/signin/reset");
+        return web;
+    }
+
+    /** Signing out before the new password is chosen ends the reset, and the link's page then says so among its reasons. */
+    @Test
+    void resetWhenSignedOutBeforeTheNewPasswordThenTheResetEndsAndItsPageSaysWhy() {
+        TwoFactorUser ada = twoFactorUser("reset-signout");
+        WebSession web = signedInByTheLink(ada);
         web.get("/signin/reset");
         assertThat(web.post("/signout", Map.of()).location()).isEqualTo("/signin?signedOut");
         Page ended = web.get("/signin/reset");
@@ -266,12 +272,7 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
     @Test
     void resetWhenTheBrowserSignsInWithThePasswordInsteadThenAWholeSignIn() {
         TwoFactorUser ada = twoFactorUser("reset-then-password");
-        ask(browser(), ada.email());
-        String link = linkPath(ada.email());
-        WebSession web = browser();
-        web.get(link);
-        web.post(link, Map.of());
-        assertThat(code(web, ada, false).location()).isEqualTo("/signin/reset");
+        WebSession web = signedInByTheLink(ada);
         assertThat(web.get("/settings/security").location()).isEqualTo("/signin/reset");
 
         web.get("/signin/reset");
