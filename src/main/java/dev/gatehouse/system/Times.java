@@ -35,7 +35,14 @@ public class Times {
     private static final Pattern LISTED = Pattern.compile(
             "(Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific)/.+");
     private static final Set<String> KNOWN = ZoneId.getAvailableZoneIds();
-    private static final List<String> OFFERED = KNOWN.stream().filter(id -> LISTED.matcher(id).matches()).sorted()
+    /**
+     * Old names of zones (Asia/Calcutta, Europe/Kiev, Australia/ACT) whose zone Java knows by its new name too: the
+     * list offers the new name only (both were offered, side by side; stop 37's walk-through). An old name still
+     * works wherever an id is read, and one saved stays shown and chosen.
+     */
+    private static final Set<String> OLD_NAMES = oldNames();
+    private static final List<String> OFFERED = KNOWN.stream().filter(id -> LISTED.matcher(id).matches())
+            .filter(id -> !OLD_NAMES.contains(id)).sorted()
             .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), list -> {
                 list.add(0, "UTC");
                 return List.copyOf(list);
@@ -69,6 +76,21 @@ public class Times {
     }
 
     /** The zones a person may choose from, UTC first, then by id. */
+    /** The old names in {@code zone-links.txt} (the tz database's links) whose new name Java knows. */
+    private static Set<String> oldNames() {
+        try (java.io.InputStream in = Times.class.getResourceAsStream("/zone-links.txt")) {
+            if (in == null) {
+                return Set.of();
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#")).map(line -> line.split(" "))
+                    .filter(link -> link.length == 2 && KNOWN.contains(link[1])).map(link -> link[0])
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static List<String> offered() {
         return OFFERED;
     }

@@ -74,6 +74,11 @@ class TimesTest {
         assertThat(Times.offeredByRegion().stream().mapToInt(region -> region.zones().size()).sum())
                 .as("every offered zone but UTC, once").isEqualTo(Times.offered().size() - 1);
         assertThat(Times.offeredByRegion().get(6).zones()).contains("Europe/London").allMatch(id -> id.startsWith("Europe/"));
+        // New names only, where the tz database names a zone anew; an old name still reads as its zone.
+        assertThat(Times.offered()).contains("Asia/Kolkata", "Europe/Kyiv", "Australia/Sydney",
+                "America/Argentina/Buenos_Aires").doesNotContain("Asia/Calcutta", "Europe/Kiev", "Australia/ACT",
+                "Australia/NSW", "America/Buenos_Aires");
+        assertThat(times.label("Asia/Calcutta")).isEqualTo("Asia/Calcutta (UTC+05:30)");
     }
 
     @Test
