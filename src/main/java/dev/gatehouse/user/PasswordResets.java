@@ -220,10 +220,11 @@ public class PasswordResets {
                     .query((rs, n) -> new Waiting(rs.getString(1), new ClientInfo(rs.getString(2), rs.getString(3)),
                             Db.instant(rs, "requested_at"), Db.instant(rs, "expires_at")))
                     .optional();
-            if (request.isEmpty()
-                    || jdbc.sql("delete from password_reset_requests where id = ?").param(id).update() != 1) {
-                return false;
+            if (request.isEmpty()) {
+                return false; // gone, or held by another node
             }
+            // Locked by the select: the delete is this transaction's claim, whatever else happens.
+            jdbc.sql("delete from password_reset_requests where id = ?").param(id).update();
             if (request.get().expiresAt().isBefore(systemClock.instant())) {
                 log.warn("A password reset request waited more than {} minutes and was dropped unsent",
                         VALIDITY.toMinutes());

@@ -1,12 +1,11 @@
 package dev.gatehouse.web;
 
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -34,10 +33,11 @@ class ConfirmFirstInterceptor implements HandlerInterceptor {
         if (!(handler instanceof HandlerMethod method) || !method.hasMethodAnnotation(ConfirmFirst.class)) {
             return true;
         }
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication == null || !(authentication.getPrincipal() instanceof SignedInUser me)) {
+        Optional<SignedInUser> signedIn = SignedInNow.user();
+        if (signedIn.isEmpty()) {
             return true; // the security rules already send a signed-out browser to sign in
         }
+        SignedInUser me = signedIn.get();
         ConfirmFirst rule = method.getMethodAnnotation(ConfirmFirst.class);
         Reconfirm needed = signIn.reconfirmationNeeded(me, ServletBrowserSession.of(request, response));
         boolean go = rule.passwordInForm() ? needed != Reconfirm.PASSWORD_AND_CODE : needed == Reconfirm.NOTHING;

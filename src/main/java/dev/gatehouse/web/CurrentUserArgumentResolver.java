@@ -2,8 +2,6 @@ package dev.gatehouse.web;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
@@ -32,11 +30,9 @@ class CurrentUserArgumentResolver implements HandlerMethodArgumentResolver {
     @Override
     public User resolveArgument(MethodParameter parameter, ModelAndViewContainer container, NativeWebRequest request,
                                 WebDataBinderFactory binderFactory) {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication == null || !(authentication.getPrincipal() instanceof SignedInUser me)) {
-            // Only reachable if a page needing a user were made public: a bug, never a state a user can cause.
-            throw new AuthenticationCredentialsNotFoundException("no signed-in user for @CurrentUser");
-        }
+        // Only without a user if a page needing one were made public: a bug, never a state a user can cause.
+        SignedInUser me = SignedInNow.user().orElseThrow(
+                () -> new AuthenticationCredentialsNotFoundException("no signed-in user for @CurrentUser"));
         // A signed-in user whose row is gone (deleted meanwhile) is a bug in the deletion, not a user's mistake.
         return users.findById(me.userId()).orElseThrow();
     }

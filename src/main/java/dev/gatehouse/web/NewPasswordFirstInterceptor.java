@@ -3,13 +3,10 @@ package dev.gatehouse.web;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 import dev.gatehouse.signin.SignInService;
-import dev.gatehouse.signin.SignedInUser;
 import dev.gatehouse.signin.servlet.ServletBrowserSession;
 
 /**
@@ -34,9 +31,7 @@ class NewPasswordFirstInterceptor implements HandlerInterceptor {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws Exception {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication == null || !(authentication.getPrincipal() instanceof SignedInUser)
-                || !signIn.newPasswordDue(ServletBrowserSession.of(request, response))) {
+        if (SignedInNow.user().isEmpty() || !signIn.newPasswordDue(ServletBrowserSession.of(request, response))) {
             return true;
         }
         response.sendRedirect(request.getContextPath() + "/signin/reset");

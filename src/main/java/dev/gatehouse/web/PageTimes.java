@@ -8,8 +8,6 @@ import java.util.Optional;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
@@ -112,9 +110,9 @@ public class PageTimes {
     }
 
     private Optional<ZoneId> lookUp(Optional<HttpServletRequest> request) {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication != null && authentication.getPrincipal() instanceof SignedInUser user) {
-            return details.timeZone(user.userId());
+        Optional<SignedInUser> signedIn = SignedInNow.user();
+        if (signedIn.isPresent()) {
+            return details.timeZone(signedIn.get().userId());
         }
         Optional<ZoneId> pending = Optional.ofNullable(browser.getIfAvailable()).flatMap(CurrentBrowserSession::get)
                 .flatMap(signIn::pending).flatMap(p -> details.timeZone(p.userId()));

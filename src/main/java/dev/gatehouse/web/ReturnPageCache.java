@@ -138,13 +138,18 @@ public final class ReturnPageCache implements RequestCache {
     public Optional<WaitingAuthorization> waitingAuthorization(HttpServletRequest request,
                                                                HttpServletResponse response,
                                                                String authorizationEndpoint) {
-        return waiting(request, response).filter(page -> authorizationEndpoint.equals(page.getRawPath()))
-                .flatMap(page -> {
-                    MultiValueMap<String, String> query = UriComponentsBuilder.fromUri(page).build().getQueryParams();
-                    String clientId = decoded(query.getFirst("client_id"));
-                    return clientId == null || clientId.isBlank() ? Optional.empty()
-                            : Optional.of(new WaitingAuthorization(clientId, decoded(query.getFirst("redirect_uri"))));
-                });
+        return waiting(request, response).flatMap(page -> authorizationIn(page, authorizationEndpoint));
+    }
+
+    /** {@code page} ({@link #waiting}) as an application's authorization request, when it is one naming a client. */
+    public static Optional<WaitingAuthorization> authorizationIn(URI page, String authorizationEndpoint) {
+        if (!authorizationEndpoint.equals(page.getRawPath())) {
+            return Optional.empty();
+        }
+        MultiValueMap<String, String> query = UriComponentsBuilder.fromUri(page).build().getQueryParams();
+        String clientId = decoded(query.getFirst("client_id"));
+        return clientId == null || clientId.isBlank() ? Optional.empty()
+                : Optional.of(new WaitingAuthorization(clientId, decoded(query.getFirst("redirect_uri"))));
     }
 
     private static String decoded(String value) {

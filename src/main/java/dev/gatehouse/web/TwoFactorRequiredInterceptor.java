@@ -1,10 +1,10 @@
 package dev.gatehouse.web;
 
+import java.util.Optional;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerInterceptor;
 
@@ -38,10 +38,11 @@ class TwoFactorRequiredInterceptor implements HandlerInterceptor {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws Exception {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication == null || !(authentication.getPrincipal() instanceof SignedInUser me)) {
+        Optional<SignedInUser> signedIn = SignedInNow.user();
+        if (signedIn.isEmpty()) {
             return true;
         }
+        SignedInUser me = signedIn.get();
         TwoFactorRequirement.Status status = requirement.status(me.userId());
         if (!requirement.blocks(status, me.userId(), ServletBrowserSession.of(request, response))) {
             return true;

@@ -33,7 +33,8 @@ class SignInController {
     private final UserDetails details;
     private final RegisteredClientRepository clients;
     private final AccountClients accountClients;
-    private final ObjectProvider<AuthorizationServerSettings> authorizationEndpoint;
+    /** Spring Authorization Server's, or its default where none is configured (a page slice). */
+    private final String authorizationEndpoint;
     private final java.time.Clock clock;
 
     SignInController(SignInService signIn, ReturnPageCache requestCache, Messages messages, UserDetails details,
@@ -41,7 +42,8 @@ class SignInController {
                      ObjectProvider<AuthorizationServerSettings> authorizationEndpoint, java.time.Clock clock) {
         this.clients = clients;
         this.accountClients = accountClients;
-        this.authorizationEndpoint = authorizationEndpoint;
+        this.authorizationEndpoint = authorizationEndpoint
+                .getIfAvailable(() -> AuthorizationServerSettings.builder().build()).getAuthorizationEndpoint();
         this.clock = clock;
         this.details = details;
         this.signIn = signIn;
@@ -73,19 +75,20 @@ class SignInController {
      * Gatehouse's own sign-in page (found by stop 37's review), while it serves its own members only.
      */
     private Optional<String> continueTo(HttpServletRequest request, HttpServletResponse response) {
-        Optional<ReturnPageCache.WaitingAuthorization> application = requestCache.waitingAuthorization(request,
-                response, authorizationEndpoint.getIfAvailable(() -> AuthorizationServerSettings.builder().build())
-                        .getAuthorizationEndpoint());
-        if (application.isPresent()) {
-            RegisteredClient client = clients.findByClientId(application.get().clientId());
-            boolean deployments = client != null
-                    && OidcClients.registeredRedirect(client, application.get().redirectUri()).isPresent()
-                    && accountClients.accountOfStored(client.getId()).isEmpty();
-            return Optional.of(deployments && !client.getClientName().isBlank()
-                    ? messages.get("signin.toContinueTo", client.getClientName())
-                    : messages.get("signin.toContinueToApplication"));
-        }
-        return requestCache.waiting(request, response).map(page -> messages.get("signin.toContinue"));
+        return requestCache.waiting(request, response).map(page ->
+                ReturnPageCache.authorizationIn(page, authorizationEndpoint).map(this::application)
+                        .orElseGet(() -> messages.get("signin.toContinue")));
+    }
+
+    /** The words for an application's waiting authorization request: its name only when the deployment's. */
+    private String application(ReturnPageCache.WaitingAuthorization waiting) {
+        RegisteredClient client = clients.findByClientId(waiting.clientId());
+        boolean deployments = client != null
+                && OidcClients.registeredRedirect(client, waiting.redirectUri()).isPresent()
+                && accountClients.accountOfStored(client.getId()).isEmpty();
+        return deployments && !client.getClientName().isBlank()
+                ? messages.get("signin.toContinueTo", client.getClientName())
+                : messages.get("signin.toContinueToApplication");
     }
 
     @PostMapping("/signin")
