@@ -19,6 +19,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
@@ -111,7 +112,8 @@ class SecurityConfiguration {
     SecurityFilterChain pages(HttpSecurity http, AuditLog audit, ReturnPageCache requestCache,
                               SessionProperties sessionProperties, Sessions sessions, Clock clock,
                               ObjectProvider<OidcClients> oidcClients,
-                              ObjectProvider<AuthorizationServerSettings> oidcSettings, CsrfTokenRepository formTokens)
+                              ObjectProvider<AuthorizationServerSettings> oidcSettings, CsrfTokenRepository formTokens,
+                              @Value("${gatehouse.base-url}") String baseUrl)
             throws Exception {
         AccessDeniedHandlerImpl denied = new AccessDeniedHandlerImpl();
         denied.setErrorPage("/denied");
@@ -153,6 +155,7 @@ class SecurityConfiguration {
                                         .flatMap(clients -> clients.registeredRedirect(clientId, redirectUri))))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
+                .addFilterBefore(new CrossSiteForms(baseUrl, denied), CsrfFilter.class)
                 .addFilterBefore(new SignedInSessionFilter(sessionProperties, sessions, clock), AuthorizationFilter.class);
         return http.build();
     }

@@ -183,6 +183,35 @@ abstract class SessionInvariantTests extends WebFlowSupport {
         assertThat(count("select count(*) from signup_requests where lower(email) = lower(?)", email)).isZero();
     }
 
+    /**
+     * Login CSRF: another site's page posts the sign-in form with a form token it planted itself (in the trial over
+     * plain http the token's cookie has no {@code __Host-} prefix), to sign the browser in as the attacker. Here the
+     * token is real and matches its cookie, so only where the form comes from can refuse it.
+     */
+    @Test
+    void postWhenSentByAnotherSiteThenRefusedEvenWithAValidFormToken() {
+        TestUsers.Created mallory = users().create("planted");
+        for (Map.Entry<String, String> from : List.of(Map.entry("Sec-Fetch-Site", "cross-site"),
+                Map.entry("Sec-Fetch-Site", "same-site"), Map.entry("Origin", "http://evil.example"),
+                Map.entry("Origin", "null"))) {
+            WebSession victim = browser().header(from.getKey(), from.getValue());
+
+            Page refused = signIn(victim, mallory.email(), PASSWORD);
+
+            assertThat(refused.status()).as(from.toString()).isEqualTo(403);
+            assertThat(refused.body()).contains("This form has expired");
+            assertThat(victim.get("/settings/security").status()).as("not signed in").isEqualTo(302);
+        }
+        // From the site itself, as a browser says it, the same form signs in.
+        for (Map.Entry<String, String> from : List.of(Map.entry("Sec-Fetch-Site", "same-origin"),
+                Map.entry("Origin", "http://localhost:" + port))) {
+            WebSession own = browser().header(from.getKey(), from.getValue());
+            assertThat(signIn(own, mallory.email(), PASSWORD).location()).as(from.toString())
+                    .isEqualTo("/settings/security");
+            assertThat(own.get("/settings/security").status()).isEqualTo(200);
+        }
+    }
+
     @Test
     void postWhenCsrfTokenForgedThenFriendlyRefusalAndNothingChanged() {
         TestUsers.Created user = users().create("forged");

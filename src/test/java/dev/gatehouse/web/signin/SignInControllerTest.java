@@ -250,6 +250,16 @@ class SignInControllerTest {
     }
 
     @Test
+    void submitWhenSentByAnotherSiteThenForbiddenAndNoPasswordCheckedThoughTheFormTokenIsRight() throws Exception {
+        mvc.perform(post("/signin").with(csrf()).header("Sec-Fetch-Site", "cross-site")
+                        .param("email", EMAIL).param("password", PASSWORD))
+                .andExpect(status().isForbidden())
+                .andExpect(forwardedUrl("/denied"));
+
+        verifyNoInteractions(signIn);
+    }
+
+    @Test
     void submitWhenWrongFormTokenThenForbiddenAndNoPasswordChecked() throws Exception {
         mvc.perform(post("/signin").with(csrf().useInvalidToken()).param("email", EMAIL).param("password", PASSWORD))
                 .andExpect(status().isForbidden());

@@ -1,0 +1,80 @@
+package dev.gatehouse.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * A form sent to the pages by another site is refused before its form token is looked at, with the page a stale form
+ * gets ({@code /denied}). The form token alone was not enough where another site can plant the token's cookie: the
+ * trial over plain http (no {@code __Host-} prefix, no Secure), where a page of any site could sign a browser in as
+ * someone else (login CSRF, carried since stop 32). Every form of these pages is sent from these pages, so nothing
+ * the product does is refused.
+ *
+ * <p>The browser says where a request comes from: {@code Sec-Fetch-Site} (sent over https and to localhost by every
+ * current browser) must be {@code same-origin}, or {@code none} for one the person started; a sibling subdomain's
+ * {@code same-site} is refused too, as it could plant cookies. Where the browser sends no such header (plain http to a
+ * host other than localhost, older browsers), its {@code Origin}, when given, must be the configured public URL's
+ * ({@code gatehouse.base-url}) or name the host the request was sent to. A request with neither header is not a
+ * browser's form (curl, the tests' HTTP client) and is left to the form token. Only this chain's pages: the
+ * authorization server's endpoints (token, logout) and the API have chains of their own, where other sites are the
+ * point.
+ */
+final class CrossSiteForms extends OncePerRequestFilter {
+
+    private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+    private final String publicOrigin;
+    private final AccessDeniedHandler denied;
+
+    /** @param baseUrl the public URL ({@code gatehouse.base-url}), e.g. {@code https://id.example.com/} */
+    CrossSiteForms(String baseUrl, AccessDeniedHandler denied) {
+        this.publicOrigin = origin(baseUrl);
+        this.denied = denied;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!SAFE.contains(request.getMethod()) && fromAnotherSite(request)) {
+            denied.handle(request, response, new AccessDeniedException("A form sent by another site"));
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    boolean fromAnotherSite(HttpServletRequest request) {
+        String site = request.getHeader("Sec-Fetch-Site");
+        if (site != null) {
+            return !site.equals("same-origin") && !site.equals("none");
+        }
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            return false;
+        }
+        String host = request.getHeader("Host");
+        int scheme = origin.indexOf("://");
+        return !origin.equalsIgnoreCase(publicOrigin)
+                && !(host != null && scheme > 0 && origin.substring(scheme + 3).equalsIgnoreCase(host));
+    }
+
+    /** {@code https://id.example.com:8443}: the origin of a URL, as a browser writes it in {@code Origin}. */
+    static String origin(String url) {
+        URI uri = URI.create(url.trim());
+        int port = uri.getPort();
+        boolean defaultPort = port == -1 || ("https".equalsIgnoreCase(uri.getScheme()) && port == 443)
+                || ("http".equalsIgnoreCase(uri.getScheme()) && port == 80);
+        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
+                + (defaultPort ? "" : ":" + port);
+    }
+}
