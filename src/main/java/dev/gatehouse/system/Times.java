@@ -169,6 +169,14 @@ public class Times {
                 + OFFSET.format(clock.instant().atZone(shown(ZoneId.of(id)))) + ")";
     }
 
+    /**
+     * {@code London (UTC+01:00)}, or {@code UTC} under any of its names: a zone as a sentence names it ("times are
+     * shown in London (UTC+01:00)"), the place as the list offered it rather than its id.
+     */
+    public String spoken(String id) {
+        return isUtc(ZoneId.of(id)) ? "UTC" : placeLabel(id);
+    }
+
     /** {@code Europe/London (UTC+01:00)}: a zone as a list shows it, with its offset now. */
     public String label(String id) {
         ZoneId zone = ZoneId.of(id);

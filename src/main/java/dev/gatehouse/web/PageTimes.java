@@ -92,10 +92,14 @@ public class PageTimes {
         return times.placeLabel(zoneId);
     }
 
-    /** The reader's zone's id ({@code Europe/London}; {@code UTC} when none is known). */
-    public String zoneName() {
-        ZoneId zone = zone();
-        return Times.isUtc(zone) ? "UTC" : zone.getId();
+    /** {@code London (UTC+00:00)}, or {@code UTC}: a zone as a sentence names it ({@link Times#spoken}). */
+    public String spoken(String zoneId) {
+        return times.spoken(zoneId);
+    }
+
+    /** The reader's zone as a sentence names it ({@code London (UTC+01:00)}; {@code UTC} when none is known). */
+    public String zoneSpoken() {
+        return times.spoken(zone().getId());
     }
 
     /** The zone times on this request are shown in. */

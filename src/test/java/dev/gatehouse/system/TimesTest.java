@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,16 @@ class TimesTest {
                 "America/Argentina/Buenos_Aires").doesNotContain("Asia/Calcutta", "Europe/Kiev", "Australia/ACT",
                 "Australia/NSW", "America/Buenos_Aires");
         assertThat(times.label("Asia/Calcutta")).isEqualTo("Asia/Calcutta (UTC+05:30)");
+    }
+
+    /** In a sentence ("times are shown in ...") a zone is its place as the list offered it, never its raw id. */
+    @Test
+    void spokenWhenAZoneIsNamedInASentenceThenItsPlaceOrUtc() {
+        assertThat(times.spoken("Asia/Kolkata")).isEqualTo("Kolkata (UTC+05:30)");
+        assertThat(times.spoken("America/Argentina/Buenos_Aires")).isEqualTo("Argentina / Buenos Aires (UTC-03:00)");
+        assertThat(List.of("UTC", "Etc/UTC", "Z", "GMT", "Etc/GMT")).allSatisfy(utc ->
+                assertThat(times.spoken(utc)).as(utc).isEqualTo("UTC"));
+        assertThat(times.spoken("Asia/Calcutta")).as("an old name reads as its place").isEqualTo("Calcutta (UTC+05:30)");
     }
 
     @Test

@@ -242,6 +242,9 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
                 .contains("here or at sign-in", "someone else may know your password");
         assertThat(ada.web().post("/settings/two-factor/sms/verify", Map.of("code", code)).status())
                 .as("even the right code waits").isEqualTo(429);
+        Page reopened = ada.web().get("/settings/two-factor/sms/verify");
+        assertThat(reopened.status()).as("the page says so on opening").isEqualTo(429);
+        assertThat(text(reopened)).contains("Too many wrong codes").doesNotContain("id=\"code\"");
         assertThat(count("select count(*) from second_factors where user_id = ?", ada.user().user().id())).isZero();
     }
 

@@ -231,6 +231,29 @@ class UserDetailsFlowOnH2Test extends WebFlowSupport {
     }
 
     @Test
+    void phoneCheckPageWhenCodeEntryPausedThenSaysSoOnOpeningWithNoCodeField() {
+        TestUsers.Created ada = users().create("flow-phone-paused");
+        WebSession web = confirmed(ada);
+        SentCodes codes = new SentCodes(ctx);
+        String first = number();
+        web.get("/settings/two-factor/sms");
+        web.post("/settings/two-factor/sms", Map.of("country", "GB", "destination", first));
+        web.get("/settings/two-factor/sms/verify");
+        web.post("/settings/two-factor/sms/verify", Map.of("code", codes.awaitCode(first, 1)));
+        String second = number();
+        web.post(PAGE + "/phone", Map.of("country", "GB", "phone", second));
+        String wrong = codes.awaitCode(second, 1).equals("000000") ? "111111" : "000000";
+        for (int i = 0; i < 6; i++) {
+            web.post(PAGE + "/phone/verify", Map.of("code", wrong));
+        }
+
+        Page opened = web.get(PAGE + "/phone/verify");
+
+        assertThat(opened.status()).isEqualTo(429);
+        assertThat(text(opened)).contains("Check your phone", "Too many wrong codes").doesNotContain("id=\"code\"");
+    }
+
+    @Test
     void pageWhenMemberOfAnotherAccountThenOnlyOwnersLinkedToTheAccountName() {
         TestUsers.Created owner = users().create("flow-owner");
         TestUsers.Created member = users().create("flow-member");

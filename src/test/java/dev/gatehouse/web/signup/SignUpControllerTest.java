@@ -74,6 +74,21 @@ class SignUpControllerTest {
                 .andExpect(content().string(containsString("the password was not kept: type it again. At least 8 characters")));
     }
 
+    /** The error says what is missing; the format's example stays in the hint below it, written once. */
+    @Test
+    void submitWhenNumberHasNoCountryCodeThenTheErrorSaysSoAndTheExampleIsShownOnce() throws Exception {
+        when(signUp.asksForPhone()).thenReturn(true);
+        when(signUp.request(any(), any())).thenReturn(new SignUpService.Request.Invalid(
+                new FieldProblems(Map.of("phone", "signup.phone.needCountry"))));
+        String page = mvc.perform(post("/signup").with(csrf()).param("displayName", "Ada")
+                        .param("email", "ada@example.com").param("password", "correct horse battery staple")
+                        .param("accountName", "Ada Ltd").param("phone", "07400 123456"))
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(content().string(containsString("This number has no country code: start it with + and the code.")))
+                .andReturn().getResponse().getContentAsString();
+        org.assertj.core.api.Assertions.assertThat(page.split("like \\+44 7400 123456", -1)).hasSize(2);
+    }
+
     @Test
     void submitWhenValidThenTheTypedNumberReachesTheService() throws Exception {
         when(signUp.asksForPhone()).thenReturn(true);

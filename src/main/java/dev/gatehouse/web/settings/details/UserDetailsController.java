@@ -130,7 +130,7 @@ class UserDetailsController {
             model.addAttribute("timeZoneError", messages.get("tz.details.invalid"));
             return page(user, user.displayName(), null, model);
         }
-        redirect.addFlashAttribute("flashSuccess", messages.get("tz.details.saved", timeZone));
+        redirect.addFlashAttribute("flashSuccess", messages.get("tz.details.saved", times.spoken(timeZone)));
         return "redirect:" + PAGE;
     }
 
@@ -318,11 +318,14 @@ class UserDetailsController {
 
     @ConfirmFirst(next = PHONE)
     @GetMapping(PHONE + "/verify")
-    String phoneCodePage(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request, Model model) {
+    String phoneCodePage(@AuthenticationPrincipal SignedInUser me, HttpServletRequest request,
+                         HttpServletResponse response, Model model) {
         Optional<CodeSetup> setup = pending(request, me).flatMap(p -> p.state(CodeSetup.class));
         if (setup.isEmpty()) {
             return "redirect:" + PHONE;
         }
+        // A pause on code entry shows on opening, as on the code set-up page, not only after a code is typed.
+        signIn.codeEntryBlocked(me.userId()).ifPresent(step -> codeWords.describeForSignedIn(step, model, response));
         return phoneCodePage(setup.get(), model);
     }
 
