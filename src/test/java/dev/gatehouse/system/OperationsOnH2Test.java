@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -119,6 +120,31 @@ class OperationsOnH2Test {
         assertThat(page.body()).doesNotContain("999");
         WebSession.Page json = new WebSession(port).accept("application/json").get("/error");
         assertThat(json.status()).isEqualTo(404);
+    }
+
+    /**
+     * A request the firewall refuses before any handler ({@code ;}, {@code //}, an encoded dot) gets, when JSON is
+     * asked, an RFC 9457 problem, or an OAuth 2.0 error under the authorization server's endpoints: not Boot's own
+     * JSON, and never the path, a message or an exception. A browser still gets the error page.
+     */
+    @Test
+    void refusedPathWhenJsonAskedThenAProblemOrAnOAuthErrorAndABrowserThePage() {
+        for (String path : List.of("/api/v1/me;x=1", "/api//v1/users", "/signin;jsessionid=1", "/%2e/signin")) {
+            WebSession.Page page = new WebSession(port).accept("application/json").postRaw(path, Map.of());
+            assertThat(page.status()).as(path).isEqualTo(400);
+            assertThat(page.header("Content-Type")).as(path).hasValue("application/problem+json");
+            assertThat(page.body()).as(path).contains("\"type\":\"https://gatehouse.dev/problems/invalid-request\"",
+                    "\"status\":400", "\"detail\":").doesNotContain("timestamp", "\"path\"", "jsessionid", "Exception");
+        }
+        for (String path : List.of("/oauth2/token;x=1", "//oauth2/token", "/connect/logout;x", "/userinfo;x")) {
+            WebSession.Page page = new WebSession(port).accept("application/json").postRaw(path, Map.of());
+            assertThat(page.status()).as(path).isEqualTo(400);
+            assertThat(page.header("Content-Type")).as(path).hasValue("application/json");
+            assertThat(page.body()).as(path).startsWith("{\"error\":\"invalid_request\"").doesNotContain("timestamp");
+        }
+        WebSession.Page browser = new WebSession(port).get("/signin;jsessionid=1");
+        assertThat(browser.status()).isEqualTo(400);
+        assertThat(browser.body()).contains("That request could not be handled").doesNotContain("timestamp");
     }
 
     @Test

@@ -190,17 +190,24 @@ abstract class BadInputTests extends WebFlowSupport {
         assertThat(wrongMethod.body()).contains("That request could not be handled");
     }
 
+    /**
+     * A client that asks for JSON gets an RFC 9457 problem of fixed words (since stop 38; Boot's own JSON before),
+     * nothing of the request or of what failed: no path, message, exception or trace.
+     */
     @Test
-    void errorWhenClientIsNotBrowserThenBareStatusWithoutDetails() {
+    void errorWhenClientIsNotBrowserThenAProblemOfFixedWordsWithoutDetailsOfTheRequest() {
         TestUsers.Created user = users().create("api-ish");
         WebSession web = signedIn(user.email(), PASSWORD).accept("application/json");
         Page missing = web.get("/no/such/page");
         assertThat(missing.status()).isEqualTo(404);
-        assertThat(missing.body()).contains("\"status\":404").doesNotContain("detail").doesNotContain("trace")
-                .doesNotContain("message");
+        assertThat(missing.header("Content-Type")).hasValue("application/problem+json");
+        assertThat(missing.body()).isEqualTo("{\"type\":\"https://gatehouse.dev/problems/not-found\",\"title\":"
+                + "\"Not found\",\"status\":404,\"detail\":\"No resource at this path.\"}");
         Page badId = web.get("/accounts/not-an-id/settings");
         assertThat(badId.status()).isEqualTo(400);
-        assertThat(badId.body()).doesNotContain("accountId").doesNotContain("convert");
+        assertThat(badId.body()).contains("\"type\":\"https://gatehouse.dev/problems/invalid-request\"")
+                .doesNotContain("accountId").doesNotContain("convert").doesNotContain("not-an-id")
+                .doesNotContain("trace").doesNotContain("message").doesNotContain("xception");
     }
 
     record Stored(long users, long signUps, long accounts, long invitations) {

@@ -7,6 +7,8 @@ import java.util.Objects;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
+import dev.gatehouse.web.ProblemTypes;
+
 /**
  * An API answer that is not a success, thrown by a handler (or {@link ApiAccess}) and written by {@link ApiAdvice}
  * as an RFC 9457 problem: {@code type} is {@link #TYPE_BASE} + the slug, which never changes once published
@@ -14,7 +16,7 @@ import org.springframework.http.ProblemDetail;
  */
 public class ApiProblem extends RuntimeException {
 
-    public static final String TYPE_BASE = "https://gatehouse.dev/problems/";
+    public static final String TYPE_BASE = ProblemTypes.BASE;
 
     /** One invalid field of a request and what is wrong with it. */
     public record FieldError(String field, String message) {
