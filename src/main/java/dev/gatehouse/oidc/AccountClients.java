@@ -173,14 +173,44 @@ public class AccountClients {
     }
 
     /**
-     * The account a service client (client credentials) is registered for now, by its client id: empty once it was
-     * removed, or for any other client. The REST API asks this on each call, so a removed client's tokens stop at once.
+     * The account a service client (client credentials) is registered for now, by its client id, for a token obtained
+     * with the secret of {@code secretVersion} (its {@link ApiScopes#SECRET_CLAIM}): empty once the client was removed
+     * or its secret replaced, or for any other client. The REST API asks this on each call, so the tokens of a removed
+     * client, or obtained with a secret that may have leaked, stop at once, not when they expire. A token without the
+     * claim (made by a node of the release before, during a rolling upgrade) is taken as before; such tokens expire
+     * within their lifetime, 10 minutes.
      */
-    public Optional<UUID> accountOfService(String clientId) {
+    public Optional<UUID> accountOfService(String clientId, Optional<String> secretVersion) {
+        return service(clientId).filter(service -> secretVersion.map(service.secretVersion()::equals).orElse(true))
+                .map(Service::accountId);
+    }
+
+    private record Service(UUID accountId, String secretVersion) {
+    }
+
+    private Optional<Service> service(String clientId) {
         return jdbc.sql("""
-                select a.account_id from account_clients a join oauth2_registered_client c on c.id = a.registered_client_id
+                select a.account_id, c.client_secret from account_clients a
+                join oauth2_registered_client c on c.id = a.registered_client_id
                 where c.client_id = ? and c.authorization_grant_types like '%client_credentials%'""")
-                .param(clientId).query(UUID.class).optional();
+                .param(clientId)
+                .query((rs, row) -> new Service(rs.getObject(1, UUID.class), secretVersion(rs.getString(2))))
+                .optional();
+    }
+
+    /**
+     * A short name of the client's stored secret (itself a hash of the secret), which changes with "New secret" and
+     * tells nothing of it: the first 16 hex digits of SHA-256 over it, with this use's own prefix.
+     */
+    public static String secretVersion(String storedSecret) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    ("gatehouse client secret version:" + (storedSecret == null ? "" : storedSecret))
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java", e);
+        }
     }
 
     @Transactional

@@ -24,6 +24,12 @@ public final class ApiScopes {
     /** The claim of an API access token naming the account its client was registered for (a UUID string). */
     public static final String ACCOUNT_CLAIM = "account_id";
 
+    /**
+     * The claim of an API access token naming the client secret it was obtained with, as a version
+     * ({@link AccountClients#secretVersion}): a token obtained before "New secret" stops working at once.
+     */
+    public static final String SECRET_CLAIM = "secret_version";
+
     private ApiScopes() {
     }
 }

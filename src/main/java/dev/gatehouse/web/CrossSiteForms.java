@@ -10,6 +10,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -32,6 +34,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class CrossSiteForms extends OncePerRequestFilter {
 
+    private static final Logger log = LoggerFactory.getLogger(CrossSiteForms.class);
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private final String publicOrigin;
@@ -47,6 +50,11 @@ final class CrossSiteForms extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (!SAFE.contains(request.getMethod()) && fromAnotherSite(request)) {
+            // Said once per refusal, for an operator whose proxy rewrites Host (every form refused, docs/configuration.md).
+            log.info("Refused a form another site sent: {} {} (Sec-Fetch-Site {}, Origin {}, Host {})",
+                    request.getMethod(), shown(request.getRequestURI()),
+                    shown(request.getHeader("Sec-Fetch-Site")), shown(request.getHeader("Origin")),
+                    shown(request.getHeader("Host")));
             denied.handle(request, response, new AccessDeniedException("A form sent by another site"));
             return;
         }
@@ -66,6 +74,15 @@ final class CrossSiteForms extends OncePerRequestFilter {
         int scheme = origin.indexOf("://");
         return !origin.equalsIgnoreCase(publicOrigin)
                 && !(host != null && scheme > 0 && origin.substring(scheme + 3).equalsIgnoreCase(host));
+    }
+
+    /** A header's value for the log: at most 100 characters, nothing but visible ASCII. */
+    private static String shown(String value) {
+        if (value == null) {
+            return "none";
+        }
+        String visible = value.chars().allMatch(c -> c >= ' ' && c < 127) ? value : "(not plain text)";
+        return visible.length() > 100 ? visible.substring(0, 100) + "..." : visible;
     }
 
     /** {@code https://id.example.com:8443}: the origin of a URL, as a browser writes it in {@code Origin}. */

@@ -56,6 +56,8 @@ class ErrorAnswers extends BasicErrorController {
             case NOT_FOUND -> new Problem("not-found", "Not found", "No resource at this path.");
             case METHOD_NOT_ALLOWED -> new Problem("method-not-allowed", "Method not allowed",
                     "This path does not take this method.");
+            case CONTENT_TOO_LARGE -> new Problem("body-too-large", "Body too large",
+                    "A request's body may be at most " + BodyLimit.MAX / 1024 + " KiB.");
             case SERVICE_UNAVAILABLE -> new Problem("service-unavailable", "Service unavailable",
                     "Nothing was done; retry in a few seconds.");
             default -> status.is5xxServerError()

@@ -139,7 +139,7 @@ abstract class AccountClientsTests {
         assertThat(stored.getScopes()).containsExactlyInAnyOrder(ApiScopes.USERS_READ, ApiScopes.USERS_WRITE);
         assertThat(stored.getRedirectUris()).isEmpty();
         assertThat(TOKEN_ENDPOINT_ENCODER.matches(registered.secret(), stored.getClientSecret())).isTrue();
-        assertThat(clients.accountOfService(registered.clientId())).contains(owner.accountId());
+        assertThat(clients.accountOfService(registered.clientId(), Optional.empty())).contains(owner.accountId());
         assertThat(clients.accountOfStored(stored.getId())).contains(owner.accountId());
         assertThat(clients.list(owner.accountId())).singleElement().satisfies(c -> {
             assertThat(c.service()).isTrue();
@@ -165,7 +165,7 @@ abstract class AccountClientsTests {
         assertThat(count()).isEqualTo(before);
         // A web application is no service, whatever it is called.
         AccountClients.Register.Registered web = register(owner, web("Web"));
-        assertThat(clients.accountOfService(web.clientId())).isEmpty();
+        assertThat(clients.accountOfService(web.clientId(), Optional.empty())).isEmpty();
     }
 
     @Test

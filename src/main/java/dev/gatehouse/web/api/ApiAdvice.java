@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
+import dev.gatehouse.web.BodyLimit;
 import dev.gatehouse.web.UnexpectedErrorResolver;
 
 /**
@@ -68,6 +69,11 @@ class ApiAdvice {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodyLimit.TooLarge) {
+                return problem(ApiProblem.tooLarge());
+            }
+        }
         return problem(ApiProblem.invalid("body", "The body is not JSON of the expected shape."));
     }
 

@@ -21,13 +21,16 @@ import dev.gatehouse.oidc.ApiScopes;
  * @param clientId  the client id (never null)
  * @param accountId the account the token is limited to (never null)
  * @param scopes    the token's scopes (never null)
+ * @param secretVersion the version of the client secret the token was obtained with ({@link ApiScopes#SECRET_CLAIM});
+ *                  empty for a token of the release before, which had none
  */
-public record ApiCaller(String clientId, UUID accountId, Set<String> scopes) {
+public record ApiCaller(String clientId, UUID accountId, Set<String> scopes, Optional<String> secretVersion) {
 
     public ApiCaller {
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(accountId, "accountId");
         scopes = Set.copyOf(Objects.requireNonNull(scopes, "scopes"));
+        Objects.requireNonNull(secretVersion, "secretVersion");
     }
 
     /** How the API's audit events name this caller in their detail (docs/api.md, "Audit"). */
@@ -47,7 +50,8 @@ public record ApiCaller(String clientId, UUID accountId, Set<String> scopes) {
         return accountOf(jwt.getToken().getClaims().get(ApiScopes.ACCOUNT_CLAIM)).map(account -> new ApiCaller(
                 jwt.getName(), account, jwt.getAuthorities().stream().map(GrantedAuthority::getAuthority)
                 .filter(a -> a != null && a.startsWith("SCOPE_")).map(a -> a.substring(6))
-                .collect(Collectors.toSet())));
+                .collect(Collectors.toSet()),
+                Optional.ofNullable(jwt.getToken().getClaimAsString(ApiScopes.SECRET_CLAIM))));
     }
 
     static Optional<UUID> accountOf(Object claim) {

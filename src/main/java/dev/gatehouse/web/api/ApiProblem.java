@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
+import dev.gatehouse.web.BodyLimit;
 import dev.gatehouse.web.ProblemTypes;
 
 /**
@@ -59,6 +60,12 @@ public class ApiProblem extends RuntimeException {
 
     public static ApiProblem invalid(String field, String message) {
         return invalid(List.of(new FieldError(field, message)));
+    }
+
+    /** 413 {@code body-too-large}: a body past {@link BodyLimit#MAX} (64 KiB), which nothing the API takes needs. */
+    public static ApiProblem tooLarge() {
+        return new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Body too large",
+                "A request's body may be at most " + BodyLimit.MAX / 1024 + " KiB.");
     }
 
     /** 409 {@code conflict}: the request is valid but the resource's state does not allow it. */

@@ -25,6 +25,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 import dev.gatehouse.oidc.AccountClients;
+import dev.gatehouse.web.BodyLimit;
 
 /**
  * {@code Idempotency-Key} on every API POST (docs/api.md): the first request with a key runs and its answer is kept
@@ -40,8 +41,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
     static final String HEADER = "Idempotency-Key";
     static final String REPLAYED = "Idempotent-Replayed";
     static final int KEY_MAX = 255;
-    /** The largest body a POST with a key may have (it is read whole to compare it with the first request's). */
-    static final int BODY_MAX = 64 * 1024;
+    /** The largest body a POST with a key may have (it is read whole to compare it with the first request's): any's. */
+    static final int BODY_MAX = BodyLimit.MAX;
 
     private final IdempotencyKeys keys;
     private final ObjectProvider<AccountClients> clients;
@@ -67,10 +68,14 @@ class IdempotencyFilter extends OncePerRequestFilter {
                     "Use 1 to " + KEY_MAX + " visible ASCII characters, e.g. a UUID."));
             return;
         }
-        byte[] body = request.getInputStream().readNBytes(BODY_MAX + 1);
-        if (body.length > BODY_MAX) {
-            ProblemResponses.write(request, response, ApiProblem.invalid("body",
-                    "At most " + BODY_MAX / 1024 + " KiB with an Idempotency-Key."));
+        byte[] body;
+        try {
+            body = request.getInputStream().readNBytes(BODY_MAX + 1);
+        } catch (BodyLimit.TooLarge past) {
+            body = null;
+        }
+        if (body == null || body.length > BODY_MAX) {
+            ProblemResponses.write(request, response, ApiProblem.tooLarge());
             return;
         }
         String client = token.getName();
@@ -81,10 +86,10 @@ class IdempotencyFilter extends OncePerRequestFilter {
             // which ApiActor refuses (the answer may hold a new application's secret). Scopes are the client's own:
             // a token of the same client with fewer could be swapped for one with more, so they are not asked again.
             Optional<ApiCaller> caller = ApiCaller.of(token);
-            if (caller.isEmpty() || !Optional.of(caller.get().accountId())
-                    .equals(clients.getObject().accountOfService(token.getName()))) {
-                ProblemResponses.write(request, response,
-                        ApiProblem.unauthorized("This token's client is no longer registered."));
+            if (caller.isEmpty() || !Optional.of(caller.get().accountId()).equals(
+                    clients.getObject().accountOfService(token.getName(), caller.get().secretVersion()))) {
+                ProblemResponses.write(request, response, ApiProblem.unauthorized(
+                        "This token's client is no longer registered, or its secret was replaced."));
                 return;
             }
             try {

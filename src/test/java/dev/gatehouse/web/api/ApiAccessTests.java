@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.nimbusds.jwt.SignedJWT;
@@ -147,6 +148,47 @@ abstract class ApiAccessTests extends ApiSupport {
         assertThat(ctx.getBean(AccountClients.class).remove(owner.accountId(), owner.user().id(),
                 service.clientId(), OWNER_BROWSER)).isTrue();
         assertProblem(get(accountPath(owner.accountId()), token), 401, "unauthorized");
+    }
+
+    /**
+     * A secret is replaced because it may have leaked: what was obtained with it stops at once, not when it expires
+     * (an outside attack in stop 38 used a token for 10 minutes after "New secret", writes included), and a kept
+     * answer to an Idempotency-Key is not given to such a token either. A token of the new secret works.
+     */
+    @Test
+    void apiWhenSecretReplacedThenTokensOfTheOldSecretStopAtOnceAndTheNewSecretsWork() throws Exception {
+        TestUsers.Created owner = users().create("api-new-secret");
+        Service service = service(owner, ApiScopes.USERS_READ, ApiScopes.USERS_WRITE);
+        String old = token(service, ApiScopes.USERS_READ, ApiScopes.USERS_WRITE);
+        String path = accountPath(owner.accountId()) + "/users";
+        String invite = "{\"email\":\"" + java.util.UUID.randomUUID() + "@example.com\",\"role\":\"MEMBER\",\"phone\":\"+447400123456\"}";
+        Map<String, String> key = Map.of("Idempotency-Key", java.util.UUID.randomUUID().toString());
+        assertThat(post(path, old, invite, key).status()).isEqualTo(201);
+        assertThat(get(accountPath(owner.accountId()), old).status()).isEqualTo(200);
+        assertThat(SignedJWT.parse(old).getJWTClaimsSet().getStringClaim("secret_version")).matches("[0-9a-f]{16}")
+                .doesNotContain(service.secret());
+
+        String secret = ctx.getBean(AccountClients.class).newSecret(owner.accountId(), owner.user().id(),
+                service.clientId(), OWNER_BROWSER).orElseThrow();
+
+        assertProblem(get(accountPath(owner.accountId()), old), 401, "unauthorized");
+        assertProblem(post(path, old, invite, key), 401, "unauthorized");
+        String fresh = token(new Service(service.clientId(), secret), ApiScopes.USERS_READ);
+        assertThat(get(accountPath(owner.accountId()), fresh).status()).isEqualTo(200);
+    }
+
+    /** OPTIONS names the path's methods and nothing else; it was a 500 and two error lines in the log (stop 38). */
+    @Test
+    void optionsWhenTokenThenTheMethodsOfThePathAndNoData() throws Exception {
+        TestUsers.Created owner = users().create("api-options");
+        String token = token(service(owner, ApiScopes.USERS_READ), ApiScopes.USERS_READ);
+
+        Answer options = send("OPTIONS", accountPath(owner.accountId()) + "/users", token, null);
+
+        assertThat(options.status()).as(options.raw().body()).isEqualTo(200);
+        assertThat(options.header("Allow")).contains("GET", "POST");
+        assertThat(options.raw().body()).isEmpty();
+        assertProblem(send("OPTIONS", accountPath(owner.accountId()) + "/users", null, null), 401, "unauthorized");
     }
 
     @Test

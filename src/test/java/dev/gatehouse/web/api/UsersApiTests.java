@@ -102,7 +102,7 @@ abstract class UsersApiTests extends ApiSupport {
 
         Answer tooBig = post(s.path(), s.write(), body + " ".repeat(IdempotencyFilter.BODY_MAX),
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()));
-        assertProblem(tooBig, 400, "invalid-request");
+        assertProblem(tooBig, 413, "body-too-large");
         assertProblem(post(s.path(), s.write(), body, Map.of("Idempotency-Key", "no spaces allowed")), 400,
                 "invalid-request");
 
