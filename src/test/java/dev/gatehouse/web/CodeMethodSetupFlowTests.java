@@ -244,7 +244,12 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
                 .as("even the right code waits").isEqualTo(429);
         Page reopened = ada.web().get("/settings/two-factor/sms/verify");
         assertThat(reopened.status()).as("the page says so on opening").isEqualTo(429);
-        assertThat(text(reopened)).contains("Too many wrong codes").doesNotContain("id=\"code\"");
+        assertThat(text(reopened)).contains("Too many wrong codes").doesNotContain("id=\"code\"")
+                .as("no new code is offered while none could be typed").doesNotContain("resend-form");
+        int sent = codes().count(number);
+        assertThat(ada.web().post("/settings/two-factor/sms/resend", Map.of()).location())
+                .isEqualTo("/settings/two-factor/sms/verify");
+        assertThat(codes().count(number)).as("none is sent either").isEqualTo(sent);
         assertThat(count("select count(*) from second_factors where user_id = ?", ada.user().user().id())).isZero();
     }
 

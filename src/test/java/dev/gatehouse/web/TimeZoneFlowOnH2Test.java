@@ -41,7 +41,7 @@ class TimeZoneFlowOnH2Test extends WebFlowSupport {
 
         assertThat(zoneOf(ada.user().id())).isEqualTo("Asia/Kolkata");
         String activity = text(web.get("/settings/activity"));
-        assertThat(activity).contains("Times are in your time zone, Kolkata (UTC+05:30)").containsPattern(
+        assertThat(activity).contains("Times are in your time zone, Kolkata (UTC+05:30): change it on User details.").containsPattern(
                 "\\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} IST").doesNotContain("When (UTC)");
         assertThat(text(web.get("/settings/security"))).containsPattern("\\d{2}:\\d{2} IST");
         assertThat(text(web.get(DETAILS))).contains("shown in Kolkata (UTC+05:30)").doesNotContain("shown in Asia/Kolkata")

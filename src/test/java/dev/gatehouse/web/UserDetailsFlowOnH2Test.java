@@ -250,7 +250,11 @@ class UserDetailsFlowOnH2Test extends WebFlowSupport {
         Page opened = web.get(PAGE + "/phone/verify");
 
         assertThat(opened.status()).isEqualTo(429);
-        assertThat(text(opened)).contains("Check your phone", "Too many wrong codes").doesNotContain("id=\"code\"");
+        assertThat(text(opened)).contains("Check your phone", "Too many wrong codes").doesNotContain("id=\"code\"")
+                .as("no new code is offered while none could be typed").doesNotContain("resend-form");
+        int sent = codes.count(second);
+        assertThat(web.post(PAGE + "/phone/resend", Map.of()).location()).isEqualTo(PAGE + "/phone/verify");
+        assertThat(codes.count(second)).as("none is sent either").isEqualTo(sent);
     }
 
     @Test

@@ -237,6 +237,10 @@ class CodeMethodSettingsController {
         if (setup.isEmpty()) {
             return "redirect:" + BASE + method;
         }
+        if (signIn.codeEntryBlocked(me.userId()).isPresent()) {
+            // No code is sent while none could be typed: the page says until when (and sign-in sends none either).
+            return "redirect:" + BASE + method + "/verify";
+        }
         // The same destination again: the setup goes on, a new code once the cooldown has passed.
         SecondFactorMethod.Start start = method(type).startEnrollment(new SecondFactorMethod.Setup(user,
                 ClientInfo.of(request), Map.of(SentCodeSecondFactor.DESTINATION, setup.get().destination(),

@@ -375,6 +375,10 @@ class UserDetailsController {
         if (setup.isEmpty()) {
             return "redirect:" + PHONE;
         }
+        if (signIn.codeEntryBlocked(me.userId()).isPresent()) {
+            // No code is sent while none could be typed: the page says until when.
+            return "redirect:" + PHONE + "/verify";
+        }
         SecondFactorMethod.Start start = registered.get(SmsCodeMethod.TYPE).startEnrollment(
                 new SecondFactorMethod.Setup(user, ClientInfo.of(request), Map.of(
                         SentCodeSecondFactor.DESTINATION, setup.get().destination(),
