@@ -57,6 +57,10 @@ class CodeMessageTemplatesTest {
             assertThat(text.chars().allMatch(c -> c >= 32 && c < 127 || c == '\n')).as(purpose + ": GSM-7 only")
                     .isTrue();
         }
+        // Sent to turn the method on and to move it to a new number alike (it said "turn on" to someone who had it on).
+        assertThat(renderer.render(new SmsMessage("+447400123456", "verification-code",
+                Map.of("code", "042917", "purpose", "SETUP", "minutes", 10L), UNTIL)))
+                .startsWith("Acme Sign-in code to use this number for text message codes: 042917");
         assertThat(renderer.render(new SmsMessage("+447400123456", "verification-code",
                 Map.of("code", "042917", "purpose", "SIGN_IN", "minutes", 10L), UNTIL)))
                 .isEqualTo("Acme Sign-in sign-in code: 042917\nValid for 10 minutes. Never share it.\n"
@@ -69,9 +73,10 @@ class CodeMessageTemplatesTest {
                 Map.of("displayName", "Ada", "method", "Text message codes", "destination", "+44 ••••••• 456",
                         "when", UNTIL, "ip", "203.0.113.7", "browser", "Firefox on Linux")));
 
-        assertThat(mail.subject()).isEqualTo("Two-step verification: a new destination for Text message codes");
+        assertThat(mail.subject()).isEqualTo("Your text message codes go somewhere new");
         assertThat(mail.text()).contains("+44 ••••••• 456", "23 Nov 2026, 14:15 UTC", "Firefox on Linux",
-                "If this wasn't you", "https://sign-in.example.com/settings/security");
+                "If this wasn't you", "https://sign-in.example.com/settings/security")
+                .contains("account now sends text message codes to +44 ••••••• 456.");
     }
 
     private static EmailMessage message(String purpose) {

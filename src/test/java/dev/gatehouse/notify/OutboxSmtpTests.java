@@ -143,9 +143,13 @@ abstract class OutboxSmtpTests {
         assertThat(html.isMimeType("text/html")).isTrue();
         assertThat((String) text.getContent()).contains("Hello Ada,", "When: 23 Nov 2026, 14:05 UTC",
                 "Browser: Chrome on Linux", "IP address: 203.0.113.7", "If this wasn't you",
-                "http://localhost:").doesNotContain("[(", "${");
+                "http://localhost:").doesNotContain("[(", "${")
+                // After a reset someone else made, the owner cannot sign in with a password they no longer know.
+                .contains("read a reset link sent to your email", "\"Forgot password?\"", "/signin/forgot")
+                .doesNotContain("Sign in and change your password");
         assertThat((String) html.getContent()).contains("23 Nov 2026, 14:05 UTC", "Chrome on Linux",
-                "<title>Your Gatehouse password was changed</title>").doesNotContain(" th:", "xmlns:th", "<script");
+                "<title>Your Gatehouse password was changed</title>", "/signin/forgot\"", ">Forgot password?</a>")
+                .doesNotContain(" th:", "xmlns:th", "<script");
         await().atMost(WAIT).untilAsserted(() -> assertThat(row(to).status()).isEqualTo("SENT"));
     }
 

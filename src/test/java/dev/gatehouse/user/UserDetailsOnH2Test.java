@@ -223,7 +223,7 @@ class UserDetailsOnH2Test {
 
         assertThat(factors.factor(ada.user().id(), EmailCodeMethod.TYPE).orElseThrow().publicData()).isEqualTo(next);
         assertThat(audit.typesForUser(ada.user().id())).contains(AuditEventType.CODE_DESTINATION_CHANGED);
-        assertThat(mail.await(next, "a new destination for").text()).contains("c•••@example.org");
+        assertThat(mail.await(next, "go somewhere new").text()).contains("c•••@example.org");
         assertThat(codes.verify(ada.user().id(), EmailCodeMethod.TYPE, CodePurpose.SIGN_IN, before, oldCode, CLIENT))
                 .as("a code sent to the old address no longer counts")
                 .isNotInstanceOf(dev.gatehouse.factor.CodeCheck.Accepted.class);

@@ -279,7 +279,7 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
         assertThat(ctx.getBean(FactorService.class).factor(ada.user().user().id(), EmailCodeMethod.TYPE).orElseThrow()
                 .publicData()).isEqualTo(other);
         assertThat(auditTypes(ada.user().user().id())).contains(AuditEventType.CODE_DESTINATION_CHANGED);
-        assertThat(mail().await(ada.user().email(), "a new destination for Email codes").text()).contains("c•••@example.com");
+        assertThat(mail().await(ada.user().email(), "Your email codes go somewhere new").text()).contains("c•••@example.com");
         assertThat(phone.get("/settings/security").location()).as("the other session ended").isEqualTo("/signin");
         assertThat(ada.web().get("/settings/security").status()).as("this one goes on").isEqualTo(200);
 

@@ -218,6 +218,7 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
         }
         assertThat(web.get("/signin/reset").body()).as("says why, and the way out")
                 .contains("id=\"new-password-first\"", "id=\"reset-signout\"") // and this session's form token
+                .as("the way out says what it does to a person who never signed in").contains("Stop the reset")
                 .as("typing starts at the new password").containsPattern("id=\"newPassword\"[^>]*autofocus")
                 .as("no signed-in top bar: every link of it would come back here").doesNotContain("id=\"profile-menu\"");
         assertThat(web.get("/dev/mailbox").body()).as("nor on the pages such a session still reaches")
@@ -301,9 +302,12 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
         web.post(link, Map.of());
         assertThat(web.get("/signin/verify").body()).doesNotContain("name=\"remember\"")
                 .as("the code page says it is a reset's step").contains("id=\"for-reset\"", "resetting your password");
-        assertThat(web.get("/signin/choose").body()).as("'Try another way' says where it leads")
-                .contains("then choose your new password").doesNotContain("finish signing in");
-        assertThat(signingIn.get("/signin/choose").body()).contains("finish signing in");
+        assertThat(text(web.get("/signin/choose"))).as("'Try another way' says where it leads")
+                .contains("then choose your new password").doesNotContain("finish signing in")
+                .as("and the stuck person's way out is a link, not the password they forgot")
+                .contains("Then a reset link alone lets you choose a new password")
+                .doesNotContain("your password alone signs you in");
+        assertThat(signingIn.get("/signin/choose").body()).contains("finish signing in", "your password alone signs you in");
         assertThat(code(web, ada, true).location()).isEqualTo("/signin/reset");
         assertThat(count("select count(*) from trusted_devices where user_id = ?", ada.id())).isZero();
     }
