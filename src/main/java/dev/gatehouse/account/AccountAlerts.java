@@ -56,7 +56,7 @@ public class AccountAlerts {
             if (!same(to.email(), member.email())) {
                 notifier.send(message(to, "account-member-reset", now, client, Map.of("accountName", accountName,
                         "memberName", member.displayName(), "memberEmail", member.email(),
-                        "resetBy", by.displayName(), "accountId", accountId.toString())));
+                        "resetBy", by.named(), "accountId", accountId.toString())));
             }
         }
     }

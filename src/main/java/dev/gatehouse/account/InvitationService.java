@@ -149,7 +149,7 @@ public class InvitationService {
 
     private void mail(String address, User inviter, String accountName, Role role, String token, Instant now) {
         notifier.send(new EmailMessage(address, "invitation", Map.of(
-                "inviterName", inviter.displayName(), "accountName", accountName,
+                "inviterName", inviter.named(), "accountName", accountName,
                 "role", role == Role.ADMIN ? "an admin" : "a member",
                 "link", gatehouse.link("/invite/" + token), "validDays", VALIDITY.toDays()), now.plus(VALIDITY)));
     }

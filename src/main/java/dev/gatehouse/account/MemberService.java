@@ -204,7 +204,7 @@ public class MemberService {
                         Map<String, Object> more) {
         Instant now = clock.instant();
         Map<String, Object> details = new java.util.HashMap<>(more);
-        details.put("changedBy", by.displayName());
+        details.put("changedBy", by.named());
         details.put("accountName", accountName);
         users.findById(memberId).ifPresent(member -> notifier.send(SecurityNotice.of(member, template, now, client,
                 details)));

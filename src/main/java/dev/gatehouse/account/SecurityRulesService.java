@@ -169,7 +169,7 @@ public class SecurityRulesService {
                 .params(require, graceDays, stored.isEmpty() ? null : String.join(",", new TreeSet<>(stored)),
                         trustPeriod.name(), since == null ? null : Db.ts(since), accountId)
                 .update();
-        announce(accountId, by.id(), by.displayName(), changes, now, client);
+        announce(accountId, by.id(), by.named(), changes, now, client);
         if (trustPeriod.compareTo(before.trustPeriod()) < 0) {
             // Trust a shorter period ends stays ended, even when the period grows again later.
             List<UUID> members = jdbc.sql("select user_id from memberships where account_id = ?").param(accountId)
@@ -200,7 +200,7 @@ public class SecurityRulesService {
             }
             users.findById(memberId).ifPresent(member -> notifier.send(SecurityNotice.of(member,
                     "method-no-longer-allowed", now, client, Map.of("accountName", accountName,
-                            "changedBy", by.displayName(), "methods", own.stream().map(methods::displayName).toList(),
+                            "changedBy", by.named(), "methods", own.stream().map(methods::displayName).toList(),
                             "allowed", allowedNow))));
         }
     }

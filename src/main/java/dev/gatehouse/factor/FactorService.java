@@ -181,7 +181,7 @@ public class FactorService {
             audit.record(AuditEventType.TWO_FACTOR_RESET, member.id(), accountId, client,
                     "by " + by.displayName() + " (" + by.id() + "): " + removed + " methods");
             notifier.send(SecurityNotice.of(member, "two-factor-reset", now, client,
-                    Map.of("resetBy", by.displayName(), "accountName", accountName)));
+                    Map.of("resetBy", by.named(), "accountName", accountName)));
             accountAlerts.memberReset(accountId, member, by, now, client);
         });
     }

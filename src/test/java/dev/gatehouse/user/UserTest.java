@@ -1,0 +1,26 @@
+package dev.gatehouse.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+class UserTest {
+
+    private static User user(String email, String displayName) {
+        return new User(UUID.randomUUID(), email, displayName, Instant.EPOCH, Instant.EPOCH);
+    }
+
+    /**
+     * A notice names who did something by name and address: an admin renamed "Olivia" after the owner read as her in
+     * every email (an outside attack in stop 38), since a display name is anyone's to choose.
+     */
+    @Test
+    void namedWhenANoticeSaysWhoDidItThenTheNameAndTheAddress() {
+        assertThat(user("adam@example.com", "Olivia").named()).isEqualTo("Olivia <adam@example.com>");
+        assertThat(user("adam@example.com", "adam@example.com").named()).isEqualTo("adam@example.com");
+        assertThat(user("adam@example.com", " ").named()).isEqualTo("adam@example.com");
+    }
+}
