@@ -41,6 +41,13 @@ import dev.gatehouse.system.ClientInfo;
 @Service
 public class AccountClients {
 
+    /**
+     * At most this many applications and services per account: each multiplies the per-client budgets (requests,
+     * tokens) and the Applications page and API list them all; a company has a handful (stop 38's third attack
+     * registered 120 through the API with nothing to stop it).
+     */
+    public static final int MAX_CLIENTS = 50;
+
     /** At most this many redirect URIs (and as many post-sign-out URIs) per application. */
     public static final int MAX_URIS = 10;
     static final int NAME_MAX = 100;
@@ -221,6 +228,12 @@ public class AccountClients {
             problems.put("name", "clients.name.required");
         } else if (name.length() > NAME_MAX || name.chars().anyMatch(Character::isISOControl)) {
             problems.put("name", "clients.name.invalid");
+        }
+        // The account's row held until this transaction ends, so two registrations at once count each other.
+        jdbc.sql("select id from accounts where id = ? for update").param(accountId).query(UUID.class).optional();
+        if (jdbc.sql("select count(*) from account_clients where account_id = ?").param(accountId)
+                .query(Long.class).single() >= MAX_CLIENTS) {
+            problems.put("name", "clients.limit");
         }
         if (form.service()) {
             return registerService(accountId, by, name, form.apiScopes(), problems, client);

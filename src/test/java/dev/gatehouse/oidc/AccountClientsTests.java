@@ -150,6 +150,27 @@ abstract class AccountClientsTests {
                 .isEqualTo(registered.clientId() + " (service: users:read users:write)");
     }
 
+    /** An account has at most 50 applications and services: each multiplies the per-client budgets (stop 38). */
+    @Test
+    void registerWhenTheAccountHasFiftyThenRefusedNamingTheLimitAndAnotherAccountGoesOn() {
+        TestUsers.Created owner = users.create("clients-limit");
+        for (int i = 0; i < AccountClients.MAX_CLIENTS; i++) {
+            register(owner, i % 2 == 0 ? web("App " + i) : AccountClients.Registration.service("Sync " + i,
+                    java.util.Set.of(ApiScopes.USERS_READ)));
+        }
+        int before = count();
+
+        assertThat(clients.register(owner.accountId(), owner.user().id(), web("One more"), CLIENT))
+                .isEqualTo(new AccountClients.Register.Invalid(new dev.gatehouse.account.FieldProblems(
+                        Map.of("name", "clients.limit"))));
+        assertThat(clients.register(owner.accountId(), owner.user().id(), AccountClients.Registration.service(
+                "One more", java.util.Set.of(ApiScopes.USERS_READ)), CLIENT))
+                .isInstanceOf(AccountClients.Register.Invalid.class);
+        assertThat(count()).isEqualTo(before);
+        register(users.create("clients-limit-other"), web("Elsewhere"));
+        assertThat(clients.list(owner.accountId())).hasSize(AccountClients.MAX_CLIENTS);
+    }
+
     @Test
     void registerWhenServiceWithoutOrWithUnknownScopesThenRefusedAndNothingIsWritten() {
         TestUsers.Created owner = users.create("clients-service-bad");
