@@ -105,6 +105,7 @@ class TotpBrowserTest extends BrowserTestSupport {
         assertThat(browser.byId("choose-paused").getText()).contains("Code entry is paused",
                 "backup codes too", "try again in 5 minutes").as("no security key to name")
                 .doesNotContain("ecurity key");
+        assertThat(browser.mainText()).as("nor an invitation to use any of them").doesNotContain("Use any of these");
 
         clock().advance(Duration.ofMinutes(5));
         browser.open("/signin/verify");
