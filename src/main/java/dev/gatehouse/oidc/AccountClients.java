@@ -25,6 +25,7 @@ import dev.gatehouse.account.FieldProblems;
 import dev.gatehouse.audit.AuditEventType;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.crypto.RandomCodes;
+import dev.gatehouse.crypto.Tokens;
 import dev.gatehouse.system.Db;
 import dev.gatehouse.system.ClientInfo;
 
@@ -210,14 +211,8 @@ public class AccountClients {
      * tells nothing of it: the first 16 hex digits of SHA-256 over it, with this use's own prefix.
      */
     public static String secretVersion(String storedSecret) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
-                    ("gatehouse client secret version:" + (storedSecret == null ? "" : storedSecret))
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest, 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java", e);
-        }
+        return Tokens.sha256("gatehouse client secret version:" + (storedSecret == null ? "" : storedSecret))
+                .substring(0, 16);
     }
 
     @Transactional

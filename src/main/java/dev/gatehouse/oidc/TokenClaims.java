@@ -22,8 +22,8 @@ import dev.gatehouse.user.UserService;
  * tells the same sign-in), and by scope {@code email}/{@code email_verified} and {@code name} as the user's are
  * now; its lifetime is {@code gatehouse.oidc.id-token-lifetime}. Tokens of a machine client (client credentials) carry no user claims; the
  * access token of a service registered for an account ({@link AccountClients}) names that account
- * ({@link ApiScopes#ACCOUNT_CLAIM}) and the secret it was obtained with ({@link ApiScopes#SECRET_CLAIM}), which is what the
- * REST API accepts.
+ * ({@link ApiScopes#ACCOUNT_CLAIM}) and the secret it was obtained with ({@link ApiScopes#SECRET_CLAIM}), which is
+ * what the REST API accepts.
  */
 @Component
 public class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {

@@ -20,12 +20,17 @@ public record User(UUID id, String email, String displayName, Instant passwordCh
     }
 
     /**
-     * How a notice names this person as the one who did something ({@code Ada Lovelace <ada@example.com>}): a display
-     * name is anyone's to choose and need not be unique, so an admin who renamed himself after the owner was told
-     * apart from her only by the address (an outside attack in stop 38).
+     * How a notice names this person as the one who did something: the address first, which no one else can have,
+     * then the name ({@code ada@example.com (Ada Lovelace)}); the address alone when the name could pass for another
+     * address or reorder the line (an {@code @}, {@code <} or {@code >}, or a bidirectional or other format
+     * character). A display name is anyone's to choose and need not be unique: an admin renamed after the owner was
+     * her in every notice (an outside attack in stop 38), and "Olivia &lt;olivia@corp&gt;" would have been her too.
      */
     public String named() {
-        return displayName.isBlank() || displayName.equalsIgnoreCase(email) ? email : displayName + " <" + email + ">";
+        boolean plain = !displayName.isBlank() && !displayName.equalsIgnoreCase(email)
+                && displayName.chars().noneMatch(c -> c == '@' || c == '<' || c == '>'
+                        || Character.getType(c) == Character.FORMAT);
+        return plain ? email + " (" + displayName + ")" : email;
     }
 
     /** A user whose sessions were never all ended. */

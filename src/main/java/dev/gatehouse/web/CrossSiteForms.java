@@ -50,7 +50,8 @@ final class CrossSiteForms extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (!SAFE.contains(request.getMethod()) && fromAnotherSite(request)) {
-            // Said once per refusal, for an operator whose proxy rewrites Host (every form refused, docs/configuration.md).
+            // Said at each refusal, for an operator whose proxy rewrites Host (every form refused there:
+            // docs/configuration.md).
             log.info("Refused a form another site sent: {} {} (Sec-Fetch-Site {}, Origin {}, Host {})",
                     request.getMethod(), shown(request.getRequestURI()),
                     shown(request.getHeader("Sec-Fetch-Site")), shown(request.getHeader("Origin")),

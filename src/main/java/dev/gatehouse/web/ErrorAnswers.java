@@ -27,9 +27,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
  * status: no path, message or exception. A browser (HTML) still gets the error page ({@code error.html}), unchanged.
  */
 @Controller
-@RequestMapping("${server.error.path:${error.path:/error}}")
+@RequestMapping("${spring.web.error.path:${error.path:/error}}")
 class ErrorAnswers extends BasicErrorController {
-
 
     ErrorAnswers(ErrorAttributes errorAttributes, WebProperties web, ObjectProvider<ErrorViewResolver> resolvers) {
         super(errorAttributes, web.getError(), resolvers.orderedStream().toList());

@@ -132,7 +132,7 @@ class LastResortErrorFilter extends OncePerRequestFilter {
      */
     private static String problem(int status, String incident) {
         boolean unavailable = status == HttpServletResponse.SC_SERVICE_UNAVAILABLE;
-        return "{\"type\":\"https://gatehouse.dev/problems/" + (unavailable ? "service-unavailable" : "internal-error")
+        return "{\"type\":\"" + ProblemTypes.BASE + (unavailable ? "service-unavailable" : "internal-error")
                 + "\",\"title\":\"" + (unavailable ? "Service unavailable" : "Internal error") + "\",\"status\":" + status
                 + ",\"detail\":\"" + detail(unavailable, incident) + "\"}";
     }

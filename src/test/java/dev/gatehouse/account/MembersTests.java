@@ -207,7 +207,7 @@ abstract class MembersTests {
         assertThat(audit(owner.accountId(), "MEMBER_REMOVED")).containsExactly(
                 member.user().id() + " MEMBER removed by remove-owner (" + owner.user().id() + ")");
         assertThat(new DevMail(context).await(member.email(), "you were removed from remove-owner Ltd").text())
-                .contains("remove-owner <" + owner.email() + ">, an admin of the account remove-owner Ltd, removed you"
+                .contains(owner.email() + " (remove-owner), an admin of the account remove-owner Ltd, removed you"
                         + " from it"); // the address too: a display name is anyone's to choose
         assertThat(members.remove(owner.accountId(), owner.user(), member.user().id(), CLIENT))
                 .as("gone already").isEqualTo(new MemberService.Change.NotFound());

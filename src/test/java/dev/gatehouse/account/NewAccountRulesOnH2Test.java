@@ -236,7 +236,7 @@ class NewAccountRulesOnH2Test {
         assertThat(told.subject()).isEqualTo("Gatehouse: set up another way to confirm it's you for "
                 + accountName(owner.accountId()));
         assertThat(told.text()).contains("Hello " + smsOnly.user().displayName(),
-                owner.user().displayName() + " <" + owner.email() + "> changed which two-step verification methods",
+                owner.email() + " (" + owner.user().displayName() + ") changed which two-step verification methods",
                 "What you use now (Text message codes) is no longer one of them.",
                 "Authenticator app, Email codes, Security key", "IP address: 198.51.100.24");
         assertThat(noticesTo(both.email())).as("still has an allowed method").isZero();

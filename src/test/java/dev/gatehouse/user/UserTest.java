@@ -19,8 +19,13 @@ class UserTest {
      */
     @Test
     void namedWhenANoticeSaysWhoDidItThenTheNameAndTheAddress() {
-        assertThat(user("adam@example.com", "Olivia").named()).isEqualTo("Olivia <adam@example.com>");
+        assertThat(user("adam@example.com", "Olivia").named()).isEqualTo("adam@example.com (Olivia)");
         assertThat(user("adam@example.com", "adam@example.com").named()).isEqualTo("adam@example.com");
         assertThat(user("adam@example.com", " ").named()).isEqualTo("adam@example.com");
+        // A name that could pass for another address, or turn the line around on screen: the address alone.
+        assertThat(user("adam@example.com", "Olivia <olivia@corp.example>").named()).isEqualTo("adam@example.com");
+        assertThat(user("adam@example.com", "olivia@corp.example").named()).isEqualTo("adam@example.com");
+        assertThat(user("adam@example.com", "Olivia\u202E").named()).isEqualTo("adam@example.com");
+        assertThat(user("adam@example.com", "Ada Lovelace-Byron").named()).isEqualTo("adam@example.com (Ada Lovelace-Byron)");
     }
 }

@@ -232,7 +232,7 @@ class AccountRulesFlowOnH2Test extends TwoFactorFlowSupport {
         assertThat(jdbc().sql("select account_id from audit_events where user_id = ? and type = 'TWO_FACTOR_RESET'")
                 .param(member.id()).query(UUID.class).single()).isEqualTo(owner.accountId());
         assertThat(mail().await(member.email(), "two-step verification was reset").text())
-                .contains("reset-admin <" + admin.email() + ">, an admin of the account reset-owner Ltd, reset your"
+                .contains(admin.email() + " (reset-admin), an admin of the account reset-owner Ltd, reset your"
                         + " two-step verification"); // the address too: a display name is anyone's to choose
         // Their password alone signs them in now, to set up a new method.
         assertThat(signIn(browser(), member.email(), PASSWORD).location()).isEqualTo("/settings/security");

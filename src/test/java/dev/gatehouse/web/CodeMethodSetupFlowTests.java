@@ -246,10 +246,16 @@ abstract class CodeMethodSetupFlowTests extends WebFlowSupport {
         assertThat(reopened.status()).as("the page says so on opening").isEqualTo(429);
         assertThat(text(reopened)).contains("Too many wrong codes").doesNotContain("id=\"code\"")
                 .as("no new code is offered while none could be typed").doesNotContain("resend-form");
+        clock().advance(Duration.ofSeconds(61)); // past the cooldown between codes, within the 5-minute pause
         int sent = codes().count(number);
         assertThat(ada.web().post("/settings/two-factor/sms/resend", Map.of()).location())
                 .isEqualTo("/settings/two-factor/sms/verify");
         assertThat(codes().count(number)).as("none is sent either").isEqualTo(sent);
+        String other = "+447400" + String.format("%06d", ThreadLocalRandom.current().nextInt(1_000_000));
+        Page elsewhere = ada.web().post("/settings/two-factor/sms", Map.of("country", "GB", "destination", other));
+        assertThat(elsewhere.status()).as("nor to a number typed anew").isEqualTo(429);
+        assertThat(text(elsewhere)).contains("Too many wrong codes");
+        assertThat(codes().count(other)).isZero();
         assertThat(count("select count(*) from second_factors where user_id = ?", ada.user().user().id())).isZero();
     }
 

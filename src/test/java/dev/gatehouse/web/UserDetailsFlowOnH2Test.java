@@ -252,9 +252,15 @@ class UserDetailsFlowOnH2Test extends WebFlowSupport {
         assertThat(opened.status()).isEqualTo(429);
         assertThat(text(opened)).contains("Check your phone", "Too many wrong codes").doesNotContain("id=\"code\"")
                 .as("no new code is offered while none could be typed").doesNotContain("resend-form");
+        clock().advance(java.time.Duration.ofSeconds(61)); // past the cooldown between codes, within the pause
         int sent = codes.count(second);
         assertThat(web.post(PAGE + "/phone/resend", Map.of()).location()).isEqualTo(PAGE + "/phone/verify");
         assertThat(codes.count(second)).as("none is sent either").isEqualTo(sent);
+        String third = number();
+        Page elsewhere = web.post(PAGE + "/phone", Map.of("country", "GB", "phone", third));
+        assertThat(elsewhere.status()).as("nor to a number typed anew").isEqualTo(429);
+        assertThat(text(elsewhere)).contains("Too many wrong codes");
+        assertThat(codes.count(third)).isZero();
     }
 
     @Test

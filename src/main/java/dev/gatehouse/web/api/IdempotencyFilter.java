@@ -41,7 +41,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
     static final String HEADER = "Idempotency-Key";
     static final String REPLAYED = "Idempotent-Replayed";
     static final int KEY_MAX = 255;
-    /** The largest body a POST with a key may have (it is read whole to compare it with the first request's): any's. */
+    /** The largest body a POST with a key may have (it is read whole to compare it with the first request's): the limit of every body, BodyLimit's. */
     static final int BODY_MAX = BodyLimit.MAX;
 
     private final IdempotencyKeys keys;

@@ -163,7 +163,7 @@ abstract class MemberSecurityApiTests extends ApiSupport {
         assertThat(jdbc().sql("""
                 select user_agent from audit_events where user_id = ? and type = 'TWO_FACTOR_RESET'""")
                 .param(ada.user().id()).query(String.class).single()).startsWith("Gatehouse API client ");
-        awaitMail(ada.email(), "Billing sync (API client) <" + owner.email() + ">, an admin of the account api2-reset"
+        awaitMail(ada.email(), owner.email() + " (Billing sync (API client)), an admin of the account api2-reset"
                 + " Ltd, reset your two-step verification");
         awaitMail(owner.email(), "api2-reset-ada");
     }

@@ -132,12 +132,18 @@ class CodeMethodSettingsController {
                       @RequestParam(defaultValue = "") String country, HttpServletRequest request,
                       HttpServletResponse response, Model model, RedirectAttributes redirect) {
         FactorType type = type(method);
-        SecondFactorMethod.Start start = method(type).startEnrollment(new SecondFactorMethod.Setup(user,
-                ClientInfo.of(request), Map.of(SentCodeSecondFactor.DESTINATION, destination,
-                SentCodeSecondFactor.REGION, country)), pending(request, me, type).orElse(null));
         // What was typed goes back into the form only when it is printable: a value with line breaks is not echoed.
         String echo = destination.length() <= 320 && destination.chars().noneMatch(Character::isISOControl)
                 ? destination : "";
+        Optional<SecondFactorStep> paused = signIn.codeEntryBlocked(me.userId());
+        if (paused.isPresent()) {
+            // No code is sent while none could be typed (the review of stop 38: a new address still got one).
+            codeWords.describeForSignedIn(paused.get(), model, response);
+            return destinationPage(type, user, echo, country, (String) model.getAttribute("error"), model);
+        }
+        SecondFactorMethod.Start start = method(type).startEnrollment(new SecondFactorMethod.Setup(user,
+                ClientInfo.of(request), Map.of(SentCodeSecondFactor.DESTINATION, destination,
+                SentCodeSecondFactor.REGION, country)), pending(request, me, type).orElse(null));
         if (start instanceof SecondFactorMethod.Start.Refused problem) {
             response.setStatus(422);
             return destinationPage(type, user, echo, country, messages.get(problem.problemKey()), model);

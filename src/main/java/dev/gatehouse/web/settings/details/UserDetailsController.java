@@ -292,6 +292,12 @@ class UserDetailsController {
             redirect.addFlashAttribute("flashSuccess", messages.get("details.phone.saved", valid.shown()));
             return "redirect:" + PAGE;
         }
+        Optional<SecondFactorStep> paused = signIn.codeEntryBlocked(me.userId());
+        if (paused.isPresent()) {
+            // No code is sent while none could be typed (the review of stop 38: a new number still got one).
+            codeWords.describeForSignedIn(paused.get(), model, response);
+            return phoneForm(user, echo, country, (String) model.getAttribute("error"), model);
+        }
         SecondFactorMethod.Start start = registered.get(SmsCodeMethod.TYPE).startEnrollment(
                 new SecondFactorMethod.Setup(user, client, Map.of(SentCodeSecondFactor.DESTINATION, valid.value(),
                         SentCodeSecondFactor.REGION, valid.region())), pending(request, me).orElse(null));
