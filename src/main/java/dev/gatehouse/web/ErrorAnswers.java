@@ -84,6 +84,7 @@ class ErrorAnswers extends BasicErrorController {
         }
         String plain = path.substring(Math.min(path.length(), request.getContextPath().length()))
                 .replaceAll(";[^/]*", "").replaceAll("/{2,}", "/");
-        return plain.startsWith("/oauth2/") || plain.startsWith("/connect/") || plain.equals("/userinfo");
+        return plain.startsWith("/oauth2/") || plain.startsWith("/connect/") || plain.equals("/userinfo")
+                || plain.startsWith("/userinfo/");
     }
 }

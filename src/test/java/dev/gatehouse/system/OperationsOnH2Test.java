@@ -136,7 +136,8 @@ class OperationsOnH2Test {
             assertThat(page.body()).as(path).contains("\"type\":\"https://gatehouse.dev/problems/invalid-request\"",
                     "\"status\":400", "\"detail\":").doesNotContain("timestamp", "\"path\"", "jsessionid", "Exception");
         }
-        for (String path : List.of("/oauth2/token;x=1", "//oauth2/token", "/connect/logout;x", "/userinfo;x")) {
+        for (String path : List.of("/oauth2/token;x=1", "//oauth2/token", "/connect/logout;x", "/userinfo;x",
+                "/userinfo//")) {
             WebSession.Page page = new WebSession(port).accept("application/json").postRaw(path, Map.of());
             assertThat(page.status()).as(path).isEqualTo(400);
             assertThat(page.header("Content-Type")).as(path).hasValue("application/json");
@@ -145,6 +146,12 @@ class OperationsOnH2Test {
         WebSession.Page browser = new WebSession(port).get("/signin;jsessionid=1");
         assertThat(browser.status()).isEqualTo(400);
         assertThat(browser.body()).contains("That request could not be handled").doesNotContain("timestamp");
+    }
+
+    /** No page or operation takes a file, so no multipart body is parsed (to Tomcat's temporary files) at all. */
+    @Test
+    void multipartWhenAnyRequestThenNoResolverParsesIt() {
+        assertThat(context.getBeanNamesForType(org.springframework.web.multipart.MultipartResolver.class)).isEmpty();
     }
 
     @Test

@@ -26,6 +26,10 @@ class UserTest {
         assertThat(user("adam@example.com", "Olivia <olivia@corp.example>").named()).isEqualTo("adam@example.com");
         assertThat(user("adam@example.com", "olivia@corp.example").named()).isEqualTo("adam@example.com");
         assertThat(user("adam@example.com", "Olivia\u202E").named()).isEqualTo("adam@example.com");
+        assertThat(user("adam@example.com", "olivia\uFF20corp.example").named()).as("a full-width @")
+                .isEqualTo("adam@example.com");
+        assertThat(user("adam@example.com", "Olivia\u2028for olivia").named()).as("a line separator")
+                .isEqualTo("adam@example.com");
         assertThat(user("adam@example.com", "Ada Lovelace-Byron").named()).isEqualTo("adam@example.com (Ada Lovelace-Byron)");
     }
 }

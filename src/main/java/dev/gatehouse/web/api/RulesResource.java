@@ -121,8 +121,13 @@ class RulesResource {
     RulesView saveRules(@PathVariable UUID accountId, @RequestBody RulesUpdate update, ApiCaller caller,
                    HttpServletRequest request) {
         List<ApiProblem.FieldError> errors = new ArrayList<>();
-        update.others.keySet().forEach(name -> errors.add(new ApiProblem.FieldError(name,
+        // At most 10 named: one entry per unknown key let 64 KiB of keys come back as 1 MB of errors (stop 38).
+        update.others.keySet().stream().limit(10).forEach(name -> errors.add(new ApiProblem.FieldError(name,
                 "Not a field that can be set: only requireTwoFactor, graceDays, allowedMethods and trustPeriod.")));
+        if (update.others.size() > 10) {
+            errors.add(new ApiProblem.FieldError("body", (update.others.size() - 10)
+                    + " more fields that cannot be set."));
+        }
         if (update.requireTwoFactor == null) {
             errors.add(new ApiProblem.FieldError("requireTwoFactor", "Required: true or false."));
         }

@@ -104,6 +104,17 @@ abstract class AccountRulesApiTests extends ApiSupport {
         assertProblem(tampered, 400, "invalid-request");
         assertThat(fields(tampered.json())).containsExactlyInAnyOrder("ordersPlacedAt", "requiredSince");
 
+        // Many unknown keys: ten named and the rest counted, not one entry each (64 KiB of keys were 1 MB of errors).
+        StringBuilder many = new StringBuilder("{\"requireTwoFactor\": true, \"graceDays\": 7,"
+                + " \"allowedMethods\": [\"TOTP\"], \"trustPeriod\": \"ONE_DAY\"");
+        for (int i = 0; i < 500; i++) {
+            many.append(", \"unknown").append(i).append("\": 1");
+        }
+        Answer flooded = send("PUT", account(owner) + "/rules", admin, many.append("}").toString());
+        assertProblem(flooded, 400, "invalid-request");
+        assertThat(fields(flooded.json())).hasSize(11).contains("unknown0", "unknown9", "body");
+        assertThat(flooded.raw().body()).contains("490 more fields that cannot be set.");
+
         Answer garbage = send("PUT", account(owner) + "/rules", admin, "{\"graceDays\": \"soon\"");
         assertProblem(garbage, 400, "invalid-request");
 
