@@ -187,16 +187,22 @@ class UserDetailsFlowOnH2Test extends WebFlowSupport {
         assertThat(auditTypes(ada.user().id())).contains(AuditEventType.PHONE_CHANGED);
     }
 
+    /** Turns text-message codes on for a new number, as the set-up pages do; returns the number. */
+    private static String smsCodesOn(WebSession web, SentCodes codes) {
+        String number = number();
+        web.get("/settings/two-factor/sms");
+        web.post("/settings/two-factor/sms", Map.of("country", "GB", "destination", number));
+        web.get("/settings/two-factor/sms/verify");
+        web.post("/settings/two-factor/sms/verify", Map.of("code", codes.awaitCode(number, 1)));
+        return number;
+    }
+
     @Test
     void phoneWhenTextMessageCodesOnThenTheNewNumberGetsNoSignInCodeUntilProvedThenBothMove() {
         TestUsers.Created ada = users().create("flow-phone-sms");
         WebSession web = confirmed(ada);
         SentCodes codes = new SentCodes(ctx);
-        String first = number();
-        web.get("/settings/two-factor/sms");
-        web.post("/settings/two-factor/sms", Map.of("country", "GB", "destination", first));
-        web.get("/settings/two-factor/sms/verify");
-        web.post("/settings/two-factor/sms/verify", Map.of("code", codes.awaitCode(first, 1)));
+        String first = smsCodesOn(web, codes);
         assertThat(count("select count(*) from users where id = ? and phone = ? and phone_verified_at is not null",
                 ada.user().id(), first)).as("the number set up is the phone on file").isOne();
         String second = number();
@@ -235,11 +241,7 @@ class UserDetailsFlowOnH2Test extends WebFlowSupport {
         TestUsers.Created ada = users().create("flow-phone-paused");
         WebSession web = confirmed(ada);
         SentCodes codes = new SentCodes(ctx);
-        String first = number();
-        web.get("/settings/two-factor/sms");
-        web.post("/settings/two-factor/sms", Map.of("country", "GB", "destination", first));
-        web.get("/settings/two-factor/sms/verify");
-        web.post("/settings/two-factor/sms/verify", Map.of("code", codes.awaitCode(first, 1)));
+        String first = smsCodesOn(web, codes);
         String second = number();
         web.post(PAGE + "/phone", Map.of("country", "GB", "phone", second));
         String wrong = codes.awaitCode(second, 1).equals("000000") ? "111111" : "000000";
