@@ -40,7 +40,9 @@ public class Times {
      * list offers the new name only (both were offered, side by side; stop 37's walk-through). An old name still
      * works wherever an id is read, and one saved stays shown and chosen.
      */
-    private static final Set<String> OLD_NAMES = oldNames();
+    /** Old name to the zone it now names ({@code Asia/Calcutta} to {@code Asia/Kolkata}), where Java knows both. */
+    private static final java.util.Map<String, String> NEW_NAMES = newNames();
+    private static final Set<String> OLD_NAMES = NEW_NAMES.keySet();
     private static final List<String> OFFERED = KNOWN.stream().filter(id -> LISTED.matcher(id).matches())
             .filter(id -> !OLD_NAMES.contains(id)).sorted()
             .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), list -> {
@@ -75,22 +77,22 @@ public class Times {
         return Optional.of(ZoneId.of(id));
     }
 
-    /** The zones a person may choose from, UTC first, then by id. */
-    /** The old names in {@code zone-links.txt} (the tz database's links) whose new name Java knows. */
-    private static Set<String> oldNames() {
+    /** The old names in {@code zone-links.txt} (the tz database's links) whose new name Java knows, to that name. */
+    private static java.util.Map<String, String> newNames() {
         try (java.io.InputStream in = Times.class.getResourceAsStream("/zone-links.txt")) {
             if (in == null) {
-                return Set.of();
+                return java.util.Map.of();
             }
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
                     .filter(line -> !line.isBlank() && !line.startsWith("#")).map(line -> line.split(" "))
-                    .filter(link -> link.length == 2 && KNOWN.contains(link[1])).map(link -> link[0])
-                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                    .filter(link -> link.length == 2 && KNOWN.contains(link[1]))
+                    .collect(java.util.stream.Collectors.toUnmodifiableMap(link -> link[0], link -> link[1]));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
+    /** The zones a person may choose from, UTC first, then by id. */
     public static List<String> offered() {
         return OFFERED;
     }
@@ -174,7 +176,8 @@ public class Times {
      * shown in London (UTC+01:00)"), the place as the list offered it rather than its id.
      */
     public String spoken(String id) {
-        return isUtc(ZoneId.of(id)) ? "UTC" : placeLabel(id);
+        // An old name (a browser may still send Asia/Calcutta) reads as the place the list offers (Kolkata).
+        return isUtc(ZoneId.of(id)) ? "UTC" : placeLabel(NEW_NAMES.getOrDefault(id, id));
     }
 
     /** {@code Europe/London (UTC+01:00)}: a zone as a list shows it, with its offset now. */

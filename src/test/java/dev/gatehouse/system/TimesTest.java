@@ -89,7 +89,9 @@ class TimesTest {
         assertThat(times.spoken("America/Argentina/Buenos_Aires")).isEqualTo("Argentina / Buenos Aires (UTC-03:00)");
         assertThat(List.of("UTC", "Etc/UTC", "Z", "GMT", "Etc/GMT")).allSatisfy(utc ->
                 assertThat(times.spoken(utc)).as(utc).isEqualTo("UTC"));
-        assertThat(times.spoken("Asia/Calcutta")).as("an old name reads as its place").isEqualTo("Calcutta (UTC+05:30)");
+        assertThat(times.spoken("Asia/Calcutta")).as("an old name reads as the place the list offers")
+                .isEqualTo("Kolkata (UTC+05:30)");
+        assertThat(times.spoken("Europe/Kiev")).isEqualTo("Kyiv (UTC+02:00)");
     }
 
     @Test
