@@ -41,6 +41,23 @@ class ActivityWordsTest {
                 .isEqualTo("by Grace");
     }
 
+    /** How a sign-in passed and where a code went, for the methods that have words for it; anything else as before. */
+    @Test
+    void signInAndCodeSentSayHowWhereTheMethodHasWords() {
+        assertThat(words.what(event(AuditEventType.SIGN_IN, "password + TOTP")))
+                .isEqualTo("Signed in with the authenticator app");
+        assertThat(words.what(event(AuditEventType.SIGN_IN, "password + WEBAUTHN")))
+                .isEqualTo("Signed in with a security key or device");
+        assertThat(words.what(event(AuditEventType.SIGN_IN, "password + CARRIER_PIGEON"))).isEqualTo("Signed in");
+        assertThat(words.what(event(AuditEventType.SIGN_IN, "password + backup code")))
+                .isEqualTo("Signed in with a backup code");
+        assertThat(words.what(event(AuditEventType.SIGN_IN, "password"))).isEqualTo("Signed in");
+        assertThat(words.what(event(AuditEventType.CODE_SENT, "SMS SIGN_IN (new code)")))
+                .isEqualTo("Verification code sent by text message");
+        assertThat(words.what(event(AuditEventType.CODE_SENT, "EMAIL SETUP"))).isEqualTo("Verification code sent by email");
+        assertThat(words.what(event(AuditEventType.CODE_SENT, null))).isEqualTo("Verification code sent");
+    }
+
     @Test
     void resentInvitationSaysItsRole() {
         assertThat(words.detail(event(AuditEventType.INVITATION_RESENT, "ADMIN"))).isEqualTo("as Admin");
