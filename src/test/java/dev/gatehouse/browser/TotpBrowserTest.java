@@ -60,7 +60,7 @@ class TotpBrowserTest extends BrowserTestSupport {
         // The first method brings backup codes, shown once (BackupCodesBrowserTest looks at them closely).
         browser.waitForPath("/settings/backup-codes");
         // It says what the change did elsewhere: a session on another device was signed out by it.
-        assertThat(browser.notice()).contains("authenticator app is on", "Your other sessions are signed out");
+        assertThat(browser.notice()).contains("authenticator app is on", "Any other sessions of yours are signed out");
         browser.click("saved").click("done");
         browser.waitForPath("/settings/security");
         assertThat(browser.find(By.id("method-app")).getText()).contains("On");

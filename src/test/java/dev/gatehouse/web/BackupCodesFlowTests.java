@@ -121,7 +121,7 @@ abstract class BackupCodesFlowTests extends WebFlowSupport {
     }
 
     /**
-     * A new set ends the user's other sessions, as the page says ("your other sessions are signed out"), and this one
+     * A new set ends the user's other sessions, as the page says ("any other sessions of yours are signed out"), and this one
      * goes on (found by a new user in stop 35: the page said it, and the other browser stayed signed in).
      */
     @Test
@@ -136,7 +136,7 @@ abstract class BackupCodesFlowTests extends WebFlowSupport {
 
         List<String> codes = newSetShown(ada.web());
 
-        assertThat(text(ada.web().get("/settings/backup-codes"))).contains("your other sessions are signed out")
+        assertThat(text(ada.web().get("/settings/backup-codes"))).contains("any other sessions of yours are signed out")
                 .contains(codes.get(0));
         assertThat(other.get("/settings/security").location()).as("the other browser").startsWith("/signin");
         assertThat(ada.web().get("/settings/security").status()).as("this browser").isEqualTo(200);
