@@ -44,7 +44,7 @@ public class AccountClients {
 
     /**
      * At most this many applications and services per account: each multiplies the per-client budgets (requests,
-     * tokens) and the Applications page and API list them all; a company has a handful (stop 38's third attack
+     * tokens) and the Applications page and API list them all; a company has a handful (stop 38's second attack
      * registered 120 through the API with nothing to stop it).
      */
     public static final int MAX_CLIENTS = 50;
