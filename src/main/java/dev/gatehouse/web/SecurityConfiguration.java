@@ -132,7 +132,10 @@ class SecurityConfiguration {
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(logout -> logout
                         .logoutUrl("/signout")
-                        .logoutSuccessUrl("/signin?signedOut")
+                        // The reset's "Stop the reset" is a sign-out too; it is told as what it was for the person.
+                        .logoutSuccessHandler((request, response, authentication) -> response.sendRedirect(
+                                request.getContextPath() + ("reset".equals(request.getParameter("stopped"))
+                                        ? "/signin?resetStopped" : "/signin?signedOut")))
                         // The sign-in ends, with what applications were granted in it; then Spring's own handler
                         // invalidates this session.
                         .addLogoutHandler((request, response, authentication) -> {

@@ -257,8 +257,13 @@ class PasswordResetFlowOnH2Test extends TwoFactorFlowSupport {
     void resetWhenSignedOutBeforeTheNewPasswordThenTheResetEndsAndItsPageSaysWhy() {
         TwoFactorUser ada = twoFactorUser("reset-signout");
         WebSession web = signedInByTheLink(ada);
-        web.get("/signin/reset");
-        assertThat(web.post("/signout", Map.of()).location()).isEqualTo("/signin?signedOut");
+        assertThat(web.get("/signin/reset").body()).contains("name=\"stopped\" value=\"reset\"");
+        // "Stop the reset" is this sign-out, and the sign-in page says what it did, not "You have signed out".
+        Page stopped = web.post("/signout", Map.of("stopped", "reset"));
+        assertThat(stopped.location()).isEqualTo("/signin?resetStopped");
+        assertThat(text(web.get(stopped.location())))
+                .contains("The reset was stopped: your password is the same as before.")
+                .doesNotContain("You have signed out");
         Page ended = web.get("/signin/reset");
         assertThat(ended.status()).isEqualTo(410);
         assertThat(text(ended)).contains("This link no longer works", "signing out during a reset ends it too");
