@@ -102,7 +102,7 @@ public class RateLimits {
 
     /**
      * Whether any of {@code limits} is full now, taking nothing: when it is, the end of the full window that ends last.
-     * For a budget counted elsewhere than where it is checked (an authorization request checks what exchanges count).
+     * For a budget checked before the work and counted only once it succeeded (a user's refreshes).
      */
     public Optional<Instant> full(List<Limit> limits, Instant now) {
         Instant until = null;

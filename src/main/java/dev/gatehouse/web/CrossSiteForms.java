@@ -1,8 +1,6 @@
 package dev.gatehouse.web;
 
 import java.io.IOException;
-import java.net.URI;
-import java.util.Locale;
 import java.util.Set;
 
 import jakarta.servlet.FilterChain;
@@ -88,11 +86,7 @@ final class CrossSiteForms extends OncePerRequestFilter {
 
     /** {@code https://id.example.com:8443}: the origin of a URL, as a browser writes it in {@code Origin}. */
     static String origin(String url) {
-        URI uri = URI.create(url.trim());
-        int port = uri.getPort();
-        boolean defaultPort = port == -1 || ("https".equalsIgnoreCase(uri.getScheme()) && port == 443)
-                || ("http".equalsIgnoreCase(uri.getScheme()) && port == 80);
-        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
-                + (defaultPort ? "" : ":" + port);
+        return PagePolicy.origin(url.trim()).orElseThrow(() -> new IllegalArgumentException(
+                "gatehouse.base-url is not an http(s) URL: " + url));
     }
 }

@@ -52,7 +52,10 @@ final class PagePolicy implements HeaderWriter {
                 .flatMap(PagePolicy::origin);
     }
 
-    /** scheme://host[:port] of an absolute http(s) URI, nothing else: the value goes into a header. */
+    /**
+     * scheme://host[:port] of an absolute http(s) URI, nothing else (the value goes into a header), as a browser writes
+     * it in {@code Origin}: lower case, without the scheme's default port.
+     */
     static Optional<String> origin(String uri) {
         try {
             URI parsed = new URI(uri);
@@ -61,8 +64,11 @@ final class PagePolicy implements HeaderWriter {
                     || !parsed.getHost().matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
                 return Optional.empty();
             }
-            return Optional.of(scheme.toLowerCase(java.util.Locale.ROOT) + "://" + parsed.getHost()
-                    + (parsed.getPort() == -1 ? "" : ":" + parsed.getPort()));
+            scheme = scheme.toLowerCase(java.util.Locale.ROOT);
+            int port = parsed.getPort();
+            boolean defaultPort = port == -1 || port == ("https".equals(scheme) ? 443 : 80);
+            return Optional.of(scheme + "://" + parsed.getHost().toLowerCase(java.util.Locale.ROOT)
+                    + (defaultPort ? "" : ":" + port));
         } catch (URISyntaxException malformed) {
             return Optional.empty();
         }

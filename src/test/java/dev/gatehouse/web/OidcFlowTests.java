@@ -171,6 +171,11 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         return (OIDCTokenResponse) response.toSuccessResponse();
     }
 
+    /** The refresh token an application gets for {@code user}, signed in by a new browser with its second step. */
+    RefreshToken refreshToken(TwoFactorUser user, Request request) throws Exception {
+        return tokens(signInForCode(browser(), user, request, false), request).getOIDCTokens().getRefreshToken();
+    }
+
     /** The ID token's claims after the client library checked its signature (fetched key set), iss, aud and nonce. */
     IDTokenClaimsSet validated(JWT idToken, Request request) throws Exception {
         IDTokenValidator validator = new IDTokenValidator(new Issuer(base()), new ClientID(request.clientId()),
@@ -303,8 +308,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TwoFactorUser ada = twoFactorUser("oidc-refresh-budget");
         String app = webApp();
         Request request = request(app, Map.of());
-        RefreshToken token = tokens(signInForCode(browser(), ada, request, false), request).getOIDCTokens()
-                .getRefreshToken();
+        RefreshToken token = refreshToken(ada, request);
         java.util.function.LongSupplier counted = () -> jdbc().sql(
                 "select coalesce(sum(hits), 0) from rate_counters where scope = ?")
                 .param(dev.gatehouse.oidc.SignInChecks.refreshes(ada.id()).get(0).scope()).query(Long.class).single();
@@ -378,8 +382,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         String app = webApp();
         String otherApp = webApp();
         Request request = request(app, Map.of());
-        RefreshToken old = tokens(signInForCode(browser(), ada, request, false), request).getOIDCTokens()
-                .getRefreshToken();
+        RefreshToken old = refreshToken(ada, request);
         RefreshToken next = ((OIDCTokenResponse) refresh(app, old).toSuccessResponse()).getOIDCTokens()
                 .getRefreshToken();
 
@@ -475,8 +478,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TwoFactorUser ada = twoFactorUser("oidc-refresh-race");
         String app = webApp();
         Request request = request(app, Map.of());
-        RefreshToken old = tokens(signInForCode(browser(), ada, request, false), request).getOIDCTokens()
-                .getRefreshToken();
+        RefreshToken old = refreshToken(ada, request);
         List<TokenResponse> answers = twiceWhileLocked("refresh_token_value", old.getValue(),
                 () -> refresh(app, old));
         // The second found the token replaced: a copy used again, which ends what the first got too.
@@ -698,8 +700,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         String app = webApp();
         String stranger = webApp();
         Request request = request(app, Map.of());
-        RefreshToken refresh = tokens(signInForCode(browser(), ada, request, false), request).getOIDCTokens()
-                .getRefreshToken();
+        RefreshToken refresh = refreshToken(ada, request);
         HTTPResponse theirs = new TokenRevocationRequest(endpoint("/oauth2/revoke"), auth(stranger), refresh)
                 .toHTTPRequest().send();
         HTTPResponse unknown = new TokenRevocationRequest(endpoint("/oauth2/revoke"), auth(stranger),
@@ -1800,8 +1801,7 @@ abstract class OidcFlowTests extends TwoFactorFlowSupport {
         TwoFactorUser ada = twoFactorUser("oidc-refresh-bound");
         String app = webApp();
         Request request = request(app, Map.of());
-        RefreshToken first = tokens(signInForCode(browser(), ada, request, false), request).getOIDCTokens()
-                .getRefreshToken();
+        RefreshToken first = refreshToken(ada, request);
         java.time.Duration bound = ctx.getBean(dev.gatehouse.signin.SessionProperties.class).absoluteLifetime();
         clock().advance(bound.minusMinutes(1));
         TokenResponse renewed = refresh(app, first);

@@ -111,16 +111,17 @@ final class WithinTheSignIn extends InFrontOfSpring {
                         && !heldAtSetUp(user))) {
                     throw refused(authorization, OAuth2ErrorCodes.INVALID_GRANT);
                 }
-                if (authorization != null && principal(authorization) instanceof OidcPrincipal user
-                        && checks.refreshesSpent(user.userId()).isPresent()) {
+                java.util.UUID refresher = authorization != null
+                        && principal(authorization) instanceof OidcPrincipal user ? user.userId() : null;
+                if (refresher != null && checks.refreshesSpent(refresher).isPresent()) {
                     // Each refresh keeps the hashes of what it replaced (SignInChecks#refreshes): past the user's
                     // budget, refused, nothing ended (the same token works again once the window has room).
                     throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
                             "Too many refreshes for this user: try again in a few minutes", null));
                 }
                 Authentication refreshed = spring.authenticate(authentication);
-                if (authorization != null && principal(authorization) instanceof OidcPrincipal user) {
-                    checks.refreshed(user.userId());
+                if (refresher != null) {
+                    checks.refreshed(refresher);
                 }
                 if (authorization != null && refreshed instanceof OAuth2AccessTokenAuthenticationToken tokens) {
                     if (tokens.getRefreshToken() != null) {
